@@ -1,0 +1,276 @@
+"""Renderings of a plan: the IMPLEMENTATION_PLAN.md block, spec files, the summary,
+and reading back what a person marked done in an earlier block."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterable
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from planner.core.text import markdown_inline, mermaid_label, slugify
+from planner.model import Contract, Fanout, Finding, Milestone
+
+SUMMARY_LIMIT = 900_000  # bytes; GitHub drops a step summary over 1 MiB
+_PARSER = MarkdownIt("commonmark").enable("table")
+
+
+def to_json(model: Contract | Fanout | dict[str, Any]) -> str:
+    """Stable JSON: UTF-8, 2-space indent, model field order, a final newline."""
+    data = model if isinstance(model, dict) else model.model_dump(mode="json")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def spec_path(specs_dir: str, number: int, milestone: Milestone) -> str:
+    slug = slugify(f"{milestone.id} {milestone.title}") or slugify(milestone.id) or "milestone"
+    return posixpath.join(specs_dir, f"{number}-{slug}.md")
+
+
+def _bullets(items: Iterable[str], empty: str = "_None recorded._") -> list[str]:
+    lines = [f"- {markdown_inline(item, 500)}" for item in items]
+    return lines or [empty]
+
+
+def render_plan_block(contract: Contract, plan_file: str, specs_dir: str,
+                      waves: dict[str, int]) -> str:
+    """The managed block of IMPLEMENTATION_PLAN.md for one planning issue."""
+    roadmap = contract.roadmap
+    number = contract.issue.number
+    focus = next((m for m in roadmap.milestones if m.id == roadmap.focus), None)
+    lines = [
+        f"## #{number}: {markdown_inline(contract.issue.title or 'Planning request')}",
+        "",
+        f"> Managed by planner-action from issue #{number} (roadmap version "
+        f"{roadmap.version}). Edit the issue to change the plan. A milestone's Status set to "
+        "`done` here, or a task's box ticked, is kept on the next run.",
+        "",
+        f"**Objective:** {markdown_inline(roadmap.objective, 1000)}",
+        "",
+        "**Focus:** "
+        + (f"`{focus.id}` {markdown_inline(focus.title)}" if focus else "_none: "
+           + ("every milestone is done_" if all(m.status == "done" for m in roadmap.milestones)
+              else "no milestone is ready_")),
+        "",
+        "| ID | Milestone | Status | Risk | Max diff | Depends on | Spec |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    base = posixpath.dirname(plan_file)
+    for m in roadmap.milestones:
+        spec = posixpath.relpath(spec_path(specs_dir, number, m), base or ".")
+        deps = ", ".join(m.dependencies) or "—"
+        lines.append(
+            f"| {m.id} | {markdown_inline(m.title)} | {m.status} | {m.risk_class} | "
+            f"{m.max_diff_scope} | {deps} | [spec]({spec}) |"
+        )
+    lines += ["", "```mermaid", "flowchart TD"]
+    for m in roadmap.milestones:
+        lines.append(f'  {_node(m.id)}["{mermaid_label(f"{m.id}: {m.title}")}"]')
+    for m in roadmap.milestones:
+        lines.extend(f"  {_node(dep)} --> {_node(m.id)}" for dep in m.dependencies)
+    done = [_node(m.id) for m in roadmap.milestones if m.status == "done"]
+    if done:
+        lines.append(f"  classDef done fill:#d4edda,stroke:#28a745\n  class {','.join(done)} done")
+    if focus:
+        lines.append(f"  classDef focus stroke-width:3px\n  class {_node(focus.id)} focus")
+    lines += ["```", "", "### Tasks", ""]
+    any_task = False
+    for m in roadmap.milestones:
+        for t in m.tasks:
+            any_task = True
+            box = "x" if t.status == "done" else " "
+            wave = f" · wave {waves[t.id]}" if t.id in waves else ""
+            lines.append(
+                f"- [{box}] `{t.id}` {markdown_inline(t.title)} — {t.role} · {t.kind} · "
+                f"risk {t.risk_class}{wave}"
+            )
+    if not any_task:
+        lines.append("_No tasks yet: add a task list to the issue._")
+    lines += ["", "### Decisions", ""]
+    for d in contract.decisions:
+        link = f"[decision issue]({d.issue})" if d.issue else "not raised as an issue"
+        blocks = f", blocks {', '.join(d.blocks)}" if d.blocks else ""
+        lines.append(f"- **{d.id}** ({d.impact}{blocks}): {markdown_inline(d.question)} — {link}")
+    if not contract.decisions:
+        lines.append("_No open decisions._")
+    lines += ["", "### Assumptions", "", *_bullets(roadmap.assumptions)]
+    lines += ["", "### Unknowns", "", *_bullets(roadmap.unknowns)]
+    if roadmap.out_of_scope:
+        lines += ["", "### Out of scope", "", *_bullets(roadmap.out_of_scope)]
+    return "\n".join(lines)
+
+
+def _node(milestone_id: str) -> str:
+    return "m_" + "".join(c if c.isalnum() else "_" for c in milestone_id)
+
+
+def render_spec_block(contract: Contract, milestone: Milestone) -> str:
+    """The managed block of one milestone's spec file."""
+    m = milestone
+    every = tuple(f"{x.id}." for x in contract.roadmap.milestones) + tuple(
+        f"{t.id}." for x in contract.roadmap.milestones for t in x.tasks
+    )
+    own = (f"{m.id}.",) + tuple(f"{t.id}." for t in m.tasks)
+    assumptions = [a for a in contract.roadmap.assumptions if a.startswith(own)]
+    general = [a for a in contract.roadmap.assumptions if not a.startswith(every)]
+    lines = [
+        f"# {m.id}: {markdown_inline(m.title)}",
+        "",
+        f"> Managed by planner-action for issue #{contract.issue.number}; text outside the "
+        "planner markers is kept.",
+        "",
+        f"**Status:** {m.status} · **Risk:** {m.risk_class} · **Max diff:** {m.max_diff_scope} "
+        f"lines · **Depends on:** {', '.join(m.dependencies) or 'nothing'}",
+        "",
+        "## Outcome",
+        "",
+        markdown_inline(m.outcome, 2000),
+        "",
+        "## Acceptance",
+        "",
+        *_bullets(m.acceptance),
+        "",
+        "## Validation strategy",
+        "",
+        *_bullets(m.validation),
+        "",
+        "## Risks",
+        "",
+        *_bullets(m.risks),
+        "",
+        "## Tasks",
+        "",
+    ]
+    if m.tasks:
+        lines += ["| ID | Task | Role | Kind | Risk | Paths | Max diff | Status |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for t in m.tasks:
+            paths = ", ".join(f"`{markdown_inline(p, 120)}`" for p in t.diff_boundary.paths)
+            lines.append(
+                f"| {t.id} | {markdown_inline(t.title)} | {t.role} | {t.kind} | {t.risk_class} "
+                f"| {paths or '—'} | {t.diff_boundary.max_diff_scope} | {t.status} |"
+            )
+    else:
+        lines.append("_No tasks yet._")
+    lines += ["", "## Assumptions", "", *_bullets(assumptions + general)]
+    return "\n".join(lines)
+
+
+def read_done(block: str | None) -> tuple[set[str], set[str]]:
+    """Milestone and task ids marked done in an earlier plan block (table Status
+    column ``done``, or a ticked task box)."""
+    milestones: set[str] = set()
+    tasks: set[str] = set()
+    if not block:
+        return milestones, tasks
+    root = SyntaxTreeNode(_PARSER.parse(block))
+    for node in root.walk():
+        if node.type == "table":
+            header = [c.children[0].content.strip().lower() if c.children else ""
+                      for c in _row_cells(node, head=True)]
+            if "id" not in header or "status" not in header:
+                continue
+            id_at, status_at = header.index("id"), header.index("status")
+            for row in _rows(node):
+                cells = [c.children[0].content.strip() if c.children else "" for c in row]
+                if len(cells) > max(id_at, status_at) and cells[status_at].lower() == "done":
+                    milestones.add(cells[id_at].strip("`"))
+        elif node.type == "list_item":
+            text = "".join(
+                c.content for p in node.children if p.type == "paragraph" for c in p.children
+            )
+            if text[:3] in ("[x]", "[X]"):
+                rest = text[3:].strip()
+                if rest.startswith("`") and "`" in rest[1:]:
+                    tasks.add(rest[1 : rest.index("`", 1)])
+    return milestones, tasks
+
+
+def _row_cells(table: SyntaxTreeNode, head: bool) -> list[SyntaxTreeNode]:
+    for section in table.children:
+        if section.type == "thead" and head:
+            return list(section.children[0].children) if section.children else []
+    return []
+
+
+def _rows(table: SyntaxTreeNode) -> list[list[SyntaxTreeNode]]:
+    return [
+        list(row.children)
+        for section in table.children
+        if section.type == "tbody"
+        for row in section.children
+    ]
+
+
+def read_spec_status(block: str | None) -> str | None:
+    """The status written in a spec block's ``**Status:**`` line, if any."""
+    if not block:
+        return None
+    marker = "**Status:** "
+    at = block.find(marker)
+    if at < 0:
+        return None
+    word = block[at + len(marker):].split(" ", 1)[0].strip().lower()
+    return word or None
+
+
+def render_summary(contract: Contract | None, fanout: Fanout | None,
+                   waves: dict[str, list[str]], findings: list[Finding],
+                   extra: Iterable[str] = ()) -> str:
+    """The step summary and issue comment: roadmap, focus, fanout waves, findings."""
+    lines: list[str] = []
+    if contract is None:
+        lines += ["## Planning failed", "",
+                  "No contract was written: see the findings below.", ""]
+    else:
+        roadmap = contract.roadmap
+        lines += [
+            f"## Plan for #{contract.issue.number}: {markdown_inline(contract.issue.title)}",
+            "",
+            f"**Objective:** {markdown_inline(roadmap.objective, 600)}",
+            "",
+            f"**Version:** {roadmap.version} · **Focus:** {roadmap.focus or 'none'} · "
+            f"**Milestones:** {len(roadmap.milestones)} · **Open decisions:** "
+            f"{len(contract.decisions)}",
+            "",
+            "| ID | Milestone | Status | Risk | Tasks |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for m in roadmap.milestones:
+            mark = " ⬅ focus" if m.id == roadmap.focus else ""
+            lines.append(f"| {m.id} | {markdown_inline(m.title)}{mark} | {m.status} | "
+                         f"{m.risk_class} | {len(m.tasks)} |")
+        lines.append("")
+        if fanout is not None and waves:
+            lines += ["### Fanout", ""]
+            for wave in sorted(waves, key=int):
+                lines.append(f"- **Wave {wave}:** " + ", ".join(f"`{t}`" for t in waves[wave]))
+            if fanout.deferred:
+                lines.append("- **Deferred:** " + ", ".join(
+                    f"`{d.task}` ({d.rule})" for d in fanout.deferred))
+            lines.append("")
+        if contract.decisions:
+            lines += ["### Open decisions", ""]
+            for d in contract.decisions:
+                link = f" — [issue]({d.issue})" if d.issue else ""
+                lines.append(f"- **{d.id}** ({d.impact}): {markdown_inline(d.question)}{link}")
+            lines.append("")
+    lines.extend(extra)
+    lines += ["### Findings", ""]
+    if not findings:
+        lines.append("No findings: the plan meets every rule.")
+    else:
+        lines += ["| Severity | Rule | Where | Message |", "| --- | --- | --- | --- |"]
+        size = sum(len(line) + 1 for line in lines)
+        for index, f in enumerate(findings):
+            row = (f"| {f.severity} | `{f.rule}` | {markdown_inline(f.location.describe(), 80)} "
+                   f"| {markdown_inline(f.message, 1000)} |")
+            if size + len(row) > SUMMARY_LIMIT:
+                lines.append(f"\n_{len(findings) - index} more findings not shown (summary size "
+                             "limit); see the `findings` output._")
+                break
+            lines.append(row)
+            size += len(row) + 1
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,69 @@
+"""The seed's rules on tasks, as findings with stable ids."""
+
+from __future__ import annotations
+
+from planner.core.text import code_locations, contains_phrase, named_components, one_line
+from planner.model import DeferredTask, Finding, Location, Milestone, Task, VocabularyConfig
+
+CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
+
+
+def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
+    """feature, verification or docs, from the words of the objective (seed rule 7)."""
+    if any(contains_phrase(objective, w) for w in vocabulary.verification):
+        if not any(contains_phrase(objective, v) for v in vocabulary.implementation_verbs):
+            return "verification"
+        first = objective.split(maxsplit=1)[0] if objective.split() else ""
+        if any(contains_phrase(first, w) for w in vocabulary.verification):
+            return "verification"
+    if any(contains_phrase(objective, w) for w in vocabulary.docs) and not code_locations(
+        objective
+    ):
+        return "docs"
+    return "feature"
+
+
+def has_implementation_verb(objective: str, vocabulary: VocabularyConfig) -> bool:
+    return any(contains_phrase(objective, verb) for verb in vocabulary.implementation_verbs)
+
+
+def has_code_location(task: Task) -> bool:
+    return bool(
+        code_locations(task.objective) or named_components(task.objective)
+        or task.diff_boundary.paths
+    )
+
+
+def check_objective(task: Task, milestone: str, vocabulary: VocabularyConfig) -> list[Finding]:
+    """Seed rule 8: a developer task's objective is a concrete code change."""
+    if task.role != "developer" or task.status == "done" or task.kind == "docs":
+        return []
+    verb = has_implementation_verb(task.objective, vocabulary)
+    location = bool(code_locations(task.objective) or named_components(task.objective))
+    if verb and location:
+        return []
+    missing = [name for name, ok in (("an implementation verb", verb),
+                                     ("a code location", location)) if not ok]
+    severity = "error" if not verb and not (location or task.diff_boundary.paths) else "warning"
+    return [Finding(
+        rule="seed-8-concrete-objective",
+        severity=severity,
+        message=f"Developer task {task.id} ('{one_line(task.objective, 80)}') lacks "
+        f"{' and '.join(missing)}. Write a concrete code change, e.g. {CONCRETE_EXAMPLE} "
+        "(seed rule 8).",
+        location=Location(milestone=milestone, task=task.id),
+    )]
+
+
+def defer_verification(milestone: Milestone, vocabulary: VocabularyConfig) -> list[DeferredTask]:
+    """Seed rule 7: while a milestone has feature tasks open, its verification-only
+    tasks wait."""
+    open_features = [t.id for t in milestone.tasks if t.kind == "feature" and t.status != "done"]
+    if not open_features:
+        return []
+    shown = ", ".join(open_features[:5]) + (" …" if len(open_features) > 5 else "")
+    return [
+        DeferredTask(task=t.id, rule="seed-7-feature-first", reason=shown)
+        for t in milestone.tasks
+        if t.kind == "verification" and t.status != "done"
+    ]

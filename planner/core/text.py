@@ -1,0 +1,124 @@
+"""Small text helpers shared by the reader, the rules and the renderers."""
+
+from __future__ import annotations
+
+import re
+
+# Each pattern is linear: no nested quantifiers over overlapping classes.
+_ISSUE_REF = re.compile(r"(?<![\w/#&])#(\d{1,9})\b")
+_CODE_SPAN = re.compile(r"`([^`\n]{1,300})`")
+_PATH_TOKEN = re.compile(r"[A-Za-z0-9_.*-]+(?:/[A-Za-z0-9_.*-]*)+|[A-Za-z0-9_-]+\.[A-Za-z]{1,5}")
+_TOKEN_LIMIT = 300
+_WORD = re.compile(r"[a-z][a-z'-]*")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_CODE_SUFFIXES = frozenset(
+    "py pyi go rs ts tsx js jsx mjs java kt c h cc cpp hpp cs rb php swift scala sql sh "
+    "yml yaml json toml proto tf md css html vue ex exs erl hs ml lua zig dart".split()
+)
+
+
+def issue_refs(text: str) -> list[int]:
+    """Issue numbers referred to as ``#123``, in order, without repeats."""
+    seen: dict[int, None] = {}
+    for match in _ISSUE_REF.finditer(text):
+        number = int(match.group(1))
+        if number > 0:
+            seen[number] = None
+    return list(seen)
+
+
+def code_locations(text: str) -> list[str]:
+    """Code locations a sentence names: paths and file names, in or out of backticks.
+
+    ``internal/store/redis/`` and ``api/middleware/ratelimit.py`` count;
+    "and/or" and a URL do not.
+    """
+    found: dict[str, None] = {}
+    candidates = [m.group(1).strip() for m in _CODE_SPAN.finditer(text)]
+    # Token by token, each bounded in length, so a long run without spaces stays linear.
+    for token in _CODE_SPAN.sub(" ", text).split():
+        token = token.strip("()[]{}<>,;:!?\"'").rstrip(".")
+        if 0 < len(token) <= _TOKEN_LIMIT and _PATH_TOKEN.fullmatch(token):
+            candidates.append(token)
+    for candidate in candidates:
+        if _looks_like_path(candidate):
+            found[candidate] = None
+    return list(found)
+
+
+def _looks_like_path(token: str) -> bool:
+    if "://" in token or token.startswith("www.") or " " in token:
+        return False
+    if "/" in token:
+        parts = [p for p in token.split("/") if p]
+        if not parts:
+            return False
+        lowered = token.lower()
+        if lowered in {"and/or", "either/or", "n/a", "i/o", "read/write", "input/output"}:
+            return False
+        return all(p not in ("..",) for p in parts)
+    suffix = token.rsplit(".", 1)[-1].lower() if "." in token else ""
+    return suffix in _CODE_SUFFIXES
+
+
+def named_components(text: str) -> list[str]:
+    """Code spans that are not paths (``RedisProducer``): still a concrete code location."""
+    return [m.group(1) for m in _CODE_SPAN.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    """Whole-word, case-insensitive phrase match."""
+    tokens = words(text)
+    needle = words(phrase)
+    if not needle:
+        return False
+    n = len(needle)
+    return any(tokens[i : i + n] == needle for i in range(len(tokens) - n + 1))
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    out: list[str] = []
+    for ch in text.lower():
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")[:limit].rstrip("-")
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Collapse white space (newlines included) and cut to ``limit`` characters."""
+    collapsed = " ".join(text.split())
+    return collapsed if len(collapsed) <= limit else collapsed[: limit - 1] + "…"
+
+
+def neutralize_mentions(text: str) -> str:
+    """Keep ``@name`` readable but stop it notifying anyone (a zero-width joiner)."""
+    return _MENTION.sub("@\u200d", text)
+
+
+def markdown_inline(text: str, limit: int = 300) -> str:
+    """Untrusted text made safe for one Markdown table cell or list line.
+
+    No HTML (so no comment can close a managed block), no pipes breaking the
+    table, no mentions, one line.
+    """
+    flat = one_line(text, limit)
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = flat.replace("|", "\\|")
+    return neutralize_mentions(flat)
+
+
+def mermaid_label(text: str, limit: int = 60) -> str:
+    flat = one_line(text, limit)
+    return (
+        flat.replace("&", "&amp;")
+        .replace('"', "#quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("`", "'")
+    )

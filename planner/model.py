@@ -1,0 +1,346 @@
+"""The data the planner reads and writes.
+
+These pydantic models are the single source of truth: the JSON Schemas shipped
+in ``planner/schemas/`` are generated from them (``planner schema``), and a test
+fails when the committed files drift.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StringConstraints
+
+SCHEMA_VERSION = "1"
+
+RiskClass = Literal["low", "medium", "high", "critical"]
+RISK_ORDER: tuple[RiskClass, ...] = ("low", "medium", "high", "critical")
+Status = Literal["planned", "in_progress", "done"]
+Role = Literal["developer", "qa"]
+TaskKind = Literal["feature", "verification", "docs", "chore"]
+Severity = Literal["error", "warning", "notice"]
+SEVERITY_ORDER: tuple[Severity, ...] = ("notice", "warning", "error")
+
+NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
+MilestoneId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+
+def max_risk(*classes: RiskClass) -> RiskClass:
+    """The highest of the given risk classes (``low`` when given none)."""
+    return max(classes, key=RISK_ORDER.index, default="low")
+
+
+class Strict(BaseModel):
+    # Written files always carry every field, so the generated schemas require them all.
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+# --------------------------------------------------------------------------- contract
+
+
+class DiffBoundary(Strict):
+    """Where a task may change code, and how much."""
+
+    paths: list[NonEmptyStr] = Field(
+        description="Repository-relative globs the task's change must stay inside."
+    )
+    max_diff_scope: PositiveInt = Field(description="Changed lines allowed for the task.")
+
+
+class Task(Strict):
+    """One unit of work for one agent or person."""
+
+    id: MilestoneId = Field(description="Stable id, e.g. M1-T2.")
+    title: NonEmptyStr
+    role: Role
+    kind: TaskKind
+    objective: NonEmptyStr = Field(description="The concrete change to make.")
+    status: Literal["planned", "done"] = "planned"
+    risk_class: RiskClass
+    diff_boundary: DiffBoundary
+    invariants: list[NonEmptyStr] = Field(min_length=1)
+    acceptance: list[NonEmptyStr] = Field(min_length=1)
+    depends_on: list[str] = Field(description="Ids of tasks that must be done first.")
+    references: list[PositiveInt] = Field(
+        default_factory=list, description="Issue numbers the task text refers to."
+    )
+
+
+class Milestone(Strict):
+    id: MilestoneId
+    title: NonEmptyStr
+    outcome: NonEmptyStr
+    status: Status = "planned"
+    dependencies: list[str] = Field(description="Ids of milestones that must be done first.")
+    acceptance: list[NonEmptyStr] = Field(min_length=1)
+    validation: list[NonEmptyStr] = Field(
+        min_length=1, description="How acceptance is checked: commands or procedures."
+    )
+    risks: list[NonEmptyStr]
+    risk_class: RiskClass
+    max_diff_scope: PositiveInt = Field(description="Changed lines allowed for the milestone.")
+    tasks: list[Task]
+    references: list[PositiveInt] = Field(default_factory=list)
+
+
+class Roadmap(Strict):
+    version: PositiveInt = Field(description="Goes up only when the roadmap's content changes.")
+    objective: NonEmptyStr
+    focus: str | None = Field(
+        description="The one focused milestone: first not done whose dependencies are done."
+    )
+    milestones: list[Milestone] = Field(min_length=1)
+    assumptions: list[NonEmptyStr]
+    unknowns: list[NonEmptyStr]
+    out_of_scope: list[NonEmptyStr] = Field(default_factory=list)
+
+
+class ContractDefaults(Strict):
+    risk_class: RiskClass
+    max_diff_scope: PositiveInt
+    acceptance_tests: list[NonEmptyStr]
+    invariants: list[NonEmptyStr]
+    evidence_required: list[NonEmptyStr]
+
+
+class Decision(Strict):
+    id: MilestoneId
+    question: NonEmptyStr
+    options: list[NonEmptyStr]
+    impact: RiskClass
+    blocks: list[str] = Field(description="Ids of the milestones this decision blocks.")
+    issue: str | None = Field(description="URL of the decision issue, once raised.")
+
+
+class IssueRef(Strict):
+    number: PositiveInt
+    title: str
+    url: str | None
+
+
+class Contract(Strict):
+    """The planning contract: ``.agent/planning-output-<N>.json``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://planner-action.dev/schemas/planning-output.schema.json",
+        },
+    )
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    issue: IssueRef
+    roadmap: Roadmap
+    contract_defaults: ContractDefaults
+    decisions: list[Decision]
+
+
+class BoundedDiff(DiffBoundary):
+    """A diff boundary an agent may receive: never unbounded."""
+
+    paths: list[NonEmptyStr] = Field(
+        min_length=1, description="Repository-relative globs the task's change must stay inside."
+    )
+
+
+class FanoutTask(Task):
+    """A task as an agent receives it: everything needed, no need to read the contract."""
+
+    diff_boundary: BoundedDiff
+
+    milestone: MilestoneId
+    wave: PositiveInt = Field(
+        description="Tasks of one wave share no dependency and no file; wave 1 runs first."
+    )
+    evidence_required: list[NonEmptyStr]
+    acceptance_tests: list[NonEmptyStr]
+
+
+class DeferredTask(Strict):
+    task: str
+    rule: str
+    reason: NonEmptyStr
+
+
+class Fanout(Strict):
+    """Child tasks of the focus milestone: ``.agent/planner-fanout-<N>.json``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://planner-action.dev/schemas/planner-fanout.schema.json",
+        },
+    )
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    issue: IssueRef
+    version: PositiveInt
+    milestone: MilestoneId
+    tasks: list[FanoutTask] = Field(min_length=1)
+    deferred: list[DeferredTask]
+
+
+# --------------------------------------------------------------------------- findings
+
+
+class Location(Strict):
+    milestone: str | None = None
+    task: str | None = None
+    file: str | None = None
+    line: PositiveInt | None = None
+
+    def describe(self) -> str:
+        parts = [p for p in (self.task or self.milestone,) if p]
+        if self.file:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        elif self.line:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts)
+
+
+class Finding(Strict):
+    rule: str = Field(description="Stable id, e.g. seed-8-concrete-objective.")
+    severity: Severity
+    message: str
+    location: Location = Field(default_factory=Location)
+
+
+def at_or_above(severity: Severity, threshold: Severity | Literal["never"]) -> bool:
+    if threshold == "never":
+        return False
+    return SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(threshold)
+
+
+# --------------------------------------------------------------------------- config
+
+
+class DefaultsConfig(Strict):
+    risk_class: RiskClass = "medium"
+    max_diff_scope: dict[RiskClass, PositiveInt] = Field(
+        default_factory=lambda: {"low": 600, "medium": 400, "high": 200, "critical": 100},
+        description="Changed lines allowed per risk class when the request gives none.",
+    )
+
+
+class VocabularyConfig(Strict):
+    verification: list[NonEmptyStr] = Field(
+        default_factory=lambda: [
+            "verify",
+            "verification",
+            "evidence",
+            "coverage matrix",
+            "coverage report",
+            "audit",
+            "prove",
+            "confirm",
+            "sign off",
+            "sign-off",
+        ],
+        description="Words that mark verification-only work (seed rule 7).",
+    )
+    docs: list[NonEmptyStr] = Field(
+        default_factory=lambda: ["document", "documentation", "docs", "readme", "changelog"]
+    )
+    implementation_verbs: list[NonEmptyStr] = Field(
+        default_factory=lambda: [
+            "add", "build", "cache", "change", "convert", "create", "delete", "emit",
+            "enforce", "expose", "extend", "extract", "fix", "handle", "harden",
+            "implement", "integrate", "introduce", "migrate", "move", "parse", "port",
+            "refactor", "remove", "rename", "replace", "rewrite", "separate", "split",
+            "store", "support", "update", "wire", "write",
+        ],
+        description="Verbs that make a developer objective a concrete code change (seed rule 8).",
+    )
+
+
+class FanoutConfig(Strict):
+    min_tasks: PositiveInt = 2
+    default_paths: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="Diff boundary for tasks that name no code location (empty: such a task "
+        "is an error).",
+    )
+
+
+class LabelsConfig(Strict):
+    decision: NonEmptyStr = "decision/major"
+
+
+class PathsConfig(Strict):
+    plan_file: NonEmptyStr = "IMPLEMENTATION_PLAN.md"
+    specs_dir: NonEmptyStr = "specs"
+    output_dir: NonEmptyStr = ".agent"
+
+
+class Config(Strict):
+    """The YAML config file (default ``.github/planner.yml``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra={
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://planner-action.dev/schemas/planner-config.schema.json",
+        },
+    )
+
+    defaults: DefaultsConfig = Field(default_factory=DefaultsConfig)
+    invariants: list[NonEmptyStr] = Field(
+        default_factory=lambda: [
+            "Changes stay inside the task's diff_boundary.paths",
+            "The existing test suite keeps passing",
+            "Behaviour outside the diff boundary is unchanged",
+        ]
+    )
+    acceptance_tests: list[NonEmptyStr] = Field(
+        default_factory=lambda: ["The repository's test suite passes in CI"]
+    )
+    evidence_required: list[NonEmptyStr] = Field(
+        default_factory=lambda: ["test run output", "diff summary within max_diff_scope"]
+    )
+    risk_paths: dict[NonEmptyStr, RiskClass] = Field(
+        default_factory=dict,
+        description="Globs that raise a task's risk class when its paths touch them.",
+    )
+    vocabulary: VocabularyConfig = Field(default_factory=VocabularyConfig)
+    fanout: FanoutConfig = Field(default_factory=FanoutConfig)
+    labels: LabelsConfig = Field(default_factory=LabelsConfig)
+    paths: PathsConfig = Field(default_factory=PathsConfig)
+
+
+# --------------------------------------------------------------------------- the request
+
+
+class Issue(Strict):
+    number: PositiveInt
+    title: str
+    body: str
+    labels: list[str] = Field(default_factory=list)
+    url: str | None = None
+
+
+class PlanRequest(Strict):
+    """Everything the pure core reads: the issue and the planning files, as text."""
+
+    issue: Issue
+    draft: str | None = Field(default=None, description="Text of a draft file (input `draft`).")
+    draft_name: str | None = None
+    plan_text: str | None = Field(default=None, description="Existing IMPLEMENTATION_PLAN.md.")
+    specs: dict[str, str] = Field(
+        default_factory=dict, description="Existing spec files, by workspace-relative path."
+    )
+    previous_contract: dict[str, Any] | None = None
+    decision_issues: dict[str, str] = Field(
+        default_factory=dict, description="Known decision issue URLs by decision id."
+    )
+
+
+SCHEMA_MODELS: dict[str, tuple[str, type[BaseModel], Literal["validation", "serialization"]]] = {
+    "contract": ("planning-output.schema.json", Contract, "serialization"),
+    "fanout": ("planner-fanout.schema.json", Fanout, "serialization"),
+    "config": ("planner-config.schema.json", Config, "validation"),
+}

@@ -130,7 +130,7 @@ class Contract(Strict):
         },
     )
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     issue: IssueRef
     roadmap: Roadmap
     contract_defaults: ContractDefaults
@@ -176,7 +176,7 @@ class Fanout(Strict):
         },
     )
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     issue: IssueRef
     version: PositiveInt
     milestone: MilestoneId
@@ -218,10 +218,14 @@ def at_or_above(severity: Severity, threshold: Severity | Literal["never"]) -> b
 # --------------------------------------------------------------------------- config
 
 
+def _default_diff_table() -> dict[RiskClass, int]:
+    return {"low": 600, "medium": 400, "high": 200, "critical": 100}
+
+
 class DefaultsConfig(Strict):
     risk_class: RiskClass = "medium"
     max_diff_scope: dict[RiskClass, PositiveInt] = Field(
-        default_factory=lambda: {"low": 600, "medium": 400, "high": 200, "critical": 100},
+        default_factory=_default_diff_table,
         description="Changed lines allowed per risk class when the request gives none.",
     )
 

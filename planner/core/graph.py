@@ -46,7 +46,7 @@ def topological_order(nodes: Sequence[str], edges: dict[str, list[str]]) -> list
     rest in their written order, so the result always holds every node once.
     """
     position = {node: index for index, node in enumerate(nodes)}
-    waiting = {node: 0 for node in nodes}
+    waiting = dict.fromkeys(nodes, 0)
     dependants: dict[str, list[str]] = {node: [] for node in nodes}
     for node in nodes:
         for dep in dict.fromkeys(edges.get(node, [])):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
-from functools import lru_cache
+from functools import cache
 
 _WILDCARDS = frozenset("*?[")
 
@@ -54,7 +54,7 @@ def globs_overlap(a: str, b: str) -> bool:
     never no wrongly)."""
     sa, sb = tuple(a.split("/")), tuple(b.split("/"))
 
-    @lru_cache(maxsize=None)
+    @cache
     def walk(i: int, j: int) -> bool:
         if i == len(sa) and j == len(sb):
             return True

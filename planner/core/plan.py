@@ -380,8 +380,8 @@ class _Planner:
                                  "contract_defaults.acceptance_tests", []).append(tid)
         done = t.done or tid in done_tasks
         return Task(
-            id=tid, title=one_line(t.title, 200) or tid, role=role,  # type: ignore[arg-type]
-            kind=kind,  # type: ignore[arg-type]
+            id=tid, title=one_line(t.title, 200) or tid, role=role,
+            kind=kind,
             objective=one_line(objective, 2000), status="done" if done else "planned",
             risk_class=risk, diff_boundary=DiffBoundary(paths=paths, max_diff_scope=max_diff),
             invariants=invariants, acceptance=acceptance, depends_on=list(t.depends_on),

@@ -330,7 +330,7 @@ class _Reader:
 
     def warn(self, rule: str, message: str, line: int | None, severity: str = "warning") -> None:
         self.findings.append(
-            Finding(rule=rule, severity=severity, message=message,  # type: ignore[arg-type]
+            Finding(rule=rule, severity=severity, message=message,
                     location=Location(line=line))
         )
 
@@ -667,7 +667,7 @@ class _BoundedLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise DraftError(
                 f"YAML aliases are not accepted (line {event.start_mark.line + 1}); "
                 "write the value out in full"
@@ -692,7 +692,7 @@ def load_structured(text: str, kind: str) -> Any:
         try:
             return loader.get_single_data()
         finally:
-            loader.dispose()  # type: ignore[no-untyped-call]
+            loader.dispose()
     except DraftError:
         raise
     except RecursionError as exc:

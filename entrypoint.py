@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""The container's entry point: read settings, build adapters, run, exit once."""
+
+import sys
+
+from planner.action.main import main
+
+if __name__ == "__main__":
+    sys.exit(main())

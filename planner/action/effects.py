@@ -1,0 +1,202 @@
+"""GitHub side effects of a plan (PRODUCT.md §7): decision issues, the sticky comment,
+sub-issues. Each is found again by a hidden marker, so re-runs never duplicate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
+
+from planner.action.github import GitHubError, GitHubPort, IssueInfo
+from planner.core.text import markdown_inline, neutralize_mentions, one_line
+from planner.model import Contract, Decision, Fanout, Finding, Issue, Location
+
+SUB_ISSUE_LIMIT = 100  # GitHub's limit of sub-issues per parent
+T = TypeVar("T")
+
+
+def decision_marker(issue: int, decision_id: str) -> str:
+    return f"<!-- planner-decision: {issue}/{decision_id} -->"
+
+
+def comment_marker(issue: int) -> str:
+    return f"<!-- planner-summary: {issue} -->"
+
+
+def task_marker(issue: int, task_id: str) -> str:
+    return f"<!-- planner-task: {issue}/{task_id} -->"
+
+
+def safe_text(text: str, limit: int = 2000) -> str:
+    """Untrusted text quoted into an issue or comment: no mentions, no HTML (so no
+    marker can be closed or forged), one line."""
+    return markdown_inline(text, limit)
+
+
+@dataclass
+class EffectsReport:
+    done: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    decision_urls: dict[str, str] = field(default_factory=dict)
+
+    def failed(self, what: str, exc: GitHubError, severity: str) -> None:
+        self.findings.append(Finding(
+            rule="github-side-effect", severity=severity,
+            message=f"Not done: {what}. {exc} The plan files were still written.",
+            location=Location()))
+
+
+class SideEffects:
+    def __init__(self, port: GitHubPort, planning: Issue, label: str,
+                 outage_severity: str = "warning") -> None:
+        self.port = port
+        self.planning = planning
+        self.label = label
+        self.outage = outage_severity
+        self.report = EffectsReport()
+
+    def _try(self, what: str, fn: Callable[[], T]) -> T | None:
+        try:
+            result = fn()
+        except GitHubError as exc:
+            self.report.failed(what, exc, self.outage if exc.transient else "error")
+            return None
+        self.report.done.append(what)
+        return result
+
+    # ------------------------------------------------------------------ decisions
+
+    def decision_body(self, decision: Decision) -> str:
+        n = self.planning.number
+        options = "\n".join(f"- [ ] {safe_text(o, 500)}" for o in decision.options) or \
+            "_No options were listed in the planning issue._"
+        blocks = ", ".join(decision.blocks) or "nothing yet"
+        return (
+            f"{decision_marker(n, decision.id)}\n"
+            f"**Owner decision needed for #{n}** (impact: {decision.impact}).\n\n"
+            f"> {safe_text(decision.question)}\n\n"
+            f"**Options**\n\n{options}\n\n"
+            f"**Blocks:** {blocks}\n\n"
+            f"Answer here, then record the choice in #{n} (tick the question or move it out of "
+            "Open questions) and re-run the planner.\n"
+        )
+
+    def sync_decisions(self, contract: Contract) -> None:
+        wanted = [d for d in contract.decisions if d.impact in ("high", "critical")]
+        n = self.planning.number
+        existing = self._try(f"listing '{self.label}' issues",
+                             lambda: self.port.list_labelled(self.label))
+        if existing is None:
+            return
+        by_marker: dict[str, IssueInfo] = {}
+        for info in existing:
+            for d_id in _markers_in(info.body, f"<!-- planner-decision: {n}/"):
+                by_marker[d_id] = info
+        if wanted and not any(d.id in by_marker for d in wanted):
+            if self._try(f"creating label '{self.label}'", lambda: self.port.ensure_label(
+                    self.label, "d93f0b", "An owner decision the planner is waiting on")) is None:
+                return
+        for d in wanted:
+            title = one_line(f"Decision {d.id} for #{n}: {d.question}", 200)
+            body = self.decision_body(d)
+            found = by_marker.get(d.id)
+            if found is not None:
+                if found.body != body or found.state != "open" or found.title != title:
+                    self._try(f"updating decision issue for {d.id}", partial(
+                        self.port.edit_issue, found.number, title=title, body=body,
+                        state="open"))
+                self.report.decision_urls[d.id] = found.url
+                continue
+            created = self._create_once(d.id, title, body)
+            if created is not None:
+                self.report.decision_urls[d.id] = created.url
+        open_ids = {d.id for d in wanted}
+        for d_id, info in by_marker.items():
+            if d_id not in open_ids and info.state == "open":
+                self._try(f"closing resolved decision issue for {d_id}",
+                          partial(self.port.edit_issue, info.number, state="closed"))
+
+    def _create_once(self, decision_id: str, title: str, body: str) -> IssueInfo | None:
+        """Create the decision issue; after a failed create, look again before retrying,
+        since a create that timed out may have happened."""
+        marker = decision_marker(self.planning.number, decision_id)
+        for _ in range(3):
+            try:
+                created = self.port.create_issue(title, body, [self.label])
+                self.report.done.append(f"raising decision issue for {decision_id}")
+                return created
+            except GitHubError as exc:
+                if not exc.transient:
+                    self.report.failed(f"raising decision issue for {decision_id}", exc, "error")
+                    return None
+                last = exc
+            try:
+                again = [i for i in self.port.list_labelled(self.label) if marker in i.body]
+            except GitHubError:
+                again = []
+            if again:
+                return again[0]
+        self.report.failed(f"raising decision issue for {decision_id}", last, self.outage)
+        return None
+
+    # ------------------------------------------------------------------ the comment
+
+    def sync_comment(self, summary: str) -> None:
+        n = self.planning.number
+        marker = comment_marker(n)
+        body = f"{marker}\n{neutralize_mentions(summary)}"[:65_000]
+        comments = self._try("reading the planning issue's comments",
+                             lambda: self.port.list_comments(n))
+        if comments is None:
+            return
+        mine = next((c for c in comments if c.body.startswith(marker)), None)
+        if mine is None:
+            self._try("posting the summary comment", lambda: self.port.create_comment(n, body))
+        elif mine.body != body:
+            self._try("updating the summary comment",
+                      lambda: self.port.edit_comment(n, mine.id, body))
+
+    # ------------------------------------------------------------------ sub-issues
+
+    def sync_sub_issues(self, fanout: Fanout) -> None:
+        n = self.planning.number
+        current = self._try("listing sub-issues", lambda: self.port.list_sub_issues(n))
+        if current is None:
+            return
+        linked: dict[str, IssueInfo] = {}
+        for info in current:
+            for t_id in _markers_in(info.body, f"<!-- planner-task: {n}/"):
+                linked[t_id] = info
+        room = SUB_ISSUE_LIMIT - len(current)
+        for t in fanout.tasks:
+            if t.id in linked:
+                continue
+            if room <= 0:
+                self.report.findings.append(Finding(
+                    rule="github-sub-issue-limit", severity="warning",
+                    message=f"#{n} already has {SUB_ISSUE_LIMIT} sub-issues (GitHub's limit); "
+                    f"no sub-issue was made for {t.id} and later tasks."))
+                return
+            paths = ", ".join(f"`{safe_text(p, 200)}`" for p in t.diff_boundary.paths)
+            body = (f"{task_marker(n, t.id)}\nTask **{t.id}** of #{n} (wave {t.wave}, risk "
+                    f"{t.risk_class}).\n\n**Objective:** {safe_text(t.objective)}\n\n"
+                    f"**Paths:** {paths} · **Max diff:** {t.diff_boundary.max_diff_scope} lines\n")
+            created = self._try(f"creating sub-issue for {t.id}", partial(
+                self.port.create_issue, one_line(f"{t.id}: {safe_text(t.title)}", 200), body, []))
+            if created is not None:
+                self._try(f"linking sub-issue for {t.id}",
+                          partial(self.port.add_sub_issue, n, created.id))
+                room -= 1
+
+
+def _markers_in(body: str, prefix: str) -> list[str]:
+    found: list[str] = []
+    start = body.find(prefix)
+    while start >= 0:
+        end = body.find(" -->", start)
+        if end < 0:
+            break
+        found.append(body[start + len(prefix): end].strip())
+        start = body.find(prefix, end)
+    return found

@@ -1,0 +1,128 @@
+"""What the triggering event asks for: plan an issue, check a pull request, or nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planner.action.settings import SettingsError
+from planner.core.check import PullRequest
+from planner.model import Issue
+
+PLAN_ACTIONS = ("opened", "edited", "labeled", "reopened")
+TRUSTED = ("OWNER", "MEMBER", "COLLABORATOR")
+MAX_EVENT = 25 * 1_048_576
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """``issue`` when the payload carried it whole; ``number`` when it must be fetched;
+    ``skip`` with the reason when there is nothing to do."""
+
+    number: int | None = None
+    issue: Issue | None = None
+    pull_request: PullRequest | None = None
+    skip: str | None = None
+
+
+def load_event(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        if path.stat().st_size > MAX_EVENT:
+            raise SettingsError(f"GITHUB_EVENT_PATH {path} is larger than {MAX_EVENT} bytes")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SettingsError(
+            f"GITHUB_EVENT_PATH names {path}, which does not exist; run the action inside a "
+            "workflow, or point GITHUB_EVENT_PATH at an event payload"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"the event payload {path} is not readable JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SettingsError(f"the event payload {path} is not a JSON object")
+    return data
+
+
+def issue_from_payload(data: Any) -> Issue | None:
+    """The issue as the payload carries it (title, body, labels, URL)."""
+    if not isinstance(data, dict) or not isinstance(data.get("number"), int):
+        return None
+    labels = [
+        label["name"] for label in data.get("labels") or []
+        if isinstance(label, dict) and isinstance(label.get("name"), str)
+    ]
+    return Issue(
+        number=data["number"],
+        title=str(data.get("title") or ""),
+        body=str(data.get("body") or ""),
+        labels=labels,
+        url=data.get("html_url") if isinstance(data.get("html_url"), str) else None,
+    )
+
+
+def resolve(event_name: str | None, payload: dict[str, Any], mode: str,
+            issue_number: int | None) -> Trigger:
+    """Decide what to do for this event (PRODUCT.md §1, §9)."""
+    if mode == "check":
+        if event_name not in ("pull_request", "pull_request_target"):
+            raise SettingsError(
+                f"mode 'check' runs on pull_request events, not '{event_name or 'none'}'; "
+                "add 'on: pull_request' or use mode 'plan'"
+            )
+        pr = payload.get("pull_request") or {}
+        labels = tuple(str(x.get("name", "")) for x in pr.get("labels") or []
+                       if isinstance(x, dict))
+        return Trigger(pull_request=PullRequest(
+            branch=str((pr.get("head") or {}).get("ref") or ""),
+            title=str(pr.get("title") or ""), body=str(pr.get("body") or ""), labels=labels))
+    if issue_number is not None and event_name not in ("issues", "issue_comment"):
+        return Trigger(number=issue_number)
+    if event_name == "issues":
+        action = payload.get("action")
+        if action not in PLAN_ACTIONS:
+            return Trigger(skip=f"issues event with action '{action}': nothing to plan "
+                           f"(planning runs on {', '.join(PLAN_ACTIONS)})")
+        issue = issue_from_payload(payload.get("issue"))
+        if issue is None:
+            raise SettingsError("the issues event payload has no issue in it")
+        if issue_number is not None and issue_number != issue.number:
+            return Trigger(number=issue_number)
+        return Trigger(number=issue.number, issue=issue)
+    if event_name == "issue_comment":
+        raw = payload.get("issue") or {}
+        comment = payload.get("comment") or {}
+        if payload.get("action") != "created":
+            return Trigger(skip="issue_comment event that is not a new comment: nothing to plan")
+        if raw.get("pull_request"):
+            return Trigger(skip="comment on a pull request: planning runs on issues only")
+        body = str(comment.get("body") or "").lstrip()
+        if not body.startswith("/plan"):
+            return Trigger(skip="comment does not start with /plan: nothing to plan")
+        association = comment.get("author_association")
+        if association not in TRUSTED:
+            return Trigger(skip=f"/plan from a commenter with association '{association}' "
+                           f"is ignored; only {', '.join(TRUSTED)} may re-plan")
+        issue = issue_from_payload(raw)
+        if issue is None:
+            raise SettingsError("the issue_comment payload has no issue in it")
+        return Trigger(number=issue.number, issue=issue)
+    if event_name == "workflow_dispatch":
+        inputs = payload.get("inputs") or {}
+        raw_number = str(inputs.get("issue-number") or inputs.get("issue_number") or "").strip()
+        raw_number = raw_number.lstrip("#")
+        if not raw_number.isdigit() or int(raw_number) < 1:
+            raise SettingsError(
+                "input 'issue-number' is required for workflow_dispatch: set it in the "
+                "workflow (issue-number: ${{ inputs.issue-number }}) to the planning issue's "
+                "number" + (f" (got {raw_number!r})" if raw_number else "")
+            )
+        return Trigger(number=int(raw_number))
+    if event_name is None and issue_number is not None:
+        return Trigger(number=issue_number)
+    raise SettingsError(
+        f"event '{event_name or 'none'}' is not one the planner handles; trigger it on issues, "
+        "issue_comment, workflow_dispatch (with issue-number) or pull_request (mode: check)"
+    )

@@ -1,0 +1,243 @@
+"""The GitHub port, and its adapter over PyGithub.
+
+PyGithub is imported only when the adapter is built (a token was given), so
+offline planning never pays for it. Every PyGithub and HTTP failure is caught
+here and becomes a :class:`GitHubError` whose message says what to change.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from planner.model import Issue
+
+if TYPE_CHECKING:
+    from github.Repository import Repository
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class IssueInfo:
+    number: int
+    id: int
+    url: str
+    title: str
+    body: str
+    state: str
+
+
+@dataclass(frozen=True)
+class CommentInfo:
+    id: int
+    url: str
+    body: str
+
+
+class GitHubError(RuntimeError):
+    """A GitHub call that failed for good. ``transient`` marks outages and rate
+    limits (worth a warning), as opposed to a wrong token or repository."""
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 transient: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.transient = transient
+
+
+class GitHubPort(Protocol):
+    """What the planner asks of GitHub; small so a fake can really behave."""
+
+    def get_issue(self, number: int) -> Issue: ...
+    def list_labelled(self, label: str) -> list[IssueInfo]: ...
+    def ensure_label(self, name: str, color: str, description: str) -> None: ...
+    def create_issue(self, title: str, body: str, labels: list[str]) -> IssueInfo: ...
+    def edit_issue(self, number: int, *, title: str | None = None, body: str | None = None,
+                   state: str | None = None) -> None: ...
+    def list_comments(self, number: int) -> list[CommentInfo]: ...
+    def create_comment(self, number: int, body: str) -> CommentInfo: ...
+    def edit_comment(self, number: int, comment_id: int, body: str) -> CommentInfo: ...
+    def list_sub_issues(self, number: int) -> list[IssueInfo]: ...
+    def add_sub_issue(self, number: int, sub_issue_id: int) -> None: ...
+
+
+def explain(status: int | None, what: str, data: Any = None) -> str:
+    """A message a user can act on, for an HTTP status from the GitHub API."""
+    detail = ""
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        detail = f" (GitHub said: {data['message'][:200]})"
+    if status == 401:
+        return f"{what} failed: the token was rejected{detail}. Check the github-token input."
+    if status == 403:
+        return (f"{what} failed: the token lacks permission{detail}. Give the job "
+                "'permissions: {issues: write}' (or issues: read to fetch only).")
+    if status == 404:
+        return (f"{what} failed: not found{detail}. Check the repository and the issue number, "
+                "and that the token can see this repository.")
+    if status == 410:
+        return f"{what} failed: issues are disabled in this repository{detail}."
+    if status == 422:
+        return f"{what} failed: GitHub rejected the request as invalid{detail}."
+    return f"{what} failed with HTTP {status}{detail}."
+
+
+class PyGithubAdapter:
+    """GitHubPort over PyGithub, with bounded retries and backoff of our own.
+
+    PyGithub's own retry is switched off: it retries POSTs after a 5xx, which can
+    create an issue twice. Here reads are retried; writes are retried only on
+    rate limits and connection failures, and callers re-find before re-creating.
+    """
+
+    def __init__(self, token: str, repository: str, api_url: str, *, timeout: float = 20,
+                 attempts: int = 5, max_wait: float = 120.0, backoff: float = 1.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        from github import Auth, Github
+
+        self._github = Github(
+            auth=Auth.Token(token), base_url=api_url, timeout=int(max(timeout, 1)), retry=None,
+            seconds_between_requests=None, seconds_between_writes=None,
+            user_agent="planner-action",
+        )
+        self._repo: Repository = self._github.get_repo(repository, lazy=True)
+        self.attempts = attempts
+        self.max_wait = max_wait
+        self.backoff = backoff
+        self._sleep = sleep
+
+    # ------------------------------------------------------------ retry and translation
+
+    def _call(self, what: str, fn: Callable[[], T], *, write: bool = False) -> T:
+        from github.GithubException import GithubException
+        from requests.exceptions import ConnectionError as RequestsConnectionError
+        from requests.exceptions import RetryError, Timeout
+
+        waited = 0.0
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return fn()
+            except GithubException as exc:
+                headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+                limited = exc.status == 429 or (
+                    exc.status == 403 and (
+                        headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers
+                        or "rate limit" in str(exc.data).lower()))
+                server = exc.status is not None and exc.status >= 500
+                retryable = limited or (server and not write)
+                delay = self._delay(attempt, headers) if retryable else 0.0
+                if not retryable or attempt == self.attempts or waited + delay > self.max_wait:
+                    if limited:
+                        raise GitHubError(f"{what} failed: GitHub's rate limit did not reset "
+                                          f"within {self.max_wait:.0f}s of waiting.",
+                                          status=exc.status, transient=True) from None
+                    raise GitHubError(explain(exc.status, what, exc.data), status=exc.status,
+                                      transient=server) from None
+            except (RequestsConnectionError, Timeout, RetryError) as exc:
+                delay = self._delay(attempt, {})
+                if attempt == self.attempts or waited + delay > self.max_wait:
+                    raise GitHubError(f"{what} failed: GitHub did not answer "
+                                      f"({type(exc).__name__}).", transient=True) from None
+            self._sleep(delay)
+            waited += delay
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delay(self, attempt: int, headers: dict[str, str]) -> float:
+        retry_after = headers.get("retry-after", "")
+        if retry_after.isdigit():
+            return float(retry_after)
+        reset = headers.get("x-ratelimit-reset", "")
+        if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+            return max(0.0, float(reset) - time.time()) + 1.0
+        return float(self.backoff * (2 ** (attempt - 1)))
+
+    # ------------------------------------------------------------ the port
+
+    def get_issue(self, number: int) -> Issue:
+        def fetch() -> Issue:
+            issue = self._repo.get_issue(number)
+            if issue.pull_request is not None:
+                raise GitHubError(f"#{number} is a pull request, not an issue; give the "
+                                  "planning issue's number")
+            return Issue(number=issue.number, title=issue.title or "", body=issue.body or "",
+                         labels=[label.name for label in issue.labels], url=issue.html_url)
+
+        return self._call(f"Fetching issue #{number}", fetch)
+
+    def _info(self, issue: Any) -> IssueInfo:
+        return IssueInfo(number=issue.number, id=issue.id, url=issue.html_url,
+                         title=issue.title or "", body=issue.body or "", state=issue.state)
+
+    def list_labelled(self, label: str) -> list[IssueInfo]:
+        return self._call(
+            f"Listing issues labelled '{label}'",
+            lambda: [self._info(i) for i in self._repo.get_issues(labels=[label], state="all")],
+        )
+
+    def ensure_label(self, name: str, color: str, description: str) -> None:
+        from github.GithubException import GithubException
+
+        def ensure() -> None:
+            try:
+                self._repo.get_label(name)
+                return
+            except GithubException as exc:
+                if exc.status != 404:
+                    raise
+            try:
+                self._repo.create_label(name, color, description)
+            except GithubException as exc:
+                # created meanwhile by a concurrent run: that is what we wanted
+                if exc.status != 422 or "already_exists" not in str(exc.data):
+                    raise
+
+        self._call(f"Creating label '{name}'", ensure, write=True)
+
+    def create_issue(self, title: str, body: str, labels: list[str]) -> IssueInfo:
+        return self._call("Creating an issue", lambda: self._info(
+            self._repo.create_issue(title=title, body=body, labels=labels)), write=True)
+
+    def edit_issue(self, number: int, *, title: str | None = None, body: str | None = None,
+                   state: str | None = None) -> None:
+        from github.GithubObject import NotSet
+
+        def edit() -> None:
+            self._repo.get_issue(number).edit(
+                title=title if title is not None else NotSet,
+                body=body if body is not None else NotSet,
+                state=state if state is not None else NotSet,
+            )
+
+        self._call(f"Updating issue #{number}", edit, write=True)
+
+    def list_comments(self, number: int) -> list[CommentInfo]:
+        return self._call(f"Listing comments of #{number}", lambda: [
+            CommentInfo(id=c.id, url=c.html_url, body=c.body or "")
+            for c in self._repo.get_issue(number).get_comments()
+        ])
+
+    def create_comment(self, number: int, body: str) -> CommentInfo:
+        def create() -> CommentInfo:
+            c = self._repo.get_issue(number).create_comment(body)
+            return CommentInfo(id=c.id, url=c.html_url, body=c.body or "")
+
+        return self._call(f"Commenting on #{number}", create, write=True)
+
+    def edit_comment(self, number: int, comment_id: int, body: str) -> CommentInfo:
+        def edit() -> CommentInfo:
+            c = self._repo.get_issue(number).get_comment(comment_id)
+            c.edit(body)
+            return CommentInfo(id=c.id, url=c.html_url, body=body)
+
+        return self._call(f"Updating the comment on #{number}", edit, write=True)
+
+    def list_sub_issues(self, number: int) -> list[IssueInfo]:
+        return self._call(f"Listing sub-issues of #{number}", lambda: [
+            self._info(s) for s in self._repo.get_issue(number).get_sub_issues()
+        ])
+
+    def add_sub_issue(self, number: int, sub_issue_id: int) -> None:
+        self._call(f"Linking a sub-issue to #{number}",
+                   lambda: self._repo.get_issue(number).add_sub_issue(sub_issue_id), write=True)

@@ -1,0 +1,397 @@
+"""The shell: settings -> adapters -> the pure core -> files, outputs, side effects.
+
+``run()`` returns the exit status (0 ok, 1 findings at or above ``fail-on``,
+2 bad inputs or configuration); ``main()`` calls ``sys.exit`` once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from jsonschema import Draft202012Validator
+from pydantic import ValidationError
+
+from planner.action import events
+from planner.action.artifacts import ArtifactError, ArtifactPort, ResultsClient
+from planner.action.effects import SideEffects
+from planner.action.github import GitHubError, GitHubPort
+from planner.action.settings import Settings, SettingsError, from_env, validate_artifact_name
+from planner.action.workflow import OutputError, Workflow
+from planner.action.workspace import Workspace, WorkspaceError
+from planner.core.check import FileChange, check_changes, load_contract, validate_contract
+from planner.core.plan import PlanResult, contract_file, fanout_file, plan
+from planner.core.read import DraftError, load_structured
+from planner.core.text import one_line
+from planner.model import Config, Finding, Issue, Location, PlanRequest, at_or_above
+from planner.schemas import load
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+MAX_CONFIG = 256 * 1024
+FINDINGS_OUTPUT_LIMIT = 200
+
+GitHubFactory = Callable[[Settings], GitHubPort | None]
+ArtifactFactory = Callable[[Settings], ArtifactPort | None]
+
+
+def default_github(settings: Settings) -> GitHubPort | None:
+    if settings.github_token is None or not settings.repository:
+        return None
+    from planner.action.github import PyGithubAdapter
+
+    return PyGithubAdapter(settings.github_token.get_secret_value(), settings.repository,
+                           settings.api_url)
+
+
+def default_artifacts(settings: Settings) -> ArtifactPort | None:
+    if settings.runtime_token is None or not settings.results_url:
+        return None
+    return ResultsClient(settings.results_url, settings.runtime_token.get_secret_value())
+
+
+class ConfigError(ValueError):
+    """A config file that is not valid; the message names the key."""
+
+
+def load_config(workspace: Workspace, settings: Settings) -> Config:
+    """The YAML config file, checked against its JSON Schema, with input overrides."""
+    text = workspace.read_text(settings.config)
+    if text is None:
+        if settings.config_explicit:
+            raise ConfigError(f"config file '{settings.config}' (input 'config') does not exist")
+        data: Any = {}
+    else:
+        if len(text) > MAX_CONFIG:
+            raise ConfigError(f"config file '{settings.config}' is larger than {MAX_CONFIG} bytes")
+        try:
+            data = load_structured(text, "yaml") or {}
+        except DraftError as exc:
+            raise ConfigError(f"config file '{settings.config}': {exc}") from None
+    errors = sorted(Draft202012Validator(load("config")).iter_errors(data),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        key = ".".join(str(p) for p in first.absolute_path) or "(top level)"
+        raise ConfigError(f"config file '{settings.config}': key '{key}': "
+                          f"{one_line(first.message, 200)}")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        key = ".".join(str(p) for p in problem["loc"])
+        raise ConfigError(f"config file '{settings.config}': key '{key}': {problem['msg']}") \
+            from None
+    paths = config.paths.model_copy(update={k: v for k, v in {
+        "plan_file": settings.plan_file, "specs_dir": settings.specs_dir,
+        "output_dir": settings.output_dir}.items() if v})
+    for name, value in paths.model_dump().items():
+        workspace.resolve(value)  # refuse paths leading out of the workspace
+        del name
+    labels = config.labels
+    if settings.decision_label:
+        labels = labels.model_copy(update={"decision": settings.decision_label})
+    return config.model_copy(update={"paths": paths, "labels": labels})
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    source_file: str | None = None
+
+
+def run(settings: Settings, out: TextIO, *, github: GitHubFactory = default_github,
+        artifacts: ArtifactFactory = default_artifacts, issue: Issue | None = None) -> int:
+    """Run one mode end to end; returns the exit status."""
+    workflow = Workflow(out, settings.output_file, settings.summary_file,
+                        plain=not settings.on_runner)
+    if settings.github_token is not None:
+        workflow.mask(settings.github_token.get_secret_value())
+    if settings.runtime_token is not None:
+        workflow.mask(settings.runtime_token.get_secret_value())
+    try:
+        workspace = Workspace(settings.workspace)
+        config = load_config(workspace, settings)
+        if settings.mode == "validate":
+            outcome = _validate(settings, workspace, config)
+        elif settings.mode == "check":
+            outcome = _check(settings, workspace, config, events.load_event(settings.event_path))
+        else:
+            result = _plan(settings, workspace, config, workflow, github, artifacts, issue)
+            if result is None:
+                return EXIT_OK
+            outcome = result
+    except (SettingsError, ConfigError, WorkspaceError) as exc:
+        workflow.message("error", str(exc), title="planner: bad input")
+        return EXIT_USAGE
+    return _report(workflow, settings, outcome)
+
+
+def _report(workflow: Workflow, settings: Settings, outcome: Outcome) -> int:
+    findings = outcome.findings
+    left = workflow.annotate(findings, outcome.source_file)
+    extra = ""
+    if left:
+        extra = ("\n_Annotations shown are capped at 10 per severity; not shown: "
+                 + ", ".join(f"{n} {sev}" for sev, n in sorted(left.items())) + "._\n")
+    valid = not any(f.severity == "error" for f in findings)
+    outputs = dict(outcome.outputs)
+    outputs["findings"] = json.dumps(
+        [f.model_dump(mode="json", exclude_none=True) for f in findings[:FINDINGS_OUTPUT_LIMIT]],
+        ensure_ascii=False, separators=(",", ":"))
+    outputs["valid"] = "true" if valid else "false"
+    try:
+        for name, value in outputs.items():
+            workflow.set_output(name, value)
+    except OutputError as exc:
+        workflow.message("error", str(exc), title="planner: outputs")
+        return EXIT_USAGE
+    workflow.summary(outcome.summary + extra)
+    failing = [f for f in findings if at_or_above(f.severity, settings.fail_on)]
+    if failing:
+        workflow.log(f"{len(failing)} finding(s) at or above fail-on '{settings.fail_on}'.")
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------- plan
+
+
+def _plan(settings: Settings, workspace: Workspace, config: Config, workflow: Workflow,
+          github_factory: GitHubFactory, artifact_factory: ArtifactFactory,
+          issue: Issue | None) -> Outcome | None:
+    port = github_factory(settings) if settings.github_token is not None else None
+    if issue is None:
+        trigger = events.resolve(settings.event_name, events.load_event(settings.event_path),
+                                 settings.mode, settings.issue_number)
+        if trigger.skip:
+            workflow.message("notice", f"Skipped: {trigger.skip}.", title="planner")
+            return None
+        issue = trigger.issue
+        if issue is None:
+            assert trigger.number is not None
+            if port is None:
+                raise SettingsError(
+                    f"issue #{trigger.number} must be fetched from GitHub, which needs the "
+                    "github-token input (default ${{ github.token }}) and GITHUB_REPOSITORY")
+            try:
+                issue = port.get_issue(trigger.number)
+            except GitHubError as exc:
+                raise SettingsError(str(exc)) from None
+    notices: list[Finding] = []
+    if port is None:
+        notices.append(Finding(rule="offline", severity="notice", message=(
+            "No github-token: planned offline. No decision issues, comment or sub-issues "
+            "were made.")))
+    request = _request(workspace, config, settings, issue)
+    result = plan(request, config)
+    written = _write(workspace, result)
+    outcome = Outcome(findings=notices + result.findings, summary=result.summary)
+    if port is not None and result.contract is not None:
+        effects = SideEffects(port, issue, config.labels.decision)
+        if settings.create_decision_issues:
+            effects.sync_decisions(result.contract)
+        known = request.decision_issues
+        if any(known.get(k) != v for k, v in effects.report.decision_urls.items()):
+            # The URLs belong in the contract: plan again with them and rewrite.
+            request = request.model_copy(update={"decision_issues": {
+                **known, **effects.report.decision_urls}})
+            result = plan(request, config)
+            written = _write(workspace, result)
+            outcome.summary = result.summary
+        if settings.comment:
+            effects.sync_comment(result.summary)
+        if settings.create_sub_issues and result.fanout is not None:
+            effects.sync_sub_issues(result.fanout)
+        outcome.findings += effects.report.findings
+        if effects.report.done:
+            outcome.summary += "\n**GitHub:** " + "; ".join(effects.report.done) + ".\n"
+    outcome.outputs = _plan_outputs(result, config, issue.number)
+    artifact = _upload(settings, workspace, written, issue.number, artifact_factory)
+    outcome.findings += artifact.findings
+    outcome.outputs.update(artifact.outputs)
+    return outcome
+
+
+def _request(workspace: Workspace, config: Config, settings: Settings, issue: Issue) -> PlanRequest:
+    paths = config.paths
+    previous: dict[str, Any] | None = None
+    previous_text = workspace.read_text(contract_file(paths.output_dir, issue.number))
+    if previous_text:
+        try:
+            loaded = json.loads(previous_text)
+            previous = loaded if isinstance(loaded, dict) else None
+        except ValueError:
+            previous = None
+    specs = {name: workspace.read_text(name) or "" for name in
+             workspace.list_files(paths.specs_dir, f"{issue.number}-", ".md")}
+    draft_text = workspace.read_text(settings.draft) if settings.draft else None
+    if settings.draft and draft_text is None:
+        raise SettingsError(f"input 'draft' names '{settings.draft}', which does not exist")
+    return PlanRequest(issue=issue, draft=draft_text, draft_name=settings.draft,
+                       plan_text=workspace.read_text(paths.plan_file), specs=specs,
+                       previous_contract=previous)
+
+
+def _write(workspace: Workspace, result: PlanResult) -> list[str]:
+    """Write every rendered file, each whole or not at all."""
+    for name, text in result.files.items():
+        current = workspace.read_text(name)
+        if current != text:
+            workspace.write_text(name, text)
+    return sorted(result.files)
+
+
+def _plan_outputs(result: PlanResult, config: Config, number: int) -> dict[str, str]:
+    paths = config.paths
+    contract = result.contract
+    return {
+        "contract": contract_file(paths.output_dir, number) if contract else "",
+        "fanout": fanout_file(paths.output_dir, number) if result.fanout else "",
+        "focus": result.focus or "",
+        "matrix": json.dumps(result.matrix, ensure_ascii=False, separators=(",", ":")),
+        "version": str(contract.roadmap.version) if contract else "",
+        "decisions": json.dumps(
+            [{"id": d.id, "impact": d.impact, "issue": d.issue} for d in contract.decisions]
+            if contract else [], ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+def _upload(settings: Settings, workspace: Workspace, written: list[str], number: int,
+            factory: ArtifactFactory) -> Outcome:
+    outcome = Outcome(outputs={"artifact-id": "", "artifact-url": ""})
+    if not settings.upload_artifact or not written:
+        return outcome
+    port = factory(settings)
+    if port is None:
+        outcome.findings.append(Finding(rule="artifact-not-uploaded", severity="warning", message=(
+            "No ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL (local use, or a runner that does not "
+            "pass them): the artifact was not uploaded. The files are in the workspace.")))
+        return outcome
+    name = settings.artifact_name or f"planning-{number}"
+    retention = settings.retention_days
+    if retention and settings.retention_cap:
+        retention = min(retention, settings.retention_cap)
+    try:
+        validate_artifact_name(name)
+        files = {n: (workspace.read_text(n) or "").encode("utf-8") for n in written}
+        uploaded = port.upload(name, files, retention)
+    except (ArtifactError, SettingsError) as exc:
+        outcome.findings.append(Finding(rule="artifact-upload", severity="warning", message=(
+            f"The artifact was not uploaded: {exc}. The files are in the workspace.")))
+        return outcome
+    outcome.outputs["artifact-id"] = uploaded.id
+    if settings.repository and settings.run_id:
+        outcome.outputs["artifact-url"] = (f"{settings.server_url}/{settings.repository}/actions/"
+                                           f"runs/{settings.run_id}/artifacts/{uploaded.id}")
+    return outcome
+
+
+# ---------------------------------------------------------------------------------- validate
+
+
+def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outcome:
+    out_dir = config.paths.output_dir
+    if settings.issue_number:
+        names = [contract_file(out_dir, settings.issue_number)]
+    else:
+        names = workspace.list_files(out_dir, "planning-output-", ".json")
+    findings: list[Finding] = []
+    checked = 0
+    for name in names:
+        text = workspace.read_text(name)
+        if text is None:
+            findings.append(Finding(rule="contract-missing", severity="error",
+                                    message=f"{name} does not exist; run mode 'plan' first.",
+                                    location=Location(file=name)))
+            continue
+        number = name.rsplit("-", 1)[-1].removesuffix(".json")
+        fanout_name = fanout_file(out_dir, int(number)) if number.isdigit() else None
+        fanout_text = workspace.read_text(fanout_name) if fanout_name else None
+        findings += validate_contract(text, name, config, fanout_text, fanout_name)
+        checked += 1
+    if not names:
+        findings.append(Finding(rule="contract-missing", severity="error", message=(
+            f"No planning-output-*.json in '{out_dir}' to validate; run mode 'plan' first, or "
+            "set output-dir.")))
+    summary = f"## Validation\n\nChecked {checked} contract(s); {len(findings)} finding(s).\n"
+    return Outcome(findings=findings, summary=summary)
+
+
+# ---------------------------------------------------------------------------------- check
+
+
+def git_changes(workspace: Workspace, base_ref: str) -> list[FileChange]:
+    """Files changed since the merge base with ``base_ref``, from ``git diff --numstat``."""
+    command = ["git", "-c", f"safe.directory={workspace.root}", "-C", str(workspace.root),
+               "diff", "--numstat", "-z", f"{base_ref}...HEAD"]
+    try:
+        done = subprocess.run(command, capture_output=True, check=False, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SettingsError(f"git could not be run in the workspace: {exc}") from None
+    if done.returncode != 0:
+        raise SettingsError(
+            f"git diff against base-ref '{base_ref}' failed "
+            f"({one_line(done.stderr.decode('utf-8', 'replace'), 200)}); check out with "
+            "fetch-depth: 0 so the base is present")
+    changes: list[FileChange] = []
+    fields = done.stdout.decode("utf-8", "replace").split("\0")
+    index = 0
+    while index < len(fields):
+        entry = fields[index]
+        index += 1
+        if not entry:
+            continue
+        added, deleted, path = (entry.split("\t", 2) + ["", ""])[:3]
+        if not path:  # a rename: the old and new paths follow
+            path = fields[index + 1] if index + 1 < len(fields) else ""
+            index += 2
+        changes.append(FileChange(path=path, added=int(added) if added.isdigit() else 0,
+                                  deleted=int(deleted) if deleted.isdigit() else 0))
+    return changes
+
+
+def _check(settings: Settings, workspace: Workspace, config: Config,
+           payload: Mapping[str, Any]) -> Outcome:
+    trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
+    assert trigger.pull_request is not None
+    base = settings.base_ref or str(((payload.get("pull_request") or {}).get("base") or {})
+                                    .get("ref") or "")
+    if not base:
+        raise SettingsError("input 'base-ref' is empty and the event names no base branch")
+    if not base.startswith("origin/") and "/" not in base:
+        base = f"origin/{base}"
+    changes = git_changes(workspace, base)
+    contracts = []
+    findings: list[Finding] = []
+    for name in workspace.list_files(config.paths.output_dir, "planning-output-", ".json"):
+        contract, problems = load_contract(workspace.read_text(name) or "", name)
+        findings += problems
+        if contract:
+            contracts.append(contract)
+    planning = [config.paths.plan_file, f"{config.paths.specs_dir}/**",
+                f"{config.paths.output_dir}/**"]
+    findings += check_changes(contracts, trigger.pull_request, changes, planning)
+    summary = (f"## Diff check\n\n{len(changes)} file(s) changed against `{base}`; "
+               f"{len(findings)} finding(s).\n")
+    return Outcome(findings=findings, summary=summary)
+
+
+def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:
+    """The container's entry point: the runner's environment in, an exit status out."""
+    stream = out or sys.stdout
+    try:
+        settings = from_env(os.environ if env is None else env)
+    except SettingsError as exc:
+        on_runner = (os.environ if env is None else env).get("GITHUB_ACTIONS") == "true"
+        Workflow(stream, plain=not on_runner).message("error", str(exc),
+                                                      title="planner: bad input")
+        return EXIT_USAGE
+    return run(settings, stream)
+

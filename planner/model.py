@@ -254,8 +254,8 @@ class VocabularyConfig(Strict):
             "add", "build", "cache", "change", "convert", "create", "delete", "emit",
             "enforce", "expose", "extend", "extract", "fix", "handle", "harden",
             "implement", "integrate", "introduce", "migrate", "move", "parse", "port",
-            "refactor", "remove", "rename", "replace", "rewrite", "separate", "split",
-            "store", "support", "update", "wire", "write",
+            "refactor", "register", "remove", "rename", "replace", "rewrite", "separate",
+            "split", "store", "support", "update", "wire", "write",
         ],
         description="Verbs that make a developer objective a concrete code change (seed rule 8).",
     )

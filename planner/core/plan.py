@@ -448,7 +448,8 @@ class _Planner:
                     self.find("graph-unknown-dependency", "error",
                               f"Milestone {m.id} depends on '{one_line(raw, 60)}', which is not "
                               f"a milestone of this plan (known: "
-                              f"{', '.join(x.id for x in milestones)}). Fix the 'depends:' hint.",
+                              f"{', '.join(x.id for x in milestones)}). Fix the dependency (a 'depends:' "
+                              "hint, or 'dependencies' in a draft).",
                               milestone=m.id, line=d.line)
                 elif target not in deps:
                     deps.append(target)
@@ -457,8 +458,8 @@ class _Planner:
         for cycle in find_cycles([m.id for m in milestones], edges):
             self.find("graph-cycle", "error",
                       "Milestones depend on each other in a cycle: "
-                      f"{' → '.join(reversed(cycle))}. Remove one of these dependencies; "
-                      "none of them can be focused until then.", milestone=cycle[0])
+                      f"{' → '.join(reversed(cycle))} (each needs the one before it). Remove one "
+                      "of these dependencies; none of them can be focused until then.", milestone=cycle[0])
 
     def resolve_task_dependencies(self, milestones: list[Milestone],
                                   drafts: list[DraftMilestone]) -> None:
@@ -493,7 +494,8 @@ class _Planner:
         for cycle in find_cycles([t.id for t in all_tasks], edges):
             self.find("graph-cycle", "error",
                       "Tasks depend on each other in a cycle: "
-                      f"{' → '.join(reversed(cycle))}. Remove one of these dependencies.",
+                      f"{' → '.join(reversed(cycle))} (each needs the one before it). Remove one "
+                      "of these dependencies.",
                       task=cycle[0])
 
     def focus(self, milestones: list[Milestone]) -> str | None:

@@ -16,11 +16,17 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
         first = objective.split(maxsplit=1)[0] if objective.split() else ""
         if any(contains_phrase(first, w) for w in vocabulary.verification):
             return "verification"
-    if any(contains_phrase(objective, w) for w in vocabulary.docs) and not code_locations(
-        objective
-    ):
+    locations = code_locations(objective)
+    if locations and all(_is_docs_path(p) for p in locations):
+        return "docs"
+    if any(contains_phrase(objective, w) for w in vocabulary.docs) and not locations:
         return "docs"
     return "feature"
+
+
+def _is_docs_path(path: str) -> bool:
+    lowered = path.lower()
+    return lowered.startswith(("docs/", "doc/")) or lowered.endswith((".md", ".rst", ".adoc"))
 
 
 def has_implementation_verb(objective: str, vocabulary: VocabularyConfig) -> bool:

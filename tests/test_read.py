@@ -1,0 +1,227 @@
+"""Reading requests: sections, synonyms, issue forms, task lists, hints, drafts."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.core.plan import plan
+from planner.core.read import read_request, section_kind
+from planner.model import Config, Issue, PlanRequest
+
+
+def planned(body: str, title: str = "T", **config: object) -> object:
+    return plan(PlanRequest(issue=Issue(number=9, title=title, body=body)),
+                Config.model_validate(config))
+
+
+@pytest.mark.parametrize(("heading", "kind"), [
+    ("Goals", "objective"), ("OBJECTIVE", "objective"), ("Acceptance criteria", "acceptance"),
+    ("Definition of Done", "acceptance"), ("Open questions", "decisions"),
+    ("Tasks", "tasks"), ("Plan", "milestones"), ("Milestones:", "milestones"),
+    ("Non-goals", "out_of_scope"), ("Out of scope", "out_of_scope"),
+    ("Validation strategy", "validation"), ("Risks", "risks"), ("Something else", None),
+])
+def test_section_synonyms(heading: str, kind: str | None) -> None:
+    assert section_kind(heading) == kind
+
+
+def test_issue_form_no_response_is_not_content() -> None:
+    draft = read_request("t", "### Risks\n\n_No response_\n\n### Assumptions\n\n_No response_\n"
+                         "\n### Tasks\n\n- [ ] Add x in `a/b.py`\n")
+    assert draft.risks == []
+    assert draft.assumptions == []
+    assert [t.title for t in draft.loose_tasks] == ["Add x in `a/b.py`"]
+
+
+def test_headings_at_any_level() -> None:
+    for level in ("#", "##", "####"):
+        draft = read_request("t", f"{level} Acceptance Criteria\n\n- it works\n")
+        assert draft.acceptance == ["it works"]
+
+
+def test_task_list_hints_and_done_boxes() -> None:
+    body = """## Tasks
+- [x] Implement parser in `src/parse.py`
+- [ ] Add CLI in src/cli.py (see #12)
+  - depends: T1
+  - risk: critical
+  - diff: 120
+  - role: qa
+  - must print help
+"""
+    draft = read_request("t", body)
+    first, second = draft.loose_tasks
+    assert first.done and not second.done
+    assert second.depends_on == ["T1"]
+    assert second.risk_class == "critical"
+    assert second.max_diff_scope == 120
+    assert second.role == "qa"
+    assert second.acceptance == ["must print help"]
+    assert second.references == [12]
+    assert second.line == 3
+
+
+def test_bad_hint_is_a_finding_that_names_the_allowed_values() -> None:
+    draft = read_request("t", "## Tasks\n- [ ] Add x in a/b.py\n  - risk: huge\n  - diff: lots\n")
+    messages = [f.message for f in draft.findings]
+    assert any("risk: huge" in m and "low, medium, high, critical" in m for m in messages)
+    assert any("diff: lots" in m and "positive whole number" in m for m in messages)
+    assert all(f.location.line == 3 or f.location.line == 4 for f in draft.findings)
+
+
+def test_milestones_as_a_nested_list() -> None:
+    body = """## Milestones
+- [x] M1: Storage
+  - risk: low
+  - [x] Add table in db/schema.sql
+- [ ] M2: API
+  - depends: Storage
+  - Acceptance:
+    - returns 200
+  - [ ] Add endpoint in `api/items.py`
+"""
+    result = planned(body)
+    m1, m2 = result.contract.roadmap.milestones
+    assert (m1.status, m2.dependencies, m2.acceptance) == ("done", ["M1"], ["returns 200"])
+    assert result.contract.roadmap.focus == "M2"
+    assert result.matrix["include"][0]["task"] == "M2-T1"
+
+
+def test_dependency_by_title_and_unknown_dependency() -> None:
+    body = "## Milestones\n### Storage\n- [ ] Add a in a/\n### API\n- depends: storage, M7\n"
+    result = planned(body)
+    assert result.contract.roadmap.milestones[1].dependencies == ["M1"]
+    unknown = [f for f in result.findings if f.rule == "graph-unknown-dependency"]
+    assert len(unknown) == 1 and "'M7'" in unknown[0].message
+
+
+def test_decisions_markers_options_and_resolved() -> None:
+    body = """## Milestones
+### M1: Core
+- risk: critical
+- [ ] Add core in core/
+## Open questions
+- Which database? (major)
+  - options: Postgres; SQLite
+- Which queue?
+  - Redis
+  - Kafka
+  - blocks: M1
+- [x] Which language? Decided: Go
+"""
+    result = planned(body)
+    d1, d2 = result.contract.decisions
+    assert (d1.id, d1.impact, d1.options, d1.question) == (
+        "D1", "high", ["Postgres", "SQLite"], "Which database?")
+    assert (d2.impact, d2.blocks, d2.options) == ("critical", ["M1"], ["Redis", "Kafka"])
+    assert result.fanout is None and result.matrix == {"include": []}
+    assert any(f.rule == "decision-blocks" for f in result.findings)
+
+
+def test_fenced_json_draft_wins_over_markdown() -> None:
+    body = ('## Tasks\n- [ ] ignored in x/\n```json\n{"roadmap": {"objective": "O", '
+            '"milestones": [{"id": "A1", "title": "First"}]}}\n```\n')
+    result = planned(body)
+    assert [m.id for m in result.contract.roadmap.milestones] == ["A1"]
+    assert result.contract.roadmap.objective == "O"
+
+
+def test_draft_with_a_wrong_type_names_the_path_and_falls_back() -> None:
+    body = ("```yaml\nroadmap:\n  milestones:\n    - id: M1\n      risk_class: extreme\n```\n"
+            "## Tasks\n- [ ] Add a in a/\n")
+    result = planned(body)
+    bad = [f for f in result.findings if f.rule == "draft-invalid"]
+    assert len(bad) == 1
+    assert "roadmap.milestones[0].risk_class" in bad[0].message
+    assert bad[0].location.line == 1
+    assert result.contract.roadmap.milestones[0].tasks[0].title == "Add a in a/"
+
+
+def test_yaml_alias_bomb_is_refused_quickly() -> None:
+    bomb = "roadmap:\n  a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"  {chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20))
+    result = planned(f"```yaml\n{bomb}```\n")
+    bad = [f for f in result.findings if f.rule == "draft-invalid"]
+    assert bad and "aliases are not accepted" in bad[0].message
+
+
+def test_deep_yaml_is_refused() -> None:
+    deep = "roadmap: " + "[" * 200 + "]" * 200
+    result = planned(f"```yaml\n{deep}\n```\n")
+    assert any("deeper" in f.message for f in result.findings if f.rule == "draft-invalid")
+
+
+def test_prose_fallback_plans_one_milestone_with_findings() -> None:
+    result = planned("Just make it better please.", title="Improve things")
+    (milestone,) = result.contract.roadmap.milestones
+    assert milestone.title == "Improve things"
+    rules = {f.rule for f in result.findings}
+    assert {"request-unstructured", "seed-3-acceptance", "seed-4-assumptions"} <= rules
+
+
+def test_empty_body_still_plans() -> None:
+    result = planned("", title="")
+    assert result.contract is not None
+    assert result.contract.roadmap.objective == "Issue #9"
+
+
+def test_paths_from_text_and_default_boundary() -> None:
+    body = "## Tasks\n- [ ] Implement cache in internal/cache and `pkg/x.go`\n- [ ] Add metrics\n"
+    result = planned(body, fanout={"default_paths": ["src/**"]})
+    t1, t2 = result.contract.roadmap.milestones[0].tasks
+    assert t1.diff_boundary.paths == ["internal/cache/**", "pkg/x.go"]
+    assert t2.diff_boundary.paths == ["src/**"]
+    assert any("fanout.default_paths" in a for a in result.contract.roadmap.assumptions)
+
+
+def test_risk_paths_raise_a_task_risk_and_record_why() -> None:
+    body = "## Tasks\n- [ ] Add index in `internal/store/idx.go`\n  - risk: low\n"
+    result = planned(body, risk_paths={"internal/store/**": "critical"})
+    task = result.contract.roadmap.milestones[0].tasks[0]
+    assert task.risk_class == "critical"
+    assert task.diff_boundary.max_diff_scope == 100
+    assert any("raised from low to critical" in a for a in result.contract.roadmap.assumptions)
+
+
+def test_seed_8_rejects_a_verification_objective_for_a_developer() -> None:
+    body = "## Tasks\n- [ ] Produce coverage matrix\n  - role: developer\n  - kind: feature\n"
+    result = planned(body)
+    (finding,) = [f for f in result.findings if f.rule == "seed-8-concrete-objective"]
+    assert finding.severity == "error"
+    assert "M1-T1" in finding.message and "internal/store/redis/" in finding.message
+
+
+def test_path_escaping_the_repository_is_a_finding_and_dropped() -> None:
+    body = "## Tasks\n- [ ] Add x in a/b.py\n  - paths: ../../etc/**, /abs/x, ok/**\n"
+    result = planned(body)
+    task = result.contract.roadmap.milestones[0].tasks[0]
+    assert task.diff_boundary.paths == ["ok/**"]
+    assert len([f for f in result.findings if f.rule == "path-outside-repo"]) == 2
+
+
+def test_version_stays_when_unchanged_and_rises_when_changed() -> None:
+    body = "## Tasks\n- [ ] Add x in a/b.py\n- [ ] Add y in c/d.py\n"
+    first = plan(PlanRequest(issue=Issue(number=9, title="T", body=body)))
+    import json
+    previous = json.loads(first.files[".agent/planning-output-9.json"])
+    again = plan(PlanRequest(issue=Issue(number=9, title="T", body=body),
+                             previous_contract=previous))
+    assert again.contract.roadmap.version == 1
+    changed = plan(PlanRequest(issue=Issue(number=9, title="T", body=body + "- [ ] Add z in e/\n"),
+                               previous_contract=previous))
+    assert changed.contract.roadmap.version == 2
+    assert changed.fanout is not None and changed.fanout.version == 2
+
+
+def test_two_milestones_in_progress_is_a_seed_2_finding() -> None:
+    body = """## Milestones
+### M1: A
+- status: in progress
+- [ ] Add a in a/
+### M2: B
+- [x] Add b in b/
+- [ ] Add c in c/
+"""
+    result = planned(body)
+    assert any(f.rule == "seed-2-one-focus" and f.severity == "warning" for f in result.findings)

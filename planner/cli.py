@@ -22,8 +22,9 @@ def _issue_from_file(path: Path, number: int | None, title: str | None) -> Issue
         issue = issue_from_payload(data.get("issue") if isinstance(data, dict) else None)
         if issue is None:
             raise ValueError(f"{path} is JSON but holds no 'issue' object (an issues event)")
-        return issue.model_copy(update={k: v for k, v in
-                                        {"number": number, "title": title}.items() if v})
+        return issue.model_copy(
+            update={k: v for k, v in {"number": number, "title": title}.items() if v}
+        )
     if title is None:
         first = text.lstrip().split("\n", 1)[0]
         if first.startswith("# "):
@@ -38,10 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--workspace", type=Path, default=Path("."),
-                       help="the repository folder (default: here)")
-        p.add_argument("--config", default=".github/planner.yml",
-                       help="config file, relative to the workspace")
+        p.add_argument(
+            "--workspace",
+            type=Path,
+            default=Path("."),
+            help="the repository folder (default: here)",
+        )
+        p.add_argument(
+            "--config", default=".github/planner.yml", help="config file, relative to the workspace"
+        )
         p.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
         p.add_argument("--output-dir", help="where contracts live (default .agent)")
 
@@ -75,13 +81,21 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         stream.write(schemas.render(args.name))
         return 0
     settings = Settings(
-        mode=args.command, workspace=args.workspace, config=args.config,
-        config_explicit=args.config != ".github/planner.yml", fail_on=args.fail_on,
-        output_dir=args.output_dir, issue_number=getattr(args, "issue_number", None),
-        plan_file=getattr(args, "plan_file", None), specs_dir=getattr(args, "specs_dir", None),
-        draft=getattr(args, "draft", None), base_ref=getattr(args, "base_ref", None),
+        mode=args.command,
+        workspace=args.workspace,
+        config=args.config,
+        config_explicit=args.config != ".github/planner.yml",
+        fail_on=args.fail_on,
+        output_dir=args.output_dir,
+        issue_number=getattr(args, "issue_number", None),
+        plan_file=getattr(args, "plan_file", None),
+        specs_dir=getattr(args, "specs_dir", None),
+        draft=getattr(args, "draft", None),
+        base_ref=getattr(args, "base_ref", None),
         event_name="pull_request" if args.command == "check" else None,
-        event_path=getattr(args, "event", None), upload_artifact=False, comment=False,
+        event_path=getattr(args, "event", None),
+        upload_artifact=False,
+        comment=False,
     )
     issue = None
     if args.command == "plan":

@@ -10,12 +10,17 @@ from planner.core.blocks import BlockError, read_block, replace_block
 def test_appends_a_block_to_a_file_without_one() -> None:
     text = "# Plan\n\nhuman text\n"
     out = replace_block(text, "7", "generated", "PLAN.md")
-    assert out == "# Plan\n\nhuman text\n\n<!-- planner:begin 7 -->\ngenerated\n<!-- planner:end 7 -->\n"
+    assert (
+        out
+        == "# Plan\n\nhuman text\n\n<!-- planner:begin 7 -->\ngenerated\n<!-- planner:end 7 -->\n"
+    )
 
 
 def test_replaces_only_its_own_block_and_keeps_crlf_and_spaces() -> None:
-    text = ("intro  \r\n<!-- planner:begin 1 -->\r\nother\r\n<!-- planner:end 1 -->\r\n"
-            "<!-- planner:begin 2 -->\nold\n<!-- planner:end 2 -->\ntail\t\r\n")
+    text = (
+        "intro  \r\n<!-- planner:begin 1 -->\r\nother\r\n<!-- planner:end 1 -->\r\n"
+        "<!-- planner:begin 2 -->\nold\n<!-- planner:end 2 -->\ntail\t\r\n"
+    )
     out = replace_block(text, "2", "new", "PLAN.md")
     assert out == text.replace("\nold\n", "\nnew\n")
     assert read_block(out, "1", "PLAN.md") == "\r\nother\r\n"
@@ -26,11 +31,14 @@ def test_crlf_file_gets_crlf_separators() -> None:
     assert out.startswith("a\r\n\r\n<!-- planner:begin 3 -->")
 
 
-@pytest.mark.parametrize("text", [
-    "<!-- planner:begin 5 -->\nno end\n",
-    "<!-- planner:end 5 -->\n",
-    "<!-- planner:begin 5 -->\n<!-- planner:end 5 -->\n<!-- planner:begin 5 -->\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!-- planner:begin 5 -->\nno end\n",
+        "<!-- planner:end 5 -->\n",
+        "<!-- planner:begin 5 -->\n<!-- planner:end 5 -->\n<!-- planner:begin 5 -->\n",
+    ],
+)
 def test_broken_markers_are_refused_not_guessed(text: str) -> None:
     with pytest.raises(BlockError) as caught:
         replace_block(text, "5", "x", "IMPLEMENTATION_PLAN.md")

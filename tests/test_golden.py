@@ -30,17 +30,26 @@ def run_case(case: Path, workspace: Path) -> tuple[int, str, dict[str, str]]:
     meta = yaml.safe_load((case / "case.yml").read_text(encoding="utf-8"))
     if (case / "before").exists():
         shutil.copytree(case / "before", workspace, dirs_exist_ok=True)
-    before = {p.relative_to(workspace).as_posix(): p.read_bytes()
-              for p in workspace.rglob("*") if p.is_file()}
-    issue = Issue(number=meta["number"], title=meta["title"],
-                  body=(case / "request.md").read_text(encoding="utf-8"))
+    before = {
+        p.relative_to(workspace).as_posix(): p.read_bytes()
+        for p in workspace.rglob("*")
+        if p.is_file()
+    }
+    issue = Issue(
+        number=meta["number"],
+        title=meta["title"],
+        body=(case / "request.md").read_text(encoding="utf-8"),
+    )
     out = io.StringIO()
-    settings = Settings(workspace=workspace, upload_artifact=False, comment=False,
-                        draft=meta.get("draft"))
+    settings = Settings(
+        workspace=workspace, upload_artifact=False, comment=False, draft=meta.get("draft")
+    )
     code = run(settings, out, github=lambda s: None, artifacts=lambda s: None, issue=issue)
-    written = {p.relative_to(workspace).as_posix(): p.read_text(encoding="utf-8")
-               for p in workspace.rglob("*")
-               if p.is_file() and before.get(p.relative_to(workspace).as_posix()) != p.read_bytes()}
+    written = {
+        p.relative_to(workspace).as_posix(): p.read_text(encoding="utf-8")
+        for p in workspace.rglob("*")
+        if p.is_file() and before.get(p.relative_to(workspace).as_posix()) != p.read_bytes()
+    }
     return code, out.getvalue(), written
 
 
@@ -50,7 +59,7 @@ def finding_lines(log: str) -> list[str]:
     for line in log.splitlines():
         severity, _, rest = line.partition(": ")
         if severity in ("error", "warning", "notice") and "[" in rest:
-            lines.append(f"{severity} {rest[rest.index('[') + 1: rest.index(']')]}")
+            lines.append(f"{severity} {rest[rest.index('[') + 1 : rest.index(']')]}")
     return lines
 
 
@@ -67,10 +76,14 @@ def test_golden_case(case: str, tmp_path: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8", newline="")
         (folder / "findings.txt").write_text(
-            f"exit {code}\n" + "\n".join(findings) + "\n", encoding="utf-8")
+            f"exit {code}\n" + "\n".join(findings) + "\n", encoding="utf-8"
+        )
         pytest.skip("golden files regenerated")
-    expected = {p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
-                for p in expected_dir.rglob("*") if p.is_file()}
+    expected = {
+        p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in expected_dir.rglob("*")
+        if p.is_file()
+    }
     assert sorted(written) == sorted(expected), "a different set of files was written"
     for name, text in expected.items():
         assert written[name] == text, f"{name} differs from tests/cases/{case}/expected/{name}"
@@ -97,8 +110,11 @@ def test_second_run_changes_nothing(case: str, tmp_path: Path) -> None:
     snapshot = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
     settings = Settings(workspace=workspace, upload_artifact=False, comment=False)
     meta = yaml.safe_load((CASES / case / "case.yml").read_text(encoding="utf-8"))
-    issue = Issue(number=meta["number"], title=meta["title"],
-                  body=(CASES / case / "request.md").read_text(encoding="utf-8"))
+    issue = Issue(
+        number=meta["number"],
+        title=meta["title"],
+        body=(CASES / case / "request.md").read_text(encoding="utf-8"),
+    )
     run(settings, io.StringIO(), github=lambda s: None, artifacts=lambda s: None, issue=issue)
     after = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
     assert after == snapshot

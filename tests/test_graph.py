@@ -16,14 +16,16 @@ def dags(draw: st.DrawFn) -> tuple[list[str], dict[str, list[str]]]:
     edges: dict[str, list[str]] = {}
     for i, node in enumerate(nodes):
         # depend only on earlier nodes: acyclic by construction
-        edges[node] = draw(st.lists(st.sampled_from(nodes[:i]), max_size=4, unique=True)) if i \
-            else []
+        edges[node] = (
+            draw(st.lists(st.sampled_from(nodes[:i]), max_size=4, unique=True)) if i else []
+        )
     return list(shuffled), edges
 
 
 @given(dags())
-def test_random_dag_gets_a_valid_topological_order(graph: tuple[list[str], dict[str, list[str]]]
-                                                   ) -> None:
+def test_random_dag_gets_a_valid_topological_order(
+    graph: tuple[list[str], dict[str, list[str]]],
+) -> None:
     nodes, edges = graph
     order = topological_order(nodes, edges)
     assert sorted(order) == sorted(nodes)
@@ -37,7 +39,8 @@ def test_random_dag_gets_a_valid_topological_order(graph: tuple[list[str], dict[
 @given(dags(), st.data())
 @settings(max_examples=200)
 def test_an_injected_cycle_is_reported_as_a_real_cycle(
-        graph: tuple[list[str], dict[str, list[str]]], data: st.DataObject) -> None:
+    graph: tuple[list[str], dict[str, list[str]]], data: st.DataObject
+) -> None:
     nodes, edges = graph
     with_deps = [n for n in nodes if edges[n]]
     if not with_deps:
@@ -63,8 +66,9 @@ def test_order_is_stable_for_ties() -> None:
 
 
 @given(dags())
-def test_waves_respect_dependencies_and_conflicts(graph: tuple[list[str], dict[str, list[str]]]
-                                                  ) -> None:
+def test_waves_respect_dependencies_and_conflicts(
+    graph: tuple[list[str], dict[str, list[str]]],
+) -> None:
     nodes, edges = graph
     order = topological_order(nodes, edges)
     conflicts = lambda a, b: (int(a[1:]) % 3) == (int(b[1:]) % 3)  # noqa: E731
@@ -78,4 +82,4 @@ def test_waves_respect_dependencies_and_conflicts(graph: tuple[list[str], dict[s
     for members in by_wave.values():
         assert len(members) <= 4
         for i, a in enumerate(members):
-            assert not any(conflicts(a, b) for b in members[i + 1:])
+            assert not any(conflicts(a, b) for b in members[i + 1 :])

@@ -11,32 +11,39 @@ from hypothesis import strategies as st
 from planner.core.paths import PathError, globs_overlap, normalize_glob
 
 
-@pytest.mark.parametrize(("raw", "glob"), [
-    ("internal/store/redis/", "internal/store/redis/**"),
-    ("`api/middleware/ratelimit.py`", "api/middleware/ratelimit.py"),
-    ("./a/b.py", "a/b.py"),
-    ("src/**", "src/**"),
-])
+@pytest.mark.parametrize(
+    ("raw", "glob"),
+    [
+        ("internal/store/redis/", "internal/store/redis/**"),
+        ("`api/middleware/ratelimit.py`", "api/middleware/ratelimit.py"),
+        ("./a/b.py", "a/b.py"),
+        ("src/**", "src/**"),
+    ],
+)
 def test_normalize(raw: str, glob: str) -> None:
     assert normalize_glob(raw) == glob
 
 
-@pytest.mark.parametrize("raw", ["/etc/passwd", "../secrets", "a/../../b", "C:\\x", "~/x",
-                                 "a\\b", ""])
+@pytest.mark.parametrize(
+    "raw", ["/etc/passwd", "../secrets", "a/../../b", "C:\\x", "~/x", "a\\b", ""]
+)
 def test_paths_that_leave_the_repository_are_refused(raw: str) -> None:
     with pytest.raises(PathError):
         normalize_glob(raw)
 
 
-@pytest.mark.parametrize(("a", "b", "overlap"), [
-    ("api/handlers/**", "api/handlers/middleware.go", True),
-    ("api/routes/*.go", "api/routes/users.go", True),
-    ("api/routes/*.go", "api/handlers/x.go", False),
-    ("pkg/apierrors/**", "api/**", False),
-    ("**", "anything/at/all.py", True),
-    ("a/**/z.py", "a/b/c/z.py", True),
-    ("a/*.py", "a/b/c.py", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        ("api/handlers/**", "api/handlers/middleware.go", True),
+        ("api/routes/*.go", "api/routes/users.go", True),
+        ("api/routes/*.go", "api/handlers/x.go", False),
+        ("pkg/apierrors/**", "api/**", False),
+        ("**", "anything/at/all.py", True),
+        ("a/**/z.py", "a/b/c/z.py", True),
+        ("a/*.py", "a/b/c.py", False),
+    ],
+)
 def test_overlap(a: str, b: str, overlap: bool) -> None:
     assert globs_overlap(a, b) is overlap
     assert globs_overlap(b, a) is overlap
@@ -46,8 +53,7 @@ segment = st.sampled_from(["a", "b", "c.py", "d.go"])
 pattern_segment = st.sampled_from(["a", "b", "*", "*.py", "c.py", "**"])
 
 
-@given(st.lists(segment, min_size=1, max_size=4), st.lists(pattern_segment, min_size=1,
-                                                            max_size=4))
+@given(st.lists(segment, min_size=1, max_size=4), st.lists(pattern_segment, min_size=1, max_size=4))
 def test_never_says_no_when_a_path_matches(path: list[str], pattern: list[str]) -> None:
     """Soundness: if a concrete path matches the glob, the two overlap."""
     glob = "/".join(pattern)

@@ -11,14 +11,36 @@ from planner.model import Issue, PlanRequest
 
 markdownish = st.text(
     alphabet=st.sampled_from(list("abc XYZ019#-*[]`:|\n>_()/.\\@!<{}\"'~")) | st.characters(),
-    max_size=600)
-structured_line = st.sampled_from([
-    "## Tasks", "## Milestones", "### M1: A", "### M2: B", "- [ ] Implement x in `a/b.py`",
-    "- [x] Add y in c/", "  - depends: T1", "  - risk: high", "  - paths: a/**",
-    "  - diff: 12", "## Open questions", "- Which one? (major)", "  - blocks: M1",
-    "```yaml", "```", "roadmap: {milestones: [{id: M1}]}", "- depends: M2", "## Assumptions",
-    "- x", "", "  - depends: M1", "  - diff: -3", "- [ ] Verify evidence", "### Acceptance",
-])
+    max_size=600,
+)
+structured_line = st.sampled_from(
+    [
+        "## Tasks",
+        "## Milestones",
+        "### M1: A",
+        "### M2: B",
+        "- [ ] Implement x in `a/b.py`",
+        "- [x] Add y in c/",
+        "  - depends: T1",
+        "  - risk: high",
+        "  - paths: a/**",
+        "  - diff: 12",
+        "## Open questions",
+        "- Which one? (major)",
+        "  - blocks: M1",
+        "```yaml",
+        "```",
+        "roadmap: {milestones: [{id: M1}]}",
+        "- depends: M2",
+        "## Assumptions",
+        "- x",
+        "",
+        "  - depends: M1",
+        "  - diff: -3",
+        "- [ ] Verify evidence",
+        "### Acceptance",
+    ]
+)
 
 
 @given(markdownish)

@@ -10,9 +10,29 @@ import pytest
 
 CORE = Path(__file__).resolve().parents[1] / "planner" / "core"
 FORBIDDEN_MODULES = {
-    "os", "sys", "io", "pathlib", "shutil", "tempfile", "subprocess", "socket", "http",
-    "urllib", "requests", "github", "time", "datetime", "random", "secrets", "uuid",
-    "glob", "asyncio", "threading", "multiprocessing", "importlib", "builtins",
+    "os",
+    "sys",
+    "io",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "subprocess",
+    "socket",
+    "http",
+    "urllib",
+    "requests",
+    "github",
+    "time",
+    "datetime",
+    "random",
+    "secrets",
+    "uuid",
+    "glob",
+    "asyncio",
+    "threading",
+    "multiprocessing",
+    "importlib",
+    "builtins",
 }
 FORBIDDEN_CALLS = {"open", "input", "print", "exec", "eval", "__import__"}
 
@@ -33,10 +53,14 @@ def test_core_module_does_no_io(module: str) -> None:
     modules = imported_modules(tree)
     bad = {m for m in modules if m.split(".")[0] in FORBIDDEN_MODULES}
     assert not bad, f"planner/core/{module} imports {sorted(bad)}"
-    assert not any(m.startswith("planner.action") for m in modules), \
+    assert not any(m.startswith("planner.action") for m in modules), (
         f"planner/core/{module} imports the shell"
-    calls = {n.func.id for n in ast.walk(tree)
-             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    )
+    calls = {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
     assert not calls & FORBIDDEN_CALLS, f"planner/core/{module} calls {calls & FORBIDDEN_CALLS}"
 
 

@@ -10,24 +10,39 @@ from planner.model import Config, Issue, PlanRequest
 
 
 def planned(body: str, title: str = "T", **config: object) -> object:
-    return plan(PlanRequest(issue=Issue(number=9, title=title, body=body)),
-                Config.model_validate(config))
+    return plan(
+        PlanRequest(issue=Issue(number=9, title=title, body=body)), Config.model_validate(config)
+    )
 
 
-@pytest.mark.parametrize(("heading", "kind"), [
-    ("Goals", "objective"), ("OBJECTIVE", "objective"), ("Acceptance criteria", "acceptance"),
-    ("Definition of Done", "acceptance"), ("Open questions", "decisions"),
-    ("Tasks", "tasks"), ("Plan", "milestones"), ("Milestones:", "milestones"),
-    ("Non-goals", "out_of_scope"), ("Out of scope", "out_of_scope"),
-    ("Validation strategy", "validation"), ("Risks", "risks"), ("Something else", None),
-])
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("Goals", "objective"),
+        ("OBJECTIVE", "objective"),
+        ("Acceptance criteria", "acceptance"),
+        ("Definition of Done", "acceptance"),
+        ("Open questions", "decisions"),
+        ("Tasks", "tasks"),
+        ("Plan", "milestones"),
+        ("Milestones:", "milestones"),
+        ("Non-goals", "out_of_scope"),
+        ("Out of scope", "out_of_scope"),
+        ("Validation strategy", "validation"),
+        ("Risks", "risks"),
+        ("Something else", None),
+    ],
+)
 def test_section_synonyms(heading: str, kind: str | None) -> None:
     assert section_kind(heading) == kind
 
 
 def test_issue_form_no_response_is_not_content() -> None:
-    draft = read_request("t", "### Risks\n\n_No response_\n\n### Assumptions\n\n_No response_\n"
-                         "\n### Tasks\n\n- [ ] Add x in `a/b.py`\n")
+    draft = read_request(
+        "t",
+        "### Risks\n\n_No response_\n\n### Assumptions\n\n_No response_\n"
+        "\n### Tasks\n\n- [ ] Add x in `a/b.py`\n",
+    )
     assert draft.risks == []
     assert draft.assumptions == []
     assert [t.title for t in draft.loose_tasks] == ["Add x in `a/b.py`"]
@@ -112,23 +127,31 @@ def test_decisions_markers_options_and_resolved() -> None:
     result = planned(body)
     d1, d2 = result.contract.decisions
     assert (d1.id, d1.impact, d1.options, d1.question) == (
-        "D1", "high", ["Postgres", "SQLite"], "Which database?")
+        "D1",
+        "high",
+        ["Postgres", "SQLite"],
+        "Which database?",
+    )
     assert (d2.impact, d2.blocks, d2.options) == ("critical", ["M1"], ["Redis", "Kafka"])
     assert result.fanout is None and result.matrix == {"include": []}
     assert any(f.rule == "decision-blocks" for f in result.findings)
 
 
 def test_fenced_json_draft_wins_over_markdown() -> None:
-    body = ('## Tasks\n- [ ] ignored in x/\n```json\n{"roadmap": {"objective": "O", '
-            '"milestones": [{"id": "A1", "title": "First"}]}}\n```\n')
+    body = (
+        '## Tasks\n- [ ] ignored in x/\n```json\n{"roadmap": {"objective": "O", '
+        '"milestones": [{"id": "A1", "title": "First"}]}}\n```\n'
+    )
     result = planned(body)
     assert [m.id for m in result.contract.roadmap.milestones] == ["A1"]
     assert result.contract.roadmap.objective == "O"
 
 
 def test_draft_with_a_wrong_type_names_the_path_and_falls_back() -> None:
-    body = ("```yaml\nroadmap:\n  milestones:\n    - id: M1\n      risk_class: extreme\n```\n"
-            "## Tasks\n- [ ] Add a in a/\n")
+    body = (
+        "```yaml\nroadmap:\n  milestones:\n    - id: M1\n      risk_class: extreme\n```\n"
+        "## Tasks\n- [ ] Add a in a/\n"
+    )
     result = planned(body)
     bad = [f for f in result.findings if f.rule == "draft-invalid"]
     assert len(bad) == 1
@@ -140,7 +163,8 @@ def test_draft_with_a_wrong_type_names_the_path_and_falls_back() -> None:
 def test_yaml_alias_bomb_is_refused_quickly() -> None:
     bomb = "roadmap:\n  a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"  {chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
-        for i in range(20))
+        for i in range(20)
+    )
     result = planned(f"```yaml\n{bomb}```\n")
     bad = [f for f in result.findings if f.rule == "draft-invalid"]
     assert bad and "aliases are not accepted" in bad[0].message
@@ -204,12 +228,18 @@ def test_version_stays_when_unchanged_and_rises_when_changed() -> None:
     body = "## Tasks\n- [ ] Add x in a/b.py\n- [ ] Add y in c/d.py\n"
     first = plan(PlanRequest(issue=Issue(number=9, title="T", body=body)))
     import json
+
     previous = json.loads(first.files[".agent/planning-output-9.json"])
-    again = plan(PlanRequest(issue=Issue(number=9, title="T", body=body),
-                             previous_contract=previous))
+    again = plan(
+        PlanRequest(issue=Issue(number=9, title="T", body=body), previous_contract=previous)
+    )
     assert again.contract.roadmap.version == 1
-    changed = plan(PlanRequest(issue=Issue(number=9, title="T", body=body + "- [ ] Add z in e/\n"),
-                               previous_contract=previous))
+    changed = plan(
+        PlanRequest(
+            issue=Issue(number=9, title="T", body=body + "- [ ] Add z in e/\n"),
+            previous_contract=previous,
+        )
+    )
     assert changed.contract.roadmap.version == 2
     assert changed.fanout is not None and changed.fanout.version == 2
 

@@ -17,7 +17,8 @@ def test_committed_schema_matches_the_models(name: str) -> None:
     committed = schemas.load(name)
     assert committed == schemas.generate(name), (
         f"planner/schemas/{schemas.file_name(name)} drifted from planner/model.py; regenerate "
-        "it with: planner schema " + name + " > planner/schemas/" + schemas.file_name(name))
+        "it with: planner schema " + name + " > planner/schemas/" + schemas.file_name(name)
+    )
 
 
 @pytest.mark.parametrize("name", ["contract", "fanout", "config"])
@@ -34,15 +35,35 @@ def test_seed_fields_are_required_and_typed() -> None:
     assert set(contract["required"]) >= {"roadmap", "contract_defaults", "decisions"}
     assert set(defs["Roadmap"]["required"]) >= {"version", "objective", "milestones"}
     milestone = defs["Milestone"]
-    assert set(milestone["required"]) >= {"id", "title", "outcome", "dependencies", "acceptance",
-                                          "risks", "risk_class", "max_diff_scope"}
+    assert set(milestone["required"]) >= {
+        "id",
+        "title",
+        "outcome",
+        "dependencies",
+        "acceptance",
+        "risks",
+        "risk_class",
+        "max_diff_scope",
+    }
     assert milestone["properties"]["max_diff_scope"] == {
-        "description": "Changed lines allowed for the milestone.", "exclusiveMinimum": 0,
-        "title": "Max Diff Scope", "type": "integer"}
+        "description": "Changed lines allowed for the milestone.",
+        "exclusiveMinimum": 0,
+        "title": "Max Diff Scope",
+        "type": "integer",
+    }
     assert defs["Milestone"]["properties"]["risk_class"]["enum"] == [
-        "low", "medium", "high", "critical"]
+        "low",
+        "medium",
+        "high",
+        "critical",
+    ]
     assert set(defs["ContractDefaults"]["required"]) == {
-        "risk_class", "max_diff_scope", "acceptance_tests", "invariants", "evidence_required"}
+        "risk_class",
+        "max_diff_scope",
+        "acceptance_tests",
+        "invariants",
+        "evidence_required",
+    }
 
 
 def test_schema_rejects_a_zero_diff_scope_and_an_unknown_risk() -> None:

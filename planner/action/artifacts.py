@@ -44,8 +44,9 @@ class Uploaded:
 
 
 class ArtifactPort(Protocol):
-    def upload(self, name: str, files: dict[str, bytes],
-               retention_days: int | None) -> Uploaded: ...
+    def upload(
+        self, name: str, files: dict[str, bytes], retention_days: int | None
+    ) -> Uploaded: ...
 
 
 def build_zip(files: dict[str, bytes]) -> bytes:
@@ -56,7 +57,7 @@ def build_zip(files: dict[str, bytes]) -> bytes:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (0o100644 << 16)
+            info.external_attr = 0o100644 << 16
             info.create_system = 3
             archive.writestr(info, files[name], compresslevel=6)
     return buffer.getvalue()
@@ -76,19 +77,27 @@ def backend_ids(runtime_token: str) -> dict[str, str]:
     for scope in str(claims.get("scp", "")).split(" "):
         pieces = scope.split(":")
         if len(pieces) == 3 and pieces[0] == "Actions.Results":
-            return {"workflow_run_backend_id": pieces[1],
-                    "workflow_job_run_backend_id": pieces[2]}
-    raise ArtifactError("ACTIONS_RUNTIME_TOKEN carries no Actions.Results scope; the runner "
-                        "did not grant artifact access to this step")
+            return {"workflow_run_backend_id": pieces[1], "workflow_job_run_backend_id": pieces[2]}
+    raise ArtifactError(
+        "ACTIONS_RUNTIME_TOKEN carries no Actions.Results scope; the runner "
+        "did not grant artifact access to this step"
+    )
 
 
 class ResultsClient:
     """ArtifactPort over HTTP, with bounded retries on 429, 5xx and connection errors."""
 
-    def __init__(self, results_url: str, runtime_token: str, *, attempts: int = 5,
-                 backoff: float = 3.0, timeout: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        results_url: str,
+        runtime_token: str,
+        *,
+        attempts: int = 5,
+        backoff: float = 3.0,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         parts = urlsplit(results_url)
         self.base = f"{parts.scheme}://{parts.netloc}"
         self.token = runtime_token
@@ -106,8 +115,9 @@ class ResultsClient:
                 response = send()
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt == self.attempts:
-                    raise ArtifactError(f"{what}: the service did not answer "
-                                        f"({type(exc).__name__})") from None
+                    raise ArtifactError(
+                        f"{what}: the service did not answer ({type(exc).__name__})"
+                    ) from None
             else:
                 if response.status_code != 429 and response.status_code < 500:
                     return response
@@ -119,18 +129,30 @@ class ResultsClient:
 
     def _twirp(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         url = f"{self.base}/{SERVICE}/{method}"
-        response = self._retry(method, lambda: self.session.post(
-            url, json=body, timeout=self.timeout,
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
-                     "User-Agent": "planner-action"}))
+        response = self._retry(
+            method,
+            lambda: self.session.post(
+                url,
+                json=body,
+                timeout=self.timeout,
+                headers={
+                    "Authorization": f"Bearer {self.token}",
+                    "Content-Type": "application/json",
+                    "User-Agent": "planner-action",
+                },
+            ),
+        )
         if response.status_code == 409:
-            raise ArtifactError(f"{method}: an artifact named '{body.get('name')}' already "
-                                "exists in this workflow run; set the artifact-name input to "
-                                "another name (e.g. planning-N-${{ github.run_attempt }})",
-                                conflict=True)
+            raise ArtifactError(
+                f"{method}: an artifact named '{body.get('name')}' already "
+                "exists in this workflow run; set the artifact-name input to "
+                "another name (e.g. planning-N-${{ github.run_attempt }})",
+                conflict=True,
+            )
         if response.status_code != 200:
-            raise ArtifactError(f"{method} failed with HTTP {response.status_code}: "
-                                f"{response.text[:200]}")
+            raise ArtifactError(
+                f"{method} failed with HTTP {response.status_code}: {response.text[:200]}"
+            )
         try:
             data: dict[str, Any] = response.json()
         except ValueError as exc:
@@ -141,11 +163,15 @@ class ResultsClient:
 
     def _put_blob(self, url: str, data: bytes) -> None:
         def put(target: str, body: bytes, headers: dict[str, str]) -> None:
-            response = self._retry("Uploading the artifact", lambda: self.session.put(
-                target, data=body, headers=headers, timeout=self.timeout))
+            response = self._retry(
+                "Uploading the artifact",
+                lambda: self.session.put(target, data=body, headers=headers, timeout=self.timeout),
+            )
             if response.status_code not in (200, 201):
-                raise ArtifactError(f"Uploading the artifact failed with HTTP "
-                                    f"{response.status_code}: {response.text[:200]}")
+                raise ArtifactError(
+                    f"Uploading the artifact failed with HTTP "
+                    f"{response.status_code}: {response.text[:200]}"
+                )
 
         joiner = "&" if "?" in url else "?"
         if len(data) <= SINGLE_PUT_LIMIT:
@@ -155,19 +181,22 @@ class ResultsClient:
         for index, start in enumerate(range(0, len(data), BLOCK_SIZE)):
             block_id = base64.b64encode(f"block-{index:06d}".encode()).decode()
             ids.append(block_id)
-            put(f"{url}{joiner}comp=block&blockid={quote(block_id, safe='')}",
-                data[start:start + BLOCK_SIZE], {})
+            put(
+                f"{url}{joiner}comp=block&blockid={quote(block_id, safe='')}",
+                data[start : start + BLOCK_SIZE],
+                {},
+            )
         listing = "".join(f"<Latest>{i}</Latest>" for i in ids)
-        put(f"{url}{joiner}comp=blocklist",
+        put(
+            f"{url}{joiner}comp=blocklist",
             f'<?xml version="1.0" encoding="utf-8"?><BlockList>{listing}</BlockList>'.encode(),
-            {"x-ms-blob-content-type": "application/zip"})
+            {"x-ms-blob-content-type": "application/zip"},
+        )
 
-    def upload(self, name: str, files: dict[str, bytes],
-               retention_days: int | None) -> Uploaded:
+    def upload(self, name: str, files: dict[str, bytes], retention_days: int | None) -> Uploaded:
         ids = backend_ids(self.token)
         archive = build_zip(files)
-        create: dict[str, Any] = {**ids, "name": name, "version": 7,
-                                  "mime_type": "application/zip"}
+        create: dict[str, Any] = {**ids, "name": name, "version": 7, "mime_type": "application/zip"}
         if retention_days:
             expires = self._now() + timedelta(days=retention_days)
             create["expires_at"] = expires.strftime("%Y-%m-%dT%H:%M:%S.000Z")
@@ -177,8 +206,9 @@ class ResultsClient:
             raise ArtifactError("CreateArtifact gave no signed_upload_url")
         self._put_blob(url, archive)
         digest = "sha256:" + hashlib.sha256(archive).hexdigest()
-        final = self._twirp("FinalizeArtifact", {**ids, "name": name, "size": str(len(archive)),
-                                                 "hash": digest})
+        final = self._twirp(
+            "FinalizeArtifact", {**ids, "name": name, "size": str(len(archive)), "hash": digest}
+        )
         artifact_id = str(final.get("artifact_id", ""))
         if not artifact_id:
             raise ArtifactError("FinalizeArtifact gave no artifact_id")

@@ -41,15 +41,20 @@ class EffectsReport:
     decision_urls: dict[str, str] = field(default_factory=dict)
 
     def failed(self, what: str, exc: GitHubError, severity: str) -> None:
-        self.findings.append(Finding(
-            rule="github-side-effect", severity=severity,
-            message=f"Not done: {what}. {exc} The plan files were still written.",
-            location=Location()))
+        self.findings.append(
+            Finding(
+                rule="github-side-effect",
+                severity=severity,
+                message=f"Not done: {what}. {exc} The plan files were still written.",
+                location=Location(),
+            )
+        )
 
 
 class SideEffects:
-    def __init__(self, port: GitHubPort, planning: Issue, label: str,
-                 outage_severity: str = "warning") -> None:
+    def __init__(
+        self, port: GitHubPort, planning: Issue, label: str, outage_severity: str = "warning"
+    ) -> None:
         self.port = port
         self.planning = planning
         self.label = label
@@ -69,8 +74,10 @@ class SideEffects:
 
     def decision_body(self, decision: Decision) -> str:
         n = self.planning.number
-        options = "\n".join(f"- [ ] {safe_text(o, 500)}" for o in decision.options) or \
-            "_No options were listed in the planning issue._"
+        options = (
+            "\n".join(f"- [ ] {safe_text(o, 500)}" for o in decision.options)
+            or "_No options were listed in the planning issue._"
+        )
         blocks = ", ".join(decision.blocks) or "nothing yet"
         return (
             f"{decision_marker(n, decision.id)}\n"
@@ -85,8 +92,9 @@ class SideEffects:
     def sync_decisions(self, contract: Contract) -> None:
         wanted = [d for d in contract.decisions if d.impact in ("high", "critical")]
         n = self.planning.number
-        existing = self._try(f"listing '{self.label}' issues",
-                             lambda: self.port.list_labelled(self.label))
+        existing = self._try(
+            f"listing '{self.label}' issues", lambda: self.port.list_labelled(self.label)
+        )
         if existing is None:
             return
         by_marker: dict[str, IssueInfo] = {}
@@ -94,8 +102,15 @@ class SideEffects:
             for d_id in _markers_in(info.body, f"<!-- planner-decision: {n}/"):
                 by_marker[d_id] = info
         if wanted and not any(d.id in by_marker for d in wanted):
-            if self._try(f"creating label '{self.label}'", lambda: self.port.ensure_label(
-                    self.label, "d93f0b", "An owner decision the planner is waiting on")) is None:
+            if (
+                self._try(
+                    f"creating label '{self.label}'",
+                    lambda: self.port.ensure_label(
+                        self.label, "d93f0b", "An owner decision the planner is waiting on"
+                    ),
+                )
+                is None
+            ):
                 return
         for d in wanted:
             title = one_line(f"Decision {d.id} for #{n}: {d.question}", 200)
@@ -103,9 +118,12 @@ class SideEffects:
             found = by_marker.get(d.id)
             if found is not None:
                 if found.body != body or found.state != "open" or found.title != title:
-                    self._try(f"updating decision issue for {d.id}", partial(
-                        self.port.edit_issue, found.number, title=title, body=body,
-                        state="open"))
+                    self._try(
+                        f"updating decision issue for {d.id}",
+                        partial(
+                            self.port.edit_issue, found.number, title=title, body=body, state="open"
+                        ),
+                    )
                 self.report.decision_urls[d.id] = found.url
                 continue
             created = self._create_once(d.id, title, body)
@@ -114,8 +132,10 @@ class SideEffects:
         open_ids = {d.id for d in wanted}
         for d_id, info in by_marker.items():
             if d_id not in open_ids and info.state == "open":
-                self._try(f"closing resolved decision issue for {d_id}",
-                          partial(self.port.edit_issue, info.number, state="closed"))
+                self._try(
+                    f"closing resolved decision issue for {d_id}",
+                    partial(self.port.edit_issue, info.number, state="closed"),
+                )
 
     def _create_once(self, decision_id: str, title: str, body: str) -> IssueInfo | None:
         """Create the decision issue; after a failed create, look again before retrying,
@@ -146,16 +166,18 @@ class SideEffects:
         n = self.planning.number
         marker = comment_marker(n)
         body = f"{marker}\n{neutralize_mentions(summary)}"[:65_000]
-        comments = self._try("reading the planning issue's comments",
-                             lambda: self.port.list_comments(n))
+        comments = self._try(
+            "reading the planning issue's comments", lambda: self.port.list_comments(n)
+        )
         if comments is None:
             return
         mine = next((c for c in comments if c.body.startswith(marker)), None)
         if mine is None:
             self._try("posting the summary comment", lambda: self.port.create_comment(n, body))
         elif mine.body != body:
-            self._try("updating the summary comment",
-                      lambda: self.port.edit_comment(n, mine.id, body))
+            self._try(
+                "updating the summary comment", lambda: self.port.edit_comment(n, mine.id, body)
+            )
 
     # ------------------------------------------------------------------ sub-issues
 
@@ -173,20 +195,31 @@ class SideEffects:
             if t.id in linked:
                 continue
             if room <= 0:
-                self.report.findings.append(Finding(
-                    rule="github-sub-issue-limit", severity="warning",
-                    message=f"#{n} already has {SUB_ISSUE_LIMIT} sub-issues (GitHub's limit); "
-                    f"no sub-issue was made for {t.id} and later tasks."))
+                self.report.findings.append(
+                    Finding(
+                        rule="github-sub-issue-limit",
+                        severity="warning",
+                        message=f"#{n} already has {SUB_ISSUE_LIMIT} sub-issues (GitHub's limit); "
+                        f"no sub-issue was made for {t.id} and later tasks.",
+                    )
+                )
                 return
             paths = ", ".join(f"`{safe_text(p, 200)}`" for p in t.diff_boundary.paths)
-            body = (f"{task_marker(n, t.id)}\nTask **{t.id}** of #{n} (wave {t.wave}, risk "
-                    f"{t.risk_class}).\n\n**Objective:** {safe_text(t.objective)}\n\n"
-                    f"**Paths:** {paths} · **Max diff:** {t.diff_boundary.max_diff_scope} lines\n")
-            created = self._try(f"creating sub-issue for {t.id}", partial(
-                self.port.create_issue, one_line(f"{t.id}: {safe_text(t.title)}", 200), body, []))
+            body = (
+                f"{task_marker(n, t.id)}\nTask **{t.id}** of #{n} (wave {t.wave}, risk "
+                f"{t.risk_class}).\n\n**Objective:** {safe_text(t.objective)}\n\n"
+                f"**Paths:** {paths} · **Max diff:** {t.diff_boundary.max_diff_scope} lines\n"
+            )
+            created = self._try(
+                f"creating sub-issue for {t.id}",
+                partial(
+                    self.port.create_issue, one_line(f"{t.id}: {safe_text(t.title)}", 200), body, []
+                ),
+            )
             if created is not None:
-                self._try(f"linking sub-issue for {t.id}",
-                          partial(self.port.add_sub_issue, n, created.id))
+                self._try(
+                    f"linking sub-issue for {t.id}", partial(self.port.add_sub_issue, n, created.id)
+                )
                 room -= 1
 
 
@@ -197,6 +230,6 @@ def _markers_in(body: str, prefix: str) -> list[str]:
         end = body.find(" -->", start)
         if end < 0:
             break
-        found.append(body[start + len(prefix): end].strip())
+        found.append(body[start + len(prefix) : end].strip())
         start = body.find(prefix, end)
     return found

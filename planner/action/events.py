@@ -51,7 +51,8 @@ def issue_from_payload(data: Any) -> Issue | None:
     if not isinstance(data, dict) or not isinstance(data.get("number"), int):
         return None
     labels = [
-        label["name"] for label in data.get("labels") or []
+        label["name"]
+        for label in data.get("labels") or []
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     ]
     return Issue(
@@ -63,8 +64,9 @@ def issue_from_payload(data: Any) -> Issue | None:
     )
 
 
-def resolve(event_name: str | None, payload: dict[str, Any], mode: str,
-            issue_number: int | None) -> Trigger:
+def resolve(
+    event_name: str | None, payload: dict[str, Any], mode: str, issue_number: int | None
+) -> Trigger:
     """Decide what to do for this event (PRODUCT.md §1, §9)."""
     if mode == "check":
         if event_name not in ("pull_request", "pull_request_target"):
@@ -73,18 +75,26 @@ def resolve(event_name: str | None, payload: dict[str, Any], mode: str,
                 "add 'on: pull_request' or use mode 'plan'"
             )
         pr = payload.get("pull_request") or {}
-        labels = tuple(str(x.get("name", "")) for x in pr.get("labels") or []
-                       if isinstance(x, dict))
-        return Trigger(pull_request=PullRequest(
-            branch=str((pr.get("head") or {}).get("ref") or ""),
-            title=str(pr.get("title") or ""), body=str(pr.get("body") or ""), labels=labels))
+        labels = tuple(
+            str(x.get("name", "")) for x in pr.get("labels") or [] if isinstance(x, dict)
+        )
+        return Trigger(
+            pull_request=PullRequest(
+                branch=str((pr.get("head") or {}).get("ref") or ""),
+                title=str(pr.get("title") or ""),
+                body=str(pr.get("body") or ""),
+                labels=labels,
+            )
+        )
     if issue_number is not None and event_name not in ("issues", "issue_comment"):
         return Trigger(number=issue_number)
     if event_name == "issues":
         action = payload.get("action")
         if action not in PLAN_ACTIONS:
-            return Trigger(skip=f"issues event with action '{action}': nothing to plan "
-                           f"(planning runs on {', '.join(PLAN_ACTIONS)})")
+            return Trigger(
+                skip=f"issues event with action '{action}': nothing to plan "
+                f"(planning runs on {', '.join(PLAN_ACTIONS)})"
+            )
         issue = issue_from_payload(payload.get("issue"))
         if issue is None:
             raise SettingsError("the issues event payload has no issue in it")
@@ -103,8 +113,10 @@ def resolve(event_name: str | None, payload: dict[str, Any], mode: str,
             return Trigger(skip="comment does not start with /plan: nothing to plan")
         association = comment.get("author_association")
         if association not in TRUSTED:
-            return Trigger(skip=f"/plan from a commenter with association '{association}' "
-                           f"is ignored; only {', '.join(TRUSTED)} may re-plan")
+            return Trigger(
+                skip=f"/plan from a commenter with association '{association}' "
+                f"is ignored; only {', '.join(TRUSTED)} may re-plan"
+            )
         issue = issue_from_payload(raw)
         if issue is None:
             raise SettingsError("the issue_comment payload has no issue in it")

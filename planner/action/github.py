@@ -41,8 +41,7 @@ class GitHubError(RuntimeError):
     """A GitHub call that failed for good. ``transient`` marks outages and rate
     limits (worth a warning), as opposed to a wrong token or repository."""
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 transient: bool = False) -> None:
+    def __init__(self, message: str, *, status: int | None = None, transient: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.transient = transient
@@ -55,8 +54,14 @@ class GitHubPort(Protocol):
     def list_labelled(self, label: str) -> list[IssueInfo]: ...
     def ensure_label(self, name: str, color: str, description: str) -> None: ...
     def create_issue(self, title: str, body: str, labels: list[str]) -> IssueInfo: ...
-    def edit_issue(self, number: int, *, title: str | None = None, body: str | None = None,
-                   state: str | None = None) -> None: ...
+    def edit_issue(
+        self,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None: ...
     def list_comments(self, number: int) -> list[CommentInfo]: ...
     def create_comment(self, number: int, body: str) -> CommentInfo: ...
     def edit_comment(self, number: int, comment_id: int, body: str) -> CommentInfo: ...
@@ -72,11 +77,15 @@ def explain(status: int | None, what: str, data: Any = None) -> str:
     if status == 401:
         return f"{what} failed: the token was rejected{detail}. Check the github-token input."
     if status == 403:
-        return (f"{what} failed: the token lacks permission{detail}. Give the job "
-                "'permissions: {issues: write}' (or issues: read to fetch only).")
+        return (
+            f"{what} failed: the token lacks permission{detail}. Give the job "
+            "'permissions: {issues: write}' (or issues: read to fetch only)."
+        )
     if status == 404:
-        return (f"{what} failed: not found{detail}. Check the repository and the issue number, "
-                "and that the token can see this repository.")
+        return (
+            f"{what} failed: not found{detail}. Check the repository and the issue number, "
+            "and that the token can see this repository."
+        )
     if status == 410:
         return f"{what} failed: issues are disabled in this repository{detail}."
     if status == 422:
@@ -92,14 +101,27 @@ class PyGithubAdapter:
     rate limits and connection failures, and callers re-find before re-creating.
     """
 
-    def __init__(self, token: str, repository: str, api_url: str, *, timeout: float = 20,
-                 attempts: int = 5, max_wait: float = 120.0, backoff: float = 1.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        token: str,
+        repository: str,
+        api_url: str,
+        *,
+        timeout: float = 20,
+        attempts: int = 5,
+        max_wait: float = 120.0,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         from github import Auth, Github
 
         self._github = Github(
-            auth=Auth.Token(token), base_url=api_url, timeout=int(max(timeout, 1)), retry=None,
-            seconds_between_requests=None, seconds_between_writes=None,
+            auth=Auth.Token(token),
+            base_url=api_url,
+            timeout=int(max(timeout, 1)),
+            retry=None,
+            seconds_between_requests=None,
+            seconds_between_writes=None,
             user_agent="planner-action",
         )
         self._repo: Repository = self._github.get_repo(repository, lazy=True)
@@ -122,24 +144,34 @@ class PyGithubAdapter:
             except GithubException as exc:
                 headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
                 limited = exc.status == 429 or (
-                    exc.status == 403 and (
-                        headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers
-                        or "rate limit" in str(exc.data).lower()))
+                    exc.status == 403
+                    and (
+                        headers.get("x-ratelimit-remaining") == "0"
+                        or "retry-after" in headers
+                        or "rate limit" in str(exc.data).lower()
+                    )
+                )
                 server = exc.status is not None and exc.status >= 500
                 retryable = limited or (server and not write)
                 delay = self._delay(attempt, headers) if retryable else 0.0
                 if not retryable or attempt == self.attempts or waited + delay > self.max_wait:
                     if limited:
-                        raise GitHubError(f"{what} failed: GitHub's rate limit did not reset "
-                                          f"within {self.max_wait:.0f}s of waiting.",
-                                          status=exc.status, transient=True) from None
-                    raise GitHubError(explain(exc.status, what, exc.data), status=exc.status,
-                                      transient=server) from None
+                        raise GitHubError(
+                            f"{what} failed: GitHub's rate limit did not reset "
+                            f"within {self.max_wait:.0f}s of waiting.",
+                            status=exc.status,
+                            transient=True,
+                        ) from None
+                    raise GitHubError(
+                        explain(exc.status, what, exc.data), status=exc.status, transient=server
+                    ) from None
             except (RequestsConnectionError, Timeout, RetryError) as exc:
                 delay = self._delay(attempt, {})
                 if attempt == self.attempts or waited + delay > self.max_wait:
-                    raise GitHubError(f"{what} failed: GitHub did not answer "
-                                      f"({type(exc).__name__}).", transient=True) from None
+                    raise GitHubError(
+                        f"{what} failed: GitHub did not answer ({type(exc).__name__}).",
+                        transient=True,
+                    ) from None
             self._sleep(delay)
             waited += delay
         raise AssertionError("unreachable")  # pragma: no cover
@@ -159,16 +191,28 @@ class PyGithubAdapter:
         def fetch() -> Issue:
             issue = self._repo.get_issue(number)
             if issue.pull_request is not None:
-                raise GitHubError(f"#{number} is a pull request, not an issue; give the "
-                                  "planning issue's number")
-            return Issue(number=issue.number, title=issue.title or "", body=issue.body or "",
-                         labels=[label.name for label in issue.labels], url=issue.html_url)
+                raise GitHubError(
+                    f"#{number} is a pull request, not an issue; give the planning issue's number"
+                )
+            return Issue(
+                number=issue.number,
+                title=issue.title or "",
+                body=issue.body or "",
+                labels=[label.name for label in issue.labels],
+                url=issue.html_url,
+            )
 
         return self._call(f"Fetching issue #{number}", fetch)
 
     def _info(self, issue: Any) -> IssueInfo:
-        return IssueInfo(number=issue.number, id=issue.id, url=issue.html_url,
-                         title=issue.title or "", body=issue.body or "", state=issue.state)
+        return IssueInfo(
+            number=issue.number,
+            id=issue.id,
+            url=issue.html_url,
+            title=issue.title or "",
+            body=issue.body or "",
+            state=issue.state,
+        )
 
     def list_labelled(self, label: str) -> list[IssueInfo]:
         return self._call(
@@ -196,11 +240,20 @@ class PyGithubAdapter:
         self._call(f"Creating label '{name}'", ensure, write=True)
 
     def create_issue(self, title: str, body: str, labels: list[str]) -> IssueInfo:
-        return self._call("Creating an issue", lambda: self._info(
-            self._repo.create_issue(title=title, body=body, labels=labels)), write=True)
+        return self._call(
+            "Creating an issue",
+            lambda: self._info(self._repo.create_issue(title=title, body=body, labels=labels)),
+            write=True,
+        )
 
-    def edit_issue(self, number: int, *, title: str | None = None, body: str | None = None,
-                   state: str | None = None) -> None:
+    def edit_issue(
+        self,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None:
         from github.GithubObject import NotSet
 
         def edit() -> None:
@@ -213,10 +266,13 @@ class PyGithubAdapter:
         self._call(f"Updating issue #{number}", edit, write=True)
 
     def list_comments(self, number: int) -> list[CommentInfo]:
-        return self._call(f"Listing comments of #{number}", lambda: [
-            CommentInfo(id=c.id, url=c.html_url, body=c.body or "")
-            for c in self._repo.get_issue(number).get_comments()
-        ])
+        return self._call(
+            f"Listing comments of #{number}",
+            lambda: [
+                CommentInfo(id=c.id, url=c.html_url, body=c.body or "")
+                for c in self._repo.get_issue(number).get_comments()
+            ],
+        )
 
     def create_comment(self, number: int, body: str) -> CommentInfo:
         def create() -> CommentInfo:
@@ -234,10 +290,14 @@ class PyGithubAdapter:
         return self._call(f"Updating the comment on #{number}", edit, write=True)
 
     def list_sub_issues(self, number: int) -> list[IssueInfo]:
-        return self._call(f"Listing sub-issues of #{number}", lambda: [
-            self._info(s) for s in self._repo.get_issue(number).get_sub_issues()
-        ])
+        return self._call(
+            f"Listing sub-issues of #{number}",
+            lambda: [self._info(s) for s in self._repo.get_issue(number).get_sub_issues()],
+        )
 
     def add_sub_issue(self, number: int, sub_issue_id: int) -> None:
-        self._call(f"Linking a sub-issue to #{number}",
-                   lambda: self._repo.get_issue(number).add_sub_issue(sub_issue_id), write=True)
+        self._call(
+            f"Linking a sub-issue to #{number}",
+            lambda: self._repo.get_issue(number).add_sub_issue(sub_issue_id),
+            write=True,
+        )

@@ -44,8 +44,9 @@ def default_github(settings: Settings) -> GitHubPort | None:
         return None
     from planner.action.github import PyGithubAdapter
 
-    return PyGithubAdapter(settings.github_token.get_secret_value(), settings.repository,
-                           settings.api_url)
+    return PyGithubAdapter(
+        settings.github_token.get_secret_value(), settings.repository, settings.api_url
+    )
 
 
 def default_artifacts(settings: Settings) -> ArtifactPort | None:
@@ -72,23 +73,34 @@ def load_config(workspace: Workspace, settings: Settings) -> Config:
             data = load_structured(text, "yaml") or {}
         except DraftError as exc:
             raise ConfigError(f"config file '{settings.config}': {exc}") from None
-    errors = sorted(Draft202012Validator(load("config")).iter_errors(data),
-                    key=lambda e: list(e.absolute_path))
+    errors = sorted(
+        Draft202012Validator(load("config")).iter_errors(data), key=lambda e: list(e.absolute_path)
+    )
     if errors:
         first = errors[0]
         key = ".".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise ConfigError(f"config file '{settings.config}': key '{key}': "
-                          f"{one_line(first.message, 200)}")
+        raise ConfigError(
+            f"config file '{settings.config}': key '{key}': {one_line(first.message, 200)}"
+        )
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         problem = exc.errors()[0]
         key = ".".join(str(p) for p in problem["loc"])
-        raise ConfigError(f"config file '{settings.config}': key '{key}': {problem['msg']}") \
-            from None
-    paths = config.paths.model_copy(update={k: v for k, v in {
-        "plan_file": settings.plan_file, "specs_dir": settings.specs_dir,
-        "output_dir": settings.output_dir}.items() if v})
+        raise ConfigError(
+            f"config file '{settings.config}': key '{key}': {problem['msg']}"
+        ) from None
+    paths = config.paths.model_copy(
+        update={
+            k: v
+            for k, v in {
+                "plan_file": settings.plan_file,
+                "specs_dir": settings.specs_dir,
+                "output_dir": settings.output_dir,
+            }.items()
+            if v
+        }
+    )
     for name, value in paths.model_dump().items():
         workspace.resolve(value)  # refuse paths leading out of the workspace
         del name
@@ -106,11 +118,18 @@ class Outcome:
     source_file: str | None = None
 
 
-def run(settings: Settings, out: TextIO, *, github: GitHubFactory = default_github,
-        artifacts: ArtifactFactory = default_artifacts, issue: Issue | None = None) -> int:
+def run(
+    settings: Settings,
+    out: TextIO,
+    *,
+    github: GitHubFactory = default_github,
+    artifacts: ArtifactFactory = default_artifacts,
+    issue: Issue | None = None,
+) -> int:
     """Run one mode end to end; returns the exit status."""
-    workflow = Workflow(out, settings.output_file, settings.summary_file,
-                        plain=not settings.on_runner)
+    workflow = Workflow(
+        out, settings.output_file, settings.summary_file, plain=not settings.on_runner
+    )
     if settings.github_token is not None:
         workflow.mask(settings.github_token.get_secret_value())
     if settings.runtime_token is not None:
@@ -138,13 +157,18 @@ def _report(workflow: Workflow, settings: Settings, outcome: Outcome) -> int:
     left = workflow.annotate(findings, outcome.source_file)
     extra = ""
     if left:
-        extra = ("\n_Annotations shown are capped at 10 per severity; not shown: "
-                 + ", ".join(f"{n} {sev}" for sev, n in sorted(left.items())) + "._\n")
+        extra = (
+            "\n_Annotations shown are capped at 10 per severity; not shown: "
+            + ", ".join(f"{n} {sev}" for sev, n in sorted(left.items()))
+            + "._\n"
+        )
     valid = not any(f.severity == "error" for f in findings)
     outputs = dict(outcome.outputs)
     outputs["findings"] = json.dumps(
         [f.model_dump(mode="json", exclude_none=True) for f in findings[:FINDINGS_OUTPUT_LIMIT]],
-        ensure_ascii=False, separators=(",", ":"))
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     outputs["valid"] = "true" if valid else "false"
     try:
         for name, value in outputs.items():
@@ -163,13 +187,23 @@ def _report(workflow: Workflow, settings: Settings, outcome: Outcome) -> int:
 # ---------------------------------------------------------------------------------- plan
 
 
-def _plan(settings: Settings, workspace: Workspace, config: Config, workflow: Workflow,
-          github_factory: GitHubFactory, artifact_factory: ArtifactFactory,
-          issue: Issue | None) -> Outcome | None:
+def _plan(
+    settings: Settings,
+    workspace: Workspace,
+    config: Config,
+    workflow: Workflow,
+    github_factory: GitHubFactory,
+    artifact_factory: ArtifactFactory,
+    issue: Issue | None,
+) -> Outcome | None:
     port = github_factory(settings) if settings.github_token is not None else None
     if issue is None:
-        trigger = events.resolve(settings.event_name, events.load_event(settings.event_path),
-                                 settings.mode, settings.issue_number)
+        trigger = events.resolve(
+            settings.event_name,
+            events.load_event(settings.event_path),
+            settings.mode,
+            settings.issue_number,
+        )
         if trigger.skip:
             workflow.message("notice", f"Skipped: {trigger.skip}.", title="planner")
             return None
@@ -179,16 +213,24 @@ def _plan(settings: Settings, workspace: Workspace, config: Config, workflow: Wo
             if port is None:
                 raise SettingsError(
                     f"issue #{trigger.number} must be fetched from GitHub, which needs the "
-                    "github-token input (default ${{ github.token }}) and GITHUB_REPOSITORY")
+                    "github-token input (default ${{ github.token }}) and GITHUB_REPOSITORY"
+                )
             try:
                 issue = port.get_issue(trigger.number)
             except GitHubError as exc:
                 raise SettingsError(str(exc)) from None
     notices: list[Finding] = []
     if port is None:
-        notices.append(Finding(rule="offline", severity="notice", message=(
-            "No github-token: planned offline. No decision issues, comment or sub-issues "
-            "were made.")))
+        notices.append(
+            Finding(
+                rule="offline",
+                severity="notice",
+                message=(
+                    "No github-token: planned offline. No decision issues, comment or sub-issues "
+                    "were made."
+                ),
+            )
+        )
     request = _request(workspace, config, settings, issue)
     result = plan(request, config)
     written = _write(workspace, result)
@@ -200,8 +242,9 @@ def _plan(settings: Settings, workspace: Workspace, config: Config, workflow: Wo
         known = request.decision_issues
         if any(known.get(k) != v for k, v in effects.report.decision_urls.items()):
             # The URLs belong in the contract: plan again with them and rewrite.
-            request = request.model_copy(update={"decision_issues": {
-                **known, **effects.report.decision_urls}})
+            request = request.model_copy(
+                update={"decision_issues": {**known, **effects.report.decision_urls}}
+            )
             result = plan(request, config)
             written = _write(workspace, result)
             outcome.summary = result.summary
@@ -229,14 +272,21 @@ def _request(workspace: Workspace, config: Config, settings: Settings, issue: Is
             previous = loaded if isinstance(loaded, dict) else None
         except ValueError:
             previous = None
-    specs = {name: workspace.read_text(name) or "" for name in
-             workspace.list_files(paths.specs_dir, f"{issue.number}-", ".md")}
+    specs = {
+        name: workspace.read_text(name) or ""
+        for name in workspace.list_files(paths.specs_dir, f"{issue.number}-", ".md")
+    }
     draft_text = workspace.read_text(settings.draft) if settings.draft else None
     if settings.draft and draft_text is None:
         raise SettingsError(f"input 'draft' names '{settings.draft}', which does not exist")
-    return PlanRequest(issue=issue, draft=draft_text, draft_name=settings.draft,
-                       plan_text=workspace.read_text(paths.plan_file), specs=specs,
-                       previous_contract=previous)
+    return PlanRequest(
+        issue=issue,
+        draft=draft_text,
+        draft_name=settings.draft,
+        plan_text=workspace.read_text(paths.plan_file),
+        specs=specs,
+        previous_contract=previous,
+    )
 
 
 def _write(workspace: Workspace, result: PlanResult) -> list[str]:
@@ -259,20 +309,37 @@ def _plan_outputs(result: PlanResult, config: Config, number: int) -> dict[str, 
         "version": str(contract.roadmap.version) if contract else "",
         "decisions": json.dumps(
             [{"id": d.id, "impact": d.impact, "issue": d.issue} for d in contract.decisions]
-            if contract else [], ensure_ascii=False, separators=(",", ":")),
+            if contract
+            else [],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ),
     }
 
 
-def _upload(settings: Settings, workspace: Workspace, written: list[str], number: int,
-            factory: ArtifactFactory) -> Outcome:
+def _upload(
+    settings: Settings,
+    workspace: Workspace,
+    written: list[str],
+    number: int,
+    factory: ArtifactFactory,
+) -> Outcome:
     outcome = Outcome(outputs={"artifact-id": "", "artifact-url": ""})
     if not settings.upload_artifact or not written:
         return outcome
     port = factory(settings)
     if port is None:
-        outcome.findings.append(Finding(rule="artifact-not-uploaded", severity="warning", message=(
-            "No ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL (local use, or a runner that does not "
-            "pass them): the artifact was not uploaded. The files are in the workspace.")))
+        outcome.findings.append(
+            Finding(
+                rule="artifact-not-uploaded",
+                severity="warning",
+                message=(
+                    "No ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL (local use, or a runner "
+                    "that does not pass them): the artifact was not uploaded. The files are "
+                    "in the workspace."
+                ),
+            )
+        )
         return outcome
     name = settings.artifact_name or f"planning-{number}"
     retention = settings.retention_days
@@ -283,13 +350,20 @@ def _upload(settings: Settings, workspace: Workspace, written: list[str], number
         files = {n: (workspace.read_text(n) or "").encode("utf-8") for n in written}
         uploaded = port.upload(name, files, retention)
     except (ArtifactError, SettingsError) as exc:
-        outcome.findings.append(Finding(rule="artifact-upload", severity="warning", message=(
-            f"The artifact was not uploaded: {exc}. The files are in the workspace.")))
+        outcome.findings.append(
+            Finding(
+                rule="artifact-upload",
+                severity="warning",
+                message=(f"The artifact was not uploaded: {exc}. The files are in the workspace."),
+            )
+        )
         return outcome
     outcome.outputs["artifact-id"] = uploaded.id
     if settings.repository and settings.run_id:
-        outcome.outputs["artifact-url"] = (f"{settings.server_url}/{settings.repository}/actions/"
-                                           f"runs/{settings.run_id}/artifacts/{uploaded.id}")
+        outcome.outputs["artifact-url"] = (
+            f"{settings.server_url}/{settings.repository}/actions/"
+            f"runs/{settings.run_id}/artifacts/{uploaded.id}"
+        )
     return outcome
 
 
@@ -307,9 +381,14 @@ def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outco
     for name in names:
         text = workspace.read_text(name)
         if text is None:
-            findings.append(Finding(rule="contract-missing", severity="error",
-                                    message=f"{name} does not exist; run mode 'plan' first.",
-                                    location=Location(file=name)))
+            findings.append(
+                Finding(
+                    rule="contract-missing",
+                    severity="error",
+                    message=f"{name} does not exist; run mode 'plan' first.",
+                    location=Location(file=name),
+                )
+            )
             continue
         number = name.rsplit("-", 1)[-1].removesuffix(".json")
         fanout_name = fanout_file(out_dir, int(number)) if number.isdigit() else None
@@ -317,9 +396,16 @@ def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outco
         findings += validate_contract(text, name, config, fanout_text, fanout_name)
         checked += 1
     if not names:
-        findings.append(Finding(rule="contract-missing", severity="error", message=(
-            f"No planning-output-*.json in '{out_dir}' to validate; run mode 'plan' first, or "
-            "set output-dir.")))
+        findings.append(
+            Finding(
+                rule="contract-missing",
+                severity="error",
+                message=(
+                    f"No planning-output-*.json in '{out_dir}' to validate; run mode 'plan' "
+                    "first, or set output-dir."
+                ),
+            )
+        )
     summary = f"## Validation\n\nChecked {checked} contract(s); {len(findings)} finding(s).\n"
     return Outcome(findings=findings, summary=summary)
 
@@ -329,8 +415,17 @@ def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outco
 
 def git_changes(workspace: Workspace, base_ref: str) -> list[FileChange]:
     """Files changed since the merge base with ``base_ref``, from ``git diff --numstat``."""
-    command = ["git", "-c", f"safe.directory={workspace.root}", "-C", str(workspace.root),
-               "diff", "--numstat", "-z", f"{base_ref}...HEAD"]
+    command = [
+        "git",
+        "-c",
+        f"safe.directory={workspace.root}",
+        "-C",
+        str(workspace.root),
+        "diff",
+        "--numstat",
+        "-z",
+        f"{base_ref}...HEAD",
+    ]
     try:
         done = subprocess.run(command, capture_output=True, check=False, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -339,7 +434,8 @@ def git_changes(workspace: Workspace, base_ref: str) -> list[FileChange]:
         raise SettingsError(
             f"git diff against base-ref '{base_ref}' failed "
             f"({one_line(done.stderr.decode('utf-8', 'replace'), 200)}); check out with "
-            "fetch-depth: 0 so the base is present")
+            "fetch-depth: 0 so the base is present"
+        )
     changes: list[FileChange] = []
     fields = done.stdout.decode("utf-8", "replace").split("\0")
     index = 0
@@ -352,17 +448,24 @@ def git_changes(workspace: Workspace, base_ref: str) -> list[FileChange]:
         if not path:  # a rename: the old and new paths follow
             path = fields[index + 1] if index + 1 < len(fields) else ""
             index += 2
-        changes.append(FileChange(path=path, added=int(added) if added.isdigit() else 0,
-                                  deleted=int(deleted) if deleted.isdigit() else 0))
+        changes.append(
+            FileChange(
+                path=path,
+                added=int(added) if added.isdigit() else 0,
+                deleted=int(deleted) if deleted.isdigit() else 0,
+            )
+        )
     return changes
 
 
-def _check(settings: Settings, workspace: Workspace, config: Config,
-           payload: Mapping[str, Any]) -> Outcome:
+def _check(
+    settings: Settings, workspace: Workspace, config: Config, payload: Mapping[str, Any]
+) -> Outcome:
     trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
     assert trigger.pull_request is not None
-    base = settings.base_ref or str(((payload.get("pull_request") or {}).get("base") or {})
-                                    .get("ref") or "")
+    base = settings.base_ref or str(
+        ((payload.get("pull_request") or {}).get("base") or {}).get("ref") or ""
+    )
     if not base:
         raise SettingsError("input 'base-ref' is empty and the event names no base branch")
     if not base.startswith("origin/") and "/" not in base:
@@ -375,11 +478,16 @@ def _check(settings: Settings, workspace: Workspace, config: Config,
         findings += problems
         if contract:
             contracts.append(contract)
-    planning = [config.paths.plan_file, f"{config.paths.specs_dir}/**",
-                f"{config.paths.output_dir}/**"]
+    planning = [
+        config.paths.plan_file,
+        f"{config.paths.specs_dir}/**",
+        f"{config.paths.output_dir}/**",
+    ]
     findings += check_changes(contracts, trigger.pull_request, changes, planning)
-    summary = (f"## Diff check\n\n{len(changes)} file(s) changed against `{base}`; "
-               f"{len(findings)} finding(s).\n")
+    summary = (
+        f"## Diff check\n\n{len(changes)} file(s) changed against `{base}`; "
+        f"{len(findings)} finding(s).\n"
+    )
     return Outcome(findings=findings, summary=summary)
 
 
@@ -390,8 +498,6 @@ def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int
         settings = from_env(os.environ if env is None else env)
     except SettingsError as exc:
         on_runner = (os.environ if env is None else env).get("GITHUB_ACTIONS") == "true"
-        Workflow(stream, plain=not on_runner).message("error", str(exc),
-                                                      title="planner: bad input")
+        Workflow(stream, plain=not on_runner).message("error", str(exc), title="planner: bad input")
         return EXIT_USAGE
     return run(settings, stream)
-

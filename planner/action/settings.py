@@ -138,14 +138,14 @@ def from_env(env: Mapping[str, str]) -> Settings:
         event_name=env.get("GITHUB_EVENT_NAME") or None,
         event_path=Path(event_path) if event_path else None,
         output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
-        summary_file=(Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY")
-                      else None),
+        summary_file=(Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None),
         repository=env.get("GITHUB_REPOSITORY") or None,
         server_url=(env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/"),
         api_url=(env.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/"),
         run_id=env.get("GITHUB_RUN_ID") or None,
-        runtime_token=(SecretStr(env["ACTIONS_RUNTIME_TOKEN"])
-                       if env.get("ACTIONS_RUNTIME_TOKEN") else None),
+        runtime_token=(
+            SecretStr(env["ACTIONS_RUNTIME_TOKEN"]) if env.get("ACTIONS_RUNTIME_TOKEN") else None
+        ),
         results_url=env.get("ACTIONS_RESULTS_URL") or None,
         retention_cap=int(cap_raw) if cap_raw.isdigit() else None,
         on_runner=env.get("GITHUB_ACTIONS") == "true",

@@ -34,8 +34,13 @@ class Workflow:
     """Writes to the runner: annotations and logs on ``out``, outputs and the summary
     to the files the runner names. With ``plain`` (local use) it prints readable lines."""
 
-    def __init__(self, out: TextIO, output_file: Path | None = None,
-                 summary_file: Path | None = None, plain: bool = False) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        output_file: Path | None = None,
+        summary_file: Path | None = None,
+        plain: bool = False,
+    ) -> None:
         self.out = out
         self.output_file = output_file
         self.summary_file = summary_file
@@ -60,8 +65,15 @@ class Workflow:
     def log(self, message: str) -> None:
         self._write(message if self.plain else escape_data(message).replace("%0A", "\n"))
 
-    def message(self, severity: str, message: str, *, title: str | None = None,
-                file: str | None = None, line: int | None = None) -> None:
+    def message(
+        self,
+        severity: str,
+        message: str,
+        *,
+        title: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
         if self.plain:
             where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
             self._write(f"{severity}: {where}{message}")
@@ -88,9 +100,13 @@ class Workflow:
             where = f.location.describe()
             text = f"[{f.rule}] {f.message}" if self.plain else f.message
             title = f"{f.rule}" + (f" ({where})" if where else "")
-            self.message(f.severity, text if not self.plain or not where else f"{where}: {text}",
-                         title=title, file=f.location.file or source_file,
-                         line=f.location.line if (f.location.file or source_file) else None)
+            self.message(
+                f.severity,
+                text if not self.plain or not where else f"{where}: {text}",
+                title=title,
+                file=f.location.file or source_file,
+                line=f.location.line if (f.location.file or source_file) else None,
+            )
         return left
 
     def set_output(self, name: str, value: str) -> None:
@@ -115,6 +131,7 @@ class Workflow:
         data = markdown.encode("utf-8")
         if len(data) > SUMMARY_LIMIT:
             markdown = data[:SUMMARY_LIMIT].decode("utf-8", "ignore") + (
-                "\n\n_Summary cut at the runner's size limit._\n")
+                "\n\n_Summary cut at the runner's size limit._\n"
+            )
         with self.summary_file.open("a", encoding="utf-8") as handle:
             handle.write(markdown)

@@ -23,8 +23,7 @@ class Workspace:
         pure = PurePosixPath(relative.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or not relative.strip():
             raise WorkspaceError(
-                f"'{relative}' is not a path inside the workspace; use a relative path "
-                "without '..'"
+                f"'{relative}' is not a path inside the workspace; use a relative path without '..'"
             )
         target = (self.root / pure).resolve()
         if target != self.root and self.root not in target.parents:

@@ -22,9 +22,7 @@ def _locate(text: str, key: str, name: str) -> tuple[int, int] | None:
             )
         return None
     if text.find(begin, start + len(begin)) >= 0:
-        raise BlockError(
-            f"{name} has two '{begin}' markers; delete one block by hand, then re-run"
-        )
+        raise BlockError(f"{name} has two '{begin}' markers; delete one block by hand, then re-run")
     stop = text.find(end, start)
     if stop < 0:
         raise BlockError(
@@ -44,8 +42,9 @@ def replace_block(text: str | None, key: str, content: str, name: str) -> str:
     span = _locate(text, key, name)
     if span is None:
         newline = "\r\n" if "\r\n" in text else "\n"
-        separator = "" if text.endswith("\n\n") else (newline if text.endswith("\n") else
-                                                      newline * 2)
+        separator = (
+            "" if text.endswith("\n\n") else (newline if text.endswith("\n") else newline * 2)
+        )
         return f"{text}{separator}{block}{newline}"
     start, stop = span
     return text[:start] + block + text[stop:]

@@ -20,29 +20,39 @@ _TASK_ID = re.compile(r"\b[A-Za-z]{1,3}\d{1,4}-[A-Za-z]{1,3}\d{1,4}\b")
 
 
 def _finding(rule: str, severity: str, message: str, **where: Any) -> Finding:
-    return Finding(rule=rule, severity=severity,
-                   message=message, location=Location(**where))
+    return Finding(rule=rule, severity=severity, message=message, location=Location(**where))
 
 
 def parse_json(text: str, name: str) -> tuple[Any, list[Finding]]:
     try:
         return json.loads(text), []
     except (ValueError, RecursionError) as exc:
-        return None, [_finding("json-invalid", "error",
-                               f"{name} is not valid JSON ({one_line(str(exc), 120)}); "
-                               "rewrite it whole.", file=name)]
+        return None, [
+            _finding(
+                "json-invalid",
+                "error",
+                f"{name} is not valid JSON ({one_line(str(exc), 120)}); rewrite it whole.",
+                file=name,
+            )
+        ]
 
 
-def validate_contract(text: str, name: str, config: Config,
-                      fanout_text: str | None = None,
-                      fanout_name: str | None = None) -> list[Finding]:
+def validate_contract(
+    text: str,
+    name: str,
+    config: Config,
+    fanout_text: str | None = None,
+    fanout_name: str | None = None,
+) -> list[Finding]:
     """Check a contract (and its fanout) written by anyone, an LLM agent included,
     against the schemas and the seed's rules."""
     data, findings = parse_json(text, name)
     if data is None:
         return findings
-    findings = [f.model_copy(update={"location": Location(file=name)})
-                for f in schema_findings("contract", data)]
+    findings = [
+        f.model_copy(update={"location": Location(file=name)})
+        for f in schema_findings("contract", data)
+    ]
     if findings:
         return findings
     contract = Contract.model_validate(data)
@@ -52,41 +62,82 @@ def validate_contract(text: str, name: str, config: Config,
     for m in milestones:
         for dep in m.dependencies:
             if dep not in known:
-                findings.append(_finding("graph-unknown-dependency", "error",
-                                         f"Milestone {m.id} depends on unknown milestone "
-                                         f"'{dep}'.", milestone=m.id, file=name))
+                findings.append(
+                    _finding(
+                        "graph-unknown-dependency",
+                        "error",
+                        f"Milestone {m.id} depends on unknown milestone '{dep}'.",
+                        milestone=m.id,
+                        file=name,
+                    )
+                )
     for cycle in find_cycles(ids, {m.id: m.dependencies for m in milestones}):
-        findings.append(_finding("graph-cycle", "error",
-                                 f"Milestones depend on each other in a cycle: "
-                                 f"{' → '.join(reversed(cycle))}.", milestone=cycle[0], file=name))
+        findings.append(
+            _finding(
+                "graph-cycle",
+                "error",
+                f"Milestones depend on each other in a cycle: {' → '.join(reversed(cycle))}.",
+                milestone=cycle[0],
+                file=name,
+            )
+        )
     status = {m.id: m.status for m in milestones}
-    expected = next((m.id for m in milestones if m.status != "done"
-                     and all(status.get(d) == "done" for d in m.dependencies)), None)
+    expected = next(
+        (
+            m.id
+            for m in milestones
+            if m.status != "done" and all(status.get(d) == "done" for d in m.dependencies)
+        ),
+        None,
+    )
     if contract.roadmap.focus != expected:
-        findings.append(_finding(
-            "seed-2-one-focus", "error",
-            f"roadmap.focus is {contract.roadmap.focus!r} but the first milestone not done "
-            f"whose dependencies are done is {expected!r}.", file=name))
+        findings.append(
+            _finding(
+                "seed-2-one-focus",
+                "error",
+                f"roadmap.focus is {contract.roadmap.focus!r} but the first milestone not done "
+                f"whose dependencies are done is {expected!r}.",
+                file=name,
+            )
+        )
     in_progress = [m.id for m in milestones if m.status == "in_progress"]
     if len(in_progress) > 1:
-        findings.append(_finding("seed-2-one-focus", "warning",
-                                 f"Milestones {', '.join(in_progress)} are all in progress; keep "
-                                 "one focused milestone at a time.", file=name))
+        findings.append(
+            _finding(
+                "seed-2-one-focus",
+                "warning",
+                f"Milestones {', '.join(in_progress)} are all in progress; keep "
+                "one focused milestone at a time.",
+                file=name,
+            )
+        )
     for m in milestones:
         for t in m.tasks:
-            findings.extend(f.model_copy(update={"location": Location(
-                milestone=m.id, task=t.id, file=name)})
-                for f in rules.check_objective(t, m.id, config.vocabulary))
+            findings.extend(
+                f.model_copy(update={"location": Location(milestone=m.id, task=t.id, file=name)})
+                for f in rules.check_objective(t, m.id, config.vocabulary)
+            )
             if not t.diff_boundary.paths and t.status != "done":
-                findings.append(_finding("seed-6-task-contract", "error",
-                                         f"Task {t.id} has an empty diff_boundary.paths.",
-                                         task=t.id, file=name))
+                findings.append(
+                    _finding(
+                        "seed-6-task-contract",
+                        "error",
+                        f"Task {t.id} has an empty diff_boundary.paths.",
+                        task=t.id,
+                        file=name,
+                    )
+                )
     for d in contract.decisions:
         for b in d.blocks:
             if b not in known:
-                findings.append(_finding("graph-unknown-dependency", "error",
-                                         f"Decision {d.id} blocks unknown milestone '{b}'.",
-                                         file=name))
+                findings.append(
+                    _finding(
+                        "graph-unknown-dependency",
+                        "error",
+                        f"Decision {d.id} blocks unknown milestone '{b}'.",
+                        file=name,
+                    )
+                )
     if fanout_text is not None:
         findings.extend(_validate_fanout(contract, fanout_text, fanout_name or "fanout", config))
     return findings
@@ -96,29 +147,51 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
     data, findings = parse_json(text, name)
     if data is None:
         return findings
-    findings = [f.model_copy(update={"location": Location(file=name)})
-                for f in schema_findings("fanout", data)]
+    findings = [
+        f.model_copy(update={"location": Location(file=name)})
+        for f in schema_findings("fanout", data)
+    ]
     if findings:
         return findings
     fanout = Fanout.model_validate(data)
     if fanout.milestone != contract.roadmap.focus:
-        findings.append(_finding("fanout-not-focus", "error",
-                                 f"The fanout is for {fanout.milestone} but the contract's focus "
-                                 f"is {contract.roadmap.focus}.", file=name))
+        findings.append(
+            _finding(
+                "fanout-not-focus",
+                "error",
+                f"The fanout is for {fanout.milestone} but the contract's focus "
+                f"is {contract.roadmap.focus}.",
+                file=name,
+            )
+        )
     milestone = next((m for m in contract.roadmap.milestones if m.id == fanout.milestone), None)
     planned = {t.id: t for t in milestone.tasks} if milestone else {}
     for t in fanout.tasks:
         if t.id not in planned:
-            findings.append(_finding("fanout-unknown-task", "error",
-                                     f"Fanout task {t.id} is not a task of {fanout.milestone} in "
-                                     "the contract.", task=t.id, file=name))
-        if milestone and t.kind == "verification" and any(
-            x.kind == "feature" and x.status != "done" for x in milestone.tasks
+            findings.append(
+                _finding(
+                    "fanout-unknown-task",
+                    "error",
+                    f"Fanout task {t.id} is not a task of {fanout.milestone} in the contract.",
+                    task=t.id,
+                    file=name,
+                )
+            )
+        if (
+            milestone
+            and t.kind == "verification"
+            and any(x.kind == "feature" and x.status != "done" for x in milestone.tasks)
         ):
-            findings.append(_finding("seed-7-feature-first", "error",
-                                     f"Fanout task {t.id} is verification-only while "
-                                     f"{fanout.milestone} has feature work open.",
-                                     task=t.id, file=name))
+            findings.append(
+                _finding(
+                    "seed-7-feature-first",
+                    "error",
+                    f"Fanout task {t.id} is verification-only while "
+                    f"{fanout.milestone} has feature work open.",
+                    task=t.id,
+                    file=name,
+                )
+            )
     by_wave: dict[int, list[Task]] = {}
     for t in fanout.tasks:
         by_wave.setdefault(t.wave, []).append(t)
@@ -126,17 +199,28 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
     for t in fanout.tasks:
         for dep in t.depends_on:
             if dep in waves and waves[dep] >= t.wave:
-                findings.append(_finding("fanout-wave-order", "error",
-                                         f"Task {t.id} (wave {t.wave}) depends on {dep} "
-                                         f"(wave {waves[dep]}).", task=t.id, file=name))
+                findings.append(
+                    _finding(
+                        "fanout-wave-order",
+                        "error",
+                        f"Task {t.id} (wave {t.wave}) depends on {dep} (wave {waves[dep]}).",
+                        task=t.id,
+                        file=name,
+                    )
+                )
     for wave, members in by_wave.items():
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 if any_overlap(a.diff_boundary.paths, b.diff_boundary.paths):
-                    findings.append(_finding(
-                        "fanout-path-overlap", "error",
-                        f"Tasks {a.id} and {b.id} share wave {wave} but their paths overlap.",
-                        task=b.id, file=name))
+                    findings.append(
+                        _finding(
+                            "fanout-path-overlap",
+                            "error",
+                            f"Tasks {a.id} and {b.id} share wave {wave} but their paths overlap.",
+                            task=b.id,
+                            file=name,
+                        )
+                    )
     return findings
 
 
@@ -147,9 +231,14 @@ def load_contract(text: str, name: str) -> tuple[Contract | None, list[Finding]]
     try:
         return Contract.model_validate(data), []
     except ValidationError as exc:
-        return None, [_finding("contract-schema", "error",
-                               f"{name} is not a valid contract: "
-                               f"{one_line(str(exc), 300)}", file=name)]
+        return None, [
+            _finding(
+                "contract-schema",
+                "error",
+                f"{name} is not a valid contract: {one_line(str(exc), 300)}",
+                file=name,
+            )
+        ]
 
 
 @dataclass(frozen=True)
@@ -169,8 +258,7 @@ class PullRequest:
 
 def find_task(contracts: list[Contract], pr: PullRequest) -> tuple[Contract, Task] | None:
     """The task a pull request works on: its id in the branch, a label, the title or body."""
-    known = {t.id.upper(): (c, t) for c in contracts for m in c.roadmap.milestones
-             for t in m.tasks}
+    known = {t.id.upper(): (c, t) for c in contracts for m in c.roadmap.milestones for t in m.tasks}
     for text in (pr.branch, *pr.labels, pr.title, pr.body[:65_536]):
         for match in _TASK_ID.finditer(text):
             hit = known.get(match.group(0).upper())
@@ -179,39 +267,60 @@ def find_task(contracts: list[Contract], pr: PullRequest) -> tuple[Contract, Tas
     return None
 
 
-def check_changes(contracts: list[Contract], pr: PullRequest, changes: list[FileChange],
-                  planning_paths: list[str]) -> list[Finding]:
+def check_changes(
+    contracts: list[Contract], pr: PullRequest, changes: list[FileChange], planning_paths: list[str]
+) -> list[Finding]:
     """Hold a pull request's diff to the contract (PRODUCT.md §9)."""
     hit = find_task(contracts, pr)
     if hit is None:
-        outside = [c.path for c in changes
-                   if not any(path_matches(c.path, g) for g in planning_paths)]
+        outside = [
+            c.path for c in changes if not any(path_matches(c.path, g) for g in planning_paths)
+        ]
         if outside:
             shown = ", ".join(outside[:10]) + (" …" if len(outside) > 10 else "")
-            return [_finding(
-                "seed-1-no-production-code", "error",
-                f"This pull request names no planned task, so it is a planning change, and "
-                f"planning changes touch only planning files; it also changes {shown}. Put the "
-                "task id (e.g. M1-T2) in the branch name, title, body or a label, or move "
-                "those changes to a task's pull request.")]
+            return [
+                _finding(
+                    "seed-1-no-production-code",
+                    "error",
+                    f"This pull request names no planned task, so it is a planning change, and "
+                    f"planning changes touch only planning files; it also changes {shown}. Put the "
+                    "task id (e.g. M1-T2) in the branch name, title, body or a label, or move "
+                    "those changes to a task's pull request.",
+                )
+            ]
         return []
     _, task = hit
     findings: list[Finding] = []
-    outside = [c.path for c in changes
-               if not any(path_matches(c.path, g) for g in task.diff_boundary.paths)
-               and not any(path_matches(c.path, g) for g in planning_paths)]
+    outside = [
+        c.path
+        for c in changes
+        if not any(path_matches(c.path, g) for g in task.diff_boundary.paths)
+        and not any(path_matches(c.path, g) for g in planning_paths)
+    ]
     if outside:
         shown = ", ".join(outside[:10]) + (" …" if len(outside) > 10 else "")
-        findings.append(_finding(
-            "check-diff-boundary", "error",
-            f"Task {task.id} may change only {', '.join(task.diff_boundary.paths)}; this pull "
-            f"request also changes {shown}.", task=task.id))
-    total = sum(c.added + c.deleted for c in changes
-                if not any(path_matches(c.path, g) for g in planning_paths))
+        findings.append(
+            _finding(
+                "check-diff-boundary",
+                "error",
+                f"Task {task.id} may change only {', '.join(task.diff_boundary.paths)}; this pull "
+                f"request also changes {shown}.",
+                task=task.id,
+            )
+        )
+    total = sum(
+        c.added + c.deleted
+        for c in changes
+        if not any(path_matches(c.path, g) for g in planning_paths)
+    )
     if total > task.diff_boundary.max_diff_scope:
-        findings.append(_finding(
-            "check-diff-scope", "error",
-            f"Task {task.id} allows {task.diff_boundary.max_diff_scope} changed lines; this "
-            f"pull request changes {total}. Split it, or raise 'diff:' in the plan.",
-            task=task.id))
+        findings.append(
+            _finding(
+                "check-diff-scope",
+                "error",
+                f"Task {task.id} allows {task.diff_boundary.max_diff_scope} changed lines; this "
+                f"pull request changes {total}. Split it, or raise 'diff:' in the plan.",
+                task=task.id,
+            )
+        )
     return findings

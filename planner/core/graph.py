@@ -30,7 +30,7 @@ def find_cycles(nodes: Sequence[str], edges: dict[str, list[str]]) -> list[list[
                     stack.append((dep, 0))
                     path.append(dep)
                 elif colour[dep] == 1:
-                    cycle = path[path.index(dep):] + [dep]
+                    cycle = path[path.index(dep) :] + [dep]
                     cycles.append(cycle)
             else:
                 colour[node] = 2

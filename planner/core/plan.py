@@ -89,12 +89,24 @@ class _Planner:
         self.findings: list[Finding] = []
         self.assumptions: list[str] = []
 
-    def find(self, rule: str, severity: Severity, message: str, *,
-             milestone: str | None = None, task: str | None = None,
-             line: int | None = None) -> None:
-        self.findings.append(Finding(rule=rule, severity=severity, message=message,
-                                     location=Location(milestone=milestone, task=task,
-                                                       line=line)))
+    def find(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        *,
+        milestone: str | None = None,
+        task: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                message=message,
+                location=Location(milestone=milestone, task=task, line=line),
+            )
+        )
 
     def assume(self, text: str) -> None:
         if text not in self.assumptions:
@@ -124,8 +136,9 @@ class _Planner:
         ]
         self.resolve_milestone_dependencies(milestones, drafts)
         self.resolve_task_dependencies(milestones, drafts)
-        order = topological_order([m.id for m in milestones],
-                                  {m.id: m.dependencies for m in milestones})
+        order = topological_order(
+            [m.id for m in milestones], {m.id: m.dependencies for m in milestones}
+        )
         by_id = {m.id: m for m in milestones}
         milestones = [by_id[i] for i in order]
         focus = self.focus(milestones)
@@ -158,8 +171,9 @@ class _Planner:
         cfg = self.config
         given = draft.defaults
         risk: RiskClass = given.get("risk_class") or cfg.defaults.risk_class
-        invariants = list(dict.fromkeys([*given.get("invariants", cfg.invariants),
-                                         *draft.invariants]))
+        invariants = list(
+            dict.fromkeys([*given.get("invariants", cfg.invariants), *draft.invariants])
+        )
         return ContractDefaults(
             risk_class=risk,
             max_diff_scope=given.get("max_diff_scope") or cfg.defaults.max_diff_scope[risk],
@@ -189,33 +203,43 @@ class _Planner:
         drafts = list(draft.milestones)
         if draft.source == "fallback":
             self.find(
-                "request-unstructured", "warning",
+                "request-unstructured",
+                "warning",
                 "The issue has no section the planner recognises (Objective, Milestones or "
                 "Tasks, Acceptance, Validation, Risks, Assumptions, Unknowns, Open questions), "
                 "so one milestone was planned from the title and body. Add a '## Tasks' task "
                 "list ('- [ ] Implement X in path/to/module/') to get child tasks.",
             )
         if not drafts:
-            drafts = [DraftMilestone(
-                title=one_line(issue.title, 200) or f"Issue #{self.number}",
-                outcome=draft.objective,
-            )]
+            drafts = [
+                DraftMilestone(
+                    title=one_line(issue.title, 200) or f"Issue #{self.number}",
+                    outcome=draft.objective,
+                )
+            ]
         for task in draft.loose_tasks:
             target = drafts[0]
             if task.milestone:
                 wanted = task.milestone.lower()
-                match = [d for d in drafts if (d.id or "").lower() == wanted
-                         or d.title.lower() == wanted]
+                match = [
+                    d for d in drafts if (d.id or "").lower() == wanted or d.title.lower() == wanted
+                ]
                 if match:
                     target = match[0]
                 else:
-                    self.find("graph-unknown-dependency", "warning",
-                              f"Task '{one_line(task.title, 80)}' names milestone "
-                              f"'{one_line(task.milestone, 40)}', which does not exist; it was "
-                              "put in the first milestone.", line=task.line)
+                    self.find(
+                        "graph-unknown-dependency",
+                        "warning",
+                        f"Task '{one_line(task.title, 80)}' names milestone "
+                        f"'{one_line(task.milestone, 40)}', which does not exist; it was "
+                        "put in the first milestone.",
+                        line=task.line,
+                    )
             elif len(drafts) > 1:
-                self.assume(f"Task '{one_line(task.title, 80)}' has no 'milestone:' hint and "
-                            "was put in the first milestone")
+                self.assume(
+                    f"Task '{one_line(task.title, 80)}' has no 'milestone:' hint and "
+                    "was put in the first milestone"
+                )
             target.tasks.append(task)
         return drafts
 
@@ -225,14 +249,22 @@ class _Planner:
         for d in drafts:
             mid = d.id
             if mid is not None and (not mid or not set(mid) <= _ID_CHARS or len(mid) > 64):
-                self.find("request-bad-id", "warning",
-                          f"Milestone id '{one_line(mid, 40)}' may hold only letters, digits, "
-                          "'.', '_' and '-'; a generated id was used instead.", line=d.line)
+                self.find(
+                    "request-bad-id",
+                    "warning",
+                    f"Milestone id '{one_line(mid, 40)}' may hold only letters, digits, "
+                    "'.', '_' and '-'; a generated id was used instead.",
+                    line=d.line,
+                )
                 mid = None
             if mid is not None and mid.upper() in taken:
-                self.find("graph-duplicate-id", "error",
-                          f"Milestone id '{mid}' is used twice; the second got a generated id. "
-                          "Give every milestone its own id.", line=d.line)
+                self.find(
+                    "graph-duplicate-id",
+                    "error",
+                    f"Milestone id '{mid}' is used twice; the second got a generated id. "
+                    "Give every milestone its own id.",
+                    line=d.line,
+                )
                 mid = None
             if mid is not None:
                 taken.add(mid.upper())
@@ -249,15 +281,25 @@ class _Planner:
             ids.append(mid)
         return ids
 
-    def milestone(self, d: DraftMilestone, mid: str, draft: Draft, defaults: ContractDefaults,
-                  done_milestones: set[str], done_tasks: set[str], count: int) -> Milestone:
+    def milestone(
+        self,
+        d: DraftMilestone,
+        mid: str,
+        draft: Draft,
+        defaults: ContractDefaults,
+        done_milestones: set[str],
+        done_tasks: set[str],
+        count: int,
+    ) -> Milestone:
         tasks = self.tasks(d, mid, defaults, done_tasks)
         explicit_risk = d.risk_class
         if explicit_risk:
             risk = max_risk(explicit_risk, *(t.risk_class for t in tasks))
             if risk != explicit_risk:
-                self.assume(f"{mid}.risk_class raised from {explicit_risk} to {risk}: "
-                            "a task of it is riskier")
+                self.assume(
+                    f"{mid}.risk_class raised from {explicit_risk} to {risk}: "
+                    "a task of it is riskier"
+                )
         elif tasks:
             risk = max_risk(*(t.risk_class for t in tasks))
             self.assume(f"{mid}.risk_class set to {risk}, the highest of its tasks")
@@ -280,18 +322,26 @@ class _Planner:
         if not acceptance:
             acceptance = [f"(derived from the outcome) {one_line(outcome, 400)}"]
             self.assume(f"{mid}.acceptance derived from its outcome")
-            self.find("seed-3-acceptance", "warning",
-                      f"Milestone {mid} has no acceptance criteria; one was derived from its "
-                      "outcome. Add an 'Acceptance:' list under the milestone (seed rule 3).",
-                      milestone=mid, line=d.line)
+            self.find(
+                "seed-3-acceptance",
+                "warning",
+                f"Milestone {mid} has no acceptance criteria; one was derived from its "
+                "outcome. Add an 'Acceptance:' list under the milestone (seed rule 3).",
+                milestone=mid,
+                line=d.line,
+            )
         validation = list(d.validation) or list(draft.validation)
         if not validation:
             validation = list(defaults.acceptance_tests)
             self.assume(f"{mid}.validation defaulted to contract_defaults.acceptance_tests")
-            self.find("seed-3-validation", "notice",
-                      f"Milestone {mid} has no validation strategy; the default acceptance "
-                      "tests were used. Add a 'Validation:' list (commands or procedures).",
-                      milestone=mid, line=d.line)
+            self.find(
+                "seed-3-validation",
+                "notice",
+                f"Milestone {mid} has no validation strategy; the default acceptance "
+                "tests were used. Add a 'Validation:' list (commands or procedures).",
+                milestone=mid,
+                line=d.line,
+            )
         risks = list(d.risks) or list(draft.risks)
         all_done = bool(tasks) and all(t.status == "done" for t in tasks)
         done = d.done or mid in done_milestones or all_done
@@ -303,16 +353,25 @@ class _Planner:
         else:
             status = "planned"
         return Milestone(
-            id=mid, title=d.title, outcome=one_line(outcome, 2000), status=status,
-            dependencies=[], acceptance=acceptance, validation=validation, risks=risks,
-            risk_class=risk, max_diff_scope=max_diff, tasks=tasks,
+            id=mid,
+            title=d.title,
+            outcome=one_line(outcome, 2000),
+            status=status,
+            dependencies=[],
+            acceptance=acceptance,
+            validation=validation,
+            risks=risks,
+            risk_class=risk,
+            max_diff_scope=max_diff,
+            tasks=tasks,
             references=sorted(set(d.references)),
         )
 
     # ------------------------------------------------------------------ tasks
 
-    def tasks(self, d: DraftMilestone, mid: str, defaults: ContractDefaults,
-              done_tasks: set[str]) -> list[Task]:
+    def tasks(
+        self, d: DraftMilestone, mid: str, defaults: ContractDefaults, done_tasks: set[str]
+    ) -> list[Task]:
         taken: set[str] = set()
         ids: list[str | None] = []
         for t in d.tasks:
@@ -320,9 +379,14 @@ class _Planner:
             if tid and not tid.upper().startswith(f"{mid.upper()}-"):
                 tid = f"{mid}-{tid}"
             if tid and (not set(tid) <= _ID_CHARS or len(tid) > 64 or tid.upper() in taken):
-                self.find("graph-duplicate-id", "error",
-                          f"Task id '{one_line(tid, 40)}' is used twice or is not a valid id; "
-                          "a generated id was used instead.", milestone=mid, line=t.line)
+                self.find(
+                    "graph-duplicate-id",
+                    "error",
+                    f"Task id '{one_line(tid, 40)}' is used twice or is not a valid id; "
+                    "a generated id was used instead.",
+                    milestone=mid,
+                    line=t.line,
+                )
                 tid = None
             if tid:
                 taken.add(tid.upper())
@@ -342,9 +406,16 @@ class _Planner:
             self.assume(f"{mid}.tasks {', '.join(who)}: {what}")
         return out
 
-    def task(self, t: DraftTask, tid: str, mid: str, d: DraftMilestone,
-             defaults: ContractDefaults, done_tasks: set[str],
-             defaulted: dict[str, list[str]]) -> Task:
+    def task(
+        self,
+        t: DraftTask,
+        tid: str,
+        mid: str,
+        d: DraftMilestone,
+        defaults: ContractDefaults,
+        done_tasks: set[str],
+        defaulted: dict[str, list[str]],
+    ) -> Task:
         objective = (t.objective or t.title).strip()
         paths = self.task_paths(t, tid, mid, objective, defaulted)
         kind = t.kind or rules.classify_kind(objective, self.config.vocabulary)
@@ -360,45 +431,62 @@ class _Planner:
             defaulted.setdefault(f"risk_class defaulted to {risk}", []).append(tid)
         path_risk, why = self.path_risk(paths)
         if path_risk and RISK_ORDER.index(path_risk) > RISK_ORDER.index(risk):
-            self.assume(f"{tid}.risk_class raised from {risk} to {path_risk}: its paths touch "
-                        f"{why} (risk_paths)")
+            self.assume(
+                f"{tid}.risk_class raised from {risk} to {path_risk}: its paths touch "
+                f"{why} (risk_paths)"
+            )
             risk = path_risk
         max_diff = t.max_diff_scope
         if max_diff is None:
             table = self.config.defaults.max_diff_scope[risk]
             max_diff = min(table, d.max_diff_scope) if d.max_diff_scope else table
-            defaulted.setdefault(f"max_diff_scope defaulted by risk class ({risk}: {max_diff})",
-                                 []).append(tid)
+            defaulted.setdefault(
+                f"max_diff_scope defaulted by risk class ({risk}: {max_diff})", []
+            ).append(tid)
         invariants = list(dict.fromkeys([*t.invariants, *defaults.invariants]))
         if not t.invariants:
-            defaulted.setdefault("invariants defaulted to contract_defaults.invariants",
-                                 []).append(tid)
+            defaulted.setdefault("invariants defaulted to contract_defaults.invariants", []).append(
+                tid
+            )
         acceptance = list(t.acceptance)
         if not acceptance:
             acceptance = [f"Done when: {one_line(objective, 300)}", *defaults.acceptance_tests]
-            defaulted.setdefault("acceptance derived from the objective and "
-                                 "contract_defaults.acceptance_tests", []).append(tid)
+            defaulted.setdefault(
+                "acceptance derived from the objective and contract_defaults.acceptance_tests", []
+            ).append(tid)
         done = t.done or tid in done_tasks
         return Task(
-            id=tid, title=one_line(t.title, 200) or tid, role=role,
+            id=tid,
+            title=one_line(t.title, 200) or tid,
+            role=role,
             kind=kind,
-            objective=one_line(objective, 2000), status="done" if done else "planned",
-            risk_class=risk, diff_boundary=DiffBoundary(paths=paths, max_diff_scope=max_diff),
-            invariants=invariants, acceptance=acceptance, depends_on=list(t.depends_on),
+            objective=one_line(objective, 2000),
+            status="done" if done else "planned",
+            risk_class=risk,
+            diff_boundary=DiffBoundary(paths=paths, max_diff_scope=max_diff),
+            invariants=invariants,
+            acceptance=acceptance,
+            depends_on=list(t.depends_on),
             references=sorted(set(t.references)),
         )
 
-    def task_paths(self, t: DraftTask, tid: str, mid: str, objective: str,
-                   defaulted: dict[str, list[str]]) -> list[str]:
+    def task_paths(
+        self, t: DraftTask, tid: str, mid: str, objective: str, defaulted: dict[str, list[str]]
+    ) -> list[str]:
         raw = t.paths if t.paths is not None else code_locations(objective)
         paths: list[str] = []
         for item in raw:
             try:
                 glob = normalize_glob(item)
             except PathError as exc:
-                self.find("path-outside-repo", "error",
-                          f"Task {tid}: path {exc}. It was dropped from the diff boundary.",
-                          milestone=mid, task=tid, line=t.line)
+                self.find(
+                    "path-outside-repo",
+                    "error",
+                    f"Task {tid}: path {exc}. It was dropped from the diff boundary.",
+                    milestone=mid,
+                    task=tid,
+                    line=t.line,
+                )
                 continue
             last = glob.rsplit("/", 1)[-1]
             if t.paths is None and "." not in last and "*" not in last and "/" in glob:
@@ -407,15 +495,21 @@ class _Planner:
                 paths.append(glob)
         if not paths and self.config.fanout.default_paths:
             paths = list(self.config.fanout.default_paths)
-            defaulted.setdefault("diff_boundary.paths defaulted to fanout.default_paths",
-                                 []).append(tid)
+            defaulted.setdefault(
+                "diff_boundary.paths defaulted to fanout.default_paths", []
+            ).append(tid)
         if not paths and not t.done:
-            self.find("seed-6-task-contract", "error",
-                      f"Task {tid} names no code location and has no 'paths:' hint, so it has "
-                      "no diff boundary and is not fanned out. Add a nested '- paths: "
-                      "src/module/**' under it, name the file or folder in its text, or set "
-                      "fanout.default_paths in the config (seed rule 6).",
-                      milestone=mid, task=tid, line=t.line)
+            self.find(
+                "seed-6-task-contract",
+                "error",
+                f"Task {tid} names no code location and has no 'paths:' hint, so it has "
+                "no diff boundary and is not fanned out. Add a nested '- paths: "
+                "src/module/**' under it, name the file or folder in its text, or set "
+                "fanout.default_paths in the config (seed rule 6).",
+                milestone=mid,
+                task=tid,
+                line=t.line,
+            )
         return paths
 
     def path_risk(self, paths: list[str]) -> tuple[RiskClass | None, str]:
@@ -430,8 +524,9 @@ class _Planner:
 
     # ------------------------------------------------------------------ graph
 
-    def resolve_milestone_dependencies(self, milestones: list[Milestone],
-                                       drafts: list[DraftMilestone]) -> None:
+    def resolve_milestone_dependencies(
+        self, milestones: list[Milestone], drafts: list[DraftMilestone]
+    ) -> None:
         by_key: dict[str, str] = {}
         titles: dict[str, list[str]] = {}
         for m in milestones:
@@ -445,24 +540,33 @@ class _Planner:
                 if target is None and len(titles.get(key, [])) == 1:
                     target = titles[key][0]
                 if target is None:
-                    self.find("graph-unknown-dependency", "error",
-                              f"Milestone {m.id} depends on '{one_line(raw, 60)}', which is not "
-                              f"a milestone of this plan (known: "
-                              f"{', '.join(x.id for x in milestones)}). Fix the dependency (a 'depends:' "
-                              "hint, or 'dependencies' in a draft).",
-                              milestone=m.id, line=d.line)
+                    self.find(
+                        "graph-unknown-dependency",
+                        "error",
+                        f"Milestone {m.id} depends on '{one_line(raw, 60)}', which is not "
+                        f"a milestone of this plan (known: "
+                        f"{', '.join(x.id for x in milestones)}). Fix the dependency (a 'depends:' "
+                        "hint, or 'dependencies' in a draft).",
+                        milestone=m.id,
+                        line=d.line,
+                    )
                 elif target not in deps:
                     deps.append(target)
             milestones[index] = m.model_copy(update={"dependencies": deps})
         edges = {m.id: m.dependencies for m in milestones}
         for cycle in find_cycles([m.id for m in milestones], edges):
-            self.find("graph-cycle", "error",
-                      "Milestones depend on each other in a cycle: "
-                      f"{' → '.join(reversed(cycle))} (each needs the one before it). Remove one "
-                      "of these dependencies; none of them can be focused until then.", milestone=cycle[0])
+            self.find(
+                "graph-cycle",
+                "error",
+                "Milestones depend on each other in a cycle: "
+                f"{' → '.join(reversed(cycle))} (each needs the one before it). Remove one "
+                "of these dependencies; none of them can be focused until then.",
+                milestone=cycle[0],
+            )
 
-    def resolve_task_dependencies(self, milestones: list[Milestone],
-                                  drafts: list[DraftMilestone]) -> None:
+    def resolve_task_dependencies(
+        self, milestones: list[Milestone], drafts: list[DraftMilestone]
+    ) -> None:
         every: dict[str, str] = {t.id.lower(): t.id for m in milestones for t in m.tasks}
         for mi, (m, d) in enumerate(zip(milestones, drafts, strict=True)):
             local = {t.id.lower(): t.id for t in m.tasks}
@@ -481,10 +585,16 @@ class _Planner:
                     if target is None and key.upper() in (x.id.upper() for x in milestones):
                         continue  # a task naming a milestone: ordering is the milestone's
                     if target is None:
-                        self.find("graph-unknown-dependency", "error",
-                                  f"Task {t.id} depends on '{one_line(raw, 60)}', which is not a "
-                                  "task of this plan. Use a task id such as "
-                                  f"{m.tasks[0].id}.", milestone=m.id, task=t.id, line=dt.line)
+                        self.find(
+                            "graph-unknown-dependency",
+                            "error",
+                            f"Task {t.id} depends on '{one_line(raw, 60)}', which is not a "
+                            "task of this plan. Use a task id such as "
+                            f"{m.tasks[0].id}.",
+                            milestone=m.id,
+                            task=t.id,
+                            line=dt.line,
+                        )
                     elif target not in deps:
                         deps.append(target)
                 tasks.append(t.model_copy(update={"depends_on": deps}))
@@ -492,27 +602,37 @@ class _Planner:
         all_tasks = [t for m in milestones for t in m.tasks]
         edges = {t.id: t.depends_on for t in all_tasks}
         for cycle in find_cycles([t.id for t in all_tasks], edges):
-            self.find("graph-cycle", "error",
-                      "Tasks depend on each other in a cycle: "
-                      f"{' → '.join(reversed(cycle))} (each needs the one before it). Remove one "
-                      "of these dependencies.",
-                      task=cycle[0])
+            self.find(
+                "graph-cycle",
+                "error",
+                "Tasks depend on each other in a cycle: "
+                f"{' → '.join(reversed(cycle))} (each needs the one before it). Remove one "
+                "of these dependencies.",
+                task=cycle[0],
+            )
 
     def focus(self, milestones: list[Milestone]) -> str | None:
         status = {m.id: m.status for m in milestones}
         in_progress = [m.id for m in milestones if m.status == "in_progress"]
         if len(in_progress) > 1:
-            self.find("seed-2-one-focus", "warning",
-                      f"Milestones {', '.join(in_progress)} are all in progress; keep one "
-                      f"focused milestone at a time (seed rule 2). The focus is "
-                      f"{in_progress[0]} if it is ready.", milestone=in_progress[1])
+            self.find(
+                "seed-2-one-focus",
+                "warning",
+                f"Milestones {', '.join(in_progress)} are all in progress; keep one "
+                f"focused milestone at a time (seed rule 2). The focus is "
+                f"{in_progress[0]} if it is ready.",
+                milestone=in_progress[1],
+            )
         for m in milestones:
             if m.status != "done" and all(status.get(d) == "done" for d in m.dependencies):
                 return m.id
         if any(m.status != "done" for m in milestones):
-            self.find("seed-2-one-focus", "error",
-                      "No milestone can be focused: every milestone not done waits on another. "
-                      "Resolve the dependency findings above.")
+            self.find(
+                "seed-2-one-focus",
+                "error",
+                "No milestone can be focused: every milestone not done waits on another. "
+                "Resolve the dependency findings above.",
+            )
         else:
             self.find("plan-complete", "notice", "Every milestone is done; nothing to fan out.")
         return None
@@ -538,26 +658,51 @@ class _Planner:
             for raw in d.blocks:
                 target = by_key.get(raw.strip().lower()) or titles.get(raw.strip().lower())
                 if target is None:
-                    self.find("graph-unknown-dependency", "warning",
-                              f"Decision {did} blocks '{one_line(raw, 60)}', which is not a "
-                              "milestone of this plan; that entry was dropped.", line=d.line)
+                    self.find(
+                        "graph-unknown-dependency",
+                        "warning",
+                        f"Decision {did} blocks '{one_line(raw, 60)}', which is not a "
+                        "milestone of this plan; that entry was dropped.",
+                        line=d.line,
+                    )
                 elif target.id not in blocks:
                     blocks.append(target.id)
             impact = d.impact
             if impact is None:
-                impact = (max_risk(*(by_key[b.lower()].risk_class for b in blocks))
-                          if blocks else "medium")
-                self.assume(f"{did}.impact set to {impact} "
-                            + ("(the risk of the milestones it blocks)" if blocks else
-                               "(no impact marker such as '(major)' and no 'blocks:' hint)"))
+                impact = (
+                    max_risk(*(by_key[b.lower()].risk_class for b in blocks))
+                    if blocks
+                    else "medium"
+                )
+                self.assume(
+                    f"{did}.impact set to {impact} "
+                    + (
+                        "(the risk of the milestones it blocks)"
+                        if blocks
+                        else "(no impact marker such as '(major)' and no 'blocks:' hint)"
+                    )
+                )
             if not d.options:
-                self.find("decision-options", "notice",
-                          f"Decision {did} lists no options; add nested bullets with the choices "
-                          "so the owner can answer quickly.", line=d.line)
-            issue = (d.issue or self.request.decision_issues.get(did)
-                     or previous.get((did, d.question)))
-            out.append(Decision(id=did, question=d.question, options=d.options, impact=impact,
-                                blocks=blocks, issue=issue))
+                self.find(
+                    "decision-options",
+                    "notice",
+                    f"Decision {did} lists no options; add nested bullets with the choices "
+                    "so the owner can answer quickly.",
+                    line=d.line,
+                )
+            issue = (
+                d.issue or self.request.decision_issues.get(did) or previous.get((did, d.question))
+            )
+            out.append(
+                Decision(
+                    id=did,
+                    question=d.question,
+                    options=d.options,
+                    impact=impact,
+                    blocks=blocks,
+                    issue=issue,
+                )
+            )
         return out
 
     def previous_decision_issues(self) -> dict[tuple[str, str], str]:
@@ -572,10 +717,13 @@ class _Planner:
 
     def check_request_rules(self, draft: Draft, milestones: list[Milestone]) -> None:
         if not draft.assumptions and not draft.unknowns:
-            self.find("seed-4-assumptions", "warning",
-                      "The request records no assumptions or unknowns. Add '## Assumptions' and "
-                      "'## Unknowns' sections (seed rule 4); only the defaults the planner "
-                      "applied are recorded.")
+            self.find(
+                "seed-4-assumptions",
+                "warning",
+                "The request records no assumptions or unknowns. Add '## Assumptions' and "
+                "'## Unknowns' sections (seed rule 4); only the defaults the planner "
+                "applied are recorded.",
+            )
         for m in milestones:
             for t in m.tasks:
                 self.findings.extend(rules.check_objective(t, m.id, self.config.vocabulary))
@@ -595,8 +743,9 @@ class _Planner:
 
     # ------------------------------------------------------------------ fanout
 
-    def fanout(self, contract: Contract,
-               decisions: list[Decision]) -> tuple[Fanout | None, dict[str, int]]:
+    def fanout(
+        self, contract: Contract, decisions: list[Decision]
+    ) -> tuple[Fanout | None, dict[str, int]]:
         roadmap = contract.roadmap
         focus = next((m for m in roadmap.milestones if m.id == roadmap.focus), None)
         if focus is None:
@@ -608,24 +757,35 @@ class _Planner:
         for t in open_tasks:
             if blockers:
                 deferred[t.id] = DeferredTask(
-                    task=t.id, rule="decision-blocks",
-                    reason=f"waits on open decision {', '.join(blockers)}")
+                    task=t.id,
+                    rule="decision-blocks",
+                    reason=f"waits on open decision {', '.join(blockers)}",
+                )
             elif not t.diff_boundary.paths:
-                deferred[t.id] = DeferredTask(task=t.id, rule="seed-6-task-contract",
-                                              reason="has no diff boundary")
+                deferred[t.id] = DeferredTask(
+                    task=t.id, rule="seed-6-task-contract", reason="has no diff boundary"
+                )
         if blockers:
-            self.find("decision-blocks", "warning",
-                      f"Focus milestone {focus.id} is blocked by open decision "
-                      f"{', '.join(blockers)}; its tasks are not fanned out until the decision "
-                      "is resolved (tick it or move it out of Open questions).",
-                      milestone=focus.id)
+            self.find(
+                "decision-blocks",
+                "warning",
+                f"Focus milestone {focus.id} is blocked by open decision "
+                f"{', '.join(blockers)}; its tasks are not fanned out until the decision "
+                "is resolved (tick it or move it out of Open questions).",
+                milestone=focus.id,
+            )
         for item in rules.defer_verification(focus, self.config.vocabulary):
             if item.task not in deferred:
                 deferred[item.task] = item
-                self.find("seed-7-feature-first", "warning",
-                          f"Task {item.task} is verification-only work and {focus.id} still has "
-                          f"feature work open ({item.reason}); it is deferred, not fanned out "
-                          "(seed rule 7).", milestone=focus.id, task=item.task)
+                self.find(
+                    "seed-7-feature-first",
+                    "warning",
+                    f"Task {item.task} is verification-only work and {focus.id} still has "
+                    f"feature work open ({item.reason}); it is deferred, not fanned out "
+                    "(seed rule 7).",
+                    milestone=focus.id,
+                    task=item.task,
+                )
         ready = [t for t in open_tasks if t.id not in deferred]
         changed = True
         while changed:  # a task waiting on a held-back task is held back too
@@ -635,42 +795,58 @@ class _Planner:
                 waiting = [d for d in t.depends_on if d not in done and d not in ready_ids]
                 if waiting:
                     ready.remove(t)
-                    deferred[t.id] = DeferredTask(task=t.id, rule="depends-on-held-task",
-                                                  reason=f"waits on {', '.join(waiting)}")
+                    deferred[t.id] = DeferredTask(
+                        task=t.id,
+                        rule="depends-on-held-task",
+                        reason=f"waits on {', '.join(waiting)}",
+                    )
                     changed = True
         if not ready:
             return None, {}
         order = topological_order([t.id for t in ready], {t.id: t.depends_on for t in ready})
         by_id = {t.id: t for t in ready}
         waves = assign_waves(
-            order, {t.id: t.depends_on for t in ready},
+            order,
+            {t.id: t.depends_on for t in ready},
             lambda a, b: any_overlap(by_id[a].diff_boundary.paths, by_id[b].diff_boundary.paths),
             MATRIX_LIMIT,
         )
         order.sort(key=lambda tid: waves[tid])
         tasks = [
-            FanoutTask.model_validate({
-                **by_id[tid].model_dump(mode="json"),
-                "milestone": focus.id,
-                "wave": waves[tid],
-                "evidence_required": contract.contract_defaults.evidence_required,
-                "acceptance_tests": contract.contract_defaults.acceptance_tests,
-            })
+            FanoutTask.model_validate(
+                {
+                    **by_id[tid].model_dump(mode="json"),
+                    "milestone": focus.id,
+                    "wave": waves[tid],
+                    "evidence_required": contract.contract_defaults.evidence_required,
+                    "acceptance_tests": contract.contract_defaults.acceptance_tests,
+                }
+            )
             for tid in order
         ]
         if sum(1 for w in waves.values() if w == 1) >= MATRIX_LIMIT:
-            self.find("matrix-limit", "notice",
-                      f"More than {MATRIX_LIMIT} tasks are ready at once; the matrix holds "
-                      f"{MATRIX_LIMIT} (GitHub's limit per matrix) and the rest were moved to "
-                      "later waves.", milestone=focus.id)
-        fanout = Fanout(issue=contract.issue, version=roadmap.version, milestone=focus.id,
-                        tasks=tasks, deferred=[deferred[k] for k in sorted(deferred)])
+            self.find(
+                "matrix-limit",
+                "notice",
+                f"More than {MATRIX_LIMIT} tasks are ready at once; the matrix holds "
+                f"{MATRIX_LIMIT} (GitHub's limit per matrix) and the rest were moved to "
+                "later waves.",
+                milestone=focus.id,
+            )
+        fanout = Fanout(
+            issue=contract.issue,
+            version=roadmap.version,
+            milestone=focus.id,
+            tasks=tasks,
+            deferred=[deferred[k] for k in sorted(deferred)],
+        )
         return fanout, waves
 
     # ------------------------------------------------------------------ output
 
-    def finish(self, contract: Contract, fanout: Fanout | None,
-               waves: dict[str, int]) -> PlanResult:
+    def finish(
+        self, contract: Contract, fanout: Fanout | None, waves: dict[str, int]
+    ) -> PlanResult:
         paths = self.config.paths
         files: dict[str, str] = {}
         contract_data = contract.model_dump(mode="json")
@@ -681,45 +857,74 @@ class _Planner:
         matrix_entries: list[dict[str, str]] = []
         if fanout is not None:
             matrix_entries = [
-                {"task": t.id, "title": one_line(t.title, 120), "role": t.role,
-                 "risk_class": t.risk_class, "milestone": t.milestone}
-                for t in fanout.tasks if t.wave == 1
+                {
+                    "task": t.id,
+                    "title": one_line(t.title, 120),
+                    "role": t.role,
+                    "risk_class": t.risk_class,
+                    "milestone": t.milestone,
+                }
+                for t in fanout.tasks
+                if t.wave == 1
             ]
         if schema_errors:
-            return PlanResult(None, None, self.findings, {}, {"include": []}, waves,
-                              render_summary(None, None, {}, self.findings))
+            return PlanResult(
+                None,
+                None,
+                self.findings,
+                {},
+                {"include": []},
+                waves,
+                render_summary(None, None, {}, self.findings),
+            )
         files[contract_file(paths.output_dir, self.number)] = to_json(contract)
         written_fanout = fanout
         if fanout is not None and len(fanout.tasks) < self.config.fanout.min_tasks:
-            self.find("fanout-skipped", "notice",
-                      f"Focus milestone {fanout.milestone} has {len(fanout.tasks)} ready task(s); "
-                      f"the fanout file is written from {self.config.fanout.min_tasks} "
-                      "(fanout.min_tasks). The matrix still lists it.",
-                      milestone=fanout.milestone)
+            self.find(
+                "fanout-skipped",
+                "notice",
+                f"Focus milestone {fanout.milestone} has {len(fanout.tasks)} ready task(s); "
+                f"the fanout file is written from {self.config.fanout.min_tasks} "
+                "(fanout.min_tasks). The matrix still lists it.",
+                milestone=fanout.milestone,
+            )
             written_fanout = None
         if written_fanout is not None:
             files[fanout_file(paths.output_dir, self.number)] = to_json(written_fanout)
         try:
             files[paths.plan_file] = replace_block(
-                self.request.plan_text, str(self.number),
+                self.request.plan_text,
+                str(self.number),
                 render_plan_block(contract, paths.plan_file, paths.specs_dir, waves),
-                paths.plan_file)
+                paths.plan_file,
+            )
         except BlockError as exc:
             if not any(f.rule == "plan-file-markers" for f in self.findings):
                 self.find("plan-file-markers", "error", str(exc))
         for m in contract.roadmap.milestones:
             name = spec_path(paths.specs_dir, self.number, m)
             try:
-                files[name] = replace_block(self.request.specs.get(name), str(self.number),
-                                            render_spec_block(contract, m), name)
+                files[name] = replace_block(
+                    self.request.specs.get(name),
+                    str(self.number),
+                    render_spec_block(contract, m),
+                    name,
+                )
             except BlockError as exc:
                 self.find("plan-file-markers", "error", str(exc))
         by_wave: dict[str, list[str]] = {}
         for tid, wave in sorted(waves.items(), key=lambda kv: (kv[1], kv[0])):
             by_wave.setdefault(str(wave), []).append(tid)
         summary = render_summary(contract, fanout, by_wave, self.findings)
-        return PlanResult(contract, written_fanout, self.findings, files,
-                          {"include": matrix_entries}, waves, summary)
+        return PlanResult(
+            contract,
+            written_fanout,
+            self.findings,
+            files,
+            {"include": matrix_entries},
+            waves,
+            summary,
+        )
 
 
 def schema_findings(name: str, data: Any) -> list[Finding]:
@@ -728,11 +933,14 @@ def schema_findings(name: str, data: Any) -> list[Finding]:
     out: list[Finding] = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        out.append(Finding(
-            rule=f"{name}-schema", severity="error",
-            message=f"{name} fails its JSON Schema at {where or '(top level)'}: "
-            f"{one_line(error.message, 300)}",
-        ))
+        out.append(
+            Finding(
+                rule=f"{name}-schema",
+                severity="error",
+                message=f"{name} fails its JSON Schema at {where or '(top level)'}: "
+                f"{one_line(error.message, 300)}",
+            )
+        )
     return out
 
 

@@ -103,21 +103,67 @@ class Draft:
 # --------------------------------------------------------------------------- vocabulary
 
 SECTION_NAMES: dict[str, tuple[str, ...]] = {
-    "objective": ("objective", "objectives", "goal", "goals", "summary", "overview", "purpose",
-                  "problem", "problem statement", "description", "what"),
-    "milestones": ("milestones", "milestone", "phases", "roadmap", "plan", "stages",
-                   "implementation plan"),
-    "tasks": ("tasks", "task list", "work items", "steps", "todo", "to do", "checklist",
-              "deliverables", "work"),
-    "acceptance": ("acceptance", "acceptance criteria", "definition of done", "done when",
-                   "success criteria", "must show"),
-    "validation": ("validation", "validation strategy", "testing", "test plan", "how to test",
-                   "how to validate", "verification plan"),
+    "objective": (
+        "objective",
+        "objectives",
+        "goal",
+        "goals",
+        "summary",
+        "overview",
+        "purpose",
+        "problem",
+        "problem statement",
+        "description",
+        "what",
+    ),
+    "milestones": (
+        "milestones",
+        "milestone",
+        "phases",
+        "roadmap",
+        "plan",
+        "stages",
+        "implementation plan",
+    ),
+    "tasks": (
+        "tasks",
+        "task list",
+        "work items",
+        "steps",
+        "todo",
+        "to do",
+        "checklist",
+        "deliverables",
+        "work",
+    ),
+    "acceptance": (
+        "acceptance",
+        "acceptance criteria",
+        "definition of done",
+        "done when",
+        "success criteria",
+        "must show",
+    ),
+    "validation": (
+        "validation",
+        "validation strategy",
+        "testing",
+        "test plan",
+        "how to test",
+        "how to validate",
+        "verification plan",
+    ),
     "risks": ("risks", "risk", "risks and mitigations"),
     "assumptions": ("assumptions", "assumption"),
     "unknowns": ("unknowns", "unknown", "open issues", "unknowns and gaps"),
-    "decisions": ("decisions", "decision", "open questions", "questions", "owner decisions",
-                  "decisions needed"),
+    "decisions": (
+        "decisions",
+        "decision",
+        "open questions",
+        "questions",
+        "owner decisions",
+        "decisions needed",
+    ),
     "invariants": ("invariants", "invariant", "constraints", "must not break"),
     "out_of_scope": ("out of scope", "non-goals", "non goals", "not in scope", "nongoals"),
     "outcome": ("outcome", "expected outcome", "result"),
@@ -126,27 +172,71 @@ _SECTION_LOOKUP = {name: kind for kind, names in SECTION_NAMES.items() for name 
 
 HINT_KEYS: dict[str, str] = {
     "id": "id",
-    "risk": "risk", "risk class": "risk", "risk_class": "risk", "risk-class": "risk",
-    "depends": "depends", "depends on": "depends", "depends_on": "depends",
-    "dependencies": "depends", "after": "depends", "needs": "depends", "blocked by": "depends",
-    "paths": "paths", "path": "paths", "files": "paths", "scope": "paths",
-    "diff": "diff", "max diff": "diff", "max_diff_scope": "diff", "diff scope": "diff",
-    "role": "role", "kind": "kind", "type": "kind",
-    "status": "status", "outcome": "outcome", "milestone": "milestone",
-    "acceptance": "acceptance", "validation": "validation", "validate": "validation",
-    "invariant": "invariants", "invariants": "invariants",
-    "options": "options", "blocks": "blocks", "impact": "impact", "risks": "risks",
+    "risk": "risk",
+    "risk class": "risk",
+    "risk_class": "risk",
+    "risk-class": "risk",
+    "depends": "depends",
+    "depends on": "depends",
+    "depends_on": "depends",
+    "dependencies": "depends",
+    "after": "depends",
+    "needs": "depends",
+    "blocked by": "depends",
+    "paths": "paths",
+    "path": "paths",
+    "files": "paths",
+    "scope": "paths",
+    "diff": "diff",
+    "max diff": "diff",
+    "max_diff_scope": "diff",
+    "diff scope": "diff",
+    "role": "role",
+    "kind": "kind",
+    "type": "kind",
+    "status": "status",
+    "outcome": "outcome",
+    "milestone": "milestone",
+    "acceptance": "acceptance",
+    "validation": "validation",
+    "validate": "validation",
+    "invariant": "invariants",
+    "invariants": "invariants",
+    "options": "options",
+    "blocks": "blocks",
+    "impact": "impact",
+    "risks": "risks",
     "objective": "objective",
 }
 _RISK_WORDS: dict[str, RiskClass] = {
-    "low": "low", "minor": "low", "medium": "medium", "med": "medium", "moderate": "medium",
-    "high": "high", "major": "high", "critical": "critical", "crit": "critical",
+    "low": "low",
+    "minor": "low",
+    "medium": "medium",
+    "med": "medium",
+    "moderate": "medium",
+    "high": "high",
+    "major": "high",
+    "critical": "critical",
+    "crit": "critical",
 }
-_ROLE_WORDS = {"developer": "developer", "dev": "developer", "engineer": "developer",
-               "qa": "qa", "tester": "qa", "test": "qa"}
-_KIND_WORDS = {"feature": "feature", "feat": "feature", "verification": "verification",
-               "verify": "verification", "docs": "docs", "doc": "docs",
-               "documentation": "docs", "chore": "chore"}
+_ROLE_WORDS = {
+    "developer": "developer",
+    "dev": "developer",
+    "engineer": "developer",
+    "qa": "qa",
+    "tester": "qa",
+    "test": "qa",
+}
+_KIND_WORDS = {
+    "feature": "feature",
+    "feat": "feature",
+    "verification": "verification",
+    "verify": "verification",
+    "docs": "docs",
+    "doc": "docs",
+    "documentation": "docs",
+    "chore": "chore",
+}
 
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 _ID_PREFIX = re.compile(
@@ -256,7 +346,7 @@ def _items(list_node: SyntaxTreeNode, offset: int) -> list[Item]:
         box = _CHECKBOX.match(text)
         if box:
             checked = box.group(1) in "xX"
-            text = text[box.end():]
+            text = text[box.end() :]
         items.append(Item(text.strip(), _line(li, offset), checked, children, paragraphs))
     return items
 
@@ -330,8 +420,7 @@ class _Reader:
 
     def warn(self, rule: str, message: str, line: int | None, severity: str = "warning") -> None:
         self.findings.append(
-            Finding(rule=rule, severity=severity, message=message,
-                    location=Location(line=line))
+            Finding(rule=rule, severity=severity, message=message, location=Location(line=line))
         )
 
     # -- hints ---------------------------------------------------------------
@@ -493,7 +582,7 @@ class _Reader:
         box = _CHECKBOX.match(text)
         if box:
             done = done or box.group(1) in "xX"
-            text = text[box.end():]
+            text = text[box.end() :]
         milestone_id, title = _split_milestone_id(text)
         milestone = DraftMilestone(
             title=one_line(title, 200) or "untitled milestone", line=section.line, id=milestone_id
@@ -510,7 +599,8 @@ class _Reader:
                         continue
                     if raw.strip() and raw.strip() != NO_RESPONSE:
                         milestone.outcome = (
-                            f"{milestone.outcome} {raw.strip()}" if milestone.outcome
+                            f"{milestone.outcome} {raw.strip()}"
+                            if milestone.outcome
                             else raw.strip()
                         )
             elif block.type in ("bullet_list", "ordered_list"):
@@ -580,8 +670,12 @@ class _Reader:
             recognised = True
             if kind == "objective":
                 objective_parts.extend(_paragraphs(section.blocks))
-                objective_parts.extend(e for e, _ in _block_entries(
-                    [b for b in section.blocks if b.type != "paragraph"], self.offset))
+                objective_parts.extend(
+                    e
+                    for e, _ in _block_entries(
+                        [b for b in section.blocks if b.type != "paragraph"], self.offset
+                    )
+                )
             elif kind == "milestones":
                 if section.subsections:
                     draft.milestones.extend(
@@ -603,12 +697,21 @@ class _Reader:
                 for paragraph in _paragraphs(section.blocks):
                     for raw in paragraph.split("\n"):
                         if raw.strip():
-                            draft.decisions.append(DraftDecision(question=one_line(raw, 300),
-                                                                 line=section.line))
-            elif kind in ("acceptance", "validation", "risks", "assumptions", "unknowns",
-                          "invariants", "out_of_scope"):
-                getattr(draft, kind).extend(e for e, _ in _block_entries(section.blocks,
-                                                                          self.offset))
+                            draft.decisions.append(
+                                DraftDecision(question=one_line(raw, 300), line=section.line)
+                            )
+            elif kind in (
+                "acceptance",
+                "validation",
+                "risks",
+                "assumptions",
+                "unknowns",
+                "invariants",
+                "out_of_scope",
+            ):
+                getattr(draft, kind).extend(
+                    e for e, _ in _block_entries(section.blocks, self.offset)
+                )
         if objective_parts:
             draft.objective = " ".join(objective_parts)
         else:
@@ -633,14 +736,14 @@ class _Reader:
 def _split_id(text: str) -> tuple[str | None, str]:
     match = _ID_PREFIX.match(text) if len(text) > 2 else None
     if match:
-        return match.group(1).upper(), text[match.end():].strip()
+        return match.group(1).upper(), text[match.end() :].strip()
     return None, text.strip()
 
 
 def _split_milestone_id(text: str) -> tuple[str | None, str]:
     numbered = _NUMBERED.match(text)
     if numbered:
-        return f"M{int(numbered.group(2))}", text[numbered.end():].strip()
+        return f"M{int(numbered.group(2))}", text[numbered.end() :].strip()
     return _split_id(text)
 
 
@@ -739,31 +842,35 @@ def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
         )
         for t in m.get("tasks", []):
             boundary = t.get("diff_boundary", {})
-            milestone.tasks.append(DraftTask(
-                title=t.get("title") or t.get("objective") or t.get("id") or "untitled task",
-                id=t.get("id"),
-                done=t.get("status") == "done",
-                objective=t.get("objective"),
-                role=t.get("role"),
-                kind=t.get("kind"),
-                risk_class=t.get("risk_class"),
-                paths=list(boundary["paths"]) if "paths" in boundary else None,
-                max_diff_scope=boundary.get("max_diff_scope"),
-                invariants=list(t.get("invariants", [])),
-                acceptance=list(t.get("acceptance", [])),
-                depends_on=list(t.get("depends_on", [])),
-                references=list(t.get("references", [])),
-            ))
+            milestone.tasks.append(
+                DraftTask(
+                    title=t.get("title") or t.get("objective") or t.get("id") or "untitled task",
+                    id=t.get("id"),
+                    done=t.get("status") == "done",
+                    objective=t.get("objective"),
+                    role=t.get("role"),
+                    kind=t.get("kind"),
+                    risk_class=t.get("risk_class"),
+                    paths=list(boundary["paths"]) if "paths" in boundary else None,
+                    max_diff_scope=boundary.get("max_diff_scope"),
+                    invariants=list(t.get("invariants", [])),
+                    acceptance=list(t.get("acceptance", [])),
+                    depends_on=list(t.get("depends_on", [])),
+                    references=list(t.get("references", [])),
+                )
+            )
         draft.milestones.append(milestone)
     for d in data.get("decisions", []):
-        draft.decisions.append(DraftDecision(
-            question=d.get("question") or d.get("id") or "unnamed decision",
-            id=d.get("id"),
-            options=list(d.get("options", [])),
-            impact=d.get("impact"),
-            blocks=list(d.get("blocks", [])),
-            issue=d.get("issue"),
-        ))
+        draft.decisions.append(
+            DraftDecision(
+                question=d.get("question") or d.get("id") or "unnamed decision",
+                id=d.get("id"),
+                options=list(d.get("options", [])),
+                impact=d.get("impact"),
+                blocks=list(d.get("blocks", [])),
+                issue=d.get("issue"),
+            )
+        )
     draft.assumptions = list(roadmap.get("assumptions", []))
     draft.unknowns = list(roadmap.get("unknowns", []))
     draft.out_of_scope = list(roadmap.get("out_of_scope", []))
@@ -781,16 +888,20 @@ def _json_path(parts: Any) -> str:
 # --------------------------------------------------------------------------- entry
 
 
-def read_request(title: str, body: str, draft_text: str | None = None,
-                 draft_name: str | None = None) -> Draft:
+def read_request(
+    title: str, body: str, draft_text: str | None = None, draft_name: str | None = None
+) -> Draft:
     """Read an issue (and an optional draft file) into a Draft, never raising."""
     findings: list[Finding] = []
     if len(body) > MAX_BODY:
-        findings.append(Finding(
-            rule="request-too-large", severity="warning",
-            message=f"The issue body has {len(body)} characters; only the first {MAX_BODY} "
-            "(GitHub's limit) were read. Split the request into several issues.",
-        ))
+        findings.append(
+            Finding(
+                rule="request-too-large",
+                severity="warning",
+                message=f"The issue body has {len(body)} characters; only the first {MAX_BODY} "
+                "(GitHub's limit) were read. Split the request into several issues.",
+            )
+        )
         body = body[:MAX_BODY]
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     reader = _Reader(offset=0)
@@ -809,12 +920,15 @@ def read_request(title: str, body: str, draft_text: str | None = None,
                 continue
             draft = draft_from_data(data, "fenced", f"the fenced {info} draft")
         except DraftError as exc:
-            findings.append(Finding(
-                rule="draft-invalid", severity="error",
-                message=f"The fenced {info} block at line {line} was not used: {exc}. "
-                "Fix the block, or remove it to plan from the Markdown.",
-                location=Location(line=line),
-            ))
+            findings.append(
+                Finding(
+                    rule="draft-invalid",
+                    severity="error",
+                    message=f"The fenced {info} block at line {line} was not used: {exc}. "
+                    "Fix the block, or remove it to plan from the Markdown.",
+                    location=Location(line=line),
+                )
+            )
             continue
         draft.findings = findings
         return draft
@@ -828,11 +942,15 @@ def read_request(title: str, body: str, draft_text: str | None = None,
             draft.findings = findings
             return draft
         except DraftError as exc:
-            findings.append(Finding(
-                rule="draft-invalid", severity="error",
-                message=f"The draft {name} was not used: {exc}. Fix it or drop the 'draft' input.",
-                location=Location(file=draft_name),
-            ))
+            findings.append(
+                Finding(
+                    rule="draft-invalid",
+                    severity="error",
+                    message=f"The draft {name} was not used: {exc}. Fix it or drop the "
+                    "'draft' input.",
+                    location=Location(file=draft_name),
+                )
+            )
 
     draft = reader.read_markdown(root)
     draft.findings = findings + reader.findings

@@ -34,8 +34,9 @@ def _bullets(items: Iterable[str], empty: str = "_None recorded._") -> list[str]
     return lines or [empty]
 
 
-def render_plan_block(contract: Contract, plan_file: str, specs_dir: str,
-                      waves: dict[str, int]) -> str:
+def render_plan_block(
+    contract: Contract, plan_file: str, specs_dir: str, waves: dict[str, int]
+) -> str:
     """The managed block of IMPLEMENTATION_PLAN.md for one planning issue."""
     roadmap = contract.roadmap
     number = contract.issue.number
@@ -50,9 +51,16 @@ def render_plan_block(contract: Contract, plan_file: str, specs_dir: str,
         f"**Objective:** {markdown_inline(roadmap.objective, 1000)}",
         "",
         "**Focus:** "
-        + (f"`{focus.id}` {markdown_inline(focus.title)}" if focus else "_none: "
-           + ("every milestone is done_" if all(m.status == "done" for m in roadmap.milestones)
-              else "no milestone is ready_")),
+        + (
+            f"`{focus.id}` {markdown_inline(focus.title)}"
+            if focus
+            else "_none: "
+            + (
+                "every milestone is done_"
+                if all(m.status == "done" for m in roadmap.milestones)
+                else "no milestone is ready_"
+            )
+        ),
         "",
         "| ID | Milestone | Status | Risk | Max diff | Depends on | Spec |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -144,8 +152,10 @@ def render_spec_block(contract: Contract, milestone: Milestone) -> str:
         "",
     ]
     if m.tasks:
-        lines += ["| ID | Task | Role | Kind | Risk | Paths | Max diff | Status |",
-                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            "| ID | Task | Role | Kind | Risk | Paths | Max diff | Status |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for t in m.tasks:
             paths = ", ".join(f"`{markdown_inline(p, 120)}`" for p in t.diff_boundary.paths)
             lines.append(
@@ -168,8 +178,10 @@ def read_done(block: str | None) -> tuple[set[str], set[str]]:
     root = SyntaxTreeNode(_PARSER.parse(block))
     for node in root.walk():
         if node.type == "table":
-            header = [c.children[0].content.strip().lower() if c.children else ""
-                      for c in _row_cells(node, head=True)]
+            header = [
+                c.children[0].content.strip().lower() if c.children else ""
+                for c in _row_cells(node, head=True)
+            ]
             if "id" not in header or "status" not in header:
                 continue
             id_at, status_at = header.index("id"), header.index("status")
@@ -212,18 +224,21 @@ def read_spec_status(block: str | None) -> str | None:
     at = block.find(marker)
     if at < 0:
         return None
-    word = block[at + len(marker):].split(" ", 1)[0].strip().lower()
+    word = block[at + len(marker) :].split(" ", 1)[0].strip().lower()
     return word or None
 
 
-def render_summary(contract: Contract | None, fanout: Fanout | None,
-                   waves: dict[str, list[str]], findings: list[Finding],
-                   extra: Iterable[str] = ()) -> str:
+def render_summary(
+    contract: Contract | None,
+    fanout: Fanout | None,
+    waves: dict[str, list[str]],
+    findings: list[Finding],
+    extra: Iterable[str] = (),
+) -> str:
     """The step summary and issue comment: roadmap, focus, fanout waves, findings."""
     lines: list[str] = []
     if contract is None:
-        lines += ["## Planning failed", "",
-                  "No contract was written: see the findings below.", ""]
+        lines += ["## Planning failed", "", "No contract was written: see the findings below.", ""]
     else:
         roadmap = contract.roadmap
         lines += [
@@ -240,16 +255,20 @@ def render_summary(contract: Contract | None, fanout: Fanout | None,
         ]
         for m in roadmap.milestones:
             mark = " ⬅ focus" if m.id == roadmap.focus else ""
-            lines.append(f"| {m.id} | {markdown_inline(m.title)}{mark} | {m.status} | "
-                         f"{m.risk_class} | {len(m.tasks)} |")
+            lines.append(
+                f"| {m.id} | {markdown_inline(m.title)}{mark} | {m.status} | "
+                f"{m.risk_class} | {len(m.tasks)} |"
+            )
         lines.append("")
         if fanout is not None and waves:
             lines += ["### Fanout", ""]
             for wave in sorted(waves, key=int):
                 lines.append(f"- **Wave {wave}:** " + ", ".join(f"`{t}`" for t in waves[wave]))
             if fanout.deferred:
-                lines.append("- **Deferred:** " + ", ".join(
-                    f"`{d.task}` ({d.rule})" for d in fanout.deferred))
+                lines.append(
+                    "- **Deferred:** "
+                    + ", ".join(f"`{d.task}` ({d.rule})" for d in fanout.deferred)
+                )
             lines.append("")
         if contract.decisions:
             lines += ["### Open decisions", ""]
@@ -265,11 +284,15 @@ def render_summary(contract: Contract | None, fanout: Fanout | None,
         lines += ["| Severity | Rule | Where | Message |", "| --- | --- | --- | --- |"]
         size = sum(len(line) + 1 for line in lines)
         for index, f in enumerate(findings):
-            row = (f"| {f.severity} | `{f.rule}` | {markdown_inline(f.location.describe(), 80)} "
-                   f"| {markdown_inline(f.message, 1000)} |")
+            row = (
+                f"| {f.severity} | `{f.rule}` | {markdown_inline(f.location.describe(), 80)} "
+                f"| {markdown_inline(f.message, 1000)} |"
+            )
             if size + len(row) > SUMMARY_LIMIT:
-                lines.append(f"\n_{len(findings) - index} more findings not shown (summary size "
-                             "limit); see the `findings` output._")
+                lines.append(
+                    f"\n_{len(findings) - index} more findings not shown (summary size "
+                    "limit); see the `findings` output._"
+                )
                 break
             lines.append(row)
             size += len(row) + 1

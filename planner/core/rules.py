@@ -35,7 +35,8 @@ def has_implementation_verb(objective: str, vocabulary: VocabularyConfig) -> boo
 
 def has_code_location(task: Task) -> bool:
     return bool(
-        code_locations(task.objective) or named_components(task.objective)
+        code_locations(task.objective)
+        or named_components(task.objective)
         or task.diff_boundary.paths
     )
 
@@ -48,17 +49,22 @@ def check_objective(task: Task, milestone: str, vocabulary: VocabularyConfig) ->
     location = bool(code_locations(task.objective) or named_components(task.objective))
     if verb and location:
         return []
-    missing = [name for name, ok in (("an implementation verb", verb),
-                                     ("a code location", location)) if not ok]
+    missing = [
+        name
+        for name, ok in (("an implementation verb", verb), ("a code location", location))
+        if not ok
+    ]
     severity = "error" if not verb and not (location or task.diff_boundary.paths) else "warning"
-    return [Finding(
-        rule="seed-8-concrete-objective",
-        severity=severity,
-        message=f"Developer task {task.id} ('{one_line(task.objective, 80)}') lacks "
-        f"{' and '.join(missing)}. Write a concrete code change, e.g. {CONCRETE_EXAMPLE} "
-        "(seed rule 8).",
-        location=Location(milestone=milestone, task=task.id),
-    )]
+    return [
+        Finding(
+            rule="seed-8-concrete-objective",
+            severity=severity,
+            message=f"Developer task {task.id} ('{one_line(task.objective, 80)}') lacks "
+            f"{' and '.join(missing)}. Write a concrete code change, e.g. {CONCRETE_EXAMPLE} "
+            "(seed rule 8).",
+            location=Location(milestone=milestone, task=task.id),
+        )
+    ]
 
 
 def defer_verification(milestone: Milestone, vocabulary: VocabularyConfig) -> list[DeferredTask]:

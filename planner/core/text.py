@@ -45,7 +45,7 @@ def _candidates(text: str) -> list[str]:
     out: list[str] = []
     position = 0
     for span in [*_CODE_SPAN.finditer(text), None]:
-        prose = text[position: span.start() if span else len(text)]
+        prose = text[position : span.start() if span else len(text)]
         # Token by token, each bounded in length, so a long run without spaces stays linear.
         for token in prose.split():
             token = token.strip("()[]{}<>,;:!?\"'").rstrip(".")
@@ -55,3 +55,81 @@ def _candidates(text: str) -> list[str]:
             out.append(span.group(1).strip())
             position = span.end()
     return out
+
+
+def _looks_like_path(token: str) -> bool:
+    if "://" in token or token.startswith("www.") or " " in token:
+        return False
+    if "/" in token:
+        parts = [p for p in token.split("/") if p]
+        if not parts:
+            return False
+        lowered = token.lower()
+        if lowered in {"and/or", "either/or", "n/a", "i/o", "read/write", "input/output"}:
+            return False
+        return all(p not in ("..",) for p in parts)
+    suffix = token.rsplit(".", 1)[-1].lower() if "." in token else ""
+    return suffix in _CODE_SUFFIXES
+
+
+def named_components(text: str) -> list[str]:
+    """Code spans that are not paths (``RedisProducer``): still a concrete code location."""
+    return [m.group(1) for m in _CODE_SPAN.finditer(text)]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    """Whole-word, case-insensitive phrase match."""
+    tokens = words(text)
+    needle = words(phrase)
+    if not needle:
+        return False
+    n = len(needle)
+    return any(tokens[i : i + n] == needle for i in range(len(tokens) - n + 1))
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    out: list[str] = []
+    for ch in text.lower():
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")[:limit].rstrip("-")
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Collapse white space (newlines included) and cut to ``limit`` characters."""
+    collapsed = " ".join(text.split())
+    return collapsed if len(collapsed) <= limit else collapsed[: limit - 1] + "…"
+
+
+def neutralize_mentions(text: str) -> str:
+    """Keep ``@name`` readable but stop it notifying anyone (a zero-width joiner)."""
+    return _MENTION.sub("@\u200d", text)
+
+
+def markdown_inline(text: str, limit: int = 300) -> str:
+    """Untrusted text made safe for one Markdown table cell or list line.
+
+    No HTML (so no comment can close a managed block), no pipes breaking the
+    table, no mentions, one line.
+    """
+    flat = one_line(text, limit)
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = flat.replace("|", "\\|")
+    return neutralize_mentions(flat)
+
+
+def mermaid_label(text: str, limit: int = 60) -> str:
+    flat = one_line(text, limit)
+    return (
+        flat.replace("&", "&amp;")
+        .replace('"', "#quot;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("`", "'")
+    )

@@ -147,7 +147,9 @@ class _Planner:
 
         roadmap_data = {
             "version": 1,
-            "objective": one_line(draft.objective or issue.title or f"Issue #{self.number}", 2000),
+            "objective": one_line(draft.objective or "", 2000)
+            or one_line(issue.title, 2000)
+            or f"Issue #{self.number}",
             "focus": focus,
             "milestones": milestones,
             "assumptions": [*draft.assumptions, *self.assumptions],

@@ -888,6 +888,42 @@ def _json_path(parts: Any) -> str:
 # --------------------------------------------------------------------------- entry
 
 
+def _texts(items: list[str]) -> list[str]:
+    return [" ".join(str(i).split()) for i in items if str(i).strip()]
+
+
+def tidy(draft: Draft) -> Draft:
+    """Drop empty entries and blank strings, so every text the contract requires is
+    non-empty whatever the request held."""
+    for name in (
+        "acceptance",
+        "validation",
+        "risks",
+        "assumptions",
+        "unknowns",
+        "invariants",
+        "out_of_scope",
+        "resolved_decisions",
+    ):
+        setattr(draft, name, _texts(getattr(draft, name)))
+    draft.objective = draft.objective if draft.objective and draft.objective.strip() else None
+    for m in draft.milestones:
+        m.title = " ".join(m.title.split()) or "untitled milestone"
+        m.outcome = m.outcome if m.outcome and m.outcome.strip() else None
+        for name in ("acceptance", "validation", "risks", "dependencies"):
+            setattr(m, name, _texts(getattr(m, name)))
+    for t in [*draft.loose_tasks, *(t for m in draft.milestones for t in m.tasks)]:
+        t.title = " ".join(t.title.split()) or "untitled task"
+        t.objective = t.objective if t.objective and t.objective.strip() else None
+        for name in ("acceptance", "invariants", "depends_on"):
+            setattr(t, name, _texts(getattr(t, name)))
+    draft.decisions = [d for d in draft.decisions if d.question.strip()]
+    for d in draft.decisions:
+        d.options = _texts(d.options)
+        d.blocks = _texts(d.blocks)
+    return draft
+
+
 def read_request(
     title: str, body: str, draft_text: str | None = None, draft_name: str | None = None
 ) -> Draft:
@@ -931,7 +967,7 @@ def read_request(
             )
             continue
         draft.findings = findings
-        return draft
+        return tidy(draft)
 
     if draft_text is not None:
         name = draft_name or "the draft file"
@@ -940,7 +976,7 @@ def read_request(
             data = load_structured(draft_text, kind)
             draft = draft_from_data(data, "draft-file", name)
             draft.findings = findings
-            return draft
+            return tidy(draft)
         except DraftError as exc:
             findings.append(
                 Finding(
@@ -954,4 +990,4 @@ def read_request(
 
     draft = reader.read_markdown(root)
     draft.findings = findings + reader.findings
-    return draft
+    return tidy(draft)

@@ -10,8 +10,15 @@ import yaml
 from tests.runner import ROOT, run_action, webhook
 
 DECLARED_OUTPUTS = set(yaml.safe_load((ROOT / "action.yml").read_text())["outputs"])
-OUR_COMMANDS = ("::error ", "::warning ", "::notice ", "::error::", "::warning::", "::notice::",
-                "::add-mask::")
+OUR_COMMANDS = (
+    "::error ",
+    "::warning ",
+    "::notice ",
+    "::error::",
+    "::warning::",
+    "::notice::",
+    "::add-mask::",
+)
 
 HOSTILE_TITLE = "::set-output name=focus::M9\n::add-mask::x\r\n%0A::error::pwned @everyone"
 HOSTILE_BODY = """## Tasks
@@ -68,8 +75,12 @@ def test_hostile_title_and_body_inject_nothing(tmp_path: Path) -> None:
     allowed = (tmp_path / "workspace", tmp_path / "workflow", tmp_path / "file_commands")
     assert all(any(p == a or a in p.parents for a in allowed) for p in created), created
     contract = json.loads((result.workspace / result.outputs["contract"]).read_text())
-    every_path = [p for m in contract["roadmap"]["milestones"] for t in m["tasks"]
-                  for p in t["diff_boundary"]["paths"]]
+    every_path = [
+        p
+        for m in contract["roadmap"]["milestones"]
+        for t in m["tasks"]
+        for p in t["diff_boundary"]["paths"]
+    ]
     assert every_path
     assert all(not p.startswith("/") and ".." not in p.split("/") for p in every_path)
     findings = json.loads(result.outputs["findings"])
@@ -115,8 +126,12 @@ def test_symlinked_plan_file_leading_outside_is_refused(tmp_path: Path) -> None:
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     (workspace / "IMPLEMENTATION_PLAN.md").symlink_to(outside)
-    result = run_action(tmp_path, "issues", hostile_payload("T", "## Tasks\n- [ ] Add a in a/\n"),
-                        workspace=workspace)
+    result = run_action(
+        tmp_path,
+        "issues",
+        hostile_payload("T", "## Tasks\n- [ ] Add a in a/\n"),
+        workspace=workspace,
+    )
     assert result.code == 2
     assert "leads outside the workspace" in result.stdout
     assert outside.read_text() == "secret\n"
@@ -127,12 +142,20 @@ def test_token_is_masked_and_never_printed(tmp_path: Path) -> None:
     payload = webhook("workflow_dispatch")
     payload["inputs"] = {"issue-number": "1"}
     # Nothing listens there: the fetch fails, and the error must not carry the token.
-    result = run_action(tmp_path, "workflow_dispatch", payload, token=token,
-                        extra_env={"GITHUB_API_URL": "http://127.0.0.1:9"})
+    result = run_action(
+        tmp_path,
+        "workflow_dispatch",
+        payload,
+        token=token,
+        extra_env={"GITHUB_API_URL": "http://127.0.0.1:9"},
+    )
     assert result.code == 2
     assert result.stdout.startswith("::add-mask::" + token)
     rest = result.stdout.split("\n", 1)[1]
     assert "did not answer" in rest
     assert token not in rest + result.stderr + result.summary
-    assert all(token not in p.read_text(errors="ignore") for p in tmp_path.rglob("*")
-               if p.is_file() and p.name != "event.json")
+    assert all(
+        token not in p.read_text(errors="ignore")
+        for p in tmp_path.rglob("*")
+        if p.is_file() and p.name != "event.json"
+    )

@@ -39,8 +39,10 @@ class EffectsReport:
     done: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     decision_urls: dict[str, str] = field(default_factory=dict)
+    not_done: list[str] = field(default_factory=list)
 
     def failed(self, what: str, exc: GitHubError, severity: str) -> None:
+        self.not_done.append(what)
         self.findings.append(
             Finding(
                 rule="github-side-effect",
@@ -60,6 +62,15 @@ class SideEffects:
         self.label = label
         self.outage = outage_severity
         self.report = EffectsReport()
+
+    def _ok(self, what: str, fn: Callable[[], object]) -> bool:
+        """Run a call that returns nothing; whether it succeeded."""
+
+        def call() -> bool:
+            fn()
+            return True
+
+        return self._try(what, call) is not None
 
     def _try(self, what: str, fn: Callable[[], T]) -> T | None:
         try:
@@ -102,15 +113,17 @@ class SideEffects:
             for d_id in _markers_in(info.body, f"<!-- planner-decision: {n}/"):
                 by_marker[d_id] = info
         if wanted and not any(d.id in by_marker for d in wanted):
-            if (
-                self._try(
-                    f"creating label '{self.label}'",
-                    lambda: self.port.ensure_label(
-                        self.label, "d93f0b", "An owner decision the planner is waiting on"
-                    ),
-                )
-                is None
-            ):
+            ids = ", ".join(d.id for d in wanted)
+            ensured = self._ok(
+                f"creating label '{self.label}', so decision issue(s) {ids} were not raised",
+                partial(
+                    self.port.ensure_label,
+                    self.label,
+                    "d93f0b",
+                    "An owner decision the planner is waiting on",
+                ),
+            )
+            if not ensured:
                 return
         for d in wanted:
             title = one_line(f"Decision {d.id} for #{n}: {d.question}", 200)

@@ -125,6 +125,7 @@ class PyGithubAdapter:
             user_agent="planner-action",
         )
         self._repo: Repository = self._github.get_repo(repository, lazy=True)
+        self._token = token
         self.attempts = attempts
         self.max_wait = max_wait
         self.backoff = backoff
@@ -162,9 +163,8 @@ class PyGithubAdapter:
                             status=exc.status,
                             transient=True,
                         ) from None
-                    raise GitHubError(
-                        explain(exc.status, what, exc.data), status=exc.status, transient=server
-                    ) from None
+                    message = explain(exc.status, what, exc.data).replace(self._token, "***")
+                    raise GitHubError(message, status=exc.status, transient=server) from None
             except (RequestsConnectionError, Timeout, RetryError) as exc:
                 delay = self._delay(attempt, {})
                 if attempt == self.attempts or waited + delay > self.max_wait:
@@ -225,8 +225,10 @@ class PyGithubAdapter:
 
         def ensure() -> None:
             try:
-                self._repo.get_label(name)
-                return
+                # The repository is lazy, so its labels are too: reading an attribute
+                # makes the request (and raises 404 when the label is missing).
+                if self._repo.get_label(name).color is not None:
+                    return
             except GithubException as exc:
                 if exc.status != 404:
                     raise

@@ -254,7 +254,11 @@ def _plan(
             effects.sync_sub_issues(result.fanout)
         outcome.findings += effects.report.findings
         if effects.report.done:
-            outcome.summary += "\n**GitHub:** " + "; ".join(effects.report.done) + ".\n"
+            outcome.summary += "\n**GitHub, done:** " + "; ".join(effects.report.done) + ".\n"
+        if effects.report.not_done:
+            outcome.summary += (
+                "\n**GitHub, not done:** " + "; ".join(effects.report.not_done) + ".\n"
+            )
     outcome.outputs = _plan_outputs(result, config, issue.number)
     artifact = _upload(settings, workspace, written, issue.number, artifact_factory)
     outcome.findings += artifact.findings

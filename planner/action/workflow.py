@@ -48,10 +48,13 @@ class Workflow:
         self.outputs: dict[str, str] = {}
         self._secrets: list[str] = []
 
-    def _write(self, line: str) -> None:
+    def redact(self, text: str) -> str:
         for secret in self._secrets:
-            line = line.replace(secret, "***")
-        self.out.write(line + "\n")
+            text = text.replace(secret, "***")
+        return text
+
+    def _write(self, line: str) -> None:
+        self.out.write(self.redact(line) + "\n")
         self.out.flush()
 
     def mask(self, secret: str) -> None:
@@ -111,6 +114,7 @@ class Workflow:
 
     def set_output(self, name: str, value: str) -> None:
         """Append ``name`` to GITHUB_OUTPUT with a random heredoc delimiter."""
+        value = self.redact(value)
         self.outputs[name] = value
         if self.output_file is None:
             if self.plain:
@@ -128,7 +132,7 @@ class Workflow:
         """Append to the step summary, kept under the runner's 1 MiB limit."""
         if self.summary_file is None:
             return
-        data = markdown.encode("utf-8")
+        data = self.redact(markdown).encode("utf-8")
         if len(data) > SUMMARY_LIMIT:
             markdown = data[:SUMMARY_LIMIT].decode("utf-8", "ignore") + (
                 "\n\n_Summary cut at the runner's size limit._\n"

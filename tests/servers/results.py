@@ -9,8 +9,8 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
 from typing import Any
+from xml.etree import ElementTree
 
 from tests.servers.base import Recorded, Reply, StubServer
 

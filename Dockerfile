@@ -17,7 +17,8 @@ ENV PYTHONUNBUFFERED=1 \
 # Dependencies first, from the hash-pinned lock, so code changes reuse this layer.
 COPY requirements.lock /opt/planner/requirements.lock
 RUN python3 -m venv /opt/venv \
- && /opt/venv/bin/pip install --require-hashes --only-binary=:all: -r /opt/planner/requirements.lock
+ && /opt/venv/bin/pip install --require-hashes --only-binary=:all: -r /opt/planner/requirements.lock \
+ && /opt/venv/bin/pip uninstall --yes --quiet pip
 
 # The package runs from source: nothing to build, and the schemas ship beside it.
 COPY planner /opt/planner/planner

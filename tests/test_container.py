@@ -1,0 +1,113 @@
+"""The real container build, run the way the runner runs a container action
+(../shared/CONTAINER-TESTING.md): the contract it writes equals the one the same
+request gives outside the container."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.runner import ROOT, declared_inputs, parse_output_file, run_action, webhook
+
+pytestmark = pytest.mark.container
+
+BASE = "docker.io/library/python:3.12-slim"
+IMAGE = "localhost/planner-action:test"
+CA = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def sh(script: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    """Run podman in a private mount namespace, where the hybrid cgroup mount is gone."""
+    return subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "bash", "-c",
+         "umount /sys/fs/cgroup/unified 2>/dev/null; " + script],
+        capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def ensure_base() -> None:
+    if subprocess.run(["podman", "image", "exists", BASE], check=False).returncode == 0:
+        return
+    rootfs = Path(tempfile.mkdtemp(prefix="planner-rootfs-"))
+    try:
+        subprocess.run(["debootstrap", "--variant=minbase", "--include=python3,python3-venv",
+                        "bookworm", str(rootfs)], check=True, capture_output=True, timeout=900)
+        tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
+        subprocess.run(["podman", "import", "-", BASE], stdin=tar.stdout, check=True,
+                       capture_output=True, timeout=600)
+        tar.wait()
+    finally:
+        shutil.rmtree(rootfs, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def image() -> str:
+    for tool in ("podman", "debootstrap", "unshare"):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is missing: scripts/test installs podman, buildah and "
+                               "debootstrap (apt-get) before the container tests")
+    ensure_base()
+    build = sh(f"podman build --pull=never --network host -v {CA}:{CA}:ro -t {IMAGE} "
+               f"{ROOT}")
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    return IMAGE
+
+
+def run_container(tmp: Path, payload: dict) -> tuple[int, str, dict[str, str], Path]:
+    workspace, workflow, commands = tmp / "ws", tmp / "wf", tmp / "fc"
+    for folder in (workspace, workflow, commands):
+        folder.mkdir(parents=True)
+    shutil.copytree(ROOT / "examples" / "workspace", workspace, dirs_exist_ok=True)
+    (workflow / "event.json").write_text(json.dumps(payload))
+    (commands / "set_output_ab12").write_text("")
+    (commands / "step_summary_ab12").write_text("")
+    env = {f"INPUT_{k.upper()}": v for k, v in declared_inputs().items()}
+    env["INPUT_GITHUB-TOKEN"] = ""
+    env.update({
+        "GITHUB_WORKSPACE": "/github/workspace", "GITHUB_EVENT_PATH": "/github/workflow/event.json",
+        "GITHUB_EVENT_NAME": "issues", "GITHUB_ACTIONS": "true", "CI": "true",
+        "GITHUB_OUTPUT": "/github/file_commands/set_output_ab12",
+        "GITHUB_STEP_SUMMARY": "/github/file_commands/step_summary_ab12",
+        "GITHUB_REPOSITORY": "Codertocat/Hello-World", "HOME": "/github/home",
+    })
+    env_file = tmp / "env.list"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()))
+    done = sh(
+        "podman run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "
+        f"--workdir /github/workspace -v {workspace}:/github/workspace "
+        f"-v {workflow}:/github/workflow -v {commands}:/github/file_commands "
+        f"--env-file {env_file} {IMAGE}", timeout=300)
+    outputs = parse_output_file((commands / "set_output_ab12").read_text())
+    return done.returncode, done.stdout + done.stderr, outputs, workspace
+
+
+def test_container_plans_like_the_package_does(image: str, tmp_path: Path) -> None:
+    payload = webhook("issues", "opened")
+    payload["issue"]["body"] = (ROOT / "examples" / "issue-42.md").read_text()
+    code, log, outputs, workspace = run_container(tmp_path / "container", payload)
+    assert code == 0, log
+    assert outputs["focus"] == "M1" and outputs["valid"] == "true"
+    inside = (workspace / outputs["contract"]).read_bytes()
+
+    local_ws = tmp_path / "local"
+    shutil.copytree(ROOT / "examples" / "workspace", local_ws)
+    local = run_action(tmp_path / "outside", "issues", payload, workspace=local_ws)
+    assert local.code == 0
+    assert inside == (local_ws / local.outputs["contract"]).read_bytes()
+    assert (workspace / "IMPLEMENTATION_PLAN.md").read_bytes() == \
+        (local_ws / "IMPLEMENTATION_PLAN.md").read_bytes()
+    assert "::warning title=seed-7-feature-first" in log
+
+
+def test_image_runs_as_root_with_the_exec_form_entrypoint(image: str) -> None:
+    done = subprocess.run(["podman", "image", "inspect", image], capture_output=True, text=True,
+                          check=True)
+    config = json.loads(done.stdout)[0]["Config"]
+    assert config["Entrypoint"] == ["/opt/venv/bin/python3", "/opt/planner/entrypoint.py"]
+    assert config.get("User", "") in ("", "root", "0")
+    assert "PYTHONUNBUFFERED=1" in config["Env"]
+    assert config["Labels"]["org.opencontainers.image.title"] == "planner-action"

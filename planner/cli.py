@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from planner import __version__, schemas
-from planner.action.events import issue_from_payload
+from planner.action.events import issue_from_payload, issue_from_text
 from planner.action.main import EXIT_USAGE, run
 from planner.action.settings import Settings
 from planner.model import Issue
@@ -25,12 +25,7 @@ def _issue_from_file(path: Path, number: int | None, title: str | None) -> Issue
         return issue.model_copy(
             update={k: v for k, v in {"number": number, "title": title}.items() if v}
         )
-    if title is None:
-        first = text.lstrip().split("\n", 1)[0]
-        if first.startswith("# "):
-            title = first[2:].strip()
-    # The whole file is the body, so finding line numbers match the file.
-    return Issue(number=number or 1, title=title or path.stem, body=text)
+    return issue_from_text(text, path.stem, number, title)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,9 +24,20 @@ CA = "/etc/ssl/certs/ca-certificates.crt"
 def sh(script: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
     """Run podman in a private mount namespace, where the hybrid cgroup mount is gone."""
     return subprocess.run(
-        ["unshare", "-m", "--propagation", "private", "bash", "-c",
-         "umount /sys/fs/cgroup/unified 2>/dev/null; " + script],
-        capture_output=True, text=True, timeout=timeout, check=False)
+        [
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "bash",
+            "-c",
+            "umount /sys/fs/cgroup/unified 2>/dev/null; " + script,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def ensure_base() -> None:
@@ -34,11 +45,26 @@ def ensure_base() -> None:
         return
     rootfs = Path(tempfile.mkdtemp(prefix="planner-rootfs-"))
     try:
-        subprocess.run(["debootstrap", "--variant=minbase", "--include=python3,python3-venv",
-                        "bookworm", str(rootfs)], check=True, capture_output=True, timeout=900)
+        subprocess.run(
+            [
+                "debootstrap",
+                "--variant=minbase",
+                "--include=python3,python3-venv",
+                "bookworm",
+                str(rootfs),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
         tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
-        subprocess.run(["podman", "import", "-", BASE], stdin=tar.stdout, check=True,
-                       capture_output=True, timeout=600)
+        subprocess.run(
+            ["podman", "import", "-", BASE],
+            stdin=tar.stdout,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
         tar.wait()
     finally:
         shutil.rmtree(rootfs, ignore_errors=True)
@@ -48,11 +74,12 @@ def ensure_base() -> None:
 def image() -> str:
     for tool in ("podman", "debootstrap", "unshare"):
         if shutil.which(tool) is None:
-            raise RuntimeError(f"{tool} is missing: scripts/test installs podman, buildah and "
-                               "debootstrap (apt-get) before the container tests")
+            raise RuntimeError(
+                f"{tool} is missing: scripts/test installs podman, buildah and "
+                "debootstrap (apt-get) before the container tests"
+            )
     ensure_base()
-    build = sh(f"podman build --pull=never --network host -v {CA}:{CA}:ro -t {IMAGE} "
-               f"{ROOT}")
+    build = sh(f"podman build --pull=never --network host -v {CA}:{CA}:ro -t {IMAGE} {ROOT}")
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     return IMAGE
 
@@ -67,20 +94,28 @@ def run_container(tmp: Path, payload: dict) -> tuple[int, str, dict[str, str], P
     (commands / "step_summary_ab12").write_text("")
     env = {f"INPUT_{k.upper()}": v for k, v in declared_inputs().items()}
     env["INPUT_GITHUB-TOKEN"] = ""
-    env.update({
-        "GITHUB_WORKSPACE": "/github/workspace", "GITHUB_EVENT_PATH": "/github/workflow/event.json",
-        "GITHUB_EVENT_NAME": "issues", "GITHUB_ACTIONS": "true", "CI": "true",
-        "GITHUB_OUTPUT": "/github/file_commands/set_output_ab12",
-        "GITHUB_STEP_SUMMARY": "/github/file_commands/step_summary_ab12",
-        "GITHUB_REPOSITORY": "Codertocat/Hello-World", "HOME": "/github/home",
-    })
+    env.update(
+        {
+            "GITHUB_WORKSPACE": "/github/workspace",
+            "GITHUB_EVENT_PATH": "/github/workflow/event.json",
+            "GITHUB_EVENT_NAME": "issues",
+            "GITHUB_ACTIONS": "true",
+            "CI": "true",
+            "GITHUB_OUTPUT": "/github/file_commands/set_output_ab12",
+            "GITHUB_STEP_SUMMARY": "/github/file_commands/step_summary_ab12",
+            "GITHUB_REPOSITORY": "Codertocat/Hello-World",
+            "HOME": "/github/home",
+        }
+    )
     env_file = tmp / "env.list"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     done = sh(
         "podman run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "
         f"--workdir /github/workspace -v {workspace}:/github/workspace "
         f"-v {workflow}:/github/workflow -v {commands}:/github/file_commands "
-        f"--env-file {env_file} {IMAGE}", timeout=300)
+        f"--env-file {env_file} {IMAGE}",
+        timeout=300,
+    )
     outputs = parse_output_file((commands / "set_output_ab12").read_text())
     return done.returncode, done.stdout + done.stderr, outputs, workspace
 
@@ -98,14 +133,16 @@ def test_container_plans_like_the_package_does(image: str, tmp_path: Path) -> No
     local = run_action(tmp_path / "outside", "issues", payload, workspace=local_ws)
     assert local.code == 0
     assert inside == (local_ws / local.outputs["contract"]).read_bytes()
-    assert (workspace / "IMPLEMENTATION_PLAN.md").read_bytes() == \
-        (local_ws / "IMPLEMENTATION_PLAN.md").read_bytes()
+    assert (workspace / "IMPLEMENTATION_PLAN.md").read_bytes() == (
+        local_ws / "IMPLEMENTATION_PLAN.md"
+    ).read_bytes()
     assert "::warning title=seed-7-feature-first" in log
 
 
 def test_image_runs_as_root_with_the_exec_form_entrypoint(image: str) -> None:
-    done = subprocess.run(["podman", "image", "inspect", image], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        ["podman", "image", "inspect", image], capture_output=True, text=True, check=True
+    )
     config = json.loads(done.stdout)[0]["Config"]
     assert config["Entrypoint"] == ["/opt/venv/bin/python3", "/opt/planner/entrypoint.py"]
     assert config.get("User", "") in ("", "root", "0")

@@ -64,6 +64,16 @@ def issue_from_payload(data: Any) -> Issue | None:
     )
 
 
+def issue_from_text(text: str, name: str, number: int | None, title: str | None) -> Issue:
+    """A planning request written in a file: the whole file is the body (so finding lines
+    match it), the title its first ``# `` heading unless given."""
+    if title is None:
+        first = text.lstrip().split("\n", 1)[0]
+        if first.startswith("# "):
+            title = first[2:].strip()
+    return Issue(number=number or 1, title=title or name, body=text)
+
+
 def resolve(
     event_name: str | None, payload: dict[str, Any], mode: str, issue_number: int | None
 ) -> Trigger:

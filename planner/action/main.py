@@ -197,6 +197,15 @@ def _plan(
     issue: Issue | None,
 ) -> Outcome | None:
     port = github_factory(settings) if settings.github_token is not None else None
+    if issue is None and settings.request_file:
+        text = workspace.read_text(settings.request_file)
+        if text is None:
+            raise SettingsError(
+                f"input 'request-file' names '{settings.request_file}', which does not exist"
+            )
+        issue = events.issue_from_text(
+            text, settings.request_file, settings.issue_number, title=None
+        )
     if issue is None:
         trigger = events.resolve(
             settings.event_name,

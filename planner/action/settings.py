@@ -33,6 +33,7 @@ class Settings(BaseModel):
     specs_dir: str | None = None
     output_dir: str | None = None
     draft: str | None = None
+    request_file: str | None = None
     fail_on: FailOn = "error"
     comment: bool = True
     create_decision_issues: bool = True
@@ -125,6 +126,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         specs_dir=_input(env, "specs-dir") or None,
         output_dir=_input(env, "output-dir") or None,
         draft=_input(env, "draft") or None,
+        request_file=_input(env, "request-file") or None,
         fail_on=_choice(env, "fail-on", ("error", "warning", "never"), "error"),
         comment=_bool(env, "comment", True),
         create_decision_issues=_bool(env, "create-decision-issues", True),

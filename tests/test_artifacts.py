@@ -277,3 +277,19 @@ def test_service_accepts_what_the_official_client_uploads(
             ".agent/planning-output-3.json",
             "IMPLEMENTATION_PLAN.md",
         ]
+
+
+def test_retention_is_capped_by_the_repository_setting(
+    tmp_path: Path, results: ResultsServer
+) -> None:
+    env = {**runner_env(results), "GITHUB_RETENTION_DAYS": "10"}
+    result = run_action(
+        tmp_path, "issues", planning_payload(), extra_env=env, inputs={"retention-days": "90"}
+    )
+    assert result.code == 0
+    from datetime import UTC, datetime, timedelta
+
+    expires = datetime.strptime(
+        results.artifacts[1001].expires_at or "", "%Y-%m-%dT%H:%M:%S.000Z"
+    ).replace(tzinfo=UTC)
+    assert abs(expires - (datetime.now(UTC) + timedelta(days=10))) < timedelta(minutes=5)

@@ -219,3 +219,32 @@ def test_validate_mode_checks_files_an_agent_wrote(tmp_path: Path) -> None:
     assert "seed-2-one-focus" in rules
     snapshot = sorted(p.name for p in workspace.rglob("*"))
     assert snapshot == sorted(p.name for p in workspace.rglob("*"))
+
+
+def test_offline_planning_never_imports_pygithub(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.runner import declared_inputs
+
+    payload_path = tmp_path / "event.json"
+    payload_path.write_text(json.dumps(planning_payload("opened")))
+    env = {f"INPUT_{k.upper()}": v for k, v in declared_inputs().items()}
+    env.update(
+        {
+            "INPUT_GITHUB-TOKEN": "",
+            "GITHUB_EVENT_NAME": "issues",
+            "GITHUB_EVENT_PATH": str(payload_path),
+            "GITHUB_WORKSPACE": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+        }
+    )
+    code = (
+        "import io, sys\nfrom planner.action.main import main\n"
+        "rc = main(dict(__import__('os').environ), io.StringIO())\n"
+        "print(rc, 'github' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["0", "False"]

@@ -21,7 +21,13 @@ from planner.action import events
 from planner.action.artifacts import ArtifactError, ArtifactPort, ResultsClient
 from planner.action.effects import SideEffects
 from planner.action.github import GitHubError, GitHubPort
-from planner.action.settings import Settings, SettingsError, from_env, validate_artifact_name
+from planner.action.settings import (
+    REF_PATTERN,
+    Settings,
+    SettingsError,
+    from_env,
+    validate_artifact_name,
+)
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
 from planner.core.check import FileChange, check_changes, load_contract, validate_contract
@@ -426,23 +432,23 @@ def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outco
 # ---------------------------------------------------------------------------------- check
 
 
-def git_changes(workspace: Workspace, base_ref: str) -> list[FileChange]:
-    """Files changed since the merge base with ``base_ref``, from ``git diff --numstat``."""
-    command = [
-        "git",
-        "-c",
-        f"safe.directory={workspace.root}",
-        "-C",
-        str(workspace.root),
-        "diff",
-        "--numstat",
-        "-z",
-        f"{base_ref}...HEAD",
-    ]
+def _git(workspace: Workspace, *args: str) -> subprocess.CompletedProcess[bytes]:
+    # The workspace is owned by another user inside the container: trust it explicitly.
+    command = ["git", "-c", f"safe.directory={workspace.root}", "-C", str(workspace.root), *args]
     try:
-        done = subprocess.run(command, capture_output=True, check=False, timeout=120)
+        return subprocess.run(command, capture_output=True, check=False, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SettingsError(f"git could not be run in the workspace: {exc}") from None
+
+
+def git_changes(workspace: Workspace, base_ref: str) -> list[FileChange]:
+    """Files changed since the merge base with ``base_ref``, from ``git diff --numstat``.
+    A bare branch name is tried as given, then as ``origin/<name>``."""
+    for candidate in (base_ref, f"origin/{base_ref}"):
+        if _git(workspace, "rev-parse", "--verify", "--quiet", candidate).returncode == 0:
+            base_ref = candidate
+            break
+    done = _git(workspace, "diff", "--numstat", "-z", f"{base_ref}...HEAD")
     if done.returncode != 0:
         raise SettingsError(
             f"git diff against base-ref '{base_ref}' failed "
@@ -481,8 +487,8 @@ def _check(
     )
     if not base:
         raise SettingsError("input 'base-ref' is empty and the event names no base branch")
-    if not base.startswith("origin/") and "/" not in base:
-        base = f"origin/{base}"
+    if not REF_PATTERN.fullmatch(base):
+        raise SettingsError(f"base branch {base!r} is not a plain branch, tag or commit name")
     changes = git_changes(workspace, base)
     contracts = []
     findings: list[Finding] = []

@@ -14,7 +14,7 @@ FailOn = Literal["error", "warning", "never"]
 _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off", "")
 _ARTIFACT_FORBIDDEN = set('":<>|*?\\/\r\n')
-_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
+REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
 
 
 class SettingsError(ValueError):
@@ -108,7 +108,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
     token = _input(env, "github-token") or env.get("GITHUB_TOKEN", "")
     mode = _choice(env, "mode", ("plan", "validate", "check"), "plan")
     base_ref = _input(env, "base-ref") or None
-    if base_ref and not _REF.fullmatch(base_ref):
+    if base_ref and not REF_PATTERN.fullmatch(base_ref):
         raise SettingsError(f"input 'base-ref' is {base_ref!r}; use a branch, tag or commit name")
     artifact_name = _input(env, "artifact-name") or None
     if artifact_name:

@@ -14,6 +14,7 @@ from planner.core.graph import assign_waves, find_cycles, topological_order
 from planner.core.paths import PathError, any_overlap, normalize_glob
 from planner.core.read import Draft, DraftMilestone, DraftTask, read_request
 from planner.core.render import (
+    group_assumptions,
     read_done,
     read_spec_status,
     render_plan_block,
@@ -570,6 +571,7 @@ class _Planner:
         self, milestones: list[Milestone], drafts: list[DraftMilestone]
     ) -> None:
         every: dict[str, str] = {t.id.lower(): t.id for m in milestones for t in m.tasks}
+        milestone_ids = {m.id.upper() for m in milestones}
         for mi, (m, d) in enumerate(zip(milestones, drafts, strict=True)):
             local = {t.id.lower(): t.id for t in m.tasks}
             short = {t.id.lower().removeprefix(m.id.lower() + "-"): t.id for t in m.tasks}
@@ -584,7 +586,7 @@ class _Planner:
                     target = local.get(key) or short.get(key) or every.get(key)
                     if target is None and len(titles.get(key, [])) == 1:
                         target = titles[key][0]
-                    if target is None and key.upper() in (x.id.upper() for x in milestones):
+                    if target is None and key.upper() in milestone_ids:
                         continue  # a task naming a milestone: ordering is the milestone's
                     if target is None:
                         self.find(
@@ -903,13 +905,14 @@ class _Planner:
         except BlockError as exc:
             if not any(f.rule == "plan-file-markers" for f in self.findings):
                 self.find("plan-file-markers", "error", str(exc))
+        grouped, general = group_assumptions(contract)
         for m in contract.roadmap.milestones:
             name = spec_path(paths.specs_dir, self.number, m)
             try:
                 files[name] = replace_block(
                     self.request.specs.get(name),
                     str(self.number),
-                    render_spec_block(contract, m),
+                    render_spec_block(contract, m, grouped[m.id] + general),
                     name,
                 )
             except BlockError as exc:

@@ -114,15 +114,30 @@ def _node(milestone_id: str) -> str:
     return "m_" + "".join(c if c.isalnum() else "_" for c in milestone_id)
 
 
-def render_spec_block(contract: Contract, milestone: Milestone) -> str:
-    """The managed block of one milestone's spec file."""
+def group_assumptions(contract: Contract) -> tuple[dict[str, list[str]], list[str]]:
+    """Assumptions by the milestone they are about (``M2.…`` or ``M2-T1.…``), and the
+    general ones; one pass, so a plan with many milestones stays linear."""
+    owner: dict[str, str] = {}
+    for m in contract.roadmap.milestones:
+        owner[m.id] = m.id
+        for t in m.tasks:
+            owner[t.id] = m.id
+    grouped: dict[str, list[str]] = {m.id: [] for m in contract.roadmap.milestones}
+    general: list[str] = []
+    for text in contract.roadmap.assumptions:
+        dot = text.find(".")
+        target = None
+        while dot > 0 and target is None:
+            target = owner.get(text[:dot])
+            dot = text.find(".", dot + 1)
+        (grouped[target] if target else general).append(text)
+    return grouped, general
+
+
+def render_spec_block(contract: Contract, milestone: Milestone, assumptions: list[str]) -> str:
+    """The managed block of one milestone's spec file; ``assumptions`` are its own and
+    the general ones."""
     m = milestone
-    every = tuple(f"{x.id}." for x in contract.roadmap.milestones) + tuple(
-        f"{t.id}." for x in contract.roadmap.milestones for t in x.tasks
-    )
-    own = (f"{m.id}.",) + tuple(f"{t.id}." for t in m.tasks)
-    assumptions = [a for a in contract.roadmap.assumptions if a.startswith(own)]
-    general = [a for a in contract.roadmap.assumptions if not a.startswith(every)]
     lines = [
         f"# {m.id}: {markdown_inline(m.title)}",
         "",
@@ -164,7 +179,7 @@ def render_spec_block(contract: Contract, milestone: Milestone) -> str:
             )
     else:
         lines.append("_No tasks yet._")
-    lines += ["", "## Assumptions", "", *_bullets(assumptions + general)]
+    lines += ["", "## Assumptions", "", *_bullets(assumptions)]
     return "\n".join(lines)
 
 

@@ -121,7 +121,6 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     summary: str = ""
-    source_file: str | None = None
 
 
 def run(
@@ -160,7 +159,7 @@ def run(
 
 def _report(workflow: Workflow, settings: Settings, outcome: Outcome) -> int:
     findings = outcome.findings
-    left = workflow.annotate(findings, outcome.source_file)
+    left = workflow.annotate(findings)
     extra = ""
     if left:
         extra = (

@@ -66,7 +66,8 @@ class Workflow:
             self.out.write(f"::add-mask::{escape_data(secret)}\n")
 
     def log(self, message: str) -> None:
-        self._write(message if self.plain else escape_data(message).replace("%0A", "\n"))
+        """A plain log line of the planner's own (never request text)."""
+        self._write(message)
 
     def message(
         self,
@@ -91,8 +92,9 @@ class Workflow:
         prop_text = (" " + ",".join(props)) if props else ""
         self._write(f"::{_COMMAND[severity]}{prop_text}::{escape_data(message[:ANNOTATION_LIMIT])}")
 
-    def annotate(self, findings: list[Finding], source_file: str | None = None) -> Counter[str]:
-        """One annotation per finding, at most 10 per severity; returns what was left out."""
+    def annotate(self, findings: list[Finding]) -> Counter[str]:
+        """One annotation per finding, at most 10 per severity on a runner; returns how
+        many of each severity were left out."""
         shown: Counter[str] = Counter()
         left: Counter[str] = Counter()
         for f in findings:
@@ -101,15 +103,18 @@ class Workflow:
                 continue
             shown[f.severity] += 1
             where = f.location.describe()
-            text = f"[{f.rule}] {f.message}" if self.plain else f.message
-            title = f"{f.rule}" + (f" ({where})" if where else "")
-            self.message(
-                f.severity,
-                text if not self.plain or not where else f"{where}: {text}",
-                title=title,
-                file=f.location.file or source_file,
-                line=f.location.line if (f.location.file or source_file) else None,
-            )
+            if self.plain:
+                prefix = f"{where}: " if where else ""
+                self.message(f.severity, f"{prefix}[{f.rule}] {f.message}")
+            else:
+                title = f.rule + (f" ({where})" if where else "")
+                self.message(
+                    f.severity,
+                    f.message,
+                    title=title,
+                    file=f.location.file,
+                    line=f.location.line if f.location.file else None,
+                )
         return left
 
     def set_output(self, name: str, value: str) -> None:

@@ -64,9 +64,8 @@ class Workspace:
         flushed, then renamed over the target."""
         path = self.resolve(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.parent.resolve() != path.parent or (
-            self.root not in path.parent.resolve().parents and path.parent.resolve() != self.root
-        ):
+        folder = path.parent.resolve()
+        if folder != self.root and self.root not in folder.parents:
             raise WorkspaceError(f"'{relative}' is in a folder outside the workspace")
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

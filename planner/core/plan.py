@@ -67,12 +67,6 @@ class PlanResult:
     def focus(self) -> str | None:
         return self.contract.roadmap.focus if self.contract else None
 
-    def contract_path(self, output_dir: str) -> str:
-        return posixpath.join(output_dir, f"planning-output-{self._number()}.json")
-
-    def _number(self) -> int:
-        return self.contract.issue.number if self.contract else 0
-
 
 def contract_file(output_dir: str, number: int) -> str:
     return posixpath.join(output_dir, f"planning-output-{number}.json")

@@ -323,3 +323,32 @@ def test_failed_create_is_looked_up_again_before_retrying(
     lists = github.calls("GET", r"/repos/.*/issues")
     assert len(posts) == 3 and len(lists) >= 3
     assert len(github.labelled("decision/major")) == 1
+
+
+def test_primary_rate_limit_waits_for_the_reset(tmp_path: Path, github: GitHubServer) -> None:
+    import time
+
+    github.faults.append(
+        Fault(
+            "GET",
+            r"/repos/.*/issues/1/comments",
+            403,
+            times=1,
+            headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + 1)},
+            body={"message": "API rate limit exceeded for installation ID 1."},
+        )
+    )
+    result = plan_issue(tmp_path, github)
+    assert result.code == 0, result.stdout
+    assert len(github.calls("GET", r"/repos/.*/issues/1/comments")) == 2
+    assert len(github.comments_on(NUMBER)) == 1
+
+
+def test_sub_issue_limit_is_reported(tmp_path: Path, github: GitHubServer) -> None:
+    for n in range(100, 200):
+        github.add_issue(n, f"old {n}", "")
+    github.sub_issues[NUMBER] = list(range(100, 200))
+    result = plan_issue(tmp_path, github, inputs={"create-sub-issues": "true"})
+    assert result.code == 0
+    assert "::warning title=github-sub-issue-limit::#1 already has 100 sub-issues" in result.stdout
+    assert len(github.sub_issues[NUMBER]) == 100

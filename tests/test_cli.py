@@ -1,0 +1,98 @@
+"""The `planner` command: the same core, offline, on a Markdown file or an event payload."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+from planner import cli
+from tests.runner import ROOT, webhook
+
+EXAMPLE = ROOT / "examples" / "issue-42.md"
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return cli.main(list(args), out), out.getvalue()
+
+
+def test_plan_a_markdown_file_prints_findings_with_lines(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples" / "workspace", tmp_path / "ws")
+    code, out = run(
+        "plan", str(EXAMPLE), "--issue-number", "42", "--workspace", str(tmp_path / "ws")
+    )
+    assert code == 0
+    assert "warning: M1-T4: [seed-7-feature-first]" in out
+    assert "notice: M2, line 30: [seed-3-validation]" in out
+    contract = json.loads((tmp_path / "ws" / ".agent" / "planning-output-42.json").read_text())
+    assert contract["issue"]["title"] == "Split event ingestion into separate processes"
+
+
+def test_plan_an_event_payload(tmp_path: Path) -> None:
+    payload = webhook("issues", "opened")
+    payload["issue"]["body"] = "## Tasks\n- [ ] Add a in a/\n- [ ] Add b in b/\n"
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(payload))
+    code, _ = run("plan", str(event), "--workspace", str(tmp_path / "ws"))
+    assert code == 0
+    fanout = json.loads((tmp_path / "ws" / ".agent" / "planner-fanout-1.json").read_text())
+    assert [t["id"] for t in fanout["tasks"]] == ["M1-T1", "M1-T2"]
+
+
+def test_fail_on_sets_the_exit_status(tmp_path: Path) -> None:
+    request = tmp_path / "r.md"
+    request.write_text("## Tasks\n- [ ] Add a in a/\n")
+    assert run("plan", str(request), "--workspace", str(tmp_path / "a"))[0] == 0
+    assert (
+        run("plan", str(request), "--workspace", str(tmp_path / "b"), "--fail-on", "warning")[0]
+        == 1
+    )
+    bad = tmp_path / "bad.md"
+    bad.write_text("## Tasks\n- [ ] Produce coverage matrix\n  - kind: feature\n")
+    assert run("plan", str(bad), "--workspace", str(tmp_path / "c"))[0] == 1
+    assert run("plan", str(bad), "--workspace", str(tmp_path / "d"), "--fail-on", "never")[0] == 0
+
+
+def test_draft_file_is_completed_and_checked(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "draft.yml").write_text(
+        "roadmap:\n  objective: From an agent\n  milestones:\n    - id: A\n      title: First\n"
+        "      tasks:\n        - title: Implement parser in src/parse.py\n"
+    )
+    request = tmp_path / "r.md"
+    request.write_text("Plain words, no structure.\n")
+    code, out = run("plan", str(request), "--workspace", str(workspace), "--draft", "draft.yml")
+    contract = json.loads((workspace / ".agent" / "planning-output-1.json").read_text())
+    assert contract["roadmap"]["objective"] == "From an agent"
+    assert contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"] == [
+        "src/parse.py"
+    ]
+    assert "request-unstructured" not in out
+    (workspace / "draft.yml").write_text("roadmap:\n  milestones: 3\n")
+    code, out = run("plan", str(request), "--workspace", str(workspace), "--draft", "draft.yml")
+    assert code == 1
+    assert "[draft-invalid] The draft draft.yml was not used: draft.yml: roadmap.milestones" in out
+
+
+def test_validate_and_schema(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "examples" / "workspace", tmp_path / "ws")
+    run("plan", str(EXAMPLE), "--issue-number", "42", "--workspace", str(tmp_path / "ws"))
+    code, out = run("validate", "--workspace", str(tmp_path / "ws"))
+    assert (code, out) == (0, "")
+    fanout = tmp_path / "ws" / ".agent" / "planner-fanout-42.json"
+    data = json.loads(fanout.read_text())
+    data["tasks"][1]["wave"] = 1  # M1-T2 depends on M1-T1: same wave is wrong
+    fanout.write_text(json.dumps(data))
+    code, out = run("validate", "--workspace", str(tmp_path / "ws"))
+    assert code == 1 and "[fanout-wave-order]" in out
+    code, out = run("schema", "fanout")
+    assert code == 0 and json.loads(out)["$id"].endswith("planner-fanout.schema.json")
+
+
+def test_unreadable_request_is_one_line(tmp_path: Path) -> None:
+    code, out = run("plan", str(tmp_path / "missing.md"), "--workspace", str(tmp_path))
+    assert code == 2
+    assert out.startswith("error: cannot read the request") and out.count("\n") == 1

@@ -137,7 +137,8 @@ class Workflow:
         """Append to the step summary, kept under the runner's 1 MiB limit."""
         if self.summary_file is None:
             return
-        data = self.redact(markdown).encode("utf-8")
+        markdown = self.redact(markdown)
+        data = markdown.encode("utf-8")
         if len(data) > SUMMARY_LIMIT:
             markdown = data[:SUMMARY_LIMIT].decode("utf-8", "ignore") + (
                 "\n\n_Summary cut at the runner's size limit._\n"

@@ -108,10 +108,7 @@ class SideEffects:
         )
         if existing is None:
             return
-        by_marker: dict[str, IssueInfo] = {}
-        for info in existing:
-            for d_id in _markers_in(info.body, f"<!-- planner-decision: {n}/"):
-                by_marker[d_id] = info
+        by_marker = _by_marker(existing, f"<!-- planner-decision: {n}/")
         if wanted and not any(d.id in by_marker for d in wanted):
             ids = ", ".join(d.id for d in wanted)
             ensured = self._ok(
@@ -199,10 +196,7 @@ class SideEffects:
         current = self._try("listing sub-issues", lambda: self.port.list_sub_issues(n))
         if current is None:
             return
-        linked: dict[str, IssueInfo] = {}
-        for info in current:
-            for t_id in _markers_in(info.body, f"<!-- planner-task: {n}/"):
-                linked[t_id] = info
+        linked = _by_marker(current, f"<!-- planner-task: {n}/")
         room = SUB_ISSUE_LIMIT - len(current)
         for t in fanout.tasks:
             if t.id in linked:
@@ -234,6 +228,15 @@ class SideEffects:
                     f"linking sub-issue for {t.id}", partial(self.port.add_sub_issue, n, created.id)
                 )
                 room -= 1
+
+
+def _by_marker(issues: list[IssueInfo], prefix: str) -> dict[str, IssueInfo]:
+    """Issues by the id in their hidden marker (``<!-- planner-…: N/<id> -->``)."""
+    found: dict[str, IssueInfo] = {}
+    for info in issues:
+        for key in _markers_in(info.body, prefix):
+            found[key] = info
+    return found
 
 
 def _markers_in(body: str, prefix: str) -> list[str]:

@@ -37,6 +37,17 @@ def parse_json(text: str, name: str) -> tuple[Any, list[Finding]]:
         ]
 
 
+def _parse_checked(text: str, name: str, schema: str) -> tuple[Any, list[Finding]]:
+    """JSON text parsed and checked against a committed schema; findings name the file."""
+    data, findings = parse_json(text, name)
+    if data is None:
+        return None, findings
+    return data, [
+        f.model_copy(update={"location": Location(file=name)})
+        for f in schema_findings(schema, data)
+    ]
+
+
 def validate_contract(
     text: str,
     name: str,
@@ -46,13 +57,7 @@ def validate_contract(
 ) -> list[Finding]:
     """Check a contract (and its fanout) written by anyone, an LLM agent included,
     against the schemas and the seed's rules."""
-    data, findings = parse_json(text, name)
-    if data is None:
-        return findings
-    findings = [
-        f.model_copy(update={"location": Location(file=name)})
-        for f in schema_findings("contract", data)
-    ]
+    data, findings = _parse_checked(text, name, "contract")
     if findings:
         return findings
     contract = Contract.model_validate(data)
@@ -144,13 +149,7 @@ def validate_contract(
 
 
 def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -> list[Finding]:
-    data, findings = parse_json(text, name)
-    if data is None:
-        return findings
-    findings = [
-        f.model_copy(update={"location": Location(file=name)})
-        for f in schema_findings("fanout", data)
-    ]
+    data, findings = _parse_checked(text, name, "fanout")
     if findings:
         return findings
     fanout = Fanout.model_validate(data)

@@ -248,3 +248,12 @@ def test_offline_planning_never_imports_pygithub(tmp_path: Path) -> None:
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["0", "False"]
+
+
+def test_a_decision_issue_is_not_planned(tmp_path: Path) -> None:
+    payload = planning_payload("edited")
+    payload["issue"]["labels"] = [{"id": 1, "name": "decision/major", "color": "d93f0b"}]
+    result = run_action(tmp_path, "issues", payload)
+    assert result.code == 0
+    assert "is a decision issue (label 'decision/major')" in result.stdout
+    assert not (result.workspace / ".agent").exists()

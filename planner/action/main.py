@@ -233,6 +233,14 @@ def _plan(
                 issue = port.get_issue(trigger.number)
             except GitHubError as exc:
                 raise SettingsError(str(exc)) from None
+    if config.labels.decision in issue.labels:
+        workflow.message(
+            "notice",
+            f"Skipped: #{issue.number} is a decision issue (label "
+            f"'{config.labels.decision}'), not a planning request.",
+            title="planner",
+        )
+        return None
     notices: list[Finding] = []
     if port is None:
         notices.append(

@@ -255,3 +255,10 @@ def test_two_milestones_in_progress_is_a_seed_2_finding() -> None:
 """
     result = planned(body)
     assert any(f.rule == "seed-2-one-focus" and f.severity == "warning" for f in result.findings)
+
+
+def test_task_diff_over_an_explicit_milestone_diff_is_a_finding() -> None:
+    body = "## Milestones\n### M1: A\n- diff: 100\n- [ ] Add a in a/\n  - diff: 300\n"
+    result = planned(body)
+    (finding,) = [f for f in result.findings if f.rule == "diff-scope-exceeds-milestone"]
+    assert "M1-T1" in finding.message and "(100)" in finding.message

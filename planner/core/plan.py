@@ -304,9 +304,24 @@ class _Planner:
             risk = defaults.risk_class
             self.assume(f"{mid}.risk_class defaulted to {risk} (contract_defaults)")
         max_diff = d.max_diff_scope
+        largest = max((t.diff_boundary.max_diff_scope for t in tasks), default=0)
         if max_diff is None:
             max_diff = self.config.defaults.max_diff_scope[risk]
-            self.assume(f"{mid}.max_diff_scope defaulted to {max_diff} (risk_class {risk})")
+            if largest > max_diff:
+                max_diff = largest
+                self.assume(f"{mid}.max_diff_scope set to {max_diff}, its largest task's")
+            else:
+                self.assume(f"{mid}.max_diff_scope defaulted to {max_diff} (risk_class {risk})")
+        elif largest > max_diff:
+            over = [t.id for t in tasks if t.diff_boundary.max_diff_scope > max_diff]
+            self.find(
+                "diff-scope-exceeds-milestone",
+                "warning",
+                f"Task(s) {', '.join(over)} allow more changed lines than milestone {mid} "
+                f"({max_diff}); lower their 'diff:' or raise the milestone's.",
+                milestone=mid,
+                line=d.line,
+            )
         outcome = d.outcome or (draft.objective if count == 1 else None)
         if not outcome:
             outcome = d.title

@@ -116,7 +116,8 @@ def _node(milestone_id: str) -> str:
 
 def group_assumptions(contract: Contract) -> tuple[dict[str, list[str]], list[str]]:
     """Assumptions by the milestone they are about (``M2.…`` or ``M2-T1.…``), and the
-    general ones; one pass, so a plan with many milestones stays linear."""
+    general ones (those about decisions stay in the plan); one pass, so a plan with many
+    milestones stays linear."""
     owner: dict[str, str] = {}
     for m in contract.roadmap.milestones:
         owner[m.id] = m.id
@@ -124,7 +125,10 @@ def group_assumptions(contract: Contract) -> tuple[dict[str, list[str]], list[st
             owner[t.id] = m.id
     grouped: dict[str, list[str]] = {m.id: [] for m in contract.roadmap.milestones}
     general: list[str] = []
+    decisions = {d.id for d in contract.decisions}
     for text in contract.roadmap.assumptions:
+        if text.split(".", 1)[0] in decisions:
+            continue  # about a decision: shown with the decisions in the plan, not in specs
         dot = text.find(".")
         target = None
         while dot > 0 and target is None:

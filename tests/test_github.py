@@ -352,3 +352,22 @@ def test_sub_issue_limit_is_reported(tmp_path: Path, github: GitHubServer) -> No
     assert result.code == 0
     assert "::warning title=github-sub-issue-limit::#1 already has 100 sub-issues" in result.stdout
     assert len(github.sub_issues[NUMBER]) == 100
+
+
+def test_payload_without_the_body_is_completed_from_the_api(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    payload = webhook("issues", "labeled")
+    payload["issue"]["number"] = NUMBER
+    del payload["issue"]["body"]
+    result = run_action(
+        tmp_path,
+        "issues",
+        payload,
+        token=TOKEN,
+        inputs={"comment": "false", "create-decision-issues": "false"},
+        extra_env={"GITHUB_API_URL": github.url},
+    )
+    assert result.code == 0, result.stdout
+    assert result.outputs["focus"] == "M1"
+    assert github.calls("GET", rf"/repos/.*/issues/{NUMBER}")

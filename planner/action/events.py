@@ -18,11 +18,13 @@ MAX_EVENT = 25 * 1_048_576
 
 @dataclass(frozen=True)
 class Trigger:
-    """``issue`` when the payload carried it whole; ``number`` when it must be fetched;
-    ``skip`` with the reason when there is nothing to do."""
+    """``issue`` when the payload carried it; ``number`` when it must be fetched (also
+    ``fetch`` when the payload's issue lacks its body); ``skip`` with the reason when
+    there is nothing to do."""
 
     number: int | None = None
     issue: Issue | None = None
+    fetch: bool = False
     pull_request: PullRequest | None = None
     skip: str | None = None
 
@@ -105,12 +107,13 @@ def resolve(
                 skip=f"issues event with action '{action}': nothing to plan "
                 f"(planning runs on {', '.join(PLAN_ACTIONS)})"
             )
-        issue = issue_from_payload(payload.get("issue"))
+        raw = payload.get("issue") or {}
+        issue = issue_from_payload(raw)
         if issue is None:
             raise SettingsError("the issues event payload has no issue in it")
         if issue_number is not None and issue_number != issue.number:
             return Trigger(number=issue_number)
-        return Trigger(number=issue.number, issue=issue)
+        return Trigger(number=issue.number, issue=issue, fetch="body" not in raw)
     if event_name == "issue_comment":
         raw = payload.get("issue") or {}
         comment = payload.get("comment") or {}
@@ -130,7 +133,7 @@ def resolve(
         issue = issue_from_payload(raw)
         if issue is None:
             raise SettingsError("the issue_comment payload has no issue in it")
-        return Trigger(number=issue.number, issue=issue)
+        return Trigger(number=issue.number, issue=issue, fetch="body" not in raw)
     if event_name == "workflow_dispatch":
         inputs = payload.get("inputs") or {}
         raw_number = str(inputs.get("issue-number") or inputs.get("issue_number") or "").strip()

@@ -222,6 +222,8 @@ def _plan(
             workflow.message("notice", f"Skipped: {trigger.skip}.", title="planner")
             return None
         issue = trigger.issue
+        if trigger.fetch and port is not None:
+            issue = None  # the payload's issue lacks its body: read it from the API
         if issue is None:
             assert trigger.number is not None
             if port is None:

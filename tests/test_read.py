@@ -262,3 +262,35 @@ def test_task_diff_over_an_explicit_milestone_diff_is_a_finding() -> None:
     result = planned(body)
     (finding,) = [f for f in result.findings if f.rule == "diff-scope-exceeds-milestone"]
     assert "M1-T1" in finding.message and "(100)" in finding.message
+
+
+def test_milestone_headings_outside_a_milestones_section() -> None:
+    body = """# Storage and API rollout
+## Milestone 1: Storage
+- [x] Add table in db/schema.sql
+## M2: API
+- depends: M1
+- [ ] Add endpoint in `api/items.py`
+## Notes
+- [ ] not a task: this section is not recognised, and milestones exist
+"""
+    result = planned(body)
+    m1, m2 = result.contract.roadmap.milestones
+    assert (m1.id, m1.status, m2.id, m2.dependencies) == ("M1", "done", "M2", ["M1"])
+    assert [t.id for t in m2.tasks] == ["M2-T1"]
+    assert result.contract.roadmap.focus == "M2"
+
+
+def test_global_sections_nested_under_milestones_are_not_milestones() -> None:
+    body = """## Milestones
+### M1: Storage
+- [ ] Add table in db/schema.sql
+### Assumptions
+- Postgres 16
+### Open questions
+- Which region? (critical)
+"""
+    result = planned(body)
+    assert [m.id for m in result.contract.roadmap.milestones] == ["M1"]
+    assert result.contract.roadmap.assumptions[0] == "Postgres 16"
+    assert result.contract.decisions[0].impact == "critical"

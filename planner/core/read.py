@@ -245,6 +245,24 @@ _ID_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"(milestone|phase)\s+(\d{1,4})\s*(?::|\.|\)|-|–|—)\s+", re.IGNORECASE)
+_GLOBAL = frozenset(
+    {
+        "objective",
+        "acceptance",
+        "validation",
+        "risks",
+        "assumptions",
+        "unknowns",
+        "decisions",
+        "invariants",
+        "out_of_scope",
+        "tasks",
+    }
+)
+_MILESTONE_HEADING = re.compile(
+    r"(?:\[[ xX]\]\s+)?(?:(?:milestone|phase)\s+\d{1,4}|M\d{1,4})\s*(?::|\.|\)|-|–|—)\s",
+    re.IGNORECASE,
+)
 _HINT = re.compile(r"([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*)", re.DOTALL)
 _MARKER = re.compile(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
 _DONE_SUFFIX = re.compile(r"\s*\((done|complete|completed)\)\s*$", re.IGNORECASE)
@@ -656,9 +674,14 @@ class _Reader:
 
         def collect(items: list[Section]) -> None:
             for section in items:
+                if section.kind is None and _MILESTONE_HEADING.match(section.title):
+                    section.kind = "milestone"  # "## M1: …" outside a Milestones section
                 flat.append(section)
-                if section.kind not in ("milestones",):
+                if section.kind not in ("milestones", "milestone"):
                     collect(section.subsections)
+                elif section.kind == "milestones":
+                    # "## Assumptions" under a Milestones heading is still Assumptions.
+                    collect([sub for sub in section.subsections if sub.kind in _GLOBAL])
 
         collect(sections)
         recognised = False
@@ -676,11 +699,14 @@ class _Reader:
                         [b for b in section.blocks if b.type != "paragraph"], self.offset
                     )
                 )
+            elif kind == "milestone":
+                draft.milestones.append(self.milestone_from_section(section))
             elif kind == "milestones":
-                if section.subsections:
-                    draft.milestones.extend(
-                        self.milestone_from_section(sub) for sub in section.subsections
-                    )
+                draft.milestones.extend(
+                    self.milestone_from_section(sub)
+                    for sub in section.subsections
+                    if sub.kind not in _GLOBAL
+                )
                 for item in _all_lists(section.blocks, self.offset):
                     draft.milestones.append(self.milestone_from_item(item))
             elif kind == "tasks":

@@ -84,21 +84,30 @@ def image() -> str:
     return IMAGE
 
 
-def run_container(tmp: Path, payload: dict) -> tuple[int, str, dict[str, str], Path]:
-    workspace, workflow, commands = tmp / "ws", tmp / "wf", tmp / "fc"
-    for folder in (workspace, workflow, commands):
+def run_container(
+    tmp: Path,
+    payload: dict,
+    workspace: Path | None = None,
+    event: str = "issues",
+    mode: str = "plan",
+) -> tuple[int, str, dict[str, str], Path]:
+    workflow, commands = tmp / "wf", tmp / "fc"
+    for folder in (workflow, commands):
         folder.mkdir(parents=True)
-    shutil.copytree(ROOT / "examples" / "workspace", workspace, dirs_exist_ok=True)
+    if workspace is None:
+        workspace = tmp / "ws"
+        shutil.copytree(ROOT / "examples" / "workspace", workspace)
     (workflow / "event.json").write_text(json.dumps(payload))
     (commands / "set_output_ab12").write_text("")
     (commands / "step_summary_ab12").write_text("")
     env = {f"INPUT_{k.upper()}": v for k, v in declared_inputs().items()}
     env["INPUT_GITHUB-TOKEN"] = ""
+    env["INPUT_MODE"] = mode
     env.update(
         {
             "GITHUB_WORKSPACE": "/github/workspace",
             "GITHUB_EVENT_PATH": "/github/workflow/event.json",
-            "GITHUB_EVENT_NAME": "issues",
+            "GITHUB_EVENT_NAME": event,
             "GITHUB_ACTIONS": "true",
             "CI": "true",
             "GITHUB_OUTPUT": "/github/file_commands/set_output_ab12",
@@ -148,3 +157,40 @@ def test_image_runs_as_root_with_the_exec_form_entrypoint(image: str) -> None:
     assert config.get("User", "") in ("", "root", "0")
     assert "PYTHONUNBUFFERED=1" in config["Env"]
     assert config["Labels"]["org.opencontainers.image.title"] == "planner-action"
+
+
+def test_check_mode_works_in_the_image_without_git(image: str, tmp_path: Path) -> None:
+    """The image carries no git binary: the check mode reads the repository with dulwich."""
+    payload = webhook("issues", "opened")
+    payload["issue"]["body"] = (ROOT / "examples" / "issue-42.md").read_text()
+    code, log, outputs, workspace = run_container(tmp_path / "plan", payload)
+    assert code == 0, log
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(workspace), "-c", "user.name=t", "-c", "user.email=t@e", *args],
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "plan")
+    git("checkout", "-q", "-b", "agent/M1-T1")
+    (workspace / "api").mkdir()
+    (workspace / "api" / "server.go").write_text("package api\n")
+    git("add", "-A")
+    git("commit", "-qm", "outside the boundary")
+    pr = webhook("pull_request", "opened")
+    pr["pull_request"]["head"]["ref"] = "agent/M1-T1"
+    pr["pull_request"]["base"]["ref"] = "main"
+    code, log, outputs, _ = run_container(
+        tmp_path / "check", pr, workspace=workspace, event="pull_request", mode="check"
+    )
+    assert code == 1, log
+    assert [f["rule"] for f in json.loads(outputs["findings"])] == ["check-diff-boundary"]
+    which = sh(
+        "podman run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "
+        f"--entrypoint /bin/sh {image} -c 'command -v git || echo none'"
+    )
+    assert which.stdout.strip() == "none"

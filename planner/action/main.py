@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 from planner.action import events
 from planner.action.artifacts import ArtifactError, ArtifactPort, ResultsClient
 from planner.action.effects import SideEffects
+from planner.action.gitdiff import changed_files
 from planner.action.github import GitHubError, GitHubPort
 from planner.action.settings import (
     REF_PATTERN,
@@ -30,7 +30,7 @@ from planner.action.settings import (
 )
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
-from planner.core.check import FileChange, check_changes, load_contract, validate_contract
+from planner.core.check import check_changes, load_contract, validate_contract
 from planner.core.plan import PlanResult, contract_file, fanout_file, plan
 from planner.core.read import DraftError, load_structured
 from planner.core.text import one_line
@@ -441,51 +441,6 @@ def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outco
 # ---------------------------------------------------------------------------------- check
 
 
-def _git(workspace: Workspace, *args: str) -> subprocess.CompletedProcess[bytes]:
-    # The workspace is owned by another user inside the container: trust it explicitly.
-    command = ["git", "-c", f"safe.directory={workspace.root}", "-C", str(workspace.root), *args]
-    try:
-        return subprocess.run(command, capture_output=True, check=False, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SettingsError(f"git could not be run in the workspace: {exc}") from None
-
-
-def git_changes(workspace: Workspace, base_ref: str) -> list[FileChange]:
-    """Files changed since the merge base with ``base_ref``, from ``git diff --numstat``.
-    A bare branch name is tried as given, then as ``origin/<name>``."""
-    for candidate in (base_ref, f"origin/{base_ref}"):
-        if _git(workspace, "rev-parse", "--verify", "--quiet", candidate).returncode == 0:
-            base_ref = candidate
-            break
-    done = _git(workspace, "diff", "--numstat", "-z", f"{base_ref}...HEAD")
-    if done.returncode != 0:
-        raise SettingsError(
-            f"git diff against base-ref '{base_ref}' failed "
-            f"({one_line(done.stderr.decode('utf-8', 'replace'), 200)}); check out with "
-            "fetch-depth: 0 so the base is present"
-        )
-    changes: list[FileChange] = []
-    fields = done.stdout.decode("utf-8", "replace").split("\0")
-    index = 0
-    while index < len(fields):
-        entry = fields[index]
-        index += 1
-        if not entry:
-            continue
-        added, deleted, path = (entry.split("\t", 2) + ["", ""])[:3]
-        if not path:  # a rename: the old and new paths follow
-            path = fields[index + 1] if index + 1 < len(fields) else ""
-            index += 2
-        changes.append(
-            FileChange(
-                path=path,
-                added=int(added) if added.isdigit() else 0,
-                deleted=int(deleted) if deleted.isdigit() else 0,
-            )
-        )
-    return changes
-
-
 def _check(
     settings: Settings, workspace: Workspace, config: Config, payload: Mapping[str, Any]
 ) -> Outcome:
@@ -498,7 +453,7 @@ def _check(
         raise SettingsError("input 'base-ref' is empty and the event names no base branch")
     if not REF_PATTERN.fullmatch(base):
         raise SettingsError(f"base branch {base!r} is not a plain branch, tag or commit name")
-    changes = git_changes(workspace, base)
+    changes = changed_files(workspace.root, base)
     contracts = []
     findings: list[Finding] = []
     for name in workspace.list_files(config.paths.output_dir, "planning-output-", ".json"):

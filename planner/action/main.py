@@ -107,9 +107,8 @@ def load_config(workspace: Workspace, settings: Settings) -> Config:
             if v
         }
     )
-    for name, value in paths.model_dump().items():
+    for value in paths.model_dump().values():
         workspace.resolve(value)  # refuse paths leading out of the workspace
-        del name
     labels = config.labels
     if settings.decision_label:
         labels = labels.model_copy(update={"decision": settings.decision_label})
@@ -201,6 +200,8 @@ def _plan(
     artifact_factory: ArtifactFactory,
     issue: Issue | None,
 ) -> Outcome | None:
+    """Plan the issue: files first, then GitHub side effects (a failure there never loses
+    the plan), then the artifact. None when the event asks for nothing."""
     port = github_factory(settings) if settings.github_token is not None else None
     if issue is None and settings.request_file:
         text = workspace.read_text(settings.request_file)

@@ -107,6 +107,9 @@ def test_resolved_decision_is_closed_not_raised_again(tmp_path: Path, github: Gi
     second = plan_issue(tmp_path / "2", github, body=resolved, workspace=first.workspace)
     assert second.code == 0
     assert decision["state"] == "closed"
+    assert decision["body"].endswith(
+        f"**Resolved:** no longer an open question in #{NUMBER}; closed by the planner.\n"
+    )
     assert len(github.labelled("decision/major")) == 1
     contract = json.loads((second.workspace / second.outputs["contract"]).read_text())
     assert [d["id"] for d in contract["decisions"]] == ["D1"]

@@ -142,9 +142,15 @@ class SideEffects:
         open_ids = {d.id for d in wanted}
         for d_id, info in by_marker.items():
             if d_id not in open_ids and info.state == "open":
+                note = (
+                    f"\n---\n**Resolved:** no longer an open question in #{n}; closed by the "
+                    "planner.\n"
+                )
                 self._try(
                     f"closing resolved decision issue for {d_id}",
-                    partial(self.port.edit_issue, info.number, state="closed"),
+                    partial(
+                        self.port.edit_issue, info.number, body=info.body + note, state="closed"
+                    ),
                 )
 
     def _create_once(self, decision_id: str, title: str, body: str) -> IssueInfo | None:

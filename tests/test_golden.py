@@ -46,7 +46,7 @@ def run_case(case: Path, workspace: Path) -> tuple[int, str, dict[str, str]]:
     )
     code = run(settings, out, github=lambda s: None, artifacts=lambda s: None, issue=issue)
     written = {
-        p.relative_to(workspace).as_posix(): p.read_text(encoding="utf-8")
+        p.relative_to(workspace).as_posix(): p.read_bytes().decode("utf-8")
         for p in workspace.rglob("*")
         if p.is_file() and before.get(p.relative_to(workspace).as_posix()) != p.read_bytes()
     }
@@ -80,7 +80,7 @@ def test_golden_case(case: str, tmp_path: Path) -> None:
         )
         pytest.skip("golden files regenerated")
     expected = {
-        p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
+        p.relative_to(expected_dir).as_posix(): p.read_bytes().decode("utf-8")
         for p in expected_dir.rglob("*")
         if p.is_file()
     }

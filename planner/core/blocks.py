@@ -36,12 +36,13 @@ def replace_block(text: str | None, key: str, content: str, name: str) -> str:
     """``text`` with the block for ``key`` set to ``content``; everything outside the
     markers is kept byte for byte. A file without the block gets it appended."""
     begin, end = markers(key)
-    block = f"{begin}\n{content.rstrip(chr(10))}\n{end}"
+    newline = "\r\n" if text and "\r\n" in text else "\n"
+    body = content.rstrip("\n").replace("\n", newline)
+    block = f"{begin}{newline}{body}{newline}{end}"
     if not text:
         return block + "\n"
     span = _locate(text, key, name)
     if span is None:
-        newline = "\r\n" if "\r\n" in text else "\n"
         separator = (
             "" if text.endswith("\n\n") else (newline if text.endswith("\n") else newline * 2)
         )

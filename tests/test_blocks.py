@@ -22,7 +22,8 @@ def test_replaces_only_its_own_block_and_keeps_crlf_and_spaces() -> None:
         "<!-- planner:begin 2 -->\nold\n<!-- planner:end 2 -->\ntail\t\r\n"
     )
     out = replace_block(text, "2", "new", "PLAN.md")
-    assert out == text.replace("\nold\n", "\nnew\n")
+    # The block takes the file's line ends; every byte outside it stays.
+    assert out == text.replace("\nold\n", "\r\nnew\r\n")
     assert read_block(out, "1", "PLAN.md") == "\r\nother\r\n"
 
 

@@ -108,8 +108,10 @@ def test_second_run_changes_nothing(case: str, tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     run_case(CASES / case, workspace)
     snapshot = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
-    settings = Settings(workspace=workspace, upload_artifact=False, comment=False)
     meta = yaml.safe_load((CASES / case / "case.yml").read_text(encoding="utf-8"))
+    settings = Settings(
+        workspace=workspace, upload_artifact=False, comment=False, draft=meta.get("draft")
+    )
     issue = Issue(
         number=meta["number"],
         title=meta["title"],

@@ -245,6 +245,16 @@ _ID_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"(milestone|phase)\s+(\d{1,4})\s*(?::|\.|\)|-|–|—)\s+", re.IGNORECASE)
+# Sections whose entries are plain lists of text on the Draft of the same name.
+LIST_SECTIONS = (
+    "acceptance",
+    "validation",
+    "risks",
+    "assumptions",
+    "unknowns",
+    "invariants",
+    "out_of_scope",
+)
 _GLOBAL = frozenset(
     {
         "objective",
@@ -726,15 +736,7 @@ class _Reader:
                             draft.decisions.append(
                                 DraftDecision(question=one_line(raw, 300), line=section.line)
                             )
-            elif kind in (
-                "acceptance",
-                "validation",
-                "risks",
-                "assumptions",
-                "unknowns",
-                "invariants",
-                "out_of_scope",
-            ):
+            elif kind in LIST_SECTIONS:
                 getattr(draft, kind).extend(
                     e for e, _ in _block_entries(section.blocks, self.offset)
                 )
@@ -921,16 +923,7 @@ def _texts(items: list[str]) -> list[str]:
 def tidy(draft: Draft) -> Draft:
     """Drop empty entries and blank strings, so every text the contract requires is
     non-empty whatever the request held."""
-    for name in (
-        "acceptance",
-        "validation",
-        "risks",
-        "assumptions",
-        "unknowns",
-        "invariants",
-        "out_of_scope",
-        "resolved_decisions",
-    ):
+    for name in (*LIST_SECTIONS, "resolved_decisions"):
         setattr(draft, name, _texts(getattr(draft, name)))
     draft.objective = draft.objective if draft.objective and draft.objective.strip() else None
     for m in draft.milestones:

@@ -341,12 +341,12 @@ class Section:
     subsections: list[Section] = field(default_factory=list)
 
 
-def _line(node: SyntaxTreeNode, offset: int) -> int | None:
+def _line(node: SyntaxTreeNode) -> int | None:
     try:
         mapped = node.map
     except AttributeError:
         return None
-    return mapped[0] + 1 + offset if mapped else None
+    return mapped[0] + 1 if mapped else None
 
 
 def _inline_text(node: SyntaxTreeNode) -> str:
@@ -354,7 +354,7 @@ def _inline_text(node: SyntaxTreeNode) -> str:
     return "\n".join(parts)
 
 
-def _items(list_node: SyntaxTreeNode, offset: int) -> list[Item]:
+def _items(list_node: SyntaxTreeNode) -> list[Item]:
     items: list[Item] = []
     for li in list_node.children:
         if li.type != "list_item":
@@ -369,17 +369,17 @@ def _items(list_node: SyntaxTreeNode, offset: int) -> list[Item]:
                 else:
                     paragraphs.append(_inline_text(block))
             elif block.type in ("bullet_list", "ordered_list"):
-                children.extend(_items(block, offset))
+                children.extend(_items(block))
         checked: bool | None = None
         box = _CHECKBOX.match(text)
         if box:
             checked = box.group(1) in "xX"
             text = text[box.end() :]
-        items.append(Item(text.strip(), _line(li, offset), checked, children, paragraphs))
+        items.append(Item(text.strip(), _line(li), checked, children, paragraphs))
     return items
 
 
-def _sections(root: SyntaxTreeNode, offset: int) -> tuple[list[SyntaxTreeNode], list[Section]]:
+def _sections(root: SyntaxTreeNode) -> tuple[list[SyntaxTreeNode], list[Section]]:
     """Split top-level blocks by headings into a tree of sections."""
     preamble: list[SyntaxTreeNode] = []
     top: list[Section] = []
@@ -388,7 +388,7 @@ def _sections(root: SyntaxTreeNode, offset: int) -> tuple[list[SyntaxTreeNode], 
         if node.type == "heading":
             level = int(node.tag[1:])
             title = _inline_text(node).strip().strip("*_").strip()
-            section = Section(title, level, _line(node, offset), section_kind(title))
+            section = Section(title, level, _line(node), section_kind(title))
             while stack and stack[-1].level >= level:
                 stack.pop()
             (stack[-1].subsections if stack else top).append(section)
@@ -400,7 +400,7 @@ def _sections(root: SyntaxTreeNode, offset: int) -> tuple[list[SyntaxTreeNode], 
     return preamble, top
 
 
-def _block_entries(blocks: list[SyntaxTreeNode], offset: int) -> list[tuple[str, int | None]]:
+def _block_entries(blocks: list[SyntaxTreeNode]) -> list[tuple[str, int | None]]:
     """Entries of a simple section: each list item (flattened), or each paragraph line."""
     entries: list[tuple[str, int | None]] = []
 
@@ -412,9 +412,9 @@ def _block_entries(blocks: list[SyntaxTreeNode], offset: int) -> list[tuple[str,
 
     for block in blocks:
         if block.type in ("bullet_list", "ordered_list"):
-            walk(_items(block, offset))
+            walk(_items(block))
         elif block.type == "paragraph":
-            base = _line(block, offset)
+            base = _line(block)
             for index, raw in enumerate(_inline_text(block).split("\n")):
                 line = raw.strip()
                 if line and line != NO_RESPONSE:
@@ -422,11 +422,11 @@ def _block_entries(blocks: list[SyntaxTreeNode], offset: int) -> list[tuple[str,
     return entries
 
 
-def _all_lists(blocks: list[SyntaxTreeNode], offset: int) -> list[Item]:
+def _all_lists(blocks: list[SyntaxTreeNode]) -> list[Item]:
     out: list[Item] = []
     for block in blocks:
         if block.type in ("bullet_list", "ordered_list"):
-            out.extend(_items(block, offset))
+            out.extend(_items(block))
     return out
 
 
@@ -442,8 +442,7 @@ def _paragraphs(blocks: list[SyntaxTreeNode]) -> list[str]:
 
 
 class _Reader:
-    def __init__(self, offset: int) -> None:
-        self.offset = offset
+    def __init__(self) -> None:
         self.findings: list[Finding] = []
 
     def warn(self, rule: str, message: str, line: int | None, severity: str = "warning") -> None:
@@ -622,7 +621,7 @@ class _Reader:
                 for raw in _inline_text(block).split("\n"):
                     hint = parse_hint(raw)
                     if hint and self.apply_milestone_hint(
-                        milestone, hint[0], hint[1], _line(block, self.offset)
+                        milestone, hint[0], hint[1], _line(block)
                     ):
                         continue
                     if raw.strip() and raw.strip() != NO_RESPONSE:
@@ -632,20 +631,18 @@ class _Reader:
                             else raw.strip()
                         )
             elif block.type in ("bullet_list", "ordered_list"):
-                for item in _items(block, self.offset):
+                for item in _items(block):
                     self.milestone_child(milestone, item)
         for sub in section.subsections:
             kind = sub.kind
             if kind in ("acceptance", "validation", "risks"):
-                getattr(milestone, kind).extend(
-                    e for e, _ in _block_entries(sub.blocks, self.offset)
-                )
+                getattr(milestone, kind).extend(e for e, _ in _block_entries(sub.blocks))
             elif kind == "outcome":
                 paragraphs = _paragraphs(sub.blocks)
                 if paragraphs:
                     milestone.outcome = " ".join(paragraphs)
             else:  # tasks, or any other sub-heading: its list items are tasks
-                for item in _all_lists(sub.blocks, self.offset):
+                for item in _all_lists(sub.blocks):
                     milestone.tasks.append(self.task_from_item(item))
         return milestone
 
@@ -678,7 +675,7 @@ class _Reader:
     # -- the whole body --------------------------------------------------------
 
     def read_markdown(self, root: SyntaxTreeNode) -> Draft:
-        preamble, sections = _sections(root, self.offset)
+        preamble, sections = _sections(root)
         draft = Draft(source="markdown")
         flat: list[Section] = []
 
@@ -705,9 +702,7 @@ class _Reader:
                 objective_parts.extend(_paragraphs(section.blocks))
                 objective_parts.extend(
                     e
-                    for e, _ in _block_entries(
-                        [b for b in section.blocks if b.type != "paragraph"], self.offset
-                    )
+                    for e, _ in _block_entries([b for b in section.blocks if b.type != "paragraph"])
                 )
             elif kind == "milestone":
                 draft.milestones.append(self.milestone_from_section(section))
@@ -717,14 +712,12 @@ class _Reader:
                     for sub in section.subsections
                     if sub.kind not in _GLOBAL
                 )
-                for item in _all_lists(section.blocks, self.offset):
+                for item in _all_lists(section.blocks):
                     draft.milestones.append(self.milestone_from_item(item))
             elif kind == "tasks":
-                draft.loose_tasks.extend(
-                    self.task_from_item(i) for i in _all_lists(section.blocks, self.offset)
-                )
+                draft.loose_tasks.extend(self.task_from_item(i) for i in _all_lists(section.blocks))
             elif kind == "decisions":
-                for item in _all_lists(section.blocks, self.offset):
+                for item in _all_lists(section.blocks):
                     decision = self.decision_from_item(item)
                     if decision:
                         draft.decisions.append(decision)
@@ -737,9 +730,7 @@ class _Reader:
                                 DraftDecision(question=one_line(raw, 300), line=section.line)
                             )
             elif kind in LIST_SECTIONS:
-                getattr(draft, kind).extend(
-                    e for e, _ in _block_entries(section.blocks, self.offset)
-                )
+                getattr(draft, kind).extend(e for e, _ in _block_entries(section.blocks))
         if objective_parts:
             draft.objective = " ".join(objective_parts)
         else:
@@ -748,12 +739,10 @@ class _Reader:
                 draft.objective = intro[0]
         if not draft.milestones and not draft.loose_tasks:
             # A bare task list anywhere outside a recognised section still describes work.
-            bare = [i for i in _all_lists(preamble, self.offset) if i.checked is not None]
+            bare = [i for i in _all_lists(preamble) if i.checked is not None]
             for section in flat:
                 if section.kind is None:
-                    bare.extend(
-                        i for i in _all_lists(section.blocks, self.offset) if i.checked is not None
-                    )
+                    bare.extend(i for i in _all_lists(section.blocks) if i.checked is not None)
             draft.loose_tasks.extend(self.task_from_item(i) for i in bare)
             recognised = recognised or bool(bare)
         if not recognised:
@@ -959,7 +948,7 @@ def read_request(
         )
         body = body[:MAX_BODY]
     body = body.replace("\r\n", "\n").replace("\r", "\n")
-    reader = _Reader(offset=0)
+    reader = _Reader()
     root = SyntaxTreeNode(_PARSER.parse(body))
 
     for node in root.children:
@@ -968,7 +957,7 @@ def read_request(
         info = (node.info or "").strip().lower().split(" ")[0]
         if info not in ("yaml", "yml", "json"):
             continue
-        line = _line(node, 0)
+        line = _line(node)
         try:
             data = load_structured(node.content, "json" if info == "json" else "yaml")
             if not looks_like_draft(data):

@@ -258,7 +258,7 @@ def _plan(
         )
     request = _request(workspace, config, settings, issue)
     result = plan(request, config)
-    written = _write(workspace, result)
+    _write(workspace, result)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary)
     if port is not None and result.contract is not None:
         effects = SideEffects(port, issue, config.labels.decision)
@@ -271,7 +271,7 @@ def _plan(
                 update={"decision_issues": {**known, **effects.report.decision_urls}}
             )
             result = plan(request, config)
-            written = _write(workspace, result)
+            _write(workspace, result)
             outcome.summary = result.summary
         if settings.comment:
             effects.sync_comment(result.summary)
@@ -285,7 +285,7 @@ def _plan(
                 "\n**GitHub, not done:** " + "; ".join(effects.report.not_done) + ".\n"
             )
     outcome.outputs = _plan_outputs(result, config, issue.number)
-    artifact = _upload(settings, workspace, written, issue.number, artifact_factory)
+    artifact = _upload(settings, result.files, issue.number, artifact_factory)
     outcome.findings += artifact.findings
     outcome.outputs.update(artifact.outputs)
     return outcome
@@ -318,13 +318,11 @@ def _request(workspace: Workspace, config: Config, settings: Settings, issue: Is
     )
 
 
-def _write(workspace: Workspace, result: PlanResult) -> list[str]:
-    """Write every rendered file, each whole or not at all."""
+def _write(workspace: Workspace, result: PlanResult) -> None:
+    """Write every rendered file that changed, each whole or not at all."""
     for name, text in result.files.items():
-        current = workspace.read_text(name)
-        if current != text:
+        if workspace.read_text(name) != text:
             workspace.write_text(name, text)
-    return sorted(result.files)
 
 
 def _plan_outputs(result: PlanResult, config: Config, number: int) -> dict[str, str]:
@@ -348,11 +346,11 @@ def _plan_outputs(result: PlanResult, config: Config, number: int) -> dict[str, 
 
 def _upload(
     settings: Settings,
-    workspace: Workspace,
-    written: list[str],
+    written: dict[str, str],
     number: int,
     factory: ArtifactFactory,
 ) -> Outcome:
+    """Upload the files just written (from memory: they are not read back)."""
     outcome = Outcome(outputs={"artifact-id": "", "artifact-url": ""})
     if not settings.upload_artifact or not written:
         return outcome
@@ -376,7 +374,7 @@ def _upload(
         retention = min(retention, settings.retention_cap)
     try:
         validate_artifact_name(name)
-        files = {n: (workspace.read_text(n) or "").encode("utf-8") for n in written}
+        files = {name: text.encode("utf-8") for name, text in written.items()}
         uploaded = port.upload(name, files, retention)
     except (ArtifactError, SettingsError) as exc:
         outcome.findings.append(

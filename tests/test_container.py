@@ -16,7 +16,9 @@ from tests.runner import ROOT, declared_inputs, parse_output_file, run_action, w
 
 pytestmark = pytest.mark.container
 
-BASE = "docker.io/library/python:3.12-slim"
+# A local stand-in for python:3.12-slim, under a name of its own so that it never shadows the
+# public image in later local builds (../shared/CONTAINER-TESTING.md).
+BASE = "localhost/planner-base:test"
 IMAGE = "localhost/planner-action:test"
 CA = "/etc/ssl/certs/ca-certificates.crt"
 
@@ -57,15 +59,17 @@ def ensure_base() -> None:
             capture_output=True,
             timeout=900,
         )
-        tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
-        subprocess.run(
-            ["podman", "import", "-", BASE],
-            stdin=tar.stdout,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-        tar.wait()
+        with subprocess.Popen(
+            ["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE
+        ) as tar:
+            subprocess.run(
+                ["podman", "import", "-", BASE],
+                stdin=tar.stdout,
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+        assert tar.returncode == 0, "tar of the stand-in root file system failed"
     finally:
         shutil.rmtree(rootfs, ignore_errors=True)
 
@@ -79,7 +83,10 @@ def image() -> str:
                 "debootstrap (apt-get) before the container tests"
             )
     ensure_base()
-    build = sh(f"podman build --pull=never --network host -v {CA}:{CA}:ro -t {IMAGE} {ROOT}")
+    build = sh(
+        f"podman build --pull=never --network host -v {CA}:{CA}:ro "
+        f"--build-arg BASE={BASE} -t {IMAGE} {ROOT}"
+    )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     return IMAGE
 

@@ -59,9 +59,7 @@ def ensure_base() -> None:
             capture_output=True,
             timeout=900,
         )
-        with subprocess.Popen(
-            ["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE
-        ) as tar:
+        with subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE) as tar:
             subprocess.run(
                 ["podman", "import", "-", BASE],
                 stdin=tar.stdout,

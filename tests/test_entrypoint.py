@@ -20,6 +20,21 @@ def planning_payload(action: str) -> dict:
     return payload
 
 
+# What a run that plans nothing sets: every output, an empty matrix, valid.
+SKIPPED = {
+    "contract": "",
+    "fanout": "",
+    "focus": "",
+    "matrix": '{"include":[]}',
+    "version": "",
+    "decisions": "[]",
+    "findings": "[]",
+    "valid": "true",
+    "artifact-id": "",
+    "artifact-url": "",
+}
+
+
 def example_workspace(tmp_path: Path) -> Path:
     workspace = tmp_path / "workspace"
     shutil.copytree(ROOT / "examples" / "workspace", workspace)
@@ -70,7 +85,7 @@ def test_other_issue_actions_are_skipped_with_a_notice(action: str, tmp_path: Pa
     result = run_action(tmp_path, "issues", planning_payload(action))
     assert result.code == 0
     assert result.stdout.startswith("::notice title=planner::Skipped: issues event with action")
-    assert result.outputs == {}
+    assert result.outputs == SKIPPED
     assert not (result.workspace / ".agent").exists()
 
 
@@ -106,7 +121,9 @@ def test_other_comments_are_skipped(
     result = run_action(tmp_path, "issue_comment", comment_payload(body, association, on_pr))
     assert result.code == 0
     assert "::notice title=planner::Skipped:" in result.stdout and why in result.stdout
-    assert result.outputs == {}
+    # A later job's fromJSON(needs.plan.outputs.matrix) reads an empty matrix, not ''.
+    assert result.outputs == SKIPPED
+    assert json.loads(result.outputs["matrix"]) == {"include": []}
 
 
 def test_workflow_dispatch_without_a_token_says_what_is_needed(tmp_path: Path) -> None:
@@ -257,3 +274,4 @@ def test_a_decision_issue_is_not_planned(tmp_path: Path) -> None:
     assert result.code == 0
     assert "is a decision issue (label 'decision/major')" in result.stdout
     assert not (result.workspace / ".agent").exists()
+    assert result.outputs == SKIPPED

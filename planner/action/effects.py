@@ -63,6 +63,12 @@ class SideEffects:
         self.outage = outage_severity
         self.report = EffectsReport()
 
+    def _severity(self, exc: GitHubError) -> str:
+        """Outages are warnings; so is a 403, a token that may read but not write issues
+        (``permissions: issues: read``): the plan is made, the writes are skipped. Any other
+        refusal (a wrong token, a missing repository) is an error."""
+        return self.outage if exc.transient or exc.status == 403 else "error"
+
     def _ok(self, what: str, fn: Callable[[], object]) -> bool:
         """Run a call that returns nothing; whether it succeeded."""
 
@@ -76,7 +82,7 @@ class SideEffects:
         try:
             result = fn()
         except GitHubError as exc:
-            self.report.failed(what, exc, self.outage if exc.transient else "error")
+            self.report.failed(what, exc, self._severity(exc))
             return None
         self.report.done.append(what)
         return result
@@ -164,7 +170,9 @@ class SideEffects:
                 return created
             except GitHubError as exc:
                 if not exc.transient:
-                    self.report.failed(f"raising decision issue for {decision_id}", exc, "error")
+                    self.report.failed(
+                        f"raising decision issue for {decision_id}", exc, self._severity(exc)
+                    )
                     return None
                 last = exc
             try:

@@ -41,6 +41,19 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_CONFIG = 256 * 1024
 FINDINGS_OUTPUT_LIMIT = 200
 
+# A run that plans nothing still sets every output, so that a later job's
+# fromJSON(needs.plan.outputs.matrix) has a matrix to read.
+SKIPPED_OUTPUTS = {
+    "contract": "",
+    "fanout": "",
+    "focus": "",
+    "matrix": '{"include":[]}',
+    "version": "",
+    "decisions": "[]",
+    "artifact-id": "",
+    "artifact-url": "",
+}
+
 GitHubFactory = Callable[[Settings], GitHubPort | None]
 ArtifactFactory = Callable[[Settings], ArtifactPort | None]
 
@@ -147,9 +160,7 @@ def run(
             outcome = _check(settings, workspace, config, events.load_event(settings.event_path))
         else:
             result = _plan(settings, workspace, config, workflow, github, artifacts, issue)
-            if result is None:
-                return EXIT_OK
-            outcome = result
+            outcome = result if result is not None else Outcome(outputs=dict(SKIPPED_OUTPUTS))
     except (SettingsError, ConfigError, WorkspaceError) as exc:
         workflow.message("error", str(exc), title="planner: bad input")
         return EXIT_USAGE

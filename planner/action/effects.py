@@ -38,7 +38,6 @@ def safe_text(text: str, limit: int = 2000) -> str:
 class EffectsReport:
     done: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    decision_urls: dict[str, str] = field(default_factory=dict)
     not_done: list[str] = field(default_factory=list)
 
     def failed(self, what: str, exc: GitHubError, severity: str) -> None:
@@ -106,14 +105,17 @@ class SideEffects:
             "Open questions) and re-run the planner.\n"
         )
 
-    def sync_decisions(self, contract: Contract) -> None:
+    def sync_decisions(self, contract: Contract) -> dict[str, str]:
+        """Raise, update or close the decision issues; the URL of each open one, by
+        decision id."""
         wanted = [d for d in contract.decisions if d.impact in ("high", "critical")]
         n = self.planning.number
+        urls: dict[str, str] = {}
         existing = self._try(
             f"listing '{self.label}' issues", lambda: self.port.list_labelled(self.label)
         )
         if existing is None:
-            return
+            return urls
         by_marker = _by_marker(existing, f"<!-- planner-decision: {n}/")
         if wanted and not any(d.id in by_marker for d in wanted):
             ids = ", ".join(d.id for d in wanted)
@@ -127,7 +129,7 @@ class SideEffects:
                 ),
             )
             if not ensured:
-                return
+                return urls
         for d in wanted:
             title = one_line(f"Decision {d.id} for #{n}: {d.question}", 200)
             body = self.decision_body(d)
@@ -140,11 +142,11 @@ class SideEffects:
                             self.port.edit_issue, found.number, title=title, body=body, state="open"
                         ),
                     )
-                self.report.decision_urls[d.id] = found.url
+                urls[d.id] = found.url
                 continue
             created = self._create_once(d.id, title, body)
             if created is not None:
-                self.report.decision_urls[d.id] = created.url
+                urls[d.id] = created.url
         open_ids = {d.id for d in wanted}
         for d_id, info in by_marker.items():
             if d_id not in open_ids and info.state == "open":
@@ -158,6 +160,7 @@ class SideEffects:
                         self.port.edit_issue, info.number, body=info.body + note, state="closed"
                     ),
                 )
+        return urls
 
     def _create_once(self, decision_id: str, title: str, body: str) -> IssueInfo | None:
         """Create the decision issue; after a failed create, look again before retrying,
@@ -186,7 +189,9 @@ class SideEffects:
 
     # ------------------------------------------------------------------ the comment
 
-    def sync_comment(self, summary: str) -> None:
+    def sync_comment(self, summary: str) -> int | None:
+        """Post or update the summary comment; its id, or None when it could not be
+        read or written."""
         n = self.planning.number
         marker = comment_marker(n)
         body = f"{marker}\n{neutralize_mentions(summary)}"[:65_000]
@@ -194,14 +199,18 @@ class SideEffects:
             "reading the planning issue's comments", lambda: self.port.list_comments(n)
         )
         if comments is None:
-            return
+            return None
         mine = next((c for c in comments if c.body.startswith(marker)), None)
         if mine is None:
-            self._try("posting the summary comment", lambda: self.port.create_comment(n, body))
-        elif mine.body != body:
+            made = self._try(
+                "posting the summary comment", lambda: self.port.create_comment(n, body)
+            )
+            return made.id if made is not None else None
+        if mine.body != body:
             self._try(
                 "updating the summary comment", lambda: self.port.edit_comment(n, mine.id, body)
             )
+        return mine.id
 
     # ------------------------------------------------------------------ sub-issues
 

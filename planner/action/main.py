@@ -31,7 +31,14 @@ from planner.action.settings import (
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
 from planner.core.check import check_changes, load_contract, validate_contract
-from planner.core.plan import PlanResult, contract_file, fanout_file, plan
+from planner.core.plan import (
+    PlanResult,
+    build_plan,
+    contract_file,
+    fanout_file,
+    link_decision_issues,
+    render_result,
+)
 from planner.core.read import DraftError, load_structured
 from planner.core.text import one_line
 from planner.model import Config, Finding, Issue, Location, PlanRequest, at_or_above
@@ -211,8 +218,9 @@ def _plan(
     artifact_factory: ArtifactFactory,
     issue: Issue | None,
 ) -> Outcome | None:
-    """Plan the issue: files first, then GitHub side effects (a failure there never loses
-    the plan), then the artifact. None when the event asks for nothing."""
+    """Plan the issue, raise its decision issues and fold their URLs into the plan, write
+    the files once, then the comment and sub-issues, then the artifact. A failed side
+    effect is a finding and never loses the plan. None when the event asks for nothing."""
     port = github_factory(settings) if settings.github_token is not None else None
     if issue is None and settings.request_file:
         text = workspace.read_text(settings.request_file)
@@ -268,22 +276,14 @@ def _plan(
             )
         )
     request = _request(workspace, config, settings, issue)
-    result = plan(request, config)
+    planned = build_plan(request, config)
+    effects = SideEffects(port, issue, config.labels.decision) if port is not None else None
+    if effects is not None and planned.contract is not None and settings.create_decision_issues:
+        planned = link_decision_issues(planned, effects.sync_decisions(planned.contract))
+    result = render_result(planned, request, config)
     _write(workspace, result)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary)
-    if port is not None and result.contract is not None:
-        effects = SideEffects(port, issue, config.labels.decision)
-        if settings.create_decision_issues:
-            effects.sync_decisions(result.contract)
-        known = request.decision_issues
-        if any(known.get(k) != v for k, v in effects.report.decision_urls.items()):
-            # The URLs belong in the contract: plan again with them and rewrite.
-            request = request.model_copy(
-                update={"decision_issues": {**known, **effects.report.decision_urls}}
-            )
-            result = plan(request, config)
-            _write(workspace, result)
-            outcome.summary = result.summary
+    if effects is not None and result.contract is not None:
         if settings.comment:
             effects.sync_comment(result.summary)
         if settings.create_sub_issues and result.fanout is not None:

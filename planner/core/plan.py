@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -52,6 +52,33 @@ _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 
 
 @dataclass(frozen=True)
+class Plan:
+    """A plan before rendering: the contract and fanout (None when they fail their
+    schemas), the waves and the findings so far."""
+
+    contract: Contract | None
+    fanout: Fanout | None
+    waves: dict[str, int]
+    findings: list[Finding]
+    request_issues: frozenset[str] = frozenset()
+    """Ids of decisions whose issue URL the request itself gave; those are kept."""
+
+
+def link_decision_issues(plan: Plan, urls: dict[str, str]) -> Plan:
+    """The plan with the URLs of the decision issues raised or found for it."""
+    contract = plan.contract
+    if contract is None or not urls:
+        return plan
+    decisions = [
+        d.model_copy(update={"issue": urls[d.id]})
+        if d.id in urls and d.id not in plan.request_issues
+        else d
+        for d in contract.decisions
+    ]
+    return replace(plan, contract=contract.model_copy(update={"decisions": decisions}))
+
+
+@dataclass(frozen=True)
 class PlanResult:
     """Everything a plan produces; the shell only writes and reports it."""
 
@@ -83,6 +110,7 @@ class _Planner:
         self.number = request.issue.number
         self.findings: list[Finding] = []
         self.assumptions: list[str] = []
+        self.request_issues: frozenset[str] = frozenset()
 
     def find(
         self,
@@ -109,7 +137,7 @@ class _Planner:
 
     # ------------------------------------------------------------------ the whole run
 
-    def run(self) -> PlanResult:
+    def run(self) -> Plan:
         issue = self.request.issue
         draft = read_request(issue.title, issue.body, self.request.draft, self.request.draft_name)
         self.findings.extend(draft.findings)
@@ -160,7 +188,13 @@ class _Planner:
             decisions=decisions,
         )
         fanout, waves = self.fanout(contract, decisions)
-        return self.finish(contract, fanout, waves)
+        schema_errors = schema_findings("contract", contract.model_dump(mode="json"))
+        if fanout is not None:
+            schema_errors += schema_findings("fanout", fanout.model_dump(mode="json"))
+        self.findings.extend(schema_errors)
+        if schema_errors:
+            return Plan(None, None, waves, self.findings)
+        return Plan(contract, fanout, waves, self.findings, self.request_issues)
 
     # ------------------------------------------------------------------ defaults
 
@@ -657,6 +691,7 @@ class _Planner:
         titles = {m.title.lower(): m for m in milestones}
         previous = self.previous_decision_issues()
         out: list[Decision] = []
+        given: set[str] = set()
         taken = {d.id.upper() for d in draft.decisions if d.id}
         counter = 0
         for d in draft.decisions:
@@ -703,6 +738,8 @@ class _Planner:
                     "so the owner can answer quickly.",
                     line=d.line,
                 )
+            if d.issue:
+                given.add(did)
             issue = (
                 d.issue or self.request.decision_issues.get(did) or previous.get((did, d.question))
             )
@@ -716,6 +753,7 @@ class _Planner:
                     issue=issue,
                 )
             )
+        self.request_issues = frozenset(given)
         return out
 
     def previous_decision_issues(self) -> dict[tuple[str, str], str]:
@@ -855,90 +893,86 @@ class _Planner:
         )
         return fanout, waves
 
-    # ------------------------------------------------------------------ output
 
-    def finish(
-        self, contract: Contract, fanout: Fanout | None, waves: dict[str, int]
-    ) -> PlanResult:
-        paths = self.config.paths
-        files: dict[str, str] = {}
-        contract_data = contract.model_dump(mode="json")
-        schema_errors = schema_findings("contract", contract_data)
-        if fanout is not None:
-            schema_errors += schema_findings("fanout", fanout.model_dump(mode="json"))
-        self.findings.extend(schema_errors)
-        matrix_entries: list[dict[str, str]] = []
-        if fanout is not None:
-            matrix_entries = [
-                {
-                    "task": t.id,
-                    "title": one_line(t.title, 120),
-                    "role": t.role,
-                    "risk_class": t.risk_class,
-                    "milestone": t.milestone,
-                }
-                for t in fanout.tasks
-                if t.wave == 1
-            ]
-        if schema_errors:
-            return PlanResult(
-                None,
-                None,
-                self.findings,
-                {},
-                {"include": []},
-                waves,
-                render_summary(None, None, {}, self.findings),
-            )
-        files[contract_file(paths.output_dir, self.number)] = to_json(contract)
-        written_fanout = fanout
-        if fanout is not None and len(fanout.tasks) < self.config.fanout.min_tasks:
-            self.find(
-                "fanout-skipped",
-                "notice",
-                f"Focus milestone {fanout.milestone} has {len(fanout.tasks)} ready task(s); "
-                f"the fanout file is written from {self.config.fanout.min_tasks} "
+def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResult:
+    """The files, matrix and summary of a plan; the shell writes and reports them."""
+    findings = list(plan.findings)
+    contract, fanout, waves = plan.contract, plan.fanout, plan.waves
+    if contract is None:
+        return PlanResult(
+            contract=None,
+            fanout=None,
+            findings=findings,
+            files={},
+            matrix={"include": []},
+            waves=waves,
+            summary=render_summary(None, None, {}, findings),
+        )
+    number = contract.issue.number
+    paths = config.paths
+    matrix_entries: list[dict[str, str]] = []
+    if fanout is not None:
+        matrix_entries = [
+            {
+                "task": t.id,
+                "title": one_line(t.title, 120),
+                "role": t.role,
+                "risk_class": t.risk_class,
+                "milestone": t.milestone,
+            }
+            for t in fanout.tasks
+            if t.wave == 1
+        ]
+    files: dict[str, str] = {contract_file(paths.output_dir, number): to_json(contract)}
+    written_fanout = fanout
+    if fanout is not None and len(fanout.tasks) < config.fanout.min_tasks:
+        findings.append(
+            Finding(
+                rule="fanout-skipped",
+                severity="notice",
+                message=f"Focus milestone {fanout.milestone} has {len(fanout.tasks)} ready "
+                f"task(s); the fanout file is written from {config.fanout.min_tasks} "
                 "(fanout.min_tasks). The matrix still lists it.",
-                milestone=fanout.milestone,
+                location=Location(milestone=fanout.milestone),
             )
-            written_fanout = None
-        if written_fanout is not None:
-            files[fanout_file(paths.output_dir, self.number)] = to_json(written_fanout)
+        )
+        written_fanout = None
+    if written_fanout is not None:
+        files[fanout_file(paths.output_dir, number)] = to_json(written_fanout)
+    try:
+        files[paths.plan_file] = replace_block(
+            request.plan_text,
+            str(number),
+            render_plan_block(contract, paths.plan_file, paths.specs_dir, waves),
+            paths.plan_file,
+        )
+    except BlockError as exc:
+        if not any(f.rule == "plan-file-markers" for f in findings):
+            findings.append(Finding(rule="plan-file-markers", severity="error", message=str(exc)))
+    grouped, general = group_assumptions(contract)
+    for m in contract.roadmap.milestones:
+        name = spec_path(paths.specs_dir, number, m)
         try:
-            files[paths.plan_file] = replace_block(
-                self.request.plan_text,
-                str(self.number),
-                render_plan_block(contract, paths.plan_file, paths.specs_dir, waves),
-                paths.plan_file,
+            files[name] = replace_block(
+                request.specs.get(name),
+                str(number),
+                render_spec_block(contract, m, grouped[m.id] + general),
+                name,
             )
         except BlockError as exc:
-            if not any(f.rule == "plan-file-markers" for f in self.findings):
-                self.find("plan-file-markers", "error", str(exc))
-        grouped, general = group_assumptions(contract)
-        for m in contract.roadmap.milestones:
-            name = spec_path(paths.specs_dir, self.number, m)
-            try:
-                files[name] = replace_block(
-                    self.request.specs.get(name),
-                    str(self.number),
-                    render_spec_block(contract, m, grouped[m.id] + general),
-                    name,
-                )
-            except BlockError as exc:
-                self.find("plan-file-markers", "error", str(exc))
-        by_wave: dict[str, list[str]] = {}
-        for tid, wave in sorted(waves.items(), key=lambda kv: (kv[1], kv[0])):
-            by_wave.setdefault(str(wave), []).append(tid)
-        summary = render_summary(contract, fanout, by_wave, self.findings)
-        return PlanResult(
-            contract,
-            written_fanout,
-            self.findings,
-            files,
-            {"include": matrix_entries},
-            waves,
-            summary,
-        )
+            findings.append(Finding(rule="plan-file-markers", severity="error", message=str(exc)))
+    by_wave: dict[str, list[str]] = {}
+    for tid, wave in sorted(waves.items(), key=lambda kv: (kv[1], kv[0])):
+        by_wave.setdefault(str(wave), []).append(tid)
+    return PlanResult(
+        contract=contract,
+        fanout=written_fanout,
+        findings=findings,
+        files=files,
+        matrix={"include": matrix_entries},
+        waves=waves,
+        summary=render_summary(contract, fanout, by_wave, findings),
+    )
 
 
 def schema_findings(name: str, data: Any) -> list[Finding]:
@@ -958,8 +992,14 @@ def schema_findings(name: str, data: Any) -> list[Finding]:
     return out
 
 
+def build_plan(request: PlanRequest, config: Config) -> Plan:
+    """Read the request, apply the seed's rules, build the contract and the fanout.
+    Never raises on a bad request; problems are findings."""
+    return _Planner(request, config).run()
+
+
 def plan(request: PlanRequest, config: Config | None = None) -> PlanResult:
-    """Plan one issue: read the request, apply the seed's rules, build the contract,
-    the fanout and the rendered files. Never raises on a bad request; problems are
-    findings."""
-    return _Planner(request, config or Config()).run()
+    """Plan one issue: the plan and its rendered files (no decision issues linked
+    beyond those the request knows)."""
+    config = config or Config()
+    return render_result(build_plan(request, config), request, config)

@@ -1,9 +1,13 @@
-"""check mode: a pull request's diff held to the contract (PRODUCT.md §9), in a real git
-repository, driven through entrypoint.py with a real pull_request payload."""
+"""check mode: a pull request's diff held to the plan of its base commit (PRODUCT.md §9), in
+real git repositories, driven through entrypoint.py with a real pull_request payload.
+
+Each test is one way a pull request could try to get round the gate (or one way a careless
+one could crash it); the plan is always read from the base, never from the pull request."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,89 +16,346 @@ import pytest
 
 from tests.runner import ROOT, RunnerResult, run_action, webhook
 
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+IDENTITY = ("-c", "user.name=t", "-c", "user.email=t@e")
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A repository on main holding the example plan, checked out on a new branch."""
-    workspace = tmp_path / "workspace"
-    shutil.copytree(ROOT / "examples" / "workspace", workspace)
-    first = run_action(tmp_path / "plan", "issues", _issue(), workspace=workspace)
-    assert first.code == 0
-    git(workspace, "init", "-q", "-b", "main")
-    git(workspace, "-c", "user.name=t", "-c", "user.email=t@e", "add", "-A")
-    git(workspace, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan")
-    git(workspace, "checkout", "-q", "-b", "work")
-    return workspace
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *IDENTITY, *args], check=True, capture_output=True, text=True
+    )
+    return done.stdout
 
 
-def _issue() -> dict:
+def _issue(number: int) -> dict:
     payload = webhook("issues", "opened")
+    payload["issue"]["number"] = number
     payload["issue"]["body"] = (ROOT / "examples" / "issue-42.md").read_text()
     return payload
 
 
-def commit(repo: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """main holds the example workspace planned for issues 42 and 43 (the same plan twice,
+    so every task id is in two contracts)."""
+    tmp = tmp_path_factory.mktemp("template")
+    workspace = tmp / "workspace"
+    shutil.copytree(ROOT / "examples" / "workspace", workspace)
+    for number in (42, 43):
+        result = run_action(tmp / f"plan-{number}", "issues", _issue(number), workspace=workspace)
+        assert result.code == 0, result.stdout
+    git(workspace, "init", "-q", "-b", "main")
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-qm", "plan")
+    return workspace
+
+
+@pytest.fixture
+def repo(tmp_path: Path, template: Path) -> Path:
+    """A copy of the template, checked out on a new branch."""
+    workspace = tmp_path / "workspace"
+    shutil.copytree(template, workspace, symlinks=True)
+    git(workspace, "checkout", "-q", "-b", "work")
+    return workspace
+
+
+def commit(repo: Path, files: dict[str, str | bytes]) -> None:
+    for name, data in files.items():
         path = repo / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data)
     git(repo, "add", "-A")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "change")
+    git(repo, "commit", "-qm", "change")
 
 
-def check(tmp: Path, repo: Path, branch: str, title: str = "", body: str = "") -> RunnerResult:
+def link(repo: Path, name: str, target: str) -> None:
+    path = repo / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(target, path)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "link")
+
+
+def gitlink(repo: Path, name: str) -> None:
+    """A submodule entry (a commit id in the tree), as `git submodule add` leaves it."""
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{sha},{name}")
+    git(repo, "commit", "-qm", "submodule")
+
+
+def check(
+    tmp: Path,
+    repo: Path,
+    branch: str,
+    title: str = "",
+    body: str = "",
+    labels: tuple[str, ...] = (),
+) -> RunnerResult:
     payload = webhook("pull_request", "opened")
     payload["pull_request"]["head"]["ref"] = branch
     payload["pull_request"]["base"]["ref"] = "main"
     payload["pull_request"]["title"] = title
     payload["pull_request"]["body"] = body
-    payload["pull_request"]["labels"] = []
+    payload["pull_request"]["labels"] = [{"name": name} for name in labels]
     return run_action(tmp, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
 
 
+def findings(result: RunnerResult) -> list[dict]:
+    found: list[dict] = json.loads(result.outputs["findings"])
+    return found
+
+
 def rules(result: RunnerResult) -> list[str]:
-    return [f["rule"] for f in json.loads(result.outputs["findings"])]
+    return [f["rule"] for f in findings(result)]
 
 
-def test_task_change_inside_its_boundary_passes(tmp_path: Path, repo: Path) -> None:
-    commit(repo, {"internal/store/redis/producer.go": "package redis\n" * 20})
-    result = check(tmp_path, repo, "agent/M1-T1-producer")
+def message(result: RunnerResult, rule: str) -> str:
+    return next(f["message"] for f in findings(result) if f["rule"] == rule)
+
+
+PRODUCER = "internal/store/redis/producer.go"  # M1-T1's boundary (250 lines)
+
+
+# ------------------------------------------------------------------------ passing
+
+
+def test_in_bounds_task_change_passes(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {PRODUCER: "package redis\n" * 20})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
     assert result.code == 0, result.stdout
     assert rules(result) == []
-
-
-def test_task_change_outside_its_boundary_fails(tmp_path: Path, repo: Path) -> None:
-    commit(repo, {"internal/store/redis/producer.go": "x\n", "api/server.go": "y\n"})
-    result = check(tmp_path, repo, "feature", title="Producer (M1-T1)")
-    assert result.code == 1
-    assert rules(result) == ["check-diff-boundary"]
-    assert "api/server.go" in result.outputs["findings"]
-
-
-def test_task_change_over_its_diff_scope_fails(tmp_path: Path, repo: Path) -> None:
-    commit(repo, {"internal/store/redis/producer.go": "line\n" * 251})
-    result = check(tmp_path, repo, "feature", body="Implements M1-T1.")
-    assert result.code == 1
-    assert rules(result) == ["check-diff-scope"]
-    assert "allows 250 changed lines" in result.outputs["findings"]
-
-
-def test_planning_change_touching_code_breaks_seed_rule_1(tmp_path: Path, repo: Path) -> None:
-    commit(repo, {"IMPLEMENTATION_PLAN.md": "edited\n", "cmd/consumer/main.go": "package main\n"})
-    result = check(tmp_path, repo, "replan")
-    assert result.code == 1
-    assert rules(result) == ["seed-1-no-production-code"]
+    assert "task 42/M1-T1" in result.summary
 
 
 def test_planning_change_touching_only_planning_files_passes(tmp_path: Path, repo: Path) -> None:
     commit(repo, {"IMPLEMENTATION_PLAN.md": "edited\n", "specs/notes.md": "x\n"})
     result = check(tmp_path, repo, "replan")
-    assert result.code == 0
+    assert result.code == 0, result.stdout
     assert rules(result) == []
+
+
+# ------------------------------------------------------------------------ naming the task
+
+
+@pytest.mark.parametrize(
+    ("branch", "body", "labels"),
+    [
+        ("planner/43/M1-T1", "", ()),
+        ("feature/43/M1-T1-producer", "", ()),
+        ("producer", "Some text.\n\nPlanner-Task: #43/M1-T1\n", ()),
+        ("producer", "", ("task:43/M1-T1",)),
+    ],
+    ids=["planner-branch", "any-ref", "trailer", "label"],
+)
+def test_a_task_named_with_its_issue_is_held_to_that_contract(
+    tmp_path: Path, repo: Path, branch: str, body: str, labels: tuple[str, ...]
+) -> None:
+    commit(repo, {PRODUCER: "line\n" * 251})
+    result = check(tmp_path, repo, branch, body=body, labels=labels)
+    assert rules(result) == ["check-diff-scope"]
+    assert "Task 43/M1-T1 allows 250 changed lines" in message(result, "check-diff-scope")
+
+
+def test_a_bare_id_in_two_plans_is_ambiguous(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {PRODUCER: "x\n"})
+    result = check(tmp_path, repo, "agent/M1-T1-producer", title="Producer (M1-T1)")
+    assert result.code == 1
+    assert set(rules(result)) == {"check-task-ambiguous"}
+    assert "42/M1-T1, 43/M1-T1" in message(result, "check-task-ambiguous")
+
+
+def test_a_bare_id_that_agrees_with_a_qualified_name_is_fine(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {PRODUCER: "x\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1", title="M1-T1: producer")
+    assert result.code == 0, result.stdout
+
+
+def test_two_different_tasks_named_is_an_error(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {PRODUCER: "x\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1", labels=("task:42/M1-T3",))
+    assert result.code == 1
+    assert rules(result) == ["check-task-conflict"]
+    assert "42/M1-T1, 42/M1-T3" in message(result, "check-task-conflict")
+
+
+def test_a_task_not_ready_is_refused_with_the_reason(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {"cmd/consumer/main.go": "package main\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T2")
+    assert result.code == 1
+    assert rules(result) == ["check-task-not-ready"]
+    assert "depends on M1-T1, not done yet" in message(result, "check-task-not-ready")
+    commit(repo, {"sidecar/decoder/frame.go": "package decoder\n"})
+    later = check(tmp_path / "m2", repo, "planner/42/M2-T1")
+    assert "check-task-not-ready" in rules(later)
+    assert "waits on M1" in message(later, "check-task-not-ready")
+
+
+def test_a_done_task_is_not_ready(tmp_path: Path, repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    contract_path = repo / ".agent" / "planning-output-42.json"
+    contract = json.loads(contract_path.read_text())
+    contract["roadmap"]["milestones"][0]["tasks"][0]["status"] = "done"
+    commit(repo, {".agent/planning-output-42.json": json.dumps(contract, indent=2) + "\n"})
+    git(repo, "checkout", "-q", "-B", "work")
+    commit(repo, {PRODUCER: "x\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-task-not-ready"]
+    assert "already done" in message(result, "check-task-not-ready")
+
+
+# ------------------------------------------------------------------------ the plan is the base's
+
+
+def test_widening_its_own_contract_does_not_widen_the_check(tmp_path: Path, repo: Path) -> None:
+    contract_path = repo / ".agent" / "planning-output-42.json"
+    contract = json.loads(contract_path.read_text())
+    task = contract["roadmap"]["milestones"][0]["tasks"][0]
+    task["diff_boundary"] = {"paths": ["**"], "max_diff_scope": 100_000}
+    commit(
+        repo,
+        {
+            ".agent/planning-output-42.json": json.dumps(contract, indent=2) + "\n",
+            ".github/workflows/ci.yml": "on: push\n" * 5000,
+            PRODUCER: "x\n",
+        },
+    )
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert result.code == 1
+    assert sorted(rules(result)) == [
+        "check-diff-boundary",
+        "check-diff-scope",
+        "check-planning-files",
+    ]
+    assert ".github/workflows/ci.yml" in message(result, "check-diff-boundary")
+    assert ".agent/planning-output-42.json" in message(result, "check-planning-files")
+
+
+def test_a_forged_contract_names_no_task_of_the_base(tmp_path: Path, repo: Path) -> None:
+    forged = json.loads((repo / ".agent" / "planning-output-42.json").read_text())
+    forged["issue"]["number"] = 99
+    forged["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"] = ["**"]
+    commit(
+        repo,
+        {".agent/planning-output-99.json": json.dumps(forged), ".github/workflows/x.yml": "on:\n"},
+    )
+    result = check(tmp_path, repo, "planner/99/M1-T1")
+    assert result.code == 1
+    assert rules(result) == ["check-task-unknown"]
+    assert "99/M1-T1" in message(result, "check-task-unknown")
+
+
+def test_planning_paths_come_from_the_base_config(tmp_path: Path, repo: Path) -> None:
+    """A planning pull request that re-points the plan file at code in its own config
+    is still held to the base's planning paths, and a task may not change the config."""
+    config = (repo / ".github" / "planner.yml").read_text()
+    commit(
+        repo,
+        {
+            ".github/planner.yml": config + "paths: {plan_file: api/server.go}\n",
+            "api/server.go": "package api\n",
+        },
+    )
+    result = check(tmp_path, repo, "replan")
+    assert result.code == 1
+    assert rules(result) == ["seed-1-no-production-code"]
+    assert message(result, "seed-1-no-production-code").endswith(
+        "it also changes api/server.go. Name the task it works on (branch planner/<issue>/<task>, "
+        "a 'Planner-Task: #<issue>/<task>' line in the body or a label task:<issue>/<task>), or "
+        "move those changes to a task's pull request."
+    )
+    task = check(tmp_path / "task", repo, "planner/42/M1-T1")
+    assert "check-planning-files" in rules(task)
+
+
+def test_a_broken_config_in_the_pull_request_does_not_matter(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {".github/planner.yml": "defaults: [not, a, mapping\n"})
+    result = check(tmp_path, repo, "replan")
+    assert result.code == 0, result.stdout
+
+
+def test_a_task_changing_the_plan_file_is_refused(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {PRODUCER: "x\n", "IMPLEMENTATION_PLAN.md": "mine now\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-planning-files"]
+
+
+# ------------------------------------------------------------------------ what git holds
+
+
+def test_a_symlink_is_held_by_its_path_and_its_target(tmp_path: Path, repo: Path) -> None:
+    link(repo, PRODUCER, "../../../.github/workflows/ci.yml")
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-diff-boundary"]
+    assert ".github/workflows/ci.yml" in message(result, "check-diff-boundary")
+
+
+def test_a_symlink_through_another_link_is_followed(tmp_path: Path, repo: Path) -> None:
+    link(repo, "internal/store/hop", "../../.github")
+    git(repo, "checkout", "-q", "-B", "main")  # the first link is already on the base
+    git(repo, "checkout", "-q", "-B", "work")
+    link(repo, PRODUCER, "../hop/workflows/ci.yml")
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-diff-boundary"]
+    assert ".github/workflows/ci.yml" in message(result, "check-diff-boundary")
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../../outside"])
+def test_a_symlink_out_of_the_repository_is_an_error(
+    tmp_path: Path, repo: Path, target: str
+) -> None:
+    link(repo, PRODUCER, target)
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-symlink-outside"]
+    assert repr(target) in message(result, "check-symlink-outside")
+
+
+def test_a_symlink_inside_the_boundary_passes(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {"docs/evidence/report.md": "# Evidence\n"})
+    link(repo, "docs/evidence/latest.md", "report.md")  # M1-T4: docs/evidence/**
+    result = check(tmp_path, repo, "planner/42/M1-T4")
+    assert result.code == 0, result.stdout
+
+
+def test_a_symlink_loop_is_an_error_not_a_hang(tmp_path: Path, repo: Path) -> None:
+    link(repo, "docs/evidence/a", "b")
+    link(repo, "docs/evidence/b", "a")
+    result = check(tmp_path, repo, "planner/42/M1-T4")
+    assert rules(result) == ["check-symlink-outside", "check-symlink-outside"]
+    assert "loop" in message(result, "check-symlink-outside")
+
+
+def test_a_submodule_inside_the_boundary_passes_and_outside_fails(
+    tmp_path: Path, repo: Path
+) -> None:
+    gitlink(repo, PRODUCER)
+    inside = check(tmp_path / "in", repo, "planner/42/M1-T1")
+    assert inside.code == 0, inside.stdout
+    gitlink(repo, "vendor/lib")
+    outside = check(tmp_path / "out", repo, "planner/42/M1-T1")
+    assert outside.code == 1
+    assert rules(outside) == ["check-diff-boundary"]
+    assert "vendor/lib" in message(outside, "check-diff-boundary")
+
+
+def test_glob_characters_in_file_names_are_characters(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {"internal/store/redis/*": "x\n", "internal/store/redis/[p]roducer.go": "y\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-diff-boundary"]
+    text = message(result, "check-diff-boundary")
+    assert "internal/store/redis/*" in text and "[p]roducer.go" in text
+
+
+def test_a_binary_file_counts_one_line_per_80_bytes(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {PRODUCER: b"\0" * 80 * 251})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-diff-scope"]
+    text = message(result, "check-diff-scope")
+    assert "changes 251" in text and "one line per 80 bytes" in text
+    small = tmp_path / "small"
+    commit(repo, {PRODUCER: b"\0" * 80 * 200})
+    assert check(small, repo, "planner/42/M1-T1").code == 0
 
 
 def test_missing_base_is_a_clear_error(tmp_path: Path, repo: Path) -> None:
@@ -103,3 +364,4 @@ def test_missing_base_is_a_clear_error(tmp_path: Path, repo: Path) -> None:
     result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
     assert result.code == 2
     assert "fetch-depth: 0" in result.stdout
+    assert "Traceback" not in result.stderr

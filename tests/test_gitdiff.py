@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.action.gitdiff import changed_files
+from planner.action.gitdiff import PullRepository, count_lines
 from planner.action.settings import SettingsError
+from planner.core.gate import FileChange
 
 
 def git(repo: Path, *args: str) -> str:
@@ -58,6 +59,11 @@ def repo(tmp_path: Path) -> Path:
     return repo
 
 
+def changes(repo: Path, base: str, limit: int = 1_000_000) -> list[FileChange]:
+    with PullRepository(repo, base) as pull:
+        return pull.changes(limit)
+
+
 def test_counts_match_git(repo: Path) -> None:
     lines = [b"line %d\n" % i for i in range(50)]
     lines[10] = b"changed\n"
@@ -71,13 +77,56 @@ def test_counts_match_git(repo: Path) -> None:
     git(repo, "checkout", "-q", "main")
     write(repo, {"main-only.txt": b"m\n"})
     git(repo, "checkout", "-q", "work")
-    mine = {c.path: (c.added, c.deleted) for c in changed_files(repo, "main")}
-    assert mine == numstat(repo, "main")
+    mine = {c.path: c for c in changes(repo, "main")}
+    expected = numstat(repo, "main")
+    expected["bin.dat"] = (1, 1)  # binaries: one line per 80 bytes of each side
+    assert {p: (c.added, c.deleted) for p, c in mine.items()} == expected
     assert "main-only.txt" not in mine
+    assert mine["bin.dat"].binary and all(c.exact for c in mine.values())
 
 
 def test_unknown_base_and_non_repository(repo: Path, tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="fetch-depth: 0"):
-        changed_files(repo, "release")
+        changes(repo, "release")
     with pytest.raises(SettingsError, match="not a git repository"):
-        changed_files(tmp_path, "main")
+        changes(tmp_path, "main")
+
+
+def test_line_counts_agree_with_git_on_varied_edits(repo: Path) -> None:
+    """Myers' minimal diff gives git's numbers on edits of every shape: scattered,
+    repeated lines, no final newline, CRLF, emptied and created files."""
+    import random
+
+    rng = random.Random(7)
+    words = [b"alpha\n", b"beta\n", b"gamma\n", b"}\n", b"\n", b"return x\n"]
+    base: dict[str, bytes | None] = {}
+    head: dict[str, bytes | None] = {}
+    for n in range(12):
+        lines = [rng.choice(words) for _ in range(rng.randint(0, 60))]
+        base[f"f{n}.txt"] = b"".join(lines)
+        edited = list(lines)
+        for _ in range(rng.randint(0, 8)):
+            spot = rng.randint(0, len(edited))
+            if rng.random() < 0.5 and spot < len(edited):
+                del edited[spot]
+            else:
+                edited.insert(spot, rng.choice(words))
+        head[f"f{n}.txt"] = b"".join(edited)
+    base["tail.txt"], head["tail.txt"] = b"a\nb", b"a\nb\n"
+    base["crlf.txt"], head["crlf.txt"] = b"a\r\nb\r\n", b"a\r\nc\r\n"
+    base["gone.txt"], head["gone.txt"] = b"x\n" * 5, b""
+    git(repo, "checkout", "-q", "main")
+    write(repo, base)
+    git(repo, "checkout", "-q", "-B", "work")
+    write(repo, head)
+    mine = {c.path: (c.added, c.deleted) for c in changes(repo, "main")}
+    assert mine == numstat(repo, "main")
+
+
+def test_counting_stops_past_the_allowance_with_a_lower_bound() -> None:
+    old = b"".join(b"line %d\n" % i for i in range(10_000))
+    one = old.replace(b"line 5000\n", b"changed\n")
+    assert count_lines(old, one, 10) == (1, 1, True)
+    rewritten = b"".join(b"other %d\n" % i for i in range(10_000))
+    added, deleted, exact = count_lines(old, rewritten, 50)
+    assert not exact and added + deleted > 50 and added - deleted == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.action.settings import SettingsError
-from planner.core.check import PullRequest
+from planner.core.gate import PullRequest
 from planner.model import Issue
 
 PLAN_ACTIONS = ("opened", "edited", "labeled", "reopened")

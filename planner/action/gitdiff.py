@@ -1,32 +1,52 @@
-"""Files a pull request changes, read from the workspace's git repository with dulwich.
+"""A pull request as git holds it, read with dulwich: the base commit's planning files and
+the changes from the merge base to HEAD.
 
-A pure-Python reader keeps git itself (and the ~100 MB it brings) out of the image.
-Line counts are those of a line diff (difflib), as ``git diff --numstat`` reports them;
-binary files count as changed files with no lines.
+A pure-Python reader keeps git itself (and the ~100 MB it brings) out of the image. The
+plan is read from the base commit's objects (no checkout), so nothing the pull request
+changes can widen its own boundary.
+
+How changes are counted, as ``git diff --numstat`` would, with these rules:
+
+- text files: lines added and deleted by a minimal line diff (Myers' algorithm, after
+  trimming the common head and tail, so a one-line change to a long file costs one pass);
+  counting stops once a pull request is over its allowance, and the figures are then a
+  lower bound;
+- binary files (a NUL byte in the first 8,000 bytes, git's test): one line per 80 bytes
+  of each side, rounded up, so a binary is never free;
+- submodules (gitlinks): one line per side, as git prints ``Subproject commit <sha>``;
+- symbolic links: their target text is their one line; the path they lead to is resolved
+  through the links of the head commit, and one that leads outside is reported.
 """
 
 from __future__ import annotations
 
-import difflib
-from pathlib import Path
+import stat
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from planner.action.settings import SettingsError
-from planner.core.check import FileChange
+from planner.core.gate import BINARY_LINE_BYTES, FileChange
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from dulwich.objects import ObjectID
     from dulwich.repo import Repo
 
-LARGE_FILE_LINES = 20_000  # beyond this, lines are compared as multisets (no ordering)
+MAX_PLANNING_FILE = 4 * 1_048_576
+MAX_LINK_HOPS = 40  # as the kernel's limit on symbolic links followed in one path
+_GITLINK = 0o160000
 
 
 def _resolve(repo: Repo, name: str) -> ObjectID:
     """A branch, remote branch, tag or full commit id, as git would find it."""
-    from dulwich.objects import ObjectID
+    from dulwich.objects import Commit, ObjectID, Tag
     from dulwich.refs import Ref
 
     refs = repo.get_refs()
+    found: ObjectID | None = None
     for candidate in (
         name,
         f"refs/heads/{name}",
@@ -36,79 +56,274 @@ def _resolve(repo: Repo, name: str) -> ObjectID:
     ):
         key = Ref(candidate.encode())
         if key in refs:
-            found: ObjectID = refs[key]
-            return found
-    raw = ObjectID(name.encode())
-    if len(raw) == 40 and raw in repo.object_store:
-        return raw
-    raise SettingsError(
-        f"base '{name}' is not a branch, tag or commit of the checked-out repository; check "
-        "out with fetch-depth: 0 so the base branch is present"
-    )
-
-
-def _lines(data: bytes) -> list[bytes] | None:
-    if b"\0" in data[:8000]:
-        return None  # binary, as git decides it
-    return data.splitlines()
-
-
-def _count(old: bytes, new: bytes) -> tuple[int, int]:
-    a, b = _lines(old), _lines(new)
-    if a is None or b is None:
-        return 0, 0
-    if len(a) + len(b) > LARGE_FILE_LINES:
-        from collections import Counter
-
-        ca, cb = Counter(a), Counter(b)
-        return sum((cb - ca).values()), sum((ca - cb).values())
-    added = deleted = 0
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag in ("replace", "delete"):
-            deleted += i2 - i1
-        if tag in ("replace", "insert"):
-            added += j2 - j1
-    return added, deleted
-
-
-def changed_files(root: Path, base: str) -> list[FileChange]:
-    """Changes from the merge base of ``base`` and HEAD to HEAD."""
-    from dulwich.diff_tree import tree_changes
-    from dulwich.errors import NotGitRepository
-    from dulwich.graph import find_merge_base
-    from dulwich.objects import Blob, Commit
-    from dulwich.repo import Repo
-
-    try:
-        repo = Repo(str(root))
-    except NotGitRepository:
+            found = refs[key]
+            break
+    if found is None:
+        raw = ObjectID(name.encode())
+        if len(raw) == 40 and raw in repo.object_store:
+            found = raw
+    if found is None or found not in repo.object_store:
         raise SettingsError(
-            "the workspace is not a git repository; check out the pull "
-            "request with actions/checkout (fetch-depth: 0)"
-        ) from None
-    with repo:
-        head = repo.head()
-        base_id = _resolve(repo, base)
-        bases = find_merge_base(repo, [base_id, head])
-        if not bases:
+            f"base '{name}' is not a branch, tag or commit of the checked-out repository; check "
+            "out with fetch-depth: 0 so the base branch is present"
+        )
+    obj = repo.object_store[found]
+    while isinstance(obj, Tag):
+        obj = repo.object_store[obj.object[1]]
+    if not isinstance(obj, Commit):
+        raise SettingsError(f"base '{name}' does not name a commit")
+    return obj.id
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """Lines as git splits them: on ``\\n`` only, a last line without one kept distinct."""
+    parts = data.split(b"\n")
+    lines = [p + b"\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _is_binary(data: bytes) -> bool:
+    return b"\0" in data[:8000]
+
+
+def edit_distance(a: Sequence[bytes], b: Sequence[bytes], limit: int) -> int | None:
+    """Lines deleted plus lines added by a minimal diff of ``a`` to ``b`` (Myers, 1986),
+    or None when that is more than ``limit``. Time is linear in the lines for a small
+    change: O(N + D²) in practice, O((N + M)·D) at worst, with D at most ``limit``."""
+    start = 0
+    end_a, end_b = len(a), len(b)
+    while start < end_a and start < end_b and a[start] == b[start]:
+        start += 1
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a -= 1
+        end_b -= 1
+    n, m = end_a - start, end_b - start
+    if n == 0 or m == 0:
+        return n + m  # only added or only deleted lines: exact at no cost
+    ids: dict[bytes, int] = {}
+    x_lines = [ids.setdefault(line, len(ids)) for line in a[start:end_a]]
+    y_lines = [ids.setdefault(line, len(ids)) for line in b[start:end_b]]
+    max_d = min(n + m, limit)
+    offset = max_d + 1
+    furthest = [0] * (2 * max_d + 3)
+    for d in range(max_d + 1):
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and furthest[offset + k - 1] < furthest[offset + k + 1]):
+                x = furthest[offset + k + 1]
+            else:
+                x = furthest[offset + k - 1] + 1
+            y = x - k
+            while x < n and y < m and x_lines[x] == y_lines[y]:
+                x += 1
+                y += 1
+            furthest[offset + k] = x
+            if x >= n and y >= m:
+                return d
+    return None
+
+
+def count_lines(old: bytes, new: bytes, limit: int) -> tuple[int, int, bool]:
+    """(added, deleted, exact) for a text change; beyond ``limit`` a lower bound."""
+    a, b = _lines(old), _lines(new)
+    distance = edit_distance(a, b, limit)
+    exact = distance is not None
+    if distance is None:
+        # Over the allowance: a cheap lower bound, at least one past the limit.
+        ca, cb = Counter(a), Counter(b)
+        distance = max(limit + 1, sum((ca - cb).values()) + sum((cb - ca).values()))
+        distance += (distance - len(a) - len(b)) % 2  # added - deleted is len(b) - len(a)
+    added = (distance + len(b) - len(a)) // 2
+    return added, distance - added, exact
+
+
+def _binary_lines(data: bytes) -> int:
+    return -(-len(data) // BINARY_LINE_BYTES)
+
+
+class PullRepository:
+    """The checked-out repository, seen as a pull request of HEAD onto ``base``."""
+
+    def __init__(self, root: Path, base: str) -> None:
+        from dulwich.errors import NotGitRepository
+        from dulwich.graph import find_merge_base
+        from dulwich.repo import Repo
+
+        try:
+            self.repo = Repo(str(root))
+        except NotGitRepository:
             raise SettingsError(
-                f"HEAD and '{base}' share no history here; check out with fetch-depth: 0"
+                "the workspace is not a git repository; check out the pull "
+                "request with actions/checkout (fetch-depth: 0)"
+            ) from None
+        try:
+            try:
+                self.head = self.repo.head()
+            except KeyError:
+                raise SettingsError("the repository has no commit checked out (HEAD)") from None
+            self.base = _resolve(self.repo, base)
+            bases = find_merge_base(self.repo, [self.base, self.head])
+            if not bases:
+                raise SettingsError(
+                    f"HEAD and '{base}' share no history here; check out with fetch-depth: 0"
+                )
+            self.merge_base = bases[0]
+        except BaseException:
+            self.repo.close()
+            raise
+
+    def __enter__(self) -> PullRepository:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.repo.close()
+
+    # ------------------------------------------------------------ the base's files
+
+    def _tree(self, commit: ObjectID) -> ObjectID:
+        from dulwich.objects import Commit
+
+        obj = self.repo.object_store[commit]
+        assert isinstance(obj, Commit)
+        tree: ObjectID = obj.tree
+        return tree
+
+    def _lookup(self, commit: ObjectID, path: str) -> tuple[int, ObjectID] | None:
+        from dulwich.errors import NotTreeError
+        from dulwich.object_store import tree_lookup_path
+
+        clean = "/".join(p for p in path.split("/") if p not in ("", "."))
+        if not clean:
+            return stat.S_IFDIR, self._tree(commit)
+        try:
+            return tree_lookup_path(
+                self.repo.object_store.__getitem__, self._tree(commit), clean.encode("utf-8")
             )
-        old_commit, new_commit = repo[bases[0]], repo[head]
-        assert isinstance(old_commit, Commit) and isinstance(new_commit, Commit)
+        except (KeyError, NotTreeError):
+            return None
+
+    def _blob(self, sha: ObjectID) -> bytes:
+        from dulwich.objects import Blob
+
+        obj = self.repo.object_store[sha]
+        return obj.as_raw_string() if isinstance(obj, Blob) else b""
+
+    def read_base(self, path: str) -> str | None:
+        """A planning file's text in the base commit, or None when it is not there."""
+        entry = self._lookup(self.base, path)
+        if entry is None:
+            return None
+        mode, sha = entry
+        if not stat.S_ISREG(mode):
+            raise SettingsError(
+                f"'{path}' in the base commit is not a regular file (a folder, link or "
+                "submodule); planning files must be plain files"
+            )
+        data = self._blob(sha)
+        if len(data) > MAX_PLANNING_FILE:
+            raise SettingsError(f"'{path}' in the base commit is larger than {MAX_PLANNING_FILE}")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SettingsError(
+                f"'{path}' in the base commit is not UTF-8 ({exc.reason})"
+            ) from None
+
+    def list_base(self, folder: str, prefix: str, suffix: str) -> list[str]:
+        """Names of regular files in a folder of the base commit, with prefix and suffix."""
+        from dulwich.objects import Tree
+
+        entry = self._lookup(self.base, folder)
+        if entry is None or not stat.S_ISDIR(entry[0]):
+            return []
+        tree = self.repo.object_store[entry[1]]
+        assert isinstance(tree, Tree)
+        names = []
+        for item in tree.items():
+            name = item.path.decode("utf-8", "replace")
+            if stat.S_ISREG(item.mode) and name.startswith(prefix) and name.endswith(suffix):
+                names.append(str(PurePosixPath(folder) / name))
+        return sorted(names)
+
+    # ------------------------------------------------------------ the changes
+
+    def _link_target(self, path: str, link: bytes) -> str | None:
+        """The repository path a link at ``path`` leads to, through the head commit's
+        links; None when it leads outside the repository or loops."""
+        text = link.decode("utf-8", "replace")
+        if text.startswith("/"):
+            return None
+        queue = [*path.split("/")[:-1], *text.split("/")]
+        resolved: list[str] = []
+        hops = 0
+        while queue:
+            part = queue.pop(0)
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if not resolved:
+                    return None
+                resolved.pop()
+                continue
+            resolved.append(part)
+            entry = self._lookup(self.head, "/".join(resolved))
+            if entry is not None and stat.S_ISLNK(entry[0]):
+                hops += 1
+                inner = self._blob(entry[1]).decode("utf-8", "replace")
+                if hops > MAX_LINK_HOPS or inner.startswith("/"):
+                    return None
+                resolved.pop()
+                queue = [*inner.split("/"), *queue]
+        return "/".join(resolved) or "."
+
+    def changes(self, limit: int) -> list[FileChange]:
+        """Every path the pull request changes, lines counted exactly up to ``limit``
+        changed lines in all (beyond it, as a lower bound: see the module's rules)."""
+        from dulwich.diff_tree import tree_changes
+
         changes: list[FileChange] = []
-
-        def blob(sha: ObjectID | None) -> bytes:
-            if sha is None:
-                return b""
-            obj = repo.object_store[sha]
-            return obj.as_raw_string() if isinstance(obj, Blob) else b""
-
-        for change in tree_changes(repo.object_store, old_commit.tree, new_commit.tree):
+        used = 0
+        for change in tree_changes(
+            self.repo.object_store, self._tree(self.merge_base), self._tree(self.head)
+        ):
             old, new = change.old, change.new
-            path = (new.path if new and new.path else old.path if old else None) or b""
-            added, deleted = _count(blob(old.sha if old else None), blob(new.sha if new else None))
-            changes.append(
-                FileChange(path=path.decode("utf-8", "replace"), added=added, deleted=deleted)
-            )
+            side = new if new is not None and new.path is not None else old
+            assert side is not None and side.path is not None
+            path = side.path.decode("utf-8", "replace")
+            old_mode = old.mode if old is not None and old.sha is not None else None
+            new_mode = new.mode if new is not None and new.sha is not None else None
+            modes = [m for m in (old_mode, new_mode) if m is not None]
+            if any(stat.S_IFMT(m) == _GITLINK for m in modes):
+                item = FileChange(
+                    path,
+                    added=int(new_mode is not None),
+                    deleted=int(old_mode is not None),
+                    kind="submodule",
+                )
+            else:
+                old_data = self._blob(old.sha) if old is not None and old.sha else b""
+                new_data = self._blob(new.sha) if new is not None and new.sha else b""
+                link = new_mode is not None and stat.S_ISLNK(new_mode)
+                if _is_binary(old_data) or _is_binary(new_data):
+                    added, deleted, exact = _binary_lines(new_data), _binary_lines(old_data), True
+                else:
+                    added, deleted, exact = count_lines(old_data, new_data, max(limit - used, 0))
+                item = FileChange(
+                    path,
+                    added=added,
+                    deleted=deleted,
+                    kind="symlink" if link else "file",
+                    binary=_is_binary(old_data) or _is_binary(new_data),
+                    exact=exact,
+                    link=new_data.decode("utf-8", "replace") if link else None,
+                    target=self._link_target(path, new_data) if link else None,
+                )
+            used += item.added + item.deleted
+            changes.append(item)
         return changes

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from planner.action import events
 from planner.action.artifacts import ArtifactError, ArtifactPort, ResultsClient
 from planner.action.effects import SideEffects
-from planner.action.gitdiff import changed_files
+from planner.action.gitdiff import PullRepository
 from planner.action.github import GitHubError, GitHubPort
 from planner.action.settings import (
     REF_PATTERN,
@@ -30,7 +30,8 @@ from planner.action.settings import (
 )
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
-from planner.core.check import check_changes, load_contract, validate_contract
+from planner.core.check import load_contract, validate_contract
+from planner.core.gate import check_pull_request, name_task
 from planner.core.plan import (
     PlanResult,
     build_plan,
@@ -85,9 +86,12 @@ class ConfigError(ValueError):
     """A config file that is not valid; the message names the key."""
 
 
-def load_config(workspace: Workspace, settings: Settings) -> Config:
-    """The YAML config file, checked against its JSON Schema, with input overrides."""
-    text = workspace.read_text(settings.config)
+def load_config(
+    workspace: Workspace, settings: Settings, read: Callable[[str], str | None] | None = None
+) -> Config:
+    """The YAML config file, checked against its JSON Schema, with input overrides.
+    ``read`` reads it from elsewhere than the workspace (check mode: the base commit)."""
+    text = (read or workspace.read_text)(settings.config)
     if text is None:
         if settings.config_explicit:
             raise ConfigError(f"config file '{settings.config}' (input 'config') does not exist")
@@ -160,12 +164,13 @@ def run(
         workflow.mask(settings.runtime_token.get_secret_value())
     try:
         workspace = Workspace(settings.workspace)
-        config = load_config(workspace, settings)
-        if settings.mode == "validate":
-            outcome = _validate(settings, workspace, config)
-        elif settings.mode == "check":
-            outcome = _check(settings, workspace, config, events.load_event(settings.event_path))
+        if settings.mode == "check":
+            # The config, like the contracts, comes from the base commit (_check).
+            outcome = _check(settings, workspace, events.load_event(settings.event_path))
+        elif settings.mode == "validate":
+            outcome = _validate(settings, workspace, load_config(workspace, settings))
         else:
+            config = load_config(workspace, settings)
             result = _plan(settings, workspace, config, workflow, github, artifacts, issue)
             outcome = result if result is not None else Outcome(outputs=dict(SKIPPED_OUTPUTS))
     except (SettingsError, ConfigError, WorkspaceError) as exc:
@@ -451,9 +456,9 @@ def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outco
 # ---------------------------------------------------------------------------------- check
 
 
-def _check(
-    settings: Settings, workspace: Workspace, config: Config, payload: Mapping[str, Any]
-) -> Outcome:
+def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any]) -> Outcome:
+    """Hold the pull request to the plan of its base commit: the config and contracts are
+    read from git's objects there, never from the checked-out (pull request's) files."""
     trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
     assert trigger.pull_request is not None
     base = settings.base_ref or str(
@@ -463,23 +468,31 @@ def _check(
         raise SettingsError("input 'base-ref' is empty and the event names no base branch")
     if not REF_PATTERN.fullmatch(base):
         raise SettingsError(f"base branch {base!r} is not a plain branch, tag or commit name")
-    changes = changed_files(workspace.root, base)
-    contracts = []
-    findings: list[Finding] = []
-    for name in workspace.list_files(config.paths.output_dir, "planning-output-", ".json"):
-        contract, problems = load_contract(workspace.read_text(name) or "", name)
+    with PullRepository(workspace.root, base) as repo:
+        config = load_config(workspace, settings, read=repo.read_base)
+        contracts = []
+        findings: list[Finding] = []
+        for name in repo.list_base(config.paths.output_dir, "planning-output-", ".json"):
+            contract, problems = load_contract(repo.read_base(name) or "", name)
+            findings += problems
+            if contract:
+                contracts.append(contract)
+        named, problems = name_task(contracts, trigger.pull_request)
         findings += problems
-        if contract:
-            contracts.append(contract)
+        limit = named.task.diff_boundary.max_diff_scope if named else 0
+        changes = repo.changes(limit)
     planning = [
         config.paths.plan_file,
         f"{config.paths.specs_dir}/**",
         f"{config.paths.output_dir}/**",
+        settings.config,
     ]
-    findings += check_changes(contracts, trigger.pull_request, changes, planning)
+    if not problems:
+        findings += check_pull_request(named, changes, planning)
+    task = f"task {named.name}" if named else "no task (a planning change)"
     summary = (
-        f"## Diff check\n\n{len(changes)} file(s) changed against `{base}`; "
-        f"{len(findings)} finding(s).\n"
+        f"## Diff check\n\n{len(changes)} file(s) changed against `{base}`, held to the plan "
+        f"of the base commit; {task}; {len(findings)} finding(s).\n"
     )
     return Outcome(findings=findings, summary=summary)
 

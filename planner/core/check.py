@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from planner.core import rules
 from planner.core.graph import find_cycles
-from planner.core.paths import any_overlap, path_matches
+from planner.core.paths import any_overlap
 from planner.core.plan import schema_findings
 from planner.core.text import one_line
 from planner.model import Config, Contract, Fanout, Finding, Location, Task
@@ -238,88 +237,3 @@ def load_contract(text: str, name: str) -> tuple[Contract | None, list[Finding]]
                 file=name,
             )
         ]
-
-
-@dataclass(frozen=True)
-class FileChange:
-    path: str
-    added: int
-    deleted: int
-
-
-@dataclass(frozen=True)
-class PullRequest:
-    branch: str
-    title: str
-    body: str
-    labels: tuple[str, ...]
-
-
-def find_task(contracts: list[Contract], pr: PullRequest) -> tuple[Contract, Task] | None:
-    """The task a pull request works on: its id in the branch, a label, the title or body."""
-    known = {t.id.upper(): (c, t) for c in contracts for m in c.roadmap.milestones for t in m.tasks}
-    for text in (pr.branch, *pr.labels, pr.title, pr.body[:65_536]):
-        for match in _TASK_ID.finditer(text):
-            hit = known.get(match.group(0).upper())
-            if hit:
-                return hit
-    return None
-
-
-def check_changes(
-    contracts: list[Contract], pr: PullRequest, changes: list[FileChange], planning_paths: list[str]
-) -> list[Finding]:
-    """Hold a pull request's diff to the contract (PRODUCT.md §9)."""
-    hit = find_task(contracts, pr)
-    if hit is None:
-        outside = [
-            c.path for c in changes if not any(path_matches(c.path, g) for g in planning_paths)
-        ]
-        if outside:
-            shown = ", ".join(outside[:10]) + (" …" if len(outside) > 10 else "")
-            return [
-                _finding(
-                    "seed-1-no-production-code",
-                    "error",
-                    f"This pull request names no planned task, so it is a planning change, and "
-                    f"planning changes touch only planning files; it also changes {shown}. Put the "
-                    "task id (e.g. M1-T2) in the branch name, title, body or a label, or move "
-                    "those changes to a task's pull request.",
-                )
-            ]
-        return []
-    _, task = hit
-    findings: list[Finding] = []
-    outside = [
-        c.path
-        for c in changes
-        if not any(path_matches(c.path, g) for g in task.diff_boundary.paths)
-        and not any(path_matches(c.path, g) for g in planning_paths)
-    ]
-    if outside:
-        shown = ", ".join(outside[:10]) + (" …" if len(outside) > 10 else "")
-        findings.append(
-            _finding(
-                "check-diff-boundary",
-                "error",
-                f"Task {task.id} may change only {', '.join(task.diff_boundary.paths)}; this pull "
-                f"request also changes {shown}.",
-                task=task.id,
-            )
-        )
-    total = sum(
-        c.added + c.deleted
-        for c in changes
-        if not any(path_matches(c.path, g) for g in planning_paths)
-    )
-    if total > task.diff_boundary.max_diff_scope:
-        findings.append(
-            _finding(
-                "check-diff-scope",
-                "error",
-                f"Task {task.id} allows {task.diff_boundary.max_diff_scope} changed lines; this "
-                f"pull request changes {total}. Split it, or raise 'diff:' in the plan.",
-                task=task.id,
-            )
-        )
-    return findings

@@ -1,0 +1,355 @@
+"""The ``check`` mode's gate: a pull request held to its task's contract (PRODUCT.md §9).
+
+Everything here is judged against the *base* commit's contracts and config, which the
+shell reads from git; the pull request's own files are never trusted. A pull request names
+its task with the task's issue (``planner/42/M1-T2``, ``Planner-Task: #42/M1-T2``, a label
+``task:42/M1-T2``); a bare id (``M1-T2``) is taken only when one contract has it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any, Literal
+
+from planner.model import Contract, Finding, Location, Milestone, Task
+
+ChangeKind = Literal["file", "symlink", "submodule"]
+BINARY_LINE_BYTES = 80  # a binary file counts one changed line per 80 bytes of each side
+MAX_NAME_TEXT = 1024  # characters of a branch, title or label searched for a task name
+
+_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_QUALIFIED = re.compile(r"(?<![0-9])#?([0-9]{1,10})/([A-Za-z0-9][A-Za-z0-9_.-]*)")
+_TRAILER = re.compile(r"^[ \t]*planner-task[ \t]*:[ \t]*(.+?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_LABEL_PREFIX = "task:"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One path the pull request changes, as git sees it.
+
+    ``added``/``deleted`` are changed lines (for binaries, see ``BINARY_LINE_BYTES``);
+    ``exact`` is false when counting stopped early because the change was already over
+    its allowance (the numbers are then a lower bound). A symlink carries its ``link``
+    text and the repository path it ``target``s (None when it leads outside).
+    """
+
+    path: str
+    added: int = 0
+    deleted: int = 0
+    kind: ChangeKind = "file"
+    binary: bool = False
+    exact: bool = True
+    link: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    branch: str
+    title: str
+    body: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NamedTask:
+    """The task a pull request works on, found in the base's contracts."""
+
+    contract: Contract
+    milestone: Milestone
+    task: Task
+
+    @property
+    def name(self) -> str:
+        return f"{self.contract.issue.number}/{self.task.id}"
+
+
+def _finding(rule: str, message: str, **where: Any) -> Finding:
+    return Finding(rule=rule, severity="error", message=message, location=Location(**where))
+
+
+def _shown(paths: list[str], limit: int = 10) -> str:
+    more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
+    return ", ".join(paths[:limit]) + more
+
+
+# ------------------------------------------------------------------------------ paths
+
+
+def glob_matches(path: str, glob: str) -> bool:
+    """Whether the concrete repository path ``path`` is inside ``glob``.
+
+    The path is taken literally: a file named ``[ab].py`` or ``*`` is those characters,
+    never a pattern. In the glob, ``**`` spans any number of folders and ``*``, ``?``,
+    ``[...]`` match within one folder name.
+    """
+    names = path.strip("/").split("/")
+    parts = glob.strip("/").split("/")
+    # reachable[i]: glob parts[:j] can match names[:i]; one row per glob part (linear).
+    reachable = [True] + [False] * len(names)
+    for part in parts:
+        if part == "**":
+            seen = False
+            for i in range(len(reachable)):
+                seen = seen or reachable[i]
+                reachable[i] = seen
+            continue
+        reachable = [False] + [
+            reachable[i] and fnmatchcase(names[i], part) for i in range(len(names))
+        ]
+    return reachable[-1]
+
+
+def in_any(path: str, globs: list[str]) -> bool:
+    return any(glob_matches(path, g) for g in globs)
+
+
+# ------------------------------------------------------------------------------ naming
+
+
+def _ids(contracts: list[Contract]) -> dict[str, list[NamedTask]]:
+    found: dict[str, list[NamedTask]] = {}
+    for contract in contracts:
+        for milestone in contract.roadmap.milestones:
+            for task in milestone.tasks:
+                found.setdefault(task.id.upper(), []).append(NamedTask(contract, milestone, task))
+    return found
+
+
+def _candidates(run: str, *, from_start: bool) -> list[str]:
+    """Substrings of an id-like run that could be a task id: each starts at the run's
+    start (or, unless ``from_start``, after a ``-``, ``_`` or ``.``) and ends at its end
+    or before one of those characters. ``fix-M1-T2-docs`` offers ``M1-T2``."""
+    cuts = [i for i, c in enumerate(run) if c in "-_."]
+    starts = [0] if from_start else [0, *(i + 1 for i in cuts)]
+    ends = [*cuts, len(run)]
+    return [run[s:e] for s in starts for e in ends if e > s]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    where: str
+    explicit: bool  # a form only a task name takes: a label, a trailer, a planner/ branch
+    issue: int | None
+    id: str
+
+
+def _mentions(text: str, where: str, explicit: bool, known: set[str]) -> list[_Mention]:
+    """Task names in one text: ``<issue>/<id>`` first, then bare ids that a contract has."""
+    text = text[:MAX_NAME_TEXT]
+    found: list[_Mention] = []
+    rest = list(text)
+    for match in _QUALIFIED.finditer(text):
+        choices = _candidates(match.group(2), from_start=True)
+        # the longest id the contracts know (``M1-T10`` over ``M1-T1``), else the whole run
+        hit = max((c for c in choices if c.upper() in known), key=len, default=choices[-1])
+        found.append(_Mention(where, explicit, int(match.group(1)), hit))
+        rest[match.start() : match.end()] = " " * (match.end() - match.start())
+    found += [
+        _Mention(where, explicit, None, candidate)
+        for match in _RUN.finditer("".join(rest))
+        for candidate in _candidates(match.group(0), from_start=False)
+        if candidate.upper() in known and any(c.isalpha() for c in candidate)
+    ]
+    return found
+
+
+def _sources(pr: PullRequest) -> list[tuple[str, bool, str]]:
+    """Where a pull request may name its task: (where, explicit, text)."""
+    sources = [
+        ("branch", pr.branch.startswith("planner/"), pr.branch),
+        ("title", False, pr.title),
+    ]
+    sources += [
+        ("label", True, label[len(_LABEL_PREFIX) :])
+        for label in pr.labels
+        if label.lower().startswith(_LABEL_PREFIX)
+    ]
+    sources += [
+        ("Planner-Task line", True, m.group(1)) for m in _TRAILER.finditer(pr.body[:65_536])
+    ]
+    return sources
+
+
+def name_task(contracts: list[Contract], pr: PullRequest) -> tuple[NamedTask | None, list[Finding]]:
+    """The task the pull request names, or None for a planning change; errors when the
+    name is unknown, ambiguous or names two different tasks.
+
+    Names with their issue are taken first; a bare id then agrees with one of them, or
+    must be the id of exactly one task across the contracts. A ``<number>/<word>`` in a
+    title or an ordinary branch that matches no task is not a name (``Part 1/2``)."""
+    by_id = _ids(contracts)
+    mentions = [
+        m
+        for where, explicit, text in _sources(pr)
+        for m in _mentions(text, where, explicit, set(by_id))
+    ]
+    named: dict[str, NamedTask] = {}
+    findings: list[Finding] = []
+    for mention in (m for m in mentions if m.issue is not None):
+        matches = [
+            m for m in by_id.get(mention.id.upper(), []) if m.contract.issue.number == mention.issue
+        ]
+        if matches:
+            named.setdefault(matches[0].name, matches[0])
+        elif mention.explicit:
+            findings.append(
+                _finding(
+                    "check-task-unknown",
+                    f"The {mention.where} names task {mention.issue}/{mention.id}, which the "
+                    "base branch's plan does not have. Name a task of a contract on the base "
+                    "branch (a plan's own pull request is merged before its tasks').",
+                )
+            )
+    for mention in (m for m in mentions if m.issue is None):
+        matches = by_id[mention.id.upper()]
+        agreeing = [m for m in matches if m.name in named]
+        if agreeing:
+            continue
+        if len(matches) > 1:
+            findings.append(
+                _finding(
+                    "check-task-ambiguous",
+                    f"The {mention.where} names task {mention.id}, which several plans have "
+                    f"({', '.join(m.name for m in matches)}). Name it with its issue: branch "
+                    "planner/<issue>/<task>, a 'Planner-Task: #<issue>/<task>' line in the body "
+                    "or a label task:<issue>/<task>.",
+                )
+            )
+            continue
+        named.setdefault(matches[0].name, matches[0])
+    if findings:
+        return None, findings
+    if len(named) > 1:
+        return None, [
+            _finding(
+                "check-task-conflict",
+                f"This pull request names {len(named)} different tasks ({', '.join(named)}); "
+                "a pull request works on one task. Rename the branch or fix the title, "
+                "labels and Planner-Task line so that they agree.",
+            )
+        ]
+    return next(iter(named.values()), None), []
+
+
+# ------------------------------------------------------------------------------ readiness
+
+
+def not_ready(named: NamedTask) -> str | None:
+    """Why the named task may not be worked on now, or None when it is ready: not done,
+    its milestone not done, every milestone it waits on done, every task it depends on
+    done, and no open decision blocking its milestone."""
+    contract, milestone, task = named.contract, named.milestone, named.task
+    status = {m.id: m.status for m in contract.roadmap.milestones}
+    done_tasks = {t.id for m in contract.roadmap.milestones for t in m.tasks if t.status == "done"}
+    if task.status == "done":
+        return f"task {named.name} is already done in the base branch's plan"
+    if milestone.status == "done":
+        return f"its milestone {milestone.id} is already done"
+    waiting = [d for d in milestone.dependencies if status.get(d) != "done"]
+    if waiting:
+        return (
+            f"its milestone {milestone.id} waits on {', '.join(waiting)}, not done yet "
+            f"(the focus is {contract.roadmap.focus or 'none'})"
+        )
+    pending = [d for d in task.depends_on if d not in done_tasks]
+    if pending:
+        return f"it depends on {', '.join(pending)}, not done yet"
+    blockers = [d.id for d in contract.decisions if milestone.id in d.blocks]
+    if blockers:
+        return f"its milestone {milestone.id} waits on open decision {', '.join(blockers)}"
+    return None
+
+
+# ------------------------------------------------------------------------------ the check
+
+
+def check_pull_request(
+    named: NamedTask | None, changes: list[FileChange], planning_paths: list[str]
+) -> list[Finding]:
+    """Hold the pull request's changes to the task :func:`name_task` found (None: a
+    planning change) and to the planning paths of the base's config."""
+    touched = [(c, c.path) for c in changes] + [
+        (c, c.target) for c in changes if c.kind == "symlink" and c.target is not None
+    ]
+    findings = [
+        _finding(
+            "check-symlink-outside",
+            f"{c.path} is a symbolic link to {c.link!r}, which leads outside the repository "
+            "(or into a loop of links); a pull request may not add such links.",
+        )
+        for c in changes
+        if c.kind == "symlink" and c.target is None
+    ]
+    if named is None:
+        outside = sorted({p for _, p in touched if not in_any(p, planning_paths)})
+        if outside:
+            findings.append(
+                _finding(
+                    "seed-1-no-production-code",
+                    "This pull request names no planned task, so it is a planning change, and "
+                    f"planning changes touch only planning files ({', '.join(planning_paths)}); "
+                    f"it also changes {_shown(outside)}. Name the task it works on (branch "
+                    "planner/<issue>/<task>, a 'Planner-Task: #<issue>/<task>' line in the body "
+                    "or a label task:<issue>/<task>), or move those changes to a task's pull "
+                    "request.",
+                )
+            )
+        return findings
+    task, where = named.task, {"milestone": named.milestone.id, "task": named.task.id}
+    reason = not_ready(named)
+    if reason:
+        findings.append(
+            _finding(
+                "check-task-not-ready",
+                f"This pull request works on {named.name}, which is not ready: {reason}. "
+                "Work on a task of the current wave (the plan's matrix output).",
+                **where,
+            )
+        )
+    planning = sorted({p for _, p in touched if in_any(p, planning_paths)})
+    if planning:
+        findings.append(
+            _finding(
+                "check-planning-files",
+                f"A task's pull request may not change planning files; {named.name} changes "
+                f"{_shown(planning)}. Change the plan in its own pull request (naming no task).",
+                **where,
+            )
+        )
+    boundary = task.diff_boundary.paths
+    outside = sorted(
+        {p for _, p in touched if not in_any(p, boundary) and not in_any(p, planning_paths)}
+    )
+    if outside:
+        findings.append(
+            _finding(
+                "check-diff-boundary",
+                f"Task {named.name} may change only {', '.join(boundary)}; this pull request "
+                f"also changes {_shown(outside)} (a symbolic link counts by its own path and "
+                "by its target).",
+                **where,
+            )
+        )
+    total = sum(c.added + c.deleted for c in changes)
+    allowed = task.diff_boundary.max_diff_scope
+    if total > allowed:
+        exact = all(c.exact for c in changes)
+        binaries = [c.path for c in changes if c.binary]
+        note = (
+            f" Binary files count one line per {BINARY_LINE_BYTES} bytes: {_shown(binaries)}."
+            if binaries
+            else ""
+        )
+        findings.append(
+            _finding(
+                "check-diff-scope",
+                f"Task {named.name} allows {allowed} changed lines; this pull request changes "
+                f"{'' if exact else 'at least '}{total}.{note} Split it, or raise 'diff:' in the "
+                "plan.",
+                **where,
+            )
+        )
+    return findings

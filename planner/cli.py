@@ -10,8 +10,9 @@ from typing import TextIO
 
 from planner import __version__, schemas
 from planner.action.events import issue_from_payload, issue_from_text
-from planner.action.main import EXIT_USAGE, run
+from planner.action.main import EXIT_USAGE, load_config, run
 from planner.action.settings import Settings
+from planner.action.workspace import Workspace
 from planner.model import Issue
 
 
@@ -99,7 +100,24 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         except (OSError, ValueError) as exc:
             stream.write(f"error: cannot read the request {args.request}: {exc}\n")
             return EXIT_USAGE
-    return run(settings, stream, github=lambda s: None, artifacts=lambda s: None, issue=issue)
+    code = run(settings, stream, github=lambda s: None, artifacts=lambda s: None, issue=issue)
+    if args.command == "validate" and code == 0 and args.fail_on != "never":
+        stream.write(_validated(settings) + "\n")
+    return code
+
+
+def _validated(settings: Settings) -> str:
+    """The one line ``planner validate`` prints when the contracts pass."""
+    out_dir = load_config(Workspace(settings.workspace), settings).paths.output_dir
+    count = (
+        1
+        if settings.issue_number
+        else len(Workspace(settings.workspace).list_files(out_dir, "planning-output-", ".json"))
+    )
+    return (
+        f"planner validate: {count} contract(s) in {out_dir}, no finding at or above "
+        f"'{settings.fail_on}'."
+    )
 
 
 if __name__ == "__main__":

@@ -81,7 +81,10 @@ def test_validate_and_schema(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples" / "workspace", tmp_path / "ws")
     run("plan", str(EXAMPLE), "--issue-number", "42", "--workspace", str(tmp_path / "ws"))
     code, out = run("validate", "--workspace", str(tmp_path / "ws"))
-    assert (code, out) == (0, "")
+    assert (code, out) == (
+        0,
+        "planner validate: 1 contract(s) in .agent, no finding at or above 'error'.\n",
+    )
     fanout = tmp_path / "ws" / ".agent" / "planner-fanout-42.json"
     data = json.loads(fanout.read_text())
     data["tasks"][1]["wave"] = 1  # M1-T2 depends on M1-T1: same wave is wrong

@@ -5,6 +5,7 @@ request gives outside the container."""
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -199,3 +200,23 @@ def test_check_mode_works_in_the_image_without_git(image: str, tmp_path: Path) -
         f"--entrypoint /bin/sh {image} -c 'command -v git || echo none'"
     )
     assert which.stdout.strip() == "none"
+
+
+def test_the_image_ships_its_bytecode(image: str) -> None:
+    """Compiled at build time: with PYTHONDONTWRITEBYTECODE set, a module without its .pyc
+    would be compiled again on every run."""
+    script = (
+        "import importlib.util, pathlib\n"
+        "root = pathlib.Path('/opt/planner/planner')\n"
+        "sources = sorted(root.rglob('*.py'))\n"
+        "missing = [str(p) for p in sources "
+        "if not pathlib.Path(importlib.util.cache_from_source(str(p))).is_file()]\n"
+        "print(len(sources), missing)\n"
+    )
+    done = sh(
+        "podman run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "
+        f"--entrypoint /opt/venv/bin/python3 {image} -c {shlex.quote(script)}"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    count, missing = done.stdout.split(" ", 1)
+    assert int(count) > 20 and missing.strip() == "[]"

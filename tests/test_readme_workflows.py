@@ -1,0 +1,142 @@
+"""What a user copies from the README works: every YAML block parses; the workflows pass
+GitHub's workflow schema and keep issue text out of shell code; the configuration block
+is a valid config that plans the example. The repository's own workflows keep the same
+rules (pinned actions, no persisted credentials, permissions per job)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from planner.action.events import TRUSTED
+from planner.model import Config
+from planner.schemas import load
+from tests.runner import ROOT, run_action, webhook
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+_spec = importlib.util.spec_from_file_location(
+    "readme_workflows", ROOT / "scripts" / "readme_workflows.py"
+)
+assert _spec is not None and _spec.loader is not None
+readme_workflows = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(readme_workflows)
+
+BLOCKS: list[tuple[int, str]] = readme_workflows.yaml_blocks(README)
+WORKFLOWS = {
+    f"README.md:{line}": text for line, text in BLOCKS if readme_workflows.is_workflow(text)
+}
+CONFIGS = [text for _, text in BLOCKS if not readme_workflows.is_workflow(text)]
+REPO_WORKFLOWS = {
+    str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
+    for p in sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+}
+SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+def load_yaml(text: str) -> dict[str, Any]:
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for job in workflow["jobs"].values() for s in job.get("steps", [])]
+
+
+def test_the_readme_has_two_workflows_and_one_config() -> None:
+    assert len(WORKFLOWS) == 2 and len(CONFIGS) == 1
+    for _, text in BLOCKS:
+        load_yaml(text)  # PyYAML reads every block
+
+
+def test_readme_workflows_pass_the_workflow_schema(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_workflows.py"), str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    files = done.stdout.split()
+    assert len(files) == len(WORKFLOWS)
+    schema = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
+        + files,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+
+
+ALL = {**WORKFLOWS, **REPO_WORKFLOWS}
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_no_expression_reaches_a_shell(name: str) -> None:
+    """Values from the event or outputs go through env:, so issue text is never code."""
+    for step in steps(load_yaml(ALL[name])):
+        assert "${{" not in step.get("run", ""), f"{name}: {step.get('name')} expands in run:"
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_least_privilege_and_pinned_actions(name: str) -> None:
+    workflow = load_yaml(ALL[name])
+    assert workflow["permissions"] == {}, f"{name}: permissions belong to the jobs"
+    for job_id, job in workflow["jobs"].items():
+        assert "permissions" in job, f"{name}: job {job_id} has no permissions"
+    lines = ALL[name].splitlines()
+    for step in steps(workflow):
+        uses = step.get("uses", "")
+        if uses.startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False, name
+        if not uses or uses.startswith("./") or uses == "org/planner-action@v1":
+            continue
+        line = next(x.strip().removeprefix("- ") for x in lines if uses in x)
+        assert SHA_PIN.fullmatch(line.removeprefix("uses: ")), f"{name}: {line}"
+
+
+def test_plan_job_admits_only_trusted_slash_plan_comments() -> None:
+    workflow = load_yaml(WORKFLOWS[min(WORKFLOWS)])
+    plan = workflow["jobs"]["plan"]
+    condition = " ".join(plan["if"].split())
+    assert "startsWith(github.event.comment.body, '/plan')" in condition
+    assert "!github.event.issue.pull_request" in condition
+    trusted = re.search(
+        r"fromJSON\('(\[.*?\])'\), github\.event\.comment\.author_association", condition
+    )
+    assert trusted is not None and tuple(json.loads(trusted[1])) == TRUSTED
+    assert plan["concurrency"]["group"].startswith("plan-${{ github.event.issue.number")
+    assert plan["permissions"] == {"contents": "read", "issues": "write"}
+    build = workflow["jobs"]["build"]
+    assert build["if"] == "fromJSON(needs.plan.outputs.matrix).include[0] != null"
+
+
+def test_readme_config_is_valid_and_plans_the_example(tmp_path: Path) -> None:
+    (text,) = CONFIGS
+    data = load_yaml(text)
+    errors = list(Draft202012Validator(load("config")).iter_errors(data))
+    assert not errors, errors[0].message
+    Config.model_validate(data)
+
+    workspace = tmp_path / "workspace"
+    shutil.copytree(ROOT / "examples" / "workspace", workspace)
+    (workspace / ".github" / "planner.yml").write_text(text, encoding="utf-8")
+    payload = webhook("issues", "opened")
+    payload["issue"]["body"] = (ROOT / "examples" / "issue-42.md").read_text(encoding="utf-8")
+    result = run_action(tmp_path, "issues", payload, workspace=workspace)
+    assert result.code == 0, result.stdout
+    assert result.outputs["focus"] == "M1" and result.outputs["valid"] == "true"
+    contract = json.loads((workspace / result.outputs["contract"]).read_text(encoding="utf-8"))
+    assert contract["contract_defaults"]["acceptance_tests"] == ["go test ./..."]

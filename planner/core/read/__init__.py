@@ -1,0 +1,147 @@
+"""Reading a planning request: issue Markdown, fenced drafts and draft files -> a Draft.
+
+The reader is a pipeline of small passes, each a function a test can call alone:
+
+1. ``outline``: CommonMark tokens (markdown-it-py) -> sections (ATX and setext
+   headings, label lines) holding paragraphs, lists, table rows and fences;
+2. ``classify``: each section -> a role, from the vocabulary and its place;
+3. ``assemble``: the roles -> a Draft (milestones, tasks, criteria, dependencies).
+
+Precedence (PRODUCT.md §6): a fenced ``yaml``/``json`` draft, then a draft file,
+then the Markdown structure, then a fallback of one milestone from the title.
+The reader never raises on a request; what it cannot use becomes a finding.
+"""
+
+from __future__ import annotations
+
+from planner.core.read.assemble import assemble
+from planner.core.read.classify import classify
+from planner.core.read.draft import (
+    LIST_SECTIONS,
+    Draft,
+    DraftDecision,
+    DraftMilestone,
+    DraftTask,
+    tidy,
+)
+from planner.core.read.hints import parse_hint, risk_word, split_list
+from planner.core.read.outline import Fence, line_of, outline, tokens
+from planner.core.read.structured import (
+    DraftError,
+    draft_from_data,
+    load_structured,
+    looks_like_draft,
+)
+from planner.core.read.vocabulary import role_of
+from planner.model import Finding, Location
+
+__all__ = [
+    "LIST_SECTIONS",
+    "MAX_BODY",
+    "Draft",
+    "DraftDecision",
+    "DraftError",
+    "DraftMilestone",
+    "DraftTask",
+    "cut_body",
+    "load_structured",
+    "parse_hint",
+    "read_request",
+    "risk_word",
+    "section_kind",
+    "split_list",
+    "tidy",
+]
+
+MAX_BODY = 65_536
+
+
+def section_kind(heading: str) -> str | None:
+    """The section a heading names (``Acceptance criteria`` -> acceptance), if any."""
+    return role_of(heading)
+
+
+def cut_body(body: str, limit: int = MAX_BODY) -> str:
+    """The first ``limit`` characters, cut back to the last complete line so that no
+    half-written line (a checkbox without its text) is read."""
+    if len(body) <= limit:
+        return body
+    head = body[:limit]
+    end = head.rfind("\n")
+    return head[: end + 1] if end > 0 else head
+
+
+def _fenced_draft(root_children: list[Fence], findings: list[Finding]) -> Draft | None:
+    for fence in root_children:
+        info = fence.info.split(" ")[0]
+        if info not in ("yaml", "yml", "json"):
+            continue
+        try:
+            data = load_structured(fence.content, "json" if info == "json" else "yaml")
+            if not looks_like_draft(data):
+                continue
+            return draft_from_data(data, "fenced", f"the fenced {info} draft")
+        except DraftError as exc:
+            findings.append(
+                Finding(
+                    rule="draft-invalid",
+                    severity="error",
+                    message=f"The fenced {info} block at line {fence.line} was not used: {exc}. "
+                    "Fix the block, or remove it to plan from the Markdown.",
+                    location=Location(line=fence.line),
+                )
+            )
+    return None
+
+
+def read_request(
+    title: str, body: str, draft_text: str | None = None, draft_name: str | None = None
+) -> Draft:
+    """Read an issue (and an optional draft file) into a Draft, never raising."""
+    findings: list[Finding] = []
+    if len(body) > MAX_BODY:
+        findings.append(
+            Finding(
+                rule="request-too-large",
+                severity="warning",
+                message=f"The issue body has {len(body)} characters; only the first {MAX_BODY} "
+                "(GitHub's limit), up to the last complete line, were read. Split the request "
+                "into several issues.",
+            )
+        )
+        body = cut_body(body)
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    root = tokens(body)
+
+    fences = [
+        Fence((node.info or "").strip().lower(), node.content, line_of(node))
+        for node in root.children
+        if node.type == "fence"
+    ]
+    draft = _fenced_draft(fences, findings)
+    if draft is not None:
+        draft.findings = findings
+        return tidy(draft)
+
+    if draft_text is not None:
+        name = draft_name or "the draft file"
+        kind = "json" if (draft_name or "").lower().endswith(".json") else "yaml"
+        try:
+            data = load_structured(draft_text, kind)
+            draft = draft_from_data(data, "draft-file", name)
+            draft.findings = findings
+            return tidy(draft)
+        except DraftError as exc:
+            findings.append(
+                Finding(
+                    rule="draft-invalid",
+                    severity="error",
+                    message=f"The draft {name} was not used: {exc}. Fix it or drop the "
+                    "'draft' input.",
+                    location=Location(file=draft_name),
+                )
+            )
+
+    draft, found = assemble(classify(outline(root)), title)
+    draft.findings = findings + found
+    return tidy(draft)

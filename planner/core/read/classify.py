@@ -1,0 +1,131 @@
+"""Pass 2: each outline section gets a role, from its title and where it stands.
+
+Besides the vocabulary's roles (objective, tasks, acceptance, notes, ...) a section
+can be a ``milestone`` (a phase, stage, step, release or milestone heading, or a
+child of a Milestones section), a ``task`` (a heading that is itself a task:
+``### [x] Add ...`` or ``### 2. Board layout`` under a task section), a ``group``
+(a sub-heading inside a milestone that gathers some of its tasks) or ``detail``
+(what is written under a task heading). Not-work sections pass their role on to
+sub-sections that name no role of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from planner.core.read.markup import heading_text
+from planner.core.read.outline import ItemList, Outline, Section, walk
+from planner.core.read.vocabulary import GLOBAL_ROLES, ROLE_TABLE, role_of
+
+_MILESTONE = re.compile(
+    r"(?:\[[ xX]\]\s+)?(?:"
+    r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part)"
+    r"\s+[A-Za-z0-9][\w.]*\+?"
+    r"|M\d{1,4}"
+    r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
+    r")\s*(?:$|[:.)\-–—(]|\s)",
+    re.IGNORECASE,
+)
+_STAGE = re.compile(
+    r"(?:alpha|beta|ga|general availability|stable|preview|rc\d*|mvp|deprecation|removal)"
+    r"(?:$|[\s:(\-–—])",
+    re.IGNORECASE,
+)
+_TASK_HEADING = re.compile(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
+_LIST_ROLES = frozenset(
+    {
+        "objective",
+        "risks",
+        "validation",
+        "out_of_scope",
+        "assumptions",
+        "unknowns",
+        "decisions",
+        "dependencies",
+        "invariants",
+        "outcome",
+    }
+)
+
+
+def milestone_like(title: str) -> bool:
+    """``Phase 1: Setup``, ``### Stage B``, ``M2 - API``, ``v0.2.0``, ``#### Alpha (1.21)``."""
+    text = heading_text(title)
+    if len(text) > 300:
+        return False
+    if _MILESTONE.match(text):
+        return True
+    return len(text.split()) <= 6 and _STAGE.match(text) is not None
+
+
+def task_heading(title: str) -> bool:
+    return _TASK_HEADING.match(heading_text(title)) is not None
+
+
+def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str | None:
+    title = heading_text(section.title)
+    known = role_of(title, table)
+    explicit = not section.label and milestone_like(section.title)
+    if parent is None:
+        if explicit:
+            return "milestone"
+        return known
+    if parent == "milestones":
+        if known in GLOBAL_ROLES or section.label:
+            return known
+        return "milestone"
+    if parent == "milestone":
+        if known:
+            return "outcome" if known == "objective" else known
+        if not section.label and task_heading(section.title):
+            return "task"
+        return None if section.label else "group"
+    if parent in ("tasks", "group"):
+        if explicit:
+            return "milestone"
+        if not section.label and task_heading(section.title):
+            return "task"
+        return known or ("group" if not section.label else parent)
+    if parent == "acceptance":
+        if explicit:
+            return "milestone"
+        return known or "acceptance"
+    if parent in ("task", "detail"):
+        return "detail"
+    if parent == "notes":
+        return known if known and known != "objective" else "notes"
+    if parent in _LIST_ROLES:
+        return known or parent
+    return known
+
+
+def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str]) -> None:
+    for section in sections:
+        section.role = _role(section, parent, table)
+        # A label line inside a milestone speaks for that milestone; its children
+        # (none, as labels are leaves) need no context.
+        _assign(section.children, section.role, table)
+
+
+def _has_checklist(section: Section) -> bool:
+    return any(
+        isinstance(block, ItemList) and any(item.checked is not None for item in block.items)
+        for block in section.blocks
+    )
+
+
+def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline:
+    """Set ``role`` on every section of the outline (in place) and return it."""
+    _assign(outline.sections, None, table)
+    flat = walk(outline.sections)
+    # Sections of no known role that hold a checklist are milestones of a roadmap
+    # ("Dashboard", "Localization", ...) when the document has other milestones or
+    # several such sections; one alone is just where the task list stands.
+    loose = [s for s in flat if s.role is None and not s.label and _has_checklist(s)]
+    has_milestones = any(s.role == "milestone" for s in flat)
+    if loose and (has_milestones or len(loose) > 1):
+        for section in loose:
+            section.role = "milestone"
+            _assign(section.children, "milestone", table)
+    return outline

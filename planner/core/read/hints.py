@@ -1,0 +1,184 @@
+"""Hints: nested ``key: value`` lines that set a task's or milestone's fields.
+
+``risk: high``, ``depends: M1``, ``paths: internal/store/**``, ``diff: 300`` and the
+rest of ``HINT_KEYS``. A value the planner cannot use is a ``request-bad-hint``
+finding that names the allowed values; the hint is then ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.core.read.draft import DraftMilestone, DraftTask
+from planner.core.read.vocabulary import HINT_KEYS, KIND_WORDS, RISK_WORDS, ROLE_WORDS
+from planner.core.text import issue_refs, one_line
+from planner.model import RISK_ORDER, Finding, Location, RiskClass, Severity
+
+_HINT = re.compile(r"([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*)", re.DOTALL)
+_ID_PREFIX = re.compile(
+    r"(?:milestone\s+|phase\s+|task\s+)?([A-Za-z]{1,3}\d{1,4}(?:-[A-Za-z]{1,3}\d{1,4})?)"
+    r"\s*(?::|\.|\)|-|–|—)\s+",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(
+    r"(milestone|phase|stage|step)\s+(\d{1,4})\s*(?::|\.|\)|-|–|—|$)\s*", re.IGNORECASE
+)
+
+
+def warn(
+    findings: list[Finding],
+    rule: str,
+    message: str,
+    line: int | None,
+    severity: Severity = "warning",
+) -> None:
+    findings.append(
+        Finding(rule=rule, severity=severity, message=message, location=Location(line=line))
+    )
+
+
+def parse_hint(text: str) -> tuple[str, str] | None:
+    """``risk: high`` -> (risk, high) when the key is one the planner knows."""
+    match = _HINT.fullmatch(text.strip()) if len(text) < 2000 else None
+    if not match:
+        return None
+    key = " ".join(match.group(1).lower().split())
+    canonical = HINT_KEYS.get(key)
+    return (canonical, match.group(2).strip()) if canonical else None
+
+
+def split_list(value: str) -> list[str]:
+    """``M1, M2 and M3`` -> [M1, M2, M3]."""
+    parts: list[str] = []
+    for chunk in value.replace(";", ",").split(","):
+        for piece in chunk.split(" and "):
+            piece = piece.strip().strip("`").strip()
+            if piece:
+                parts.append(piece)
+    return parts
+
+
+def risk_word(value: str) -> RiskClass | None:
+    return RISK_WORDS.get(value.strip().strip("`*_").lower())
+
+
+def split_id(text: str) -> tuple[str | None, str]:
+    match = _ID_PREFIX.match(text) if len(text) > 2 else None
+    if match:
+        return match.group(1).upper(), text[match.end() :].strip()
+    return None, text.strip()
+
+
+def split_milestone_id(text: str) -> tuple[str | None, str]:
+    """``Phase 2: Core`` -> (M2, Core); ``M3: API`` -> (M3, API)."""
+    numbered = _NUMBERED.match(text)
+    if numbered:
+        return f"M{int(numbered.group(2))}", text[numbered.end() :].strip()
+    return split_id(text)
+
+
+def apply_task_hint(
+    findings: list[Finding], task: DraftTask, key: str, value: str, line: int | None
+) -> bool:
+    if key == "risk":
+        risk = risk_word(value)
+        if risk is None:
+            bad_value(findings, key, value, RISK_ORDER, line)
+        task.risk_class = risk or task.risk_class
+    elif key == "depends":
+        task.depends_on.extend(split_list(value))
+    elif key == "paths":
+        task.paths = (task.paths or []) + [p for p in value.replace(",", " ").split() if p]
+    elif key == "diff":
+        task.max_diff_scope = positive_int(findings, key, value, line) or task.max_diff_scope
+    elif key == "role":
+        role = ROLE_WORDS.get(value.strip().lower())
+        if role is None:
+            bad_value(findings, key, value, ("developer", "qa"), line)
+        task.role = role or task.role
+    elif key == "kind":
+        kind = KIND_WORDS.get(value.strip().lower())
+        if kind is None:
+            bad_value(findings, key, value, ("feature", "verification", "docs", "chore"), line)
+        task.kind = kind or task.kind
+    elif key == "invariants":
+        task.invariants.extend(split_list(value) if ";" in value else [value])
+    elif key == "acceptance":
+        task.acceptance.append(value)
+    elif key == "milestone":
+        task.milestone = value.strip()
+    elif key == "id":
+        task.id = value.strip()
+    elif key == "objective":
+        task.objective = value.strip()
+    elif key == "status":
+        task.done = value.strip().lower() in ("done", "complete", "completed")
+    else:
+        return False
+    return True
+
+
+def apply_milestone_hint(
+    findings: list[Finding], milestone: DraftMilestone, key: str, value: str, line: int | None
+) -> bool:
+    if key == "risk":
+        risk = risk_word(value)
+        if risk is None:
+            bad_value(findings, key, value, RISK_ORDER, line)
+        milestone.risk_class = risk or milestone.risk_class
+    elif key == "depends":
+        for dep in split_list(value):
+            refs = issue_refs(dep)
+            if refs and dep.startswith("#"):
+                milestone.references.extend(refs)
+            else:
+                milestone.dependencies.append(dep)
+    elif key == "diff":
+        milestone.max_diff_scope = (
+            positive_int(findings, key, value, line) or milestone.max_diff_scope
+        )
+    elif key == "outcome":
+        milestone.outcome = value
+    elif key == "acceptance":
+        milestone.acceptance.append(value)
+    elif key == "validation":
+        milestone.validation.append(value)
+    elif key == "risks":
+        milestone.risks.append(value)
+    elif key == "status":
+        status = value.strip().lower().replace("-", " ").replace("_", " ")
+        if status in ("done", "complete", "completed"):
+            milestone.done = True
+        elif status in ("in progress", "started", "active"):
+            milestone.status = "in_progress"
+    elif key == "id":
+        milestone.id = value.strip()
+    else:
+        return False
+    return True
+
+
+def bad_value(
+    findings: list[Finding], key: str, value: str, allowed: tuple[str, ...], line: int | None
+) -> None:
+    warn(
+        findings,
+        "request-bad-hint",
+        f"'{key}: {one_line(value, 60)}' is not understood; use one of "
+        f"{', '.join(allowed)}. The hint was ignored.",
+        line,
+    )
+
+
+def positive_int(findings: list[Finding], key: str, value: str, line: int | None) -> int | None:
+    digits = value.strip().split()[0] if value.strip() else ""
+    if digits.isdigit() and 0 < int(digits) <= 10_000_000:
+        return int(digits)
+    warn(
+        findings,
+        "request-bad-hint",
+        f"'{key}: {one_line(value, 60)}' needs a positive whole number of changed lines "
+        "(e.g. 'diff: 300'). The hint was ignored.",
+        line,
+    )
+    return None

@@ -1,0 +1,78 @@
+"""Markup out of titles and objectives: bold, links, HTML, emoji status markers.
+
+Code spans stay (they name code); a link keeps its text (and, in running text,
+its target in parentheses, so nothing the author wrote is lost).
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS
+
+# Each pattern is linear: bounded repetitions, no nested quantifiers.
+_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
+_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{0,2000})\)")
+_REF_LINK = re.compile(r"\[([^\]\n]{1,300})\]\[[^\]\n]{0,100}\]")
+_HTML = re.compile(r"<[A-Za-z/!][^<>\n]{0,500}>")
+_EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,1000}?)(?<=\S)\1")
+_STRIKE = re.compile(r"~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~")
+_CHECKBOX = re.compile(r"\[([ xX])\]\s+")
+_DONE_SUFFIX = re.compile(
+    r"\s*[\(\[]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[\)\]]\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_DONE_DASH = re.compile(
+    r"\s*[-–—:|]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[.!]?\s*$", re.IGNORECASE
+)
+_STATUS_EMOJI = "🚧⏳🔜🟢🟡🔴⚪✅✔️☑️✓❌⬜🔲⚠️"
+
+
+def plain(text: str, keep_targets: bool = True) -> str:
+    """Running text without markup: ``**x**`` -> x, ``[t](u)`` -> ``t (u)``, no HTML."""
+    if len(text) > 20_000:
+        text = text[:20_000]
+    out = _IMAGE.sub(lambda m: m.group(1), text)
+    out = _LINK.sub(
+        lambda m: f"{m.group(1)} ({m.group(2)})" if keep_targets and m.group(2) else m.group(1),
+        out,
+    )
+    out = _REF_LINK.sub(lambda m: m.group(1), out)
+    out = _HTML.sub("", out)
+    out = _EMPHASIS.sub(lambda m: m.group(2), out)
+    return " ".join(out.split())
+
+
+def heading_text(title: str) -> str:
+    """A heading or label as a reader sees it: no markup, no status emoji."""
+    out = plain(title, keep_targets=False).strip()
+    out = out.strip(_STATUS_EMOJI + " ").strip()
+    return out.rstrip(":").strip()
+
+
+def done_marked(title: str) -> tuple[str, bool]:
+    """A heading without its done markers, and whether it had one.
+
+    ``[x] Add x``, ``✅ Phase 1``, ``~~Phase 1~~``, ``Phase 1 (done)``,
+    ``v0.1 — shipped`` are done.
+    """
+    text = title.strip()
+    done = False
+    box = _CHECKBOX.match(text)
+    if box:
+        done = box.group(1) in "xX"
+        text = text[box.end() :]
+    for mark in DONE_MARKS:
+        if mark in text:
+            done = True
+            text = text.replace(mark, " ")
+    struck = _STRIKE.fullmatch(text.strip())
+    if struck:
+        done = True
+        text = struck.group(1)
+    if len(text) < 2000:
+        suffix = _DONE_SUFFIX.search(text) or _DONE_DASH.search(text)
+        if suffix and suffix.start() > 0:
+            done = True
+            text = text[: suffix.start()]
+    return " ".join(text.split()), done

@@ -1,0 +1,486 @@
+"""The words the reader knows, as data: section roles, hint keys and value words.
+
+A heading, or a label line such as ``**Acceptance criteria:**``, names a section
+by one of these phrases. The table is one mapping, phrase -> role, so a new
+synonym is one line (and a configuration can add its own with ``extend``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from planner.model import RiskClass
+
+# Roles a section can have. "notes" is everything that is not work: background,
+# motivation, references, legends, history, alternatives and the like.
+ROLES = (
+    "objective",
+    "milestones",
+    "tasks",
+    "acceptance",
+    "validation",
+    "dependencies",
+    "risks",
+    "decisions",
+    "assumptions",
+    "unknowns",
+    "invariants",
+    "out_of_scope",
+    "outcome",
+    "notes",
+)
+
+_ROLE_PHRASES: dict[str, tuple[str, ...]] = {
+    "objective": (
+        "objective",
+        "objectives",
+        "goal",
+        "goals",
+        "summary",
+        "tl;dr",
+        "tldr",
+        "overview",
+        "purpose",
+        "description",
+        "what",
+        "proposal",
+        "proposed solution",
+        "solution",
+        "feature description",
+        "describe the solution you'd like",
+        "describe the solution you would like",
+        "describe the feature",
+        "user story",
+        "intent",
+        "mission",
+    ),
+    "milestones": (
+        "milestones",
+        "milestone",
+        "phases",
+        "roadmap",
+        "plan",
+        "stages",
+        "implementation plan",
+        "implementation phases",
+        "rollout plan",
+        "releases",
+        "release plan",
+        "workstreams",
+        "graduation criteria",
+    ),
+    "tasks": (
+        "tasks",
+        "task",
+        "task list",
+        "tasklist",
+        "todo",
+        "to do",
+        "to-do",
+        "todos",
+        "work items",
+        "steps",
+        "next steps",
+        "action items",
+        "checklist",
+        "deliverables",
+        "work",
+        "remaining work",
+        "remaining tasks",
+        "implementation",
+        "implementation steps",
+        "implementation tasks",
+        "changes",
+        "proposed changes",
+        "core features",
+        "features",
+        "scope of work",
+        "sub-issues",
+        "subtasks",
+        "sub-tasks",
+        "child issues",
+    ),
+    "acceptance": (
+        "acceptance",
+        "acceptance criteria",
+        "acceptance tests",
+        "definition of done",
+        "dod",
+        "done when",
+        "done criteria",
+        "success criteria",
+        "success metrics",
+        "exit criteria",
+        "completion criteria",
+        "must show",
+        "checkpoint",
+        "independent test",
+        "expected results",
+        "must have",
+        "should have",
+        "testing checklist",
+        "test checklist",
+        "verification checklist",
+        "performance requirements",
+        "criteria",
+    ),
+    "validation": (
+        "validation",
+        "validation strategy",
+        "testing",
+        "testing strategy",
+        "test plan",
+        "tests",
+        "how to test",
+        "how to validate",
+        "how to verify",
+        "verification",
+        "verification plan",
+    ),
+    "dependencies": (
+        "dependencies",
+        "dependency",
+        "depends on",
+        "phase dependencies",
+        "dependency chain",
+        "dependencies & execution order",
+        "dependencies and execution order",
+        "execution order",
+        "user story dependencies",
+        "blocked by",
+        "blockers",
+    ),
+    "risks": (
+        "risks",
+        "risk",
+        "risks and mitigations",
+        "risk assessment",
+        "breaking changes",
+        "caveats",
+        "drawbacks",
+    ),
+    "decisions": (
+        "decisions",
+        "decision",
+        "open questions",
+        "questions",
+        "unresolved questions",
+        "owner decisions",
+        "decisions needed",
+        "questions for the owner",
+    ),
+    "assumptions": ("assumptions", "assumption"),
+    "unknowns": ("unknowns", "unknown", "open issues", "unknowns and gaps"),
+    "invariants": ("invariants", "invariant", "constraints", "must not break"),
+    "out_of_scope": (
+        "out of scope",
+        "non-goals",
+        "non goals",
+        "nongoals",
+        "not in scope",
+        "could have",
+        "won't have",
+        "wont have",
+        "nice to have",
+        "future work",
+        "stretch goals",
+    ),
+    "outcome": ("outcome", "expected outcome", "result"),
+    "notes": (
+        "notes",
+        "note",
+        "background",
+        "context",
+        "additional context",
+        "motivation",
+        "rationale",
+        "problem",
+        "problem statement",
+        "is your feature request related to a problem",
+        "is your feature request related to a problem? please describe",
+        "describe alternatives you've considered",
+        "describe alternatives you have considered",
+        "alternatives",
+        "alternatives considered",
+        "references",
+        "reference",
+        "links",
+        "see also",
+        "resources",
+        "table of contents",
+        "contents",
+        "toc",
+        "legend",
+        "format",
+        "conventions",
+        "path conventions",
+        "version history",
+        "history",
+        "changelog",
+        "change log",
+        "revision history",
+        "faq",
+        "frequently asked questions",
+        "appendix",
+        "glossary",
+        "current state",
+        "status quo",
+        "results",
+        "validation results",
+        "user stories",
+        "non-functional requirements",
+        "technical requirements",
+        "technology stack",
+        "tech stack",
+        "file structure",
+        "dependencies to add",
+        "suggested labels",
+        "labels",
+        "ownership",
+        "ownership and team asks",
+        "team asks",
+        "owner",
+        "owners",
+        "input",
+        "prerequisites",
+        "organization",
+        "implementation strategy",
+        "design axioms",
+        "screenshots",
+        "environment",
+        "steps to reproduce",
+        "expected behavior",
+        "actual behavior",
+        "additional information",
+        "related",
+        "related issues",
+        "prior art",
+        "example",
+        "examples",
+        "usage",
+        "status",
+        "related work",
+        "prior work",
+        "rollback plan",
+        "release notes",
+    ),
+}
+
+# Phrase -> role, phrases normalised as ``normalize`` leaves them.
+ROLE_TABLE: dict[str, str] = {
+    phrase: role for role, phrases in _ROLE_PHRASES.items() for phrase in phrases
+}
+
+# Milestone groups whose milestones list criteria, not work ("Graduation Criteria"
+# holding "#### Alpha", "#### Beta": each stage's bullets are its acceptance).
+CRITERIA_GROUPS = frozenset({"graduation criteria"})
+
+# Words that name a section even at the end of a longer heading ("Technical Risks",
+# "Tech Roadmap", "Release checklist"); other phrases count only whole.
+SUFFIX_WORDS = frozenset(
+    """risks roadmap milestones phases tasks checklist questions assumptions unknowns
+    invariants dependencies steps todo deliverables conventions alternatives references
+    notes background motivation""".split()
+)
+
+# Roles that describe the plan as a whole, wherever they stand.
+GLOBAL_ROLES = frozenset(
+    {
+        "objective",
+        "acceptance",
+        "validation",
+        "risks",
+        "assumptions",
+        "unknowns",
+        "decisions",
+        "invariants",
+        "out_of_scope",
+        "tasks",
+        "dependencies",
+        "notes",
+    }
+)
+
+# An item that begins with one of these labels is a criterion, not work
+# ("- [ ] Test: plugin loads in the host", "Checkpoint: ...").
+CRITERION_PREFIXES = frozenset(
+    {
+        "test",
+        "tests",
+        "verify",
+        "verification",
+        "checkpoint",
+        "acceptance",
+        "acceptance criteria",
+        "done when",
+        "exit criteria",
+        "success criteria",
+        "criteria",
+    }
+)
+
+# Checkboxes in issue forms that the reporter ticks to acknowledge something: never work.
+ACKNOWLEDGEMENTS = (
+    "i have searched",
+    "i've searched",
+    "i searched",
+    "i have read",
+    "i've read",
+    "i have checked",
+    "i've checked",
+    "i agree",
+    "i accept",
+    "i confirm",
+    "i understand",
+    "i/we understand",
+    "we understand",
+    "i am willing",
+    "i'm willing",
+    "i would like to work on",
+    "i have reviewed",
+    "this is not a duplicate",
+)
+
+# Verbs that open an instruction: "Add a code of conduct", "Investigate each case".
+IMPERATIVE_VERBS = frozenset(
+    """add adopt allow build bump change clean complete configure connect convert create
+    define delete deprecate design document drop enable ensure expose extend extract figure
+    fix handle harden implement improve integrate introduce investigate make map migrate
+    move port provide record refactor remove rename replace rewrite set ship split support
+    switch update upgrade use validate wire write""".split()
+)
+
+# Sentences that state work without an imperative ("these changes need to be polished").
+WORK_PHRASES = re.compile(
+    r"\b(?:needs? to (?:be )?\w+|must be \w+ed|will add|we will (?!not)\w+|should be \w+ed)\b",
+    re.IGNORECASE,
+)
+
+HINT_KEYS: dict[str, str] = {
+    "id": "id",
+    "risk": "risk",
+    "risk class": "risk",
+    "risk_class": "risk",
+    "risk-class": "risk",
+    "depends": "depends",
+    "depends on": "depends",
+    "depends_on": "depends",
+    "dependencies": "depends",
+    "after": "depends",
+    "needs": "depends",
+    "blocked by": "depends",
+    "paths": "paths",
+    "path": "paths",
+    "files": "paths",
+    "scope": "paths",
+    "diff": "diff",
+    "max diff": "diff",
+    "max_diff_scope": "diff",
+    "diff scope": "diff",
+    "role": "role",
+    "kind": "kind",
+    "type": "kind",
+    "status": "status",
+    "outcome": "outcome",
+    "milestone": "milestone",
+    "acceptance": "acceptance",
+    "validation": "validation",
+    "validate": "validation",
+    "invariant": "invariants",
+    "invariants": "invariants",
+    "options": "options",
+    "blocks": "blocks",
+    "impact": "impact",
+    "risks": "risks",
+    "objective": "objective",
+}
+# Hint keys whose value is a setting, not prose: a line "risk: high" is a hint,
+# never the start of a Risks section.
+VALUE_HINTS = frozenset({"id", "risk", "paths", "diff", "role", "kind", "status", "milestone"})
+
+RISK_WORDS: dict[str, RiskClass] = {
+    "low": "low",
+    "minor": "low",
+    "medium": "medium",
+    "med": "medium",
+    "moderate": "medium",
+    "high": "high",
+    "major": "high",
+    "critical": "critical",
+    "crit": "critical",
+}
+ROLE_WORDS = {
+    "developer": "developer",
+    "dev": "developer",
+    "engineer": "developer",
+    "qa": "qa",
+    "tester": "qa",
+    "test": "qa",
+}
+KIND_WORDS = {
+    "feature": "feature",
+    "feat": "feature",
+    "verification": "verification",
+    "verify": "verification",
+    "docs": "docs",
+    "doc": "docs",
+    "documentation": "docs",
+    "chore": "chore",
+}
+
+# Words in a heading that say the work is finished.
+DONE_WORDS = frozenset({"done", "complete", "completed", "shipped", "finished", "released"})
+DONE_MARKS = ("✅", "✔️", "✔", "☑️", "☑", "✓")
+
+
+def normalize(text: str) -> str:
+    """Lower case, markup and punctuation at the ends gone, white space collapsed."""
+    cleaned = text.lower().replace("_", " ").replace("*", " ")
+    cleaned = " ".join(cleaned.split())
+    return cleaned.strip(" :.-–—#").strip()
+
+
+def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
+    """The role a heading or label names (``Acceptance criteria`` -> acceptance), if any.
+
+    Tried in turn: the whole phrase; without a trailing ``(...)``; the part before a
+    colon; each part of ``A / B``; the last two words, then the last word
+    (``Technical Risks`` -> risks, ``Tech Roadmap`` -> milestones).
+    """
+    key = normalize(phrase)
+    if not key or len(key) > 120:
+        return None
+    candidates = [key]
+    if key.endswith(")") and "(" in key:
+        candidates.append(key[: key.rindex("(")].strip())
+    if ":" in key:
+        candidates.append(key.split(":", 1)[0].strip())
+    if "/" in key:
+        candidates.extend(part.strip() for part in key.split("/"))
+    words = key.split()
+    if len(words) > 2 and " ".join(words[-2:]) in table:
+        candidates.append(" ".join(words[-2:]))
+    if len(words) > 1 and words[-1] in SUFFIX_WORDS:
+        candidates.append(words[-1])
+    for candidate in candidates:
+        role = table.get(candidate.strip(" :.-"))
+        if role:
+            return role
+    return None
+
+
+def extend(extra: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """The role table with more phrases per role (e.g. from a configuration)."""
+    table = dict(ROLE_TABLE)
+    for role, phrases in extra.items():
+        if role not in ROLES:
+            raise ValueError(f"unknown section role '{role}'; use one of {', '.join(ROLES)}")
+        for phrase in phrases:
+            table[normalize(phrase)] = role
+    return table
+
+
+def is_acknowledgement(text: str) -> bool:
+    lowered = " ".join(text.lower().split())
+    return lowered.startswith(ACKNOWLEDGEMENTS)

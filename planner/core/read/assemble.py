@@ -559,14 +559,13 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
                     key = _key_of(target)
                     if target is not subject and key not in subject.dependencies:
                         subject.dependencies.append(key)
-    stages = [(m, _stage(m.title)) for m in milestones]
-    staged = [(m, rank) for m, rank in stages if rank is not None]
-    for (earlier, before), (later, after) in zip(staged, staged[1:], strict=False):
-        if before < after and _key_of(earlier) not in later.dependencies:
-            later.dependencies.append(_key_of(earlier))
+    staged = [(m, rank) for m in milestones if (rank := _stage(m.title)) is not None]
+    for (earlier, before), (next_stage, after) in zip(staged, staged[1:], strict=False):
+        if before < after and _key_of(earlier) not in next_stage.dependencies:
+            next_stage.dependencies.append(_key_of(earlier))
     for blocker in c.blocking:
-        later = milestones[milestones.index(blocker) + 1 :] if blocker in milestones else []
-        for milestone in later:
+        after_it = milestones[milestones.index(blocker) + 1 :] if blocker in milestones else []
+        for milestone in after_it:
             if _key_of(blocker) not in milestone.dependencies:
                 milestone.dependencies.append(_key_of(blocker))
 

@@ -560,8 +560,8 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
                     if target is not subject and key not in subject.dependencies:
                         subject.dependencies.append(key)
     staged = [(m, rank) for m in milestones if (rank := _stage(m.title)) is not None]
-    for (earlier, before), (next_stage, after) in zip(staged, staged[1:], strict=False):
-        if before < after and _key_of(earlier) not in next_stage.dependencies:
+    for (earlier, first_rank), (next_stage, next_rank) in zip(staged, staged[1:], strict=False):
+        if first_rank < next_rank and _key_of(earlier) not in next_stage.dependencies:
             next_stage.dependencies.append(_key_of(earlier))
     for blocker in c.blocking:
         after_it = milestones[milestones.index(blocker) + 1 :] if blocker in milestones else []

@@ -53,6 +53,7 @@ def test_readme_lists_every_rule_the_code_emits() -> None:
     rules = set(re.findall(r'rule="([a-z0-9-]+)"', code))
     rules |= set(re.findall(r'self\.find\(\s*"([a-z0-9-]+)"', code))
     rules |= set(re.findall(r'self\.warn\(\s*"([a-z0-9-]+)"', code))
+    rules |= set(re.findall(r'warn\(\s*[\w.]+,\s*"([a-z0-9-]+)"', code))
     documented = set(re.findall(r"`([a-z0-9-]+)`", README.split("## Findings", 1)[1]))
     missing = {
         r

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from planner.core.read import hints
 from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
-from planner.core.read.markup import done_marked, heading_text, plain
+from planner.core.read.markup import done_marked, heading_text, is_instruction, plain, sentences
 from planner.core.read.outline import (
     NO_RESPONSE,
     Block,
@@ -29,7 +29,6 @@ from planner.core.read.outline import (
 from planner.core.read.vocabulary import (
     CRITERION_PREFIXES,
     DONE_MARKS,
-    IMPERATIVE_VERBS,
     WORK_PHRASES,
     is_acknowledgement,
     normalize,
@@ -45,7 +44,6 @@ _PAREN_CRITERION = re.compile(
     r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_(\[])")
 _DEPENDS = re.compile(
     r"\b(?:depends? on|depend upon|requires?|needs|can start after|starts? after|after|"
     r"blocked by|waits? for)\b",
@@ -146,19 +144,10 @@ def paragraphs(blocks: list[Block]) -> list[Paragraph]:
     return [b for b in blocks if isinstance(b, Paragraph)]
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
-
-
 def is_criterion(text: str) -> bool:
     """``Test: the plugin loads``, ``Checkpoint: ...``: a criterion written as an item."""
     head, colon, _ = heading_text(text).partition(":")
     return bool(colon) and normalize(head) in CRITERION_PREFIXES
-
-
-def is_instruction(sentence: str) -> bool:
-    first = sentence.split(maxsplit=1)[0].lower().strip("*_`") if sentence.split() else ""
-    return first in IMPERATIVE_VERBS
 
 
 def prose_tasks(texts: list[str], line: int | None) -> list[DraftTask]:
@@ -684,6 +673,12 @@ def _objective(found: list[str], outline: Outline) -> str | None:
     for block in outline.preamble:
         if isinstance(block, Paragraph) and _is_prose(plain(block.text)):
             return plain(block.text)
+    for section in walk(outline.sections):
+        if section.role not in (None, "milestones", "milestone", "objective", "outcome"):
+            continue
+        for paragraph in paragraphs(section.blocks):
+            if _is_prose(plain(paragraph.text)):
+                return plain(paragraph.text)
     return None
 
 

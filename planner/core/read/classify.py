@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from planner.core.read.markup import heading_text
-from planner.core.read.outline import ItemList, Outline, Section, walk
+from planner.core.read.markup import heading_text, states_work
+from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
 from planner.core.read.vocabulary import GLOBAL_ROLES, ROLE_TABLE, role_of
 
 _MILESTONE = re.compile(
@@ -74,6 +74,8 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
     if parent == "milestones":
         if known in GLOBAL_ROLES or section.label:
             return known
+        if not explicit and not _holds_work(section):
+            return "notes"  # prose between the phases ("Ranking: we prefer ...")
         return "milestone"
     if parent == "milestone":
         if known:
@@ -98,6 +100,14 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
     if parent in _LIST_ROLES:
         return known or parent
     return known
+
+
+def _holds_work(section: Section) -> bool:
+    return bool(section.children) or any(
+        isinstance(block, ItemList | Table)
+        or (isinstance(block, Paragraph) and states_work(block.text))
+        for block in section.blocks
+    )
 
 
 def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str]) -> None:

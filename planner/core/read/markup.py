@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 
-from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS
+from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS, IMPERATIVE_VERBS, WORK_PHRASES
 
 # Each pattern is linear: bounded repetitions, no nested quantifiers.
 _IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
 _LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{0,2000})\)")
 _REF_LINK = re.compile(r"\[([^\]\n]{1,300})\]\[[^\]\n]{0,100}\]")
 _HTML = re.compile(r"<[A-Za-z/!][^<>\n]{0,500}>")
-_EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,1000}?)(?<=\S)\1")
+# Delimiters stand at word edges, so ``__init__.py`` keeps its underscores.
+_EMPHASIS = re.compile(r"(?<![\w*~])(\*\*|__|~~)(?=\S)([^\n]{1,1000}?)(?<=\S)\1(?![\w*~])")
 _STRIKE = re.compile(r"~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 _DONE_SUFFIX = re.compile(
@@ -25,6 +26,7 @@ _DONE_SUFFIX = re.compile(
 _DONE_DASH = re.compile(
     r"\s*[-–—:|]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[.!]?\s*$", re.IGNORECASE
 )
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_(\[])")
 _STATUS_EMOJI = "🚧⏳🔜🟢🟡🔴⚪✅✔️☑️✓❌⬜🔲⚠️"
 
 
@@ -76,3 +78,18 @@ def done_marked(title: str) -> tuple[str, bool]:
             done = True
             text = text[: suffix.start()]
     return " ".join(text.split()), done
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+
+
+def is_instruction(sentence: str) -> bool:
+    """A sentence that opens with an imperative: "Add a code of conduct ..."."""
+    first = sentence.split(maxsplit=1)[0].lower().strip("*_`") if sentence.split() else ""
+    return first in IMPERATIVE_VERBS
+
+
+def states_work(text: str) -> bool:
+    """Prose that asks for work: an instruction, or "... needs to be polished"."""
+    return any(is_instruction(s) or WORK_PHRASES.search(s) for s in sentences(plain(text)))

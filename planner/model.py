@@ -103,13 +103,30 @@ class ContractDefaults(Strict):
     evidence_required: list[NonEmptyStr]
 
 
+def _answer_optional(schema: dict[str, Any]) -> None:
+    # Contracts written before answers were recorded stay valid.
+    schema["required"] = [k for k in schema.get("required", []) if k != "answer"]
+
+
 class Decision(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra=_answer_optional,
+    )
+
     id: MilestoneId
     question: NonEmptyStr
     options: list[NonEmptyStr]
     impact: RiskClass
     blocks: list[str] = Field(description="Ids of the milestones this decision blocks.")
     issue: str | None = Field(description="URL of the decision issue, once raised.")
+    answer: str | None = Field(
+        default=None,
+        description="The owner's answer, once they closed the decision issue: its last "
+        "comment by someone other than the planner, or the text they wrote around the "
+        "planner's part.",
+    )
 
 
 class IssueRef(Strict):
@@ -313,6 +330,14 @@ class FanoutConfig(Strict):
     )
 
 
+class DecisionsConfig(Strict):
+    max_issues: PositiveInt = Field(
+        default=20,
+        description="Most decisions that get a decision issue for one planning issue; the "
+        "rest are named in a decision-issue-limit finding.",
+    )
+
+
 class LabelsConfig(Strict):
     decision: NonEmptyStr = "decision/major"
 
@@ -356,6 +381,7 @@ class Config(Strict):
     vocabulary: VocabularyConfig = Field(default_factory=VocabularyConfig)
     fanout: FanoutConfig = Field(default_factory=FanoutConfig)
     labels: LabelsConfig = Field(default_factory=LabelsConfig)
+    decisions: DecisionsConfig = Field(default_factory=DecisionsConfig)
     paths: PathsConfig = Field(default_factory=PathsConfig)
 
 

@@ -1,18 +1,25 @@
 """GitHub side effects of a plan (PRODUCT.md §7): decision issues, the sticky comment,
-sub-issues. Each is found again by a hidden marker, so re-runs never duplicate."""
+sub-issues. Each is found again by a hidden marker among what the token's own account
+wrote, so re-runs never duplicate, and what two runs at once both made is reduced to one
+(the oldest) right after."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
-from planner.action.github import GitHubError, GitHubPort, IssueInfo
+from planner.action.github import CommentInfo, GitHubError, GitHubPort, IssueInfo
+from planner.core.blocks import BlockError, markers, read_block, replace_block
+from planner.core.plan import Plan
 from planner.core.text import markdown_inline, neutralize_mentions, one_line
 from planner.model import Contract, Decision, Fanout, Finding, Issue, Location
 
 SUB_ISSUE_LIMIT = 100  # GitHub's limit of sub-issues per parent
+DECISION_BLOCK = "decision"  # <!-- planner:begin decision --> ... in a decision issue's body
+ANSWER_LIMIT = 4000  # characters of an owner's answer recorded in the contract
 T = TypeVar("T")
 
 
@@ -32,6 +39,27 @@ def safe_text(text: str, limit: int = 2000) -> str:
     """Untrusted text quoted into an issue or comment: no mentions, no HTML (so no
     marker can be closed or forged), one line."""
     return markdown_inline(text, limit)
+
+
+@dataclass(frozen=True)
+class DecisionIssues:
+    """What syncing the decision issues made or found: each one's URL, and the answers
+    of those the owner closed, by decision id."""
+
+    urls: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+def with_answers(plan: Plan, answers: dict[str, str]) -> Plan:
+    """The plan with the owners' answers recorded on its decisions."""
+    contract = plan.contract
+    if contract is None or not answers:
+        return plan
+    decisions = [
+        d.model_copy(update={"answer": answers[d.id]}) if d.id in answers else d
+        for d in contract.decisions
+    ]
+    return replace(plan, contract=contract.model_copy(update={"decisions": decisions}))
 
 
 @dataclass
@@ -54,12 +82,19 @@ class EffectsReport:
 
 class SideEffects:
     def __init__(
-        self, port: GitHubPort, planning: Issue, label: str, outage_severity: str = "warning"
+        self,
+        port: GitHubPort,
+        planning: Issue,
+        label: str,
+        outage_severity: str = "warning",
+        max_decision_issues: int = 20,
     ) -> None:
         self.port = port
         self.planning = planning
         self.label = label
         self.outage = outage_severity
+        self.max_decision_issues = max_decision_issues
+        self.me: str | None = None
         self.report = EffectsReport()
 
     def _severity(self, exc: GitHubError) -> str:
@@ -88,7 +123,15 @@ class SideEffects:
 
     # ------------------------------------------------------------------ decisions
 
-    def decision_body(self, decision: Decision) -> str:
+    def _account(self) -> str | None:
+        """The token's own login: only what it authored is the planner's."""
+        if self.me is None:
+            self.me = self._try("reading the token's account", self.port.account)
+        return self.me
+
+    def decision_content(self, decision: Decision) -> str:
+        """The planner's part of a decision issue's body (between block markers); the
+        owner may write anything around it."""
         n = self.planning.number
         options = (
             "\n".join(f"- [ ] {safe_text(o, 500)}" for o in decision.options)
@@ -96,29 +139,112 @@ class SideEffects:
         )
         blocks = ", ".join(decision.blocks) or "nothing yet"
         return (
-            f"{decision_marker(n, decision.id)}\n"
             f"**Owner decision needed for #{n}** (impact: {decision.impact}).\n\n"
             f"> {safe_text(decision.question)}\n\n"
             f"**Options**\n\n{options}\n\n"
             f"**Blocks:** {blocks}\n\n"
-            f"Answer here, then record the choice in #{n} (tick the question or move it out of "
-            "Open questions) and re-run the planner.\n"
+            f"Answer here (or close this issue with your answer as its last comment), then "
+            f"record the choice in #{n} (tick the question or move it out of Open questions) "
+            "and re-run the planner.\n"
         )
 
-    def sync_decisions(self, contract: Contract) -> dict[str, str]:
-        """Raise, update or close the decision issues; the URL of each open one, by
-        decision id."""
+    def decision_body(self, decision: Decision) -> str:
+        marker = decision_marker(self.planning.number, decision.id)
+        managed = replace_block(None, DECISION_BLOCK, self.decision_content(decision), "issue")
+        return f"{marker}\n{managed}"
+
+    def _own_decisions(self, me: str, what: str) -> dict[str, list[IssueInfo]] | None:
+        """This planning issue's decision issues that the token's account opened, by
+        decision id, oldest first. Found by the hidden marker, whatever their labels."""
+        issues = self._try(what, partial(self.port.list_created_by, me))
+        if issues is None:
+            return None
+        prefix = f"<!-- planner-decision: {self.planning.number}/"
+        groups: dict[str, list[IssueInfo]] = {}
+        for info in sorted(issues, key=lambda i: i.number):
+            if info.author == me:
+                for key in _markers_in(info.body, prefix):
+                    groups.setdefault(key, []).append(info)
+        return groups
+
+    def _close_duplicates(self, groups: dict[str, list[IssueInfo]]) -> None:
+        """Two runs at once may each raise a decision's issue: keep the oldest, close
+        the others with a note saying which one stays."""
+        for d_id, issues in groups.items():
+            keep = issues[0]
+            for extra in issues[1:]:
+                if extra.state != "open":
+                    continue
+                note = (
+                    f"\n\n---\n**Duplicate** of #{keep.number} (raised by two planner runs at "
+                    "once); closed by the planner.\n"
+                )
+                self._try(
+                    f"closing duplicate decision issue #{extra.number} for {d_id}",
+                    partial(
+                        self.port.edit_issue, extra.number, body=extra.body + note, state="closed"
+                    ),
+                )
+
+    def _update_managed(self, d: Decision, found: IssueInfo) -> None:
+        """Rewrite the planner's part of an open decision issue, nothing else; an issue
+        whose block markers were removed or broken is left as the owner made it."""
+        name = f"decision issue #{found.number}"
+        try:
+            if read_block(found.body, DECISION_BLOCK, name) is None:
+                return
+            body = replace_block(found.body, DECISION_BLOCK, self.decision_content(d), name)
+        except BlockError as exc:
+            self.report.findings.append(
+                Finding(
+                    rule="github-side-effect",
+                    severity="warning",
+                    message=f"Not updated: {exc}.",
+                    location=Location(),
+                )
+            )
+            return
+        if body != found.body:
+            self._try(
+                f"updating decision issue for {d.id}",
+                partial(self.port.edit_issue, found.number, body=body),
+            )
+
+    def sync_decisions(self, contract: Contract) -> DecisionIssues:
+        """Raise, update or close the decision issues; the URL of each, and the answer in
+        each the owner closed, by decision id.
+
+        An issue the owner closed is answered: it is never reopened. After raising
+        any, the issues are listed again and duplicates from a concurrent run closed, so
+        two runs at once end with one issue per decision."""
         wanted = [d for d in contract.decisions if d.impact in ("high", "critical")]
         n = self.planning.number
         urls: dict[str, str] = {}
-        existing = self._try(
-            f"listing '{self.label}' issues", lambda: self.port.list_labelled(self.label)
-        )
-        if existing is None:
-            return urls
-        by_marker = _by_marker(existing, f"<!-- planner-decision: {n}/")
-        if wanted and not any(d.id in by_marker for d in wanted):
-            ids = ", ".join(d.id for d in wanted)
+        answers: dict[str, str] = {}
+        me = self._account()
+        if me is None:
+            return DecisionIssues()
+        groups = self._own_decisions(me, "listing the planner's decision issues")
+        if groups is None:
+            return DecisionIssues()
+        self._close_duplicates(groups)
+        missing = [d for d in wanted if d.id not in groups]
+        room = max(self.max_decision_issues - (len(wanted) - len(missing)), 0)
+        missing, held = missing[:room], missing[room:]
+        if held:
+            self.report.findings.append(
+                Finding(
+                    rule="decision-issue-limit",
+                    severity="warning",
+                    message=(
+                        f"At most {self.max_decision_issues} decisions of #{n} get a decision "
+                        f"issue; none was raised for {', '.join(d.id for d in held)}. Answer "
+                        "some first, or raise decisions.max_issues in the config."
+                    ),
+                )
+            )
+        if missing:
+            ids = ", ".join(d.id for d in missing)
             ensured = self._ok(
                 f"creating label '{self.label}', so decision issue(s) {ids} were not raised",
                 partial(
@@ -129,26 +255,30 @@ class SideEffects:
                 ),
             )
             if not ensured:
-                return urls
+                missing = []
         for d in wanted:
-            title = one_line(f"Decision {d.id} for #{n}: {d.question}", 200)
-            body = self.decision_body(d)
-            found = by_marker.get(d.id)
-            if found is not None:
-                if found.body != body or found.state != "open" or found.title != title:
-                    self._try(
-                        f"updating decision issue for {d.id}",
-                        partial(
-                            self.port.edit_issue, found.number, title=title, body=body, state="open"
-                        ),
-                    )
+            if d.id in groups:
+                found = groups[d.id][0]
                 urls[d.id] = found.url
-                continue
-            created = self._create_once(d.id, title, body)
-            if created is not None:
-                urls[d.id] = created.url
+                if found.state == "open":
+                    self._update_managed(d, found)
+                else:
+                    answers[d.id] = self._answer(found, me)
+        created = False
+        for d in missing:
+            title = one_line(f"Decision {d.id} for #{n}: {d.question}", 200)
+            made = self._create_once(d.id, title, self.decision_body(d), me)
+            if made is not None:
+                urls[d.id] = made.url
+                created = True
+        if created:
+            again = self._own_decisions(me, "listing the decision issues again")
+            if again is not None:
+                self._close_duplicates(again)
+                urls.update({d.id: again[d.id][0].url for d in missing if d.id in again})
         open_ids = {d.id for d in wanted}
-        for d_id, info in by_marker.items():
+        for d_id, issues in groups.items():
+            info = issues[0]
             if d_id not in open_ids and info.state == "open":
                 note = (
                     f"\n---\n**Resolved:** no longer an open question in #{n}; closed by the "
@@ -160,12 +290,35 @@ class SideEffects:
                         self.port.edit_issue, info.number, body=info.body + note, state="closed"
                     ),
                 )
-        return urls
+        return DecisionIssues(urls, answers)
 
-    def _create_once(self, decision_id: str, title: str, body: str) -> IssueInfo | None:
+    def _answer(self, found: IssueInfo, me: str) -> str:
+        """What the owner answered in a decision issue they closed: its last comment by
+        anyone but the planner, else what they wrote in the body around the planner's
+        part and markers."""
+        comments = self._try(
+            f"reading the answer in decision issue #{found.number}",
+            partial(self.port.list_comments, found.number),
+        )
+        theirs = [c for c in comments or [] if c.author != me and c.body.strip()]
+        if theirs:
+            text = max(theirs, key=lambda c: c.id).body
+        else:
+            text = found.body
+            begin, end = markers(DECISION_BLOCK)
+            start, stop = text.find(begin), text.find(end)
+            if 0 <= start < stop:
+                text = text[:start] + text[stop + len(end) :]
+            text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+            text = text.split("\n---\n**Resolved:**")[0]
+        text = text.strip()
+        return text[:ANSWER_LIMIT] if text else "(closed without a written answer)"
+
+    def _create_once(self, decision_id: str, title: str, body: str, me: str) -> IssueInfo | None:
         """Create the decision issue; after a failed create, look again before retrying,
         since a create that timed out may have happened."""
         marker = decision_marker(self.planning.number, decision_id)
+        last: GitHubError | None = None
         for _ in range(3):
             try:
                 created = self.port.create_issue(title, body, [self.label])
@@ -179,38 +332,67 @@ class SideEffects:
                     return None
                 last = exc
             try:
-                again = [i for i in self.port.list_labelled(self.label) if marker in i.body]
+                again = [
+                    i for i in self.port.list_created_by(me) if i.author == me and marker in i.body
+                ]
             except GitHubError:
                 again = []
             if again:
-                return again[0]
+                return min(again, key=lambda i: i.number)
+        assert last is not None
         self.report.failed(f"raising decision issue for {decision_id}", last, self.outage)
         return None
 
     # ------------------------------------------------------------------ the comment
 
-    def sync_comment(self, summary: str) -> int | None:
-        """Post or update the summary comment; its id, or None when it could not be
-        read or written."""
-        n = self.planning.number
-        marker = comment_marker(n)
-        body = f"{marker}\n{neutralize_mentions(summary)}"[:65_000]
-        comments = self._try(
-            "reading the planning issue's comments", lambda: self.port.list_comments(n)
-        )
+    def _own_comments(self, me: str, what: str) -> list[CommentInfo] | None:
+        """The summary comments the token's account wrote, oldest first. A comment by
+        anyone else is never taken for the summary, whatever marker it carries."""
+        marker = comment_marker(self.planning.number)
+        comments = self._try(what, partial(self.port.list_comments, self.planning.number))
         if comments is None:
             return None
-        mine = next((c for c in comments if c.body.startswith(marker)), None)
+        return sorted(
+            (c for c in comments if c.author == me and c.body.startswith(marker)),
+            key=lambda c: c.id,
+        )
+
+    def _delete_duplicates(self, comments: list[CommentInfo]) -> None:
+        for extra in comments[1:]:
+            try:
+                self.port.delete_comment(self.planning.number, extra.id)
+            except GitHubError as exc:
+                if exc.status != 404:  # 404: a concurrent run deleted it first
+                    self.report.failed("deleting a duplicate summary comment", exc, "warning")
+
+    def sync_comment(self, summary: str) -> int | None:
+        """Post or update the summary comment; its id, or None when it could not be
+        read or written. After posting, the comments are read again and a duplicate from a
+        concurrent run is deleted (the oldest stays)."""
+        n = self.planning.number
+        body = f"{comment_marker(n)}\n{neutralize_mentions(summary)}"[:65_000]
+        me = self._account()
+        if me is None:
+            return None
+        mine = self._own_comments(me, "reading the planning issue's comments")
         if mine is None:
+            return None
+        if not mine:
             made = self._try(
-                "posting the summary comment", lambda: self.port.create_comment(n, body)
+                "posting the summary comment", partial(self.port.create_comment, n, body)
             )
-            return made.id if made is not None else None
-        if mine.body != body:
+            if made is None:
+                return None
+            again = self._own_comments(me, "reading the comments again") or [made]
+            self._delete_duplicates(again)
+            return again[0].id
+        self._delete_duplicates(mine)
+        keep = mine[0]
+        if keep.body != body:
             self._try(
-                "updating the summary comment", lambda: self.port.edit_comment(n, mine.id, body)
+                "updating the summary comment", partial(self.port.edit_comment, n, keep.id, body)
             )
-        return mine.id
+        return keep.id
 
     # ------------------------------------------------------------------ sub-issues
 

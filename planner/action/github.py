@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from github.Repository import Repository
 
 T = TypeVar("T")
+ACTIONS_BOT = "github-actions[bot]"  # the author of what GITHUB_TOKEN creates
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class IssueInfo:
     title: str
     body: str
     state: str
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class CommentInfo:
     id: int
     url: str
     body: str
+    author: str = ""
 
 
 class GitHubError(RuntimeError):
@@ -51,7 +54,8 @@ class GitHubPort(Protocol):
     """What the planner asks of GitHub; small so a fake can really behave."""
 
     def get_issue(self, number: int) -> Issue: ...
-    def list_labelled(self, label: str) -> list[IssueInfo]: ...
+    def account(self) -> str: ...
+    def list_created_by(self, login: str) -> list[IssueInfo]: ...
     def ensure_label(self, name: str, color: str, description: str) -> None: ...
     def create_issue(self, title: str, body: str, labels: list[str]) -> IssueInfo: ...
     def edit_issue(
@@ -65,6 +69,7 @@ class GitHubPort(Protocol):
     def list_comments(self, number: int) -> list[CommentInfo]: ...
     def create_comment(self, number: int, body: str) -> CommentInfo: ...
     def edit_comment(self, number: int, comment_id: int, body: str) -> CommentInfo: ...
+    def delete_comment(self, number: int, comment_id: int) -> None: ...
     def list_sub_issues(self, number: int) -> list[IssueInfo]: ...
     def add_sub_issue(self, number: int, sub_issue_id: int) -> None: ...
 
@@ -126,6 +131,7 @@ class PyGithubAdapter:
         )
         self._repo: Repository = self._github.get_repo(repository, lazy=True)
         self._token = token
+        self._account: str | None = None
         self.attempts = attempts
         self.max_wait = max_wait
         self.backoff = backoff
@@ -212,12 +218,38 @@ class PyGithubAdapter:
             title=issue.title or "",
             body=issue.body or "",
             state=issue.state,
+            author=_login(issue),
         )
 
-    def list_labelled(self, label: str) -> list[IssueInfo]:
+    def account(self) -> str:
+        """The login of the token's own account: ``GET /user`` for a personal token; an
+        installation token (``GITHUB_TOKEN``) may not read it and writes as the Actions bot."""
+        from github.GithubException import GithubException
+
+        if self._account is not None:
+            return self._account
+
+        def fetch() -> str:
+            try:
+                login: str = self._github.get_user().login
+                return login
+            except GithubException as exc:
+                if exc.status == 403:
+                    return ACTIONS_BOT
+                raise
+
+        self._account = self._call("Reading the token's account", fetch)
+        return self._account
+
+    def list_created_by(self, login: str) -> list[IssueInfo]:
+        """Every issue (open or closed, pull requests left out) that ``login`` opened."""
         return self._call(
-            f"Listing issues labelled '{label}'",
-            lambda: [self._info(i) for i in self._repo.get_issues(labels=[label], state="all")],
+            f"Listing issues opened by {login}",
+            lambda: [
+                self._info(i)
+                for i in self._repo.get_issues(creator=login, state="all")  # type: ignore[arg-type]
+                if i.pull_request is None
+            ],
         )
 
     def ensure_label(self, name: str, color: str, description: str) -> None:
@@ -271,7 +303,7 @@ class PyGithubAdapter:
         return self._call(
             f"Listing comments of #{number}",
             lambda: [
-                CommentInfo(id=c.id, url=c.html_url, body=c.body or "")
+                CommentInfo(id=c.id, url=c.html_url, body=c.body or "", author=_login(c))
                 for c in self._repo.get_issue(number).get_comments()
             ],
         )
@@ -279,7 +311,7 @@ class PyGithubAdapter:
     def create_comment(self, number: int, body: str) -> CommentInfo:
         def create() -> CommentInfo:
             c = self._repo.get_issue(number).create_comment(body)
-            return CommentInfo(id=c.id, url=c.html_url, body=c.body or "")
+            return CommentInfo(id=c.id, url=c.html_url, body=c.body or "", author=_login(c))
 
         return self._call(f"Commenting on #{number}", create, write=True)
 
@@ -290,6 +322,13 @@ class PyGithubAdapter:
             return CommentInfo(id=c.id, url=c.html_url, body=body)
 
         return self._call(f"Updating the comment on #{number}", edit, write=True)
+
+    def delete_comment(self, number: int, comment_id: int) -> None:
+        self._call(
+            f"Deleting a duplicate comment on #{number}",
+            lambda: self._repo.get_issue(number).get_comment(comment_id).delete(),
+            write=True,
+        )
 
     def list_sub_issues(self, number: int) -> list[IssueInfo]:
         return self._call(
@@ -303,3 +342,8 @@ class PyGithubAdapter:
             lambda: self._repo.get_issue(number).add_sub_issue(sub_issue_id),
             write=True,
         )
+
+
+def _login(item: Any) -> str:
+    user = item.user
+    return str(user.login) if user is not None and user.login else ""

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from planner.action import events
 from planner.action.artifacts import ArtifactError, ArtifactPort, ResultsClient
-from planner.action.effects import SideEffects
+from planner.action.effects import SideEffects, with_answers
 from planner.action.gitdiff import PullRepository
 from planner.action.github import GitHubError, GitHubPort
 from planner.action.settings import (
@@ -282,9 +282,16 @@ def _plan(
         )
     request = _request(workspace, config, settings, issue)
     planned = build_plan(request, config)
-    effects = SideEffects(port, issue, config.labels.decision) if port is not None else None
+    effects = (
+        SideEffects(
+            port, issue, config.labels.decision, max_decision_issues=config.decisions.max_issues
+        )
+        if port is not None
+        else None
+    )
     if effects is not None and planned.contract is not None and settings.create_decision_issues:
-        planned = link_decision_issues(planned, effects.sync_decisions(planned.contract))
+        synced = effects.sync_decisions(planned.contract)
+        planned = with_answers(link_decision_issues(planned, synced.urls), synced.answers)
     result = render_result(planned, request, config)
     _write(workspace, result)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary)

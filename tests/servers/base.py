@@ -38,6 +38,22 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Hold the first ``parties`` requests matching ``method`` and ``path`` until all of
+    them have arrived, then answer them together: two clients racing, made to meet."""
+
+    method: str
+    path: str
+    parties: int = 2
+    timeout: float = 30.0
+    waiting: int = 0
+    barrier: threading.Barrier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.barrier = threading.Barrier(self.parties, timeout=self.timeout)
+
+
+@dataclass
 class Reply:
     status: int
     body: Any = None
@@ -51,6 +67,7 @@ class StubServer:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        self.holds: list[Hold] = []
         self.lock = threading.RLock()
         server = self
 
@@ -71,6 +88,7 @@ class StubServer:
                     {k.lower(): v for k, v in self.headers.items()},
                     body,
                 )
+                server._wait(request)
                 with server.lock:
                     server.requests.append(request)
                     reply = server._fault(request) or server.handle(request)
@@ -101,6 +119,26 @@ class StubServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def _wait(self, request: Recorded) -> None:
+        with self.lock:
+            hold = next(
+                (
+                    h
+                    for h in self.holds
+                    if h.method == request.method
+                    and re.fullmatch(h.path, request.path)
+                    and h.waiting < h.parties
+                ),
+                None,
+            )
+            if hold is not None:
+                hold.waiting += 1
+        if hold is not None:
+            try:
+                hold.barrier.wait()
+            except threading.BrokenBarrierError:
+                pass  # the other party never came: answer anyway
 
     def _fault(self, request: Recorded) -> Reply | None:
         for fault in self.faults:

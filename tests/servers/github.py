@@ -10,12 +10,22 @@ from urllib.parse import unquote
 from tests.servers.base import Recorded, Reply, StubServer
 
 REPO = "Codertocat/Hello-World"
+ACTIONS_BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+OWNER = {"login": "octocat", "id": 1, "type": "User"}
 
 
 class GitHubServer(StubServer):
-    def __init__(self, token: str = "") -> None:
+    """``login`` None stands for an installation token (``GITHUB_TOKEN``): ``GET /user``
+    is refused and what it creates is authored by the Actions bot; a login stands for a
+    personal token of that user."""
+
+    def __init__(self, token: str = "", login: str | None = None) -> None:
         super().__init__()
         self.token = token
+        self.login = login
+        self.account = (
+            {"login": login, "id": 7, "type": "User"} if login is not None else ACTIONS_BOT
+        )
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, dict[str, Any]] = {}
         self.labels: dict[str, dict[str, Any]] = {}
@@ -38,6 +48,7 @@ class GitHubServer(StubServer):
         body: str,
         labels: list[str] | None = None,
         pull_request: bool = False,
+        author: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         issue = {
             "id": self._id(),
@@ -51,7 +62,7 @@ class GitHubServer(StubServer):
             "url": f"{self.url}/repos/{REPO}/issues/{number}",
             "html_url": self.html(number),
             "labels": [self._label(name) for name in labels or []],
-            "user": {"login": "octocat", "id": 1, "type": "User"},
+            "user": dict(author or OWNER),
             "created_at": "2026-11-20T10:00:00Z",
             "updated_at": "2026-11-20T10:00:00Z",
         }
@@ -79,6 +90,25 @@ class GitHubServer(StubServer):
     def comments_on(self, number: int) -> list[dict[str, Any]]:
         return [c for c in self.comments.values() if c["issue"] == number]
 
+    def add_comment(
+        self, number: int, body: str, author: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        comment_id = self._id()
+        comment = {
+            "id": comment_id,
+            "node_id": f"IC_{comment_id}",
+            "body": body,
+            "issue": number,
+            "html_url": f"{self.html(number)}#issuecomment-{comment_id}",
+            "url": f"{self.url}/repos/{REPO}/issues/comments/{comment_id}",
+            "issue_url": f"{self.url}/repos/{REPO}/issues/{number}",
+            "user": dict(author or OWNER),
+            "created_at": "2026-11-20T10:00:00Z",
+            "updated_at": "2026-11-20T10:00:00Z",
+        }
+        self.comments[comment_id] = comment
+        return comment
+
     # ---------------------------------------------------------------- routing
 
     def handle(self, request: Recorded) -> Reply:
@@ -89,6 +119,10 @@ class GitHubServer(StubServer):
         ):
             return Reply(401, {"message": "Bad credentials"})
         path = request.path.removeprefix("/api/v3")
+        if path == "/user" and request.method == "GET":
+            if self.login is None:
+                return Reply(403, {"message": "Resource not accessible by integration"})
+            return Reply(200, dict(self.account))
         prefix = f"/repos/{REPO}"
         if not path.startswith(prefix):
             return Reply(404, {"message": "Not Found"})
@@ -98,6 +132,7 @@ class GitHubServer(StubServer):
             ("POST", r"/issues", self.create_issue),
             ("GET", r"/issues/comments/(\d+)", self.get_comment),
             ("PATCH", r"/issues/comments/(\d+)", self.edit_comment),
+            ("DELETE", r"/issues/comments/(\d+)", self.delete_comment),
             ("GET", r"/issues/(\d+)", self.get_issue),
             ("PATCH", r"/issues/(\d+)", self.edit_issue),
             ("GET", r"/issues/(\d+)/comments", self.list_comments),
@@ -120,10 +155,12 @@ class GitHubServer(StubServer):
     def list_issues(self, request: Recorded) -> Reply:
         state = request.query.get("state", ["open"])[0]
         wanted = request.query.get("labels", [""])[0]
+        creator = request.query.get("creator", [""])[0]
         found = [
             i
             for i in sorted(self.issues.values(), key=lambda i: -i["number"])
             if (state == "all" or i["state"] == state)
+            and (not creator or i["user"]["login"] == creator)
             and (
                 not wanted
                 or all(any(x["name"] == w for x in i["labels"]) for w in wanted.split(","))
@@ -143,7 +180,11 @@ class GitHubServer(StubServer):
             )
         number = max(self.issues, default=0) + 1
         issue = self.add_issue(
-            number, data["title"], data.get("body") or "", list(data.get("labels") or [])
+            number,
+            data["title"],
+            data.get("body") or "",
+            list(data.get("labels") or []),
+            author=self.account,
         )
         return Reply(201, issue)
 
@@ -169,20 +210,7 @@ class GitHubServer(StubServer):
     def create_comment(self, request: Recorded, number: str) -> Reply:
         if self._issue_or_404(number) is None:
             return Reply(404, {"message": "Not Found"})
-        comment_id = self._id()
-        comment = {
-            "id": comment_id,
-            "node_id": f"IC_{comment_id}",
-            "body": request.json()["body"],
-            "issue": int(number),
-            "html_url": f"{self.html(int(number))}#issuecomment-{comment_id}",
-            "url": f"{self.url}/repos/{REPO}/issues/comments/{comment_id}",
-            "issue_url": f"{self.url}/repos/{REPO}/issues/{number}",
-            "user": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
-            "created_at": "2026-11-20T10:00:00Z",
-            "updated_at": "2026-11-20T10:00:00Z",
-        }
-        self.comments[comment_id] = comment
+        comment = self.add_comment(int(number), request.json()["body"], author=self.account)
         return Reply(201, comment)
 
     def get_comment(self, request: Recorded, comment_id: str) -> Reply:
@@ -195,6 +223,11 @@ class GitHubServer(StubServer):
             return Reply(404, {"message": "Not Found"})
         comment["body"] = request.json()["body"]
         return Reply(200, comment)
+
+    def delete_comment(self, request: Recorded, comment_id: str) -> Reply:
+        if self.comments.pop(int(comment_id), None) is None:
+            return Reply(404, {"message": "Not Found"})
+        return Reply(204)
 
     def list_sub_issues(self, request: Recorded, number: str) -> Reply:
         return Reply(200, [self.issues[n] for n in self.sub_issues.get(int(number), [])])

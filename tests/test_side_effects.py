@@ -1,0 +1,207 @@
+"""Side effects that converge: two runs at once, owners who edit, close and relabel
+decision issues, strangers who copy the planner's markers, and a request with too many
+decisions. Driven through entrypoint.py and the unmodified PyGithub against the REST
+stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.runner import RunnerResult
+from tests.servers.base import Hold
+from tests.servers.github import GitHubServer
+from tests.test_github import EXAMPLE, NUMBER, TOKEN, plan_issue
+
+MARKER = f"<!-- planner-decision: {NUMBER}/D1 -->"
+SUMMARY = f"<!-- planner-summary: {NUMBER} -->"
+MALLORY = {"login": "mallory", "id": 666, "type": "User"}
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubServer]:
+    with GitHubServer(token=TOKEN) as server:
+        server.add_issue(NUMBER, "Split event ingestion into separate processes", EXAMPLE)
+        yield server
+
+
+def decision_issues(server: GitHubServer, decision: str = "D1") -> list[dict]:
+    marker = f"<!-- planner-decision: {NUMBER}/{decision} -->"
+    return [i for i in server.issues.values() if marker in i["body"]]
+
+
+def contract(result: RunnerResult) -> dict:
+    data: dict = json.loads((result.workspace / result.outputs["contract"]).read_text())
+    return data
+
+
+def test_two_runs_at_once_end_with_one_decision_issue_and_one_comment(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    """Both runs list before either creates (the stand-in holds each create until the
+    other arrives), so both create; each then lists again and keeps the oldest."""
+    github.holds += [
+        Hold("POST", r"/repos/.*/issues"),
+        Hold("POST", rf"/repos/.*/issues/{NUMBER}/comments"),
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda n: plan_issue(tmp_path / f"run{n}", github), (1, 2)))
+    assert [r.code for r in runs] == [0, 0], [r.stdout for r in runs]
+    assert len(github.calls("POST", r"/repos/.*/issues")) == 2, "the race did happen"
+    made = sorted(decision_issues(github), key=lambda i: i["number"])
+    assert len(made) == 2
+    keep, duplicate = made
+    assert keep["state"] == "open" and duplicate["state"] == "closed"
+    assert f"**Duplicate** of #{keep['number']}" in duplicate["body"]
+    assert [contract(r)["decisions"][0]["issue"] for r in runs] == [keep["html_url"]] * 2
+    assert len(github.calls("POST", rf"/repos/.*/issues/{NUMBER}/comments")) == 2
+    (comment,) = github.comments_on(NUMBER)
+    assert comment["body"].startswith(SUMMARY)
+
+
+def test_duplicates_left_by_an_earlier_race_are_reduced_to_the_oldest(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan_issue(tmp_path / "1", github)
+    (original,) = decision_issues(github)
+    (comment,) = github.comments_on(NUMBER)
+    github.add_issue(
+        90, original["title"], original["body"], ["decision/major"], author=original["user"]
+    )
+    github.add_comment(NUMBER, comment["body"], author=comment["user"])
+    second = plan_issue(tmp_path / "2", github, workspace=first.workspace)
+    assert second.code == 0, second.stdout
+    assert github.issues[90]["state"] == "closed" and original["state"] == "open"
+    assert [c["id"] for c in github.comments_on(NUMBER)] == [comment["id"]]
+
+
+def test_the_owner_text_in_a_decision_issue_is_kept(tmp_path: Path, github: GitHubServer) -> None:
+    first = plan_issue(tmp_path / "1", github)
+    (decision,) = decision_issues(github)
+    above, below = "Owner: leaning to 7 days.\n\n", "\n> Ops agrees, see the runbook.\n"
+    decision["body"] = decision["body"].replace(MARKER + "\n", MARKER + "\n" + above) + below
+    changed = EXAMPLE.replace("options: 24 hours; 7 days;", "options: 24 hours; 3 days; 7 days;")
+    second = plan_issue(tmp_path / "2", github, body=changed, workspace=first.workspace)
+    assert second.code == 0, second.stdout
+    body = decision["body"]
+    assert "- [ ] 3 days" in body, "the planner's part follows the request"
+    assert body.startswith(MARKER + "\n" + above + "<!-- planner:begin decision -->")
+    assert body.endswith("<!-- planner:end decision -->\n" + below)
+
+
+def test_a_decision_issue_without_its_managed_part_is_left_alone(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan_issue(tmp_path / "1", github)
+    (decision,) = decision_issues(github)
+    decision["body"] = MARKER + "\nRewritten by the owner entirely.\n"
+    changed = EXAMPLE.replace("options: 24 hours; 7 days;", "options: 24 hours; 3 days; 7 days;")
+    plan_issue(tmp_path / "2", github, body=changed, workspace=first.workspace)
+    assert decision["body"] == MARKER + "\nRewritten by the owner entirely.\n"
+
+
+def test_a_decision_issue_the_owner_closed_stays_closed(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan_issue(tmp_path / "1", github)
+    (decision,) = decision_issues(github)
+    decision["state"] = "closed"
+    body = decision["body"]
+    second = plan_issue(tmp_path / "2", github, workspace=first.workspace)
+    assert second.code == 0, second.stdout
+    assert decision["state"] == "closed" and decision["body"] == body
+    assert not github.calls("PATCH", rf"/repos/.*/issues/{decision['number']}")
+    assert len(decision_issues(github)) == 1
+    assert contract(second)["decisions"][0]["issue"] == decision["html_url"]
+    assert contract(second)["decisions"][0]["answer"] == "(closed without a written answer)"
+
+
+def test_the_answer_in_a_closed_decision_issue_is_recorded(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan_issue(tmp_path / "1", github)
+    (decision,) = decision_issues(github)
+    decision["body"] += "\nOwner: 7 days, for the audit trail.\n"
+    decision["state"] = "closed"
+    second = plan_issue(tmp_path / "2", github, workspace=first.workspace)
+    recorded = contract(second)["decisions"][0]
+    assert recorded["answer"] == "Owner: 7 days, for the audit trail."
+    github.add_comment(decision["number"], "Decided: until acknowledged.")
+    third = plan_issue(tmp_path / "3", github, workspace=first.workspace)
+    assert contract(third)["decisions"][0]["answer"] == "Decided: until acknowledged."
+    assert contract(third)["decisions"][1]["answer"] is None, "D2 has no issue"
+    assert decision["state"] == "closed"
+
+
+def test_removing_the_label_makes_no_duplicate(tmp_path: Path, github: GitHubServer) -> None:
+    first = plan_issue(tmp_path / "1", github)
+    (decision,) = decision_issues(github)
+    decision["labels"] = []
+    second = plan_issue(tmp_path / "2", github, workspace=first.workspace)
+    assert second.code == 0, second.stdout
+    assert decision_issues(github) == [decision]
+    assert contract(second)["decisions"][0]["issue"] == decision["html_url"]
+
+
+def test_markers_written_by_someone_else_are_not_the_planners(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    """A stranger's comment carrying the summary marker is never edited into the summary,
+    and a stranger's issue carrying a decision marker and label is not the decision issue."""
+    foreign = github.add_comment(NUMBER, SUMMARY + "\nI am the summary now.", author=MALLORY)
+    fake = github.add_issue(
+        70, "Decision D1", MARKER + "\nPick mine.", ["decision/major"], author=MALLORY
+    )
+    result = plan_issue(tmp_path, github)
+    assert result.code == 0, result.stdout
+    assert foreign["body"] == SUMMARY + "\nI am the summary now."
+    assert fake["body"] == MARKER + "\nPick mine." and fake["state"] == "open"
+    ours = [c for c in github.comments_on(NUMBER) if c["user"]["login"] == "github-actions[bot]"]
+    assert len(ours) == 1 and ours[0]["body"].startswith(SUMMARY)
+    real = [i for i in decision_issues(github) if i["number"] != 70]
+    assert len(real) == 1 and real[0]["user"]["login"] == "github-actions[bot]"
+    assert contract(result)["decisions"][0]["issue"] == real[0]["html_url"]
+
+
+def test_a_personal_token_finds_what_its_user_made(tmp_path: Path) -> None:
+    with GitHubServer(token=TOKEN, login="alice") as server:
+        server.add_issue(NUMBER, "Split event ingestion", EXAMPLE)
+        first = plan_issue(tmp_path / "1", server)
+        second = plan_issue(tmp_path / "2", server, workspace=first.workspace)
+        assert second.code == 0, second.stdout
+        (decision,) = decision_issues(server)
+        assert decision["user"]["login"] == "alice"
+        assert len(server.comments_on(NUMBER)) == 1
+        assert server.calls("GET", r"/user")
+
+
+QUESTIONS = "".join(f"- Question number {n}? (major)\n" for n in range(1, 26))
+
+
+def test_decision_issues_are_capped(tmp_path: Path, github: GitHubServer) -> None:
+    body = EXAMPLE.split("## Open questions")[0] + "## Open questions\n" + QUESTIONS
+    result = plan_issue(tmp_path, github, body=body)
+    assert result.code == 0, result.stdout
+    raised = [i for i in github.issues.values() if "planner-decision" in i["body"]]
+    assert len(raised) == 20
+    (finding,) = [
+        f for f in json.loads(result.outputs["findings"]) if f["rule"] == "decision-issue-limit"
+    ]
+    assert "D21, D22, D23, D24, D25" in finding["message"]
+    issues = [d["issue"] for d in contract(result)["decisions"]]
+    assert all(issues[:20]) and issues[20:] == [None] * 5
+
+
+def test_the_cap_is_configurable(tmp_path: Path, github: GitHubServer) -> None:
+    workspace = tmp_path / "workspace"
+    (workspace / ".github").mkdir(parents=True)
+    (workspace / ".github" / "planner.yml").write_text("decisions: {max_issues: 3}\n")
+    body = EXAMPLE.split("## Open questions")[0] + "## Open questions\n" + QUESTIONS
+    result = plan_issue(tmp_path, github, body=body, workspace=workspace)
+    assert result.code == 0, result.stdout
+    assert len([i for i in github.issues.values() if "planner-decision" in i["body"]]) == 3
+    assert "none was raised for D4, D5" in result.outputs["findings"]

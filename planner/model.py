@@ -209,13 +209,19 @@ class Location(Strict):
     task: str | None = None
     file: str | None = None
     line: PositiveInt | None = None
+    pointer: str | None = Field(
+        default=None, description="RFC 6901 JSON Pointer into the file, e.g. /roadmap/focus."
+    )
 
     def describe(self) -> str:
         parts = [p for p in (self.task or self.milestone,) if p]
         if self.file:
-            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+            where = f"{self.file}:{self.line}" if self.line else self.file
+            parts.append(f"{where}#{self.pointer}" if self.pointer is not None else where)
         elif self.line:
             parts.append(f"line {self.line}")
+        elif self.pointer is not None:
+            parts.append(f"#{self.pointer}")
         return ", ".join(parts)
 
 

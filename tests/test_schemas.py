@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner import cli, schemas
 from planner.model import Config
+from tests.runner import ROOT
 
 
 @pytest.mark.parametrize("name", ["contract", "fanout", "config"])
@@ -77,3 +81,84 @@ def test_fanout_schema_refuses_an_unbounded_task() -> None:
     fanout = schemas.load("fanout")
     bounded = fanout["$defs"]["BoundedDiff"]["properties"]["paths"]
     assert bounded["minItems"] == 1
+
+
+# ------------------------------------------------------------------ checking against them
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8).filter(lambda s: not s.endswith("\n")),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+def _places(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    out = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _places(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += _places(value, (*path, index))
+    return out
+
+
+def _example(name: str) -> Any:
+    if name == "config":
+        return Config().model_dump(mode="json")
+    cases = ROOT / "tests" / "cases" / "structured-milestones" / "expected" / ".agent"
+    file = "planning-output-42.json" if name == "contract" else "planner-fanout-42.json"
+    return json.loads((cases / file).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["contract", "fanout", "config"])
+@given(data=st.data())
+def test_the_compiled_check_agrees_with_jsonschema(name: str, data: st.DataObject) -> None:
+    """The compiled validator that answers for valid documents accepts exactly what the
+    schema accepts: one value replaced or one key removed anywhere in a real document."""
+    document = _example(name)
+    place = data.draw(st.sampled_from(_places(document)[1:]))
+    parent = document
+    for part in place[:-1]:
+        parent = parent[part]
+    if isinstance(parent, dict) and data.draw(st.booleans()):
+        del parent[place[-1]]
+    else:
+        parent[place[-1]] = data.draw(JSON_VALUES)
+    expected = sorted(
+        jsonschema.Draft202012Validator(schemas.load(name)).iter_errors(document),
+        key=lambda e: list(e.absolute_path),
+    )
+    found = schemas.schema_errors(name, document)
+    assert [(e.path, e.message) for e in found] == [
+        (tuple(e.absolute_path), e.message) for e in expected
+    ]
+
+
+def test_a_valid_document_has_no_errors_and_is_left_as_it_was() -> None:
+    contract = _example("contract")
+    del contract["roadmap"]["out_of_scope"]  # required by the schema, with a default
+    before = json.dumps(contract)
+    assert [e.pointer for e in schemas.schema_errors("contract", contract)] == ["/roadmap"]
+    assert json.dumps(contract) == before  # no default filled in
+    assert schemas.schema_errors("contract", _example("contract")) == []
+
+
+def test_pointers_escape_slash_and_tilde() -> None:
+    errors = schemas.schema_errors("config", {"risk_paths": {"a/~b/**": "extreme"}})
+    assert [e.pointer for e in errors] == ["/risk_paths/a~1~0b~1**"]
+    assert errors[0].path == ("risk_paths", "a/~b/**")
+
+
+def test_a_pattern_does_not_match_before_a_final_newline() -> None:
+    """ECMA-262's "$" is the end of the string; Python's also matches before a final
+    newline, so jsonschema lets "M1\\n" through as an id. The check does not."""
+    contract = _example("contract")
+    contract["roadmap"]["milestones"][0]["id"] = "M1\n"
+    assert not list(jsonschema.Draft202012Validator(schemas.load("contract")).iter_errors(contract))
+    errors = schemas.schema_errors("contract", contract)
+    assert [e.pointer for e in errors] == ["/roadmap/milestones/0/id"]

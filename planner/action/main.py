@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 from planner.action import events
@@ -43,7 +42,7 @@ from planner.core.plan import (
 from planner.core.read import DraftError, load_structured
 from planner.core.text import one_line
 from planner.model import Config, Finding, Issue, Location, PlanRequest, at_or_above
-from planner.schemas import load
+from planner.schemas import schema_errors
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_CONFIG = 256 * 1024
@@ -103,12 +102,10 @@ def load_config(
             data = load_structured(text, "yaml") or {}
         except DraftError as exc:
             raise ConfigError(f"config file '{settings.config}': {exc}") from None
-    errors = sorted(
-        Draft202012Validator(load("config")).iter_errors(data), key=lambda e: list(e.absolute_path)
-    )
+    errors = schema_errors("config", data)
     if errors:
         first = errors[0]
-        key = ".".join(str(p) for p in first.absolute_path) or "(top level)"
+        key = ".".join(str(p) for p in first.path) or "(top level)"
         raise ConfigError(
             f"config file '{settings.config}': key '{key}': {one_line(first.message, 200)}"
         )

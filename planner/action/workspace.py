@@ -6,7 +6,9 @@ import os
 import tempfile
 from pathlib import Path, PurePosixPath
 
-MAX_READ = 4 * 1_048_576  # bytes: planning files are small; a huge one is a mistake
+# Bytes. Far above any real plan (a 20,000-task contract is about 23 MB), low enough that
+# a stray huge file is refused at once instead of filling the runner's memory.
+MAX_READ = 64 * 1_048_576
 
 
 class WorkspaceError(ValueError):
@@ -40,8 +42,12 @@ class Workspace:
             return None
         if not path.is_file():
             raise WorkspaceError(f"'{relative}' is not a regular file")
-        if path.stat().st_size > MAX_READ:
-            raise WorkspaceError(f"'{relative}' is larger than {MAX_READ} bytes")
+        size = path.stat().st_size
+        if size > MAX_READ:
+            raise WorkspaceError(
+                f"'{relative}' has {size:,} bytes, more than the {MAX_READ // 1_048_576} MiB "
+                "a planning file may have; split the plan into several issues"
+            )
         try:
             with path.open("r", encoding="utf-8", newline="") as handle:
                 return handle.read()

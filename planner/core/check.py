@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from planner.core import rules
 from planner.core.graph import find_cycles
 from planner.core.paths import any_overlap
-from planner.core.plan import schema_findings
 from planner.core.text import one_line
 from planner.model import Config, Contract, Fanout, Finding, Location, Task
+from planner.schemas import schema_findings
 
 _TASK_ID = re.compile(r"\b[A-Za-z]{1,3}\d{1,4}-[A-Za-z]{1,3}\d{1,4}\b")
 
@@ -37,14 +37,12 @@ def parse_json(text: str, name: str) -> tuple[Any, list[Finding]]:
 
 
 def _parse_checked(text: str, name: str, schema: str) -> tuple[Any, list[Finding]]:
-    """JSON text parsed and checked against a committed schema; findings name the file."""
+    """JSON text parsed and checked against a committed schema; findings name the file
+    and the JSON Pointer of each error."""
     data, findings = parse_json(text, name)
     if data is None:
         return None, findings
-    return data, [
-        f.model_copy(update={"location": Location(file=name)})
-        for f in schema_findings(schema, data)
-    ]
+    return data, schema_findings(schema, data, file=name)
 
 
 def validate_contract(
@@ -85,6 +83,7 @@ def validate_contract(
                 file=name,
             )
         )
+    findings += _task_graph_findings(contract, name)
     status = {m.id: m.status for m in milestones}
     expected = next(
         (
@@ -144,6 +143,48 @@ def validate_contract(
                 )
     if fanout_text is not None:
         findings.extend(_validate_fanout(contract, fanout_text, fanout_name or "fanout", config))
+    return findings
+
+
+def _task_graph_findings(contract: Contract, name: str) -> list[Finding]:
+    """Task dependencies that name no task of the contract, and tasks that depend on each
+    other in a cycle (no order can satisfy them, so none of them is ever ready)."""
+    findings: list[Finding] = []
+    where: dict[str, str] = {}  # task id -> JSON Pointer of its depends_on
+    edges: dict[str, list[str]] = {}
+    for mi, m in enumerate(contract.roadmap.milestones):
+        for ti, t in enumerate(m.tasks):
+            where.setdefault(t.id, f"/roadmap/milestones/{mi}/tasks/{ti}/depends_on")
+            edges.setdefault(t.id, t.depends_on)
+    for mi, m in enumerate(contract.roadmap.milestones):
+        for ti, t in enumerate(m.tasks):
+            for di, dep in enumerate(t.depends_on):
+                if dep not in edges:
+                    findings.append(
+                        _finding(
+                            "graph-unknown-dependency",
+                            "error",
+                            f"Task {t.id} depends on unknown task '{one_line(dep, 60)}'; name "
+                            "a task of this contract, or drop the dependency.",
+                            milestone=m.id,
+                            task=t.id,
+                            file=name,
+                            pointer=f"/roadmap/milestones/{mi}/tasks/{ti}/depends_on/{di}",
+                        )
+                    )
+    findings.extend(
+        _finding(
+            "graph-cycle",
+            "error",
+            f"Tasks depend on each other in a cycle: {' → '.join(reversed(cycle))} (each "
+            "needs the one before it), so none of them can start. Remove one of these "
+            "dependencies.",
+            task=cycle[0],
+            file=name,
+            pointer=where[cycle[0]],
+        )
+        for cycle in find_cycles(list(edges), edges)
+    )
     return findings
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-from jsonschema import Draft202012Validator
 
 from planner.core import rules
 from planner.core.blocks import BlockError, read_block, replace_block
@@ -45,7 +42,7 @@ from planner.model import (
     Task,
     max_risk,
 )
-from planner.schemas import load
+from planner.schemas import schema_findings
 
 MATRIX_LIMIT = 256  # jobs per matrix (GitHub)
 _ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -973,23 +970,6 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         waves=waves,
         summary=render_summary(contract, fanout, by_wave, findings),
     )
-
-
-def schema_findings(name: str, data: Any) -> list[Finding]:
-    """Findings for each way ``data`` fails the committed JSON Schema ``name``."""
-    validator = Draft202012Validator(load(name))
-    out: list[Finding] = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        out.append(
-            Finding(
-                rule=f"{name}-schema",
-                severity="error",
-                message=f"{name} fails its JSON Schema at {where or '(top level)'}: "
-                f"{one_line(error.message, 300)}",
-            )
-        )
-    return out
 
 
 def build_plan(request: PlanRequest, config: Config) -> Plan:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.core.text import code_locations, contains_phrase, named_components, one_line
+from planner.core.text import code_locations, contains_any_phrase, named_components, one_line
 from planner.model import DeferredTask, Finding, Location, Milestone, Task, VocabularyConfig
 
 CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
@@ -10,16 +10,16 @@ CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
 
 def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     """feature, verification or docs, from the words of the objective (seed rule 7)."""
-    if any(contains_phrase(objective, w) for w in vocabulary.verification):
-        if not any(contains_phrase(objective, v) for v in vocabulary.implementation_verbs):
+    if contains_any_phrase(objective, vocabulary.verification):
+        if not contains_any_phrase(objective, vocabulary.implementation_verbs):
             return "verification"
         first = objective.split(maxsplit=1)[0] if objective.split() else ""
-        if any(contains_phrase(first, w) for w in vocabulary.verification):
+        if contains_any_phrase(first, vocabulary.verification):
             return "verification"
     locations = code_locations(objective)
     if locations and all(_is_docs_path(p) for p in locations):
         return "docs"
-    if any(contains_phrase(objective, w) for w in vocabulary.docs) and not locations:
+    if contains_any_phrase(objective, vocabulary.docs) and not locations:
         return "docs"
     return "feature"
 
@@ -30,7 +30,7 @@ def _is_docs_path(path: str) -> bool:
 
 
 def has_implementation_verb(objective: str, vocabulary: VocabularyConfig) -> bool:
-    return any(contains_phrase(objective, verb) for verb in vocabulary.implementation_verbs)
+    return contains_any_phrase(objective, vocabulary.implementation_verbs)
 
 
 def has_code_location(task: Task) -> bool:

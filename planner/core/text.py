@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 # Each pattern is linear: no nested quantifiers over overlapping classes.
 _ISSUE_REF = re.compile(r"(?<![\w/#&])#(\d{1,9})\b")
@@ -78,17 +80,45 @@ def named_components(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
+    # Cached: a rule asks about one objective once per word of its vocabulary.
+    return tuple(_WORD.findall(text.lower()))
 
 
 def contains_phrase(text: str, phrase: str) -> bool:
     """Whole-word, case-insensitive phrase match."""
-    tokens = words(text)
-    needle = words(phrase)
-    if not needle:
+    tokens = _words(text)
+    needle = _words(phrase)
+    if not needle or needle[0] not in tokens:
         return False
     n = len(needle)
     return any(tokens[i : i + n] == needle for i in range(len(tokens) - n + 1))
+
+
+def contains_any_phrase(text: str, phrases: Sequence[str]) -> bool:
+    """Whether any of ``phrases`` occurs in ``text`` (whole words, any case): one pass over
+    the text's words, however long the list."""
+    tokens = _words(text)
+    table = _by_first_word(tuple(phrases))
+    for i, token in enumerate(tokens):
+        for needle in table.get(token, ()):
+            if tokens[i : i + len(needle)] == needle:
+                return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _by_first_word(phrases: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        needle = _words(phrase)
+        if needle:
+            table.setdefault(needle[0], []).append(needle)
+    return table
 
 
 def slugify(text: str, limit: int = 48) -> str:

@@ -1,14 +1,20 @@
-"""The JSON Schemas generated from ``planner.model``, and loading the committed copies."""
+"""The JSON Schemas generated from ``planner.model``, loading the committed copies, and
+checking data against them."""
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from planner.model import SCHEMA_MODELS
+import fastjsonschema
+
+from planner.core.text import one_line
+from planner.model import SCHEMA_MODELS, Finding, Location
 
 
 def generate(name: str) -> dict[str, Any]:
@@ -59,3 +65,86 @@ def draft_schema() -> dict[str, Any]:
     schema["$id"] = "https://planner-action.dev/schemas/planning-draft.schema.json"
     relaxed: dict[str, Any] = schema
     return relaxed
+
+
+# ------------------------------------------------------------------------------ checking
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One way a document fails its schema: where (the keys and indexes leading there)
+    and why."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+    @property
+    def pointer(self) -> str:
+        """Where, as an RFC 6901 JSON Pointer."""
+        return json_pointer(self.path)
+
+
+def json_pointer(parts: Iterable[str | int]) -> str:
+    """``["roadmap", "milestones", 0]`` -> ``/roadmap/milestones/0`` (``~`` and ``/`` in a
+    key escaped as RFC 6901 says)."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _schema(name: str) -> dict[str, Any]:
+    return draft_schema() if name == "draft" else load(name)
+
+
+@cache
+def _compiled(name: str) -> Callable[[Any], Any]:
+    # Compiled from a copy: fastjsonschema rewrites each "$ref" it resolves in place.
+    # Defaults are never filled in (the data is checked, not changed) and, as with
+    # jsonschema's default, "format" is an annotation only.
+    validate: Callable[[Any], Any] = fastjsonschema.compile(
+        copy.deepcopy(_schema(name)), use_default=False, use_formats=False
+    )
+    return validate
+
+
+def schema_errors(name: str, data: Any) -> list[SchemaError]:
+    """Every way ``data`` fails the schema ``name`` (``contract``, ``fanout``, ``config``
+    or ``draft``), in document order; empty when it is valid.
+
+    Valid data, the common case and the only large one, is checked in one pass by a
+    validator compiled from the schema once per process (fastjsonschema turns the schema
+    into plain Python code: a 20,000-task contract takes about 0.15 s against 3 s for
+    walking the schema). Data that fails is walked again by jsonschema, which lists every
+    error where the compiled validator stops at the first.
+    """
+    try:
+        _compiled(name)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        first = exc
+    else:
+        return []
+    from jsonschema import Draft202012Validator
+
+    found = sorted(
+        Draft202012Validator(_schema(name)).iter_errors(data),
+        key=lambda e: list(e.absolute_path),
+    )
+    if found:
+        return [SchemaError(tuple(e.absolute_path), e.message) for e in found]
+    # The compiled validator is the stricter one in a corner (a pattern's "$" does not
+    # match before a final newline, as in ECMA-262): report what it found.
+    path = tuple(first.path or [])[1:]  # the first part names the document ("data")
+    return [SchemaError(path, first.message)]
+
+
+def schema_findings(name: str, data: Any, file: str | None = None) -> list[Finding]:
+    """A ``<name>-schema`` error for each way ``data`` fails its committed JSON Schema,
+    located by JSON Pointer (and by ``file`` when given)."""
+    return [
+        Finding(
+            rule=f"{name}-schema",
+            severity="error",
+            message=f"{name} fails its JSON Schema at {e.pointer or '(top level)'}: "
+            f"{one_line(e.message, 300)}",
+            location=Location(file=file, pointer=e.pointer),
+        )
+        for e in schema_errors(name, data)
+    ]

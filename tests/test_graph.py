@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core.graph import assign_waves, find_cycles, topological_order
+from planner.core.paths import any_overlap
 
 
 @st.composite
@@ -65,14 +66,38 @@ def test_order_is_stable_for_ties() -> None:
     assert topological_order(["M3", "M1", "M2"], {"M3": ["M2"]}) == ["M1", "M2", "M3"]
 
 
-@given(dags())
-def test_waves_respect_dependencies_and_conflicts(
-    graph: tuple[list[str], dict[str, list[str]]],
+GLOBS = st.sampled_from(
+    ["src/a.py", "src/b.py", "src/**", "src/*.py", "docs/**", "docs/x.md", "**/x.md", "lib/a/b.go"]
+)
+
+
+def _reference_waves(
+    order: list[str], edges: dict[str, list[str]], paths: dict[str, list[str]], capacity: int
+) -> dict[str, int]:
+    """The plain definition, comparing each node with every member of each wave."""
+    waves: dict[str, int] = {}
+    members: dict[int, list[str]] = {}
+    for node in order:
+        wave = 1 + max((waves[d] for d in edges.get(node, []) if d in waves), default=0)
+        while len(members.get(wave, [])) >= capacity or any(
+            any_overlap(paths[node], paths[other]) for other in members.get(wave, [])
+        ):
+            wave += 1
+        waves[node] = wave
+        members.setdefault(wave, []).append(node)
+    return waves
+
+
+@given(dags(), st.data(), st.integers(min_value=1, max_value=5))
+@settings(max_examples=300)
+def test_waves_are_the_earliest_that_respect_dependencies_paths_and_room(
+    graph: tuple[list[str], dict[str, list[str]]], data: st.DataObject, capacity: int
 ) -> None:
     nodes, edges = graph
     order = topological_order(nodes, edges)
-    conflicts = lambda a, b: (int(a[1:]) % 3) == (int(b[1:]) % 3)  # noqa: E731
-    waves = assign_waves(order, edges, conflicts, capacity=4)
+    paths = {n: data.draw(st.lists(GLOBS, max_size=3, unique=True)) for n in nodes}
+    waves = assign_waves(order, edges, paths, capacity)
+    assert waves == _reference_waves(order, edges, paths, capacity)
     for node, deps in edges.items():
         for dep in deps:
             assert waves[dep] < waves[node]
@@ -80,6 +105,19 @@ def test_waves_respect_dependencies_and_conflicts(
     for node, wave in waves.items():
         by_wave.setdefault(wave, []).append(node)
     for members in by_wave.values():
-        assert len(members) <= 4
+        assert len(members) <= capacity
         for i, a in enumerate(members):
-            assert not any(conflicts(a, b) for b in members[i + 1 :])
+            assert not any(any_overlap(paths[a], paths[b]) for b in members[i + 1 :])
+
+
+def test_tasks_sharing_one_file_take_one_wave_each_and_the_rest_fill_in() -> None:
+    order = [f"T{i}" for i in range(6)]
+    paths = {t: ["README.md"] for t in order[:4]} | {"T4": ["src/a.py"], "T5": ["src/**"]}
+    assert assign_waves(order, {}, paths, capacity=10) == {
+        "T0": 1,
+        "T1": 2,
+        "T2": 3,
+        "T3": 4,
+        "T4": 1,
+        "T5": 2,
+    }

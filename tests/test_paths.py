@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.core.paths import PathError, globs_overlap, normalize_glob
+from planner.core.paths import GlobIndex, PathError, globs_overlap, literal_prefix, normalize_glob
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,30 @@ def _matches(path: list[str], pattern: list[str]) -> bool:
     if pattern[0] == "**":
         return any(_matches(path[i:], pattern[1:]) for i in range(len(path) + 1))
     return bool(path) and fnmatchcase(path[0], pattern[0]) and _matches(path[1:], pattern[1:])
+
+
+@pytest.mark.parametrize(
+    ("glob", "prefix"),
+    [
+        ("src/api/*.go", ("src", "api")),
+        ("src/**", ("src",)),
+        ("**/x.md", ()),
+        ("a/b/c.py", ("a", "b", "c.py")),
+        ("a/[bc]/d", ("a",)),
+    ],
+)
+def test_literal_prefix(glob: str, prefix: tuple[str, ...]) -> None:
+    assert literal_prefix(glob) == prefix
+
+
+@given(st.lists(st.lists(pattern_segment, min_size=1, max_size=4), max_size=12), st.data())
+def test_the_index_finds_exactly_the_globs_that_overlap(
+    added: list[list[str]], data: st.DataObject
+) -> None:
+    """Indexing by literal prefix drops only globs that cannot overlap."""
+    index: GlobIndex[str] = GlobIndex()
+    globs = sorted({"/".join(g) for g in added})
+    for glob in globs:
+        index.add(glob, glob)
+    query = "/".join(data.draw(st.lists(pattern_segment, min_size=1, max_size=4)))
+    assert sorted(index.overlapping(query)) == [g for g in globs if globs_overlap(query, g)]

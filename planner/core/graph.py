@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
+
+from planner.core.paths import GlobIndex
 
 
 def find_cycles(nodes: Sequence[str], edges: dict[str, list[str]]) -> list[list[str]]:
@@ -72,20 +74,68 @@ def topological_order(nodes: Sequence[str], edges: dict[str, list[str]]) -> list
 
 def assign_waves(
     order: Sequence[str],
-    edges: dict[str, list[str]],
-    conflicts: Callable[[str, str], bool],
+    edges: Mapping[str, Sequence[str]],
+    paths: Mapping[str, Sequence[str]],
     capacity: int,
 ) -> dict[str, int]:
-    """Put each node in the earliest wave after its dependencies where it conflicts
-    with no node already there and the wave has room (``capacity`` per wave)."""
+    """Put each node in the earliest wave after its dependencies where none of its
+    ``paths`` (globs) overlaps a path of a node already there and the wave has room
+    (``capacity`` per wave).
+
+    Linear in the number of nodes and paths for boundaries that do not overlap: each glob
+    is compared only with the globs its literal prefix could meet (``GlobIndex``), and
+    each glob placed so far keeps the waves it is in as a ``_Waves``, which answers "the
+    first wave from here that I am not in" without walking the waves one by one.
+    """
     waves: dict[str, int] = {}
-    members: dict[int, list[str]] = {}
+    size: dict[int, int] = {}
+    full = _Waves()
+    placed: GlobIndex[_Waves] = GlobIndex()
     for node in order:
-        wave = 1 + max((waves[d] for d in edges.get(node, []) if d in waves), default=0)
-        while len(members.get(wave, [])) >= capacity or any(
-            conflicts(node, other) for other in members.get(wave, [])
-        ):
-            wave += 1
+        earliest = 1 + max((waves[d] for d in edges.get(node, ()) if d in waves), default=0)
+        taken = {id(w): w for glob in paths.get(node, ()) for w in placed.overlapping(glob)}
+        wave = _first_free(earliest, [full, *taken.values()])
         waves[node] = wave
-        members.setdefault(wave, []).append(node)
+        size[wave] = size.get(wave, 0) + 1
+        if size[wave] >= capacity:
+            full.take(wave)
+        for glob in paths.get(node, ()):
+            held = placed.get(glob)
+            if held is None:
+                held = _Waves()
+                placed.add(glob, held)
+            held.take(wave)
     return waves
+
+
+def _first_free(wave: int, taken: list[_Waves]) -> int:
+    """The first wave from ``wave`` on that none of ``taken`` holds."""
+    while True:
+        start = wave
+        for held in taken:
+            wave = held.first_free(wave)
+        if wave == start:
+            return wave
+
+
+class _Waves:
+    """A set of wave numbers that answers "the first wave from ``w`` on not in the set"
+    in near-constant time: each taken wave points past itself, and a lookup shortens the
+    chain it followed (a union-find)."""
+
+    __slots__ = ("_next",)
+
+    def __init__(self) -> None:
+        self._next: dict[int, int] = {}
+
+    def take(self, wave: int) -> None:
+        self._next[wave] = wave + 1
+
+    def first_free(self, wave: int) -> int:
+        followed = []
+        while wave in self._next:
+            followed.append(wave)
+            wave = self._next[wave]
+        for step in followed:
+            self._next[step] = wave
+        return wave

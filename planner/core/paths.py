@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
-from functools import cache
+from functools import lru_cache
+from typing import Generic, TypeVar
 
 _WILDCARDS = frozenset("*?[")
+T = TypeVar("T")
 
 
 class PathError(ValueError):
@@ -49,24 +51,62 @@ def _segment_overlap(a: str, b: str) -> bool:
     return a == b
 
 
+@lru_cache(maxsize=65_536)
+def _segments(glob: str) -> tuple[str, ...]:
+    return tuple(glob.split("/"))
+
+
+def _is_literal(segment: str) -> bool:
+    return not any(c in _WILDCARDS for c in segment)
+
+
+def literal_prefix(glob: str) -> tuple[str, ...]:
+    """The leading segments of a glob that hold no wildcard: every file the glob matches
+    starts with them (``src/api/*.go`` -> ``("src", "api")``)."""
+    prefix: list[str] = []
+    for segment in _segments(glob):
+        if not _is_literal(segment):
+            break
+        prefix.append(segment)
+    return tuple(prefix)
+
+
 def globs_overlap(a: str, b: str) -> bool:
     """Whether some file path could match both globs (conservative: may say yes wrongly,
     never no wrongly)."""
-    sa, sb = tuple(a.split("/")), tuple(b.split("/"))
+    if a == b:
+        return True
+    sa, sb = _segments(a), _segments(b)
+    if all(_is_literal(s) for s in sa) and all(_is_literal(s) for s in sb):
+        return False  # two plain paths meet only when equal
+    return _walk(sa, sb)
 
-    @cache
-    def walk(i: int, j: int) -> bool:
+
+@lru_cache(maxsize=16_384)
+def _walk(sa: tuple[str, ...], sb: tuple[str, ...]) -> bool:
+    """Whether both segment lists can reach their ends together; ``**`` takes any number of
+    the other side's segments. Each state ``(i, j)`` is visited once."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        i, j = state
         if i == len(sa) and j == len(sb):
             return True
         if i < len(sa) and sa[i] == "**":
-            return walk(i + 1, j) or (j < len(sb) and walk(i, j + 1))
-        if j < len(sb) and sb[j] == "**":
-            return walk(i, j + 1) or (i < len(sa) and walk(i + 1, j))
-        if i == len(sa) or j == len(sb):
-            return False
-        return _segment_overlap(sa[i], sb[j]) and walk(i + 1, j + 1)
-
-    return walk(0, 0)
+            stack.append((i + 1, j))
+            if j < len(sb):
+                stack.append((i, j + 1))
+        elif j < len(sb) and sb[j] == "**":
+            stack.append((i, j + 1))
+            if i < len(sa):
+                stack.append((i + 1, j))
+        elif i < len(sa) and j < len(sb) and _segment_overlap(sa[i], sb[j]):
+            stack.append((i + 1, j + 1))
+    return False
 
 
 def any_overlap(left: list[str], right: list[str]) -> bool:
@@ -76,3 +116,78 @@ def any_overlap(left: list[str], right: list[str]) -> bool:
 def path_matches(path: str, glob: str) -> bool:
     """Whether a concrete file path matches a repository glob (``**`` spans folders)."""
     return globs_overlap(path.strip("/"), glob)
+
+
+class GlobIndex(Generic[T]):
+    """Globs, each with a value, indexed by their literal prefix so that a query compares
+    a glob only with those that could overlap it.
+
+    A file that matches two globs starts with both literal prefixes, so one prefix
+    extends the other: the candidates for a glob are those filed on the way down to its
+    prefix and those filed below it, never the rest of the tree. Below it, a glob
+    without ``**`` looks no deeper than its own number of segments (it matches files of
+    exactly that many). Each candidate is then checked with ``globs_overlap``.
+    """
+
+    def __init__(self) -> None:
+        self._root = _Node[T]()
+
+    def get(self, glob: str) -> T | None:
+        node = self._find(literal_prefix(glob))
+        return node.here.get(glob) if node else None
+
+    def add(self, glob: str, value: T) -> None:
+        node = self._root
+        for segment in literal_prefix(glob):
+            node = node.children.setdefault(segment, _Node())
+        node.here[glob] = value
+
+    def overlapping(self, glob: str) -> list[T]:
+        """The values of the globs that overlap ``glob``."""
+        prefix = literal_prefix(glob)
+        candidates: list[dict[str, T]] = []
+        node: _Node[T] | None = self._root
+        for segment in prefix:
+            assert node is not None
+            candidates.append(node.here)
+            node = node.children.get(segment)
+            if node is None:
+                break
+        if node is not None:
+            depth = None if "**" in _segments(glob) else len(_segments(glob)) - len(prefix)
+            candidates.extend(node.below(depth))
+        return [
+            value
+            for here in candidates
+            for other, value in here.items()
+            if globs_overlap(glob, other)
+        ]
+
+    def _find(self, prefix: tuple[str, ...]) -> _Node[T] | None:
+        node: _Node[T] | None = self._root
+        for segment in prefix:
+            node = node.children.get(segment) if node else None
+        return node
+
+
+class _Node(Generic[T]):
+    __slots__ = ("children", "here")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node[T]] = {}
+        self.here: dict[str, T] = {}  # globs whose literal prefix ends at this node
+
+    def below(self, depth: int | None) -> list[dict[str, T]]:
+        """This node's globs and its descendants' down to ``depth`` more segments (None:
+        all)."""
+        out: list[dict[str, T]] = []
+        level: list[_Node[T]] = [self]
+        remaining = depth
+        while level:
+            out.extend(n.here for n in level if n.here)
+            if remaining is not None:
+                if remaining == 0:
+                    break
+                remaining -= 1
+            level = [child for n in level for child in n.children.values()]
+        return out

@@ -856,7 +856,7 @@ class _Planner:
         waves = assign_waves(
             order,
             {t.id: t.depends_on for t in ready},
-            lambda a, b: any_overlap(by_id[a].diff_boundary.paths, by_id[b].diff_boundary.paths),
+            {t.id: t.diff_boundary.paths for t in ready},
             MATRIX_LIMIT,
         )
         order.sort(key=lambda tid: waves[tid])

@@ -117,9 +117,10 @@ def _example(name: str) -> Any:
 
 @pytest.mark.parametrize("name", ["contract", "fanout", "config"])
 @given(data=st.data())
-def test_the_compiled_check_agrees_with_jsonschema(name: str, data: st.DataObject) -> None:
-    """The compiled validator that answers for valid documents accepts exactly what the
-    schema accepts: one value replaced or one key removed anywhere in a real document."""
+def test_the_compiled_check_agrees_with_the_walk(name: str, data: st.DataObject) -> None:
+    """Both ways of checking (compiled for large documents, walked for small ones) give
+    the errors jsonschema gives: one value replaced or one key removed anywhere in a
+    real document."""
     document = _example(name)
     place = data.draw(st.sampled_from(_places(document)[1:]))
     parent = document
@@ -129,23 +130,41 @@ def test_the_compiled_check_agrees_with_jsonschema(name: str, data: st.DataObjec
         del parent[place[-1]]
     else:
         parent[place[-1]] = data.draw(JSON_VALUES)
-    expected = sorted(
-        jsonschema.Draft202012Validator(schemas.load(name)).iter_errors(document),
-        key=lambda e: list(e.absolute_path),
-    )
-    found = schemas.schema_errors(name, document)
-    assert [(e.path, e.message) for e in found] == [
-        (tuple(e.absolute_path), e.message) for e in expected
+    expected = [
+        (tuple(e.absolute_path), e.message)
+        for e in sorted(
+            jsonschema.Draft202012Validator(schemas.load(name)).iter_errors(document),
+            key=lambda e: list(e.absolute_path),
+        )
+    ]
+    for compiled in (True, False):
+        found = schemas.schema_errors(name, document, compiled=compiled)
+        assert [(e.path, e.message) for e in found] == expected
+
+
+def test_large_documents_are_compiled_and_small_ones_walked() -> None:
+    contract = _example("contract")
+    task = contract["roadmap"]["milestones"][0]["tasks"][0]
+    contract["roadmap"]["milestones"][0]["tasks"] = [task] * 300  # ~12,000 nodes
+    assert schemas._at_least(contract, schemas.COMPILE_FROM)
+    assert not schemas._at_least(_example("contract"), schemas.COMPILE_FROM)
+    assert schemas.schema_errors("contract", contract) == []
+    task = {**task, "risk_class": "extreme"}
+    contract["roadmap"]["milestones"][0]["tasks"][299] = task
+    assert [e.pointer for e in schemas.schema_errors("contract", contract)] == [
+        "/roadmap/milestones/0/tasks/299/risk_class"
     ]
 
 
 def test_a_valid_document_has_no_errors_and_is_left_as_it_was() -> None:
-    contract = _example("contract")
-    del contract["roadmap"]["out_of_scope"]  # required by the schema, with a default
-    before = json.dumps(contract)
-    assert [e.pointer for e in schemas.schema_errors("contract", contract)] == ["/roadmap"]
-    assert json.dumps(contract) == before  # no default filled in
-    assert schemas.schema_errors("contract", _example("contract")) == []
+    for compiled in (True, False):
+        contract = _example("contract")
+        del contract["roadmap"]["out_of_scope"]  # required by the schema, with a default
+        before = json.dumps(contract)
+        errors = schemas.schema_errors("contract", contract, compiled=compiled)
+        assert [e.pointer for e in errors] == ["/roadmap"]
+        assert json.dumps(contract) == before  # no default filled in
+        assert schemas.schema_errors("contract", _example("contract"), compiled=compiled) == []
 
 
 def test_pointers_escape_slash_and_tilde() -> None:
@@ -154,11 +173,13 @@ def test_pointers_escape_slash_and_tilde() -> None:
     assert errors[0].path == ("risk_paths", "a/~b/**")
 
 
-def test_a_pattern_does_not_match_before_a_final_newline() -> None:
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_pattern_does_not_match_before_a_final_newline(compiled: bool) -> None:
     """ECMA-262's "$" is the end of the string; Python's also matches before a final
-    newline, so jsonschema lets "M1\\n" through as an id. The check does not."""
+    newline, so plain jsonschema lets "M1\\n" through as an id. The check does not."""
     contract = _example("contract")
     contract["roadmap"]["milestones"][0]["id"] = "M1\n"
     assert not list(jsonschema.Draft202012Validator(schemas.load("contract")).iter_errors(contract))
-    errors = schemas.schema_errors("contract", contract)
+    errors = schemas.schema_errors("contract", contract, compiled=compiled)
     assert [e.pointer for e in errors] == ["/roadmap/milestones/0/id"]
+    assert "does not match" in errors[0].message

@@ -17,10 +17,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlsplit
 
-import requests
+if TYPE_CHECKING:
+    import requests
 
 SERVICE = "twirp/github.actions.results.api.v1.ArtifactService"
 SINGLE_PUT_LIMIT = 8 * 1024 * 1024
@@ -106,9 +107,13 @@ class ResultsClient:
         self.timeout = timeout
         self._sleep = sleep
         self._now = now
+        import requests  # here, not at the top: planning offline never uploads
+
         self.session = requests.Session()
 
     def _retry(self, what: str, send: Callable[[], requests.Response]) -> requests.Response:
+        import requests
+
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:

@@ -107,6 +107,105 @@ def test_least_privilege_and_pinned_actions(name: str) -> None:
         assert SHA_PIN.fullmatch(line.removeprefix("uses: ")), f"{name}: {line}"
 
 
+TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<op>\|\||&&|==|!=|!|\(|\)|,)"
+    r"|(?P<name>[A-Za-z_][\w.*-]*))"
+)
+FUNCTIONS = {"contains": "_contains", "startsWith": "_starts_with", "fromJSON": "_from_json"}
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    """A GitHub expression of the kind a job's if: uses (literals, property paths with
+    ``*``, ! && || == !=, contains, startsWith, fromJSON), evaluated as the runner does:
+    a missing property is null, string comparisons ignore case."""
+
+    def prop(path: str) -> Any:
+        values: list[Any] = [context]
+        for part in path.split("."):
+            if part == "*":
+                values = [v for x in values if isinstance(x, list) for v in x]
+                continue
+            values = [x.get(part) if isinstance(x, dict) else None for x in values]
+        return values if "*" in path else values[0]
+
+    def contains(haystack: Any, needle: Any) -> bool:
+        if isinstance(haystack, list):
+            return any(str(x).lower() == str(needle).lower() for x in haystack)
+        return str(needle).lower() in str(haystack or "").lower()
+
+    def starts_with(text: Any, prefix: Any) -> bool:
+        return str(text or "").lower().startswith(str(prefix).lower())
+
+    python, position = [], 0
+    while position < len(expression.rstrip()):
+        match = TOKEN.match(expression, position)
+        assert match is not None, f"cannot read {expression[position:]!r}"
+        position = match.end()
+        if match["str"]:
+            python.append(repr(match["str"][1:-1].replace("''", "'")))
+        elif match["op"]:
+            python.append({"||": " or ", "&&": " and ", "!": " not "}.get(match["op"], match["op"]))
+        elif match["name"] in FUNCTIONS:
+            python.append(FUNCTIONS[match["name"]])
+        else:
+            literal = {"null": "None", "true": "True", "false": "False"}.get(match["name"])
+            python.append(literal or f"_prop({match['name']!r})")
+    helpers = {
+        "_prop": prop,
+        "_contains": contains,
+        "_starts_with": starts_with,
+        "_from_json": json.loads,
+    }
+    return eval("".join(python), {"__builtins__": {}}, helpers)  # noqa: S307
+
+
+def comment_event(body: str, association: str, on_pr: bool = False) -> dict[str, Any]:
+    payload = webhook("issue_comment", "created")
+    payload["issue"]["body"] = (ROOT / "examples" / "issue-42.md").read_text(encoding="utf-8")
+    payload["comment"]["body"] = body
+    payload["comment"]["author_association"] = association
+    if on_pr:
+        payload["issue"]["pull_request"] = {"url": "https://api.github.com/pulls/1"}
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("body", "association", "on_pr", "admitted"),
+    [
+        ("/plan", "OWNER", False, True),
+        ("/plan again, please", "MEMBER", False, True),
+        ("/plan", "COLLABORATOR", False, True),
+        ("/plan", "CONTRIBUTOR", False, False),
+        ("/plan", "FIRST_TIME_CONTRIBUTOR", False, False),
+        ("/plan", "NONE", False, False),
+        ("looks good /plan", "OWNER", False, False),
+        ("/plan", "OWNER", True, False),
+    ],
+)
+def test_the_plan_jobs_if_admits_what_the_action_plans(
+    body: str, association: str, on_pr: bool, admitted: bool, tmp_path: Path
+) -> None:
+    """The README's if: and the action's own filter agree: a comment the job admits is
+    planned; one it keeps out would have been skipped by the action anyway."""
+    condition = load_yaml(WORKFLOWS[min(WORKFLOWS)])["jobs"]["plan"]["if"]
+    payload = comment_event(body, association, on_pr)
+    context = {"github": {"event_name": "issue_comment", "event": payload}}
+    assert bool(evaluate(condition, context)) is admitted
+    result = run_action(tmp_path, "issue_comment", payload)
+    assert result.code == 0, result.stdout
+    assert (result.outputs["focus"] == "M1") is admitted
+
+
+def test_the_plan_jobs_if_for_issues_and_manual_runs() -> None:
+    condition = load_yaml(WORKFLOWS[min(WORKFLOWS)])["jobs"]["plan"]["if"]
+    issue = webhook("issues", "labeled")
+    issue["issue"]["labels"] = [{"name": "Planning"}, {"name": "bug"}]
+    assert evaluate(condition, {"github": {"event_name": "issues", "event": issue}})
+    issue["issue"]["labels"] = [{"name": "bug"}]
+    assert not evaluate(condition, {"github": {"event_name": "issues", "event": issue}})
+    assert evaluate(condition, {"github": {"event_name": "workflow_dispatch", "event": {}}})
+
+
 def test_plan_job_admits_only_trusted_slash_plan_comments() -> None:
     workflow = load_yaml(WORKFLOWS[min(WORKFLOWS)])
     plan = workflow["jobs"]["plan"]

@@ -13,6 +13,22 @@ _PATH_TOKEN = re.compile(r"[A-Za-z0-9_.*-]+(?:/[A-Za-z0-9_.*-]*)+|[A-Za-z0-9_-]+
 _TOKEN_LIMIT = 300
 _WORD = re.compile(r"[a-z][a-z'-]*")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+# Folders that open a path in most repositories: "src/app" is a path, "save/load" is not.
+_CODE_ROOTS = frozenset(
+    "src lib app apps pkg cmd internal api tests test docs scripts web server client "
+    "packages modules services components config tools bin include core".split()
+)
+_CITING = (
+    "per",
+    "see",
+    "cf.",
+    "according to",
+    "described in",
+    "defined in",
+    "specified in",
+    "documented in",
+    "as in",
+)
 _CODE_SUFFIXES = frozenset(
     "py pyi go rs ts tsx js jsx mjs java kt c h cc cpp hpp cs rb php swift scala sql sh "
     "yml yaml json toml proto tf md css html vue ex exs erl hs ml lua zig dart".split()
@@ -32,34 +48,45 @@ def issue_refs(text: str) -> list[int]:
 def code_locations(text: str) -> list[str]:
     """Code locations a sentence names: paths and file names, in or out of backticks.
 
-    ``internal/store/redis/`` and ``api/middleware/ratelimit.py`` count;
-    "and/or" and a URL do not.
+    ``internal/store/redis/`` and ``api/middleware/ratelimit.py`` count; "and/or",
+    English pairs written with a slash ("save/load", "VST3/CLAP", "requests/min",
+    "1/N"), a URL, and a document cited as a reference ("per contracts/api.md",
+    "see docs/x.md") do not.
     """
     found: dict[str, None] = {}
-    for candidate in _candidates(text):
-        if _looks_like_path(candidate):
+    for candidate, quoted, cited in _candidates(text):
+        if not cited and _looks_like_path(candidate, quoted):
             found[candidate] = None
     return list(found)
 
 
-def _candidates(text: str) -> list[str]:
-    """Code spans and path-like words, in the order the text has them."""
-    out: list[str] = []
+def _candidates(text: str) -> list[tuple[str, bool, bool]]:
+    """Code spans and path-like words, in the order the text has them: each with whether
+    it was in backticks and whether the words before it cite it as a reference."""
+    out: list[tuple[str, bool, bool]] = []
     position = 0
     for span in [*_CODE_SPAN.finditer(text), None]:
         prose = text[position : span.start() if span else len(text)]
         # Token by token, each bounded in length, so a long run without spaces stays linear.
-        for token in prose.split():
+        tokens = prose.split()
+        for index, token in enumerate(tokens):
             token = token.strip("()[]{}<>,;:!?\"'").rstrip(".")
             if 0 < len(token) <= _TOKEN_LIMIT and _PATH_TOKEN.fullmatch(token):
-                out.append(token)
+                out.append((token, False, _cites(tokens[max(0, index - 3) : index])))
         if span:
-            out.append(span.group(1).strip())
+            before = prose.split()[-3:]
+            out.append((span.group(1).strip(), True, _cites(before)))
             position = span.end()
     return out
 
 
-def _looks_like_path(token: str) -> bool:
+def _cites(words_before: list[str]) -> bool:
+    """ "per", "see", "as described in": the next word is a document read, not changed."""
+    tail = " ".join(w.strip("(,;:").lower() for w in words_before)
+    return tail.endswith(_CITING)
+
+
+def _looks_like_path(token: str, quoted: bool = False) -> bool:
     if "://" in token or token.startswith("www.") or " " in token:
         return False
     if "/" in token:
@@ -69,9 +96,21 @@ def _looks_like_path(token: str) -> bool:
         lowered = token.lower()
         if lowered in {"and/or", "either/or", "n/a", "i/o", "read/write", "input/output"}:
             return False
+        if not quoted and _english_pair(token, parts):
+            return False
         return all(p not in ("..",) for p in parts)
     suffix = token.rsplit(".", 1)[-1].lower() if "." in token else ""
     return suffix in _CODE_SUFFIXES
+
+
+def _english_pair(token: str, parts: list[str]) -> bool:
+    """ "save/load", "VST3/CLAP", "requests/min", "1/N": two words joined by a slash,
+    neither a file nor a folder written as one (``src/app``, ``internal/store/``)."""
+    if len(parts) != 2 or token.endswith("/") or token.startswith(("./", "/")):
+        return False
+    if any("." in p or "*" in p for p in parts):
+        return False
+    return parts[0].lower() not in _CODE_ROOTS
 
 
 def named_components(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from planner.action.settings import SettingsError
 from planner.core.gate import PullRequest
+from planner.core.read import document_title
 from planner.model import Issue
 
 PLAN_ACTIONS = ("opened", "edited", "labeled", "reopened")
@@ -68,12 +69,9 @@ def issue_from_payload(data: Any) -> Issue | None:
 
 def issue_from_text(text: str, name: str, number: int | None, title: str | None) -> Issue:
     """A planning request written in a file: the whole file is the body (so finding lines
-    match it), the title its first ``# `` heading unless given."""
-    if title is None:
-        first = text.lstrip().split("\n", 1)[0]
-        if first.startswith("# "):
-            title = first[2:].strip()
-    return Issue(number=number or 1, title=title or name, body=text)
+    match it); the title is the one given, else the file's first heading, else its first
+    line. The file's name is the title only of a file with no text at all."""
+    return Issue(number=number or 1, title=title or document_title(text) or name, body=text)
 
 
 def resolve(

@@ -14,6 +14,8 @@ The reader never raises on a request; what it cannot use becomes a finding.
 
 from __future__ import annotations
 
+import re
+
 from planner.core.read.assemble import assemble
 from planner.core.read.classify import classify
 from planner.core.read.draft import (
@@ -25,7 +27,8 @@ from planner.core.read.draft import (
     tidy,
 )
 from planner.core.read.hints import parse_hint, risk_word, split_list
-from planner.core.read.outline import Fence, line_of, outline, tokens
+from planner.core.read.markup import heading_text
+from planner.core.read.outline import Fence, inline_text, line_of, outline, tokens
 from planner.core.read.structured import (
     DraftError,
     draft_from_data,
@@ -33,6 +36,7 @@ from planner.core.read.structured import (
     looks_like_draft,
 )
 from planner.core.read.vocabulary import role_of
+from planner.core.text import one_line
 from planner.model import Finding, Location
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "DraftMilestone",
     "DraftTask",
     "cut_body",
+    "document_title",
     "load_structured",
     "parse_hint",
     "read_request",
@@ -54,11 +59,28 @@ __all__ = [
 ]
 
 MAX_BODY = 65_536
+_LINE_MARK = re.compile(r"^(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s+")
 
 
 def section_kind(heading: str) -> str | None:
     """The section a heading names (``Acceptance criteria`` -> acceptance), if any."""
     return role_of(heading)
+
+
+def document_title(text: str) -> str | None:
+    """A file's title as a reader sees it: its first heading (ATX or setext, any level),
+    else its first line of text, without markup; never the file's name."""
+    root = tokens(cut_body(text).replace("\r\n", "\n"))
+    for node in root.children:
+        if node.type == "heading":
+            title = heading_text(inline_text(node))
+            if title:
+                return one_line(title, 200)
+    for line in text.splitlines():
+        title = heading_text(_LINE_MARK.sub("", line.strip(), count=1))
+        if title:
+            return one_line(title, 200)
+    return None
 
 
 def cut_body(body: str, limit: int = MAX_BODY) -> str:

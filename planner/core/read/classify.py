@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from planner.core.read.markup import heading_text, states_work
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
-from planner.core.read.vocabulary import GLOBAL_ROLES, ROLE_TABLE, role_of
+from planner.core.read.vocabulary import ROLE_TABLE, role_of
 
 _MILESTONE = re.compile(
     r"(?:\[[ xX]\]\s+)?(?:"
@@ -72,7 +72,7 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
             return "milestone"
         return known
     if parent == "milestones":
-        if known in GLOBAL_ROLES or section.label:
+        if known or section.label:
             return known
         if not explicit and not _holds_work(section):
             return "notes"  # prose between the phases ("Ranking: we prefer ...")

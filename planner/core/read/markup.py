@@ -11,6 +11,7 @@ import re
 from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS, IMPERATIVE_VERBS, WORK_PHRASES
 
 # Each pattern is linear: bounded repetitions, no nested quantifiers.
+_CODE = re.compile(r"(`[^`\n]{1,300}`)")
 _IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
 _LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{0,2000})\)")
 _REF_LINK = re.compile(r"\[([^\]\n]{1,300})\]\[[^\]\n]{0,100}\]")
@@ -34,6 +35,17 @@ def plain(text: str, keep_targets: bool = True) -> str:
     """Running text without markup: ``**x**`` -> x, ``[t](u)`` -> ``t (u)``, no HTML."""
     if len(text) > 20_000:
         text = text[:20_000]
+    # Code spans are code: nothing inside them is markup.
+    pieces = _CODE.split(text)
+    return " ".join(
+        "".join(
+            piece if index % 2 else _plain_prose(piece, keep_targets)
+            for index, piece in enumerate(pieces)
+        ).split()
+    )
+
+
+def _plain_prose(text: str, keep_targets: bool) -> str:
     out = _IMAGE.sub(lambda m: m.group(1), text)
     out = _LINK.sub(
         lambda m: f"{m.group(1)} ({m.group(2)})" if keep_targets and m.group(2) else m.group(1),
@@ -41,8 +53,7 @@ def plain(text: str, keep_targets: bool = True) -> str:
     )
     out = _REF_LINK.sub(lambda m: m.group(1), out)
     out = _HTML.sub("", out)
-    out = _EMPHASIS.sub(lambda m: m.group(2), out)
-    return " ".join(out.split())
+    return _EMPHASIS.sub(lambda m: m.group(2), out)
 
 
 def heading_text(title: str) -> str:

@@ -284,24 +284,6 @@ SUFFIX_WORDS = frozenset(
     notes background motivation""".split()
 )
 
-# Roles that describe the plan as a whole, wherever they stand.
-GLOBAL_ROLES = frozenset(
-    {
-        "objective",
-        "acceptance",
-        "validation",
-        "risks",
-        "assumptions",
-        "unknowns",
-        "decisions",
-        "invariants",
-        "out_of_scope",
-        "tasks",
-        "dependencies",
-        "notes",
-    }
-)
-
 # An item that begins with one of these labels is a criterion, not work
 # ("- [ ] Test: plugin loads in the host", "Checkpoint: ...").
 CRITERION_PREFIXES = frozenset(

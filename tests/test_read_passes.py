@@ -1,0 +1,280 @@
+"""The reader's passes, each on its own: outline, classify, assemble, and their helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.core.read import cut_body, document_title, read_request
+from planner.core.read.assemble import assemble, resolve
+from planner.core.read.classify import classify, milestone_like
+from planner.core.read.draft import DraftMilestone
+from planner.core.read.markup import done_marked, plain
+from planner.core.read.outline import ItemList, Paragraph, label_of, outline, tokens, walk
+from planner.core.read.vocabulary import extend, role_of
+from planner.core.text import code_locations
+
+
+def sections(body: str) -> list[tuple[str, str | None]]:
+    tree = classify(outline(tokens(body)))
+    return [(s.title, s.role) for s in walk(tree.sections)]
+
+
+# --------------------------------------------------------------------------- outline
+
+
+def test_setext_headings_and_label_lines_open_sections() -> None:
+    body = (
+        "Roadmap\n=======\n\nIntro.\n\nSearch\n------\n\n"
+        "**Acceptance criteria:**\n- results in 1 s\n\nTasks:\n- [ ] Add the index\n"
+    )
+    tree = outline(tokens(body))
+    titles = [(s.title, s.level, s.label) for s in walk(tree.sections)]
+    assert titles == [
+        ("Roadmap", 1, False),
+        ("Search", 2, False),
+        ("Acceptance criteria", 2.5, True),
+        ("Tasks", 2.5, True),
+    ]
+    criteria = walk(tree.sections)[2]
+    assert isinstance(criteria.blocks[0], ItemList)
+    assert criteria.blocks[0].items[0].text == "results in 1 s"
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("**Acceptance criteria:**", ("Acceptance criteria", "")),
+        ("**Success Criteria**: all green", ("Success Criteria", "all green")),
+        ("Definition of Done", ("Definition of Done", "")),
+        ("ACCEPTANCE CRITERIA", ("ACCEPTANCE CRITERIA", "")),
+        ("Exit criteria: the demo runs", ("Exit criteria", "the demo runs")),
+        ("**Dependencies**: Phase 2 complete", ("Dependencies", "Phase 2 complete")),
+        ("**Is your feature request related to a problem?**", None),
+        ("risk: high", None),
+        ("**Behaviour**: starts a server", None),
+        ("Just a sentence about acceptance.", None),
+    ],
+)
+def test_label_lines(line: str, label: tuple[str, str] | None) -> None:
+    found = label_of(line)
+    if label is None and line.startswith("**Is your"):
+        assert found is not None and found[1] == ""  # a template prompt: a notes label
+        return
+    assert found == label
+
+
+def test_a_label_with_a_sentence_is_one_paragraph_and_the_list_after_it_is_not_its() -> None:
+    tree = outline(tokens("## Phase 1\n\n**Checkpoint**: it builds.\n\n- [ ] Add x in a.py\n"))
+    phase, checkpoint = walk(tree.sections)
+    assert [type(b) for b in checkpoint.blocks] == [Paragraph]
+    assert isinstance(phase.blocks[0], ItemList)
+
+
+def test_a_lone_html_tag_does_not_swallow_the_markdown_after_it() -> None:
+    tree = outline(tokens("<PRD>\n## Core features\n\n### 1. Export\n"))
+    assert [s.title for s in walk(tree.sections)] == ["Core features", "1. Export"]
+
+
+# --------------------------------------------------------------------------- classify
+
+
+def test_roles_from_titles_and_places() -> None:
+    body = (
+        "# Implementation plan\n\n## Phase 1: Setup\n\n### Models\n- [ ] Add a.py\n\n"
+        "## Notes\n\n### Current state\n- works\n\n### Success criteria\n- ok\n\n"
+        "## Graduation criteria\n\n#### Alpha (1.2)\n- flag exists\n"
+    )
+    assert sections(body) == [
+        ("Implementation plan", "milestones"),
+        ("Phase 1: Setup", "milestone"),
+        ("Models", "group"),
+        ("Notes", "notes"),
+        ("Current state", "notes"),
+        ("Success criteria", "acceptance"),
+        ("Graduation criteria", "milestones"),
+        ("Alpha (1.2)", "milestone"),
+    ]
+
+
+def test_prose_between_phases_is_not_a_milestone() -> None:
+    body = "Roadmap\n=======\n\nA\n-\n- [ ] Add a.py\n\nB\n-\nWe like simple things.\n"
+    assert sections(body) == [("Roadmap", "milestones"), ("A", "milestone"), ("B", "notes")]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Phase 1: Setup", True),
+        ("Stage B", True),
+        ("M2 - API", True),
+        ("v0.2.0", True),
+        ("Alpha (1.21)", True),
+        ("✅ Phase 3", True),
+        ("Alphabet soup for breakfast and more words", False),
+        ("Design details", False),
+    ],
+)
+def test_milestone_headings(title: str, expected: bool) -> None:
+    assert milestone_like(title) is expected
+
+
+def test_the_vocabulary_is_data_and_extends() -> None:
+    assert role_of("Technical Risks") == "risks"
+    assert role_of("Tech Roadmap") == "milestones"
+    assert role_of("Related work") == "notes"
+    assert role_of("Rollout gates") is None
+    table = extend({"acceptance": ["Rollout gates"]})
+    assert role_of("Rollout gates", table) == "acceptance"
+    with pytest.raises(ValueError, match="unknown section role"):
+        extend({"chores": ["x"]})
+
+
+# --------------------------------------------------------------------------- assemble
+
+
+def draft_of(body: str, title: str = "T") -> tuple[object, list[str]]:
+    draft, findings = assemble(classify(outline(tokens(body))), title)
+    return draft, [f.rule for f in findings]
+
+
+def test_criteria_items_and_acknowledgements_are_not_tasks() -> None:
+    draft, _ = draft_of(
+        "## Phase 1\n- [x] Add the parser in a.py\n- [ ] Test: it parses the sample\n"
+        "- [x] I have searched the existing issues\n"
+    )
+    (phase,) = draft.milestones  # type: ignore[attr-defined]
+    assert [t.title for t in phase.tasks] == ["Add the parser in a.py"]
+    assert phase.acceptance == ["Test: it parses the sample"]
+
+
+def test_spec_kit_lines_and_sub_tasks() -> None:
+    draft, rules = draft_of(
+        "## Phase 2\n- [ ] T010 [P] [US1] Create the model in src/m.py\n"
+        "- [ ] T011 [P] [US1] Add fields in src/m.py\n"
+        "- [ ] Support formats\n  - [x] CSV\n  - [ ] JSON\n"
+    )
+    tasks = draft.milestones[0].tasks  # type: ignore[attr-defined]
+    assert [(t.id, t.parallel, t.story) for t in tasks[:2]] == [
+        ("T010", True, "US1"),
+        ("T011", True, "US1"),
+    ]
+    assert [(t.title, t.done, t.parent) for t in tasks[2:]] == [
+        ("Support formats", False, None),
+        ("CSV", True, "Support formats"),
+        ("JSON", False, "Support formats"),
+    ]
+    assert "request-parallel-overlap" in rules
+
+
+def test_tables_of_work_and_task_headings() -> None:
+    draft, _ = draft_of(
+        "## Features\n\n### 1. Export\nText.\n\n### 2. Import\n\n## Work\n\n"
+        "| Task | Status |\n| --- | --- |\n| Add a.py | done |\n| Add b.py | open |\n"
+    )
+    tasks = [(t.title, t.done) for t in draft.loose_tasks]  # type: ignore[attr-defined]
+    assert tasks == [("Export", False), ("Import", False), ("Add a.py", True), ("Add b.py", False)]
+
+
+def test_stated_dependencies_resolve_by_number_story_and_words() -> None:
+    draft, rules = draft_of(
+        "## Phase 1: Setup\n- [ ] Add a.py\n\n## Phase 2: Core\n- [ ] Add b.py\n\n"
+        "## Phase 3: User Story 1 - Share\n- [ ] Add c.py\n\n"
+        "## Phase 4: User Story 2 - Revoke\n**Dependencies**: Requires US1\n- [ ] Add d.py\n\n"
+        "## Phase 5: Polish\n- [ ] Add e.py\n\n"
+        "## Dependencies\n- Polish (Phase 5): depends on all user stories\n"
+        "- Phase 3+: depend on Core completion\n- Core: depends on Phase 9\n"
+    )
+    deps = {m.id: m.dependencies for m in draft.milestones}  # type: ignore[attr-defined]
+    assert deps["M1"] == []
+    assert deps["M2"] == ["M1"]  # a Setup phase comes first
+    assert set(deps["M4"]) == {"M1", "M3", "M2"}
+    assert set(deps["M5"]) == {"M1", "M3", "M4", "M2"}
+    assert "request-ambiguous-dependency" not in rules
+
+
+def test_an_ambiguous_name_records_nothing_and_says_so() -> None:
+    draft, rules = draft_of(
+        "## Phase 1: API server\n- [ ] Add a.py\n\n## Phase 2: API client\n- [ ] Add b.py\n\n"
+        "## Phase 3: Docs\n**Dependencies**: API\n- [ ] Add c.md\n"
+    )
+    assert draft.milestones[2].dependencies == []  # type: ignore[attr-defined]
+    assert "request-ambiguous-dependency" in rules
+
+
+def test_a_dependency_outside_the_plan_is_an_unknown() -> None:
+    draft = read_request("t", "## Description\nDocument the API.\n\n## Dependencies\n- #12 lands\n")
+    assert draft.unknowns == ["Depends on '#12 lands', outside this plan"]
+
+
+def test_release_stages_follow_each_other() -> None:
+    draft, rules = draft_of(
+        "## Graduation criteria\n### Alpha\n- flag exists\n### Beta\n- on by default\n### GA\n"
+    )
+    deps = [m.dependencies for m in draft.milestones]  # type: ignore[attr-defined]
+    assert deps == [[], ["Alpha"], ["Beta"]]
+    assert [m.acceptance for m in draft.milestones] == [  # type: ignore[attr-defined]
+        ["flag exists"],
+        ["on by default"],
+        [],
+    ]
+    assert rules.count("request-milestone-without-tasks") == 3
+
+
+def test_prose_gives_its_instruction_as_the_task_and_never_a_form_label() -> None:
+    draft = read_request(
+        "Add a code of conduct",
+        "**Is your feature request related to a problem? Please describe.**\n"
+        "There is none.\n\n**Describe the solution you'd like**\nAdd a code of conduct to the "
+        "project.\n",
+    )
+    assert draft.objective == "Add a code of conduct to the project."
+    assert [t.title for t in draft.loose_tasks] == ["Add a code of conduct to the project."]
+
+
+def test_a_plan_that_reports_its_work_done_is_one_done_milestone() -> None:
+    draft = read_request(
+        "Portable install",
+        "## Remaining tasks\nNone: all done.\n\n## Notes\n### Success criteria\n- ✓ installs\n"
+        "- ✓ runs\n",
+    )
+    assert [(m.title, m.done, m.tasks) for m in draft.milestones] == [
+        ("Portable install", True, [])
+    ]
+
+
+def test_resolve_prefers_numbers_and_refuses_to_guess() -> None:
+    milestones = [DraftMilestone(title="Setup", id="M1"), DraftMilestone(title="Core", id="M2")]
+    assert resolve("Phase 2", milestones) == [milestones[1]]
+    assert resolve("Phase 1+", milestones) == milestones
+    assert resolve("setup completion", milestones) == [milestones[0]]
+    assert resolve("something else", milestones) == []
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_markup_leaves_titles_and_keeps_code() -> None:
+    assert plain("**Add** [the docs](docs/a.md) in `src/__init__.py`<br>") == (
+        "Add the docs (docs/a.md) in `src/__init__.py`"
+    )
+    assert plain("[the docs](docs/a.md)", keep_targets=False) == "the docs"
+    assert done_marked("✅ Phase 1: Setup") == ("Phase 1: Setup", True)
+    assert done_marked("~~Phase 2~~") == ("Phase 2", True)
+    assert done_marked("v0.1 — shipped") == ("v0.1", True)
+    assert done_marked("Phase 3: Complete the setup") == ("Phase 3: Complete the setup", False)
+
+
+def test_code_locations_skip_english_pairs_and_cited_documents() -> None:
+    assert code_locations("Implement save/load of presets for VST3/CLAP at 10 requests/min") == []
+    assert code_locations("Add the route per contracts/api.md in src/api/routes.py") == [
+        "src/api/routes.py"
+    ]
+    assert code_locations("Move src/app and `a/b`") == ["src/app", "a/b"]
+
+
+def test_a_long_body_is_cut_at_a_line_and_titles_come_from_the_text() -> None:
+    body = "- [ ] Add a.py\n" * 10
+    assert cut_body(body, 20) == "- [ ] Add a.py\n"
+    assert document_title("Intro line\n\nSearch\n======\n") == "Search"
+    assert document_title("**Plan** for the export\n\nmore") == "Plan for the export"
+    assert document_title("") is None

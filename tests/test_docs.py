@@ -52,6 +52,7 @@ def test_readme_lists_every_rule_the_code_emits() -> None:
     code = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "planner").rglob("*.py"))
     rules = set(re.findall(r'rule="([a-z0-9-]+)"', code))
     rules |= set(re.findall(r'self\.find\(\s*"([a-z0-9-]+)"', code))
+    rules |= set(re.findall(r'\bfinding\(\s*"([a-z0-9-]+)"', code))
     rules |= set(re.findall(r'self\.warn\(\s*"([a-z0-9-]+)"', code))
     rules |= set(re.findall(r'warn\(\s*[\w.]+,\s*"([a-z0-9-]+)"', code))
     documented = set(re.findall(r"`([a-z0-9-]+)`", README.split("## Findings", 1)[1]))

@@ -1,5 +1,4 @@
-"""Renderings of a plan: the IMPLEMENTATION_PLAN.md block, spec files, the summary,
-and reading back what a person marked done in an earlier block."""
+"""Renderings of a plan: the IMPLEMENTATION_PLAN.md block, spec files and the summary."""
 
 from __future__ import annotations
 
@@ -8,15 +7,12 @@ import posixpath
 from collections.abc import Iterable
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 from pydantic_core import PydanticSerializationError
 
 from planner.core.text import markdown_inline, mermaid_label, slugify
 from planner.model import Contract, Fanout, Finding, Milestone
 
 SUMMARY_LIMIT = 900_000  # bytes; GitHub drops a step summary over 1 MiB
-_PARSER = MarkdownIt("commonmark").enable("table")
 
 
 def to_json(model: Contract | Fanout | dict[str, Any]) -> str:
@@ -196,66 +192,6 @@ def render_spec_block(contract: Contract, milestone: Milestone, assumptions: lis
         lines.append("_No tasks yet._")
     lines += ["", "## Assumptions", "", *_bullets(assumptions)]
     return "\n".join(lines)
-
-
-def read_done(block: str | None) -> tuple[set[str], set[str]]:
-    """Milestone and task ids marked done in an earlier plan block (table Status
-    column ``done``, or a ticked task box)."""
-    milestones: set[str] = set()
-    tasks: set[str] = set()
-    if not block:
-        return milestones, tasks
-    root = SyntaxTreeNode(_PARSER.parse(block))
-    for node in root.walk():
-        if node.type == "table":
-            header = [
-                c.children[0].content.strip().lower() if c.children else ""
-                for c in _row_cells(node, head=True)
-            ]
-            if "id" not in header or "status" not in header:
-                continue
-            id_at, status_at = header.index("id"), header.index("status")
-            for row in _rows(node):
-                cells = [c.children[0].content.strip() if c.children else "" for c in row]
-                if len(cells) > max(id_at, status_at) and cells[status_at].lower() == "done":
-                    milestones.add(cells[id_at].strip("`"))
-        elif node.type == "list_item":
-            text = "".join(
-                c.content for p in node.children if p.type == "paragraph" for c in p.children
-            )
-            if text[:3] in ("[x]", "[X]"):
-                rest = text[3:].strip()
-                if rest.startswith("`") and "`" in rest[1:]:
-                    tasks.add(rest[1 : rest.index("`", 1)])
-    return milestones, tasks
-
-
-def _row_cells(table: SyntaxTreeNode, head: bool) -> list[SyntaxTreeNode]:
-    for section in table.children:
-        if section.type == "thead" and head:
-            return list(section.children[0].children) if section.children else []
-    return []
-
-
-def _rows(table: SyntaxTreeNode) -> list[list[SyntaxTreeNode]]:
-    return [
-        list(row.children)
-        for section in table.children
-        if section.type == "tbody"
-        for row in section.children
-    ]
-
-
-def read_spec_status(block: str | None) -> str | None:
-    """The status written in a spec block's ``**Status:**`` line, if any."""
-    if not block:
-        return None
-    marker = "**Status:** "
-    at = block.find(marker)
-    if at < 0:
-        return None
-    word = block[at + len(marker) :].split(" ", 1)[0].strip().lower()
-    return word or None
 
 
 def render_summary(

@@ -1,9 +1,13 @@
-"""The seed's rules on tasks, as findings with stable ids."""
+"""The seed's rules on the request and its tasks, as findings with stable ids."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from planner.core.findings import finding
+from planner.core.read import Draft
 from planner.core.text import code_locations, contains_any_phrase, named_components, one_line
-from planner.model import DeferredTask, Finding, Location, Milestone, Task, VocabularyConfig
+from planner.model import DeferredTask, Finding, Milestone, Severity, Task, VocabularyConfig
 
 CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
 
@@ -54,17 +58,41 @@ def check_objective(task: Task, milestone: str, vocabulary: VocabularyConfig) ->
         for name, ok in (("an implementation verb", verb), ("a code location", location))
         if not ok
     ]
-    severity = "error" if not verb and not (location or task.diff_boundary.paths) else "warning"
+    severity: Severity = (
+        "error" if not verb and not (location or task.diff_boundary.paths) else "warning"
+    )
     return [
-        Finding(
-            rule="seed-8-concrete-objective",
-            severity=severity,
-            message=f"Developer task {task.id} ('{one_line(task.objective, 80)}') lacks "
+        finding(
+            "seed-8-concrete-objective",
+            f"Developer task {task.id} ('{one_line(task.objective, 80)}') lacks "
             f"{' and '.join(missing)}. Write a concrete code change, e.g. {CONCRETE_EXAMPLE} "
             "(seed rule 8).",
-            location=Location(milestone=milestone, task=task.id),
+            severity=severity,
+            milestone=milestone,
+            task=task.id,
         )
     ]
+
+
+def check_request(
+    draft: Draft, milestones: Sequence[Milestone], vocabulary: VocabularyConfig
+) -> list[Finding]:
+    """Seed rule 4 on the request (assumptions or unknowns recorded) and rule 8 on every
+    task."""
+    findings: list[Finding] = []
+    if not draft.assumptions and not draft.unknowns:
+        findings.append(
+            finding(
+                "seed-4-assumptions",
+                "The request records no assumptions or unknowns. Add '## Assumptions' and "
+                "'## Unknowns' sections (seed rule 4); only the defaults the planner "
+                "applied are recorded.",
+            )
+        )
+    for m in milestones:
+        for t in m.tasks:
+            findings += check_objective(t, m.id, vocabulary)
+    return findings
 
 
 def defer_verification(milestone: Milestone, vocabulary: VocabularyConfig) -> list[DeferredTask]:

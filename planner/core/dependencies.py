@@ -1,0 +1,148 @@
+"""Dependencies as the request writes them (an id in any case, a short task id, a
+unique title) resolved to ids, for milestones and tasks alike; an unknown name or a
+cycle is a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+from planner.core.findings import finding
+from planner.core.graph import find_cycles, topological_order
+from planner.core.read import DraftMilestone
+from planner.core.text import one_line
+from planner.model import Finding, Milestone, Task
+
+
+def resolve(
+    raw: str, tables: Sequence[Mapping[str, str]], titles: Mapping[str, list[str]]
+) -> str | None:
+    """The id ``raw`` names: the first of ``tables`` (lower-case name -> id) that knows
+    it, else the one item whose title it is; None when it names nothing, or a title
+    several items share."""
+    key = raw.strip().lower()
+    for table in tables:
+        if key in table:
+            return table[key]
+    same = titles.get(key, [])
+    return same[0] if len(same) == 1 else None
+
+
+def _titles(items: Sequence[Milestone] | Sequence[Task]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for item in items:
+        found.setdefault(item.title.lower(), []).append(item.id)
+    return found
+
+
+def resolve_dependencies(
+    milestones: list[Milestone], drafts: list[DraftMilestone]
+) -> tuple[list[Milestone], list[Finding]]:
+    """The milestones with their dependencies and their tasks' ``depends_on`` as ids;
+    ``drafts`` are the milestones as written (for the names and lines)."""
+    milestones, findings = _milestone_dependencies(milestones, drafts)
+    milestones, found = _task_dependencies(milestones, drafts)
+    return milestones, findings + found
+
+
+def _milestone_dependencies(
+    milestones: list[Milestone], drafts: list[DraftMilestone]
+) -> tuple[list[Milestone], list[Finding]]:
+    findings: list[Finding] = []
+    tables = [{m.id.lower(): m.id for m in milestones}]
+    titles = _titles(milestones)
+    resolved: list[Milestone] = []
+    for m, d in zip(milestones, drafts, strict=True):
+        deps: list[str] = []
+        for raw in d.dependencies:
+            target = resolve(raw, tables, titles)
+            if target is None:
+                findings.append(
+                    finding(
+                        "graph-unknown-dependency",
+                        f"Milestone {m.id} depends on '{one_line(raw, 60)}', which is not "
+                        f"a milestone of this plan (known: "
+                        f"{', '.join(x.id for x in milestones)}). Fix the dependency (a "
+                        "'depends:' hint, or 'dependencies' in a draft).",
+                        milestone=m.id,
+                        line=d.line,
+                    )
+                )
+            elif target not in deps:
+                deps.append(target)
+        resolved.append(m.model_copy(update={"dependencies": deps}))
+    findings += cycle_findings(
+        "Milestones",
+        {m.id: m.dependencies for m in resolved},
+        "none of them can be focused until then.",
+        where="milestone",
+    )
+    return resolved, findings
+
+
+def _task_dependencies(
+    milestones: list[Milestone], drafts: list[DraftMilestone]
+) -> tuple[list[Milestone], list[Finding]]:
+    findings: list[Finding] = []
+    every = {t.id.lower(): t.id for m in milestones for t in m.tasks}
+    milestone_ids = {m.id.upper() for m in milestones}
+    resolved: list[Milestone] = []
+    for m, d in zip(milestones, drafts, strict=True):
+        local = {t.id.lower(): t.id for t in m.tasks}
+        short = {t.id.lower().removeprefix(m.id.lower() + "-"): t.id for t in m.tasks}
+        titles = _titles(m.tasks)
+        tasks: list[Task] = []
+        for t, dt in zip(m.tasks, d.tasks, strict=True):
+            deps: list[str] = []
+            for raw in t.depends_on:
+                target = resolve(raw, [local, short, every], titles)
+                if target is None and raw.strip().lower().upper() in milestone_ids:
+                    continue  # a task naming a milestone: ordering is the milestone's
+                if target is None:
+                    findings.append(
+                        finding(
+                            "graph-unknown-dependency",
+                            f"Task {t.id} depends on '{one_line(raw, 60)}', which is not a "
+                            f"task of this plan. Use a task id such as {m.tasks[0].id}.",
+                            milestone=m.id,
+                            task=t.id,
+                            line=dt.line,
+                        )
+                    )
+                elif target not in deps:
+                    deps.append(target)
+            tasks.append(t.model_copy(update={"depends_on": deps}))
+        resolved.append(m.model_copy(update={"tasks": tasks}))
+    findings += cycle_findings(
+        "Tasks", {t.id: t.depends_on for m in resolved for t in m.tasks}, "", where="task"
+    )
+    return resolved, findings
+
+
+def cycle_findings(
+    what: str,
+    edges: Mapping[str, list[str]],
+    consequence: str,
+    *,
+    where: Literal["milestone", "task"],
+) -> list[Finding]:
+    """One ``graph-cycle`` error per cycle among ``edges`` (id -> ids it needs)."""
+    advice = "Remove one of these dependencies" + (f"; {consequence}" if consequence else ".")
+    return [
+        finding(
+            "graph-cycle",
+            f"{what} depend on each other in a cycle: {' → '.join(reversed(cycle))} (each "
+            f"needs the one before it). {advice}",
+            milestone=cycle[0] if where == "milestone" else None,
+            task=cycle[0] if where == "task" else None,
+        )
+        for cycle in find_cycles(list(edges), dict(edges))
+    ]
+
+
+def in_dependency_order(milestones: list[Milestone]) -> list[Milestone]:
+    """The milestones with every one after those it depends on (the request's order
+    otherwise)."""
+    by_id = {m.id: m for m in milestones}
+    order = topological_order(list(by_id), {m.id: m.dependencies for m in milestones})
+    return [by_id[i] for i in order]

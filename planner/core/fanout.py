@@ -1,0 +1,153 @@
+"""The fanout: the focus milestone's tasks that are ready, in waves that share no
+dependency and no file, and the ones held back with the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.core import rules
+from planner.core.findings import finding
+from planner.core.graph import assign_waves, topological_order
+from planner.model import (
+    Contract,
+    DeferredTask,
+    Fanout,
+    FanoutTask,
+    Finding,
+    Milestone,
+    Task,
+    VocabularyConfig,
+)
+
+MATRIX_LIMIT = 256  # jobs per matrix (GitHub)
+
+
+@dataclass(frozen=True)
+class FannedOut:
+    fanout: Fanout | None
+    """None when the focus has no ready task (or there is no focus)."""
+    waves: dict[str, int] = field(default_factory=dict)
+    """The wave of each ready task."""
+
+
+def fan_out(contract: Contract, vocabulary: VocabularyConfig) -> tuple[FannedOut, list[Finding]]:
+    """Defer what cannot run yet (an open decision blocks the focus, no diff boundary,
+    verification before features, waiting on a held task), then put the rest in waves."""
+    roadmap = contract.roadmap
+    focus = next((m for m in roadmap.milestones if m.id == roadmap.focus), None)
+    if focus is None:
+        return FannedOut(None), []
+    blockers = [d.id for d in contract.decisions if focus.id in d.blocks]
+    deferred, findings = defer(focus, blockers, vocabulary)
+    done = {t.id for m in roadmap.milestones for t in m.tasks if t.status == "done"}
+    ready = [t for t in focus.tasks if t.status != "done" and t.id not in deferred]
+    ready, held = hold_back_waiting(ready, done)
+    deferred.update(held)
+    if not ready:
+        return FannedOut(None), findings
+    edges = {t.id: t.depends_on for t in ready}
+    order = topological_order([t.id for t in ready], edges)
+    by_id = {t.id: t for t in ready}
+    waves = assign_waves(order, edges, {t.id: t.diff_boundary.paths for t in ready}, MATRIX_LIMIT)
+    order.sort(key=lambda tid: waves[tid])
+    tasks = [
+        FanoutTask.model_validate(
+            {
+                **by_id[tid].model_dump(mode="json"),
+                "milestone": focus.id,
+                "wave": waves[tid],
+                "evidence_required": contract.contract_defaults.evidence_required,
+                "acceptance_tests": contract.contract_defaults.acceptance_tests,
+            }
+        )
+        for tid in order
+    ]
+    if sum(1 for w in waves.values() if w == 1) >= MATRIX_LIMIT:
+        findings.append(
+            finding(
+                "matrix-limit",
+                f"More than {MATRIX_LIMIT} tasks are ready at once; the matrix holds "
+                f"{MATRIX_LIMIT} (GitHub's limit per matrix) and the rest were moved to "
+                "later waves.",
+                milestone=focus.id,
+            )
+        )
+    fanout = Fanout(
+        issue=contract.issue,
+        version=roadmap.version,
+        milestone=focus.id,
+        tasks=tasks,
+        deferred=[deferred[k] for k in sorted(deferred)],
+    )
+    return FannedOut(fanout, waves), findings
+
+
+def defer(
+    focus: Milestone, blockers: list[str], vocabulary: VocabularyConfig
+) -> tuple[dict[str, DeferredTask], list[Finding]]:
+    """The focus's open tasks that cannot run yet, by id: all of them while a decision
+    (``blockers``) blocks it; else those with no diff boundary, and verification-only
+    ones while feature work is open (seed rule 7)."""
+    findings: list[Finding] = []
+    deferred: dict[str, DeferredTask] = {}
+    for t in focus.tasks:
+        if t.status == "done":
+            continue
+        if blockers:
+            deferred[t.id] = DeferredTask(
+                task=t.id,
+                rule="decision-blocks",
+                reason=f"waits on open decision {', '.join(blockers)}",
+            )
+        elif not t.diff_boundary.paths:
+            deferred[t.id] = DeferredTask(
+                task=t.id, rule="seed-6-task-contract", reason="has no diff boundary"
+            )
+    if blockers:
+        findings.append(
+            finding(
+                "decision-blocks",
+                f"Focus milestone {focus.id} is blocked by open decision "
+                f"{', '.join(blockers)}; its tasks are not fanned out until the decision "
+                "is resolved (tick it or move it out of Open questions).",
+                milestone=focus.id,
+            )
+        )
+    for item in rules.defer_verification(focus, vocabulary):
+        if item.task not in deferred:
+            deferred[item.task] = item
+            findings.append(
+                finding(
+                    "seed-7-feature-first",
+                    f"Task {item.task} is verification-only work and {focus.id} still has "
+                    f"feature work open ({item.reason}); it is deferred, not fanned out "
+                    "(seed rule 7).",
+                    milestone=focus.id,
+                    task=item.task,
+                )
+            )
+    return deferred, findings
+
+
+def hold_back_waiting(
+    ready: list[Task], done: set[str]
+) -> tuple[list[Task], dict[str, DeferredTask]]:
+    """The ready tasks that wait on nothing held back (a task waiting on a held-back
+    task is held back too), and those held, by id."""
+    ready = list(ready)
+    held: dict[str, DeferredTask] = {}
+    changed = True
+    while changed:
+        changed = False
+        ready_ids = {t.id for t in ready}
+        for t in list(ready):
+            waiting = [d for d in t.depends_on if d not in done and d not in ready_ids]
+            if waiting:
+                ready.remove(t)
+                held[t.id] = DeferredTask(
+                    task=t.id,
+                    rule="depends-on-held-task",
+                    reason=f"waits on {', '.join(waiting)}",
+                )
+                changed = True
+    return ready, held

@@ -1,0 +1,101 @@
+"""Ids for milestones, tasks and decisions: the ones the request gives when they are
+usable, and generated ones (``M3``, ``M1-T2``, ``D1``) for the rest, never clashing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planner.core.findings import finding
+from planner.core.read import DraftMilestone, DraftTask
+from planner.core.text import one_line
+from planner.model import Finding
+
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+
+
+def is_valid_id(text: str | None) -> bool:
+    """Letters, digits, ``.``, ``_`` and ``-``; 1 to 64 of them."""
+    return bool(text) and set(text or "") <= _ID_CHARS and len(text or "") <= 64
+
+
+def fill_ids(wanted: Sequence[str | None], prefix: str, taken: set[str]) -> list[str]:
+    """``wanted`` with each None replaced by the next ``<prefix><n>`` not in ``taken``
+    (upper case), counting up from 1."""
+    ids: list[str] = []
+    counter = 0
+    for given in wanted:
+        if given is None:
+            counter += 1
+            while f"{prefix}{counter}".upper() in taken:
+                counter += 1
+            given = f"{prefix}{counter}"
+            taken.add(given.upper())
+        ids.append(given)
+    return ids
+
+
+def milestone_ids(drafts: Sequence[DraftMilestone]) -> tuple[list[str], list[Finding]]:
+    """One id per milestone: its own when valid and unused, else ``M<n>``."""
+    findings: list[Finding] = []
+    taken: set[str] = set()
+    wanted: list[str | None] = []
+    for d in drafts:
+        mid = d.id
+        if mid is not None and not is_valid_id(mid):
+            findings.append(
+                finding(
+                    "request-bad-id",
+                    f"Milestone id '{one_line(mid, 40)}' may hold only letters, digits, "
+                    "'.', '_' and '-'; a generated id was used instead.",
+                    line=d.line,
+                )
+            )
+            mid = None
+        if mid is not None and mid.upper() in taken:
+            findings.append(
+                finding(
+                    "graph-duplicate-id",
+                    f"Milestone id '{mid}' is used twice; the second got a generated id. "
+                    "Give every milestone its own id.",
+                    line=d.line,
+                )
+            )
+            mid = None
+        if mid is not None:
+            taken.add(mid.upper())
+        wanted.append(mid)
+    return fill_ids(wanted, "M", taken), findings
+
+
+def task_ids(tasks: Sequence[DraftTask], milestone: str) -> tuple[list[str], list[Finding]]:
+    """One id per task of a milestone, always starting ``<milestone>-``: its own when
+    valid and unused, else ``<milestone>-T<n>``."""
+    findings: list[Finding] = []
+    taken: set[str] = set()
+    wanted: list[str | None] = []
+    for t in tasks:
+        tid = t.id or None
+        if tid and not tid.upper().startswith(f"{milestone.upper()}-"):
+            tid = f"{milestone}-{tid}"
+        if tid and (not is_valid_id(tid) or tid.upper() in taken):
+            findings.append(
+                finding(
+                    "graph-duplicate-id",
+                    f"Task id '{one_line(tid, 40)}' is used twice or is not a valid id; "
+                    "a generated id was used instead.",
+                    milestone=milestone,
+                    line=t.line,
+                )
+            )
+            tid = None
+        if tid:
+            taken.add(tid.upper())
+        wanted.append(tid)
+    return fill_ids(wanted, f"{milestone}-T", taken), findings
+
+
+def decision_ids(given: Sequence[str | None]) -> list[str]:
+    """One id per decision: its own when valid, else ``D<n>`` (no finding: a decision's
+    id is rarely written by hand)."""
+    taken = {g.upper() for g in given if g}
+    return fill_ids([g if is_valid_id(g) else None for g in given], "D", taken)

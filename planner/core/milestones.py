@@ -1,0 +1,258 @@
+"""The milestones from the draft: loose tasks placed, then each milestone with its
+tasks, outcome, acceptance, validation, risk class, diff scope and status, with
+defaults where the request says nothing, each default recorded as an assumption."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from planner.core.findings import finding
+from planner.core.progress import Progress
+from planner.core.read import Draft, DraftMilestone
+from planner.core.tasks import build_tasks
+from planner.core.text import one_line
+from planner.model import (
+    Config,
+    ContractDefaults,
+    Finding,
+    Milestone,
+    RiskClass,
+    Task,
+    max_risk,
+)
+
+
+@dataclass(frozen=True)
+class Placed:
+    milestones: list[DraftMilestone]
+    """The draft's milestones (or one from the title), each with its loose tasks."""
+    assumptions: list[str]
+
+
+@dataclass(frozen=True)
+class Milestones:
+    milestones: list[Milestone]
+    """In the request's order; dependencies not resolved yet."""
+    assumptions: list[str]
+
+
+def contract_defaults(draft: Draft, config: Config) -> ContractDefaults:
+    """The contract's defaults: the draft's where it gives them, else the config's."""
+    given = draft.defaults
+    risk = given.get("risk_class") or config.defaults.risk_class
+    invariants = list(
+        dict.fromkeys([*given.get("invariants", config.invariants), *draft.invariants])
+    )
+    return ContractDefaults(
+        risk_class=risk,
+        max_diff_scope=given.get("max_diff_scope") or config.defaults.max_diff_scope[risk],
+        acceptance_tests=given.get("acceptance_tests") or list(config.acceptance_tests),
+        invariants=invariants,
+        evidence_required=given.get("evidence_required") or list(config.evidence_required),
+    )
+
+
+def place_loose_tasks(draft: Draft, fallback_title: str) -> tuple[Placed, list[Finding]]:
+    """The draft's milestones (copies: the draft is not changed), or one titled
+    ``fallback_title`` when it has none, with each loose task put in the milestone its
+    ``milestone:`` hint names, else the first."""
+    findings: list[Finding] = []
+    assumptions: list[str] = []
+    if draft.source == "fallback":
+        findings.append(
+            finding(
+                "request-unstructured",
+                "The issue has no section the planner recognises (Objective, Milestones or "
+                "Tasks, Acceptance, Validation, Risks, Assumptions, Unknowns, Open questions), "
+                "so one milestone was planned from the title and body. Add a '## Tasks' task "
+                "list ('- [ ] Implement X in path/to/module/') to get child tasks.",
+            )
+        )
+    drafts = [replace(d, tasks=list(d.tasks)) for d in draft.milestones] or [
+        DraftMilestone(title=fallback_title, outcome=draft.objective)
+    ]
+    for task in draft.loose_tasks:
+        target = drafts[0]
+        if task.milestone:
+            wanted = task.milestone.lower()
+            match = [
+                d for d in drafts if (d.id or "").lower() == wanted or d.title.lower() == wanted
+            ]
+            if match:
+                target = match[0]
+            else:
+                findings.append(
+                    finding(
+                        "graph-unknown-dependency",
+                        f"Task '{one_line(task.title, 80)}' names milestone "
+                        f"'{one_line(task.milestone, 40)}', which does not exist; it was "
+                        "put in the first milestone.",
+                        severity="warning",
+                        line=task.line,
+                    )
+                )
+        elif len(drafts) > 1:
+            assumptions.append(
+                f"Task '{one_line(task.title, 80)}' has no 'milestone:' hint and "
+                "was put in the first milestone"
+            )
+        target.tasks.append(task)
+    return Placed(drafts, assumptions), findings
+
+
+def build_milestones(
+    drafts: list[DraftMilestone],
+    ids: list[str],
+    draft: Draft,
+    defaults: ContractDefaults,
+    progress: Progress,
+    config: Config,
+) -> tuple[Milestones, list[Finding]]:
+    """One milestone per draft milestone, with id ``ids[i]``, and its tasks."""
+    milestones: list[Milestone] = []
+    assumptions: list[str] = []
+    findings: list[Finding] = []
+    for d, mid in zip(drafts, ids, strict=True):
+        tasks, found = build_tasks(d, mid, defaults, progress.tasks, config)
+        assumptions += tasks.assumptions
+        findings += found
+        milestone, assumed, found = _milestone(
+            d, mid, tasks.tasks, draft, defaults, progress, config, alone=len(drafts) == 1
+        )
+        milestones.append(milestone)
+        assumptions += assumed
+        findings += found
+    return Milestones(milestones, assumptions), findings
+
+
+def _milestone(
+    d: DraftMilestone,
+    mid: str,
+    tasks: list[Task],
+    draft: Draft,
+    defaults: ContractDefaults,
+    progress: Progress,
+    config: Config,
+    *,
+    alone: bool,
+) -> tuple[Milestone, list[str], list[Finding]]:
+    risk, assumptions = _risk_class(d, mid, tasks, defaults)
+    max_diff, assumed, findings = _diff_scope(d, mid, tasks, risk, config)
+    assumptions += assumed
+    outcome = d.outcome or (draft.objective if alone else None)
+    if not outcome:
+        outcome = d.title
+        assumptions.append(f"{mid}.outcome taken from its title")
+    acceptance, assumed, found = _acceptance(d, mid, outcome, draft, alone=alone)
+    assumptions += assumed
+    findings += found
+    validation = list(d.validation) or list(draft.validation)
+    if not validation:
+        validation = list(defaults.acceptance_tests)
+        assumptions.append(f"{mid}.validation defaulted to contract_defaults.acceptance_tests")
+        findings.append(
+            finding(
+                "seed-3-validation",
+                f"Milestone {mid} has no validation strategy; the default acceptance "
+                "tests were used. Add a 'Validation:' list (commands or procedures).",
+                milestone=mid,
+                line=d.line,
+            )
+        )
+    all_done = bool(tasks) and all(t.status == "done" for t in tasks)
+    if d.done or mid in progress.milestones or all_done:
+        status = "done"
+        tasks = [t.model_copy(update={"status": "done"}) for t in tasks]
+    elif d.status == "in_progress" or any(t.status == "done" for t in tasks):
+        status = "in_progress"
+    else:
+        status = "planned"
+    milestone = Milestone(
+        id=mid,
+        title=d.title,
+        outcome=one_line(outcome, 2000),
+        status=status,
+        dependencies=[],
+        acceptance=acceptance,
+        validation=validation,
+        risks=list(d.risks) or list(draft.risks),
+        risk_class=risk,
+        max_diff_scope=max_diff,
+        tasks=tasks,
+        references=sorted(set(d.references)),
+    )
+    return milestone, assumptions, findings
+
+
+def _risk_class(
+    d: DraftMilestone, mid: str, tasks: list[Task], defaults: ContractDefaults
+) -> tuple[RiskClass, list[str]]:
+    """The milestone's own risk class, never below its riskiest task's; else the
+    highest of its tasks; else the contract's default."""
+    if d.risk_class:
+        risk = max_risk(d.risk_class, *(t.risk_class for t in tasks))
+        if risk == d.risk_class:
+            return risk, []
+        return risk, [
+            f"{mid}.risk_class raised from {d.risk_class} to {risk}: a task of it is riskier"
+        ]
+    if tasks:
+        risk = max_risk(*(t.risk_class for t in tasks))
+        return risk, [f"{mid}.risk_class set to {risk}, the highest of its tasks"]
+    return defaults.risk_class, [
+        f"{mid}.risk_class defaulted to {defaults.risk_class} (contract_defaults)"
+    ]
+
+
+def _diff_scope(
+    d: DraftMilestone, mid: str, tasks: list[Task], risk: RiskClass, config: Config
+) -> tuple[int, list[str], list[Finding]]:
+    """The milestone's own diff scope (a task allowing more is a finding); else the
+    config's for its risk class, raised to its largest task's."""
+    largest = max((t.diff_boundary.max_diff_scope for t in tasks), default=0)
+    if d.max_diff_scope is None:
+        table = config.defaults.max_diff_scope[risk]
+        if largest > table:
+            return largest, [f"{mid}.max_diff_scope set to {largest}, its largest task's"], []
+        return table, [f"{mid}.max_diff_scope defaulted to {table} (risk_class {risk})"], []
+    if largest <= d.max_diff_scope:
+        return d.max_diff_scope, [], []
+    over = [t.id for t in tasks if t.diff_boundary.max_diff_scope > d.max_diff_scope]
+    return (
+        d.max_diff_scope,
+        [],
+        [
+            finding(
+                "diff-scope-exceeds-milestone",
+                f"Task(s) {', '.join(over)} allow more changed lines than milestone {mid} "
+                f"({d.max_diff_scope}); lower their 'diff:' or raise the milestone's.",
+                milestone=mid,
+                line=d.line,
+            )
+        ],
+    )
+
+
+def _acceptance(
+    d: DraftMilestone, mid: str, outcome: str, draft: Draft, *, alone: bool
+) -> tuple[list[str], list[str], list[Finding]]:
+    """The milestone's acceptance criteria; else the issue's; else one derived from the
+    outcome (seed rule 3)."""
+    if d.acceptance:
+        return list(d.acceptance), [], []
+    if draft.acceptance:
+        taken = [] if alone else [f"{mid}.acceptance taken from the issue's Acceptance section"]
+        return list(draft.acceptance), taken, []
+    return (
+        [f"(derived from the outcome) {one_line(outcome, 400)}"],
+        [f"{mid}.acceptance derived from its outcome"],
+        [
+            finding(
+                "seed-3-acceptance",
+                f"Milestone {mid} has no acceptance criteria; one was derived from its "
+                "outcome. Add an 'Acceptance:' list under the milestone (seed rule 3).",
+                milestone=mid,
+                line=d.line,
+            )
+        ],
+    )

@@ -1,0 +1,144 @@
+"""A plan and what it renders to: the files to write, the job matrix and the summary.
+The shell writes and reports a ``PlanResult``; it never renders anything itself."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from planner.core.blocks import BlockError, replace_block
+from planner.core.findings import finding
+from planner.core.render import (
+    group_assumptions,
+    render_plan_block,
+    render_spec_block,
+    render_summary,
+    spec_path,
+    to_json,
+)
+from planner.core.text import one_line
+from planner.model import Config, Contract, Fanout, Finding, PlanRequest
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan before rendering: the contract and fanout (None when they fail their
+    schemas), the waves and the findings so far."""
+
+    contract: Contract | None
+    fanout: Fanout | None
+    waves: dict[str, int]
+    findings: list[Finding]
+    request_issues: frozenset[str] = frozenset()
+    """Ids of decisions whose issue URL the request itself gave; those are kept."""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Everything a plan produces; the shell only writes and reports it."""
+
+    contract: Contract | None
+    fanout: Fanout | None
+    findings: list[Finding]
+    files: dict[str, str]
+    matrix: dict[str, list[dict[str, str]]]
+    waves: dict[str, int] = field(default_factory=dict)
+    summary: str = ""
+
+    @property
+    def focus(self) -> str | None:
+        return self.contract.roadmap.focus if self.contract else None
+
+
+def contract_file(output_dir: str, number: int) -> str:
+    return posixpath.join(output_dir, f"planning-output-{number}.json")
+
+
+def fanout_file(output_dir: str, number: int) -> str:
+    return posixpath.join(output_dir, f"planner-fanout-{number}.json")
+
+
+def matrix_entries(fanout: Fanout | None) -> list[dict[str, str]]:
+    """The job matrix's rows: the fanout's first wave."""
+    if fanout is None:
+        return []
+    return [
+        {
+            "task": t.id,
+            "title": one_line(t.title, 120),
+            "role": t.role,
+            "risk_class": t.risk_class,
+            "milestone": t.milestone,
+        }
+        for t in fanout.tasks
+        if t.wave == 1
+    ]
+
+
+def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResult:
+    """The files (contract, fanout, plan block, specs), matrix and summary of a plan.
+    A fanout below ``fanout.min_tasks`` is listed in the matrix but not written; a file
+    whose markers are broken is left out, with a finding."""
+    findings = list(plan.findings)
+    contract, fanout, waves = plan.contract, plan.fanout, plan.waves
+    if contract is None:
+        return PlanResult(
+            contract=None,
+            fanout=None,
+            findings=findings,
+            files={},
+            matrix={"include": []},
+            waves=waves,
+            summary=render_summary(None, None, {}, findings),
+        )
+    number = contract.issue.number
+    paths = config.paths
+    files = {contract_file(paths.output_dir, number): to_json(contract)}
+    written_fanout = fanout
+    if fanout is not None and len(fanout.tasks) < config.fanout.min_tasks:
+        findings.append(
+            finding(
+                "fanout-skipped",
+                f"Focus milestone {fanout.milestone} has {len(fanout.tasks)} ready "
+                f"task(s); the fanout file is written from {config.fanout.min_tasks} "
+                "(fanout.min_tasks). The matrix still lists it.",
+                milestone=fanout.milestone,
+            )
+        )
+        written_fanout = None
+    if written_fanout is not None:
+        files[fanout_file(paths.output_dir, number)] = to_json(written_fanout)
+    try:
+        files[paths.plan_file] = replace_block(
+            request.plan_text,
+            str(number),
+            render_plan_block(contract, paths.plan_file, paths.specs_dir, waves),
+            paths.plan_file,
+        )
+    except BlockError as exc:
+        if not any(f.rule == "plan-file-markers" for f in findings):
+            findings.append(finding("plan-file-markers", str(exc)))
+    grouped, general = group_assumptions(contract)
+    for m in contract.roadmap.milestones:
+        name = spec_path(paths.specs_dir, number, m)
+        try:
+            files[name] = replace_block(
+                request.specs.get(name),
+                str(number),
+                render_spec_block(contract, m, grouped[m.id] + general),
+                name,
+            )
+        except BlockError as exc:
+            findings.append(finding("plan-file-markers", str(exc)))
+    by_wave: dict[str, list[str]] = {}
+    for tid, wave in sorted(waves.items(), key=lambda kv: (kv[1], kv[0])):
+        by_wave.setdefault(str(wave), []).append(tid)
+    return PlanResult(
+        contract=contract,
+        fanout=written_fanout,
+        findings=findings,
+        files=files,
+        matrix={"include": matrix_entries(fanout)},
+        waves=waves,
+        summary=render_summary(contract, fanout, by_wave, findings),
+    )

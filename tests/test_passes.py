@@ -1,0 +1,436 @@
+"""Each pass of the planner on its own, with small inputs: what it makes and what it
+finds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planner.core.blocks import markers
+from planner.core.decisions import build_decisions, link_issues
+from planner.core.dependencies import in_dependency_order, resolve, resolve_dependencies
+from planner.core.fanout import fan_out, hold_back_waiting
+from planner.core.findings import RULES, finding
+from planner.core.focus import choose_focus, first_ready
+from planner.core.ids import decision_ids, fill_ids, milestone_ids, task_ids
+from planner.core.milestones import build_milestones, contract_defaults, place_loose_tasks
+from planner.core.plan import build_plan, roadmap_version
+from planner.core.progress import Progress, earlier_progress
+from planner.core.read import Draft, DraftDecision, DraftMilestone, DraftTask
+from planner.core.result import Plan, render_result
+from planner.core.tasks import build_tasks
+from planner.model import (
+    Config,
+    Contract,
+    ContractDefaults,
+    Decision,
+    DiffBoundary,
+    Issue,
+    IssueRef,
+    Milestone,
+    PlanRequest,
+    Roadmap,
+    Task,
+)
+
+CONFIG = Config()
+DEFAULTS = ContractDefaults(
+    risk_class="medium",
+    max_diff_scope=400,
+    acceptance_tests=["tests pass"],
+    invariants=["nothing else changes"],
+    evidence_required=["test output"],
+)
+NOTHING_DONE = Progress(frozenset(), frozenset())
+
+
+def task(tid: str, **given: Any) -> Task:
+    fields: dict[str, Any] = {
+        "id": tid,
+        "title": f"Add {tid}",
+        "role": "developer",
+        "kind": "feature",
+        "objective": f"Add {tid} in src/{tid}.py",
+        "risk_class": "medium",
+        "diff_boundary": DiffBoundary(paths=[f"src/{tid}.py"], max_diff_scope=100),
+        "invariants": ["x"],
+        "acceptance": ["y"],
+        "depends_on": [],
+    }
+    return Task(**{**fields, **given})
+
+
+def milestone(mid: str, *tasks: Task, **given: Any) -> Milestone:
+    fields: dict[str, Any] = {
+        "id": mid,
+        "title": f"Title {mid}",
+        "outcome": "o",
+        "dependencies": [],
+        "acceptance": ["a"],
+        "validation": ["v"],
+        "risks": [],
+        "risk_class": "medium",
+        "max_diff_scope": 400,
+        "tasks": list(tasks),
+    }
+    return Milestone(**{**fields, **given})
+
+
+def contract(
+    *milestones: Milestone, focus: str | None, decisions: list[Decision] | None = None
+) -> Contract:
+    return Contract(
+        issue=IssueRef(number=3, title="t", url=None),
+        roadmap=Roadmap(
+            version=1,
+            objective="o",
+            focus=focus,
+            milestones=list(milestones),
+            assumptions=[],
+            unknowns=[],
+        ),
+        contract_defaults=DEFAULTS,
+        decisions=decisions or [],
+    )
+
+
+# ------------------------------------------------------------------------------ findings
+
+
+def test_finding_takes_the_severity_from_the_rule_table() -> None:
+    assert finding("seed-3-validation", "m").severity == "notice"
+    assert finding("seed-2-one-focus", "m", severity="error").severity == "error"
+    with pytest.raises(ValueError, match="never a notice"):
+        finding("graph-cycle", "m", severity="notice")
+    assert RULES["seed-3-acceptance"].seed == 3 and RULES["graph-cycle"].seed is None
+
+
+# ------------------------------------------------------------------------------ ids
+
+
+def test_generated_ids_skip_the_ones_taken_in_any_case() -> None:
+    assert fill_ids([None, "M2", None, None], "M", {"M2", "M3"}) == ["M1", "M2", "M4", "M5"]
+
+
+def test_milestone_ids_replace_bad_and_repeated_ids() -> None:
+    drafts = [
+        DraftMilestone(title="a", id="M2"),
+        DraftMilestone(title="b", id="m2", line=4),
+        DraftMilestone(title="c", id="bad id!", line=9),
+        DraftMilestone(title="d"),
+    ]
+    ids, findings = milestone_ids(drafts)
+    assert ids == ["M2", "M1", "M3", "M4"]
+    assert [(f.rule, f.severity, f.location.line) for f in findings] == [
+        ("graph-duplicate-id", "error", 4),
+        ("request-bad-id", "warning", 9),
+    ]
+
+
+def test_task_ids_are_prefixed_with_their_milestone() -> None:
+    tasks = [DraftTask("a", id="T2"), DraftTask("b", id="M1-t2"), DraftTask("c"), DraftTask("d")]
+    ids, findings = task_ids(tasks, "M1")
+    assert ids == ["M1-T2", "M1-T1", "M1-T3", "M1-T4"]
+    assert [f.rule for f in findings] == ["graph-duplicate-id"]
+    assert findings[0].location.milestone == "M1"
+
+
+def test_decision_ids_keep_valid_ones_silently() -> None:
+    assert decision_ids(["D2", None, "no good", None]) == ["D2", "D1", "D3", "D4"]
+
+
+# ------------------------------------------------------------------------------ progress
+
+
+def test_earlier_progress_reads_the_plan_block_and_done_specs() -> None:
+    begin, end = markers("3")
+    block = (
+        "| ID | Milestone | Status |\n| --- | --- | --- |\n| M1 | A | done |\n| M2 | B | planned |"
+        "\n\n- [x] `M2-T1` first\n- [ ] `M2-T2` second\n"
+    )
+    spec = f"{begin}\n# M2: B\n\n**Status:** done · **Risk:** low\n{end}\n"
+    request = PlanRequest(
+        issue=Issue(number=3, title="t", body=""),
+        plan_text=f"intro\n{begin}\n{block}{end}\n",
+        specs={"specs/3-m2-b.md": spec, "specs/3-m3-c.md": f"{begin}\nbroken"},
+    )
+    progress, findings = earlier_progress(request, "PLAN.md")
+    assert progress == Progress(frozenset({"M1", "M2"}), frozenset({"M2-T1"}))
+    assert [f.rule for f in findings] == ["plan-file-markers"]
+    assert "specs/3-m3-c.md" in findings[0].message
+
+
+# ------------------------------------------------------------------------------ milestones
+
+
+def test_contract_defaults_prefer_the_draft_then_the_config() -> None:
+    draft = Draft(source="markdown", defaults={"risk_class": "high"}, invariants=["keep API"])
+    defaults = contract_defaults(draft, CONFIG)
+    assert defaults.risk_class == "high" and defaults.max_diff_scope == 200
+    assert defaults.invariants == [*CONFIG.invariants, "keep API"]
+
+
+def test_loose_tasks_go_where_their_hint_says_without_changing_the_draft() -> None:
+    m1, m2 = DraftMilestone(title="Store", id="M1"), DraftMilestone(title="API")
+    loose = [
+        DraftTask("to api", milestone="api"),
+        DraftTask("lost", milestone="nowhere", line=7),
+        DraftTask("no hint"),
+    ]
+    draft = Draft(source="markdown", milestones=[m1, m2], loose_tasks=loose)
+    placed, findings = place_loose_tasks(draft, "fallback")
+    assert [[t.title for t in d.tasks] for d in placed.milestones] == [
+        ["lost", "no hint"],
+        ["to api"],
+    ]
+    assert m1.tasks == [] and m2.tasks == [], "the draft is not changed"
+    assert [(f.rule, f.severity, f.location.line) for f in findings] == [
+        ("graph-unknown-dependency", "warning", 7)
+    ]
+    assert placed.assumptions == [
+        "Task 'no hint' has no 'milestone:' hint and was put in the first milestone"
+    ]
+
+
+def test_a_request_without_milestones_gets_one_from_the_title() -> None:
+    placed, findings = place_loose_tasks(Draft(source="fallback", objective="Do it"), "Title")
+    (only,) = placed.milestones
+    assert (only.title, only.outcome) == ("Title", "Do it")
+    assert [f.rule for f in findings] == ["request-unstructured"]
+
+
+def test_milestone_defaults_are_recorded_as_assumptions() -> None:
+    drafts = [
+        DraftMilestone(title="A", tasks=[DraftTask("Add a in `a/x.py`", risk_class="high")]),
+        DraftMilestone(
+            title="B", max_diff_scope=50, tasks=[DraftTask("Add b in b/", max_diff_scope=90)]
+        ),
+    ]
+    draft = Draft(source="markdown", milestones=drafts)
+    progress = Progress(frozenset(), frozenset({"M1-T1"}))
+    built, findings = build_milestones(drafts, ["M1", "M2"], draft, DEFAULTS, progress, CONFIG)
+    a, b = built.milestones
+    assert (a.status, a.risk_class, a.max_diff_scope, a.tasks[0].status) == (
+        "done",
+        "high",
+        200,
+        "done",
+    )
+    assert (b.status, b.max_diff_scope) == ("planned", 50)
+    assert "M1.risk_class set to high, the highest of its tasks" in built.assumptions
+    assert "M1.max_diff_scope defaulted to 200 (risk_class high)" in built.assumptions
+    assert [f.rule for f in findings if f.location.milestone == "M2"] == [
+        "diff-scope-exceeds-milestone",
+        "seed-3-acceptance",
+        "seed-3-validation",
+    ]
+
+
+# ------------------------------------------------------------------------------ tasks
+
+
+def test_task_defaults_are_grouped_per_milestone() -> None:
+    d = DraftMilestone(
+        title="A",
+        tasks=[
+            DraftTask("Add store in `internal/store/`"),
+            DraftTask("Add cache in cache/", risk_class="low", paths=["../etc", "cache/**"]),
+            DraftTask("Think hard", line=5),
+        ],
+    )
+    config = Config.model_validate({"risk_paths": {"internal/**": "critical"}})
+    tasks, findings = build_tasks(d, "M1", DEFAULTS, set(), config)
+    store, cache, think = tasks.tasks
+    assert store.diff_boundary.paths == ["internal/store/**"] and store.risk_class == "critical"
+    assert cache.diff_boundary.paths == ["cache/**"] and cache.diff_boundary.max_diff_scope == 600
+    assert think.diff_boundary.paths == []
+    assert tasks.assumptions[0] == (
+        "M1-T1.risk_class raised from medium to critical: its paths touch internal/** (risk_paths)"
+    )
+    assert "M1.tasks M1-T1, M1-T3: risk_class defaulted to medium" in tasks.assumptions
+    assert [(f.rule, f.location.task) for f in findings] == [
+        ("path-outside-repo", "M1-T2"),
+        ("seed-6-task-contract", "M1-T3"),
+    ]
+
+
+# ------------------------------------------------------------------------------ dependencies
+
+
+def test_resolve_by_id_then_unique_title() -> None:
+    tables = [{"m1": "M1"}]
+    titles = {"api": ["M2"], "twice": ["M3", "M4"]}
+    assert resolve(" M1 ", tables, titles) == "M1"
+    assert resolve("API", tables, titles) == "M2"
+    assert resolve("twice", tables, titles) is None
+    assert resolve("M9", tables, titles) is None
+
+
+def test_dependencies_resolved_with_unknowns_and_cycles() -> None:
+    drafts = [
+        DraftMilestone(
+            title="Title M1", dependencies=["title m2"], tasks=[DraftTask("a"), DraftTask("b")]
+        ),
+        DraftMilestone(title="Title M2", dependencies=["M1", "M9"], line=3, tasks=[DraftTask("c")]),
+    ]
+    milestones = [
+        milestone(
+            "M1", task("M1-T1", depends_on=["t2", "M2"]), task("M1-T2", depends_on=["M1-T1"])
+        ),
+        milestone("M2", task("M2-T1", depends_on=["nope"])),
+    ]
+    resolved, findings = resolve_dependencies(milestones, drafts)
+    assert [m.dependencies for m in resolved] == [["M2"], ["M1"]]
+    assert [[t.depends_on for t in m.tasks] for m in resolved] == [[["M1-T2"], ["M1-T1"]], [[]]]
+    assert [(f.rule, f.location.milestone, f.location.task) for f in findings] == [
+        ("graph-unknown-dependency", "M2", None),
+        ("graph-cycle", "M1", None),
+        ("graph-unknown-dependency", "M2", "M2-T1"),
+        ("graph-cycle", None, "M1-T1"),
+    ]
+    assert "M1 → M2" in findings[1].message or "M2 → M1" in findings[1].message
+
+
+def test_dependency_order_keeps_the_request_order_otherwise() -> None:
+    ordered = in_dependency_order(
+        [milestone("A", dependencies=["C"]), milestone("B"), milestone("C")]
+    )
+    assert [m.id for m in ordered] == ["B", "C", "A"]
+
+
+# ------------------------------------------------------------------------------ focus
+
+
+def test_focus_is_the_first_ready_milestone() -> None:
+    milestones = [
+        milestone("M1", status="done"),
+        milestone("M2", dependencies=["M3"]),
+        milestone("M3"),
+    ]
+    assert first_ready(milestones) == "M3"
+    assert choose_focus(milestones) == ("M3", [])
+
+
+def test_focus_findings() -> None:
+    busy = [milestone("M1", status="in_progress"), milestone("M2", status="in_progress")]
+    focus, findings = choose_focus(busy)
+    assert focus == "M1" and [(f.severity, f.location.milestone) for f in findings] == [
+        ("warning", "M2")
+    ]
+    stuck = [milestone("M1", dependencies=["M2"]), milestone("M2", dependencies=["M1"])]
+    assert [(f.rule, f.severity) for f in choose_focus(stuck)[1]] == [("seed-2-one-focus", "error")]
+    done = [milestone("M1", status="done")]
+    assert choose_focus(done) == (
+        None,
+        [finding("plan-complete", "Every milestone is done; nothing to fan out.")],
+    )
+
+
+# ------------------------------------------------------------------------------ decisions
+
+
+def test_decisions_resolve_blocks_impact_and_known_issues() -> None:
+    milestones = [milestone("M1", risk_class="critical"), milestone("M2", title="Api")]
+    drafts = [
+        DraftDecision("Which queue?", blocks=["m1", "api", "nowhere"], options=["a", "b"], line=2),
+        DraftDecision("Which region?", impact="low"),
+    ]
+    previous = {"decisions": [{"id": "D2", "question": "Which region?", "issue": "https://x/2"}]}
+    decided, findings = build_decisions(drafts, milestones, {}, previous)
+    first, second = decided.decisions
+    assert (first.id, first.blocks, first.impact, first.issue) == (
+        "D1",
+        ["M1", "M2"],
+        "critical",
+        None,
+    )
+    assert (second.id, second.impact, second.issue) == ("D2", "low", "https://x/2")
+    assert decided.assumptions == [
+        "D1.impact set to critical (the risk of the milestones it blocks)"
+    ]
+    assert [(f.rule, f.severity) for f in findings] == [
+        ("graph-unknown-dependency", "warning"),
+        ("decision-options", "notice"),
+    ]
+    assert decided.given_issues == frozenset()
+
+
+def test_linking_issues_keeps_the_ones_the_request_gave() -> None:
+    made = contract(
+        milestone("M1"),
+        focus="M1",
+        decisions=[
+            Decision(id="D1", question="q", options=[], impact="high", blocks=[], issue=None),
+            Decision(
+                id="D2", question="r", options=[], impact="high", blocks=[], issue="https://own"
+            ),
+        ],
+    )
+    linked = link_issues(made, {"D1": "https://x/1", "D2": "https://x/2"}, frozenset({"D2"}))
+    assert [d.issue for d in linked.decisions] == ["https://x/1", "https://own"]
+
+
+# ------------------------------------------------------------------------------ fanout
+
+
+def test_fanout_puts_overlapping_tasks_in_later_waves() -> None:
+    a = task("M1-T1", diff_boundary=DiffBoundary(paths=["src/**"], max_diff_scope=10))
+    b = task("M1-T2")
+    c = task("M1-T3", depends_on=["M1-T2"])
+    fanned, findings = fan_out(contract(milestone("M1", a, b, c), focus="M1"), CONFIG.vocabulary)
+    assert findings == [] and fanned.fanout is not None
+    assert fanned.waves == {"M1-T1": 1, "M1-T2": 2, "M1-T3": 3}
+    assert [t.id for t in fanned.fanout.tasks] == ["M1-T1", "M1-T2", "M1-T3"]
+
+
+def test_fanout_defers_blocked_verification_and_waiting_tasks() -> None:
+    verify = task("M1-T2", kind="verification", role="qa", objective="Verify the audit")
+    bare = task("M1-T3", diff_boundary=DiffBoundary(paths=[], max_diff_scope=10))
+    waiting = task("M1-T4", depends_on=["M1-T3"])
+    focus = milestone("M1", task("M1-T1"), verify, bare, waiting)
+    fanned, findings = fan_out(contract(focus, focus="M1"), CONFIG.vocabulary)
+    assert fanned.fanout is not None
+    assert [(d.task, d.rule) for d in fanned.fanout.deferred] == [
+        ("M1-T2", "seed-7-feature-first"),
+        ("M1-T3", "seed-6-task-contract"),
+        ("M1-T4", "depends-on-held-task"),
+    ]
+    assert [f.rule for f in findings] == ["seed-7-feature-first"]
+    blocker = Decision(id="D1", question="q", options=[], impact="high", blocks=["M1"], issue=None)
+    blocked, findings = fan_out(contract(focus, focus="M1", decisions=[blocker]), CONFIG.vocabulary)
+    assert blocked.fanout is None and blocked.waves == {}
+    assert [f.rule for f in findings] == ["decision-blocks"]
+
+
+def test_a_chain_of_held_tasks_is_held_whole() -> None:
+    ready, held = hold_back_waiting(
+        [task("T2", depends_on=["T1"]), task("T3", depends_on=["T2"]), task("T4")], done=set()
+    )
+    assert [t.id for t in ready] == ["T4"]
+    assert {k: v.reason for k, v in held.items()} == {"T2": "waits on T1", "T3": "waits on T2"}
+
+
+# ------------------------------------------------------------------------------ the whole
+
+
+def test_roadmap_version_goes_up_only_on_a_change() -> None:
+    roadmap = contract(milestone("M1"), focus="M1").roadmap
+    same = {"roadmap": {**roadmap.model_dump(mode="json"), "version": 4}}
+    assert roadmap_version(roadmap, None) == 1
+    assert roadmap_version(roadmap, same) == 4
+    changed = {"roadmap": {**same["roadmap"], "objective": "other"}}
+    assert roadmap_version(roadmap, changed) == 5
+
+
+def test_render_result_lists_a_small_fanout_in_the_matrix_only() -> None:
+    request = PlanRequest(
+        issue=Issue(number=3, title="t", body="## Tasks\n- [ ] Add a in a/x.py\n")
+    )
+    result = render_result(build_plan(request, CONFIG), request, CONFIG)
+    assert result.fanout is None and [e["task"] for e in result.matrix["include"]] == ["M1-T1"]
+    assert ".agent/planner-fanout-3.json" not in result.files
+    assert result.findings[-1].rule == "fanout-skipped"
+    failed = render_result(Plan(None, None, {}, []), request, CONFIG)
+    assert failed.files == {} and failed.matrix == {"include": []}
+    assert failed.summary.startswith("## Planning failed")

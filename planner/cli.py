@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TextIO
 
 from planner import __version__, schemas
+from planner.action.config import load_config
 from planner.action.events import issue_from_payload, issue_from_text
-from planner.action.main import EXIT_USAGE, load_config, run
+from planner.action.main import EXIT_USAGE, run
 from planner.action.settings import Settings
 from planner.action.workspace import Workspace
-from planner.model import Issue
+from planner.model import FAIL_ON, SCHEMA_MODELS, Issue
 
 
 def _issue_from_file(path: Path, number: int | None, title: str | None) -> Issue:
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--config", default=".github/planner.yml", help="config file, relative to the workspace"
         )
-        p.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
+        p.add_argument("--fail-on", choices=FAIL_ON, default="error")
         p.add_argument("--output-dir", help="where contracts live (default .agent)")
 
     p_plan = sub.add_parser("plan", help="plan an issue from a Markdown file or event payload")
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(p_check)
 
     p_schema = sub.add_parser("schema", help="print a JSON Schema")
-    p_schema.add_argument("name", choices=("contract", "fanout", "config"))
+    p_schema.add_argument("name", choices=tuple(SCHEMA_MODELS))
     return parser
 
 

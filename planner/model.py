@@ -7,7 +7,7 @@ fails when the committed files drift.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StringConstraints
 
@@ -19,6 +19,9 @@ Status = Literal["planned", "in_progress", "done"]
 Role = Literal["developer", "qa"]
 TaskKind = Literal["feature", "verification", "docs", "chore"]
 Severity = Literal["error", "warning", "notice"]
+FailOn = Literal["error", "warning", "never"]
+FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
+"""The values of the fail-on input: the lowest severity that fails the step, or never."""
 SEVERITY_ORDER: tuple[Severity, ...] = ("notice", "warning", "error")
 
 NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
@@ -232,7 +235,7 @@ class Finding(Strict):
     location: Location = Field(default_factory=Location)
 
 
-def at_or_above(severity: Severity, threshold: Severity | Literal["never"]) -> bool:
+def at_or_above(severity: Severity, threshold: Severity | FailOn) -> bool:
     if threshold == "never":
         return False
     return SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(threshold)

@@ -23,6 +23,9 @@ from urllib.parse import quote, urlsplit
 if TYPE_CHECKING:
     import requests
 
+from planner.action.settings import SettingsError, validate_artifact_name
+from planner.model import Finding
+
 SERVICE = "twirp/github.actions.results.api.v1.ArtifactService"
 SINGLE_PUT_LIMIT = 8 * 1024 * 1024
 BLOCK_SIZE = 4 * 1024 * 1024
@@ -48,6 +51,46 @@ class ArtifactPort(Protocol):
     def upload(
         self, name: str, files: dict[str, bytes], retention_days: int | None
     ) -> Uploaded: ...
+
+
+def upload_files(
+    port: ArtifactPort | None,
+    written: dict[str, str],
+    name: str,
+    retention_days: int | None,
+    retention_cap: int | None,
+) -> tuple[Uploaded | None, list[Finding]]:
+    """Upload the files just rendered (from memory: they are not read back) as artifact
+    ``name``, kept no longer than the repository allows (``retention_cap``). Never
+    raises: no port or a failed upload is a warning, and the files stay in the
+    workspace."""
+    if port is None:
+        return None, [
+            Finding(
+                rule="artifact-not-uploaded",
+                severity="warning",
+                message=(
+                    "No ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL (local use, or a runner "
+                    "that does not pass them): the artifact was not uploaded. The files are "
+                    "in the workspace."
+                ),
+            )
+        ]
+    retention = retention_days
+    if retention and retention_cap:
+        retention = min(retention, retention_cap)
+    try:
+        validate_artifact_name(name)
+        files = {path: text.encode("utf-8") for path, text in written.items()}
+        return port.upload(name, files, retention), []
+    except (ArtifactError, SettingsError) as exc:
+        return None, [
+            Finding(
+                rule="artifact-upload",
+                severity="warning",
+                message=f"The artifact was not uploaded: {exc}. The files are in the workspace.",
+            )
+        ]
 
 
 def build_zip(files: dict[str, bytes]) -> bytes:

@@ -13,10 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from pydantic import ValidationError
-
 from planner.action import events
-from planner.action.artifacts import ArtifactError, ArtifactPort, ResultsClient
+from planner.action.artifacts import ArtifactPort, ResultsClient, upload_files
+from planner.action.config import ConfigError, load_config
 from planner.action.effects import SideEffects, with_answers
 from planner.action.gitdiff import PullRepository
 from planner.action.github import GitHubError, GitHubPort
@@ -25,7 +24,6 @@ from planner.action.settings import (
     Settings,
     SettingsError,
     from_env,
-    validate_artifact_name,
 )
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
@@ -39,13 +37,9 @@ from planner.core.plan import (
     link_decision_issues,
     render_result,
 )
-from planner.core.read import DraftError, load_structured
-from planner.core.text import one_line
 from planner.model import Config, Finding, Issue, Location, PlanRequest, at_or_above
-from planner.schemas import schema_errors
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-MAX_CONFIG = 256 * 1024
 FINDINGS_OUTPUT_LIMIT = 200
 
 # A run that plans nothing still sets every output, so that a later job's
@@ -79,61 +73,6 @@ def default_artifacts(settings: Settings) -> ArtifactPort | None:
     if settings.runtime_token is None or not settings.results_url:
         return None
     return ResultsClient(settings.results_url, settings.runtime_token.get_secret_value())
-
-
-class ConfigError(ValueError):
-    """A config file that is not valid; the message names the key."""
-
-
-def load_config(
-    workspace: Workspace, settings: Settings, read: Callable[[str], str | None] | None = None
-) -> Config:
-    """The YAML config file, checked against its JSON Schema, with input overrides.
-    ``read`` reads it from elsewhere than the workspace (check mode: the base commit)."""
-    text = (read or workspace.read_text)(settings.config)
-    if text is None:
-        if settings.config_explicit:
-            raise ConfigError(f"config file '{settings.config}' (input 'config') does not exist")
-        data: Any = {}
-    else:
-        if len(text) > MAX_CONFIG:
-            raise ConfigError(f"config file '{settings.config}' is larger than {MAX_CONFIG} bytes")
-        try:
-            data = load_structured(text, "yaml") or {}
-        except DraftError as exc:
-            raise ConfigError(f"config file '{settings.config}': {exc}") from None
-    errors = schema_errors("config", data)
-    if errors:
-        first = errors[0]
-        key = ".".join(str(p) for p in first.path) or "(top level)"
-        raise ConfigError(
-            f"config file '{settings.config}': key '{key}': {one_line(first.message, 200)}"
-        )
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        key = ".".join(str(p) for p in problem["loc"])
-        raise ConfigError(
-            f"config file '{settings.config}': key '{key}': {problem['msg']}"
-        ) from None
-    paths = config.paths.model_copy(
-        update={
-            k: v
-            for k, v in {
-                "plan_file": settings.plan_file,
-                "specs_dir": settings.specs_dir,
-                "output_dir": settings.output_dir,
-            }.items()
-            if v
-        }
-    )
-    for value in paths.model_dump().values():
-        workspace.resolve(value)  # refuse paths leading out of the workspace
-    labels = config.labels
-    if settings.decision_label:
-        labels = labels.model_copy(update={"decision": settings.decision_label})
-    return config.model_copy(update={"paths": paths, "labels": labels})
 
 
 @dataclass
@@ -370,47 +309,24 @@ def _upload(
     number: int,
     factory: ArtifactFactory,
 ) -> Outcome:
-    """Upload the files just written (from memory: they are not read back)."""
+    """Upload the files just written, when asked to, and set the artifact outputs."""
     outcome = Outcome(outputs={"artifact-id": "", "artifact-url": ""})
     if not settings.upload_artifact or not written:
         return outcome
-    port = factory(settings)
-    if port is None:
-        outcome.findings.append(
-            Finding(
-                rule="artifact-not-uploaded",
-                severity="warning",
-                message=(
-                    "No ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL (local use, or a runner "
-                    "that does not pass them): the artifact was not uploaded. The files are "
-                    "in the workspace."
-                ),
+    uploaded, outcome.findings = upload_files(
+        factory(settings),
+        written,
+        settings.artifact_name or f"planning-{number}",
+        settings.retention_days,
+        settings.retention_cap,
+    )
+    if uploaded is not None:
+        outcome.outputs["artifact-id"] = uploaded.id
+        if settings.repository and settings.run_id:
+            outcome.outputs["artifact-url"] = (
+                f"{settings.server_url}/{settings.repository}/actions/"
+                f"runs/{settings.run_id}/artifacts/{uploaded.id}"
             )
-        )
-        return outcome
-    name = settings.artifact_name or f"planning-{number}"
-    retention = settings.retention_days
-    if retention and settings.retention_cap:
-        retention = min(retention, settings.retention_cap)
-    try:
-        validate_artifact_name(name)
-        files = {name: text.encode("utf-8") for name, text in written.items()}
-        uploaded = port.upload(name, files, retention)
-    except (ArtifactError, SettingsError) as exc:
-        outcome.findings.append(
-            Finding(
-                rule="artifact-upload",
-                severity="warning",
-                message=(f"The artifact was not uploaded: {exc}. The files are in the workspace."),
-            )
-        )
-        return outcome
-    outcome.outputs["artifact-id"] = uploaded.id
-    if settings.repository and settings.run_id:
-        outcome.outputs["artifact-url"] = (
-            f"{settings.server_url}/{settings.repository}/actions/"
-            f"runs/{settings.run_id}/artifacts/{uploaded.id}"
-        )
     return outcome
 
 

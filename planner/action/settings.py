@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from planner.model import FAIL_ON, FailOn
+
 Mode = Literal["plan", "validate", "check"]
-FailOn = Literal["error", "warning", "never"]
+MODES: tuple[Mode, ...] = get_args(Mode)
 _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off", "")
 _ARTIFACT_FORBIDDEN = set('":<>|*?\\/\r\n')
@@ -106,7 +108,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
     """Read the container's environment as the runner sets it."""
     workspace = env.get("GITHUB_WORKSPACE") or "."
     token = _input(env, "github-token") or env.get("GITHUB_TOKEN", "")
-    mode = _choice(env, "mode", ("plan", "validate", "check"), "plan")
+    mode = _choice(env, "mode", MODES, "plan")
     base_ref = _input(env, "base-ref") or None
     if base_ref and not REF_PATTERN.fullmatch(base_ref):
         raise SettingsError(f"input 'base-ref' is {base_ref!r}; use a branch, tag or commit name")
@@ -127,7 +129,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         output_dir=_input(env, "output-dir") or None,
         draft=_input(env, "draft") or None,
         request_file=_input(env, "request-file") or None,
-        fail_on=_choice(env, "fail-on", ("error", "warning", "never"), "error"),
+        fail_on=_choice(env, "fail-on", FAIL_ON, "error"),
         comment=_bool(env, "comment", True),
         create_decision_issues=_bool(env, "create-decision-issues", True),
         decision_label=_input(env, "decision-label") or None,

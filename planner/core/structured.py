@@ -1,0 +1,50 @@
+"""YAML from untrusted text: PyYAML's safe loader, refusing aliases (no "billion
+laughs") and nesting deeper than a limit, with errors that say what to change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from planner.core.text import one_line
+
+MAX_DEPTH = 32
+
+
+class StructuredError(ValueError):
+    """Text that is not usable YAML; the message says why."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise StructuredError(
+                f"YAML aliases are not accepted (line {event.start_mark.line + 1}); "
+                "write the value out in full"
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise StructuredError(f"the YAML nests deeper than {MAX_DEPTH} levels")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_yaml(text: str) -> Any:
+    """The one YAML document in ``text``; a size limit is the caller's to apply."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError as exc:
+        raise StructuredError("the YAML nests too deeply") from exc
+    except yaml.YAMLError as exc:
+        raise StructuredError(f"it is not valid YAML: {one_line(str(exc), 200)}") from exc
+    finally:
+        loader.dispose()

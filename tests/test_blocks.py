@@ -51,3 +51,39 @@ def test_block_for_issue_4_does_not_match_issue_42() -> None:
     assert read_block(text, "4", "P") is None
     out = replace_block(text, "4", "y", "P")
     assert out.startswith(text)
+
+
+FENCED = (
+    "# Plan\n\nThe planner writes its block like this:\n\n"
+    "```markdown\n<!-- planner:begin 7 -->\nexample\n<!-- planner:end 7 -->\n```\n\n"
+    "~~~~\n<!-- planner:begin 7 -->\n~~~\nstill code\n~~~~\n"
+)
+
+
+def test_markers_inside_fenced_code_are_text() -> None:
+    assert read_block(FENCED, "7", "P") is None
+    out = replace_block(FENCED, "7", "live", "P")
+    assert out.startswith(FENCED), "the examples stay as they were"
+    assert out.endswith("<!-- planner:begin 7 -->\nlive\n<!-- planner:end 7 -->\n")
+    assert read_block(out, "7", "P") == "\nlive\n"
+    assert replace_block(out, "7", "again", "P") == out.replace("\nlive\n", "\nagain\n")
+
+
+def test_a_fence_that_never_closes_is_refused_not_written_into() -> None:
+    text = "intro\n```\n<!-- planner:begin 7 -->\n"
+    with pytest.raises(BlockError, match="never closed"):
+        replace_block(text, "7", "x", "P")
+    with pytest.raises(BlockError, match="ends inside a code fence opened on line 2"):
+        replace_block("intro\n```\ncode\n", "7", "x", "P")
+
+
+def test_a_begin_marker_inside_another_block_is_refused() -> None:
+    text = (
+        "<!-- planner:begin 42 -->\nplan\n<!-- planner:begin 43 -->\n"
+        "<!-- planner:end 42 -->\n<!-- planner:end 43 -->\n"
+    )
+    for key in ("42", "43"):
+        with pytest.raises(BlockError, match="inside the block of 42"):
+            replace_block(text, key, "x", "P")
+    # a block nested elsewhere does not stop a block it does not touch
+    assert replace_block(text, "44", "y", "P").startswith(text)

@@ -1,6 +1,18 @@
-"""Managed blocks: the only part of a human-edited file the planner rewrites."""
+"""Managed blocks: the only part of a human-edited file the planner rewrites.
+
+A marker counts only outside fenced code: a plan file that shows the markers in a
+```` ``` ```` example keeps that example as text. Markers that cannot be trusted (a begin
+without its end, two of them, a block begun inside another) stop the write, so no text is
+lost to a guess.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MARKER = re.compile(r"<!-- planner:(begin|end) ([^\s>]+) -->")
+_FENCE = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})(.*)")
 
 
 class BlockError(ValueError):
@@ -11,25 +23,88 @@ def markers(key: str) -> tuple[str, str]:
     return f"<!-- planner:begin {key} -->", f"<!-- planner:end {key} -->"
 
 
+@dataclass(frozen=True)
+class _Marker:
+    kind: str
+    key: str
+    start: int
+    end: int
+
+
+def _fenced(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, line) of each fenced code block, by character offset; an unclosed
+    fence runs to the end of the text, as CommonMark has it."""
+    spans: list[tuple[int, int, int]] = []
+    opened: tuple[str, int, int] | None = None  # fence, offset, line number
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        match = _FENCE.match(line)
+        if match:
+            fence, rest = match.group(1), match.group(2)
+            if opened is None:
+                if not (fence[0] == "`" and "`" in rest):
+                    opened = (fence, offset, number)
+            elif fence[0] == opened[0][0] and len(fence) >= len(opened[0]) and not rest.strip():
+                spans.append((opened[1], offset + len(line), opened[2]))
+                opened = None
+        offset += len(line)
+    if opened is not None:
+        spans.append((opened[1], len(text), -opened[2]))  # negative line: never closed
+    return spans
+
+
+def _live_markers(text: str, name: str) -> list[_Marker]:
+    """The markers outside fenced code, in order."""
+    found = [_Marker(m.group(1), m.group(2), m.start(), m.end()) for m in _MARKER.finditer(text)]
+    if not found:
+        return []
+    spans = _fenced(text)
+    live: list[_Marker] = []
+    for marker in found:
+        span = next((s for s in spans if s[0] <= marker.start < s[1]), None)
+        if span is None:
+            live.append(marker)
+        elif span[2] < 0:
+            raise BlockError(
+                f"{name} has a code fence opened on line {-span[2]} that is never closed, "
+                "and planner markers after it; close the fence, then re-run"
+            )
+    return live
+
+
 def _locate(text: str, key: str, name: str) -> tuple[int, int] | None:
     begin, end = markers(key)
-    start = text.find(begin)
-    if start < 0:
-        if text.find(end) >= 0:
+    live = _live_markers(text, name)
+    begins = [m for m in live if m.kind == "begin" and m.key == key]
+    ends = [m for m in live if m.kind == "end" and m.key == key]
+    if not begins:
+        if ends:
             raise BlockError(
                 f"{name} has '{end}' without '{begin}'; restore the begin marker or delete "
                 "the end marker, then re-run"
             )
         return None
-    if text.find(begin, start + len(begin)) >= 0:
+    if len(begins) > 1:
         raise BlockError(f"{name} has two '{begin}' markers; delete one block by hand, then re-run")
-    stop = text.find(end, start)
-    if stop < 0:
+    start = begins[0]
+    stop = next((m for m in ends if m.start > start.start), None)
+    if stop is None:
         raise BlockError(
             f"{name} has '{begin}' without '{end}'; nothing was changed so no text is lost. "
             "Restore the end marker (or delete the begin marker), then re-run"
         )
-    return start, stop + len(end)
+    open_keys: list[str] = []
+    for marker in live:
+        if marker.kind == "begin":
+            if open_keys and key in (marker.key, open_keys[-1]):
+                raise BlockError(
+                    f"{name} has '{markers(marker.key)[0]}' inside the block of "
+                    f"{open_keys[-1]}; move it out of that block (or delete it), then re-run"
+                )
+            open_keys.append(marker.key)
+        elif marker.key in open_keys:
+            del open_keys[len(open_keys) - 1 - open_keys[::-1].index(marker.key)]
+    return start.start, stop.end
 
 
 def replace_block(text: str | None, key: str, content: str, name: str) -> str:
@@ -43,6 +118,12 @@ def replace_block(text: str | None, key: str, content: str, name: str) -> str:
         return block + "\n"
     span = _locate(text, key, name)
     if span is None:
+        unclosed = [s for s in _fenced(text) if s[2] < 0]
+        if unclosed:
+            raise BlockError(
+                f"{name} ends inside a code fence opened on line {-unclosed[0][2]}; a block "
+                "appended there would read as code. Close the fence, then re-run"
+            )
         separator = (
             "" if text.endswith("\n\n") else (newline if text.endswith("\n") else newline * 2)
         )

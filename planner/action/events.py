@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.action.settings import SettingsError
+from planner.action.settings import SettingsError, is_number
 from planner.core.gate import PullRequest
 from planner.core.read import document_title
 from planner.model import Issue
@@ -15,6 +15,7 @@ from planner.model import Issue
 PLAN_ACTIONS = ("opened", "edited", "labeled", "reopened")
 TRUSTED = ("OWNER", "MEMBER", "COLLABORATOR")
 MAX_EVENT = 25 * 1_048_576
+MAX_ISSUE = 2_147_483_647
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,34 @@ def load_event(path: Path | None) -> dict[str, Any]:
         raise SettingsError(f"the event payload {path} is not readable JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise SettingsError(f"the event payload {path} is not a JSON object")
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode("ascii")
+        raise SettingsError(
+            f"the event payload {path} holds text that is not valid Unicode (a lone surrogate, "
+            f"{bad}); nothing was planned or written"
+        ) from None
     return data
 
 
 def issue_from_payload(data: Any) -> Issue | None:
     """The issue as the payload carries it (title, body, labels, URL)."""
-    if not isinstance(data, dict) or not isinstance(data.get("number"), int):
+    if not isinstance(data, dict) or "number" not in data:
         return None
+    number = data["number"]
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_ISSUE:
+        raise SettingsError(
+            f"the event's issue number is {json.dumps(number)[:40]}; an issue number is a whole "
+            f"number from 1 to {MAX_ISSUE}"
+        )
     labels = [
         label["name"]
         for label in data.get("labels") or []
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     ]
     return Issue(
-        number=data["number"],
+        number=number,
         title=str(data.get("title") or ""),
         body=str(data.get("body") or ""),
         labels=labels,
@@ -136,7 +151,7 @@ def resolve(
         inputs = payload.get("inputs") or {}
         raw_number = str(inputs.get("issue-number") or inputs.get("issue_number") or "").strip()
         raw_number = raw_number.lstrip("#")
-        if not raw_number.isdigit() or int(raw_number) < 1:
+        if not is_number(raw_number) or not 1 <= int(raw_number) <= MAX_ISSUE:
             raise SettingsError(
                 "input 'issue-number' is required for workflow_dispatch: set it in the "
                 "workflow (issue-number: ${{ inputs.issue-number }}) to the planning issue's "

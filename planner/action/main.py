@@ -278,10 +278,9 @@ def _request(workspace: Workspace, config: Config, settings: Settings, issue: Is
 
 
 def _write(workspace: Workspace, result: PlanResult) -> None:
-    """Write every rendered file that changed, each whole or not at all."""
-    for name, text in result.files.items():
-        if workspace.read_text(name) != text:
-            workspace.write_text(name, text)
+    """Write every rendered file that changed, each whole or not at all, and none when
+    one of them cannot be written (a link, a file where a folder belongs)."""
+    workspace.write_all(result.files)
 
 
 def _plan_outputs(result: PlanResult, config: Config, number: int) -> dict[str, str]:

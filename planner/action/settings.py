@@ -61,6 +61,12 @@ class Settings(BaseModel):
     on_runner: bool = False
 
 
+def is_number(text: str) -> bool:
+    """Plain ASCII digits: ``str.isdigit`` also takes ``²`` and ``٣``, which ``int`` refuses
+    or reads as another number."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _input(env: Mapping[str, str], name: str) -> str:
     """The runner's name for an input: upper case, spaces to '_', hyphens kept."""
     return env.get(f"INPUT_{name.replace(' ', '_').upper()}", "").strip()
@@ -88,7 +94,7 @@ def _int(env: Mapping[str, str], name: str, low: int, high: int) -> int | None:
     raw = _input(env, name).lstrip("#")
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not is_number(raw) or not low <= int(raw) <= high:
         raise SettingsError(f"input '{name}' is '{raw}'; use a whole number from {low} to {high}")
     return int(raw)
 

@@ -1,8 +1,15 @@
-"""The workspace: reading planning files, and atomic writes confined to the workspace."""
+"""The workspace: reading planning files, and atomic writes confined to the workspace.
+
+Writes never follow a symbolic link, not even one that stays inside the workspace: a plan
+file that is a link to ``.github/workflows/ci.yml`` must not get a block appended to the
+workflow. Every file of a run is checked before the first is written, so a run that
+cannot write one of them writes none.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -17,17 +24,31 @@ class WorkspaceError(ValueError):
 
 class Workspace:
     def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
+        try:
+            self.root = root.resolve()
+        except (OSError, RuntimeError) as exc:
+            raise WorkspaceError(f"the workspace {root} cannot be resolved ({exc})") from None
+        if self.root.exists() and not self.root.is_dir():
+            raise WorkspaceError(f"the workspace {root} is a file, not a folder")
 
-    def resolve(self, relative: str) -> Path:
-        """The absolute path for a workspace-relative path, refusing any way out
-        (absolute paths, ``..``, symlinks that lead outside)."""
+    def _parts(self, relative: str) -> tuple[str, ...]:
         pure = PurePosixPath(relative.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or not relative.strip():
             raise WorkspaceError(
                 f"'{relative}' is not a path inside the workspace; use a relative path without '..'"
             )
-        target = (self.root / pure).resolve()
+        return tuple(p for p in pure.parts if p != ".")
+
+    def resolve(self, relative: str) -> Path:
+        """The absolute path for a workspace-relative path, refusing any way out
+        (absolute paths, ``..``, symlinks that lead outside, symlink loops)."""
+        parts = self._parts(relative)
+        try:
+            target = self.root.joinpath(*parts).resolve()
+        except (OSError, RuntimeError):
+            raise WorkspaceError(
+                f"'{relative}' goes through a loop of symbolic links; remove the loop"
+            ) from None
         if target != self.root and self.root not in target.parents:
             raise WorkspaceError(
                 f"'{relative}' leads outside the workspace (through a symbolic link); "
@@ -38,43 +59,101 @@ class Workspace:
     def read_text(self, relative: str) -> str | None:
         """The file's text, or None when it does not exist. Newlines are kept as written."""
         path = self.resolve(relative)
-        if not path.exists():
-            return None
-        if not path.is_file():
-            raise WorkspaceError(f"'{relative}' is not a regular file")
-        size = path.stat().st_size
-        if size > MAX_READ:
-            raise WorkspaceError(
-                f"'{relative}' has {size:,} bytes, more than the {MAX_READ // 1_048_576} MiB "
-                "a planning file may have; split the plan into several issues"
-            )
         try:
+            if not path.exists():
+                return None
+            if not path.is_file():
+                raise WorkspaceError(
+                    f"'{relative}' is a folder (or another kind of file) where a file belongs"
+                )
+            size = path.stat().st_size
+            if size > MAX_READ:
+                raise WorkspaceError(
+                    f"'{relative}' has {size:,} bytes, more than the {MAX_READ // 1_048_576} MiB "
+                    "a planning file may have; split the plan into several issues"
+                )
             with path.open("r", encoding="utf-8", newline="") as handle:
                 return handle.read()
         except UnicodeDecodeError as exc:
-            raise WorkspaceError(f"'{relative}' is not UTF-8 text ({exc.reason})") from exc
+            raise WorkspaceError(f"'{relative}' is not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise WorkspaceError(f"'{relative}' cannot be read ({exc.strerror})") from None
 
     def list_files(self, folder: str, prefix: str, suffix: str) -> list[str]:
         """Workspace-relative names of files in ``folder`` with the prefix and suffix."""
         path = self.resolve(folder)
-        if not path.is_dir():
-            return []
-        return sorted(
-            str(PurePosixPath(folder) / entry.name)
-            for entry in path.iterdir()
-            if entry.is_file() and entry.name.startswith(prefix) and entry.name.endswith(suffix)
-        )
+        try:
+            if not path.is_dir():
+                return []
+            return sorted(
+                str(PurePosixPath(folder) / entry.name)
+                for entry in path.iterdir()
+                if entry.name.startswith(prefix) and entry.name.endswith(suffix) and entry.is_file()
+            )
+        except OSError as exc:
+            raise WorkspaceError(f"'{folder}' cannot be listed ({exc.strerror})") from None
+
+    def check_writable(self, relative: str) -> Path:
+        """The path ``relative`` would be written at, once it is sure the write can
+        happen without following a link: every folder on the way is a real folder (or
+        missing) and the file itself is a regular file (or missing)."""
+        parts = self._parts(relative)
+        if not parts:
+            raise WorkspaceError(f"'{relative}' names the workspace itself, not a file")
+        path = self.root
+        for depth, part in enumerate(parts, start=1):
+            path = path / part
+            shown = "/".join(parts[:depth])
+            try:
+                mode = path.lstat().st_mode
+            except FileNotFoundError:
+                break  # the rest is made by the write
+            except OSError as exc:
+                raise WorkspaceError(f"'{shown}' cannot be examined ({exc.strerror})") from None
+            if stat.S_ISLNK(mode):
+                raise WorkspaceError(
+                    f"'{shown}' is a symbolic link; the planner writes only real files and "
+                    f"folders, so '{relative}' was not written (nor any other file). Replace "
+                    "the link with the file, or point the planner elsewhere"
+                )
+            last = depth == len(parts)
+            if not last and not stat.S_ISDIR(mode):
+                raise WorkspaceError(
+                    f"'{shown}' is a file where a folder belongs (to hold '{relative}'); "
+                    "move it, or configure other paths"
+                )
+            if last and not stat.S_ISREG(mode):
+                raise WorkspaceError(
+                    f"'{relative}' is a folder (or another kind of file) where a file belongs; "
+                    "move it, or configure other paths"
+                )
+        return self.root.joinpath(*parts)
+
+    def write_all(self, files: dict[str, str]) -> list[str]:
+        """Write every file whose text changed, after checking that all of them can be
+        written; the names written."""
+        targets = {name: self.check_writable(name) for name in files}
+        changed = [name for name, text in files.items() if self.read_text(name) != text]
+        for name in changed:
+            self._write(targets[name], name, files[name])
+        return changed
 
     def write_text(self, relative: str, text: str) -> Path:
-        """Write the file whole or not at all: a temporary file in the same folder,
-        flushed, then renamed over the target."""
-        path = self.resolve(relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        folder = path.parent.resolve()
-        if folder != self.root and self.root not in folder.parents:
-            raise WorkspaceError(f"'{relative}' is in a folder outside the workspace")
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        """Write one file whole or not at all (see :meth:`write_all`)."""
+        path = self.check_writable(relative)
+        self._write(path, relative, text)
+        return path
+
+    def _write(self, path: Path, relative: str, text: str) -> None:
+        """A temporary file in the same folder, flushed, then renamed over the target
+        (a rename replaces a link rather than writing through it)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.check_writable(relative)  # nothing turned into a link meanwhile
+            mode = path.lstat().st_mode & 0o777 if path.exists() else 0o644
+            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise WorkspaceError(f"'{relative}' cannot be written ({exc.strerror})") from None
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
@@ -82,7 +161,9 @@ class Workspace:
                 os.fsync(out.fileno())
             os.chmod(temp, mode)
             os.replace(temp, path)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise WorkspaceError(f"'{relative}' cannot be written ({exc.strerror})") from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        return path

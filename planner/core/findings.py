@@ -13,7 +13,8 @@ from planner.model import Finding, Location, Severity
 class Rule:
     id: str
     severities: tuple[Severity, ...]
-    """The severities the rule may have; the first is the one it usually has."""
+    """The severities the rule may have; the first is the one it usually has. None: the
+    rule is a reason in the fanout's ``deferred[]``, never a finding."""
     summary: str
     """When it is reported, in a line (the README's table says the same)."""
 
@@ -46,8 +47,8 @@ RULES: dict[str, Rule] = _rules(
         "seed-6-task-contract": (("error",), "a task without a diff boundary"),
         "seed-7-feature-first": (
             ("warning", "error"),
-            "a verification-only task deferred while feature work is open (an error when a "
-            "fanout holds it)",
+            "a verification-only task deferred while feature work is open (an error in a fanout "
+            "that `validate` checks)",
         ),
         "seed-8-concrete-objective": (
             ("error", "warning"),
@@ -59,8 +60,8 @@ RULES: dict[str, Rule] = _rules(
         ),
         "graph-unknown-dependency": (
             ("error", "warning"),
-            "a dependency names no milestone or task (a warning where the entry is dropped or "
-            "the task put in the first milestone)",
+            "a dependency names no milestone or task (a warning where the name is dropped: a "
+            "decision's `blocks`, a task's `milestone:` hint)",
         ),
         "graph-duplicate-id": (("error",), "an id used twice"),
         "diff-scope-exceeds-milestone": (
@@ -72,6 +73,10 @@ RULES: dict[str, Rule] = _rules(
             "an absolute path, `..`, or a backslash in a task's paths",
         ),
         "decision-blocks": (("warning",), "the focus milestone waits on an open decision"),
+        "decision-issue-limit": (
+            ("warning",),
+            "more open major decisions than `decisions.max_issues`: the rest get no issue",
+        ),
         "decision-options": (("notice",), "a decision lists no options"),
         "draft-invalid": (
             ("error",),
@@ -85,19 +90,54 @@ RULES: dict[str, Rule] = _rules(
             ("warning",),
             "a hint value that is not understood (the allowed values are listed)",
         ),
-        "request-too-large": (("warning",), "the body is over 65,536 characters"),
+        "request-too-large": (
+            ("warning",),
+            "the body is over 65,536 characters (it is read up to its last complete line)",
+        ),
+        "request-milestone-without-tasks": (
+            ("notice",),
+            "a milestone lists no task, so none of it can be handed out",
+        ),
+        "request-ambiguous-dependency": (
+            ("warning",),
+            "a stated dependency fits several milestones; none was recorded",
+        ),
+        "request-parallel-overlap": (("warning",), "two tasks marked `[P]` change the same file"),
+        "plan-file-markers": (
+            ("error",),
+            "a managed block's markers are broken (a begin without its end, two of them, a "
+            "block begun inside another issue's block, markers after a code fence that never "
+            "closes); the file is left unchanged",
+        ),
+        "fanout-skipped": (("notice",), "fewer ready tasks than `fanout.min_tasks`"),
+        "matrix-limit": (("notice",), "more than 256 ready tasks"),
+        "github-side-effect": (
+            ("warning", "error"),
+            "a decision issue, comment or sub-issue could not be made (outages, and a token that "
+            "may not write issues, are warnings; a rejected token is an error)",
+        ),
+        "artifact-upload": (("warning",), "the upload failed; the files are in the workspace"),
+        "artifact-not-uploaded": (
+            ("warning",),
+            "no runtime token or results URL (local use): nothing was uploaded; the files are in "
+            "the workspace",
+        ),
+        "offline": (("notice",), "no token: no side effects"),
+        "plan-complete": (("notice",), "every milestone is done"),
         "request-bad-id": (
             ("warning",),
             "a milestone id with characters other than letters, digits, `.`, `_`, `-` (a "
             "generated id is used)",
         ),
-        "plan-file-markers": (
-            ("error",),
-            "a managed block's markers are broken; the file is left unchanged",
+        "github-sub-issue-limit": (
+            ("warning",),
+            "the planning issue already has GitHub's maximum of sub-issues",
         ),
-        "plan-complete": (("notice",), "every milestone is done"),
-        "fanout-skipped": (("notice",), "fewer ready tasks than `fanout.min_tasks`"),
-        "matrix-limit": (("notice",), "more than 256 ready tasks"),
+        "contract-missing": (("error",), "`validate` mode found no contract to check"),
+        "depends-on-held-task": (
+            (),
+            "in the fanout's `deferred[]`: a task waiting on a task that was held back",
+        ),
         "contract-schema": (
             ("error",),
             "a contract that fails its JSON Schema (`validate` mode, or a bug)",
@@ -106,55 +146,59 @@ RULES: dict[str, Rule] = _rules(
             ("error",),
             "a fanout that fails its JSON Schema (`validate` mode, or a bug)",
         ),
-        "json-invalid": (("error",), "`validate` mode: a contract or fanout that is not JSON"),
+        "json-invalid": (("error",), "`validate`: a contract or fanout file that is not JSON"),
         "fanout-not-focus": (
             ("error",),
-            "`validate` mode: the fanout is not for the contract's focus milestone",
+            "`validate`: a fanout for another milestone than the contract's focus",
         ),
         "fanout-unknown-task": (
             ("error",),
-            "`validate` mode: a fanout task that is not a task of its milestone",
+            "`validate`: a fanout task that is not a task of its milestone in the contract",
         ),
         "fanout-wave-order": (
             ("error",),
-            "`validate` mode: a task in the same or an earlier wave than a task it depends on",
+            "`validate`: a fanout task in the same or an earlier wave than a task it depends on",
         ),
         "fanout-path-overlap": (
             ("error",),
-            "`validate` mode: two tasks of one wave whose paths overlap",
-        ),
-        "check-diff-boundary": (
-            ("error",),
-            "`check` mode: the pull request changes files outside its task's paths",
-        ),
-        "check-diff-scope": (
-            ("error",),
-            "`check` mode: the pull request changes more lines than its task allows",
+            "`validate`: two fanout tasks of one wave whose paths overlap",
         ),
         "seed-1-no-production-code": (
             ("error",),
-            "`check` mode: a pull request naming no task changes more than planning files",
+            "`check`: a pull request naming no task (a planning change) changes files other than "
+            "planning files",
         ),
-        "contract-missing": (("error",), "`validate` mode found no contract to check"),
-        "github-side-effect": (
-            ("warning", "error"),
-            "a decision issue, comment or sub-issue could not be made (outages are warnings; "
-            "a missing permission is an error)",
+        "check-planning-files": (
+            ("error",),
+            "`check`: a task's pull request changes planning files (contracts, fanouts, plan "
+            "file, specs, config)",
         ),
-        "github-sub-issue-limit": (
-            ("warning",),
-            "the planning issue already has GitHub's maximum of sub-issues",
+        "check-diff-boundary": (
+            ("error",),
+            "`check`: a change (or a symbolic link's target) outside the task's "
+            "`diff_boundary.paths`",
         ),
-        "artifact-upload": (
-            ("warning",),
-            "the artifact was not uploaded; the files are in the workspace",
+        "check-diff-scope": (
+            ("error",),
+            "`check`: more changed lines than the task's `max_diff_scope`",
         ),
-        "artifact-not-uploaded": (
-            ("warning",),
-            "no runtime token or results URL: the artifact was not uploaded; the files are in "
-            "the workspace",
+        "check-symlink-outside": (
+            ("error",),
+            "`check`: a symbolic link that leads outside the repository, or into a loop",
         ),
-        "offline": (("notice",), "no token: no side effects"),
+        "check-task-unknown": (
+            ("error",),
+            "`check`: the pull request names `<issue>/<task>` that the base's plan does not have",
+        ),
+        "check-task-ambiguous": (
+            ("error",),
+            "`check`: a bare task id that several plans have; name it with its issue",
+        ),
+        "check-task-conflict": (("error",), "`check`: the pull request names two different tasks"),
+        "check-task-not-ready": (
+            ("error",),
+            "`check`: the task is done, or waits on a milestone, a task or an open decision",
+        ),
     }
 )
 
@@ -172,6 +216,8 @@ def finding(
     """A finding of a rule in ``RULES``, with the rule's usual severity unless one of its
     others is asked for."""
     known = RULES[rule]
+    if not known.severities:
+        raise ValueError(f"rule {rule} is a fanout's reason to defer a task, not a finding")
     chosen = severity or known.severities[0]
     if chosen not in known.severities:
         raise ValueError(f"rule {rule} is never a {chosen}")
@@ -181,3 +227,13 @@ def finding(
         message=message,
         location=Location(milestone=milestone, task=task, line=line, file=file),
     )
+
+
+def rule_table() -> str:
+    """The README's table of rules, as Markdown."""
+    lines = ["| rule | severity | when |", "| --- | --- | --- |"]
+    lines += [
+        f"| `{r.id}` | {' / '.join(r.severities) or '(fanout)'} | {r.summary} |"
+        for r in RULES.values()
+    ]
+    return "\n".join(lines) + "\n"

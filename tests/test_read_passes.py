@@ -70,6 +70,16 @@ def test_a_label_with_a_sentence_is_one_paragraph_and_the_list_after_it_is_not_i
     assert isinstance(phase.blocks[0], ItemList)
 
 
+def test_a_tasklist_fence_is_read_as_markdown() -> None:
+    draft = read_request(
+        "t", "Intro.\n\n```[tasklist]\n### Tasks\n- [ ] #12\n- [x] Add a.py\n```\n"
+    )
+    assert [(t.title, t.done, t.references) for t in draft.loose_tasks] == [
+        ("#12", False, [12]),
+        ("Add a.py", True, []),
+    ]
+
+
 def test_a_lone_html_tag_does_not_swallow_the_markdown_after_it() -> None:
     tree = outline(tokens("<PRD>\n## Core features\n\n### 1. Export\n"))
     assert [s.title for s in walk(tree.sections)] == ["Core features", "1. Export"]

@@ -232,7 +232,12 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
         elif kind == "table":
             add(_table(node))
         elif kind == "fence":
-            add(Fence((node.info or "").strip().lower(), node.content, at(node, offset)))
+            info = (node.info or "").strip().lower()
+            if info == "[tasklist]":
+                # GitHub's tasklist block: Markdown (a "### Tasks" heading and a task list).
+                read(tokens(node.content).children, at(node, offset) or 0)
+            else:
+                add(Fence(info, node.content, at(node, offset)))
         elif kind == "hr":
             close_label()
         elif kind == "html_block":

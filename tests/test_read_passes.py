@@ -176,6 +176,18 @@ def test_spec_kit_lines_and_sub_tasks() -> None:
     assert "request-parallel-overlap" in rules
 
 
+def test_tasks_marked_done_without_a_checkbox() -> None:
+    draft = read_request(
+        "t", "## Tasks\n- ✅ Add a.py\n- ~~Add b.py~~\n- Add c.py (done)\n- Add d.py\n"
+    )
+    assert [(t.title, t.done) for t in draft.loose_tasks] == [
+        ("Add a.py", True),
+        ("Add b.py", True),
+        ("Add c.py", True),
+        ("Add d.py", False),
+    ]
+
+
 def test_tables_of_work_and_task_headings() -> None:
     draft, _ = draft_of(
         "## Features\n\n### 1. Export\nText.\n\n### 2. Import\n\n## Work\n\n"

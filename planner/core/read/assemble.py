@@ -186,11 +186,12 @@ def task_from_item(c: _Collected, item: Item, parent: str | None = None) -> list
                 story = tag.strip()
     else:
         task_id, text = hints.split_id(raw)
+    text, marked = done_marked(text)  # "✅ Add x", "~~Add x~~", "Add x (done)"
     task = DraftTask(
         title=one_line(plain(text, keep_targets=False), 200) or "untitled task",
         line=item.line,
         id=task_id,
-        done=bool(item.checked),
+        done=bool(item.checked) or marked,
         objective=plain(text),
         references=issue_refs(text),
         parallel=parallel,

@@ -304,7 +304,9 @@ def milestone_from_section(
                     prose.append(raw.strip())
         elif isinstance(block, ItemList):
             for item in block.items:
-                if criteria or is_criterion(item.text):
+                # A stage's criteria may hold its work too: "Remove the feature gate".
+                instruction = criteria and is_instruction(plain(item.text))
+                if (criteria and not instruction) or is_criterion(item.text):
                     milestone.acceptance.append(plain(item.text))
                     c.acceptance_done.append(bool(item.checked))
                 else:

@@ -58,8 +58,8 @@ _BLOCKS_ALL = re.compile(
 )
 # A phase named as the ground the others stand on: the others wait for it.
 _FOUNDATION = re.compile(
-    r"\b(?:setup|set-up|foundation|foundational|prerequisites?|shared infrastructure|"
-    r"bootstrap|scaffolding)\b",
+    r"(?:setup|set-up|foundation|foundational|core|infrastructure|groundwork|bootstrap|"
+    r"scaffolding)\b|.*\b(?:blocking prerequisites?|shared infrastructure)\b",
     re.IGNORECASE,
 )
 # Release stages in the order a feature graduates through them.
@@ -317,7 +317,7 @@ def milestone_from_section(
         milestone.outcome = plain(" ".join(prose))
     for child in section.children:
         milestone_part(c, draft, milestone, child)
-    if _BLOCKS_ALL.search(" ".join([section.title, *prose])) or _FOUNDATION.search(milestone.title):
+    if _BLOCKS_ALL.search(" ".join([section.title, *prose])) or _FOUNDATION.match(milestone.title):
         c.blocking.append(milestone)
     for sentence in sentences(" ".join(prose)):
         if _PROSE_DEPENDS.search(sentence):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from planner.core.findings import finding
 from planner.core.read.assemble import assemble
 from planner.core.read.classify import classify
 from planner.core.read.draft import (
@@ -37,7 +38,7 @@ from planner.core.read.structured import (
 )
 from planner.core.read.vocabulary import role_of
 from planner.core.text import one_line
-from planner.model import Finding, Location
+from planner.model import Finding
 
 __all__ = [
     "LIST_SECTIONS",
@@ -105,12 +106,11 @@ def _fenced_draft(root_children: list[Fence], findings: list[Finding]) -> Draft 
             return draft_from_data(data, "fenced", f"the fenced {info} draft")
         except DraftError as exc:
             findings.append(
-                Finding(
-                    rule="draft-invalid",
-                    severity="error",
-                    message=f"The fenced {info} block at line {fence.line} was not used: {exc}. "
+                finding(
+                    "draft-invalid",
+                    f"The fenced {info} block at line {fence.line} was not used: {exc}. "
                     "Fix the block, or remove it to plan from the Markdown.",
-                    location=Location(line=fence.line),
+                    line=fence.line,
                 )
             )
     return None
@@ -123,10 +123,9 @@ def read_request(
     findings: list[Finding] = []
     if len(body) > MAX_BODY:
         findings.append(
-            Finding(
-                rule="request-too-large",
-                severity="warning",
-                message=f"The issue body has {len(body)} characters; only the first {MAX_BODY} "
+            finding(
+                "request-too-large",
+                f"The issue body has {len(body)} characters; only the first {MAX_BODY} "
                 "(GitHub's limit), up to the last complete line, were read. Split the request "
                 "into several issues.",
             )
@@ -155,12 +154,10 @@ def read_request(
             return tidy(draft)
         except DraftError as exc:
             findings.append(
-                Finding(
-                    rule="draft-invalid",
-                    severity="error",
-                    message=f"The draft {name} was not used: {exc}. Fix it or drop the "
-                    "'draft' input.",
-                    location=Location(file=draft_name),
+                finding(
+                    "draft-invalid",
+                    f"The draft {name} was not used: {exc}. Fix it or drop the 'draft' input.",
+                    file=draft_name,
                 )
             )
 

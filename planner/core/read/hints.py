@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from planner.core.findings import finding
 from planner.core.read.draft import DraftMilestone, DraftTask
 from planner.core.read.vocabulary import HINT_KEYS, KIND_WORDS, RISK_WORDS, ROLE_WORDS
 from planner.core.text import issue_refs, one_line
-from planner.model import RISK_ORDER, Finding, Location, RiskClass, Severity
+from planner.model import RISK_ORDER, Finding, RiskClass, Severity
 
 _HINT = re.compile(r"([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*)", re.DOTALL)
 _ID_PREFIX = re.compile(
@@ -30,11 +31,9 @@ def warn(
     rule: str,
     message: str,
     line: int | None,
-    severity: Severity = "warning",
+    severity: Severity | None = None,
 ) -> None:
-    findings.append(
-        Finding(rule=rule, severity=severity, message=message, location=Location(line=line))
-    )
+    findings.append(finding(rule, message, severity=severity, line=line))
 
 
 def parse_hint(text: str) -> tuple[str, str] | None:

@@ -214,6 +214,47 @@ def test_stated_dependencies_resolve_by_number_story_and_words() -> None:
     assert "request-ambiguous-dependency" not in rules
 
 
+def test_dependencies_written_in_prose() -> None:
+    draft, _ = draft_of(
+        "## Step 1: Counters\n- [ ] Add a.py\n\n## Step 2: Limits\n- [ ] Add b.py\n\n"
+        "## Step 3: Rollout\nBuilds on steps 1 and 2.\n- [ ] Add c.py\n\n"
+        "## US4: Recovery\nRequires US1 and US2.\n- [ ] Add d.py\n\n"
+        "## Backend\n- [ ] Add the handler in e.py\n\n"
+        "## Frontend\nStarts after the Backend items merge.\n- [ ] Add the page in f.py\n\n"
+        "## v0.5 — planned\nRequires the v0.4 plugin API.\n- [ ] Add g.py\n\n"
+        "## v0.4\n- [ ] Add h.py\n"
+    )
+    deps = {m.title: m.dependencies for m in draft.milestones}  # type: ignore[attr-defined]
+    assert deps["Rollout"] == ["M1", "M2"]
+    assert deps["Frontend"] == ["Backend"]
+    assert deps["v0.5"] == ["v0.4"]
+
+
+def test_issue_form_checkboxes_are_not_milestones_and_its_solution_list_is_the_work() -> None:
+    draft = read_request(
+        "t",
+        "### Is there an existing issue for this?\n\n- [X] I have searched the existing issues\n"
+        "\n### Operating system\n\n- [X] Linux\n- [ ] macOS\n\n"
+        "### Describe the solution you'd like\n\n- Add a `presets` key to `src/schema.ts`\n",
+    )
+    assert draft.milestones == []
+    assert [t.title for t in draft.loose_tasks] == ["Add a `presets` key to `src/schema.ts`"]
+
+
+def test_a_polite_ask_is_the_task_and_a_question_in_prose_is_a_decision() -> None:
+    draft = read_request(
+        "JSON output",
+        "Thanks for the tool! It would be really helpful if `tool list` could print JSON, e.g. "
+        "with `--format json`.\n\nNot sure whether `get` should get the same flag as well?\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "`tool list` could print JSON, e.g. with `--format json`."
+    ]
+    assert [d.question for d in draft.decisions] == [
+        "Not sure whether `get` should get the same flag as well?"
+    ]
+
+
 def test_an_ambiguous_name_records_nothing_and_says_so() -> None:
     draft, rules = draft_of(
         "## Phase 1: API server\n- [ ] Add a.py\n\n## Phase 2: API client\n- [ ] Add b.py\n\n"

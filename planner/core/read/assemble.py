@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from planner.core.read import hints
 from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
-from planner.core.read.markup import done_marked, heading_text, is_instruction, plain, sentences
+from planner.core.read.markup import (
+    ask,
+    done_marked,
+    heading_text,
+    is_instruction,
+    plain,
+    sentences,
+)
 from planner.core.read.outline import (
     NO_RESPONSE,
     Block,
@@ -45,11 +52,22 @@ _PAREN_CRITERION = re.compile(
     re.IGNORECASE,
 )
 _DEPENDS = re.compile(
-    r"\b(?:depends? on|depend upon|requires?|needs|can start after|starts? after|after|"
-    r"blocked by|waits? for)\b",
+    r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
+    r"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for)\b",
     re.IGNORECASE,
 )
-_PROSE_DEPENDS = re.compile(r"\b(?:depends? on|requires)\b", re.IGNORECASE)
+_PROSE_DEPENDS = re.compile(
+    r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?starts? after|"
+    r"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by)\b",
+    re.IGNORECASE,
+)
+_PARALLEL = re.compile(r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I)
+_OBJECT_KIND = re.compile(
+    r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
+)
+_STORY = re.compile(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
+_ALL_STORIES = re.compile(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
+_VERSION = re.compile(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
 _NO_DEPENDENCY = re.compile(r"\bno (?:other )?dependenc", re.IGNORECASE)
 _BLOCKS_ALL = re.compile(
     r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
@@ -68,7 +86,8 @@ _STAGE_START = re.compile(
     r"(alpha|beta|ga|general availability|stable|deprecation|removal)\b", re.I
 )
 _NUMBER_REF = re.compile(
-    r"(?:phase|milestone|stage|step|m)\s*(\d{1,4})(\+|\s+(?:and|&) (?:later|after|beyond))?",
+    r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})"
+    r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
     re.IGNORECASE,
 )
 _STORY_REF = re.compile(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
@@ -158,7 +177,7 @@ def prose_tasks(texts: list[str], line: int | None) -> list[DraftTask]:
         stated = [s for text in texts for s in sentences(plain(text)) if WORK_PHRASES.search(s)]
         found = stated[:1]
     return [
-        DraftTask(title=one_line(s.rstrip(":"), 200), objective=s, line=line)
+        DraftTask(title=one_line(ask(s).rstrip(":"), 200), objective=ask(s), line=line)
         for s in found
         if len(s) <= 2000
     ]
@@ -188,7 +207,7 @@ def task_from_item(c: _Collected, item: Item, parent: str | None = None) -> list
         task_id, text = hints.split_id(raw)
     text, marked = done_marked(text)  # "✅ Add x", "~~Add x~~", "Add x (done)"
     task = DraftTask(
-        title=one_line(plain(text, keep_targets=False), 200) or "untitled task",
+        title=one_line(heading_text(text), 200) or "untitled task",
         line=item.line,
         id=task_id,
         done=bool(item.checked) or marked,
@@ -458,11 +477,22 @@ def _number(milestone: DraftMilestone) -> int | None:
 
 
 def resolve(reference: str, milestones: list[DraftMilestone]) -> list[DraftMilestone]:
-    """The milestones a phrase names: ``Phase 2``, ``Phase 3+``, ``US1``, ``Setup``.
+    """The milestones a phrase names: ``Phase 2``, ``Phase 3+``, ``US1``, ``v0.4.0``,
+    ``Setup``, ``Polish (Final Phase)``.
 
     Titles match when every meaningful word of the phrase is in the title; a phrase
-    that matches several titles resolves to none (the caller reports it)."""
+    that matches several titles resolves to all of them (the caller reports it)."""
     text = plain(reference, keep_targets=False).lower()
+    found = _resolve(text, milestones)
+    if not found and "(" in text:
+        # "Polish (Final Phase)": the name, else what the parentheses say.
+        outside = re.sub(r"\([^()]{0,200}\)", " ", text)
+        inside = " ".join(re.findall(r"\(([^()]{0,200})\)", text))
+        found = _resolve(outside, milestones) or _resolve(inside, milestones)
+    return found
+
+
+def _resolve(text: str, milestones: list[DraftMilestone]) -> list[DraftMilestone]:
     number = _NUMBER_REF.search(text)
     if number:
         wanted = int(number.group(1))
@@ -475,9 +505,17 @@ def resolve(reference: str, milestones: list[DraftMilestone]) -> list[DraftMiles
     story = _STORY_REF.search(text)
     if story:
         pattern = re.compile(rf"\b(?:us|user story|story)\s*{story.group(1)}\b", re.IGNORECASE)
-        return [m for m in milestones if pattern.search(m.title)]
-    if "user stories" in text or "all stories" in text:
-        return [m for m in milestones if re.search(r"\buser story\b", m.title, re.IGNORECASE)]
+        return [m for m in milestones if pattern.search(f"{m.id or ''} {m.title}")]
+    if _ALL_STORIES.search(text):
+        return [m for m in milestones if _STORY.search(f"{m.id or ''} {m.title}")]
+    version = _VERSION.search(text)
+    if version:
+        wanted_version = version.group(0).lstrip("v")
+        return [
+            m
+            for m in milestones
+            if any(v.group(0).lstrip("v") == wanted_version for v in _VERSION.finditer(m.title))
+        ]
     words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _FILLER]
     if not words:
         return []
@@ -487,13 +525,34 @@ def resolve(reference: str, milestones: list[DraftMilestone]) -> list[DraftMiles
         if set(words) <= set(re.findall(r"[a-z0-9]+", m.title.lower()))
         or (len(words) == 1 and re.findall(r"[a-z0-9]+", m.title.lower())[:1] == words)
     ]
-    return hits
+    if hits:
+        return hits
+    # "the Backend items": a milestone whose whole title the phrase contains.
+    padded = f" {' '.join(re.findall(r'[a-z0-9]+', text))} "
+    return [
+        m
+        for m in milestones
+        if (title := " ".join(re.findall(r"[a-z0-9]+", m.title.lower()))) and f" {title} " in padded
+    ]
 
 
 def _objects(text: str) -> list[str]:
-    cut = re.split(r"\s[-–—]\s|;|\.\s|\(|\s+being\s|\s+is\s", text, maxsplit=1)[0]
-    parts = re.split(r",|\s+and\s+|\s*&\s*|\s+or\s+", cut)
-    return [p.strip(" .:`*") for p in parts if p.strip(" .:`*")]
+    """``Phase 1 and 2``, ``US1, US2 & US3`` -> the names, each with the word its
+    bare numbers share (``phases 1 and 2`` -> phase 1, phase 2)."""
+    cut = re.split(r"\s[-–—]\s|;|\.\s|\(|\s+being\s|\s+is\s|\s+are\s", text, maxsplit=1)[0]
+    parts = [p.strip(" .:`*") for p in re.split(r",|\s+and\s+|\s*&\s*|\s+or\s+", cut)]
+    out: list[str] = []
+    kind = ""
+    for part in (p for p in parts if p):
+        named = re.match(
+            r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", part, re.I
+        )
+        if named:
+            kind = named.group(1).lower().rstrip("s") if named.group(1).lower() != "us" else "us"
+        elif kind and part.isdigit():
+            part = f"{kind} {part}"
+        out.append(part)
+    return out
 
 
 def _stage(title: str) -> int | None:
@@ -515,8 +574,8 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
     milestones = draft.milestones
     for statement in c.statements:
         text = plain(statement.text, keep_targets=False)
-        if _NO_DEPENDENCY.search(text):
-            continue
+        if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
+            continue  # "T002 and T003 can run together" states the absence of one
         keyword = _DEPENDS.search(text)
         subjects: list[DraftMilestone]
         if keyword:
@@ -613,10 +672,13 @@ def assemble(outline: Outline, title: str) -> tuple[Draft, list[Finding]]:
 
     recognised = any(s.role for s in walk(outline.sections))
     draft.objective = _objective(objective, outline)
+    unknown = [s for s in walk(outline.sections) if s.role is None]
+    loose = lists([*outline.preamble, *(b for s in unknown for b in s.blocks)])
     if not draft.milestones and not draft.loose_tasks and not c.task_sections:
-        # A lone work list outside any known section is the task list.
-        unknown = [s for s in walk(outline.sections) if s.role is None]
-        for item in lists([*outline.preamble, *(b for s in unknown for b in s.blocks)]):
+        # A lone work list outside any known section is the task list; so is a list
+        # under a proposal ("Describe the solution you'd like").
+        described = [s for s in walk(outline.sections) if s.role == "objective"]
+        for item in [*loose, *lists([b for s in described for b in s.blocks])]:
             draft.loose_tasks.extend(task_from_item(c, item))
         if not draft.loose_tasks:
             # The work stated in prose: in the description after the objective when
@@ -626,7 +688,14 @@ def assemble(outline: Outline, title: str) -> tuple[Draft, list[Finding]]:
             draft.loose_tasks.extend(
                 (prose_tasks(later[:3], None) or prose_tasks(texts[:3], None))[:1]
             )
+        if not recognised and not draft.decisions:
+            draft.decisions.extend(_prose_questions(outline))
         recognised = recognised or bool(draft.loose_tasks)
+    elif not draft.milestones:
+        # A checklist is work wherever it stands ("## Follow-ups").
+        for item in loose:
+            if item.checked is not None:
+                draft.loose_tasks.extend(task_from_item(c, item))
     if (
         not draft.milestones
         and not any(not t.done for t in draft.loose_tasks)
@@ -655,6 +724,17 @@ def assemble(outline: Outline, title: str) -> tuple[Draft, list[Finding]]:
     if not recognised:
         draft.source = "fallback"
     return draft, c.findings
+
+
+def _prose_questions(outline: Outline) -> list[DraftDecision]:
+    """In a request that is only prose, its questions are the open ones."""
+    blocks = [*outline.preamble, *(b for s in walk(outline.sections) for b in s.blocks)]
+    return [
+        DraftDecision(question=one_line(question, 300), line=p.line)
+        for p in paragraphs(blocks)
+        for question in sentences(plain(p.text))
+        if question.endswith("?") and len(question.split()) >= 4
+    ][:10]
 
 
 def lists_only(blocks: list[Block]) -> list[Block]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from planner.core.read.markup import heading_text, states_work
+from planner.core.read.markup import heading_text, plain, states_work
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
-from planner.core.read.vocabulary import ROLE_TABLE, role_of
+from planner.core.read.vocabulary import ROLE_TABLE, is_acknowledgement, role_of
 
 _MILESTONE = re.compile(
     r"(?:\[[ xX]\]\s+)?(?:"
@@ -119,8 +119,16 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
 
 
 def _has_checklist(section: Section) -> bool:
+    """A checklist of work: not acknowledgements ("I have searched ..."), not the
+    options of an issue form's multi-select ("Linux", "macOS")."""
     return any(
-        isinstance(block, ItemList) and any(item.checked is not None for item in block.items)
+        isinstance(block, ItemList)
+        and any(
+            item.checked is not None
+            and len(item.text.split()) >= 3
+            and not is_acknowledgement(plain(item.text))
+            for item in block.items
+        )
         for block in section.blocks
     )
 

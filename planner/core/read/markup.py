@@ -27,7 +27,19 @@ _DONE_SUFFIX = re.compile(
 _DONE_DASH = re.compile(
     r"\s*[-–—:|]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[.!]?\s*$", re.IGNORECASE
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*_(\[])")
+# A sentence ends at ". " before a capital or markup, but not after "e.g." or "i.e.".
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`*_(\[])")
+_POLITE = re.compile(
+    r"(?:it would be (?:really |very |super )?(?:nice|helpful|great|useful|good) if|"
+    r"(?:i|we)(?:'d| would) (?:really )?like (?:it if |to see )?|please|could you)\s+",
+    re.IGNORECASE,
+)
+# Status words after a heading that say nothing about the work itself: "v0.5 — planned".
+_OPEN_STATUS = re.compile(
+    r"\s*(?:[-–—:|]\s*|[\(\[]\s*)(?:planned|in progress|in-progress|wip|next|upcoming|"
+    r"current|tentative|proposed|todo|not started)\s*[\)\]]?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
 _STATUS_EMOJI = "🚧⏳🔜🟢🟡🔴⚪✅✔️☑️✓❌⬜🔲⚠️"
 
 
@@ -88,6 +100,9 @@ def done_marked(title: str) -> tuple[str, bool]:
         if suffix and suffix.start() > 0:
             done = True
             text = text[: suffix.start()]
+        status = _OPEN_STATUS.search(text)
+        if status and status.start() > 0:
+            text = text[: status.start()]
     return " ".join(text.split()), done
 
 
@@ -104,3 +119,9 @@ def is_instruction(sentence: str) -> bool:
 def states_work(text: str) -> bool:
     """Prose that asks for work: an instruction, or "... needs to be polished"."""
     return any(is_instruction(s) or WORK_PHRASES.search(s) for s in sentences(plain(text)))
+
+
+def ask(sentence: str) -> str:
+    """The work a polite request asks for: "It would be helpful if X could ..." -> "X could ..."."""
+    match = _POLITE.match(sentence)
+    return sentence[match.end() :] if match and match.end() < len(sentence) else sentence

@@ -24,6 +24,8 @@ NO_RESPONSE = "_No response_"
 _PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").enable("strikethrough")
 _LONE_TAG = re.compile(r"</?[A-Za-z][\w-]{0,40}>")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
+# A criterion that names itself in its first words: "Done when ...", "Ships when ...".
+_LEAD_IN = re.compile(r"(done when|ships when|exit when|success looks like)\b", re.IGNORECASE)
 # "**Label**: rest", "**Label:** rest", "__Label__ rest"; the label is at most 80 characters.
 _BOLD_LABEL = re.compile(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
 _PLAIN_LABEL = re.compile(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
@@ -171,6 +173,9 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
         if len(name.split()) <= 5 and role_of(name, table) and table.get(_key(name)):
             return name, rest
         return None
+    lead = _LEAD_IN.match(line)
+    if lead and table.get(_key(lead.group(1))) == "acceptance":
+        return lead.group(1), line  # "Done when the build is green." is itself the criterion
     # A line alone that is exactly a known phrase: "Definition of Done", "ACCEPTANCE CRITERIA".
     if len(line) <= 60 and table.get(_key(line)) and len(line.split()) >= 2:
         return line, ""

@@ -54,6 +54,12 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "user story",
         "intent",
         "mission",
+        "describe the bug",
+        "bug description",
+        "possible fix",
+        "suggested fix",
+        "proposed fix",
+        "feature request",
     ),
     "milestones": (
         "milestones",
@@ -69,6 +75,11 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "release plan",
         "workstreams",
         "graduation criteria",
+        "delivery plan",
+        "execution plan",
+        "project plan",
+        "work plan",
+        "release schedule",
     ),
     "tasks": (
         "tasks",
@@ -100,6 +111,13 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "subtasks",
         "sub-tasks",
         "child issues",
+        "work breakdown",
+        "task breakdown",
+        "breakdown",
+        "follow-ups",
+        "follow ups",
+        "followups",
+        "action plan",
     ),
     "acceptance": (
         "acceptance",
@@ -124,6 +142,12 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "verification checklist",
         "performance requirements",
         "criteria",
+        "expected behavior",
+        "expected behaviour",
+        "expected result",
+        "ships when",
+        "success looks like",
+        "exit when",
     ),
     "validation": (
         "validation",
@@ -185,6 +209,11 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "nice to have",
         "future work",
         "stretch goals",
+        "not planned",
+        "won't do",
+        "wont do",
+        "deferred",
+        "later",
     ),
     "outcome": ("outcome", "expected outcome", "result"),
     "notes": (
@@ -250,8 +279,8 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "screenshots",
         "environment",
         "steps to reproduce",
-        "expected behavior",
         "actual behavior",
+        "actual behaviour",
         "additional information",
         "related",
         "related issues",
@@ -269,6 +298,27 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "discussions",
         "rollback plan",
         "release notes",
+        "to reproduce",
+        "how to reproduce",
+        "reproduction steps",
+        "reproduction",
+        "timeline",
+        "schedule",
+        "metrics",
+        "users",
+        "target users",
+        "personas",
+        "known limitations",
+        "limitations",
+        "is there an existing issue for this",
+        "code of conduct",
+        "operating system",
+        "version",
+        "browser",
+        "logs",
+        "relevant log output",
+        "parallel opportunities",
+        "parallel example",
     ),
 }
 
@@ -327,6 +377,11 @@ ACKNOWLEDGEMENTS = (
     "i would like to work on",
     "i have reviewed",
     "this is not a duplicate",
+    "i am using the latest",
+    "i'm using the latest",
+    "i have updated to the latest",
+    "i am on the latest",
+    "i have tested with the latest",
 )
 
 # Verbs that open an instruction: "Add a code of conduct", "Investigate each case".
@@ -335,12 +390,16 @@ IMPERATIVE_VERBS = frozenset(
     define delete deprecate design document drop enable ensure expose extend extract figure
     fix handle harden implement improve integrate introduce investigate make map migrate
     move port provide record refactor remove rename replace rewrite set ship split support
-    switch update upgrade use validate wire write""".split()
+    switch update upgrade use validate wire write include return show display emit print
+    render parse load save send store persist reject accept limit retry sort filter export
+    import cache hide keep reuse drop skip raise wrap generate rework restore register""".split()
 )
 
 # Sentences that state work without an imperative ("these changes need to be polished").
 WORK_PHRASES = re.compile(
-    r"\b(?:needs? to (?:be )?\w+|must be \w+ed|will add|we will (?!not)\w+|should be \w+ed)\b",
+    r"\b(?:needs? to (?:be )?\w+|must be \w+ed|will add|we will (?!not)\w+|should be \w+ed|"
+    r"would be (?:really |very |super )?(?:nice|helpful|great|useful|good) if|"
+    r"(?:i|we)(?:'d| would) like|please (?:add|support|make|allow)|could you)\b",
     re.IGNORECASE,
 )
 

@@ -9,7 +9,7 @@ import pytest
 from planner.action.config import ConfigError, load_config
 from planner.action.settings import Settings
 from planner.action.workspace import Workspace, WorkspaceError
-from planner.core.structured import MAX_DEPTH, StructuredError, load_yaml
+from planner.core.safe_yaml import MAX_DEPTH, YamlError, load_yaml
 
 
 def test_load_yaml_reads_plain_yaml() -> None:
@@ -27,7 +27,7 @@ def test_load_yaml_reads_plain_yaml() -> None:
     ],
 )
 def test_load_yaml_refuses_what_is_unsafe_or_broken(text: str, needle: str) -> None:
-    with pytest.raises(StructuredError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(YamlError, match=needle.replace("(", r"\(").replace(")", r"\)")):
         load_yaml(text)
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from planner.action.settings import Settings
 from planner.action.workspace import Workspace
-from planner.core.structured import StructuredError, load_yaml
+from planner.core.safe_yaml import YamlError, load_yaml
 from planner.core.text import one_line
 from planner.model import Config
 from planner.schemas import schema_errors
@@ -38,7 +38,7 @@ def load_config(
             raise ConfigError(f"config file '{settings.config}' is larger than {MAX_CONFIG} bytes")
         try:
             data = load_yaml(text) or {}
-        except StructuredError as exc:
+        except YamlError as exc:
             raise ConfigError(f"config file '{settings.config}': {exc}") from None
     errors = schema_errors("config", data)
     if errors:

@@ -12,7 +12,7 @@ from planner.core.text import one_line
 MAX_DEPTH = 32
 
 
-class StructuredError(ValueError):
+class YamlError(ValueError):
     """Text that is not usable YAML; the message says why."""
 
 
@@ -24,13 +24,13 @@ class _BoundedLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise StructuredError(
+            raise YamlError(
                 f"YAML aliases are not accepted (line {event.start_mark.line + 1}); "
                 "write the value out in full"
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise StructuredError(f"the YAML nests deeper than {MAX_DEPTH} levels")
+            raise YamlError(f"the YAML nests deeper than {MAX_DEPTH} levels")
         try:
             return super().compose_node(parent, index)
         finally:
@@ -43,8 +43,8 @@ def load_yaml(text: str) -> Any:
     try:
         return loader.get_single_data()
     except RecursionError as exc:
-        raise StructuredError("the YAML nests too deeply") from exc
+        raise YamlError("the YAML nests too deeply") from exc
     except yaml.YAMLError as exc:
-        raise StructuredError(f"it is not valid YAML: {one_line(str(exc), 200)}") from exc
+        raise YamlError(f"it is not valid YAML: {one_line(str(exc), 200)}") from exc
     finally:
         loader.dispose()

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.core import rules
+from planner.core.focus import first_ready
 from planner.core.graph import find_cycles
 from planner.core.paths import any_overlap
 from planner.core.text import one_line
@@ -84,15 +85,7 @@ def validate_contract(
             )
         )
     findings += _task_graph_findings(contract, name)
-    status = {m.id: m.status for m in milestones}
-    expected = next(
-        (
-            m.id
-            for m in milestones
-            if m.status != "done" and all(status.get(d) == "done" for d in m.dependencies)
-        ),
-        None,
-    )
+    expected = first_ready(milestones)
     if contract.roadmap.focus != expected:
         findings.append(
             _finding(

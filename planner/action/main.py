@@ -163,39 +163,9 @@ def _plan(
     the files once, then the comment and sub-issues, then the artifact. A failed side
     effect is a finding and never loses the plan. None when the event asks for nothing."""
     port = github_factory(settings) if settings.github_token is not None else None
-    if issue is None and settings.request_file:
-        text = workspace.read_text(settings.request_file)
-        if text is None:
-            raise SettingsError(
-                f"input 'request-file' names '{settings.request_file}', which does not exist"
-            )
-        issue = events.issue_from_text(
-            text, settings.request_file, settings.issue_number, title=None
-        )
+    issue = issue or _planning_issue(settings, workspace, workflow, port)
     if issue is None:
-        trigger = events.resolve(
-            settings.event_name,
-            events.load_event(settings.event_path),
-            settings.mode,
-            settings.issue_number,
-        )
-        if trigger.skip:
-            workflow.message("notice", f"Skipped: {trigger.skip}.", title="planner")
-            return None
-        issue = trigger.issue
-        if trigger.fetch and port is not None:
-            issue = None  # the payload's issue lacks its body: read it from the API
-        if issue is None:
-            assert trigger.number is not None
-            if port is None:
-                raise SettingsError(
-                    f"issue #{trigger.number} must be fetched from GitHub, which needs the "
-                    "github-token input (default ${{ github.token }}) and GITHUB_REPOSITORY"
-                )
-            try:
-                issue = port.get_issue(trigger.number)
-            except GitHubError as exc:
-                raise SettingsError(str(exc)) from None
+        return None
     if config.labels.decision in issue.labels:
         workflow.message(
             "notice",
@@ -248,6 +218,43 @@ def _plan(
     outcome.findings += artifact.findings
     outcome.outputs.update(artifact.outputs)
     return outcome
+
+
+def _planning_issue(
+    settings: Settings, workspace: Workspace, workflow: Workflow, port: GitHubPort | None
+) -> Issue | None:
+    """The issue to plan: the request file's, else the event's (fetched from the API when
+    the payload lacks its body). None when the event asks for nothing."""
+    if settings.request_file:
+        text = workspace.read_text(settings.request_file)
+        if text is None:
+            raise SettingsError(
+                f"input 'request-file' names '{settings.request_file}', which does not exist"
+            )
+        return events.issue_from_text(
+            text, settings.request_file, settings.issue_number, title=None
+        )
+    trigger = events.resolve(
+        settings.event_name,
+        events.load_event(settings.event_path),
+        settings.mode,
+        settings.issue_number,
+    )
+    if trigger.skip:
+        workflow.message("notice", f"Skipped: {trigger.skip}.", title="planner")
+        return None
+    if trigger.issue is not None and not (trigger.fetch and port is not None):
+        return trigger.issue
+    assert trigger.number is not None
+    if port is None:
+        raise SettingsError(
+            f"issue #{trigger.number} must be fetched from GitHub, which needs the "
+            "github-token input (default ${{ github.token }}) and GITHUB_REPOSITORY"
+        )
+    try:
+        return port.get_issue(trigger.number)
+    except GitHubError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _request(workspace: Workspace, config: Config, settings: Settings, issue: Issue) -> PlanRequest:

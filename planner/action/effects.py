@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from planner.action.github import CommentInfo, GitHubError, GitHubPort, IssueInfo
 from planner.core.blocks import BlockError, markers, read_block, replace_block
+from planner.core.findings import finding
 from planner.core.plan import Plan
 from planner.core.text import markdown_inline, neutralize_mentions, one_line
 from planner.model import Contract, Decision, Fanout, Finding, Issue, Location
@@ -196,12 +197,7 @@ class SideEffects:
             body = replace_block(found.body, DECISION_BLOCK, self.decision_content(d), name)
         except BlockError as exc:
             self.report.findings.append(
-                Finding(
-                    rule="github-side-effect",
-                    severity="warning",
-                    message=f"Not updated: {exc}.",
-                    location=Location(),
-                )
+                finding("github-side-effect", f"Not updated: {exc}.", severity="warning")
             )
             return
         if body != found.body:
@@ -233,14 +229,11 @@ class SideEffects:
         missing, held = missing[:room], missing[room:]
         if held:
             self.report.findings.append(
-                Finding(
-                    rule="decision-issue-limit",
-                    severity="warning",
-                    message=(
-                        f"At most {self.max_decision_issues} decisions of #{n} get a decision "
-                        f"issue; none was raised for {', '.join(d.id for d in held)}. Answer "
-                        "some first, or raise decisions.max_issues in the config."
-                    ),
+                finding(
+                    "decision-issue-limit",
+                    f"At most {self.max_decision_issues} decisions of #{n} get a decision "
+                    f"issue; none was raised for {', '.join(d.id for d in held)}. Answer "
+                    "some first, or raise decisions.max_issues in the config.",
                 )
             )
         if missing:

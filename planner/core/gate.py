@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Any, Literal
+from typing import Literal
 
-from planner.model import Contract, Finding, Location, Milestone, Task
+from planner.core.findings import finding
+from planner.model import Contract, Finding, Milestone, Task
 
 ChangeKind = Literal["file", "symlink", "submodule"]
 BINARY_LINE_BYTES = 80  # a binary file counts one changed line per 80 bytes of each side
@@ -64,10 +65,6 @@ class NamedTask:
     @property
     def name(self) -> str:
         return f"{self.contract.issue.number}/{self.task.id}"
-
-
-def _finding(rule: str, message: str, **where: Any) -> Finding:
-    return Finding(rule=rule, severity="error", message=message, location=Location(**where))
 
 
 def _shown(paths: list[str], limit: int = 10) -> str:
@@ -196,7 +193,7 @@ def name_task(contracts: list[Contract], pr: PullRequest) -> tuple[NamedTask | N
             named.setdefault(matches[0].name, matches[0])
         elif mention.explicit:
             findings.append(
-                _finding(
+                finding(
                     "check-task-unknown",
                     f"The {mention.where} names task {mention.issue}/{mention.id}, which the "
                     "base branch's plan does not have. Name a task of a contract on the base "
@@ -210,7 +207,7 @@ def name_task(contracts: list[Contract], pr: PullRequest) -> tuple[NamedTask | N
             continue
         if len(matches) > 1:
             findings.append(
-                _finding(
+                finding(
                     "check-task-ambiguous",
                     f"The {mention.where} names task {mention.id}, which several plans have "
                     f"({', '.join(m.name for m in matches)}). Name it with its issue: branch "
@@ -224,7 +221,7 @@ def name_task(contracts: list[Contract], pr: PullRequest) -> tuple[NamedTask | N
         return None, findings
     if len(named) > 1:
         return None, [
-            _finding(
+            finding(
                 "check-task-conflict",
                 f"This pull request names {len(named)} different tasks ({', '.join(named)}); "
                 "a pull request works on one task. Rename the branch or fix the title, "
@@ -275,7 +272,7 @@ def check_pull_request(
         (c, c.target) for c in changes if c.kind == "symlink" and c.target is not None
     ]
     findings = [
-        _finding(
+        finding(
             "check-symlink-outside",
             f"{c.path} is a symbolic link to {c.link!r}, which leads outside the repository "
             "(or into a loop of links); a pull request may not add such links.",
@@ -287,7 +284,7 @@ def check_pull_request(
         outside = sorted({p for _, p in touched if not in_any(p, planning_paths)})
         if outside:
             findings.append(
-                _finding(
+                finding(
                     "seed-1-no-production-code",
                     "This pull request names no planned task, so it is a planning change, and "
                     f"planning changes touch only planning files ({', '.join(planning_paths)}); "
@@ -298,25 +295,27 @@ def check_pull_request(
                 )
             )
         return findings
-    task, where = named.task, {"milestone": named.milestone.id, "task": named.task.id}
+    task, milestone_id = named.task, named.milestone.id
     reason = not_ready(named)
     if reason:
         findings.append(
-            _finding(
+            finding(
                 "check-task-not-ready",
                 f"This pull request works on {named.name}, which is not ready: {reason}. "
                 "Work on a task of the current wave (the plan's matrix output).",
-                **where,
+                milestone=milestone_id,
+                task=task.id,
             )
         )
     planning = sorted({p for _, p in touched if in_any(p, planning_paths)})
     if planning:
         findings.append(
-            _finding(
+            finding(
                 "check-planning-files",
                 f"A task's pull request may not change planning files; {named.name} changes "
                 f"{_shown(planning)}. Change the plan in its own pull request (naming no task).",
-                **where,
+                milestone=milestone_id,
+                task=task.id,
             )
         )
     boundary = task.diff_boundary.paths
@@ -325,12 +324,13 @@ def check_pull_request(
     )
     if outside:
         findings.append(
-            _finding(
+            finding(
                 "check-diff-boundary",
                 f"Task {named.name} may change only {', '.join(boundary)}; this pull request "
                 f"also changes {_shown(outside)} (a symbolic link counts by its own path and "
                 "by its target).",
-                **where,
+                milestone=milestone_id,
+                task=task.id,
             )
         )
     total = sum(c.added + c.deleted for c in changes)
@@ -344,12 +344,13 @@ def check_pull_request(
             else ""
         )
         findings.append(
-            _finding(
+            finding(
                 "check-diff-scope",
                 f"Task {named.name} allows {allowed} changed lines; this pull request changes "
                 f"{'' if exact else 'at least '}{total}.{note} Split it, or raise 'diff:' in the "
                 "plan.",
-                **where,
+                milestone=milestone_id,
+                task=task.id,
             )
         )
     return findings

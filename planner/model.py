@@ -391,6 +391,11 @@ class Config(Strict):
     fanout: FanoutConfig = Field(default_factory=FanoutConfig)
     labels: LabelsConfig = Field(default_factory=LabelsConfig)
     decisions: DecisionsConfig = Field(default_factory=DecisionsConfig)
+    protected_paths: list[NonEmptyStr] = Field(
+        default_factory=lambda: [".github/workflows/**", ".github/actions/**", ".git/**"],
+        description="Globs no task may be handed out to change; the planning files are "
+        "always protected.",
+    )
     paths: PathsConfig = Field(default_factory=PathsConfig)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.core import rules
+from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
 from planner.core.graph import assign_waves, topological_order
 from planner.model import (
@@ -30,15 +31,25 @@ class FannedOut:
     """The wave of each ready task."""
 
 
-def fan_out(contract: Contract, vocabulary: VocabularyConfig) -> tuple[FannedOut, list[Finding]]:
+def fan_out(
+    contract: Contract, vocabulary: VocabularyConfig, protected: list[str] | None = None
+) -> tuple[FannedOut, list[Finding]]:
     """Defer what cannot run yet (an open decision blocks the focus, no diff boundary,
-    verification before features, waiting on a held task), then put the rest in waves."""
+    a boundary that may not be handed out, verification before features, waiting on a
+    held task), then put the rest in waves."""
     roadmap = contract.roadmap
     focus = next((m for m in roadmap.milestones if m.id == roadmap.focus), None)
     if focus is None:
         return FannedOut(None), []
     blockers = [d.id for d in contract.decisions if focus.id in d.blocks]
     deferred, findings = defer(focus, blockers, vocabulary)
+    unsafe, found = hold_unsafe(
+        [t for t in focus.tasks if t.status != "done" and t.id not in deferred],
+        protected or [],
+        focus.id,
+    )
+    deferred.update(unsafe)
+    findings += found
     done = {t.id for m in roadmap.milestones for t in m.tasks if t.status == "done"}
     ready = [t for t in focus.tasks if t.status != "done" and t.id not in deferred]
     ready, held = hold_back_waiting(ready, done)

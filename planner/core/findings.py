@@ -72,6 +72,20 @@ RULES: dict[str, Rule] = _rules(
             ("error",),
             "an absolute path, `..`, or a backslash in a task's paths",
         ),
+        "boundary-unbounded": (
+            ("error",),
+            "a ready task whose paths match every file (`**`, `*`, `**/*`): held back, not "
+            "handed out",
+        ),
+        "boundary-protected": (
+            ("warning",),
+            "a ready task whose paths touch `protected_paths` or the planning files: held back",
+        ),
+        "boundary-lookalike": (
+            ("error",),
+            "a ready task whose path holds invisible or direction-changing characters, or "
+            "letters of two scripts in one name: held back",
+        ),
         "decision-blocks": (("warning",), "the focus milestone waits on an open decision"),
         "decision-issue-limit": (
             ("warning",),

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from planner.core import rules
+from planner.core.boundaries import protected_globs
 from planner.core.decisions import build_decisions, link_issues
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
 from planner.core.fanout import fan_out
@@ -89,7 +90,7 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
         contract_defaults=defaults,
         decisions=decided.decisions,
     )
-    fanned = run(fan_out(contract, config.vocabulary))
+    fanned = run(fan_out(contract, config.vocabulary, protected_globs(config)))
 
     schema_errors = schema_findings("contract", contract.model_dump(mode="json"))
     if fanned.fanout is not None:

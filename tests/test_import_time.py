@@ -1,0 +1,58 @@
+"""What a run imports: planning and validating offline never load the HTTP stack
+(PyGithub, requests, urllib3) or git (dulwich), read from the interpreter's own
+``-X importtime`` report of a real run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.runner import ROOT
+
+NETWORK_AND_GIT = ("github", "requests", "urllib3", "dulwich")
+
+
+def imported(args: list[str], cwd: Path) -> set[str]:
+    """The top-level packages a ``planner`` run imported, from ``-X importtime``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "planner.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            module = line.rsplit("|", 1)[1].strip()
+            if module and module != "imported package":
+                names.add(module.split(".")[0])
+    assert {"planner", "pydantic"} <= names  # the report was read
+    return names
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "examples" / "workspace", tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+def test_an_offline_plan_imports_no_http_client_and_no_git(workspace: Path) -> None:
+    request = str(ROOT / "examples" / "issue-42.md")
+    names = imported(["plan", request, "--issue-number", "42"], workspace)
+    assert not names & set(NETWORK_AND_GIT), sorted(names & set(NETWORK_AND_GIT))
+
+
+def test_validate_imports_no_http_client_and_no_git(workspace: Path) -> None:
+    request = str(ROOT / "examples" / "issue-42.md")
+    imported(["plan", request, "--issue-number", "42"], workspace)
+    names = imported(["validate"], workspace)
+    assert not names & set(NETWORK_AND_GIT), sorted(names & set(NETWORK_AND_GIT))

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.core.paths import GlobIndex, PathError, globs_overlap, literal_prefix, normalize_glob
+from planner.core.paths import (
+    GlobIndex,
+    PathError,
+    globs_overlap,
+    literal_prefix,
+    normalize_glob,
+    overlapping_pairs,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +102,17 @@ def test_the_index_finds_exactly_the_globs_that_overlap(
         index.add(glob, glob)
     query = "/".join(data.draw(st.lists(pattern_segment, min_size=1, max_size=4)))
     assert sorted(index.overlapping(query)) == [g for g in globs if globs_overlap(query, g)]
+
+
+@given(
+    st.lists(st.lists(st.lists(pattern_segment, min_size=1, max_size=3), max_size=3), max_size=8)
+)
+def test_overlapping_pairs_are_every_pair_that_overlaps(boundaries: list[list[list[str]]]) -> None:
+    globs = [["/".join(g) for g in boundary] for boundary in boundaries]
+    expected = [
+        (i, j)
+        for i in range(len(globs))
+        for j in range(i + 1, len(globs))
+        if any(globs_overlap(a, b) for a in globs[i] for b in globs[j])
+    ]
+    assert overlapping_pairs(globs) == expected

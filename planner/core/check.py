@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from planner.core import rules
 from planner.core.focus import first_ready
 from planner.core.graph import find_cycles
-from planner.core.paths import any_overlap
+from planner.core.paths import overlapping_pairs
 from planner.core.text import one_line
 from planner.model import Config, Contract, Fanout, Finding, Location, Task
 from planner.schemas import schema_findings
@@ -241,18 +241,17 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
                     )
                 )
     for wave, members in by_wave.items():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if any_overlap(a.diff_boundary.paths, b.diff_boundary.paths):
-                    findings.append(
-                        _finding(
-                            "fanout-path-overlap",
-                            "error",
-                            f"Tasks {a.id} and {b.id} share wave {wave} but their paths overlap.",
-                            task=b.id,
-                            file=name,
-                        )
-                    )
+        for i, j in overlapping_pairs([t.diff_boundary.paths for t in members]):
+            a, b = members[i], members[j]
+            findings.append(
+                _finding(
+                    "fanout-path-overlap",
+                    "error",
+                    f"Tasks {a.id} and {b.id} share wave {wave} but their paths overlap.",
+                    task=b.id,
+                    file=name,
+                )
+            )
     return findings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -116,6 +117,22 @@ def any_overlap(left: list[str], right: list[str]) -> bool:
 def path_matches(path: str, glob: str) -> bool:
     """Whether a concrete file path matches a repository glob (``**`` spans folders)."""
     return globs_overlap(path.strip("/"), glob)
+
+
+def overlapping_pairs(boundaries: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
+    """Every pair ``(i, j)``, ``i < j``, of boundaries (lists of globs) that overlap, in
+    order; boundaries that cannot overlap are never compared (``GlobIndex``)."""
+    index: GlobIndex[list[int]] = GlobIndex()
+    pairs: set[tuple[int, int]] = set()
+    for j, globs in enumerate(boundaries):
+        pairs.update((i, j) for glob in globs for owners in index.overlapping(glob) for i in owners)
+        for glob in dict.fromkeys(globs):
+            owners = index.get(glob)
+            if owners is None:
+                owners = []
+                index.add(glob, owners)
+            owners.append(j)
+    return sorted(pairs)
 
 
 class GlobIndex(Generic[T]):

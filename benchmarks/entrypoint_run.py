@@ -1,22 +1,28 @@
-"""Wall time and peak memory of the whole action (entrypoint.py in a subprocess, offline)
-on the shipped example and on the largest body GitHub allows.
+"""The whole action (entrypoint.py in a child process, offline, as the runner starts it) on
+the shipped example and on the largest body GitHub allows; and how close an offline
+`planner plan` of the example starts to the bare import of its dependencies.
 
 Run: .venv/bin/python benchmarks/entrypoint_run.py
+
+Printed: median wall time of 7 runs, peak RSS of the process, exit status (checked). The
+three start-up commands run interleaved, so the ratio compares them under the same load.
 """
 
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import PLANNER, ROOT, Run, median_run, planner_env, run  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "issue-42.md"
+FLOOR = [sys.executable, "-c", "import pydantic, jsonschema, yaml, markdown_it"]
 
 
 def big_body() -> str:
@@ -27,52 +33,55 @@ def big_body() -> str:
     return body
 
 
-def run_once(body: str) -> tuple[float, int]:
-    with tempfile.TemporaryDirectory() as tmp:
-        workspace = Path(tmp) / "ws"
-        shutil.copytree(ROOT / "examples" / "workspace", workspace)
-        event = Path(tmp) / "event.json"
-        event.write_text(
-            json.dumps(
-                {
-                    "action": "opened",
-                    "issue": {
-                        "number": 42,
-                        "title": "Benchmark",
-                        "body": body,
-                        "html_url": "https://x/42",
-                    },
-                }
-            )
-        )
-        env = {
-            "GITHUB_WORKSPACE": str(workspace),
-            "GITHUB_EVENT_PATH": str(event),
-            "GITHUB_EVENT_NAME": "issues",
-            "PATH": "/usr/bin:/bin",
-        }
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, str(ROOT / "entrypoint.py")], env=env, check=False, capture_output=True
-        )
-        elapsed = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return elapsed, max(peak, before)
+def action(body: str, folder: Path) -> Run:
+    workspace = folder / "ws"
+    shutil.copytree(ROOT / "examples" / "workspace", workspace)
+    event = folder / "event.json"
+    issue = {"number": 42, "title": "Benchmark", "body": body, "html_url": "https://x/42"}
+    event.write_text(json.dumps({"action": "opened", "issue": issue}))
+    env = planner_env() | {
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_EVENT_NAME": "issues",
+    }
+    command = [sys.executable, str(ROOT / "entrypoint.py")]
+    return median_run(command, lambda done: done.code in (0, 1), repeat=7, env=env)
+
+
+def start_up(folder: Path, repeat: int = 7) -> dict[str, list[Run]]:
+    shutil.copytree(ROOT / "examples" / "workspace", folder / "plan")
+    plan = [*PLANNER, "plan", str(EXAMPLE), "--issue-number", "42"]
+    commands = {
+        "import floor": (FLOOR, None),
+        "planner --version": ([*PLANNER, "--version"], None),
+        "planner plan (example)": (plan, folder / "plan"),
+    }
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (command, cwd) in commands.items():
+            done = run(command, cwd=cwd, env=planner_env())
+            if done.code != 0:
+                raise SystemExit(f"{name}: exit {done.code}\n{done.output}")
+            runs[name].append(done)
+    return runs
 
 
 def main() -> int:
-    cases = {
-        "example (issue-42.md)": (ROOT / "examples" / "issue-42.md").read_text(),
-        "65,000 chars, ~1,600 tasks": big_body(),
-    }
-    print(f"{'request':<30}{'median s':>10}{'max RSS MiB':>13}")
+    print(f"{'the action on':<30}{'median s':>10}{'peak MiB':>10}{'exit':>6}")
+    cases = {"example (issue-42.md)": EXAMPLE.read_text(), "65,000 chars, ~1,600 tasks": big_body()}
     for name, body in cases.items():
-        runs = [run_once(body) for _ in range(5)]
-        print(
-            f"{name:<30}{statistics.median(r[0] for r in runs):>10.2f}"
-            f"{max(r[1] for r in runs) / 1024:>13.1f}"
-        )
+        with tempfile.TemporaryDirectory() as tmp:
+            done = action(body, Path(tmp))
+        print(f"{name:<30}{done.seconds:>10.2f}{done.rss_mib:>10.0f}{done.code:>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = start_up(Path(tmp))
+    print(f"\n{'start-up':<30}{'median s':>10}{'peak MiB':>10}{'x floor':>9}")
+    floor = statistics.median(r.seconds for r in runs["import floor"])
+    for name, rs in runs.items():
+        median = statistics.median(r.seconds for r in rs)
+        peak = max(r.rss_mib for r in rs)
+        print(f"{name:<30}{median:>10.3f}{peak:>10.0f}{median / floor:>9.2f}")
+    print("\nimport floor: python -c 'import pydantic, jsonschema, yaml, markdown_it'")
     return 0
 
 

@@ -356,7 +356,7 @@ def test_decisions_resolve_blocks_impact_and_known_issues() -> None:
     assert decided.given_issues == frozenset()
 
 
-def test_linking_issues_keeps_the_ones_the_request_gave() -> None:
+def test_linking_issues_keeps_the_urls_the_request_gave_and_records_answers() -> None:
     made = contract(
         milestone("M1"),
         focus="M1",
@@ -367,8 +367,16 @@ def test_linking_issues_keeps_the_ones_the_request_gave() -> None:
             ),
         ],
     )
-    linked = link_issues(made, {"D1": "https://x/1", "D2": "https://x/2"}, frozenset({"D2"}))
-    assert [d.issue for d in linked.decisions] == ["https://x/1", "https://own"]
+    linked = link_issues(
+        made,
+        {"D1": "https://x/1", "D2": "https://x/2"},
+        {"D2": "Postgres"},
+        frozenset({"D2"}),
+    )
+    assert [(d.issue, d.answer) for d in linked.decisions] == [
+        ("https://x/1", None),
+        ("https://own", "Postgres"),
+    ]
 
 
 # ------------------------------------------------------------------------------ fanout

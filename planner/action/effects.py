@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
 from planner.action.github import CommentInfo, GitHubError, GitHubPort, IssueInfo
 from planner.core.blocks import BlockError, markers, read_block, replace_block
 from planner.core.findings import finding
-from planner.core.plan import Plan
 from planner.core.text import markdown_inline, neutralize_mentions, one_line
 from planner.model import Contract, Decision, Fanout, Finding, Issue, Location
 
@@ -49,18 +48,6 @@ class DecisionIssues:
 
     urls: dict[str, str] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
-
-
-def with_answers(plan: Plan, answers: dict[str, str]) -> Plan:
-    """The plan with the owners' answers recorded on its decisions."""
-    contract = plan.contract
-    if contract is None or not answers:
-        return plan
-    decisions = [
-        d.model_copy(update={"answer": answers[d.id]}) if d.id in answers else d
-        for d in contract.decisions
-    ]
-    return replace(plan, contract=contract.model_copy(update={"decisions": decisions}))
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from planner.action import events
 from planner.action.artifacts import ArtifactPort, ResultsClient, upload_files
 from planner.action.config import ConfigError, load_config
-from planner.action.effects import SideEffects, with_answers
+from planner.action.effects import SideEffects
 from planner.action.gitdiff import PullRepository
 from planner.action.github import GitHubError, GitHubPort
 from planner.action.settings import (
@@ -197,7 +197,7 @@ def _plan(
     )
     if effects is not None and planned.contract is not None and settings.create_decision_issues:
         synced = effects.sync_decisions(planned.contract)
-        planned = with_answers(link_decision_issues(planned, synced.urls), synced.answers)
+        planned = link_decision_issues(planned, synced.urls, synced.answers)
     result = render_result(planned, request, config)
     _write(workspace, result)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary)

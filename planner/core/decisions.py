@@ -99,11 +99,18 @@ def previous_issues(previous_contract: dict[str, Any] | None) -> dict[tuple[str,
     return found
 
 
-def link_issues(contract: Contract, urls: dict[str, str], keep: frozenset[str]) -> Contract:
-    """The contract with ``urls`` (decision id -> issue URL) in its decisions, except
-    those whose URL the request gave (``keep``)."""
-    decisions = [
-        d.model_copy(update={"issue": urls[d.id]}) if d.id in urls and d.id not in keep else d
-        for d in contract.decisions
-    ]
+def link_issues(
+    contract: Contract, urls: dict[str, str], answers: dict[str, str], keep: frozenset[str]
+) -> Contract:
+    """The contract with what the decision issues hold: ``urls`` (decision id -> issue URL;
+    not for those whose URL the request gave, ``keep``) and ``answers`` (decision id ->
+    the owner's answer)."""
+    decisions = []
+    for d in contract.decisions:
+        update: dict[str, str] = {}
+        if d.id in urls and d.id not in keep:
+            update["issue"] = urls[d.id]
+        if d.id in answers:
+            update["answer"] = answers[d.id]
+        decisions.append(d.model_copy(update=update) if update else d)
     return contract.model_copy(update={"decisions": decisions})

@@ -120,12 +120,15 @@ def roadmap_version(roadmap: Roadmap, previous_contract: dict[str, Any] | None) 
     return int(old["version"]) if unchanged else int(old["version"]) + 1
 
 
-def link_decision_issues(plan: Plan, urls: dict[str, str]) -> Plan:
-    """The plan with the URLs of the decision issues raised or found for it (a URL the
-    request gave itself is kept)."""
-    if plan.contract is None or not urls:
+def link_decision_issues(
+    plan: Plan, urls: dict[str, str], answers: dict[str, str] | None = None
+) -> Plan:
+    """The plan with what the decision issues raised or found for it hold: their URLs
+    (a URL the request gave itself is kept) and the answers of those the owner closed."""
+    if plan.contract is None or not (urls or answers):
         return plan
-    return replace(plan, contract=link_issues(plan.contract, urls, plan.request_issues))
+    contract = link_issues(plan.contract, urls, answers or {}, plan.request_issues)
+    return replace(plan, contract=contract)
 
 
 def plan(request: PlanRequest, config: Config | None = None) -> PlanResult:

@@ -17,7 +17,7 @@ RiskClass = Literal["low", "medium", "high", "critical"]
 RISK_ORDER: tuple[RiskClass, ...] = ("low", "medium", "high", "critical")
 Status = Literal["planned", "in_progress", "done"]
 Role = Literal["developer", "qa"]
-TaskKind = Literal["feature", "verification", "docs", "chore"]
+TaskKind = Literal["feature", "verification", "docs", "chore", "ops"]
 Severity = Literal["error", "warning", "notice"]
 FailOn = Literal["error", "warning", "never"]
 FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
@@ -279,6 +279,7 @@ class VocabularyConfig(Strict):
         default_factory=lambda: [
             "add",
             "build",
+            "bump",
             "cache",
             "change",
             "configure",
@@ -327,6 +328,29 @@ class VocabularyConfig(Strict):
             "write",
         ],
         description="Verbs that make a developer objective a concrete code change (seed rule 8).",
+    )
+    operations: list[NonEmptyStr] = Field(
+        default_factory=lambda: [
+            "run",
+            "tag",
+            "release",
+            "deploy",
+            "announce",
+            "review",
+            "notify",
+            "triage",
+            "wait",
+            "approve",
+            "monitor",
+            "ping",
+            "email",
+            "vote",
+            "discuss",
+            "ask",
+        ],
+        description="Verbs that open an operation a person performs rather than a code change "
+        "('Run the release script', 'Tag the commit'): such a task is kind 'ops', kept in the "
+        "plan and never handed to an agent.",
     )
 
 

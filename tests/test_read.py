@@ -294,3 +294,18 @@ def test_global_sections_nested_under_milestones_are_not_milestones() -> None:
     assert [m.id for m in result.contract.roadmap.milestones] == ["M1"]
     assert result.contract.roadmap.assumptions[0] == "Postgres 16"
     assert result.contract.decisions[0].impact == "critical"
+
+
+def test_operations_stay_in_the_plan_and_are_never_handed_out() -> None:
+    result = planned(
+        "## Tasks\n- [ ] Bump the version in `pyproject.toml`\n"
+        "- [ ] Update `CHANGELOG.md` with the merged changes\n"
+        "- [ ] Run `make release` and tag the commit\n- [ ] Announce the release\n"
+    )
+    tasks = result.contract.roadmap.milestones[0].tasks  # type: ignore[attr-defined]
+    assert [t.kind for t in tasks] == ["feature", "docs", "ops", "ops"]
+    fanned = [t.id for t in result.fanout.tasks]  # type: ignore[attr-defined]
+    assert fanned == ["M1-T1", "M1-T2"]
+    rules = {(f.rule, f.severity) for f in result.findings}  # type: ignore[attr-defined]
+    assert ("task-ops", "notice") in rules
+    assert not any(severity == "error" for _, severity in rules)

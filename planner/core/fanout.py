@@ -9,6 +9,7 @@ from planner.core import rules
 from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
 from planner.core.graph import assign_waves, topological_order
+from planner.core.text import one_line
 from planner.model import (
     Contract,
     DeferredTask,
@@ -109,6 +110,20 @@ def defer(
                 task=t.id,
                 rule="decision-blocks",
                 reason=f"waits on open decision {', '.join(blockers)}",
+            )
+        elif t.kind == "ops":
+            deferred[t.id] = DeferredTask(
+                task=t.id, rule="task-ops", reason="an operation for a person, not a code change"
+            )
+            findings.append(
+                finding(
+                    "task-ops",
+                    f"Task {t.id} ('{one_line(t.title, 60)}') is an operation for a person "
+                    "(run, tag, publish, review …), not a code change: it stays in the plan "
+                    "and is not handed to an agent. Tick it when it is done.",
+                    milestone=focus.id,
+                    task=t.id,
+                )
             )
         elif not t.diff_boundary.paths:
             deferred[t.id] = DeferredTask(

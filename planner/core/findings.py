@@ -117,6 +117,11 @@ RULES: dict[str, Rule] = _rules(
             "a stated dependency fits several milestones; none was recorded",
         ),
         "request-parallel-overlap": (("warning",), "two tasks marked `[P]` change the same file"),
+        "task-ops": (
+            ("notice",),
+            "a task that is an operation for a person (run, tag, review …): kept in "
+            "the plan, never handed to an agent",
+        ),
         "plan-file-markers": (
             ("error",),
             "a managed block's markers are broken (a begin without its end, two of them, a "

@@ -13,7 +13,11 @@ CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
 
 
 def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
-    """feature, verification or docs, from the words of the objective (seed rule 7)."""
+    """feature, verification, docs or ops, from the words of the objective (seed rule 7).
+    An objective that opens with an operation ("Run", "Tag", "Publish" …) is ops."""
+    first = objective.split(maxsplit=1)[0] if objective.split() else ""
+    if contains_any_phrase(first.strip("`*_"), vocabulary.operations):
+        return "ops"
     if contains_any_phrase(objective, vocabulary.verification):
         if not contains_any_phrase(objective, vocabulary.implementation_verbs):
             return "verification"
@@ -47,7 +51,7 @@ def has_code_location(task: Task) -> bool:
 
 def check_objective(task: Task, milestone: str, vocabulary: VocabularyConfig) -> list[Finding]:
     """Seed rule 8: a developer task's objective is a concrete code change."""
-    if task.role != "developer" or task.status == "done" or task.kind == "docs":
+    if task.role != "developer" or task.status == "done" or task.kind in ("docs", "ops"):
         return []
     verb = has_implementation_verb(task.objective, vocabulary)
     location = bool(code_locations(task.objective) or named_components(task.objective))

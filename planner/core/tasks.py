@@ -79,10 +79,11 @@ def _task(
     defaulted: list[str] = []
     assumptions: list[str] = []
     paths, findings = task_paths(t, tid, mid, objective)
-    if not paths and config.fanout.default_paths:
+    kind = t.kind or rules.classify_kind(objective, config.vocabulary)
+    if not paths and config.fanout.default_paths and kind != "ops":
         paths = list(config.fanout.default_paths)
         defaulted.append("diff_boundary.paths defaulted to fanout.default_paths")
-    if not paths and not t.done:
+    if not paths and not t.done and kind != "ops":
         findings.append(
             finding(
                 "seed-6-task-contract",
@@ -95,7 +96,6 @@ def _task(
                 line=t.line,
             )
         )
-    kind = t.kind or rules.classify_kind(objective, config.vocabulary)
     role = t.role or ("qa" if kind == "verification" else "developer")
     risk: RiskClass
     if t.risk_class:

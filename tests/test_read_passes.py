@@ -343,3 +343,17 @@ def test_a_long_body_is_cut_at_a_line_and_titles_come_from_the_text() -> None:
     assert document_title("Intro line\n\nSearch\n======\n") == "Search"
     assert document_title("**Plan** for the export\n\nmore") == "Plan for the export"
     assert document_title("") is None
+
+
+def test_the_objective_is_the_goal_sentence_never_a_field_or_a_lead_in() -> None:
+    draft = read_request(
+        "t",
+        "Dark mode was asked for in #301. The goal is that every page is readable in dark "
+        "mode.\n\n## Tasks\n- [ ] Add the theme in `web/theme.ts`\n",
+    )
+    assert draft.objective == "Every page is readable in dark mode."
+    assert (
+        read_request("t", "Last updated: iteration 37\n\n## Tasks\n- [ ] Add a.py\n").objective
+        is None
+    )
+    assert read_request("t", "## Notes\nCommands to support:\n- x\n").objective is None

@@ -65,6 +65,11 @@ _PARALLEL = re.compile(r"\b(?:in parallel|parallel|together|concurrently|at the 
 _OBJECT_KIND = re.compile(
     r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
 )
+_GOAL = re.compile(
+    r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
+    r"(?:that |to |for )?",
+    re.IGNORECASE,
+)
 _STORY = re.compile(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
 _ALL_STORIES = re.compile(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
 _VERSION = re.compile(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
@@ -748,16 +753,28 @@ def _is_criteria_group(section: Section) -> bool:
 
 
 def _objective(found: list[str], outline: Outline) -> str | None:
-    """The first paragraph that says what the work achieves: from an objective
-    section, else the first prose paragraph before any heading."""
+    """The sentence that says what the work achieves: from an objective section, else
+    the prose before the first heading (its "The goal is ..." sentence first), else the
+    first prose of a section that names no role. Never a form label, a bare link or a
+    ``key: value`` line."""
     for text in found:
         if _is_prose(text):
             return text
-    for block in outline.preamble:
-        if isinstance(block, Paragraph) and _is_prose(plain(block.text)):
-            return plain(block.text)
+    intro = [
+        plain(block.text)
+        for block in outline.preamble
+        if isinstance(block, Paragraph) and _is_prose(plain(block.text))
+    ]
+    for text in intro:
+        for sentence in sentences(text):
+            goal = _GOAL.match(sentence)
+            if goal and goal.end() < len(sentence):
+                rest = sentence[goal.end() :]
+                return rest[:1].upper() + rest[1:]
+    if intro:
+        return intro[0]
     for section in walk(outline.sections):
-        if section.role not in (None, "milestones", "milestone", "objective", "outcome"):
+        if section.role not in (None, "milestones"):
             continue
         for paragraph in paragraphs(section.blocks):
             if _is_prose(plain(paragraph.text)):
@@ -771,6 +788,11 @@ def _is_prose(text: str) -> bool:
         return False
     if stripped.startswith(("http://", "https://")) and " " not in stripped:
         return False
+    if stripped.endswith(":") and len(stripped.split()) <= 6:
+        return False  # a lead-in to a list: "Commands to support:"
+    label, colon, value = stripped.partition(":")
+    if colon and len(label.split()) <= 3 and len(value.split()) <= 4:
+        return False  # "Last updated: iteration 37" is a field, not a sentence
     return len(stripped.split()) >= 3
 
 

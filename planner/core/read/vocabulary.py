@@ -51,7 +51,6 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "describe the solution you'd like",
         "describe the solution you would like",
         "describe the feature",
-        "user story",
         "intent",
         "mission",
         "describe the bug",

@@ -256,6 +256,24 @@ class DefaultsConfig(Strict):
     )
 
 
+SectionRole = Literal[
+    "objective",
+    "milestones",
+    "tasks",
+    "acceptance",
+    "validation",
+    "dependencies",
+    "risks",
+    "decisions",
+    "assumptions",
+    "unknowns",
+    "invariants",
+    "out_of_scope",
+    "outcome",
+    "notes",
+]
+
+
 class VocabularyConfig(Strict):
     verification: list[NonEmptyStr] = Field(
         default_factory=lambda: [
@@ -351,6 +369,12 @@ class VocabularyConfig(Strict):
         description="Verbs that open an operation a person performs rather than a code change "
         "('Run the release script', 'Tag the commit'): such a task is kind 'ops', kept in the "
         "plan and never handed to an agent.",
+    )
+    sections: dict[SectionRole, list[NonEmptyStr]] = Field(
+        default_factory=dict,
+        description="More headings or label lines that name a section, by role "
+        "(e.g. {acceptance: ['Rollout gates'], notes: ['Design review']}); added to the "
+        "reader's own vocabulary.",
     )
 
 

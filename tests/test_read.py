@@ -309,3 +309,18 @@ def test_operations_stay_in_the_plan_and_are_never_handed_out() -> None:
     rules = {(f.rule, f.severity) for f in result.findings}  # type: ignore[attr-defined]
     assert ("task-ops", "notice") in rules
     assert not any(severity == "error" for _, severity in rules)
+
+
+def test_the_config_adds_section_names_to_the_vocabulary() -> None:
+    body = "## Rollout gates\n- error rate under 1%\n\n## Tasks\n- [ ] Add the flag in `a/b.py`\n"
+    plain_read = planned(body)
+    configured = planned(body, vocabulary={"sections": {"acceptance": ["Rollout gates"]}})
+    milestone = configured.contract.roadmap.milestones[0]  # type: ignore[attr-defined]
+    assert milestone.acceptance == ["error rate under 1%"]
+    default = plain_read.contract.roadmap.milestones[0]  # type: ignore[attr-defined]
+    assert "error rate under 1%" not in default.acceptance
+
+
+def test_a_section_role_the_reader_does_not_know_is_a_config_error() -> None:
+    with pytest.raises(ValueError, match="sections"):
+        Config.model_validate({"vocabulary": {"sections": {"chores": ["x"]}}})

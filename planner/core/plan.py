@@ -44,7 +44,13 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
     """Read the request, apply the seed's rules, build the contract and the fanout.
     Never raises on a bad request; problems are findings."""
     issue = request.issue
-    draft = read_request(issue.title, issue.body, request.draft, request.draft_name)
+    draft = read_request(
+        issue.title,
+        issue.body,
+        request.draft,
+        request.draft_name,
+        sections=config.vocabulary.sections,
+    )
     findings: list[Finding] = list(draft.findings)
 
     def run(step: tuple[T, list[Finding]]) -> T:

@@ -15,6 +15,7 @@ The reader never raises on a request; what it cannot use becomes a finding.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from planner.core.findings import finding
 from planner.core.read.assemble import assemble
@@ -36,9 +37,9 @@ from planner.core.read.structured import (
     load_structured,
     looks_like_draft,
 )
-from planner.core.read.vocabulary import role_of
+from planner.core.read.vocabulary import ROLE_TABLE, extend, role_of
 from planner.core.text import one_line
-from planner.model import Finding
+from planner.model import Finding, SectionRole
 
 __all__ = [
     "LIST_SECTIONS",
@@ -117,9 +118,14 @@ def _fenced_draft(root_children: list[Fence], findings: list[Finding]) -> Draft 
 
 
 def read_request(
-    title: str, body: str, draft_text: str | None = None, draft_name: str | None = None
+    title: str,
+    body: str,
+    draft_text: str | None = None,
+    draft_name: str | None = None,
+    sections: Mapping[SectionRole, Iterable[str]] | None = None,
 ) -> Draft:
-    """Read an issue (and an optional draft file) into a Draft, never raising."""
+    """Read an issue (and an optional draft file) into a Draft, never raising.
+    ``sections`` adds headings to the vocabulary, by role (``vocabulary.sections``)."""
     findings: list[Finding] = []
     if len(body) > MAX_BODY:
         findings.append(
@@ -161,6 +167,7 @@ def read_request(
                 )
             )
 
-    draft, found = assemble(classify(outline(root)), title)
+    table = extend(sections) if sections else ROLE_TABLE
+    draft, found = assemble(classify(outline(root, table), table), title, table)
     draft.findings = findings + found
     return tidy(draft)

@@ -10,6 +10,7 @@ the draft is too, and the planner fills defaults it records as assumptions.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from planner.core.read import hints
@@ -36,6 +37,7 @@ from planner.core.read.outline import (
 from planner.core.read.vocabulary import (
     CRITERION_PREFIXES,
     DONE_MARKS,
+    ROLE_TABLE,
     WORK_PHRASES,
     is_acknowledgement,
     normalize,
@@ -123,6 +125,7 @@ class _Collected:
     blocking: list[DraftMilestone] = field(default_factory=list)
     acceptance_done: list[bool] = field(default_factory=list)
     task_sections: int = 0
+    table: Mapping[str, str] = field(default_factory=lambda: ROLE_TABLE)
 
 
 # --------------------------------------------------------------------------- entries
@@ -387,7 +390,7 @@ def milestone_child(c: _Collected, milestone: DraftMilestone, child: Item) -> No
     """A list item under a milestone: a hint, a labelled group, a criterion or a task."""
     hint = hints.parse_hint(child.text)
     label = heading_text(child.text) if child.text.rstrip().endswith(":") else ""
-    kind = role_of(label) if label else None
+    kind = role_of(label, c.table) if label else None
     if kind in ("acceptance", "validation", "risks", "tasks", "outcome"):
         for item in child.children:
             if kind == "tasks":
@@ -629,9 +632,11 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
 # --------------------------------------------------------------------------- the whole
 
 
-def assemble(outline: Outline, title: str) -> tuple[Draft, list[Finding]]:
+def assemble(
+    outline: Outline, title: str, table: Mapping[str, str] = ROLE_TABLE
+) -> tuple[Draft, list[Finding]]:
     """Build the draft from a classified outline."""
-    c = _Collected()
+    c = _Collected(table=table)
     draft = Draft(source="markdown")
     objective: list[str] = []
     top_statements = 0

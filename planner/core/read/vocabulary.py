@@ -9,27 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import get_args
 
-from planner.model import RiskClass
+from planner.model import RiskClass, SectionRole
 
 # Roles a section can have. "notes" is everything that is not work: background,
 # motivation, references, legends, history, alternatives and the like.
-ROLES = (
-    "objective",
-    "milestones",
-    "tasks",
-    "acceptance",
-    "validation",
-    "dependencies",
-    "risks",
-    "decisions",
-    "assumptions",
-    "unknowns",
-    "invariants",
-    "out_of_scope",
-    "outcome",
-    "notes",
-)
+ROLES: tuple[str, ...] = get_args(SectionRole)
 
 _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     "objective": (
@@ -515,7 +501,7 @@ def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
     return None
 
 
-def extend(extra: Mapping[str, Iterable[str]]) -> dict[str, str]:
+def extend(extra: Mapping[SectionRole, Iterable[str]]) -> dict[str, str]:
     """The role table with more phrases per role (e.g. from a configuration)."""
     table = dict(ROLE_TABLE)
     for role, phrases in extra.items():

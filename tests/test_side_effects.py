@@ -179,6 +179,21 @@ def test_a_personal_token_finds_what_its_user_made(tmp_path: Path) -> None:
         assert server.calls("GET", r"/user")
 
 
+def test_an_app_token_converges_on_its_own_bot(tmp_path: Path) -> None:
+    """An app's installation token may not read GET /user either, and writes as the app's
+    bot: each run's first look misses, but the look after creating finds the older ones."""
+    app = {"login": "planner-app[bot]", "id": 99, "type": "Bot"}
+    with GitHubServer(token=TOKEN, bot=app) as server:
+        server.add_issue(NUMBER, "Split event ingestion", EXAMPLE)
+        first = plan_issue(tmp_path / "1", server)
+        second = plan_issue(tmp_path / "2", server, workspace=first.workspace)
+        assert second.code == 0, second.stdout
+        open_ones = [i for i in decision_issues(server) if i["state"] == "open"]
+        assert len(open_ones) == 1 and open_ones[0]["user"]["login"] == "planner-app[bot]"
+        assert len(server.comments_on(NUMBER)) == 1
+        assert contract(second)["decisions"][0]["issue"] == open_ones[0]["html_url"]
+
+
 QUESTIONS = "".join(f"- Question number {n}? (major)\n" for n in range(1, 26))
 
 

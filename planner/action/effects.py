@@ -117,6 +117,15 @@ class SideEffects:
             self.me = self._try("reading the token's account", self.port.account)
         return self.me
 
+    def _learn_account(self, author: str, me: str) -> str:
+        """The account as GitHub wrote it on what was just made. An app's installation
+        token cannot read GET /user and writes as ``<app>[bot]``, not as the Actions bot
+        assumed then; listing again under the right name still finds the duplicates."""
+        if author and author != me:
+            self.me = author
+            return author
+        return me
+
     def decision_content(self, decision: Decision) -> str:
         """The planner's part of a decision issue's body (between block markers); the
         owner may write anything around it."""
@@ -251,6 +260,7 @@ class SideEffects:
             if made is not None:
                 urls[d.id] = made.url
                 created = True
+                me = self._learn_account(made.author, me)
         if created:
             again = self._own_decisions(me, "listing the decision issues again")
             if again is not None:
@@ -363,6 +373,7 @@ class SideEffects:
             )
             if made is None:
                 return None
+            me = self._learn_account(made.author, me)
             again = self._own_comments(me, "reading the comments again") or [made]
             self._delete_duplicates(again)
             return again[0].id

@@ -16,15 +16,17 @@ OWNER = {"login": "octocat", "id": 1, "type": "User"}
 
 class GitHubServer(StubServer):
     """``login`` None stands for an installation token (``GITHUB_TOKEN``): ``GET /user``
-    is refused and what it creates is authored by the Actions bot; a login stands for a
-    personal token of that user."""
+    is refused and what it creates is authored by the Actions bot (or ``bot``, an app's
+    installation token); a login stands for a personal token of that user."""
 
-    def __init__(self, token: str = "", login: str | None = None) -> None:
+    def __init__(
+        self, token: str = "", login: str | None = None, bot: dict[str, Any] | None = None
+    ) -> None:
         super().__init__()
         self.token = token
         self.login = login
         self.account = (
-            {"login": login, "id": 7, "type": "User"} if login is not None else ACTIONS_BOT
+            {"login": login, "id": 7, "type": "User"} if login is not None else bot or ACTIONS_BOT
         )
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, dict[str, Any]] = {}

@@ -357,3 +357,26 @@ def test_the_objective_is_the_goal_sentence_never_a_field_or_a_lead_in() -> None
         is None
     )
     assert read_request("t", "## Notes\nCommands to support:\n- x\n").objective is None
+
+
+def test_a_short_plain_item_over_a_checklist_groups_its_sub_tasks() -> None:
+    draft = read_request(
+        "t", "## Tasks\n- Backend\n  - [ ] Add the route in a.py\n  - [x] Add b.py\n"
+    )
+    assert [(t.title, t.done, t.parent) for t in draft.loose_tasks] == [
+        ("Add the route in a.py", False, "Backend"),
+        ("Add b.py", True, "Backend"),
+    ]
+
+
+def test_quarters_and_weeks_are_milestones_and_a_work_table_anywhere_is_work() -> None:
+    assert sections("## Q1 2026\n- [ ] Add a.py\n\n## Week 2: polish\n- [ ] Add b.py\n") == [
+        ("Q1 2026", "milestone"),
+        ("Week 2: polish", "milestone"),
+    ]
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Add a.py\n\n## Breakdown by team\n\n| Deliverable | Team |\n"
+        "| --- | --- |\n| Add the export in b.py | web |\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == ["Add a.py", "Add the export in b.py"]

@@ -103,7 +103,23 @@ _FILLER = frozenset(
     "finished being is are be must work tasks task to and its their this that".split()
 )
 _WORK_HEADERS = frozenset(
-    {"task", "tasks", "work item", "work items", "item", "step", "steps", "todo", "action"}
+    {
+        "task",
+        "tasks",
+        "work item",
+        "work items",
+        "item",
+        "step",
+        "steps",
+        "todo",
+        "action",
+        "deliverable",
+        "deliverables",
+        "change",
+        "feature",
+        "issue",
+        "story",
+    }
 )
 _STATUS_HEADERS = frozenset({"status", "done", "state", "progress"})
 
@@ -200,6 +216,15 @@ def task_from_item(c: _Collected, item: Item, parent: str | None = None) -> list
     raw = item.text
     if not raw or raw == NO_RESPONSE or is_acknowledgement(plain(raw)):
         return []
+    if (
+        item.checked is None
+        and item.children
+        and all(child.checked is not None for child in item.children)
+        and len(raw.split()) <= 5
+    ):
+        # "- Backend" over a checklist: a heading for its sub-tasks, not a task itself.
+        label = one_line(heading_text(raw), 200)
+        return [t for child in item.children for t in task_from_item(c, child, parent=label)]
     task_id: str | None = None
     parallel = False
     story: str | None = None
@@ -702,10 +727,13 @@ def assemble(
             draft.decisions.extend(_prose_questions(outline))
         recognised = recognised or bool(draft.loose_tasks)
     elif not draft.milestones:
-        # A checklist is work wherever it stands ("## Follow-ups").
+        # A checklist, or a table of work, is work wherever it stands ("## Follow-ups").
         for item in loose:
             if item.checked is not None:
                 draft.loose_tasks.extend(task_from_item(c, item))
+        for block in (b for s in unknown for b in s.blocks):
+            if isinstance(block, Table):
+                draft.loose_tasks.extend(tasks_from_table(block))
     if (
         not draft.milestones
         and not any(not t.done for t in draft.loose_tasks)

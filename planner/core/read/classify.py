@@ -20,9 +20,11 @@ from planner.core.read.vocabulary import ROLE_TABLE, is_acknowledgement, role_of
 
 _MILESTONE = re.compile(
     r"(?:\[[ xX]\]\s+)?(?:"
-    r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part)"
+    r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part|"
+    r"week|month|quarter)"
     r"\s+[A-Za-z0-9][\w.]*\+?"
     r"|M\d{1,4}"
+    r"|[QH][1-4](?:\s+(?:FY)?\d{2,4})?"
     r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
     r")\s*(?:$|[:.)\-–—(]|\s)",
     re.IGNORECASE,

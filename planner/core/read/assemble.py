@@ -509,64 +509,85 @@ def _number(milestone: DraftMilestone) -> int | None:
     return int(mid[1:]) if re.fullmatch(r"M\d{1,4}", mid) else None
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+@dataclass
+class _Index:
+    """What a dependency may name a milestone by, computed once per plan, so that
+    resolving every statement stays linear in the document."""
+
+    milestones: list[DraftMilestone]
+    numbers: dict[int, DraftMilestone] = field(default_factory=dict)
+    titles: list[tuple[DraftMilestone, set[str], str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for m in self.milestones:
+            number = _number(m)
+            if number is not None:
+                self.numbers.setdefault(number, m)
+            words = _words(m.title)
+            labelled = f"{m.id or ''} {m.title}"
+            self.titles.append((m, set(words), " ".join(words), labelled))
+
+    def resolve(self, text: str) -> list[DraftMilestone]:
+        number = _NUMBER_REF.search(text)
+        if number:
+            wanted = int(number.group(1))
+            if not number.group(2):
+                found = self.numbers.get(wanted)
+                return [found] if found else []
+            return [m for n, m in sorted(self.numbers.items()) if n >= wanted]
+        story = _STORY_REF.search(text)
+        if story:
+            pattern = re.compile(rf"\b(?:us|user story|story)\s*{story.group(1)}\b", re.IGNORECASE)
+            return [m for m, _, _, labelled in self.titles if pattern.search(labelled)]
+        if _ALL_STORIES.search(text):
+            return [m for m, _, _, labelled in self.titles if _STORY.search(labelled)]
+        version = _VERSION.search(text)
+        if version:
+            wanted_version = version.group(0).lstrip("v")
+            return [
+                m
+                for m in self.milestones
+                if any(v.group(0).lstrip("v") == wanted_version for v in _VERSION.finditer(m.title))
+            ]
+        words = [w for w in _words(text) if w not in _FILLER]
+        if not words:
+            return []
+        wanted_words = set(words)
+        hits = [
+            m
+            for m, title_words, joined, _ in self.titles
+            if wanted_words <= title_words
+            or (len(words) == 1 and joined.split(" ", 1)[0] == words[0])
+        ]
+        if hits:
+            return hits
+        # "the Backend items": a milestone whose whole title the phrase contains.
+        padded = f" {' '.join(_words(text))} "
+        return [m for m, _, joined, _ in self.titles if joined and f" {joined} " in padded]
+
+
 def resolve(reference: str, milestones: list[DraftMilestone]) -> list[DraftMilestone]:
     """The milestones a phrase names: ``Phase 2``, ``Phase 3+``, ``US1``, ``v0.4.0``,
     ``Setup``, ``Polish (Final Phase)``.
 
     Titles match when every meaningful word of the phrase is in the title; a phrase
     that matches several titles resolves to all of them (the caller reports it)."""
+    return _resolve_in(_Index(milestones), reference)
+
+
+def _resolve_in(index: _Index, reference: str) -> list[DraftMilestone]:
     text = plain(reference, keep_targets=False).lower()
-    found = _resolve(text, milestones)
+    found = index.resolve(text)
     if not found and "(" in text:
         # "Polish (Final Phase)": the name, else what the parentheses say.
         outside = re.sub(r"\([^()]{0,200}\)", " ", text)
         inside = " ".join(re.findall(r"\(([^()]{0,200})\)", text))
-        found = _resolve(outside, milestones) or _resolve(inside, milestones)
+        found = index.resolve(outside) or index.resolve(inside)
     return found
-
-
-def _resolve(text: str, milestones: list[DraftMilestone]) -> list[DraftMilestone]:
-    number = _NUMBER_REF.search(text)
-    if number:
-        wanted = int(number.group(1))
-        onward = bool(number.group(2))
-        return [
-            m
-            for m in milestones
-            if (n := _number(m)) is not None and (n >= wanted if onward else n == wanted)
-        ]
-    story = _STORY_REF.search(text)
-    if story:
-        pattern = re.compile(rf"\b(?:us|user story|story)\s*{story.group(1)}\b", re.IGNORECASE)
-        return [m for m in milestones if pattern.search(f"{m.id or ''} {m.title}")]
-    if _ALL_STORIES.search(text):
-        return [m for m in milestones if _STORY.search(f"{m.id or ''} {m.title}")]
-    version = _VERSION.search(text)
-    if version:
-        wanted_version = version.group(0).lstrip("v")
-        return [
-            m
-            for m in milestones
-            if any(v.group(0).lstrip("v") == wanted_version for v in _VERSION.finditer(m.title))
-        ]
-    words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _FILLER]
-    if not words:
-        return []
-    hits = [
-        m
-        for m in milestones
-        if set(words) <= set(re.findall(r"[a-z0-9]+", m.title.lower()))
-        or (len(words) == 1 and re.findall(r"[a-z0-9]+", m.title.lower())[:1] == words)
-    ]
-    if hits:
-        return hits
-    # "the Backend items": a milestone whose whole title the phrase contains.
-    padded = f" {' '.join(re.findall(r'[a-z0-9]+', text))} "
-    return [
-        m
-        for m in milestones
-        if (title := " ".join(re.findall(r"[a-z0-9]+", m.title.lower()))) and f" {title} " in padded
-    ]
 
 
 def _objects(text: str) -> list[str]:
@@ -605,6 +626,14 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
     """Stated dependencies into ``DraftMilestone.dependencies``, as ids or titles the
     planner resolves; what names nothing in the plan becomes an unknown."""
     milestones = draft.milestones
+    index = _Index(milestones)
+    wanted: dict[int, dict[str, None]] = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
+
+    def depend(subject: DraftMilestone, target: DraftMilestone) -> None:
+        edges = wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
+        if target is not subject:
+            edges.setdefault(_key_of(target))
+
     for statement in c.statements:
         text = plain(statement.text, keep_targets=False)
         if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
@@ -614,7 +643,7 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
         if keyword:
             before, after = text[: keyword.start()], text[keyword.end() :]
             named = before.split(":", 1)[0] if ":" in before else before
-            subjects = resolve(named, milestones) if named.strip(" -*:") else []
+            subjects = _resolve_in(index, named) if named.strip(" -*:") else []
             if not subjects and statement.subject is not None:
                 subjects = [statement.subject]
         elif statement.stated:
@@ -623,11 +652,11 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
         else:
             continue
         if statement.stated and statement.subject is None and not subjects:
-            if not keyword and not resolve(after, milestones):
+            if not keyword and not _resolve_in(index, after):
                 draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
             continue
         for name in _objects(after):
-            targets = resolve(name, milestones)
+            targets = _resolve_in(index, name)
             if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
                 hints.warn(
                     c.findings,
@@ -640,18 +669,18 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
                 continue
             for subject in subjects:
                 for target in targets:
-                    key = _key_of(target)
-                    if target is not subject and key not in subject.dependencies:
-                        subject.dependencies.append(key)
+                    depend(subject, target)
     staged = [(m, rank) for m in milestones if (rank := _stage(m.title)) is not None]
     for (earlier, first_rank), (next_stage, next_rank) in zip(staged, staged[1:], strict=False):
-        if first_rank < next_rank and _key_of(earlier) not in next_stage.dependencies:
-            next_stage.dependencies.append(_key_of(earlier))
+        if first_rank < next_rank:
+            depend(next_stage, earlier)
+    position = {id(m): i for i, m in enumerate(milestones)}
     for blocker in c.blocking:
-        after_it = milestones[milestones.index(blocker) + 1 :] if blocker in milestones else []
-        for milestone in after_it:
-            if _key_of(blocker) not in milestone.dependencies:
-                milestone.dependencies.append(_key_of(blocker))
+        if id(blocker) in position:
+            for milestone in milestones[position[id(blocker)] + 1 :]:
+                depend(milestone, blocker)
+    for milestone in milestones:
+        milestone.dependencies = list(wanted.get(id(milestone), {}))
 
 
 # --------------------------------------------------------------------------- the whole

@@ -9,61 +9,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 
 from planner.core.read.draft import Draft, DraftDecision, DraftMilestone, DraftTask, Source
+from planner.core.safe_yaml import YamlError, load_yaml
 from planner.core.text import one_line
 from planner.schemas import draft_schema
 
 MAX_DRAFT_BYTES = 1_048_576
-MAX_YAML_DEPTH = 32
 
 
 class DraftError(ValueError):
     """A draft that cannot be used; the message says why and what to change."""
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing aliases (no 'billion laughs') and deep nesting."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise DraftError(
-                f"YAML aliases are not accepted (line {event.start_mark.line + 1}); "
-                "write the value out in full"
-            )
-        self._depth += 1
-        if self._depth > MAX_YAML_DEPTH:
-            raise DraftError(f"the YAML nests deeper than {MAX_YAML_DEPTH} levels")
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
 def load_structured(text: str, kind: str) -> Any:
-    """Load a YAML or JSON document from untrusted text, within size and depth limits."""
+    """Load a YAML or JSON document from untrusted text, within size and depth limits
+    (YAML through the shared bounded loader: no aliases, no deep nesting)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_DRAFT_BYTES:
         raise DraftError(f"the draft is larger than {MAX_DRAFT_BYTES} bytes")
     try:
         if kind == "json":
             return json.loads(text)
-        loader = _BoundedLoader(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
-    except DraftError:
-        raise
+        return load_yaml(text)
+    except YamlError as exc:
+        raise DraftError(str(exc)) from exc
     except RecursionError as exc:
         raise DraftError("the draft nests too deeply") from exc
-    except (yaml.YAMLError, ValueError) as exc:
+    except ValueError as exc:
         raise DraftError(f"it is not valid {kind.upper()}: {one_line(str(exc), 200)}") from exc
 
 

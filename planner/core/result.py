@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from planner.core.blocks import BlockError, replace_block
+from planner.core.briefs import brief_path, render_briefs, task_branch
 from planner.core.findings import finding
 from planner.core.render import (
     group_assumptions,
@@ -58,10 +59,13 @@ def fanout_file(output_dir: str, number: int) -> str:
     return posixpath.join(output_dir, f"planner-fanout-{number}.json")
 
 
-def matrix_entries(fanout: Fanout | None) -> list[dict[str, str]]:
-    """The job matrix's rows: the fanout's first wave."""
+def matrix_entries(fanout: Fanout | None, output_dir: str) -> list[dict[str, str]]:
+    """The job matrix's rows: the fanout's first wave, each with what a job needs to
+    start on its task (the issue, the branch, the brief in the artifact). Every value is
+    short, so 256 rows stay far below GitHub's 1 MB of job outputs."""
     if fanout is None:
         return []
+    number = fanout.issue.number
     return [
         {
             "task": t.id,
@@ -69,6 +73,9 @@ def matrix_entries(fanout: Fanout | None) -> list[dict[str, str]]:
             "role": t.role,
             "risk_class": t.risk_class,
             "milestone": t.milestone,
+            "issue": str(number),
+            "branch": task_branch(number, t.id),
+            "brief": brief_path(output_dir, number, t.id),
         }
         for t in fanout.tasks
         if t.wave == 1
@@ -77,8 +84,9 @@ def matrix_entries(fanout: Fanout | None) -> list[dict[str, str]]:
 
 def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResult:
     """The files (contract, fanout, plan block, specs), matrix and summary of a plan.
-    A fanout below ``fanout.min_tasks`` is listed in the matrix but not written; a file
-    whose markers are broken is left out, with a finding."""
+    A fanout below ``fanout.min_tasks`` is listed in the matrix but not written (each
+    of its tasks still gets a brief, as every matrix row does); a file whose markers
+    are broken is left out, with a finding."""
     findings = list(plan.findings)
     contract, fanout, waves = plan.contract, plan.fanout, plan.waves
     if contract is None:
@@ -108,6 +116,7 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         written_fanout = None
     if written_fanout is not None:
         files[fanout_file(paths.output_dir, number)] = to_json(written_fanout)
+    files.update(render_briefs(fanout, paths.output_dir))
     try:
         files[paths.plan_file] = replace_block(
             request.plan_text,
@@ -138,7 +147,7 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         fanout=written_fanout,
         findings=findings,
         files=files,
-        matrix={"include": matrix_entries(fanout)},
+        matrix={"include": matrix_entries(fanout, paths.output_dir)},
         waves=waves,
         summary=render_summary(contract, fanout, by_wave, findings),
     )

@@ -1,0 +1,123 @@
+"""One brief per fanned-out task (PRODUCT.md §12): the Markdown an agent (or a person)
+takes as its prompt, ``<output-dir>/tasks/<issue>-<task>.md``.
+
+Everything a request wrote is escaped as in the plan block: one line, no HTML (so no
+comment or tag can be opened), no mentions, and a line of its own cannot open a heading,
+a list or a quote. So a title or objective cannot forge the brief's own sections.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from planner.core.text import markdown_inline
+from planner.model import Fanout, FanoutTask
+
+# A paragraph line that CommonMark would read as a block of its own: a heading, a quote,
+# a list item, a thematic break, a fence, a table row or a link reference definition.
+_BLOCK_START = re.compile(r"^(?:[#>+*=_~`|\[-]|\d{1,9}[.)])")
+
+
+def brief_path(output_dir: str, number: int, task_id: str) -> str:
+    return posixpath.join(output_dir, "tasks", f"{number}-{task_id}.md")
+
+
+def task_branch(number: int, task_id: str) -> str:
+    """The branch a task's pull request comes from; check mode names the task by it."""
+    return f"planner/{number}/{task_id}"
+
+
+def paragraph(text: str, limit: int = 2000) -> str:
+    """Untrusted text as one paragraph: inline-safe, and never read as a block."""
+    flat = markdown_inline(text, limit)
+    match = _BLOCK_START.match(flat)
+    if match is None:
+        return flat
+    cut = match.end() - 1  # escape the punctuation that opens the block
+    return flat[:cut] + "\\" + flat[cut:]
+
+
+def code_span(text: str, limit: int = 300) -> str:
+    """Text in a code span whose fence is longer than any run of backticks in it."""
+    flat = " ".join(text.split())[:limit]
+    runs = [len(r) for r in re.findall(r"`+", flat)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if runs or flat.startswith(" ") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def _bullets(items: list[str], empty: str) -> list[str]:
+    return [f"- {markdown_inline(item, 500)}" for item in items] or [empty]
+
+
+def render_brief(fanout: Fanout, task: FanoutTask) -> str:
+    """The brief of one task of the fanout: objective, boundary, invariants, acceptance,
+    evidence, dependencies, and the branch and pull request that name it."""
+    number = fanout.issue.number
+    name = f"{number}/{task.id}"
+    waves = {t.id: t.wave for t in fanout.tasks}
+    depends = [
+        f"- `{d}`: not merged yet (wave {waves[d]}); start after its pull request is merged"
+        if d in waves
+        else f"- `{d}`: done"
+        for d in task.depends_on
+    ] or ["Nothing: this task can start now."]
+    lines = [
+        f"# Task {task.id} of #{number}: {markdown_inline(task.title, 200)}",
+        "",
+        f"> Written by planner-action from the plan of issue #{number} (roadmap version "
+        f"{fanout.version}). The pull request for this task is checked against this brief.",
+        "",
+        f"**Milestone:** {task.milestone} · **Wave:** {task.wave} · **Role:** {task.role} · "
+        f"**Kind:** {task.kind} · **Risk:** {task.risk_class}",
+        "",
+        "## Objective",
+        "",
+        paragraph(task.objective),
+        "",
+        "## Boundary",
+        "",
+        "Change only files inside these paths (globs; `**` spans folders):",
+        "",
+        *[f"- {code_span(p)}" for p in task.diff_boundary.paths],
+        "",
+        f"At most **{task.diff_boundary.max_diff_scope}** changed lines (added plus deleted). "
+        "Planning files (the plan, specs, contracts) are not this task's to change.",
+        "",
+        "## Invariants",
+        "",
+        *_bullets(task.invariants, "_None recorded._"),
+        "",
+        "## Acceptance",
+        "",
+        *_bullets(task.acceptance, "_None recorded._"),
+        "",
+        "## Tests to run",
+        "",
+        *_bullets(task.acceptance_tests, "_None configured._"),
+        "",
+        "## Evidence required",
+        "",
+        *_bullets(task.evidence_required, "_None configured._"),
+        "",
+        "## Depends on",
+        "",
+        *depends,
+        "",
+        "## Branch and pull request",
+        "",
+        f"Work on the branch `{task_branch(number, task.id)}` and open one pull request from "
+        f"it. A pull request from another branch names the task with a line "
+        f"`Planner-Task: #{name}` in its body or the label `task:{name}`. When it is merged, "
+        f"the task is ticked in #{number} and the tasks waiting on it are handed out.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_briefs(fanout: Fanout | None, output_dir: str) -> dict[str, str]:
+    """Every fanned-out task's brief, by workspace-relative path."""
+    if fanout is None:
+        return {}
+    number = fanout.issue.number
+    return {brief_path(output_dir, number, t.id): render_brief(fanout, t) for t in fanout.tasks}

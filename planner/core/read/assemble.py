@@ -662,7 +662,8 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
                     c.findings,
                     "request-ambiguous-dependency",
                     f"'{one_line(name, 60)}' could be any of "
-                    f"{', '.join(one_line(t.title, 40) for t in targets)}; no dependency was "
+                    f"{', '.join(one_line(t.title, 40) for t in targets[:5])}"
+                    f"{' …' if len(targets) > 5 else ''}; no dependency was "
                     "recorded. Name the milestone by its id or full title.",
                     statement.line,
                 )
@@ -674,11 +675,15 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
     for (earlier, first_rank), (next_stage, next_rank) in zip(staged, staged[1:], strict=False):
         if first_rank < next_rank:
             depend(next_stage, earlier)
-    position = {id(m): i for i, m in enumerate(milestones)}
-    for blocker in c.blocking:
-        if id(blocker) in position:
-            for milestone in milestones[position[id(blocker)] + 1 :]:
-                depend(milestone, blocker)
+    # After a phase that blocks the rest, each later phase waits on the nearest such
+    # phase before it (which waits on the ones before it): the same order, linear edges.
+    blockers = {id(m) for m in c.blocking}
+    last: DraftMilestone | None = None
+    for milestone in milestones:
+        if last is not None:
+            depend(milestone, last)
+        if id(milestone) in blockers:
+            last = milestone
     for milestone in milestones:
         milestone.dependencies = list(wanted.get(id(milestone), {}))
 

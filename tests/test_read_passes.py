@@ -381,3 +381,13 @@ def test_quarters_and_weeks_are_milestones_and_a_work_table_anywhere_is_work() -
         "| --- | --- |\n| Add the export in b.py | web |\n",
     )
     assert [t.title for t in draft.loose_tasks] == ["Add a.py", "Add the export in b.py"]
+
+
+def test_phases_after_the_user_stories_wait_on_them() -> None:
+    draft, _ = draft_of(
+        "## Phase 1: User Story 1 - Share\n- [ ] Add a.py\n\n"
+        "## Phase 2: User Story 2 - Revoke\n- [ ] Add b.py\n\n"
+        "## Phase 3: Polish\n- [ ] Add c.py\n"
+    )
+    deps = {m.id: m.dependencies for m in draft.milestones}  # type: ignore[attr-defined]
+    assert deps == {"M1": [], "M2": [], "M3": ["M1", "M2"]}

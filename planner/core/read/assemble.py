@@ -684,6 +684,15 @@ def apply_dependencies(c: _Collected, draft: Draft) -> None:
             depend(milestone, last)
         if id(milestone) in blockers:
             last = milestone
+    # Spec Kit's phases after the user stories (Polish, cross-cutting work) wait on the
+    # stories before them, as its template's execution order says.
+    stories: list[DraftMilestone] = []
+    for milestone in milestones:
+        if _STORY.search(f"{milestone.id or ''} {milestone.title}"):
+            stories.append(milestone)
+        elif stories and id(milestone) not in blockers:
+            for story in stories:
+                depend(milestone, story)
     for milestone in milestones:
         milestone.dependencies = list(wanted.get(id(milestone), {}))
 

@@ -324,3 +324,14 @@ def test_the_config_adds_section_names_to_the_vocabulary() -> None:
 def test_a_section_role_the_reader_does_not_know_is_a_config_error() -> None:
     with pytest.raises(ValueError, match="sections"):
         Config.model_validate({"vocabulary": {"sections": {"chores": ["x"]}}})
+
+
+def test_task_dependencies_named_in_the_text_resolve_across_phases() -> None:
+    result = planned(
+        "## Phase 1: Models\n- [ ] T001 Create the model in src/models/user.py\n"
+        "- [ ] T002 Create the store in src/store/user.py\n\n"
+        "## Phase 2: API\n- [ ] T003 Add the route in src/api/user.py (depends on T001, T002)\n"
+    )
+    api = result.contract.roadmap.milestones[1].tasks[0]  # type: ignore[attr-defined]
+    assert api.depends_on == ["M1-T001", "M1-T002"]
+    assert not [f for f in result.findings if f.rule == "graph-unknown-dependency"]  # type: ignore[attr-defined]

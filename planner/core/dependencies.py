@@ -85,6 +85,12 @@ def _task_dependencies(
 ) -> tuple[list[Milestone], list[Finding]]:
     findings: list[Finding] = []
     every = {t.id.lower(): t.id for m in milestones for t in m.tasks}
+    # A task's own id without its milestone ("T012"), when only one milestone has it.
+    short_ids: dict[str, list[str]] = {}
+    for m in milestones:
+        for t in m.tasks:
+            short_ids.setdefault(t.id.lower().removeprefix(m.id.lower() + "-"), []).append(t.id)
+    anywhere = {key: ids[0] for key, ids in short_ids.items() if len(ids) == 1}
     milestone_ids = {m.id.upper() for m in milestones}
     resolved: list[Milestone] = []
     for m, d in zip(milestones, drafts, strict=True):
@@ -95,7 +101,7 @@ def _task_dependencies(
         for t, dt in zip(m.tasks, d.tasks, strict=True):
             deps: list[str] = []
             for raw in t.depends_on:
-                target = resolve(raw, [local, short, every], titles)
+                target = resolve(raw, [local, short, every, anywhere], titles)
                 if target is None and raw.strip().lower().upper() in milestone_ids:
                     continue  # a task naming a milestone: ordering is the milestone's
                 if target is None:

@@ -47,6 +47,13 @@ from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
 _SPEC_KIT = re.compile(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
+# "(depends on T012, T013)", "after T004", "blocked by M1-T2": ids a task text names.
+_TASK_DEPENDS = re.compile(
+    r"\b(?:depends? on|after|requires|needs|blocked by)\s+"
+    r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
+    re.IGNORECASE,
+)
+_TASK_ID = re.compile(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
 _TAG = re.compile(r"\[([^\]\n]{1,24})\]")
 _MARKER = re.compile(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
 _PAREN_CRITERION = re.compile(
@@ -250,6 +257,8 @@ def task_from_item(c: _Collected, item: Item, parent: str | None = None) -> list
         story=story,
         parent=parent,
     )
+    for stated in _TASK_DEPENDS.finditer(text):
+        task.depends_on.extend(_TASK_ID.findall(stated.group(1)))
     subtasks: list[DraftTask] = []
     for child in item.children:
         hint = hints.parse_hint(child.text)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from planner.core.read import cut_body, document_title, read_request
-from planner.core.read.assemble import assemble, resolve
+from planner.core.read.assemble import assemble
 from planner.core.read.classify import classify, milestone_like
+from planner.core.read.dependencies import resolve
 from planner.core.read.draft import DraftMilestone
 from planner.core.read.markup import done_marked, plain
 from planner.core.read.outline import ItemList, Paragraph, label_of, outline, tokens, walk

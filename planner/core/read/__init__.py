@@ -5,7 +5,12 @@ The reader is a pipeline of small passes, each a function a test can call alone:
 1. ``outline``: CommonMark tokens (markdown-it-py) -> sections (ATX and setext
    headings, label lines) holding paragraphs, lists, table rows and fences;
 2. ``classify``: each section -> a role, from the vocabulary and its place;
-3. ``assemble``: the roles -> a Draft (milestones, tasks, criteria, dependencies).
+3. ``assemble``: the roles -> a Draft (milestones, tasks, criteria, dependencies),
+   with ``tasks`` (items, table rows, task headings, prose instructions) and
+   ``dependencies`` (what the text states, resolved to milestones) as its helpers.
+
+``vocabulary`` holds the words as data, ``markup`` takes markup out of titles,
+``hints`` reads ``key: value`` hints, ``structured`` reads fenced and file drafts.
 
 Precedence (PRODUCT.md §6): a fenced ``yaml``/``json`` draft, then a draft file,
 then the Markdown structure, then a fallback of one milestone from the title.

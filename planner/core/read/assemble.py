@@ -14,15 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from planner.core.read import hints
-from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
-from planner.core.read.markup import (
-    ask,
-    done_marked,
-    heading_text,
-    is_instruction,
-    plain,
-    sentences,
+from planner.core.read.dependencies import (
+    BLOCKS_ALL,
+    FOUNDATION,
+    PROSE_DEPENDS,
+    Statement,
+    apply_dependencies,
 )
+from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
+from planner.core.read.markup import done_marked, heading_text, is_instruction, plain, sentences
 from planner.core.read.outline import (
     NO_RESPONSE,
     Block,
@@ -34,302 +34,43 @@ from planner.core.read.outline import (
     Table,
     walk,
 )
-from planner.core.read.vocabulary import (
-    CRITERION_PREFIXES,
-    DONE_MARKS,
-    ROLE_TABLE,
-    WORK_PHRASES,
-    is_acknowledgement,
-    normalize,
-    role_of,
+from planner.core.read.tasks import (
+    entries,
+    is_criterion,
+    lists,
+    paragraphs,
+    prose_tasks,
+    task_from_heading,
+    task_from_item,
+    tasks_from_table,
+    work_in,
 )
+from planner.core.read.vocabulary import ROLE_TABLE, normalize, role_of
 from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
-_SPEC_KIT = re.compile(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
-# "(depends on T012, T013)", "after T004", "blocked by M1-T2": ids a task text names.
-_TASK_DEPENDS = re.compile(
-    r"\b(?:depends? on|after|requires|needs|blocked by)\s+"
-    r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
-    re.IGNORECASE,
-)
-_TASK_ID = re.compile(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
-_TAG = re.compile(r"\[([^\]\n]{1,24})\]")
 _MARKER = re.compile(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
 _PAREN_CRITERION = re.compile(
     r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
     re.IGNORECASE,
-)
-_DEPENDS = re.compile(
-    r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
-    r"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for)\b",
-    re.IGNORECASE,
-)
-_PROSE_DEPENDS = re.compile(
-    r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?starts? after|"
-    r"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by)\b",
-    re.IGNORECASE,
-)
-_PARALLEL = re.compile(r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I)
-_OBJECT_KIND = re.compile(
-    r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
 )
 _GOAL = re.compile(
     r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
     r"(?:that |to |for )?",
     re.IGNORECASE,
 )
-_STORY = re.compile(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
-_ALL_STORIES = re.compile(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
-_VERSION = re.compile(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
-_NO_DEPENDENCY = re.compile(r"\bno (?:other )?dependenc", re.IGNORECASE)
-_BLOCKS_ALL = re.compile(
-    r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
-    r"no [\w ]{1,40} can (?:begin|start) until this (?:phase|milestone|stage) is complete)",
-    re.IGNORECASE,
-)
-# A phase named as the ground the others stand on: the others wait for it.
-_FOUNDATION = re.compile(
-    r"(?:setup|set-up|foundation|foundational|core|infrastructure|groundwork|bootstrap|"
-    r"scaffolding)\b|.*\b(?:blocking prerequisites?|shared infrastructure)\b",
-    re.IGNORECASE,
-)
-# Release stages in the order a feature graduates through them.
-_STAGES = ("alpha", "beta", "ga|general availability|stable", "deprecation|removal")
-_STAGE_START = re.compile(
-    r"(alpha|beta|ga|general availability|stable|deprecation|removal)\b", re.I
-)
-_NUMBER_REF = re.compile(
-    r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})"
-    r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
-    re.IGNORECASE,
-)
-_STORY_REF = re.compile(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
-_FILLER = frozenset(
-    "the a an of all any phase phases stage milestone complete completion completed done "
-    "finished being is are be must work tasks task to and its their this that".split()
-)
-_WORK_HEADERS = frozenset(
-    {
-        "task",
-        "tasks",
-        "work item",
-        "work items",
-        "item",
-        "step",
-        "steps",
-        "todo",
-        "action",
-        "deliverable",
-        "deliverables",
-        "change",
-        "feature",
-        "issue",
-        "story",
-    }
-)
-_STATUS_HEADERS = frozenset({"status", "done", "state", "progress"})
-
-
-@dataclass
-class _Statement:
-    """A dependency as written: who (a milestone, or the plan) waits on what."""
-
-    subject: DraftMilestone | None
-    text: str
-    line: int | None
-    stated: bool  # under a dependency label: the whole text names what is waited on
 
 
 @dataclass
 class _Collected:
+    """What the assembly gathers on its way through the outline, besides the draft."""
+
     findings: list[Finding] = field(default_factory=list)
-    statements: list[_Statement] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
     blocking: list[DraftMilestone] = field(default_factory=list)
     acceptance_done: list[bool] = field(default_factory=list)
     task_sections: int = 0
     table: Mapping[str, str] = field(default_factory=lambda: ROLE_TABLE)
-
-
-# --------------------------------------------------------------------------- entries
-
-
-def _strip_mark(text: str) -> tuple[str, bool]:
-    stripped = text.strip()
-    for mark in DONE_MARKS:
-        if stripped.startswith(mark) or stripped.endswith(mark):
-            return stripped.replace(mark, " ").strip(), True
-    return stripped, False
-
-
-def entries(blocks: list[Block]) -> list[tuple[str, int | None, bool]]:
-    """Entries of a plain section: each list item (nested ones too) or paragraph line,
-    with whether it is marked done (``[x]``, ``✓``)."""
-    out: list[tuple[str, int | None, bool]] = []
-
-    def items(found: list[Item]) -> None:
-        for item in found:
-            if item.text and item.text != NO_RESPONSE:
-                text, marked = _strip_mark(plain(item.text))
-                out.append((text, item.line, bool(item.checked) or marked))
-            items(item.children)
-
-    for block in blocks:
-        if isinstance(block, ItemList):
-            items(block.items)
-        elif isinstance(block, Paragraph):
-            for offset, raw in enumerate(block.text.split("\n")):
-                line = raw.strip()
-                if line and line != NO_RESPONSE:
-                    text, marked = _strip_mark(plain(line))
-                    out.append((text, block.line + offset if block.line else None, marked))
-    return out
-
-
-def lists(blocks: list[Block]) -> list[Item]:
-    return [item for block in blocks if isinstance(block, ItemList) for item in block.items]
-
-
-def paragraphs(blocks: list[Block]) -> list[Paragraph]:
-    return [b for b in blocks if isinstance(b, Paragraph)]
-
-
-def is_criterion(text: str) -> bool:
-    """``Test: the plugin loads``, ``Checkpoint: ...``: a criterion written as an item."""
-    head, colon, _ = heading_text(text).partition(":")
-    return bool(colon) and normalize(head) in CRITERION_PREFIXES
-
-
-def prose_tasks(texts: list[str], line: int | None) -> list[DraftTask]:
-    """The work a paragraph states: its instructions ("Add a code of conduct"), else
-    the first sentence that says what needs doing ("these changes need to be ...")."""
-    found = [s for text in texts for s in sentences(plain(text)) if is_instruction(s)]
-    if not found:
-        stated = [s for text in texts for s in sentences(plain(text)) if WORK_PHRASES.search(s)]
-        found = stated[:1]
-    return [
-        DraftTask(title=one_line(ask(s).rstrip(":"), 200), objective=ask(s), line=line)
-        for s in found
-        if len(s) <= 2000
-    ]
-
-
-# --------------------------------------------------------------------------- tasks
-
-
-def task_from_item(c: _Collected, item: Item, parent: str | None = None) -> list[DraftTask]:
-    """A list item as a task, followed by its checkbox sub-tasks; [] for an
-    acknowledgement ("I have searched existing issues")."""
-    raw = item.text
-    if not raw or raw == NO_RESPONSE or is_acknowledgement(plain(raw)):
-        return []
-    if (
-        item.checked is None
-        and item.children
-        and all(child.checked is not None for child in item.children)
-        and len(raw.split()) <= 5
-    ):
-        # "- Backend" over a checklist: a heading for its sub-tasks, not a task itself.
-        label = one_line(heading_text(raw), 200)
-        return [t for child in item.children for t in task_from_item(c, child, parent=label)]
-    task_id: str | None = None
-    parallel = False
-    story: str | None = None
-    spec = _SPEC_KIT.fullmatch(raw) if len(raw) < 5000 else None
-    if spec:
-        task_id, text = spec.group(1).upper(), spec.group(3).strip()
-        for tag in _TAG.findall(spec.group(2)):
-            if tag.strip().upper() == "P":
-                parallel = True
-            else:
-                story = tag.strip()
-    else:
-        task_id, text = hints.split_id(raw)
-    text, marked = done_marked(text)  # "✅ Add x", "~~Add x~~", "Add x (done)"
-    task = DraftTask(
-        title=one_line(heading_text(text), 200) or "untitled task",
-        line=item.line,
-        id=task_id,
-        done=bool(item.checked) or marked,
-        objective=plain(text),
-        references=issue_refs(text),
-        parallel=parallel,
-        story=story,
-        parent=parent,
-    )
-    for stated in _TASK_DEPENDS.finditer(text):
-        task.depends_on.extend(_TASK_ID.findall(stated.group(1)))
-    subtasks: list[DraftTask] = []
-    for child in item.children:
-        hint = hints.parse_hint(child.text)
-        if hint and hints.apply_task_hint(c.findings, task, hint[0], hint[1], child.line):
-            if hint[0] == "acceptance":
-                task.acceptance.extend(plain(g.text) for g in child.children if g.text)
-            continue
-        if child.checked is not None:
-            subtasks.extend(task_from_item(c, child, parent=task.title))
-        elif child.text:
-            task.acceptance.append(plain(child.text))
-    return [task, *subtasks]
-
-
-def tasks_from_table(table: Table) -> list[DraftTask]:
-    """Rows of a table whose header names the work (``| Task | Owner |``)."""
-    header = [normalize(heading_text(cell)) for cell in table.header]
-    work = next((i for i, name in enumerate(header) if name in _WORK_HEADERS), None)
-    if work is None:
-        return []
-    status = next((i for i, name in enumerate(header) if name in _STATUS_HEADERS), None)
-    out: list[DraftTask] = []
-    for row in table.rows:
-        if work >= len(row) or not row[work].strip():
-            continue
-        text, done = done_marked(row[work])
-        if status is not None and status < len(row):
-            done = done or done_marked(f"x ({row[status].strip().lower()})")[1]
-            done = done or any(mark in row[status] for mark in DONE_MARKS)
-        out.append(
-            DraftTask(
-                title=one_line(plain(text, keep_targets=False), 200),
-                objective=plain(text),
-                done=done,
-                line=table.line,
-                references=issue_refs(text),
-            )
-        )
-    return out
-
-
-def task_from_heading(c: _Collected, section: Section) -> DraftTask:
-    """``### [x] Add the parser`` or ``### 2. Board layout``: the heading is the task."""
-    text, done = done_marked(section.title)
-    number = re.match(r"\d{1,3}[.)]\s+", text)
-    title = plain(text[number.end() :] if number else text, keep_targets=False)
-    return DraftTask(
-        title=one_line(title, 200) or "untitled task",
-        objective=plain(text),
-        done=done,
-        line=section.line,
-        references=issue_refs(text),
-    )
-
-
-def work_in(c: _Collected, section: Section) -> list[DraftTask]:
-    """The tasks a work section holds: its lists, tables and task headings, and those
-    of its groups, in document order."""
-    found: list[DraftTask] = []
-    for block in section.blocks:
-        if isinstance(block, ItemList):
-            for item in block.items:
-                found.extend(task_from_item(c, item))
-        elif isinstance(block, Table):
-            found.extend(tasks_from_table(block))
-    for child in section.children:
-        if child.role == "task":
-            found.append(task_from_heading(c, child))
-        elif child.role in ("group", "tasks"):
-            found.extend(work_in(c, child))
-    return found
 
 
 # --------------------------------------------------------------------------- milestones
@@ -378,11 +119,11 @@ def milestone_from_section(
         milestone.outcome = plain(" ".join(prose))
     for child in section.children:
         milestone_part(c, draft, milestone, child)
-    if _BLOCKS_ALL.search(" ".join([section.title, *prose])) or _FOUNDATION.match(milestone.title):
+    if BLOCKS_ALL.search(" ".join([section.title, *prose])) or FOUNDATION.match(milestone.title):
         c.blocking.append(milestone)
     for sentence in sentences(" ".join(prose)):
-        if _PROSE_DEPENDS.search(sentence):
-            c.statements.append(_Statement(milestone, sentence, section.line, stated=False))
+        if PROSE_DEPENDS.search(sentence):
+            c.statements.append(Statement(milestone, sentence, section.line, stated=False))
     if not milestone.tasks and not criteria:
         milestone.tasks.extend(prose_tasks(prose, section.line))
     return milestone
@@ -404,11 +145,11 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
             milestone.outcome = " ".join(texts)
     elif role == "dependencies":
         for text, line, _ in entries(part.blocks):
-            c.statements.append(_Statement(milestone, text, line, stated=True))
+            c.statements.append(Statement(milestone, text, line, stated=True))
     elif role == "task":
-        milestone.tasks.append(task_from_heading(c, part))
+        milestone.tasks.append(task_from_heading(part))
     elif role in ("tasks", "group"):
-        milestone.tasks.extend(work_in(c, part))
+        milestone.tasks.extend(work_in(c.findings, part))
         for child in part.children:
             if child.role not in ("task", "group", "tasks"):
                 milestone_part(c, draft, milestone, child)
@@ -428,7 +169,7 @@ def milestone_child(c: _Collected, milestone: DraftMilestone, child: Item) -> No
     if kind in ("acceptance", "validation", "risks", "tasks", "outcome"):
         for item in child.children:
             if kind == "tasks":
-                milestone.tasks.extend(task_from_item(c, item))
+                milestone.tasks.extend(task_from_item(c.findings, item))
             elif kind == "outcome":
                 milestone.outcome = plain(item.text)
             elif item.text:
@@ -438,7 +179,7 @@ def milestone_child(c: _Collected, milestone: DraftMilestone, child: Item) -> No
         if hint[0] in ("acceptance", "validation", "risks") and child.children:
             getattr(milestone, hint[0]).extend(plain(g.text) for g in child.children if g.text)
         return
-    milestone.tasks.extend(task_from_item(c, child))
+    milestone.tasks.extend(task_from_item(c.findings, child))
 
 
 def milestone_from_item(c: _Collected, item: Item) -> DraftMilestone:
@@ -510,202 +251,6 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
         read_decisions(c, draft, child)
 
 
-# --------------------------------------------------------------------------- dependencies
-
-
-def _number(milestone: DraftMilestone) -> int | None:
-    mid = milestone.id or ""
-    return int(mid[1:]) if re.fullmatch(r"M\d{1,4}", mid) else None
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-@dataclass
-class _Index:
-    """What a dependency may name a milestone by, computed once per plan, so that
-    resolving every statement stays linear in the document."""
-
-    milestones: list[DraftMilestone]
-    numbers: dict[int, DraftMilestone] = field(default_factory=dict)
-    titles: list[tuple[DraftMilestone, set[str], str, str]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        for m in self.milestones:
-            number = _number(m)
-            if number is not None:
-                self.numbers.setdefault(number, m)
-            words = _words(m.title)
-            labelled = f"{m.id or ''} {m.title}"
-            self.titles.append((m, set(words), " ".join(words), labelled))
-
-    def resolve(self, text: str) -> list[DraftMilestone]:
-        number = _NUMBER_REF.search(text)
-        if number:
-            wanted = int(number.group(1))
-            if not number.group(2):
-                found = self.numbers.get(wanted)
-                return [found] if found else []
-            return [m for n, m in sorted(self.numbers.items()) if n >= wanted]
-        story = _STORY_REF.search(text)
-        if story:
-            pattern = re.compile(rf"\b(?:us|user story|story)\s*{story.group(1)}\b", re.IGNORECASE)
-            return [m for m, _, _, labelled in self.titles if pattern.search(labelled)]
-        if _ALL_STORIES.search(text):
-            return [m for m, _, _, labelled in self.titles if _STORY.search(labelled)]
-        version = _VERSION.search(text)
-        if version:
-            wanted_version = version.group(0).lstrip("v")
-            return [
-                m
-                for m in self.milestones
-                if any(v.group(0).lstrip("v") == wanted_version for v in _VERSION.finditer(m.title))
-            ]
-        words = [w for w in _words(text) if w not in _FILLER]
-        if not words:
-            return []
-        wanted_words = set(words)
-        hits = [
-            m
-            for m, title_words, joined, _ in self.titles
-            if wanted_words <= title_words
-            or (len(words) == 1 and joined.split(" ", 1)[0] == words[0])
-        ]
-        if hits:
-            return hits
-        # "the Backend items": a milestone whose whole title the phrase contains.
-        padded = f" {' '.join(_words(text))} "
-        return [m for m, _, joined, _ in self.titles if joined and f" {joined} " in padded]
-
-
-def resolve(reference: str, milestones: list[DraftMilestone]) -> list[DraftMilestone]:
-    """The milestones a phrase names: ``Phase 2``, ``Phase 3+``, ``US1``, ``v0.4.0``,
-    ``Setup``, ``Polish (Final Phase)``.
-
-    Titles match when every meaningful word of the phrase is in the title; a phrase
-    that matches several titles resolves to all of them (the caller reports it)."""
-    return _resolve_in(_Index(milestones), reference)
-
-
-def _resolve_in(index: _Index, reference: str) -> list[DraftMilestone]:
-    text = plain(reference, keep_targets=False).lower()
-    found = index.resolve(text)
-    if not found and "(" in text:
-        # "Polish (Final Phase)": the name, else what the parentheses say.
-        outside = re.sub(r"\([^()]{0,200}\)", " ", text)
-        inside = " ".join(re.findall(r"\(([^()]{0,200})\)", text))
-        found = index.resolve(outside) or index.resolve(inside)
-    return found
-
-
-def _objects(text: str) -> list[str]:
-    """``Phase 1 and 2``, ``US1, US2 & US3`` -> the names, each with the word its
-    bare numbers share (``phases 1 and 2`` -> phase 1, phase 2)."""
-    cut = re.split(r"\s[-–—]\s|;|\.\s|\(|\s+being\s|\s+is\s|\s+are\s", text, maxsplit=1)[0]
-    parts = [p.strip(" .:`*") for p in re.split(r",|\s+and\s+|\s*&\s*|\s+or\s+", cut)]
-    out: list[str] = []
-    kind = ""
-    for part in (p for p in parts if p):
-        named = re.match(
-            r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", part, re.I
-        )
-        if named:
-            kind = named.group(1).lower().rstrip("s") if named.group(1).lower() != "us" else "us"
-        elif kind and part.isdigit():
-            part = f"{kind} {part}"
-        out.append(part)
-    return out
-
-
-def _stage(title: str) -> int | None:
-    """Alpha 0, Beta 1, GA 2, removal 3: the graduation stage a milestone title names."""
-    match = _STAGE_START.match(title.strip())
-    if not match:
-        return None
-    word = match.group(1).lower()
-    return next(i for i, names in enumerate(_STAGES) if word in names.split("|"))
-
-
-def _key_of(milestone: DraftMilestone) -> str:
-    return milestone.id or milestone.title
-
-
-def apply_dependencies(c: _Collected, draft: Draft) -> None:
-    """Stated dependencies into ``DraftMilestone.dependencies``, as ids or titles the
-    planner resolves; what names nothing in the plan becomes an unknown."""
-    milestones = draft.milestones
-    index = _Index(milestones)
-    wanted: dict[int, dict[str, None]] = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
-
-    def depend(subject: DraftMilestone, target: DraftMilestone) -> None:
-        edges = wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
-        if target is not subject:
-            edges.setdefault(_key_of(target))
-
-    for statement in c.statements:
-        text = plain(statement.text, keep_targets=False)
-        if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
-            continue  # "T002 and T003 can run together" states the absence of one
-        keyword = _DEPENDS.search(text)
-        subjects: list[DraftMilestone]
-        if keyword:
-            before, after = text[: keyword.start()], text[keyword.end() :]
-            named = before.split(":", 1)[0] if ":" in before else before
-            subjects = _resolve_in(index, named) if named.strip(" -*:") else []
-            if not subjects and statement.subject is not None:
-                subjects = [statement.subject]
-        elif statement.stated:
-            subjects = [statement.subject] if statement.subject else []
-            after = text
-        else:
-            continue
-        if statement.stated and statement.subject is None and not subjects:
-            if not keyword and not _resolve_in(index, after):
-                draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
-            continue
-        for name in _objects(after):
-            targets = _resolve_in(index, name)
-            if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
-                hints.warn(
-                    c.findings,
-                    "request-ambiguous-dependency",
-                    f"'{one_line(name, 60)}' could be any of "
-                    f"{', '.join(one_line(t.title, 40) for t in targets[:5])}"
-                    f"{' …' if len(targets) > 5 else ''}; no dependency was "
-                    "recorded. Name the milestone by its id or full title.",
-                    statement.line,
-                )
-                continue
-            for subject in subjects:
-                for target in targets:
-                    depend(subject, target)
-    staged = [(m, rank) for m in milestones if (rank := _stage(m.title)) is not None]
-    for (earlier, first_rank), (next_stage, next_rank) in zip(staged, staged[1:], strict=False):
-        if first_rank < next_rank:
-            depend(next_stage, earlier)
-    # After a phase that blocks the rest, each later phase waits on the nearest such
-    # phase before it (which waits on the ones before it): the same order, linear edges.
-    blockers = {id(m) for m in c.blocking}
-    last: DraftMilestone | None = None
-    for milestone in milestones:
-        if last is not None:
-            depend(milestone, last)
-        if id(milestone) in blockers:
-            last = milestone
-    # Spec Kit's phases after the user stories (Polish, cross-cutting work) wait on the
-    # stories before them, as its template's execution order says.
-    stories: list[DraftMilestone] = []
-    for milestone in milestones:
-        if _STORY.search(f"{milestone.id or ''} {milestone.title}"):
-            stories.append(milestone)
-        elif stories and id(milestone) not in blockers:
-            for story in stories:
-                depend(milestone, story)
-    for milestone in milestones:
-        milestone.dependencies = list(wanted.get(id(milestone), {}))
-
-
 # --------------------------------------------------------------------------- the whole
 
 
@@ -733,18 +278,18 @@ def assemble(
                     draft.milestones.append(milestone_from_item(c, item))
             elif role in ("tasks", "group"):
                 c.task_sections += 1
-                draft.loose_tasks.extend(work_in(c, section))
+                draft.loose_tasks.extend(work_in(c.findings, section))
                 visit([s for s in section.children if s.role not in ("task", "group", "tasks")])
                 continue
             elif role == "task":
-                draft.loose_tasks.append(task_from_heading(c, section))
+                draft.loose_tasks.append(task_from_heading(section))
                 continue
             elif role == "decisions":
                 read_decisions(c, draft, section)
                 continue
             elif role == "dependencies":
                 for text, line, _ in entries(section.blocks):
-                    c.statements.append(_Statement(None, text, line, stated=True))
+                    c.statements.append(Statement(None, text, line, stated=True))
                     top_statements += 1
             elif role == "acceptance":
                 found = entries(section.blocks)
@@ -755,7 +300,7 @@ def assemble(
             visit(section.children, criteria=_is_criteria_group(section))
 
     visit(outline.sections)
-    apply_dependencies(c, draft)
+    c.findings.extend(apply_dependencies(c.statements, c.blocking, draft))
 
     recognised = any(s.role for s in walk(outline.sections))
     draft.objective = _objective(objective, outline)
@@ -766,7 +311,7 @@ def assemble(
         # under a proposal ("Describe the solution you'd like").
         described = [s for s in walk(outline.sections) if s.role == "objective"]
         for item in [*loose, *lists([b for s in described for b in s.blocks])]:
-            draft.loose_tasks.extend(task_from_item(c, item))
+            draft.loose_tasks.extend(task_from_item(c.findings, item))
         if not draft.loose_tasks:
             # The work stated in prose: in the description after the objective when
             # there is one ("## Objective" then "## Description"), else anywhere in it.
@@ -782,7 +327,7 @@ def assemble(
         # A checklist, or a table of work, is work wherever it stands ("## Follow-ups").
         for item in loose:
             if item.checked is not None:
-                draft.loose_tasks.extend(task_from_item(c, item))
+                draft.loose_tasks.extend(task_from_item(c.findings, item))
         for block in (b for s in unknown for b in s.blocks):
             if isinstance(block, Table):
                 draft.loose_tasks.extend(tasks_from_table(block))

@@ -1,0 +1,269 @@
+"""Dependencies as the document states them: between milestones, by number
+(``Phase 2``, ``Phase 3+``), story (``US1``), version (``v0.4``) or title words, from
+Dependencies sections, ``**Dependencies**:`` lines and prose ("builds on steps 1 and
+2"), from phases that block the rest, and from the order of release stages.
+
+Names are resolved against an index of the milestones built once, so that a document
+full of statements stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planner.core.read import hints
+from planner.core.read.draft import Draft, DraftMilestone
+from planner.core.read.markup import plain
+from planner.core.text import one_line
+from planner.model import Finding
+
+_DEPENDS = re.compile(
+    r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
+    r"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for)\b",
+    re.IGNORECASE,
+)
+PROSE_DEPENDS = re.compile(
+    r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?starts? after|"
+    r"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by)\b",
+    re.IGNORECASE,
+)
+_PARALLEL = re.compile(r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I)
+_OBJECT_KIND = re.compile(
+    r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
+)
+_STORY = re.compile(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
+_ALL_STORIES = re.compile(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
+_VERSION = re.compile(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
+_NO_DEPENDENCY = re.compile(r"\bno (?:other )?dependenc", re.IGNORECASE)
+BLOCKS_ALL = re.compile(
+    r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
+    r"no [\w ]{1,40} can (?:begin|start) until this (?:phase|milestone|stage) is complete)",
+    re.IGNORECASE,
+)
+FOUNDATION = re.compile(
+    r"(?:setup|set-up|foundation|foundational|core|infrastructure|groundwork|bootstrap|"
+    r"scaffolding)\b|.*\b(?:blocking prerequisites?|shared infrastructure)\b",
+    re.IGNORECASE,
+)
+_STAGES = ("alpha", "beta", "ga|general availability|stable", "deprecation|removal")
+_STAGE_START = re.compile(
+    r"(alpha|beta|ga|general availability|stable|deprecation|removal)\b", re.I
+)
+_NUMBER_REF = re.compile(
+    r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})"
+    r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
+    re.IGNORECASE,
+)
+_STORY_REF = re.compile(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
+_FILLER = frozenset(
+    "the a an of all any phase phases stage milestone complete completion completed done "
+    "finished being is are be must work tasks task to and its their this that".split()
+)
+
+
+@dataclass
+class Statement:
+    """A dependency as written: who (a milestone, or the plan) waits on what."""
+
+    subject: DraftMilestone | None
+    text: str
+    line: int | None
+    stated: bool  # under a dependency label: the whole text names what is waited on
+
+
+def _number(milestone: DraftMilestone) -> int | None:
+    mid = milestone.id or ""
+    return int(mid[1:]) if re.fullmatch(r"M\d{1,4}", mid) else None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+@dataclass
+class _Index:
+    """What a dependency may name a milestone by, computed once per plan, so that
+    resolving every statement stays linear in the document."""
+
+    milestones: list[DraftMilestone]
+    numbers: dict[int, DraftMilestone] = field(default_factory=dict)
+    titles: list[tuple[DraftMilestone, set[str], str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for m in self.milestones:
+            number = _number(m)
+            if number is not None:
+                self.numbers.setdefault(number, m)
+            words = _words(m.title)
+            labelled = f"{m.id or ''} {m.title}"
+            self.titles.append((m, set(words), " ".join(words), labelled))
+
+    def resolve(self, text: str) -> list[DraftMilestone]:
+        number = _NUMBER_REF.search(text)
+        if number:
+            wanted = int(number.group(1))
+            if not number.group(2):
+                found = self.numbers.get(wanted)
+                return [found] if found else []
+            return [m for n, m in sorted(self.numbers.items()) if n >= wanted]
+        story = _STORY_REF.search(text)
+        if story:
+            pattern = re.compile(rf"\b(?:us|user story|story)\s*{story.group(1)}\b", re.IGNORECASE)
+            return [m for m, _, _, labelled in self.titles if pattern.search(labelled)]
+        if _ALL_STORIES.search(text):
+            return [m for m, _, _, labelled in self.titles if _STORY.search(labelled)]
+        version = _VERSION.search(text)
+        if version:
+            wanted_version = version.group(0).lstrip("v")
+            return [
+                m
+                for m in self.milestones
+                if any(v.group(0).lstrip("v") == wanted_version for v in _VERSION.finditer(m.title))
+            ]
+        words = [w for w in _words(text) if w not in _FILLER]
+        if not words:
+            return []
+        wanted_words = set(words)
+        hits = [
+            m
+            for m, title_words, joined, _ in self.titles
+            if wanted_words <= title_words
+            or (len(words) == 1 and joined.split(" ", 1)[0] == words[0])
+        ]
+        if hits:
+            return hits
+        # "the Backend items": a milestone whose whole title the phrase contains.
+        padded = f" {' '.join(_words(text))} "
+        return [m for m, _, joined, _ in self.titles if joined and f" {joined} " in padded]
+
+
+def resolve(reference: str, milestones: list[DraftMilestone]) -> list[DraftMilestone]:
+    """The milestones a phrase names: ``Phase 2``, ``Phase 3+``, ``US1``, ``v0.4.0``,
+    ``Setup``, ``Polish (Final Phase)``.
+
+    Titles match when every meaningful word of the phrase is in the title; a phrase
+    that matches several titles resolves to all of them (the caller reports it)."""
+    return _resolve_in(_Index(milestones), reference)
+
+
+def _resolve_in(index: _Index, reference: str) -> list[DraftMilestone]:
+    text = plain(reference, keep_targets=False).lower()
+    found = index.resolve(text)
+    if not found and "(" in text:
+        # "Polish (Final Phase)": the name, else what the parentheses say.
+        outside = re.sub(r"\([^()]{0,200}\)", " ", text)
+        inside = " ".join(re.findall(r"\(([^()]{0,200})\)", text))
+        found = index.resolve(outside) or index.resolve(inside)
+    return found
+
+
+def _objects(text: str) -> list[str]:
+    """``Phase 1 and 2``, ``US1, US2 & US3`` -> the names, each with the word its
+    bare numbers share (``phases 1 and 2`` -> phase 1, phase 2)."""
+    cut = re.split(r"\s[-–—]\s|;|\.\s|\(|\s+being\s|\s+is\s|\s+are\s", text, maxsplit=1)[0]
+    parts = [p.strip(" .:`*") for p in re.split(r",|\s+and\s+|\s*&\s*|\s+or\s+", cut)]
+    out: list[str] = []
+    kind = ""
+    for part in (p for p in parts if p):
+        named = re.match(
+            r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", part, re.I
+        )
+        if named:
+            kind = named.group(1).lower().rstrip("s") if named.group(1).lower() != "us" else "us"
+        elif kind and part.isdigit():
+            part = f"{kind} {part}"
+        out.append(part)
+    return out
+
+
+def _stage(title: str) -> int | None:
+    """Alpha 0, Beta 1, GA 2, removal 3: the graduation stage a milestone title names."""
+    match = _STAGE_START.match(title.strip())
+    if not match:
+        return None
+    word = match.group(1).lower()
+    return next(i for i, names in enumerate(_STAGES) if word in names.split("|"))
+
+
+def _key_of(milestone: DraftMilestone) -> str:
+    return milestone.id or milestone.title
+
+
+def apply_dependencies(
+    statements: list[Statement], blocking: list[DraftMilestone], draft: Draft
+) -> list[Finding]:
+    """Stated dependencies into ``DraftMilestone.dependencies``, as ids or titles the
+    planner resolves; what names nothing in the plan becomes an unknown."""
+    milestones = draft.milestones
+    index = _Index(milestones)
+    wanted: dict[int, dict[str, None]] = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
+
+    def depend(subject: DraftMilestone, target: DraftMilestone) -> None:
+        edges = wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
+        if target is not subject:
+            edges.setdefault(_key_of(target))
+
+    findings: list[Finding] = []
+    for statement in statements:
+        text = plain(statement.text, keep_targets=False)
+        if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
+            continue  # "T002 and T003 can run together" states the absence of one
+        keyword = _DEPENDS.search(text)
+        subjects: list[DraftMilestone]
+        if keyword:
+            before, after = text[: keyword.start()], text[keyword.end() :]
+            named = before.split(":", 1)[0] if ":" in before else before
+            subjects = _resolve_in(index, named) if named.strip(" -*:") else []
+            if not subjects and statement.subject is not None:
+                subjects = [statement.subject]
+        elif statement.stated:
+            subjects = [statement.subject] if statement.subject else []
+            after = text
+        else:
+            continue
+        if statement.stated and statement.subject is None and not subjects:
+            if not keyword and not _resolve_in(index, after):
+                draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
+            continue
+        for name in _objects(after):
+            targets = _resolve_in(index, name)
+            if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
+                hints.warn(
+                    findings,
+                    "request-ambiguous-dependency",
+                    f"'{one_line(name, 60)}' could be any of "
+                    f"{', '.join(one_line(t.title, 40) for t in targets[:5])}"
+                    f"{' …' if len(targets) > 5 else ''}; no dependency was "
+                    "recorded. Name the milestone by its id or full title.",
+                    statement.line,
+                )
+                continue
+            for subject in subjects:
+                for target in targets:
+                    depend(subject, target)
+    staged = [(m, rank) for m in milestones if (rank := _stage(m.title)) is not None]
+    for (earlier, first_rank), (next_stage, next_rank) in zip(staged, staged[1:], strict=False):
+        if first_rank < next_rank:
+            depend(next_stage, earlier)
+    # After a phase that blocks the rest, each later phase waits on the nearest such
+    # phase before it (which waits on the ones before it): the same order, linear edges.
+    blockers = {id(m) for m in blocking}
+    last: DraftMilestone | None = None
+    for milestone in milestones:
+        if last is not None:
+            depend(milestone, last)
+        if id(milestone) in blockers:
+            last = milestone
+    # Spec Kit's phases after the user stories (Polish, cross-cutting work) wait on the
+    # stories before them, as its template's execution order says.
+    stories: list[DraftMilestone] = []
+    for milestone in milestones:
+        if _STORY.search(f"{milestone.id or ''} {milestone.title}"):
+            stories.append(milestone)
+        elif stories and id(milestone) not in blockers:
+            for story in stories:
+                depend(milestone, story)
+    for milestone in milestones:
+        milestone.dependencies = list(wanted.get(id(milestone), {}))
+    return findings

@@ -1,0 +1,235 @@
+"""Tasks as people write them: list items (checkbox, plain, numbered, Spec Kit
+``T012 [P] [US1]`` lines) with their hints and sub-tasks, rows of a table whose
+header names the work, headings that are tasks, and the instruction in a prose
+request; and the plain entries of criteria and other list sections."""
+
+from __future__ import annotations
+
+import re
+
+from planner.core.read import hints
+from planner.core.read.draft import DraftTask
+from planner.core.read.markup import (
+    ask,
+    done_marked,
+    heading_text,
+    is_instruction,
+    plain,
+    sentences,
+)
+from planner.core.read.outline import NO_RESPONSE, Block, Item, ItemList, Paragraph, Section, Table
+from planner.core.read.vocabulary import (
+    CRITERION_PREFIXES,
+    DONE_MARKS,
+    WORK_PHRASES,
+    is_acknowledgement,
+    normalize,
+)
+from planner.core.text import issue_refs, one_line
+from planner.model import Finding
+
+_SPEC_KIT = re.compile(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
+_TASK_DEPENDS = re.compile(
+    r"\b(?:depends? on|after|requires|needs|blocked by)\s+"
+    r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
+    re.IGNORECASE,
+)
+_TASK_ID = re.compile(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
+_TAG = re.compile(r"\[([^\]\n]{1,24})\]")
+_WORK_HEADERS = frozenset(
+    {
+        "task",
+        "tasks",
+        "work item",
+        "work items",
+        "item",
+        "step",
+        "steps",
+        "todo",
+        "action",
+        "deliverable",
+        "deliverables",
+        "change",
+        "feature",
+        "issue",
+        "story",
+    }
+)
+_STATUS_HEADERS = frozenset({"status", "done", "state", "progress"})
+
+
+def _strip_mark(text: str) -> tuple[str, bool]:
+    stripped = text.strip()
+    for mark in DONE_MARKS:
+        if stripped.startswith(mark) or stripped.endswith(mark):
+            return stripped.replace(mark, " ").strip(), True
+    return stripped, False
+
+
+def entries(blocks: list[Block]) -> list[tuple[str, int | None, bool]]:
+    """Entries of a plain section: each list item (nested ones too) or paragraph line,
+    with whether it is marked done (``[x]``, ``✓``)."""
+    out: list[tuple[str, int | None, bool]] = []
+
+    def items(found: list[Item]) -> None:
+        for item in found:
+            if item.text and item.text != NO_RESPONSE:
+                text, marked = _strip_mark(plain(item.text))
+                out.append((text, item.line, bool(item.checked) or marked))
+            items(item.children)
+
+    for block in blocks:
+        if isinstance(block, ItemList):
+            items(block.items)
+        elif isinstance(block, Paragraph):
+            for offset, raw in enumerate(block.text.split("\n")):
+                line = raw.strip()
+                if line and line != NO_RESPONSE:
+                    text, marked = _strip_mark(plain(line))
+                    out.append((text, block.line + offset if block.line else None, marked))
+    return out
+
+
+def lists(blocks: list[Block]) -> list[Item]:
+    return [item for block in blocks if isinstance(block, ItemList) for item in block.items]
+
+
+def paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    return [b for b in blocks if isinstance(b, Paragraph)]
+
+
+def is_criterion(text: str) -> bool:
+    """``Test: the plugin loads``, ``Checkpoint: ...``: a criterion written as an item."""
+    head, colon, _ = heading_text(text).partition(":")
+    return bool(colon) and normalize(head) in CRITERION_PREFIXES
+
+
+def prose_tasks(texts: list[str], line: int | None) -> list[DraftTask]:
+    """The work a paragraph states: its instructions ("Add a code of conduct"), else
+    the first sentence that says what needs doing ("these changes need to be ...")."""
+    found = [s for text in texts for s in sentences(plain(text)) if is_instruction(s)]
+    if not found:
+        stated = [s for text in texts for s in sentences(plain(text)) if WORK_PHRASES.search(s)]
+        found = stated[:1]
+    return [
+        DraftTask(title=one_line(ask(s).rstrip(":"), 200), objective=ask(s), line=line)
+        for s in found
+        if len(s) <= 2000
+    ]
+
+
+def task_from_item(
+    findings: list[Finding], item: Item, parent: str | None = None
+) -> list[DraftTask]:
+    """A list item as a task, followed by its checkbox sub-tasks; [] for an
+    acknowledgement ("I have searched existing issues")."""
+    raw = item.text
+    if not raw or raw == NO_RESPONSE or is_acknowledgement(plain(raw)):
+        return []
+    if (
+        item.checked is None
+        and item.children
+        and all(child.checked is not None for child in item.children)
+        and len(raw.split()) <= 5
+    ):
+        # "- Backend" over a checklist: a heading for its sub-tasks, not a task itself.
+        label = one_line(heading_text(raw), 200)
+        return [t for child in item.children for t in task_from_item(findings, child, parent=label)]
+    task_id: str | None = None
+    parallel = False
+    story: str | None = None
+    spec = _SPEC_KIT.fullmatch(raw) if len(raw) < 5000 else None
+    if spec:
+        task_id, text = spec.group(1).upper(), spec.group(3).strip()
+        for tag in _TAG.findall(spec.group(2)):
+            if tag.strip().upper() == "P":
+                parallel = True
+            else:
+                story = tag.strip()
+    else:
+        task_id, text = hints.split_id(raw)
+    text, marked = done_marked(text)  # "✅ Add x", "~~Add x~~", "Add x (done)"
+    task = DraftTask(
+        title=one_line(heading_text(text), 200) or "untitled task",
+        line=item.line,
+        id=task_id,
+        done=bool(item.checked) or marked,
+        objective=plain(text),
+        references=issue_refs(text),
+        parallel=parallel,
+        story=story,
+        parent=parent,
+    )
+    for stated in _TASK_DEPENDS.finditer(text):
+        task.depends_on.extend(_TASK_ID.findall(stated.group(1)))
+    subtasks: list[DraftTask] = []
+    for child in item.children:
+        hint = hints.parse_hint(child.text)
+        if hint and hints.apply_task_hint(findings, task, hint[0], hint[1], child.line):
+            if hint[0] == "acceptance":
+                task.acceptance.extend(plain(g.text) for g in child.children if g.text)
+            continue
+        if child.checked is not None:
+            subtasks.extend(task_from_item(findings, child, parent=task.title))
+        elif child.text:
+            task.acceptance.append(plain(child.text))
+    return [task, *subtasks]
+
+
+def tasks_from_table(table: Table) -> list[DraftTask]:
+    """Rows of a table whose header names the work (``| Task | Owner |``)."""
+    header = [normalize(heading_text(cell)) for cell in table.header]
+    work = next((i for i, name in enumerate(header) if name in _WORK_HEADERS), None)
+    if work is None:
+        return []
+    status = next((i for i, name in enumerate(header) if name in _STATUS_HEADERS), None)
+    out: list[DraftTask] = []
+    for row in table.rows:
+        if work >= len(row) or not row[work].strip():
+            continue
+        text, done = done_marked(row[work])
+        if status is not None and status < len(row):
+            done = done or done_marked(f"x ({row[status].strip().lower()})")[1]
+            done = done or any(mark in row[status] for mark in DONE_MARKS)
+        out.append(
+            DraftTask(
+                title=one_line(plain(text, keep_targets=False), 200),
+                objective=plain(text),
+                done=done,
+                line=table.line,
+                references=issue_refs(text),
+            )
+        )
+    return out
+
+
+def task_from_heading(section: Section) -> DraftTask:
+    """``### [x] Add the parser`` or ``### 2. Board layout``: the heading is the task."""
+    text, done = done_marked(section.title)
+    number = re.match(r"\d{1,3}[.)]\s+", text)
+    title = plain(text[number.end() :] if number else text, keep_targets=False)
+    return DraftTask(
+        title=one_line(title, 200) or "untitled task",
+        objective=plain(text),
+        done=done,
+        line=section.line,
+        references=issue_refs(text),
+    )
+
+
+def work_in(findings: list[Finding], section: Section) -> list[DraftTask]:
+    """The tasks a work section holds: its lists, tables and task headings, and those
+    of its groups, in document order."""
+    found: list[DraftTask] = []
+    for block in section.blocks:
+        if isinstance(block, ItemList):
+            for item in block.items:
+                found.extend(task_from_item(findings, item))
+        elif isinstance(block, Table):
+            found.extend(tasks_from_table(block))
+    for child in section.children:
+        if child.role == "task":
+            found.append(task_from_heading(child))
+        elif child.role in ("group", "tasks"):
+            found.extend(work_in(findings, child))
+    return found

@@ -167,6 +167,19 @@ def test_markers_written_by_someone_else_are_not_the_planners(
     assert contract(result)["decisions"][0]["issue"] == real[0]["html_url"]
 
 
+def test_a_run_that_cannot_write_its_files_makes_nothing_on_github(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    workspace = tmp_path / "workspace"
+    (workspace / "elsewhere").mkdir(parents=True)
+    (workspace / "IMPLEMENTATION_PLAN.md").symlink_to("elsewhere/plan.md")
+    result = plan_issue(tmp_path, github, workspace=workspace)
+    assert result.code == 2, result.stdout
+    assert "'IMPLEMENTATION_PLAN.md' is a symbolic link" in result.stdout
+    assert [r.method for r in github.requests if r.method != "GET"] == []
+    assert not (workspace / "elsewhere" / "plan.md").exists()
+
+
 def test_a_personal_token_finds_what_its_user_made(tmp_path: Path) -> None:
     with GitHubServer(token=TOKEN, login="alice") as server:
         server.add_issue(NUMBER, "Split event ingestion", EXAMPLE)

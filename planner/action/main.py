@@ -196,6 +196,9 @@ def _plan(
         else None
     )
     if effects is not None and planned.contract is not None and settings.create_decision_issues:
+        # Every file must be writable before anything is made on GitHub: a run that will
+        # stop at a linked plan file raises no decision issue first.
+        workspace.check_all(render_result(planned, request, config).files)
         synced = effects.sync_decisions(planned.contract)
         planned = link_decision_issues(planned, synced.urls, synced.answers)
     result = render_result(planned, request, config)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 # Bytes. Far above any real plan (a 20,000-task contract is about 23 MB), low enough that
@@ -128,6 +129,11 @@ class Workspace:
                     "move it, or configure other paths"
                 )
         return self.root.joinpath(*parts)
+
+    def check_all(self, names: Iterable[str]) -> None:
+        """Refuse (with the first problem) unless every one of ``names`` can be written."""
+        for name in names:
+            self.check_writable(name)
 
     def write_all(self, files: dict[str, str]) -> list[str]:
         """Write every file whose text changed, after checking that all of them can be

@@ -472,6 +472,10 @@ class PlanRequest(Strict):
     decision_issues: dict[str, str] = Field(
         default_factory=dict, description="Known decision issue URLs by decision id."
     )
+    done_tasks: list[str] = Field(
+        default_factory=list,
+        description="Ids of tasks known done from elsewhere: a merged pull request's task.",
+    )
 
 
 SCHEMA_MODELS: dict[str, tuple[str, type[BaseModel], Literal["validation", "serialization"]]] = {

@@ -142,12 +142,6 @@ def test_workflow_dispatch_without_issue_number(tmp_path: Path) -> None:
     assert "input 'issue-number' is required for workflow_dispatch" in result.stdout
 
 
-def test_pull_request_in_plan_mode_is_a_clear_error(tmp_path: Path) -> None:
-    result = run_action(tmp_path, "pull_request", webhook("pull_request", "opened"))
-    assert result.code == 2
-    assert "is not one the planner handles" in result.stdout
-
-
 @pytest.mark.parametrize(
     ("inputs", "env", "needle"),
     [

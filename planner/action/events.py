@@ -18,6 +18,18 @@ MAX_EVENT = 25 * 1_048_576
 MAX_ISSUE = 2_147_483_647
 
 
+PULL_EVENTS = ("pull_request", "pull_request_target")
+
+
+@dataclass(frozen=True)
+class MergedPull:
+    """A pull request that was merged: how it names its task, and where it is."""
+
+    pull_request: PullRequest
+    number: int
+    url: str
+
+
 @dataclass(frozen=True)
 class Trigger:
     """``issue`` when the payload carried it; ``number`` when it must be fetched (also
@@ -28,6 +40,7 @@ class Trigger:
     issue: Issue | None = None
     fetch: bool = False
     pull_request: PullRequest | None = None
+    merged: MergedPull | None = None
     skip: str | None = None
 
 
@@ -89,28 +102,53 @@ def issue_from_text(text: str, name: str, number: int | None, title: str | None)
     return Issue(number=number or 1, title=title or document_title(text) or name, body=text)
 
 
+def pull_request_from_payload(pr: dict[str, Any]) -> PullRequest:
+    """How a pull request may name its task: its branch, title, body and labels."""
+    labels = tuple(str(x.get("name", "")) for x in pr.get("labels") or [] if isinstance(x, dict))
+    return PullRequest(
+        branch=str((pr.get("head") or {}).get("ref") or ""),
+        title=str(pr.get("title") or ""),
+        body=str(pr.get("body") or ""),
+        labels=labels,
+    )
+
+
+def resolve_merged(event_name: str | None, payload: dict[str, Any]) -> Trigger:
+    """Mode ``plan`` on a pull request event: a merged pull request marks its task done
+    (PRODUCT.md §12); one closed unmerged is skipped; an open one is for mode ``check``."""
+    pr = payload.get("pull_request") or {}
+    action = payload.get("action")
+    if action != "closed":
+        raise SettingsError(
+            f"mode 'plan' handles a pull request when it is closed and merged (its task is "
+            f"marked done), not '{action}'; hold an open pull request to its task with mode "
+            "'check', or trigger this job on 'pull_request: types: [closed]'"
+        )
+    number = pr.get("number")
+    if not pr.get("merged") or not isinstance(number, int) or isinstance(number, bool):
+        return Trigger(skip="pull request closed without merging: no task is marked done")
+    return Trigger(
+        merged=MergedPull(
+            pull_request=pull_request_from_payload(pr),
+            number=number,
+            url=str(pr.get("html_url") or ""),
+        )
+    )
+
+
 def resolve(
     event_name: str | None, payload: dict[str, Any], mode: str, issue_number: int | None
 ) -> Trigger:
     """Decide what to do for this event (PRODUCT.md §1, §9)."""
     if mode == "check":
-        if event_name not in ("pull_request", "pull_request_target"):
+        if event_name not in PULL_EVENTS:
             raise SettingsError(
                 f"mode 'check' runs on pull_request events, not '{event_name or 'none'}'; "
                 "add 'on: pull_request' or use mode 'plan'"
             )
-        pr = payload.get("pull_request") or {}
-        labels = tuple(
-            str(x.get("name", "")) for x in pr.get("labels") or [] if isinstance(x, dict)
-        )
-        return Trigger(
-            pull_request=PullRequest(
-                branch=str((pr.get("head") or {}).get("ref") or ""),
-                title=str(pr.get("title") or ""),
-                body=str(pr.get("body") or ""),
-                labels=labels,
-            )
-        )
+        return Trigger(pull_request=pull_request_from_payload(payload.get("pull_request") or {}))
+    if event_name in PULL_EVENTS:
+        return resolve_merged(event_name, payload)
     if issue_number is not None and event_name not in ("issues", "issue_comment"):
         return Trigger(number=issue_number)
     if event_name == "issues":

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from planner.action import events
@@ -19,6 +19,7 @@ from planner.action.config import ConfigError, load_config
 from planner.action.effects import SideEffects
 from planner.action.gitdiff import PullRepository
 from planner.action.github import GitHubError, GitHubPort
+from planner.action.merged import mark_done
 from planner.action.settings import (
     REF_PATTERN,
     Settings,
@@ -28,7 +29,9 @@ from planner.action.settings import (
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
 from planner.core.check import load_contract, validate_contract
-from planner.core.gate import check_pull_request, name_task
+from planner.core.done import handed_out
+from planner.core.findings import finding
+from planner.core.gate import check_pull_request, name_task, named_issues
 from planner.core.plan import (
     PlanResult,
     build_plan,
@@ -37,7 +40,15 @@ from planner.core.plan import (
     link_decision_issues,
     render_result,
 )
-from planner.model import Config, Finding, Issue, Location, PlanRequest, at_or_above
+from planner.model import (
+    Config,
+    Contract,
+    Finding,
+    Issue,
+    Location,
+    PlanRequest,
+    at_or_above,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FINDINGS_OUTPUT_LIMIT = 200
@@ -107,7 +118,10 @@ def run(
             outcome = _validate(settings, workspace, load_config(workspace, settings))
         else:
             config = load_config(workspace, settings)
-            result = _plan(settings, workspace, config, workflow, github, artifacts, issue)
+            if settings.event_name in events.PULL_EVENTS and not settings.request_file:
+                result = _merged(settings, workspace, config, workflow, github, artifacts)
+            else:
+                result = _plan(settings, workspace, config, workflow, github, artifacts, issue)
             outcome = result if result is not None else Outcome(outputs=dict(SKIPPED_OUTPUTS))
     except (SettingsError, ConfigError, WorkspaceError) as exc:
         workflow.message("error", str(exc), title="planner: bad input")
@@ -158,10 +172,16 @@ def _plan(
     github_factory: GitHubFactory,
     artifact_factory: ArtifactFactory,
     issue: Issue | None,
+    *,
+    done: tuple[str, ...] = (),
+    handed: frozenset[str] | None = None,
 ) -> Outcome | None:
     """Plan the issue, raise its decision issues and fold their URLs into the plan, write
     the files once, then the comment and sub-issues, then the artifact. A failed side
-    effect is a finding and never loses the plan. None when the event asks for nothing."""
+    effect is a finding and never loses the plan. None when the event asks for nothing.
+
+    ``done``: tasks known done (a merged pull request's); ``handed``: tasks handed out
+    already, left out of the matrix."""
     port = github_factory(settings) if settings.github_token is not None else None
     issue = issue or _planning_issue(settings, workspace, workflow, port)
     if issue is None:
@@ -187,6 +207,8 @@ def _plan(
             )
         )
     request = _request(workspace, config, settings, issue)
+    if done:
+        request = request.model_copy(update={"done_tasks": list(done)})
     planned = build_plan(request, config)
     effects = (
         SideEffects(
@@ -202,6 +224,9 @@ def _plan(
         synced = effects.sync_decisions(planned.contract)
         planned = link_decision_issues(planned, synced.urls, synced.answers)
     result = render_result(planned, request, config)
+    if handed is not None:
+        rows = [row for row in result.matrix["include"] if row["task"] not in handed]
+        result = replace(result, matrix={"include": rows})
     _write(workspace, result)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary)
     if effects is not None and result.contract is not None:
@@ -258,6 +283,119 @@ def _planning_issue(
         return port.get_issue(trigger.number)
     except GitHubError as exc:
         raise SettingsError(str(exc)) from None
+
+
+# ---------------------------------------------------------------------------------- merged
+
+
+def _merged(
+    settings: Settings,
+    workspace: Workspace,
+    config: Config,
+    workflow: Workflow,
+    github_factory: GitHubFactory,
+    artifact_factory: ArtifactFactory,
+) -> Outcome | None:
+    """A merged pull request (PRODUCT.md §12, step 4): find its task as check mode does,
+    tick it in the planning issue and close its sub-issue, then plan again; the matrix
+    holds only the tasks this merge made ready. A pull request that names no task, or
+    one done already, changes nothing."""
+    trigger = events.resolve(
+        settings.event_name, events.load_event(settings.event_path), "plan", None
+    )
+    if trigger.skip:
+        workflow.message("notice", f"Skipped: {trigger.skip}.", title="planner")
+        return None
+    assert trigger.merged is not None
+    port = github_factory(settings) if settings.github_token is not None else None
+    if port is None:
+        raise SettingsError(
+            "a merged pull request's task is marked done in its planning issue through the "
+            "API, which needs the github-token input (default ${{ github.token }}) and "
+            "GITHUB_REPOSITORY"
+        )
+    pull = trigger.merged
+    nothing = Outcome(outputs=dict(SKIPPED_OUTPUTS))
+    plans: dict[int, tuple[Issue, PlanRequest]] = {}
+    contracts = {c.issue.number: c for c in _workspace_contracts(workspace, config)}
+    try:
+        for number in named_issues(pull.pull_request):
+            issue = port.get_issue(number)
+            plans[number] = (issue, _request(workspace, config, settings, issue))
+            fresh = build_plan(plans[number][1], config).contract
+            if fresh is not None:
+                contracts[number] = fresh
+        named, problems = name_task(list(contracts.values()), pull.pull_request)
+        if named is not None and named.contract.issue.number not in plans:
+            issue = port.get_issue(named.contract.issue.number)
+            plans[issue.number] = (issue, _request(workspace, config, settings, issue))
+    except GitHubError as exc:
+        raise SettingsError(str(exc)) from None
+    if named is None:
+        why = "; ".join(f.message for f in problems) or "it names no task of a plan"
+        nothing.findings.append(
+            finding(
+                "done-no-task",
+                f"Pull request #{pull.number} was merged; nothing was marked done: {why}",
+                severity="warning" if problems else "notice",
+            )
+        )
+        return nothing
+    issue, request = plans[named.contract.issue.number]
+    before = build_plan(request, config)
+    milestones = before.contract.roadmap.milestones if before.contract else []
+    task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
+    if task is None or task.status == "done":
+        state = "is done already" if task else f"is no longer in the plan of #{issue.number}"
+        nothing.findings.append(
+            finding(
+                "done-no-task",
+                f"Pull request #{pull.number} was merged for task {named.name}, which {state}; "
+                "nothing changes.",
+                task=named.task.id,
+            )
+        )
+        return nothing
+    marked = mark_done(port, issue, task.id, before.task_lines.get(task.id), pull)
+    outcome = _plan(
+        settings,
+        workspace,
+        config,
+        workflow,
+        github_factory,
+        artifact_factory,
+        issue.model_copy(update={"body": marked.body}),
+        done=(task.id,),
+        handed=handed_out(before.fanout),
+    )
+    assert outcome is not None
+    ready = [row["task"] for row in json.loads(outcome.outputs["matrix"])["include"]]
+    made_ready = ", ".join(ready) or "no task"
+    outcome.findings[:0] = [
+        finding(
+            "done-merged",
+            f"Pull request #{pull.number} was merged: task {named.name} is done. Made ready: "
+            f"{made_ready}.",
+            task=task.id,
+        ),
+        *marked.findings,
+    ]
+    done = "; ".join(marked.done) or "nothing changed on GitHub"
+    outcome.summary = (
+        f"**Merged:** #{pull.number} finished task `{task.id}` of #{issue.number} ({done}). "
+        f"**Handed out now:** {made_ready}.\n\n" + outcome.summary
+    )
+    return outcome
+
+
+def _workspace_contracts(workspace: Workspace, config: Config) -> list[Contract]:
+    """The contracts in the workspace's output folder that load and pass their schema."""
+    found = []
+    for name in workspace.list_files(config.paths.output_dir, "planning-output-", ".json"):
+        contract, _ = load_contract(workspace.read_text(name) or "", name)
+        if contract is not None:
+            found.append(contract)
+    return found
 
 
 def _request(workspace: Workspace, config: Config, settings: Settings, issue: Issue) -> PlanRequest:

@@ -142,6 +142,20 @@ RULES: dict[str, Rule] = _rules(
             "the workspace",
         ),
         "offline": (("notice",), "no token: no side effects"),
+        "done-merged": (
+            ("notice",),
+            "a merged pull request marked its task done; the matrix holds what it made ready",
+        ),
+        "done-no-task": (
+            ("notice", "warning"),
+            "a merged pull request names no task of a plan, or its task is done already: "
+            "nothing changes (a warning when the name is unknown or ambiguous)",
+        ),
+        "done-not-ticked": (
+            ("warning",),
+            "a merged task's box was not ticked: the planning issue changed while it was read, "
+            "or has no box for the task",
+        ),
         "plan-complete": (("notice",), "every milestone is done"),
         "request-bad-id": (
             ("warning",),

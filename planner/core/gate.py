@@ -24,6 +24,7 @@ _RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _QUALIFIED = re.compile(r"(?<![0-9])#?([0-9]{1,10})/([A-Za-z0-9][A-Za-z0-9_.-]*)")
 _TRAILER = re.compile(r"^[ \t]*planner-task[ \t]*:[ \t]*(.+?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _LABEL_PREFIX = "task:"
+_PLAN_BRANCH = re.compile(r"planner/[0-9]{1,10}/plan")
 
 
 @dataclass(frozen=True)
@@ -153,12 +154,17 @@ def _mentions(text: str, where: str, explicit: bool, known: set[str]) -> list[_M
     return found
 
 
+def plan_branch(number: int) -> str:
+    """The branch a planning issue's persisted plan is committed to; its pull request is
+    a planning change, so the branch names no task."""
+    return f"planner/{number}/plan"
+
+
 def _sources(pr: PullRequest) -> list[tuple[str, bool, str]]:
     """Where a pull request may name its task: (where, explicit, text)."""
-    sources = [
-        ("branch", pr.branch.startswith("planner/"), pr.branch),
-        ("title", False, pr.title),
-    ]
+    sources = [("title", False, pr.title)]
+    if not _PLAN_BRANCH.fullmatch(pr.branch):
+        sources.insert(0, ("branch", pr.branch.startswith("planner/"), pr.branch))
     sources += [
         ("label", True, label[len(_LABEL_PREFIX) :])
         for label in pr.labels
@@ -168,6 +174,20 @@ def _sources(pr: PullRequest) -> list[tuple[str, bool, str]]:
         ("Planner-Task line", True, m.group(1)) for m in _TRAILER.finditer(pr.body[:65_536])
     ]
     return sources
+
+
+def named_issues(pr: PullRequest) -> list[int]:
+    """The planning issues a pull request names a task of, with its issue, in a form only
+    a task name takes (a ``planner/42/M1-T2`` branch, a label, a Planner-Task line), in
+    the order found: the plans :func:`name_task` must be given when none is at hand."""
+    found = [
+        m.issue
+        for where, explicit, text in _sources(pr)
+        if explicit
+        for m in _mentions(text, where, explicit, set())
+        if m.issue is not None
+    ]
+    return list(dict.fromkeys(found))
 
 
 def name_task(contracts: list[Contract], pr: PullRequest) -> tuple[NamedTask | None, list[Finding]]:

@@ -110,6 +110,12 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
         waves=fanned.waves,
         findings=findings,
         request_issues=decided.given_issues,
+        task_lines={
+            task.id: drafted.line
+            for made, d in zip(built.milestones, placed.milestones, strict=True)
+            for task, drafted in zip(made.tasks, d.tasks, strict=True)
+            if drafted.line is not None
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """What a person marked done in the files of an earlier run: a milestone's Status
-``done`` or a ticked task box in the plan block, a spec block whose Status is ``done``."""
+``done`` or a ticked task box in the plan block, a spec block whose Status is ``done``;
+and the tasks the shell knows done from a merged pull request."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def earlier_progress(request: PlanRequest, plan_file: str) -> tuple[Progress, li
         block = None
         findings.append(finding("plan-file-markers", str(exc)))
     milestones, tasks = read_done(block)
+    tasks.update(request.done_tasks)
     for name, text in request.specs.items():
         try:
             spec = read_block(text, number, name)

@@ -32,6 +32,8 @@ class Plan:
     findings: list[Finding]
     request_issues: frozenset[str] = frozenset()
     """Ids of decisions whose issue URL the request itself gave; those are kept."""
+    task_lines: dict[str, int] = field(default_factory=dict)
+    """The line of the issue body each task was read from, by task id."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,221 @@
+"""The loop (PRODUCT.md §12): plan an issue, merge a task's pull request, get the next
+wave; driven through entrypoint.py with real webhook payloads, the unmodified PyGithub
+and the REST stand-in on 127.0.0.1. Every run has a fresh workspace, as a job's checkout
+has: what is done lives in the planning issue."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.core.done import tick_line
+from planner.core.gate import PullRequest, name_task, named_issues
+from tests.runner import RunnerResult, run_action, webhook
+from tests.servers.base import Fault
+from tests.servers.github import GitHubServer
+from tests.servers.results import ResultsServer, runtime_token
+from tests.test_github import NUMBER, TOKEN
+
+BODY = """## Objective
+Store events durably, then serve them.
+
+## Milestones
+
+### M1: Store
+- [ ] Implement the writer in `internal/store/writer/`
+- [ ] Add the reader in `internal/store/reader/`
+- [ ] Add compaction in `internal/store/compact/`
+  - depends: T1
+
+### M2: Serve
+- depends: M1
+- [ ] Add the HTTP handler in `api/events/`
+- [ ] Add the metrics exporter in `internal/metrics/`
+
+## Assumptions
+- Events are small.
+"""
+
+# PyGithub deprecates get_repo(lazy=...), which the adapter still passes; harmless here.
+pytestmark = pytest.mark.filterwarnings("ignore:Argument lazy is deprecated:DeprecationWarning")
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubServer]:
+    with GitHubServer(token=TOKEN) as server:
+        server.add_issue(NUMBER, "Store and serve events", BODY)
+        yield server
+
+
+def env(server: GitHubServer, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"GITHUB_API_URL": server.url, **(extra or {})}
+
+
+def plan(tmp: Path, server: GitHubServer, extra: dict[str, str] | None = None) -> RunnerResult:
+    payload = webhook("issues", "edited")
+    payload["issue"]["number"] = NUMBER
+    payload["issue"]["body"] = server.issues[NUMBER]["body"]
+    return run_action(
+        tmp,
+        "issues",
+        payload,
+        token=TOKEN,
+        inputs={"create-sub-issues": "true"},
+        extra_env=env(server, extra),
+    )
+
+
+def merged_event(branch: str, number: int = 2, **changes: Any) -> dict[str, Any]:
+    payload = webhook("pull_request", "closed")
+    pr = payload["pull_request"]
+    pr.update(number=number, merged=True, html_url=f"https://github.com/o/r/pull/{number}")
+    pr["head"]["ref"] = branch
+    pr.update(changes)
+    return payload
+
+
+def merge(tmp: Path, server: GitHubServer, payload: dict[str, Any]) -> RunnerResult:
+    return run_action(
+        tmp,
+        "pull_request",
+        payload,
+        token=TOKEN,
+        inputs={"create-sub-issues": "true", "upload-artifact": "false"},
+        extra_env=env(server),
+    )
+
+
+def matrix(result: RunnerResult) -> list[str]:
+    return [row["task"] for row in json.loads(result.outputs["matrix"])["include"]]
+
+
+def sub_issue(server: GitHubServer, task: str) -> dict[str, Any]:
+    marker = f"<!-- planner-task: {NUMBER}/{task} -->"
+    (found,) = [
+        server.issues[n] for n in server.sub_issues[NUMBER] if marker in server.issues[n]["body"]
+    ]
+    return found
+
+
+def rules(result: RunnerResult) -> list[str]:
+    return [f["rule"] for f in json.loads(result.outputs["findings"])]
+
+
+def test_plan_merge_and_the_next_wave(tmp_path: Path, github: GitHubServer) -> None:
+    with ResultsServer(runtime_token()) as results:
+        first = plan(
+            tmp_path / "plan",
+            github,
+            {"ACTIONS_RUNTIME_TOKEN": runtime_token(), "ACTIONS_RESULTS_URL": f"{results.url}/"},
+        )
+        assert first.code == 0, first.stdout
+        assert matrix(first) == ["M1-T1", "M1-T2"]
+        row = json.loads(first.outputs["matrix"])["include"][0]
+        assert row["branch"] == "planner/1/M1-T1" and row["issue"] == "1"
+        (stored,) = results.artifacts.values()
+        with zipfile.ZipFile(io.BytesIO(bytes(stored.blob))) as archive:
+            brief = archive.read(row["brief"]).decode()
+        assert "Work on the branch `planner/1/M1-T1`" in brief
+    assert len(github.sub_issues[NUMBER]) == 3, "one sub-issue per fanned-out task"
+
+    done_t1 = merge(tmp_path / "m1", github, merged_event("planner/1/M1-T1"))
+    assert done_t1.code == 0, done_t1.stdout
+    body = github.issues[NUMBER]["body"]
+    assert "- [x] Implement the writer in `internal/store/writer/`" in body
+    assert body.replace("- [x] Implement", "- [ ] Implement", 1) == BODY, "only that line"
+    closed = sub_issue(github, "M1-T1")
+    assert closed["state"] == "closed"
+    assert any("merged in #2" in c["body"] for c in github.comments_on(closed["number"]))
+    assert sub_issue(github, "M1-T2")["state"] == "open"
+    assert matrix(done_t1) == ["M1-T3"], "T2 was handed out already; T3 waited on T1"
+    assert "done-merged" in rules(done_t1)
+    assert (done_t1.workspace / ".agent/tasks/1-M1-T3.md").exists()
+
+    writes = len(github.calls("PATCH")) + len(github.calls("POST"))
+    replay = merge(tmp_path / "m1-again", github, merged_event("planner/1/M1-T1"))
+    assert replay.code == 0, replay.stdout
+    assert matrix(replay) == [] and "done-no-task" in rules(replay)
+    assert len(github.calls("PATCH")) + len(github.calls("POST")) == writes, "nothing changed"
+    assert github.issues[NUMBER]["body"] == body
+
+    done_t2 = merge(tmp_path / "m2", github, merged_event("planner/1/M1-T2", 3))
+    assert done_t2.code == 0 and matrix(done_t2) == [], "T3 was handed out at T1's merge"
+    done_t3 = merge(tmp_path / "m3", github, merged_event("planner/1/M1-T3", 4))
+    assert done_t3.code == 0, done_t3.stdout
+    assert done_t3.outputs["focus"] == "M2", "M1 is done and the focus moved on"
+    assert matrix(done_t3) == ["M2-T1", "M2-T2"]
+    assert github.issues[NUMBER]["body"].count("- [x]") == 3
+
+
+def test_a_body_edited_meanwhile_is_not_overwritten(tmp_path: Path, github: GitHubServer) -> None:
+    assert plan(tmp_path / "plan", github).code == 0
+    as_read = json.loads(json.dumps(github.issues[NUMBER]))
+    edited = BODY + "\n- [ ] A line someone added while the planner ran\n"
+    github.issues[NUMBER]["body"] = edited
+    # The first read still sees the body as it was; the read right before the write sees
+    # the edit.
+    github.faults.append(Fault("GET", rf"/repos/.*/issues/{NUMBER}", 200, body=as_read))
+    result = merge(tmp_path / "m1", github, merged_event("planner/1/M1-T1"))
+    assert result.code == 0, result.stdout
+    assert github.issues[NUMBER]["body"] == edited, "nothing overwritten"
+    assert not github.calls("PATCH", rf"/repos/.*/issues/{NUMBER}")
+    assert "::warning title=done-not-ticked (M1-T1)::" in result.stdout
+    assert matrix(result) == ["M1-T3"], "the task still counts as done in this run"
+
+
+@pytest.mark.parametrize(
+    ("payload", "rule"),
+    [
+        (merged_event("fix-typo", title="Fix a typo"), "done-no-task"),
+        (merged_event("planner/1/M9-T9"), "done-no-task"),
+    ],
+)
+def test_a_merge_that_names_no_task_changes_nothing(
+    payload: dict[str, Any], rule: str, tmp_path: Path, github: GitHubServer
+) -> None:
+    result = merge(tmp_path, github, payload)
+    assert result.code == 0, result.stdout
+    assert rule in rules(result) and matrix(result) == []
+    assert not github.calls("PATCH") and not github.calls("POST")
+
+
+def test_closed_without_merging_is_skipped(tmp_path: Path, github: GitHubServer) -> None:
+    payload = merged_event("planner/1/M1-T1", merged=False)
+    result = merge(tmp_path, github, payload)
+    assert result.code == 0 and "without merging" in result.stdout
+    assert not github.requests
+
+
+def test_an_open_pull_request_in_plan_mode_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_action(tmp_path, "pull_request", webhook("pull_request", "opened"))
+    assert result.code == 2
+    assert "mode 'plan' handles a pull request when it is closed and merged" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "expected"),
+    [
+        ("a\r\n- [ ] task\r\nb", 2, "a\r\n- [x] task\r\nb"),
+        ("> 1. [ ] quoted [ ] twice\n", 1, "> 1. [x] quoted [ ] twice\n"),
+        ("  * [ ] nested", 1, "  * [x] nested"),
+        ("- [x] done already", 1, None),
+        ("text [ ] not a box", 1, None),
+        ("- [ ] task", 2, None),
+    ],
+)
+def test_tick_line_changes_that_box_only(body: str, line: int, expected: str | None) -> None:
+    assert tick_line(body, line) == expected
+
+
+def test_the_plan_branch_names_no_task_and_the_task_branch_names_its_issue() -> None:
+    plan_pr = PullRequest(branch="planner/1/plan", title="Plan for #1", body="", labels=())
+    assert named_issues(plan_pr) == []
+    assert name_task([], plan_pr) == (None, [])
+    task_pr = PullRequest(branch="planner/42/M1-T2", title="Part 1/2", body="", labels=())
+    assert named_issues(task_pr) == [42], "a title's '1/2' is no name"

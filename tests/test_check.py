@@ -205,6 +205,25 @@ def test_a_done_task_is_not_ready(tmp_path: Path, repo: Path) -> None:
     assert "already done" in message(result, "check-task-not-ready")
 
 
+@pytest.mark.parametrize("paths", [["**"], [".github/workflows/**"], ["src/\u0430pi/**"]])
+def test_a_task_the_plan_never_hands_out_cannot_be_named_by_hand(
+    tmp_path: Path, repo: Path, paths: list[str]
+) -> None:
+    """The base's contract keeps a task whose boundary plan mode holds back (from an
+    issue that asked for it); a pull request naming it gains nothing."""
+    git(repo, "checkout", "-q", "main")
+    contract_path = repo / ".agent" / "planning-output-42.json"
+    contract = json.loads(contract_path.read_text())
+    contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"] = paths
+    commit(repo, {".agent/planning-output-42.json": json.dumps(contract, indent=2) + "\n"})
+    git(repo, "checkout", "-q", "-B", "work")
+    commit(repo, {".github/workflows/ci.yml": "on: push\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert result.code == 1
+    assert "check-task-not-ready" in rules(result)
+    assert "never handed out" in message(result, "check-task-not-ready")
+
+
 # ------------------------------------------------------------------------ the plan is the base's
 
 

@@ -28,6 +28,7 @@ from planner.action.settings import (
 )
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
+from planner.core.boundaries import protected_globs
 from planner.core.check import load_contract, validate_contract
 from planner.core.done import handed_out
 from planner.core.findings import finding
@@ -555,7 +556,7 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
         settings.config,
     ]
     if not problems:
-        findings += check_pull_request(named, changes, planning)
+        findings += check_pull_request(named, changes, planning, protected_globs(config))
     task = f"task {named.name}" if named else "no task (a planning change)"
     summary = (
         f"## Diff check\n\n{len(changes)} file(s) changed against `{base}`, held to the plan "

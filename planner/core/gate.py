@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
 
+from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
 from planner.model import Contract, Finding, Milestone, Task
 
@@ -284,10 +285,15 @@ def not_ready(named: NamedTask) -> str | None:
 
 
 def check_pull_request(
-    named: NamedTask | None, changes: list[FileChange], planning_paths: list[str]
+    named: NamedTask | None,
+    changes: list[FileChange],
+    planning_paths: list[str],
+    protected: list[str] | None = None,
 ) -> list[Finding]:
     """Hold the pull request's changes to the task :func:`name_task` found (None: a
-    planning change) and to the planning paths of the base's config."""
+    planning change) and to the planning paths of the base's config. A task whose
+    boundary the plan would never hand out (``protected``: the globs plan mode holds
+    back) is not ready, whatever the contract says: naming it by hand gains nothing."""
     touched = [(c, c.path) for c in changes] + [
         (c, c.target) for c in changes if c.kind == "symlink" and c.target is not None
     ]
@@ -317,6 +323,10 @@ def check_pull_request(
         return findings
     task, milestone_id = named.task, named.milestone.id
     reason = not_ready(named)
+    if reason is None:
+        held, _ = hold_unsafe([task], protected if protected is not None else planning_paths, "")
+        if held:
+            reason = f"it is never handed out: its {held[task.id].reason}"
     if reason:
         findings.append(
             finding(

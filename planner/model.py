@@ -90,7 +90,8 @@ class Roadmap(Strict):
     version: PositiveInt = Field(description="Goes up only when the roadmap's content changes.")
     objective: NonEmptyStr
     focus: str | None = Field(
-        description="The one focused milestone: first not done whose dependencies are done."
+        description="The one focused milestone: first not done whose dependencies are done, "
+        "passing over one of verification work only while feature work is open (seed rule 7)."
     )
     milestones: list[Milestone] = Field(min_length=1)
     assumptions: list[NonEmptyStr]

@@ -3,11 +3,13 @@ finds."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from planner.core.blocks import markers
+from planner.core.check import validate_contract
 from planner.core.decisions import build_decisions, link_issues
 from planner.core.dependencies import in_dependency_order, resolve, resolve_dependencies
 from planner.core.fanout import fan_out, hold_back_waiting
@@ -327,6 +329,93 @@ def test_focus_findings() -> None:
     )
 
 
+def verify(tid: str, **given: Any) -> Task:
+    return task(tid, kind="verification", role="qa", objective=f"Verify {tid}", **given)
+
+
+def test_a_verification_milestone_waits_while_feature_work_is_open_anywhere() -> None:
+    evidence = milestone("M1", verify("M1-T1"), verify("M1-T2"), title="Evidence")
+    redis = milestone("M2", task("M2-T1"), task("M2-T2"))
+    sidecar = milestone("M3", task("M3-T1"))
+    assert first_ready([evidence, redis, sidecar]) == "M1"
+    focus, findings = choose_focus([evidence, redis, sidecar])
+    assert focus == "M2"
+    assert [(f.rule, f.location.milestone) for f in findings] == [("seed-7-feature-first", "M1")]
+    assert "(M1-T1, M1-T2)" in findings[0].message
+    assert "(M2-T1, M2-T2, M3-T1)" in findings[0].message
+    assert "the focus is M2" in findings[0].message
+    done = [evidence, *(m.model_copy(update={"status": "done"}) for m in (redis, sidecar))]
+    assert choose_focus(done) == ("M1", [])
+
+
+def test_a_verification_milestone_that_feature_work_depends_on_keeps_its_place() -> None:
+    evidence = milestone("M1", verify("M1-T1"), verify("M1-T2"), title="Evidence")
+    redis = milestone("M2", task("M2-T1"), dependencies=["M1"])
+    sidecar = milestone("M3", task("M3-T1"), dependencies=["M2"])
+    focus, findings = choose_focus([evidence, redis, sidecar])
+    assert focus == "M1"
+    assert [(f.rule, f.location.milestone) for f in findings] == [("seed-7-feature-first", "M1")]
+    assert "M2, M3 depends on it" in findings[0].message
+    assert "(M2-T1, M3-T1)" in findings[0].message and "the author's" in findings[0].message
+    fanned, found = fan_out(contract(evidence, redis, sidecar, focus="M1"))
+    assert fanned.fanout is not None and found == []
+    assert [t.id for t in fanned.fanout.tasks] == ["M1-T1", "M1-T2"]
+
+
+def test_when_only_verification_is_ready_the_one_feature_work_waits_on_goes_first() -> None:
+    # M3 waits on M2 and M4 on M1: each verification milestone is held back by feature
+    # work that waits on the other, so no feature work can start before one of them.
+    m1 = milestone("M1", verify("M1-T1"))
+    m2 = milestone("M2", verify("M2-T1"))
+    m3 = milestone("M3", task("M3-T1"), dependencies=["M2"])
+    m4 = milestone("M4", task("M4-T1"), dependencies=["M1"])
+    focus, findings = choose_focus([m1, m2, m3, m4])
+    assert focus == "M1"
+    assert [f.location.milestone for f in findings] == ["M1", "M2", "M2"]
+    fanned, _ = fan_out(contract(m1, m2, m3, m4, focus="M1"))
+    assert fanned.fanout is not None and fanned.fanout.deferred == []
+    assert fanned.waves == {"M1-T1": 1}
+
+
+def test_verification_in_the_focus_waits_on_feature_work_in_other_milestones() -> None:
+    docs = task("M1-T1", kind="docs", objective="Document the stream in docs/stream.md")
+    mixed = milestone("M1", docs, verify("M1-T2"))
+    adapters = milestone("M2", task("M2-T1"))
+    consumer = milestone("M3", task("M3-T1"), dependencies=["M1"])
+    milestones = [mixed, adapters, consumer]
+    assert choose_focus(milestones) == ("M1", [])
+    fanned, findings = fan_out(contract(*milestones, focus="M1"))
+    assert fanned.fanout is not None
+    # M3 waits on M1, so its feature work cannot hold M1's verification back.
+    assert [(d.task, d.reason) for d in fanned.fanout.deferred] == [("M1-T2", "M2-T1")]
+    assert [f.rule for f in findings] == ["seed-7-feature-first"]
+    assert "(M2-T1)" in findings[0].message
+    docs_done = mixed.model_copy(
+        update={"tasks": [docs.model_copy(update={"status": "done"}), verify("M1-T2")]}
+    )
+    assert choose_focus([docs_done, adapters, consumer])[0] == "M2"
+
+
+def test_validate_holds_a_contract_to_the_feature_first_focus_and_fanout() -> None:
+    evidence = milestone("M1", verify("M1-T1"), verify("M1-T2"))
+    mixed = milestone("M1", task("M1-T1"), verify("M1-T2", status="done"), verify("M1-T3"))
+    redis = milestone("M2", task("M2-T1"))
+    wrong = contract(evidence, redis, focus="M1")
+    found = validate_contract(wrong.model_dump_json(), "c.json", CONFIG)
+    assert [(f.rule, f.severity) for f in found] == [("seed-2-one-focus", "error")]
+    assert "should be 'M2'" in found[0].message
+    right = contract(mixed, redis, focus="M1")
+    plan_fanout, _ = fan_out(right)
+    assert plan_fanout.fanout is not None
+    leaked = plan_fanout.fanout.model_dump(mode="json")
+    leaked["tasks"].append({**leaked["tasks"][0], **verify("M1-T3").model_dump(mode="json")})
+    found = validate_contract(
+        right.model_dump_json(), "c.json", CONFIG, json.dumps(leaked), "f.json"
+    )
+    assert [(f.rule, f.location.task) for f in found] == [("seed-7-feature-first", "M1-T3")]
+    assert "(M1-T1, M2-T1)" in found[0].message
+
+
 # ------------------------------------------------------------------------------ decisions
 
 
@@ -386,7 +475,7 @@ def test_fanout_puts_overlapping_tasks_in_later_waves() -> None:
     a = task("M1-T1", diff_boundary=DiffBoundary(paths=["src/**"], max_diff_scope=10))
     b = task("M1-T2")
     c = task("M1-T3", depends_on=["M1-T2"])
-    fanned, findings = fan_out(contract(milestone("M1", a, b, c), focus="M1"), CONFIG.vocabulary)
+    fanned, findings = fan_out(contract(milestone("M1", a, b, c), focus="M1"))
     assert findings == [] and fanned.fanout is not None
     assert fanned.waves == {"M1-T1": 1, "M1-T2": 2, "M1-T3": 3}
     assert [t.id for t in fanned.fanout.tasks] == ["M1-T1", "M1-T2", "M1-T3"]
@@ -397,7 +486,7 @@ def test_fanout_defers_blocked_verification_and_waiting_tasks() -> None:
     bare = task("M1-T3", diff_boundary=DiffBoundary(paths=[], max_diff_scope=10))
     waiting = task("M1-T4", depends_on=["M1-T3"])
     focus = milestone("M1", task("M1-T1"), verify, bare, waiting)
-    fanned, findings = fan_out(contract(focus, focus="M1"), CONFIG.vocabulary)
+    fanned, findings = fan_out(contract(focus, focus="M1"))
     assert fanned.fanout is not None
     assert [(d.task, d.rule) for d in fanned.fanout.deferred] == [
         ("M1-T2", "seed-7-feature-first"),
@@ -406,7 +495,7 @@ def test_fanout_defers_blocked_verification_and_waiting_tasks() -> None:
     ]
     assert [f.rule for f in findings] == ["seed-7-feature-first"]
     blocker = Decision(id="D1", question="q", options=[], impact="high", blocks=["M1"], issue=None)
-    blocked, findings = fan_out(contract(focus, focus="M1", decisions=[blocker]), CONFIG.vocabulary)
+    blocked, findings = fan_out(contract(focus, focus="M1", decisions=[blocker]))
     assert blocked.fanout is None and blocked.waves == {}
     assert [f.rule for f in findings] == ["decision-blocks"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.core import rules
-from planner.core.focus import first_ready
+from planner.core.focus import focus_milestone
 from planner.core.graph import find_cycles
 from planner.core.paths import overlapping_pairs
 from planner.core.text import one_line
@@ -85,14 +85,15 @@ def validate_contract(
             )
         )
     findings += _task_graph_findings(contract, name)
-    expected = first_ready(milestones)
+    expected, _ = focus_milestone(milestones)
     if contract.roadmap.focus != expected:
         findings.append(
             _finding(
                 "seed-2-one-focus",
                 "error",
-                f"roadmap.focus is {contract.roadmap.focus!r} but the first milestone not done "
-                f"whose dependencies are done is {expected!r}.",
+                f"roadmap.focus is {contract.roadmap.focus!r} but should be {expected!r}: the "
+                "first milestone not done whose dependencies are done, passing over one of "
+                "verification work only while feature work is open (seed rules 2 and 7).",
                 file=name,
             )
         )
@@ -198,6 +199,11 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
         )
     milestone = next((m for m in contract.roadmap.milestones if m.id == fanout.milestone), None)
     planned = {t.id: t for t in milestone.tasks} if milestone else {}
+    held = (
+        {d.task: d.reason for d in rules.defer_verification(milestone, contract.roadmap.milestones)}
+        if milestone
+        else {}
+    )
     for t in fanout.tasks:
         if t.id not in planned:
             findings.append(
@@ -209,17 +215,13 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
                     file=name,
                 )
             )
-        if (
-            milestone
-            and t.kind == "verification"
-            and any(x.kind == "feature" and x.status != "done" for x in milestone.tasks)
-        ):
+        if t.id in held:
             findings.append(
                 _finding(
                     "seed-7-feature-first",
                     "error",
-                    f"Fanout task {t.id} is verification-only while "
-                    f"{fanout.milestone} has feature work open.",
+                    f"Fanout task {t.id} is verification-only while feature work is open "
+                    f"({held[t.id]}).",
                     task=t.id,
                     file=name,
                 )

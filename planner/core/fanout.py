@@ -3,6 +3,7 @@ dependency and no file, and the ones held back with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from planner.core import rules
@@ -18,7 +19,6 @@ from planner.model import (
     Finding,
     Milestone,
     Task,
-    VocabularyConfig,
 )
 
 MATRIX_LIMIT = 256  # jobs per matrix (GitHub)
@@ -33,7 +33,7 @@ class FannedOut:
 
 
 def fan_out(
-    contract: Contract, vocabulary: VocabularyConfig, protected: list[str] | None = None
+    contract: Contract, protected: list[str] | None = None
 ) -> tuple[FannedOut, list[Finding]]:
     """Defer what cannot run yet (an open decision blocks the focus, no diff boundary,
     a boundary that may not be handed out, verification before features, waiting on a
@@ -43,7 +43,7 @@ def fan_out(
     if focus is None:
         return FannedOut(None), []
     blockers = [d.id for d in contract.decisions if focus.id in d.blocks]
-    deferred, findings = defer(focus, blockers, vocabulary)
+    deferred, findings = defer(focus, blockers, roadmap.milestones)
     unsafe, found = hold_unsafe(
         [t for t in focus.tasks if t.status != "done" and t.id not in deferred],
         protected or [],
@@ -95,11 +95,11 @@ def fan_out(
 
 
 def defer(
-    focus: Milestone, blockers: list[str], vocabulary: VocabularyConfig
+    focus: Milestone, blockers: list[str], milestones: Sequence[Milestone]
 ) -> tuple[dict[str, DeferredTask], list[Finding]]:
     """The focus's open tasks that cannot run yet, by id: all of them while a decision
     (``blockers``) blocks it; else those with no diff boundary, and verification-only
-    ones while feature work is open (seed rule 7)."""
+    ones while feature work is open anywhere in the plan (seed rule 7)."""
     findings: list[Finding] = []
     deferred: dict[str, DeferredTask] = {}
     for t in focus.tasks:
@@ -139,15 +139,14 @@ def defer(
                 milestone=focus.id,
             )
         )
-    for item in rules.defer_verification(focus, vocabulary):
+    for item in rules.defer_verification(focus, milestones):
         if item.task not in deferred:
             deferred[item.task] = item
             findings.append(
                 finding(
                     "seed-7-feature-first",
-                    f"Task {item.task} is verification-only work and {focus.id} still has "
-                    f"feature work open ({item.reason}); it is deferred, not fanned out "
-                    "(seed rule 7).",
+                    f"Task {item.task} is verification-only work and feature work is still "
+                    f"open ({item.reason}); it is deferred, not fanned out (seed rule 7).",
                     milestone=focus.id,
                     task=item.task,
                 )

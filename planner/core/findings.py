@@ -47,8 +47,10 @@ RULES: dict[str, Rule] = _rules(
         "seed-6-task-contract": (("error",), "a task without a diff boundary"),
         "seed-7-feature-first": (
             ("warning", "error"),
-            "a verification-only task deferred while feature work is open (an error in a fanout "
-            "that `validate` checks)",
+            "a verification-only task deferred, or a milestone of verification work only "
+            "passed over for the focus, while feature work is open anywhere in the plan; or one "
+            "kept first because feature work depends on it (an error in a fanout that "
+            "`validate` checks)",
         ),
         "seed-8-concrete-objective": (
             ("error", "warning"),

@@ -96,7 +96,7 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
         contract_defaults=defaults,
         decisions=decided.decisions,
     )
-    fanned = run(fan_out(contract, config.vocabulary, protected_globs(config)))
+    fanned = run(fan_out(contract, protected_globs(config)))
 
     schema_errors = schema_findings("contract", contract.model_dump(mode="json"))
     if fanned.fanout is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from planner.core.findings import finding
 from planner.core.read import Draft
@@ -99,15 +100,79 @@ def check_request(
     return findings
 
 
-def defer_verification(milestone: Milestone, vocabulary: VocabularyConfig) -> list[DeferredTask]:
-    """Seed rule 7: while a milestone has feature tasks open, its verification-only
-    tasks wait."""
-    open_features = [t.id for t in milestone.tasks if t.kind == "feature" and t.status != "done"]
-    if not open_features:
+def verification_only(milestone: Milestone) -> bool:
+    """Whether every open task of the milestone is verification-only work (seed rule 7)."""
+    open_tasks = [t for t in milestone.tasks if t.status != "done"]
+    return bool(open_tasks) and all(t.kind == "verification" for t in open_tasks)
+
+
+def shown(ids: Sequence[str], most: int = 5) -> str:
+    """Ids as a short list: the first ``most``, then an ellipsis."""
+    return ", ".join(ids[:most]) + (" …" if len(ids) > most else "")
+
+
+@dataclass(frozen=True)
+class FeatureWork:
+    """Seed rule 7 over the whole plan: the open feature tasks, and which of them hold a
+    milestone's verification-only work back.
+
+    Feature work holds verification back wherever the two stand, except where the author
+    declared the order: a milestone that depends on another (directly or through
+    others) waits for it, so its feature work cannot hold that milestone back."""
+
+    features: dict[str, list[str]]
+    """Milestone id -> its open feature tasks, in the plan's order."""
+    dependents: dict[str, list[str]]
+    """Milestone id -> the milestones that declare it as a dependency."""
+
+    @classmethod
+    def of(cls, milestones: Sequence[Milestone]) -> FeatureWork:
+        open_work = {
+            m.id: [t.id for t in m.tasks if t.kind == "feature" and t.status != "done"]
+            for m in milestones
+        }
+        dependents: dict[str, list[str]] = {}
+        for m in milestones:
+            for dep in m.dependencies:
+                dependents.setdefault(dep, []).append(m.id)
+        return cls({k: v for k, v in open_work.items() if v}, dependents)
+
+    def any_open(self) -> bool:
+        return bool(self.features)
+
+    def waiting_on(self, milestone: str) -> list[str]:
+        """The milestones with feature work open that wait on ``milestone``, directly or
+        through others, in the plan's order."""
+        seen: set[str] = set()
+        stack = [milestone]
+        while stack:
+            for later in self.dependents.get(stack.pop(), []):
+                if later not in seen:
+                    seen.add(later)
+                    stack.append(later)
+        seen.discard(milestone)
+        return [m for m in self.features if m in seen]
+
+    def holding(self, milestone: str) -> list[str]:
+        """The open feature tasks that hold ``milestone``'s verification-only tasks back:
+        its own and those of every milestone that does not wait on it."""
+        waiting = set(self.waiting_on(milestone))
+        return [t for m, tasks in self.features.items() if m not in waiting for t in tasks]
+
+
+def defer_verification(milestone: Milestone, milestones: Sequence[Milestone]) -> list[DeferredTask]:
+    """Seed rule 7: while feature work is open anywhere in the plan (but for the
+    milestones that wait on this one), the milestone's verification-only tasks wait. A
+    milestone of verification work only is fanned out when it is the focus: the focus
+    pass has already let it go first (nothing held it, or the author's order put it
+    before the feature work)."""
+    if verification_only(milestone):
         return []
-    shown = ", ".join(open_features[:5]) + (" …" if len(open_features) > 5 else "")
+    holders = FeatureWork.of(milestones).holding(milestone.id)
+    if not holders:
+        return []
     return [
-        DeferredTask(task=t.id, rule="seed-7-feature-first", reason=shown)
+        DeferredTask(task=t.id, rule="seed-7-feature-first", reason=shown(holders))
         for t in milestone.tasks
         if t.kind == "verification" and t.status != "done"
     ]

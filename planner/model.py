@@ -473,6 +473,11 @@ class PlanRequest(Strict):
     decision_issues: dict[str, str] = Field(
         default_factory=dict, description="Known decision issue URLs by decision id."
     )
+    repository_url: str | None = Field(
+        default=None,
+        description="The repository's web URL (https://github.com/owner/name): a decision's "
+        "'#77' becomes that issue's URL.",
+    )
     done_tasks: list[str] = Field(
         default_factory=list,
         description="Ids of tasks known done from elsewhere: a merged pull request's task.",

@@ -10,7 +10,13 @@ import pytest
 
 from planner.core.blocks import markers
 from planner.core.check import validate_contract
-from planner.core.decisions import build_decisions, link_issues
+from planner.core.decisions import (
+    NamedIssue,
+    build_decisions,
+    link_issues,
+    named_issue,
+    repository_url,
+)
 from planner.core.dependencies import in_dependency_order, resolve, resolve_dependencies
 from planner.core.fanout import fan_out, hold_back_waiting
 from planner.core.findings import RULES, finding
@@ -443,6 +449,35 @@ def test_decisions_resolve_blocks_impact_and_known_issues() -> None:
         ("decision-options", "notice"),
     ]
     assert decided.given_issues == frozenset()
+
+
+def test_a_decision_names_an_existing_issue_by_number_or_link() -> None:
+    repo = "https://github.com/o/r"
+    assert named_issue("Retention? See #77", repo, 42) == NamedIssue(77, f"{repo}/issues/77")
+    assert named_issue("Retention? See #77", None, 42) == NamedIssue(77, None)
+    linked = "[Retention?](https://github.com/O/R/issues/78#issuecomment-1)"
+    assert named_issue(linked, repo, 42) == NamedIssue(78, f"{repo}/issues/78")
+    elsewhere = "Retention? (https://github.com/other/r/issues/5)"
+    assert named_issue(elsewhere, repo, 42) == NamedIssue(
+        None, "https://github.com/other/r/issues/5"
+    )
+    assert named_issue("As #42 says, which queue?", repo, 42) is None
+    assert named_issue("Which queue? (https://github.com/o/r/pull/9)", repo, 42) is None
+    assert repository_url("https://ghe.example.com/o/r/issues/42") == "https://ghe.example.com/o/r"
+    assert repository_url(None) is None
+    drafts = [
+        DraftDecision("Retention? See #77", impact="high"),
+        DraftDecision("Region?", issue="#78"),
+        DraftDecision("Queue?", issue="https://example.com/decisions/9"),
+    ]
+    decided, _ = build_decisions(drafts, [milestone("M1")], {}, None, "https://github.com/o/r", 42)
+    assert [d.issue for d in decided.decisions] == [
+        "https://github.com/o/r/issues/77",
+        "https://github.com/o/r/issues/78",
+        "https://example.com/decisions/9",
+    ]
+    assert decided.named == {"D1": 77, "D2": 78}
+    assert decided.given_issues == frozenset({"D1", "D2", "D3"})
 
 
 def test_linking_issues_keeps_the_urls_the_request_gave_and_records_answers() -> None:

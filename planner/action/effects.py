@@ -1,7 +1,7 @@
-"""GitHub side effects of a plan (PRODUCT.md §7): decision issues, the sticky comment,
-sub-issues. Each is found again by a hidden marker among what the token's own account
-wrote, so re-runs never duplicate, and what two runs at once both made is reduced to one
-(the oldest) right after."""
+"""GitHub side effects of a plan (PRODUCT.md §7): decision issues (raised, or existing
+ones that a decision names marked), the sticky comment, sub-issues. Each is found again
+by a hidden marker among what the token's own account wrote, so re-runs never duplicate,
+and what two runs at once both made is reduced to one (the oldest) right after."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from planner.action.github import CommentInfo, GitHubError, GitHubPort, IssueInfo
+from planner.action.github import (
+    CommentInfo,
+    GitHubError,
+    GitHubPort,
+    IssueInfo,
+    NamedIssueInfo,
+)
 from planner.core.blocks import BlockError, markers, read_block, replace_block
 from planner.core.findings import finding
 from planner.core.text import markdown_inline, neutralize_mentions, one_line
@@ -25,6 +31,11 @@ T = TypeVar("T")
 
 def decision_marker(issue: int, decision_id: str) -> str:
     return f"<!-- planner-decision: {issue}/{decision_id} -->"
+
+
+def link_marker(issue: int, decision_id: str) -> str:
+    """The hidden marker of the comment that links an existing issue to a decision."""
+    return f"<!-- planner-decision-link: {issue}/{decision_id} -->"
 
 
 def comment_marker(issue: int) -> str:
@@ -332,6 +343,154 @@ class SideEffects:
         assert last is not None
         self.report.failed(f"raising decision issue for {decision_id}", last, self.outage)
         return None
+
+    # ------------------------------------------------------------------ named issues
+
+    def link_body(self, decision: Decision) -> str:
+        """The comment that links an existing issue to the decision that names it."""
+        n = self.planning.number
+        blocks = ", ".join(decision.blocks) or "nothing yet"
+        return (
+            f"{link_marker(n, decision.id)}\n"
+            f"**Owner decision needed for #{n}:** this issue is decision {decision.id} of its "
+            f"plan (impact: {decision.impact}).\n\n"
+            f"> {safe_text(decision.question)}\n\n"
+            f"**Blocks:** {blocks}\n\n"
+            "Answer here and close this issue (its last comment is taken as the answer), "
+            f"then record the choice in #{n} (tick the question or move it out of Open "
+            "questions) and re-run the planner.\n"
+        )
+
+    def mark_named_issues(self, contract: Contract, named: dict[str, int]) -> DecisionIssues:
+        """Mark, not duplicate: the existing issue a decision names (``named``: decision id
+        -> issue number) is the decision's issue. An open one, for a high or critical
+        decision, gets the decision label (created if missing) and one comment linking it
+        to the plan, found again by its hidden marker so that re-runs add nothing; a closed
+        one is answered and left as it is. The URL of each, and each answer, by decision
+        id."""
+        urls: dict[str, str] = {}
+        answers: dict[str, str] = {}
+        label_ready: bool | None = None
+        for d in contract.decisions:
+            number = named.get(d.id)
+            info = self._named_issue(d.id, number) if number is not None else None
+            if info is None:
+                continue
+            urls[d.id] = info.url
+            if info.state != "open":
+                answers[d.id] = self._named_answer(info, d.id)
+                continue
+            if d.impact not in ("high", "critical"):
+                continue
+            if self.label not in info.labels:
+                if label_ready is None:
+                    label_ready = self._ok(
+                        f"creating label '{self.label}'",
+                        partial(
+                            self.port.ensure_label,
+                            self.label,
+                            "d93f0b",
+                            "An owner decision the planner is waiting on",
+                        ),
+                    )
+                if label_ready:
+                    self._ok(
+                        f"labelling #{info.number} '{self.label}' for {d.id}",
+                        partial(self.port.add_label, info.number, self.label),
+                    )
+            self._link_comment(d, info.number)
+        return DecisionIssues(urls, answers)
+
+    def _named_issue(self, decision_id: str, number: int) -> NamedIssueInfo | None:
+        """The issue a decision names; None, with a finding, when it cannot be read or is
+        not an issue (a pull request, or no such number)."""
+        n = self.planning.number
+        try:
+            info = self.port.get_named_issue(number)
+        except GitHubError as exc:
+            if exc.status not in (404, 410):
+                self.report.failed(
+                    f"reading issue #{number}, named by decision {decision_id}",
+                    exc,
+                    self._severity(exc),
+                )
+                return None
+            info = None
+        if info is None or info.pull_request:
+            what = "a pull request" if info else "not an issue of this repository"
+            self.report.not_done.append(f"marking #{number} for decision {decision_id}")
+            self.report.findings.append(
+                finding(
+                    "github-side-effect",
+                    f"Decision {decision_id} of #{n} names #{number}, which is {what}; it was "
+                    "not marked. Name the decision's own issue, or drop the reference to have "
+                    "one raised.",
+                    severity="warning",
+                )
+            )
+            return None
+        self.report.done.append(f"found #{number} for decision {decision_id}")
+        return info
+
+    def _link_comment(self, decision: Decision, number: int) -> None:
+        """Post or update the comment linking issue ``number`` to the decision; after
+        posting, a duplicate from a concurrent run is deleted (the oldest stays)."""
+        body = self.link_body(decision)
+        marker = link_marker(self.planning.number, decision.id)
+        me = self._account()
+        if me is None:
+            return
+        mine = self._own_links(number, marker, me)
+        if mine is None:
+            return
+        if not mine:
+            made = self._try(
+                f"linking #{number} to decision {decision.id}",
+                partial(self.port.create_comment, number, body),
+            )
+            if made is None:
+                return
+            me = self._learn_account(made.author, me)
+            mine = self._own_links(number, marker, me) or [made]
+        for extra in mine[1:]:
+            self._try(
+                f"deleting a duplicate link comment on #{number}",
+                partial(self.port.delete_comment, number, extra.id),
+            )
+        if mine[0].body != body:
+            self._try(
+                f"updating the link on #{number} to decision {decision.id}",
+                partial(self.port.edit_comment, number, mine[0].id, body),
+            )
+
+    def _own_links(self, number: int, marker: str, me: str) -> list[CommentInfo] | None:
+        """The link comments on issue ``number`` that the token's account wrote, oldest
+        first; a comment by anyone else is never taken for one, whatever it carries."""
+        comments = self._try(
+            f"reading the comments of #{number}", partial(self.port.list_comments, number)
+        )
+        if comments is None:
+            return None
+        return sorted(
+            (c for c in comments if c.author == me and c.body.startswith(marker)),
+            key=lambda c: c.id,
+        )
+
+    def _named_answer(self, info: NamedIssueInfo, decision_id: str) -> str:
+        """The answer in a closed named issue: its last comment that is not the planner's
+        link."""
+        comments = self._try(
+            f"reading the answer in #{info.number} for decision {decision_id}",
+            partial(self.port.list_comments, info.number),
+        )
+        theirs = [
+            c
+            for c in comments or []
+            if c.body.strip() and not c.body.startswith("<!-- planner-decision-link:")
+        ]
+        if not theirs:
+            return "(closed without a written answer)"
+        return max(theirs, key=lambda c: c.id).body.strip()[:ANSWER_LIMIT]
 
     # ------------------------------------------------------------------ the comment
 

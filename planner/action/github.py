@@ -40,6 +40,17 @@ class CommentInfo:
     author: str = ""
 
 
+@dataclass(frozen=True)
+class NamedIssueInfo:
+    """An existing issue as a decision names it: what marking it needs to know."""
+
+    number: int
+    url: str
+    state: str
+    labels: tuple[str, ...]
+    pull_request: bool
+
+
 class GitHubError(RuntimeError):
     """A GitHub call that failed for good. ``transient`` marks outages and rate
     limits (worth a warning), as opposed to a wrong token or repository."""
@@ -72,6 +83,8 @@ class GitHubPort(Protocol):
     def delete_comment(self, number: int, comment_id: int) -> None: ...
     def list_sub_issues(self, number: int) -> list[IssueInfo]: ...
     def add_sub_issue(self, number: int, sub_issue_id: int) -> None: ...
+    def get_named_issue(self, number: int) -> NamedIssueInfo: ...
+    def add_label(self, number: int, name: str) -> None: ...
 
 
 def explain(status: int | None, what: str, data: Any = None) -> str:
@@ -340,6 +353,28 @@ class PyGithubAdapter:
         self._call(
             f"Linking a sub-issue to #{number}",
             lambda: self._repo.get_issue(number).add_sub_issue(sub_issue_id),
+            write=True,
+        )
+
+    def get_named_issue(self, number: int) -> NamedIssueInfo:
+        """An existing issue named by a decision (a pull request is reported as one)."""
+
+        def fetch() -> NamedIssueInfo:
+            issue = self._repo.get_issue(number)
+            return NamedIssueInfo(
+                number=issue.number,
+                url=issue.html_url,
+                state=issue.state,
+                labels=tuple(label.name for label in issue.labels),
+                pull_request=issue.pull_request is not None,
+            )
+
+        return self._call(f"Reading issue #{number}", fetch)
+
+    def add_label(self, number: int, name: str) -> None:
+        self._call(
+            f"Labelling issue #{number} '{name}'",
+            lambda: self._repo.get_issue(number).add_to_labels(name),
             write=True,
         )
 

@@ -222,8 +222,13 @@ def _plan(
         # Every file must be writable before anything is made on GitHub: a run that will
         # stop at a linked plan file raises no decision issue first.
         workspace.check_all(render_result(planned, request, config).files)
-        synced = effects.sync_decisions(planned.contract)
-        planned = link_decision_issues(planned, synced.urls, synced.answers)
+        named = planned.named_issues
+        marked = effects.mark_named_issues(planned.contract, named)
+        own = [d for d in planned.contract.decisions if d.id not in named]
+        synced = effects.sync_decisions(planned.contract.model_copy(update={"decisions": own}))
+        planned = link_decision_issues(
+            planned, {**synced.urls, **marked.urls}, {**synced.answers, **marked.answers}
+        )
     result = render_result(planned, request, config)
     if handed is not None:
         rows = [row for row in result.matrix["include"] if row["task"] not in handed]
@@ -423,6 +428,9 @@ def _request(workspace: Workspace, config: Config, settings: Settings, issue: Is
         plan_text=workspace.read_text(paths.plan_file),
         specs=specs,
         previous_contract=previous,
+        repository_url=f"{settings.server_url}/{settings.repository}"
+        if settings.repository
+        else None,
     )
 
 

@@ -1,16 +1,18 @@
 """The request's open decisions: ids, the milestones each blocks, its impact, and the
-URL of its issue when one is known."""
+URL of its issue when one is known (the existing issue it names, or the one raised
+for it)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from planner.core.findings import finding
 from planner.core.ids import decision_ids
 from planner.core.read import DraftDecision
-from planner.core.text import one_line
+from planner.core.text import issue_refs, one_line
 from planner.model import Contract, Decision, Finding, Milestone, max_risk
 
 
@@ -20,6 +22,49 @@ class Decisions:
     assumptions: list[str]
     given_issues: frozenset[str]
     """Ids of the decisions whose issue URL the request itself gives."""
+    named: dict[str, int] = field(default_factory=dict)
+    """Decision id -> the number of the existing issue of this repository it names: that
+    issue is marked for the decision, never raised anew."""
+
+
+_ISSUE_URL = re.compile(
+    r"https?://[^\s/()<>\[\]]{1,253}/[\w.-]{1,100}/[\w.-]{1,100}/issues/(\d{1,9})\b"
+)
+
+
+@dataclass(frozen=True)
+class NamedIssue:
+    """An existing issue a decision names."""
+
+    number: int | None
+    """Its number when it is an issue of this repository (it can be marked), else None."""
+    url: str | None
+    """Its URL; None for ``#N`` when the repository's URL is not known."""
+
+
+def named_issue(text: str, repository: str | None, planning: int) -> NamedIssue | None:
+    """The existing issue ``text`` names: a link to an issue (of this repository or
+    another), else a ``#N`` reference; the planning issue itself does not count.
+    ``repository`` is the repository's web URL (``https://github.com/owner/name``)."""
+    base = repository.rstrip("/") if repository else None
+    for match in _ISSUE_URL.finditer(text):
+        number = int(match.group(1))
+        url = match.group(0)
+        if base and url.lower().startswith(f"{base.lower()}/issues/"):
+            if number != planning:
+                return NamedIssue(number, f"{base}/issues/{number}")
+        else:
+            return NamedIssue(None, url)
+    for number in issue_refs(text):
+        if number != planning:
+            return NamedIssue(number, f"{base}/issues/{number}" if base else None)
+    return None
+
+
+def repository_url(issue_url: str | None) -> str | None:
+    """The repository's web URL, from the planning issue's (``…/owner/name/issues/N``)."""
+    match = re.fullmatch(r"(https?://[^\s/]+/[^\s/]+/[^\s/]+)/issues/\d+", issue_url or "")
+    return match.group(1) if match else None
 
 
 def build_decisions(
@@ -27,10 +72,13 @@ def build_decisions(
     milestones: Sequence[Milestone],
     known_issues: dict[str, str],
     previous_contract: dict[str, Any] | None,
+    repository: str | None = None,
+    planning: int = 0,
 ) -> tuple[Decisions, list[Finding]]:
-    """The decisions; a decision's issue is the one the request gives, else the one
-    ``known_issues`` has for its id, else the one the previous contract had for the
-    same id and question."""
+    """The decisions; a decision's issue is the existing issue it names (in its ``issue``
+    or its question: a link, or ``#N`` in ``repository``), else the one the request
+    gives, else the one ``known_issues`` has for its id, else the one the previous
+    contract had for the same id and question."""
     by_key = {m.id.lower(): m for m in milestones}
     titles = {m.title.lower(): m for m in milestones}
     previous = previous_issues(previous_contract)
@@ -38,6 +86,7 @@ def build_decisions(
     assumptions: list[str] = []
     decisions: list[Decision] = []
     given: set[str] = set()
+    named: dict[str, int] = {}
     for d, did in zip(drafts, decision_ids([d.id for d in drafts]), strict=True):
         blocks: list[str] = []
         for raw in d.blocks:
@@ -74,7 +123,13 @@ def build_decisions(
                     line=d.line,
                 )
             )
-        if d.issue:
+        existing = named_issue(d.issue or d.question, repository, planning)
+        issue = d.issue
+        if existing is not None:
+            issue = existing.url
+            if existing.number is not None:
+                named[did] = existing.number
+        if issue:
             given.add(did)
         decisions.append(
             Decision(
@@ -83,10 +138,10 @@ def build_decisions(
                 options=d.options,
                 impact=impact,
                 blocks=blocks,
-                issue=d.issue or known_issues.get(did) or previous.get((did, d.question)),
+                issue=issue or known_issues.get(did) or previous.get((did, d.question)),
             )
         )
-    return Decisions(decisions, assumptions, frozenset(given)), findings
+    return Decisions(decisions, assumptions, frozenset(given), named), findings
 
 
 def previous_issues(previous_contract: dict[str, Any] | None) -> dict[tuple[str, str], str]:

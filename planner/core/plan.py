@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from planner.core import rules
 from planner.core.boundaries import protected_globs
-from planner.core.decisions import build_decisions, link_issues
+from planner.core.decisions import build_decisions, link_issues, repository_url
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
 from planner.core.fanout import fan_out
 from planner.core.focus import choose_focus
@@ -68,7 +68,12 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
     focus = run(choose_focus(milestones))
     decided = run(
         build_decisions(
-            draft.decisions, milestones, request.decision_issues, request.previous_contract
+            draft.decisions,
+            milestones,
+            request.decision_issues,
+            request.previous_contract,
+            request.repository_url or repository_url(issue.url),
+            issue.number,
         )
     )
     findings += rules.check_request(draft, milestones, config.vocabulary)
@@ -110,6 +115,7 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
         waves=fanned.waves,
         findings=findings,
         request_issues=decided.given_issues,
+        named_issues=decided.named,
         task_lines={
             task.id: drafted.line
             for made, d in zip(built.milestones, placed.milestones, strict=True)

@@ -32,6 +32,9 @@ class Plan:
     findings: list[Finding]
     request_issues: frozenset[str] = frozenset()
     """Ids of decisions whose issue URL the request itself gave; those are kept."""
+    named_issues: dict[str, int] = field(default_factory=dict)
+    """Decision id -> the existing issue of this repository it names, to be marked for
+    it (labelled, with a linking comment) rather than raised anew."""
     task_lines: dict[str, int] = field(default_factory=dict)
     """The line of the issue body each task was read from, by task id."""
 

@@ -139,6 +139,7 @@ class GitHubServer(StubServer):
             ("PATCH", r"/issues/(\d+)", self.edit_issue),
             ("GET", r"/issues/(\d+)/comments", self.list_comments),
             ("POST", r"/issues/(\d+)/comments", self.create_comment),
+            ("POST", r"/issues/(\d+)/labels", self.add_labels),
             ("GET", r"/issues/(\d+)/sub_issues", self.list_sub_issues),
             ("POST", r"/issues/(\d+)/sub_issues", self.add_sub_issue),
             ("GET", r"/labels/(.+)", self.get_label),
@@ -230,6 +231,19 @@ class GitHubServer(StubServer):
         if self.comments.pop(int(comment_id), None) is None:
             return Reply(404, {"message": "Not Found"})
         return Reply(204)
+
+    def add_labels(self, request: Recorded, number: str) -> Reply:
+        """Labels added to an issue (a list of names, or ``{"labels": [...]}``); a label
+        that does not exist yet is created, as GitHub does. Adding one twice keeps one."""
+        issue = self._issue_or_404(number)
+        if issue is None:
+            return Reply(404, {"message": "Not Found"})
+        data = request.json()
+        names = data.get("labels", []) if isinstance(data, dict) else data
+        for name in names:
+            if not any(x["name"] == name for x in issue["labels"]):
+                issue["labels"].append(self._label(name))
+        return Reply(200, issue["labels"])
 
     def list_sub_issues(self, request: Recorded, number: str) -> Reply:
         return Reply(200, [self.issues[n] for n in self.sub_issues.get(int(number), [])])

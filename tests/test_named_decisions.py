@@ -1,0 +1,146 @@
+"""Mark, don't duplicate: a decision that names an existing issue (``#77``, or a link to
+one) makes that issue the decision's issue. Driven through entrypoint.py and the
+unmodified PyGithub against the REST stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.runner import RunnerResult, run_action, webhook
+from tests.servers.github import OWNER, REPO, GitHubServer
+from tests.test_github import NUMBER, TOKEN, plan_issue, writes
+
+LINK = f"<!-- planner-decision-link: {NUMBER}/D1 -->"
+BODY = """## Objective
+
+Store events durably.
+
+## Milestones
+
+### M1: Store
+
+- [ ] Implement the store in `internal/store/`
+- [ ] Add the consumer process in `cmd/consumer/`
+
+## Open questions
+
+- How long do we keep events? Asked in #77 (major)
+  - options: 7 days; 30 days
+- Which region hosts the store?
+
+## Assumptions
+
+- Events are small.
+"""
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubServer]:
+    with GitHubServer(token=TOKEN) as server:
+        server.add_issue(NUMBER, "Store events", BODY)
+        server.add_issue(77, "Event retention", "How long should events be kept?")
+        yield server
+
+
+def contract(result: RunnerResult) -> dict:
+    data: dict = json.loads((result.workspace / result.outputs["contract"]).read_text())
+    return data
+
+
+def labels(issue: dict) -> list[str]:
+    return [label["name"] for label in issue["labels"]]
+
+
+def test_a_decision_naming_an_issue_marks_it_once_and_raises_none(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan_issue(tmp_path / "1", github, body=BODY)
+    assert first.code == 0, first.stdout
+    assert sorted(github.issues) == [NUMBER, 77], "no new issue for a decision that names one"
+    named = github.issues[77]
+    assert labels(named) == ["decision/major"]
+    assert github.labels["decision/major"]["color"] == "d93f0b"
+    (link,) = github.comments_on(77)
+    assert link["body"].startswith(LINK)
+    assert link["user"]["login"] == "github-actions[bot]"
+    assert "How long do we keep events? Asked in #77" in link["body"]
+    assert "decision D1 of its plan" in link["body"] and f"#{NUMBER}" in link["body"]
+    decisions = contract(first)["decisions"]
+    assert decisions[0]["issue"] == named["html_url"]
+    assert decisions[1]["issue"] is None, "a minor decision naming nothing gets no issue"
+    assert json.loads(first.outputs["decisions"])[0]["issue"] == named["html_url"]
+    assert named["html_url"] in (first.workspace / "IMPLEMENTATION_PLAN.md").read_text()
+
+    before = writes(github)
+    second = plan_issue(tmp_path / "2", github, body=BODY, workspace=first.workspace)
+    assert second.code == 0, second.stdout
+    assert writes(github) == before, "a re-run adds nothing"
+    assert len(github.comments_on(77)) == 1 and labels(github.issues[77]) == ["decision/major"]
+    assert sorted(github.issues) == [NUMBER, 77]
+    assert contract(second)["decisions"][0]["issue"] == named["html_url"]
+
+
+def test_a_decision_written_as_a_link_marks_the_issue_it_links(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    body = BODY.replace(
+        "- How long do we keep events? Asked in #77 (major)",
+        f"- [How long do we keep events?](https://github.com/{REPO}/issues/77) (critical)",
+    )
+    github.issues[77]["labels"].append({"name": "question", "id": 1, "color": "ffffff"})
+    result = plan_issue(tmp_path, github, body=body)
+    assert result.code == 0, result.stdout
+    assert labels(github.issues[77]) == ["question", "decision/major"]
+    assert [c["body"].startswith(LINK) for c in github.comments_on(77)] == [True]
+    assert sorted(github.issues) == [NUMBER, 77]
+    assert contract(result)["decisions"][0]["issue"] == github.issues[77]["html_url"]
+
+
+def test_a_closed_named_issue_is_answered_and_left_alone(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    github.issues[77]["state"] = "closed"
+    github.add_comment(77, "30 days: the audit asks for a month.", author=OWNER)
+    result = plan_issue(tmp_path, github, body=BODY)
+    assert result.code == 0, result.stdout
+    (decision, _) = contract(result)["decisions"]
+    assert decision["issue"] == github.issues[77]["html_url"]
+    assert decision["answer"] == "30 days: the audit asks for a month."
+    assert labels(github.issues[77]) == [] and len(github.comments_on(77)) == 1
+    assert not github.calls("POST", r"/repos/.*/issues/77/.*")
+    assert sorted(github.issues) == [NUMBER, 77]
+
+
+def test_a_named_pull_request_or_missing_issue_is_not_marked(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    github.add_issue(78, "Retention PR", "", pull_request=True)
+    body = BODY.replace("Asked in #77", "Asked in #78").replace(
+        "- Which region hosts the store?", "- Which region hosts the store? See #404 (major)"
+    )
+    result = plan_issue(tmp_path, github, body=body)
+    assert result.code == 0, result.stdout
+    warned = [
+        f for f in json.loads(result.outputs["findings"]) if f["rule"] == "github-side-effect"
+    ]
+    assert ["#78, which is a pull request" in f["message"] for f in warned] == [True, False]
+    assert "#404, which is not an issue of this repository" in warned[1]["message"]
+    assert labels(github.issues[78]) == [] and github.comments_on(78) == []
+    assert sorted(github.issues) == [NUMBER, 77, 78]
+
+
+def test_without_a_token_the_contract_still_links_the_named_issue(tmp_path: Path) -> None:
+    payload = webhook("issues", "edited")
+    payload["issue"]["number"] = NUMBER
+    payload["issue"]["body"] = BODY
+    result = run_action(
+        tmp_path, "issues", payload, extra_env={"GITHUB_SERVER_URL": "https://ghe.example.com"}
+    )
+    assert result.code == 0, result.stdout
+    assert contract(result)["decisions"][0]["issue"] == (
+        f"https://ghe.example.com/{REPO}/issues/77"
+    )

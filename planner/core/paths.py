@@ -41,8 +41,8 @@ def normalize_glob(raw: str) -> str:
 
 
 def _segment_overlap(a: str, b: str) -> bool:
-    a_wild = any(c in _WILDCARDS for c in a)
-    b_wild = any(c in _WILDCARDS for c in b)
+    a_wild = not _WILDCARDS.isdisjoint(a)
+    b_wild = not _WILDCARDS.isdisjoint(b)
     if a_wild and b_wild:
         return True  # conservative: two patterns in one segment may meet
     if a_wild:
@@ -57,10 +57,11 @@ def _segments(glob: str) -> tuple[str, ...]:
     return tuple(glob.split("/"))
 
 
-def _is_literal(segment: str) -> bool:
-    return not any(c in _WILDCARDS for c in segment)
+def _is_literal(text: str) -> bool:
+    return _WILDCARDS.isdisjoint(text)
 
 
+@lru_cache(maxsize=65_536)
 def literal_prefix(glob: str) -> tuple[str, ...]:
     """The leading segments of a glob that hold no wildcard: every file the glob matches
     starts with them (``src/api/*.go`` -> ``("src", "api")``)."""
@@ -77,13 +78,11 @@ def globs_overlap(a: str, b: str) -> bool:
     never no wrongly)."""
     if a == b:
         return True
-    sa, sb = _segments(a), _segments(b)
-    if all(_is_literal(s) for s in sa) and all(_is_literal(s) for s in sb):
+    if _is_literal(a) and _is_literal(b):
         return False  # two plain paths meet only when equal
-    return _walk(sa, sb)
+    return _walk(_segments(a), _segments(b))
 
 
-@lru_cache(maxsize=16_384)
 def _walk(sa: tuple[str, ...], sb: tuple[str, ...]) -> bool:
     """Whether both segment lists can reach their ends together; ``**`` takes any number of
     the other side's segments. Each state ``(i, j)`` is visited once."""

@@ -24,7 +24,8 @@ PLANNER = [sys.executable, "-m", "planner.cli"]
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall time
+    cpu: float  # user + system time of the process: what it cost itself, whatever else ran
     rss_mib: float
     code: int
     output: str
@@ -50,7 +51,7 @@ def run(
         out.seek(0)
         output = out.read().decode("utf-8", "replace")
     rss = usage.ru_maxrss / 1024  # KiB on Linux
-    return Run(seconds, rss, child.returncode, output)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, rss, child.returncode, output)
 
 
 def median_run(
@@ -60,7 +61,7 @@ def median_run(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Run:
-    """The median time and the largest peak RSS of ``repeat`` runs, each checked with
+    """The median times and the largest peak RSS of ``repeat`` runs, each checked with
     ``expect`` (exit status and output); a run that fails the check stops the benchmark."""
     runs = []
     for _ in range(repeat):
@@ -73,6 +74,7 @@ def median_run(
         runs.append(done)
     return Run(
         statistics.median(r.seconds for r in runs),
+        statistics.median(r.cpu for r in runs),
         max(r.rss_mib for r in runs),
         runs[0].code,
         runs[0].output,

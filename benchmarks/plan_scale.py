@@ -3,9 +3,9 @@
 Run: .venv/bin/python benchmarks/plan_scale.py [--quick]
 
 Each case is a draft file (the contract's shape, as an agent writes one) planned by
-`planner plan` as a whole process: the median wall time of 3 runs, the peak RSS of the
-process, and its exit status (checked, with the number of tasks in the contract it
-wrote). Per task, the core alone (`plan()` in a child process, best of 5 after a warm-up)
+`planner plan` as a whole process: the median wall and CPU time of 3 runs, the peak RSS
+of the process, and its exit status (checked, with the number of tasks in the contract it
+wrote). Per task, the core alone (`plan()` in a child process, best CPU time of 5 after a warm-up)
 gives the cost without the fixed start-up. "µs/added" is what each task added since the
 size before cost, and "growth" that cost over the same between the two smallest sizes:
 1.00 is linear. (Time per task at 100 tasks also carries what any plan
@@ -119,9 +119,9 @@ SHAPES: dict[str, Callable[[int], dict[str, Any]]] = {
 
 
 def _core_seconds(shape: str, n: int) -> float:
-    """The best of 5 times of ``plan()`` alone after one warm-up run, in a child process
-    (this one stays small, see measure.py). The best, not the median: on a shared machine
-    the other runs measure the neighbours."""
+    """The best of 5 CPU times of ``plan()`` alone after one warm-up run, in a child
+    process (this one stays small, see measure.py). CPU time and the best run: on a shared
+    machine wall time and the other runs measure the neighbours."""
     done = run([sys.executable, __file__, "--core", shape, str(n)], env=planner_env())
     if done.code != 0:
         raise SystemExit(f"timing the core failed:\n{done.output}")
@@ -140,9 +140,9 @@ def core_child(shape: str, n: int) -> None:
     plan(request)  # once first: compiled regexes, schema validators and caches warm up
     samples = []
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         plan(request)
-        samples.append(time.perf_counter() - start)
+        samples.append(time.process_time() - start)
     print(min(samples))
 
 
@@ -167,8 +167,8 @@ def _whole_process(draft: dict[str, Any], n: int, folder: Path) -> Run:
 
 def plan_table(sizes: tuple[int, ...]) -> float:
     print(
-        f"{'shape':<22}{'tasks':>7}{'draft KiB':>11}{'process s':>11}{'peak MiB':>10}"
-        f"{'core ms':>10}{'µs/task':>9}{'µs/added':>10}{'growth':>8}"
+        f"{'shape':<22}{'tasks':>6}{'KiB':>5}{'wall s':>8}{'cpu s':>7}{'peak MiB':>9}"
+        f"{'core ms':>8}{'µs/task':>8}{'µs/added':>9}{'growth':>7}"
     )
     worst = 0.0
     for name, make in SHAPES.items():
@@ -181,18 +181,18 @@ def plan_table(sizes: tuple[int, ...]) -> float:
             core = _core_seconds(name, n)
             size = len(json.dumps(draft, separators=(",", ":"))) / 1024
             row = (
-                f"{name:<22}{n:>7}{size:>11.0f}{whole.seconds:>11.2f}{whole.rss_mib:>10.0f}"
-                f"{core * 1e3:>10.0f}{core / n * 1e6:>9.0f}"
+                f"{name:<22}{n:>6}{size:>5.0f}{whole.seconds:>8.2f}{whole.cpu:>7.2f}"
+                f"{whole.rss_mib:>9.0f}{core * 1e3:>8.0f}{core / n * 1e6:>8.0f}"
             )
             if previous is None:
-                print(f"{row}{'-':>10}{'-':>8}")
+                print(f"{row}{'-':>9}{'-':>7}")
             else:
                 # The cost of each task added since the size before: flat when planning
                 # is linear, whatever a plan costs however few its tasks.
                 added = (core - previous[1]) / (n - previous[0])
                 first = first or added
                 worst = max(worst, added / first)
-                print(f"{row}{added * 1e6:>10.0f}{added / first:>8.2f}")
+                print(f"{row}{added * 1e6:>9.0f}{added / first:>7.2f}")
             previous = (n, core)
     return worst
 
@@ -223,9 +223,9 @@ def wave_table(sizes: tuple[int, ...]) -> float:
             order = list(paths)
             samples = []
             for _ in range(5):
-                start = time.perf_counter()
+                start = time.process_time()
                 assign_waves(order, {}, paths, 256)
-                samples.append(time.perf_counter() - start)
+                samples.append(time.process_time() - start)
             seconds = min(samples)
             per_task = seconds / n
             first = first or per_task
@@ -251,7 +251,10 @@ def forty_by_150() -> None:
     ):
         with tempfile.TemporaryDirectory() as tmp:
             whole = _whole_process(draft, 40, Path(tmp))
-        print(f"{label:<24} process {whole.seconds:.2f} s, peak {whole.rss_mib:.0f} MiB")
+        print(
+            f"{label:<24} wall {whole.seconds:.2f} s, cpu {whole.cpu:.2f} s, "
+            f"peak {whole.rss_mib:.0f} MiB"
+        )
 
 
 def main() -> int:

@@ -8,8 +8,8 @@ offline, with TASKMASTER_SKIP_AUTO_UPDATE=1). Each size is written twice by
 benchmarks/graphs.py (a clean graph, and one with a cycle and an unknown dependency), in
 both formats, by a child process. The two tools then run alternately, each `--repeat`
 times (Taskmaster once at 20,000 tasks and above: a run takes minutes); printed are
-median wall time, peak RSS of the process, its exit status, whether it reported both
-defects, and planner's time as a fraction of Taskmaster's.
+median wall and CPU time, peak RSS of the process, its exit status, whether it reported
+both defects, and planner's times as a fraction of Taskmaster's.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ def compare(n: int, defects: bool, repeat: int, folder: Path) -> None:
             runs["taskmaster"].append(done)
     size = (folder / ".agent" / "planning-output-1.json").stat().st_size / 1e6
     medians = {tool: statistics.median(r.seconds for r in rs) for tool, rs in runs.items()}
+    cpus = {tool: statistics.median(r.cpu for r in rs) for tool, rs in runs.items()}
     for tool, rs in runs.items():
         found = (planner_found if tool == "planner" else taskmaster_found)(rs[0])
         shown = (
@@ -82,10 +83,15 @@ def compare(n: int, defects: bool, repeat: int, folder: Path) -> None:
             else ("cycle" if found[0] else "") + ("unknown" if found[1] else "")
         )
         print(
-            f"{n:>7}{' defects' if defects else '  clean':>9}{size:>8.1f}  {tool:<11}"
-            f"{medians[tool]:>9.2f}{max(r.rss_mib for r in rs):>10.0f}{len(rs):>5}"
-            f"{rs[0].code:>6}  {shown or '-':<14}"
-            + (f"{medians['planner'] / medians['taskmaster']:>7.3f}" if tool == "planner" else "")
+            f"{n:>7}{' defects' if defects else '  clean':>9}{size:>6.1f}  {tool:<11}"
+            f"{medians[tool]:>7.2f}{cpus[tool]:>7.2f}{max(r.rss_mib for r in rs):>9.0f}"
+            f"{len(rs):>5}{rs[0].code:>5}  {shown or '-':<14}"
+            + (
+                f"{medians['planner'] / medians['taskmaster']:>7.3f}"
+                f"{cpus['planner'] / cpus['taskmaster']:>7.3f}"
+                if tool == "planner"
+                else ""
+            )
         )
 
 
@@ -98,14 +104,14 @@ def main() -> int:
         print(f"{TASKMASTER} is missing: run (cd tests/node && npm ci)", file=sys.stderr)
         return 2
     print(
-        f"{'tasks':>7}{'graph':>9}{'MB':>8}  {'tool':<11}{'median s':>9}{'peak MiB':>10}"
-        f"{'runs':>5}{'exit':>6}  {'found':<14}{'ratio':>7}"
+        f"{'tasks':>7}{'graph':>9}{'MB':>6}  {'tool':<11}{'wall s':>7}{'cpu s':>7}{'peak MiB':>9}"
+        f"{'runs':>5}{'exit':>5}  {'found':<14}{'ratio wall, cpu':>14}"
     )
     for n in (int(s) for s in args.sizes.split(",")):
         for defects in (False, True):
             with tempfile.TemporaryDirectory() as tmp:
                 compare(n, defects, args.repeat, Path(tmp))
-    print("\nratio: planner's median time over Taskmaster's (lower is faster).")
+    print("\nratio: planner's median time over Taskmaster's, wall and CPU (lower is faster).")
     return 0
 
 

@@ -51,12 +51,15 @@ def _bullets(items: list[str], empty: str) -> list[str]:
     return [f"- {markdown_inline(item, 500)}" for item in items] or [empty]
 
 
-def render_brief(fanout: Fanout, task: FanoutTask) -> str:
+def render_brief(fanout: Fanout, task: FanoutTask, waves: dict[str, int] | None = None) -> str:
     """The brief of one task of the fanout: objective, boundary, invariants, acceptance,
-    evidence, dependencies, and the branch and pull request that name it."""
+    evidence, dependencies, and the branch and pull request that name it. ``waves`` (task
+    id -> wave) is the fanout's, passed in when briefs are rendered for every task so it
+    is built once, not once per task."""
     number = fanout.issue.number
     name = f"{number}/{task.id}"
-    waves = {t.id: t.wave for t in fanout.tasks}
+    if waves is None:
+        waves = {t.id: t.wave for t in fanout.tasks}
     depends = [
         f"- `{d}`: not merged yet (wave {waves[d]}); start after its pull request is merged"
         if d in waves
@@ -120,4 +123,7 @@ def render_briefs(fanout: Fanout | None, output_dir: str) -> dict[str, str]:
     if fanout is None:
         return {}
     number = fanout.issue.number
-    return {brief_path(output_dir, number, t.id): render_brief(fanout, t) for t in fanout.tasks}
+    waves = {t.id: t.wave for t in fanout.tasks}
+    return {
+        brief_path(output_dir, number, t.id): render_brief(fanout, t, waves) for t in fanout.tasks
+    }

@@ -12,9 +12,9 @@ from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS, IMPERATIVE_VERB
 
 # Each pattern is linear: bounded repetitions, no nested quantifiers.
 _CODE = re.compile(r"(`[^`\n]{1,300}`)")
-_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)")
-_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{0,2000})\)")
-_REF_LINK = re.compile(r"\[([^\]\n]{1,300})\]\[[^\]\n]{0,100}\]")
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\]\([^()\s]{0,2000}\)")
+_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\(([^()\s]{0,2000})\)")
+_REF_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\[[^\[\]\n]{0,100}\]")
 _HTML = re.compile(r"<[A-Za-z/!][^<>\n]{0,500}>")
 # Emphasis delimiters at word edges (an opener before a word, a closer after one), so
 # ``a__b`` keeps its underscores; removed one by one, in linear time.

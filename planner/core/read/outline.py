@@ -21,7 +21,9 @@ from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, rol
 
 NO_RESPONSE = "_No response_"
 
-_PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").enable("strikethrough")
+# Only the block structure is read (inline text is taken as written), so the inline
+# pass, the costly part on hostile bodies, is off.
+_PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
 _LONE_TAG = re.compile(r"</?[A-Za-z][\w-]{0,40}>")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 # A criterion that names itself in its first words: "Done when ...", "Ships when ...".

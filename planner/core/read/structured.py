@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from planner.core.read.draft import Draft, DraftDecision, DraftMilestone, DraftTask, Source
 from planner.core.safe_yaml import YamlError, load_yaml
 from planner.core.text import one_line
-from planner.schemas import draft_schema
+from planner.schemas import schema_errors
 
 MAX_DRAFT_BYTES = 1_048_576
 
@@ -52,11 +50,10 @@ def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
     """
     if isinstance(data, dict) and "roadmap" not in data and "milestones" in data:
         data = {"roadmap": data}
-    validator = Draft202012Validator(draft_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = schema_errors("draft", data)
     if errors:
         first = errors[0]
-        where = _json_path(first.absolute_path)
+        where = _json_path(first.path)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise DraftError(f"{origin}: {where}: {one_line(first.message, 200)}{more}")
     roadmap = data.get("roadmap", {})

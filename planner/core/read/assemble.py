@@ -261,76 +261,12 @@ def assemble(
     c = _Collected(table=table)
     draft = Draft(source="markdown")
     objective: list[str] = []
-    top_statements = 0
-
-    def visit(sections: list[Section], criteria: bool = False) -> None:
-        nonlocal top_statements
-        for section in sections:
-            role = section.role
-            if role == "milestone":
-                draft.milestones.append(milestone_from_section(c, draft, section, criteria))
-                continue
-            if role == "objective":
-                objective.extend(plain(p.text) for p in paragraphs(section.blocks))
-                objective.extend(text for text, _, _ in entries(lists_only(section.blocks)))
-            elif role == "milestones":
-                for item in lists(section.blocks):
-                    draft.milestones.append(milestone_from_item(c, item))
-            elif role in ("tasks", "group"):
-                c.task_sections += 1
-                draft.loose_tasks.extend(work_in(c.findings, section))
-                visit([s for s in section.children if s.role not in ("task", "group", "tasks")])
-                continue
-            elif role == "task":
-                draft.loose_tasks.append(task_from_heading(section))
-                continue
-            elif role == "decisions":
-                read_decisions(c, draft, section)
-                continue
-            elif role == "dependencies":
-                for text, line, _ in entries(section.blocks):
-                    c.statements.append(Statement(None, text, line, stated=True))
-                    top_statements += 1
-            elif role == "acceptance":
-                found = entries(section.blocks)
-                draft.acceptance.extend(text for text, _, _ in found)
-                c.acceptance_done.extend(done for _, _, done in found)
-            elif role in LIST_SECTIONS:
-                getattr(draft, role).extend(text for text, _, _ in entries(section.blocks))
-            visit(section.children, criteria=_is_criteria_group(section))
-
-    visit(outline.sections)
+    _visit(c, draft, objective, outline.sections)
     c.findings.extend(apply_dependencies(c.statements, c.blocking, draft))
 
     recognised = any(s.role for s in walk(outline.sections))
     draft.objective = _objective(objective, outline)
-    unknown = [s for s in walk(outline.sections) if s.role is None]
-    loose = lists([*outline.preamble, *(b for s in unknown for b in s.blocks)])
-    if not draft.milestones and not draft.loose_tasks and not c.task_sections:
-        # A lone work list outside any known section is the task list; so is a list
-        # under a proposal ("Describe the solution you'd like").
-        described = [s for s in walk(outline.sections) if s.role == "objective"]
-        for item in [*loose, *lists([b for s in described for b in s.blocks])]:
-            draft.loose_tasks.extend(task_from_item(c.findings, item))
-        if not draft.loose_tasks:
-            # The work stated in prose: in the description after the objective when
-            # there is one ("## Objective" then "## Description"), else anywhere in it.
-            texts = [*objective, *(plain(p.text) for p in paragraphs(outline.preamble))]
-            later = [t for t in texts if t != draft.objective]
-            draft.loose_tasks.extend(
-                (prose_tasks(later[:3], None) or prose_tasks(texts[:3], None))[:1]
-            )
-        if not recognised and not draft.decisions:
-            draft.decisions.extend(_prose_questions(outline))
-        recognised = recognised or bool(draft.loose_tasks)
-    elif not draft.milestones:
-        # A checklist, or a table of work, is work wherever it stands ("## Follow-ups").
-        for item in loose:
-            if item.checked is not None:
-                draft.loose_tasks.extend(task_from_item(c.findings, item))
-        for block in (b for s in unknown for b in s.blocks):
-            if isinstance(block, Table):
-                draft.loose_tasks.extend(tasks_from_table(block))
+    recognised = _work_outside_sections(c, draft, outline, objective, recognised)
     if (
         not draft.milestones
         and not any(not t.done for t in draft.loose_tasks)
@@ -359,6 +295,84 @@ def assemble(
     if not recognised:
         draft.source = "fallback"
     return draft, c.findings
+
+
+def _visit(
+    c: _Collected,
+    draft: Draft,
+    objective: list[str],
+    sections: list[Section],
+    criteria: bool = False,
+) -> None:
+    """Each section by its role, depth first; milestones and work sections read their
+    own sub-sections."""
+    for section in sections:
+        role = section.role
+        if role == "milestone":
+            draft.milestones.append(milestone_from_section(c, draft, section, criteria))
+            continue
+        if role in ("tasks", "group"):
+            c.task_sections += 1
+            draft.loose_tasks.extend(work_in(c.findings, section))
+            rest = [s for s in section.children if s.role not in ("task", "group", "tasks")]
+            _visit(c, draft, objective, rest)
+            continue
+        if role == "task":
+            draft.loose_tasks.append(task_from_heading(section))
+            continue
+        if role == "decisions":
+            read_decisions(c, draft, section)
+            continue
+        if role == "objective":
+            objective.extend(plain(p.text) for p in paragraphs(section.blocks))
+            objective.extend(text for text, _, _ in entries(lists_only(section.blocks)))
+        elif role == "milestones":
+            draft.milestones.extend(milestone_from_item(c, item) for item in lists(section.blocks))
+        elif role == "dependencies":
+            for text, line, _ in entries(section.blocks):
+                c.statements.append(Statement(None, text, line, stated=True))
+        elif role == "acceptance":
+            found = entries(section.blocks)
+            draft.acceptance.extend(text for text, _, _ in found)
+            c.acceptance_done.extend(done for _, _, done in found)
+        elif role in LIST_SECTIONS:
+            getattr(draft, role).extend(text for text, _, _ in entries(section.blocks))
+        _visit(c, draft, objective, section.children, _is_criteria_group(section))
+
+
+def _work_outside_sections(
+    c: _Collected, draft: Draft, outline: Outline, objective: list[str], recognised: bool
+) -> bool:
+    """Work that stands outside any work section; returns whether the request now has
+    structure the planner recognised."""
+    unknown = [s for s in walk(outline.sections) if s.role is None]
+    loose = lists([*outline.preamble, *(b for s in unknown for b in s.blocks)])
+    if not draft.milestones and not draft.loose_tasks and not c.task_sections:
+        # A lone work list outside any known section is the task list; so is a list
+        # under a proposal ("Describe the solution you'd like").
+        described = [s for s in walk(outline.sections) if s.role == "objective"]
+        for item in [*loose, *lists([b for s in described for b in s.blocks])]:
+            draft.loose_tasks.extend(task_from_item(c.findings, item))
+        if not draft.loose_tasks:
+            # The work stated in prose: in the description after the objective when
+            # there is one ("## Objective" then "## Description"), else anywhere in it.
+            texts = [*objective, *(plain(p.text) for p in paragraphs(outline.preamble))]
+            later = [t for t in texts if t != draft.objective]
+            draft.loose_tasks.extend(
+                (prose_tasks(later[:3], None) or prose_tasks(texts[:3], None))[:1]
+            )
+        if not recognised and not draft.decisions:
+            draft.decisions.extend(_prose_questions(outline))
+        return recognised or bool(draft.loose_tasks)
+    if not draft.milestones:
+        # A checklist, or a table of work, is work wherever it stands ("## Follow-ups").
+        for item in loose:
+            if item.checked is not None:
+                draft.loose_tasks.extend(task_from_item(c.findings, item))
+        for block in (b for s in unknown for b in s.blocks):
+            if isinstance(block, Table):
+                draft.loose_tasks.extend(tasks_from_table(block))
+    return recognised
 
 
 def _prose_questions(outline: Outline) -> list[DraftDecision]:

@@ -76,14 +76,19 @@ def split_milestone_id(text: str) -> tuple[str | None, str]:
     return split_id(text)
 
 
+def risk_hint(findings: list[Finding], value: str, line: int | None) -> RiskClass | None:
+    """``risk: high`` -> high; a word that is no risk class is a finding and ``None``."""
+    risk = risk_word(value)
+    if risk is None:
+        bad_value(findings, "risk", value, RISK_ORDER, line)
+    return risk
+
+
 def apply_task_hint(
     findings: list[Finding], task: DraftTask, key: str, value: str, line: int | None
 ) -> bool:
     if key == "risk":
-        risk = risk_word(value)
-        if risk is None:
-            bad_value(findings, key, value, RISK_ORDER, line)
-        task.risk_class = risk or task.risk_class
+        task.risk_class = risk_hint(findings, value, line) or task.risk_class
     elif key == "depends":
         task.depends_on.extend(split_list(value))
     elif key == "paths":
@@ -121,10 +126,7 @@ def apply_milestone_hint(
     findings: list[Finding], milestone: DraftMilestone, key: str, value: str, line: int | None
 ) -> bool:
     if key == "risk":
-        risk = risk_word(value)
-        if risk is None:
-            bad_value(findings, key, value, RISK_ORDER, line)
-        milestone.risk_class = risk or milestone.risk_class
+        milestone.risk_class = risk_hint(findings, value, line) or milestone.risk_class
     elif key == "depends":
         for dep in split_list(value):
             refs = issue_refs(dep)

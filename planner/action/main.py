@@ -362,6 +362,8 @@ def _merged(
             )
         )
         return nothing
+    # As for a plan: nothing is changed on GitHub by a run that cannot write its files.
+    workspace.check_all(render_result(before, request, config).files)
     marked = mark_done(port, issue, task.id, before.task_lines.get(task.id), pull)
     outcome = _plan(
         settings,

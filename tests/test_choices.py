@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 
-from planner.action.settings import MODES, SettingsError, from_env
+from planner.action.settings import COMMITS, MODES, SettingsError, from_env
 from planner.cli import build_parser
 from planner.model import FAIL_ON, SCHEMA_MODELS
 from tests.runner import ROOT
@@ -27,13 +27,15 @@ def choices(parser: argparse.ArgumentParser, option: str) -> tuple[str, ...]:
     return tuple(action.choices or ())
 
 
-@pytest.mark.parametrize(("name", "values"), [("mode", MODES), ("fail-on", FAIL_ON)])
+@pytest.mark.parametrize(
+    ("name", "values"), [("mode", MODES), ("fail-on", FAIL_ON), ("commit", COMMITS)]
+)
 def test_action_yml_describes_exactly_the_values_the_settings_accept(
     name: str, values: tuple[str, ...]
 ) -> None:
     spec = ACTION["inputs"][name]
     assert spec["default"] in values
-    words = re.findall(r"\b([a-z]+)\b(?: \([^)]*\))?(?:,| or|\.)", spec["description"])
+    words = re.findall(r"\b([a-z][a-z-]*)\b(?: \([^)]*\))?(?:,| or|\.)", spec["description"])
     assert [w for w in words if w in values] == list(values), spec["description"]
     for value in values:
         assert getattr(from_env({f"INPUT_{name.upper()}": value}), name.replace("-", "_")) == value

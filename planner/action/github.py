@@ -51,6 +51,14 @@ class NamedIssueInfo:
     pull_request: bool
 
 
+@dataclass(frozen=True)
+class PullInfo:
+    number: int
+    url: str
+    title: str
+    body: str
+
+
 class GitHubError(RuntimeError):
     """A GitHub call that failed for good. ``transient`` marks outages and rate
     limits (worth a warning), as opposed to a wrong token or repository."""
@@ -375,6 +383,104 @@ class PyGithubAdapter:
         self._call(
             f"Labelling issue #{number} '{name}'",
             lambda: self._repo.get_issue(number).add_to_labels(name),
+            write=True,
+        )
+
+    # ------------------------------------------------------------ the Git Data API and pulls
+    # (committing the plan, PRODUCT.md §12 step 5: no git binary, only the REST API)
+
+    def default_branch(self) -> str:
+        return self._call(
+            "Reading the repository's default branch", lambda: self._repo.default_branch
+        )
+
+    def branch_head(self, branch: str) -> str | None:
+        """The commit a branch points at, or None when there is no such branch."""
+        from github.GithubException import GithubException
+
+        def read() -> str | None:
+            try:
+                sha: str = self._repo.get_git_ref(f"heads/{branch}").object.sha
+                return sha
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None
+                raise
+
+        return self._call(f"Reading branch {branch}", read)
+
+    def commit_tree(self, sha: str) -> str:
+        return self._call(
+            f"Reading commit {sha[:12]}", lambda: str(self._repo.get_git_commit(sha).tree.sha)
+        )
+
+    def create_blob(self, text: str) -> str:
+        return self._call(
+            "Storing a planning file",
+            lambda: str(self._repo.create_git_blob(text, "utf-8").sha),
+            write=True,
+        )
+
+    def create_tree(self, base_tree: str, blobs: dict[str, str]) -> str:
+        """A tree: ``base_tree`` with each path set to its blob."""
+        from github.InputGitTreeElement import InputGitTreeElement
+
+        def create() -> str:
+            elements = [
+                InputGitTreeElement(path, "100644", "blob", sha=sha)
+                for path, sha in sorted(blobs.items())
+            ]
+            base = self._repo.get_git_tree(base_tree)
+            return str(self._repo.create_git_tree(elements, base).sha)
+
+        return self._call("Building the plan's tree", create, write=True)
+
+    def create_commit(self, message: str, tree: str, parent: str) -> str:
+        def create() -> str:
+            commit = self._repo.create_git_commit(
+                message, self._repo.get_git_tree(tree), [self._repo.get_git_commit(parent)]
+            )
+            return str(commit.sha)
+
+        return self._call("Committing the plan", create, write=True)
+
+    def set_branch(self, branch: str, sha: str, *, create: bool) -> None:
+        """Point ``branch`` at ``sha``: create it, or force-update it."""
+
+        def point() -> None:
+            if create:
+                self._repo.create_git_ref(f"refs/heads/{branch}", sha)
+            else:
+                ref = self._repo.get_git_ref(f"heads/{branch}")
+                # Read it first: PyGithub's lazy ref has the read URL (git/ref/...), and
+                # GitHub takes updates at the URL the read returns (git/refs/...).
+                if ref.object.sha != sha:
+                    ref.edit(sha, force=True)
+
+        self._call(f"Updating branch {branch}", point, write=True)
+
+    def open_pull(self, branch: str) -> PullInfo | None:
+        """The open pull request from ``branch`` of this repository, if any."""
+
+        def find() -> PullInfo | None:
+            owner = self._repo.full_name.split("/", 1)[0]
+            for pull in self._repo.get_pulls(state="open", head=f"{owner}:{branch}"):
+                return PullInfo(pull.number, pull.html_url, pull.title or "", pull.body or "")
+            return None
+
+        return self._call(f"Finding the pull request from {branch}", find)
+
+    def create_pull(self, branch: str, base: str, title: str, body: str) -> PullInfo:
+        def create() -> PullInfo:
+            pull = self._repo.create_pull(base=base, head=branch, title=title, body=body)
+            return PullInfo(pull.number, pull.html_url, pull.title or "", pull.body or "")
+
+        return self._call(f"Opening a pull request from {branch}", create, write=True)
+
+    def edit_pull(self, number: int, title: str, body: str) -> None:
+        self._call(
+            f"Updating pull request #{number}",
+            lambda: self._repo.get_pull(number).edit(title=title, body=body),
             write=True,
         )
 

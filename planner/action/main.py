@@ -20,6 +20,7 @@ from planner.action.effects import SideEffects
 from planner.action.gitdiff import PullRepository
 from planner.action.github import GitHubError, GitHubPort
 from planner.action.merged import mark_done
+from planner.action.persist import GitDataPort, persist_plan, planning_files
 from planner.action.settings import (
     REF_PATTERN,
     Settings,
@@ -247,11 +248,41 @@ def _plan(
             outcome.summary += (
                 "\n**GitHub, not done:** " + "; ".join(effects.report.not_done) + ".\n"
             )
+    if settings.commit == "pull-request" and result.contract is not None:
+        _persist(port, issue, result, config, outcome)
     outcome.outputs = _plan_outputs(result, config, issue.number)
     artifact = _upload(settings, result.files, issue.number, artifact_factory)
     outcome.findings += artifact.findings
     outcome.outputs.update(artifact.outputs)
     return outcome
+
+
+def _persist(
+    port: GitHubPort | None, issue: Issue, result: PlanResult, config: Config, outcome: Outcome
+) -> None:
+    """Commit the planning files to the issue's plan branch and keep its pull request
+    (input ``commit: pull-request``)."""
+    if not isinstance(port, GitDataPort):
+        outcome.findings.append(
+            finding(
+                "github-side-effect",
+                "Not done: committing the plan (input commit: pull-request) needs the "
+                "github-token input (default ${{ github.token }}).",
+                severity="warning",
+            )
+        )
+        return
+    assert result.contract is not None
+    persisted = persist_plan(
+        port,
+        issue.number,
+        issue.title,
+        result.contract.roadmap.version,
+        planning_files(result.files, config.paths.output_dir),
+    )
+    outcome.findings += persisted.findings
+    if persisted.done:
+        outcome.summary += "\n**Plan branch:** " + "; ".join(persisted.done) + ".\n"
 
 
 def _planning_issue(

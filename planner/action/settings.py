@@ -13,6 +13,8 @@ from planner.model import FAIL_ON, FailOn
 
 Mode = Literal["plan", "validate", "check"]
 MODES: tuple[Mode, ...] = get_args(Mode)
+Commit = Literal["none", "pull-request"]
+COMMITS: tuple[Commit, ...] = get_args(Commit)
 _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off", "")
 _ARTIFACT_FORBIDDEN = set('":<>|*?\\/\r\n')
@@ -45,6 +47,7 @@ class Settings(BaseModel):
     artifact_name: str | None = None
     retention_days: int | None = None
     base_ref: str | None = None
+    commit: Commit = "none"
 
     workspace: Path
     event_name: str | None = None
@@ -144,6 +147,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         artifact_name=artifact_name,
         retention_days=_int(env, "retention-days", 1, 90),
         base_ref=base_ref,
+        commit=_choice(env, "commit", COMMITS, "none"),
         workspace=Path(workspace),
         event_name=env.get("GITHUB_EVENT_NAME") or None,
         event_path=Path(event_path) if event_path else None,

@@ -1,8 +1,10 @@
-"""A stand-in for GitHub's REST API (issues, comments, labels, sub-issues) with state
-across requests, answering in GitHub's shapes so the unmodified PyGithub can talk to it."""
+"""A stand-in for GitHub's REST API (issues, comments, labels, sub-issues; the Git Data
+API and pull requests) with state across requests, answering in GitHub's shapes so the
+unmodified PyGithub can talk to it."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 from urllib.parse import unquote
@@ -33,6 +35,16 @@ class GitHubServer(StubServer):
         self.labels: dict[str, dict[str, Any]] = {}
         self.sub_issues: dict[int, list[int]] = {}
         self._next_id = 5000
+        # The Git Data API: blobs by sha, trees as flat {path: blob sha}, commits, branches.
+        self.blobs: dict[str, bytes] = {}
+        self.trees: dict[str, dict[str, str]] = {}
+        self.commits: dict[str, dict[str, Any]] = {}
+        self.branches: dict[str, str] = {}
+        self.pulls: dict[int, dict[str, Any]] = {}
+        self.default_branch = "main"
+        readme = self._store_blob(b"# Hello-World\n")
+        root = self._store_tree({"README.md": readme})
+        self.branches["main"] = self._store_commit("Initial commit", root, [])
 
     # ---------------------------------------------------------------- state helpers
 
@@ -111,6 +123,235 @@ class GitHubServer(StubServer):
         self.comments[comment_id] = comment
         return comment
 
+    # ---------------------------------------------------------------- git objects
+
+    def _store_blob(self, content: bytes) -> str:
+        sha = hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+        self.blobs[sha] = content
+        return sha
+
+    def _store_tree(self, entries: dict[str, str]) -> str:
+        listing = "".join(f"{path}\0{sha}\n" for path, sha in sorted(entries.items()))
+        sha = hashlib.sha1(b"tree " + listing.encode()).hexdigest()
+        self.trees[sha] = dict(entries)
+        return sha
+
+    def _store_commit(self, message: str, tree: str, parents: list[str]) -> str:
+        text = f"{tree}\n{','.join(parents)}\n{message}\n{len(self.commits)}"
+        sha = hashlib.sha1(b"commit " + text.encode()).hexdigest()
+        self.commits[sha] = {"message": message, "tree": tree, "parents": list(parents)}
+        return sha
+
+    def files_at(self, branch: str) -> dict[str, str]:
+        """The files a branch holds, as text."""
+        tree = self.trees[self.commits[self.branches[branch]]["tree"]]
+        return {path: self.blobs[sha].decode() for path, sha in tree.items()}
+
+    def _tree_json(self, sha: str) -> dict[str, Any]:
+        return {
+            "sha": sha,
+            "url": f"{self.url}/repos/{REPO}/git/trees/{sha}",
+            "truncated": False,
+            "tree": [
+                {"path": path, "mode": "100644", "type": "blob", "sha": blob, "size": 0}
+                for path, blob in sorted(self.trees[sha].items())
+            ],
+        }
+
+    def _commit_json(self, sha: str) -> dict[str, Any]:
+        commit = self.commits[sha]
+        person = {
+            "name": "github-actions[bot]",
+            "email": "bot@example.com",
+            "date": "2026-11-20T10:00:00Z",
+        }
+        return {
+            "sha": sha,
+            "node_id": f"C_{sha[:8]}",
+            "url": f"{self.url}/repos/{REPO}/git/commits/{sha}",
+            "html_url": f"https://github.com/{REPO}/commit/{sha}",
+            "message": commit["message"],
+            "tree": {
+                "sha": commit["tree"],
+                "url": f"{self.url}/repos/{REPO}/git/trees/{commit['tree']}",
+            },
+            "parents": [
+                {"sha": p, "url": f"{self.url}/repos/{REPO}/git/commits/{p}"}
+                for p in commit["parents"]
+            ],
+            "author": person,
+            "committer": person,
+        }
+
+    def _ref_json(self, branch: str) -> dict[str, Any]:
+        sha = self.branches[branch]
+        return {
+            "ref": f"refs/heads/{branch}",
+            "node_id": f"REF_{branch}",
+            "url": f"{self.url}/repos/{REPO}/git/refs/heads/{branch}",
+            "object": {
+                "sha": sha,
+                "type": "commit",
+                "url": f"{self.url}/repos/{REPO}/git/commits/{sha}",
+            },
+        }
+
+    def get_repo(self, request: Recorded) -> Reply:
+        owner, name = REPO.split("/")
+        return Reply(
+            200,
+            {
+                "id": 1296269,
+                "name": name,
+                "full_name": REPO,
+                "owner": {"login": owner, "id": 21031067, "type": "User"},
+                "default_branch": self.default_branch,
+                "url": f"{self.url}/repos/{REPO}",
+                "html_url": f"https://github.com/{REPO}",
+                "private": False,
+            },
+        )
+
+    def create_blob(self, request: Recorded) -> Reply:
+        data = request.json()
+        if data.get("encoding") not in ("utf-8", "base64"):
+            return Reply(422, {"message": "Validation Failed"})
+        sha = self._store_blob(data["content"].encode())
+        return Reply(201, {"sha": sha, "url": f"{self.url}/repos/{REPO}/git/blobs/{sha}"})
+
+    def get_tree(self, request: Recorded, sha: str) -> Reply:
+        return (
+            Reply(200, self._tree_json(sha))
+            if sha in self.trees
+            else Reply(404, {"message": "Not Found"})
+        )
+
+    def create_tree(self, request: Recorded) -> Reply:
+        data = request.json()
+        base = data.get("base_tree")
+        if base is not None and base not in self.trees:
+            return Reply(422, {"message": "Invalid tree info"})
+        entries = dict(self.trees[base]) if base else {}
+        for item in data["tree"]:
+            if item.get("sha") not in self.blobs or item.get("type") != "blob":
+                return Reply(422, {"message": "Invalid tree info"})
+            entries[item["path"]] = item["sha"]
+        return Reply(201, self._tree_json(self._store_tree(entries)))
+
+    def get_commit(self, request: Recorded, sha: str) -> Reply:
+        return (
+            Reply(200, self._commit_json(sha))
+            if sha in self.commits
+            else Reply(404, {"message": "Not Found"})
+        )
+
+    def create_commit(self, request: Recorded) -> Reply:
+        data = request.json()
+        if data["tree"] not in self.trees or any(p not in self.commits for p in data["parents"]):
+            return Reply(422, {"message": "Validation Failed"})
+        sha = self._store_commit(data["message"], data["tree"], data["parents"])
+        return Reply(201, self._commit_json(sha))
+
+    def get_ref(self, request: Recorded, branch: str) -> Reply:
+        if branch not in self.branches:
+            return Reply(404, {"message": "Not Found"})
+        return Reply(200, self._ref_json(branch))
+
+    def create_ref(self, request: Recorded) -> Reply:
+        data = request.json()
+        branch = str(data["ref"]).removeprefix("refs/heads/")
+        if branch in self.branches:
+            return Reply(422, {"message": "Reference already exists"})
+        if data["sha"] not in self.commits:
+            return Reply(422, {"message": "Object does not exist"})
+        self.branches[branch] = data["sha"]
+        return Reply(201, self._ref_json(branch))
+
+    def update_ref(self, request: Recorded, branch: str) -> Reply:
+        data = request.json()
+        if branch not in self.branches:
+            return Reply(422, {"message": "Reference does not exist"})
+        if data["sha"] not in self.commits:
+            return Reply(422, {"message": "Object does not exist"})
+        ancestors, todo = set(), [data["sha"]]
+        while todo:
+            sha = todo.pop()
+            ancestors.add(sha)
+            todo += self.commits[sha]["parents"]
+        if not data.get("force") and self.branches[branch] not in ancestors:
+            return Reply(422, {"message": "Update is not a fast forward"})
+        self.branches[branch] = data["sha"]
+        return Reply(200, self._ref_json(branch))
+
+    def _pull_json(self, number: int) -> dict[str, Any]:
+        pull = self.pulls[number]
+        return {
+            "id": 9000 + number,
+            "number": number,
+            "url": f"{self.url}/repos/{REPO}/pulls/{number}",
+            "html_url": f"https://github.com/{REPO}/pull/{number}",
+            "state": pull["state"],
+            "title": pull["title"],
+            "body": pull["body"],
+            "user": dict(self.account),
+            "head": {
+                "ref": pull["head"],
+                "sha": self.branches.get(pull["head"], ""),
+                "label": f"{REPO.split('/')[0]}:{pull['head']}",
+            },
+            "base": {
+                "ref": pull["base"],
+                "sha": self.branches.get(pull["base"], ""),
+                "label": f"{REPO.split('/')[0]}:{pull['base']}",
+            },
+            "merged": False,
+        }
+
+    def list_pulls(self, request: Recorded) -> Reply:
+        state = request.query.get("state", ["open"])[0]
+        head = request.query.get("head", [""])[0]
+        owner = REPO.split("/")[0]
+        found = [
+            self._pull_json(n)
+            for n, p in sorted(self.pulls.items())
+            if (state == "all" or p["state"] == state)
+            and (not head or head == f"{owner}:{p['head']}")
+        ]
+        return Reply(200, found)
+
+    def create_pull(self, request: Recorded) -> Reply:
+        data = request.json()
+        if data["head"] not in self.branches or data["base"] not in self.branches:
+            return Reply(
+                422,
+                {"message": "Validation Failed", "errors": [{"field": "head", "code": "invalid"}]},
+            )
+        if any(p["head"] == data["head"] and p["state"] == "open" for p in self.pulls.values()):
+            return Reply(422, {"message": "A pull request already exists"})
+        number = max([*self.issues, *self.pulls], default=0) + 1
+        self.pulls[number] = {
+            "title": data["title"],
+            "body": data.get("body") or "",
+            "head": data["head"],
+            "base": data["base"],
+            "state": "open",
+        }
+        return Reply(201, self._pull_json(number))
+
+    def get_pull(self, request: Recorded, number: str) -> Reply:
+        if int(number) not in self.pulls:
+            return Reply(404, {"message": "Not Found"})
+        return Reply(200, self._pull_json(int(number)))
+
+    def edit_pull(self, request: Recorded, number: str) -> Reply:
+        if int(number) not in self.pulls:
+            return Reply(404, {"message": "Not Found"})
+        data = request.json()
+        for key in ("title", "body", "state"):
+            if key in data:
+                self.pulls[int(number)][key] = data[key]
+        return Reply(200, self._pull_json(int(number)))
+
     # ---------------------------------------------------------------- routing
 
     def handle(self, request: Recorded) -> Reply:
@@ -130,6 +371,19 @@ class GitHubServer(StubServer):
             return Reply(404, {"message": "Not Found"})
         rest = path[len(prefix) :]
         routes: list[tuple[str, str, Any]] = [
+            ("GET", r"", self.get_repo),
+            ("POST", r"/git/blobs", self.create_blob),
+            ("GET", r"/git/trees/([0-9a-f]{40})", self.get_tree),
+            ("POST", r"/git/trees", self.create_tree),
+            ("GET", r"/git/commits/([0-9a-f]{40})", self.get_commit),
+            ("POST", r"/git/commits", self.create_commit),
+            ("GET", r"/git/ref/heads/(.+)", self.get_ref),
+            ("POST", r"/git/refs", self.create_ref),
+            ("PATCH", r"/git/refs/heads/(.+)", self.update_ref),
+            ("GET", r"/pulls", self.list_pulls),
+            ("POST", r"/pulls", self.create_pull),
+            ("GET", r"/pulls/(\d+)", self.get_pull),
+            ("PATCH", r"/pulls/(\d+)", self.edit_pull),
             ("GET", r"/issues", self.list_issues),
             ("POST", r"/issues", self.create_issue),
             ("GET", r"/issues/comments/(\d+)", self.get_comment),

@@ -250,3 +250,48 @@ def test_readme_config_is_valid_and_plans_the_example(tmp_path: Path) -> None:
     assert result.outputs["focus"] == "M1" and result.outputs["valid"] == "true"
     contract = json.loads((workspace / result.outputs["contract"]).read_text(encoding="utf-8"))
     assert contract["contract_defaults"]["acceptance_tests"] == ["go test ./..."]
+
+
+LOOP = next(load_yaml(text) for text in WORKFLOWS.values() if "name: Plan loop" in text)
+
+
+@pytest.mark.parametrize(
+    ("action", "merged", "jobs"),
+    [
+        ("opened", False, {"check"}),
+        ("synchronize", False, {"check"}),
+        ("closed", True, {"done"}),
+        ("closed", False, set()),
+    ],
+)
+def test_the_loop_runs_check_on_open_pull_requests_and_done_on_merged_ones(
+    action: str, merged: bool, jobs: set[str]
+) -> None:
+    payload = webhook("pull_request", action if action != "synchronize" else None)
+    payload["action"] = action
+    payload["pull_request"]["merged"] = merged
+    context = {"github": {"event_name": "pull_request", "event": payload}}
+    ran = {
+        name for name in ("plan", "check", "done") if evaluate(LOOP["jobs"][name]["if"], context)
+    }
+    assert ran == jobs
+
+
+def test_the_loop_gives_each_job_the_least_it_needs() -> None:
+    jobs = LOOP["jobs"]
+    writes = {"contents": "write", "issues": "write", "pull-requests": "write"}
+    assert jobs["plan"]["permissions"] == writes and jobs["done"]["permissions"] == writes
+    assert jobs["check"]["permissions"] == {"contents": "read"}
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    for name in ("plan", "done"):
+        (step,) = [s for s in jobs[name]["steps"] if s.get("uses") == "org/planner-action@v1"]
+        assert step["with"]["commit"] == "pull-request"
+    (check,) = [s for s in jobs["check"]["steps"] if s.get("uses") == "org/planner-action@v1"]
+    assert check["with"]["mode"] == "check"
+    assert jobs["build"]["needs"] == ["plan", "done"]
+    matrix = jobs["build"]["strategy"]["matrix"]
+    assert "needs.plan.outputs.matrix || needs.done.outputs.matrix" in matrix
+    (agent,) = [s for s in jobs["build"]["steps"] if "run" in s]
+    assert (
+        agent["env"]["BRANCH"] == "${{ matrix.branch }}" and "matrix.brief" in agent["env"]["BRIEF"]
+    )

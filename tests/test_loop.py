@@ -174,6 +174,7 @@ def test_a_body_edited_meanwhile_is_not_overwritten(tmp_path: Path, github: GitH
     [
         (merged_event("fix-typo", title="Fix a typo"), "done-no-task"),
         (merged_event("planner/1/M9-T9"), "done-no-task"),
+        (merged_event("planner/999/M1-T1"), "done-no-task"),
     ],
 )
 def test_a_merge_that_names_no_task_changes_nothing(

@@ -35,6 +35,7 @@ from planner.core.done import handed_out
 from planner.core.findings import finding
 from planner.core.gate import check_pull_request, name_task, named_issues
 from planner.core.plan import (
+    Plan,
     PlanResult,
     build_plan,
     contract_file,
@@ -353,21 +354,32 @@ def _merged(
         )
     pull = trigger.merged
     nothing = Outcome(outputs=dict(SKIPPED_OUTPUTS))
-    plans: dict[int, tuple[Issue, PlanRequest]] = {}
-    contracts = {c.issue.number: c for c in _workspace_contracts(workspace, config)}
-    try:
-        for number in named_issues(pull.pull_request):
+    plans: dict[int, tuple[Issue, PlanRequest, Plan]] = {}
+
+    def fresh(number: int) -> None:
+        """Plan issue ``number`` as it reads now; an issue that does not exist is left
+        out (the name then matches no plan)."""
+        try:
             issue = port.get_issue(number)
-            plans[number] = (issue, _request(workspace, config, settings, issue))
-            fresh = build_plan(plans[number][1], config).contract
-            if fresh is not None:
-                contracts[number] = fresh
-        named, problems = name_task(list(contracts.values()), pull.pull_request)
-        if named is not None and named.contract.issue.number not in plans:
-            issue = port.get_issue(named.contract.issue.number)
-            plans[issue.number] = (issue, _request(workspace, config, settings, issue))
-    except GitHubError as exc:
-        raise SettingsError(str(exc)) from None
+        except GitHubError as exc:
+            if exc.status == 404:
+                return
+            raise SettingsError(str(exc)) from None
+        request = _request(workspace, config, settings, issue)
+        plans[number] = (issue, request, build_plan(request, config))
+
+    contracts = {c.issue.number: c for c in _workspace_contracts(workspace, config)}
+    for number in named_issues(pull.pull_request):
+        fresh(number)
+        made = plans[number][2].contract if number in plans else None
+        if made is not None:
+            contracts[number] = made
+    named, problems = name_task(list(contracts.values()), pull.pull_request)
+    if named is not None and named.contract.issue.number not in plans:
+        fresh(named.contract.issue.number)
+        if named.contract.issue.number not in plans:
+            gone = f"the planning issue #{named.contract.issue.number} of {named.name} is gone"
+            named, problems = None, [finding("done-no-task", gone, severity="warning")]
     if named is None:
         why = "; ".join(f.message for f in problems) or "it names no task of a plan"
         nothing.findings.append(
@@ -378,8 +390,7 @@ def _merged(
             )
         )
         return nothing
-    issue, request = plans[named.contract.issue.number]
-    before = build_plan(request, config)
+    issue, request, before = plans[named.contract.issue.number]
     milestones = before.contract.roadmap.milestones if before.contract else []
     task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
     if task is None or task.status == "done":

@@ -136,6 +136,16 @@ def test_planning_change_touching_only_planning_files_passes(tmp_path: Path, rep
     assert rules(result) == []
 
 
+def test_the_plans_own_pull_request_is_a_planning_change(tmp_path: Path, repo: Path) -> None:
+    """What commit: pull-request opens: planning files on planner/<issue>/plan, a branch
+    that names no task (without that, 42/plan would be an unknown task)."""
+    commit(repo, {"IMPLEMENTATION_PLAN.md": "edited\n", ".agent/planner-fanout-42.json": "{}\n"})
+    result = check(tmp_path, repo, "planner/42/plan", title="Plan for #42: Split ingestion")
+    assert result.code == 0, result.stdout
+    assert rules(result) == []
+    assert "no task (a planning change)" in result.summary
+
+
 # ------------------------------------------------------------------------ naming the task
 
 

@@ -383,6 +383,19 @@ def test_when_only_verification_is_ready_the_one_feature_work_waits_on_goes_firs
     assert fanned.waves == {"M1-T1": 1}
 
 
+def test_verification_milestones_in_a_dependency_cycle_end_with_the_cycle_finding() -> None:
+    m1 = milestone("M1", verify("M1-T1"), dependencies=["M2"])
+    m2 = milestone("M2", task("M2-T1"), dependencies=["M1"])
+    m3 = milestone("M3", verify("M3-T1"), dependencies=["M1"])
+    focus, findings = choose_focus([m1, m2, m3])
+    assert focus is None
+    assert [(f.rule, f.location.milestone) for f in findings] == [
+        ("seed-7-feature-first", "M1"),
+        ("seed-2-one-focus", None),
+    ]
+    assert "M2 depends on it" in findings[0].message
+
+
 def test_verification_in_the_focus_waits_on_feature_work_in_other_milestones() -> None:
     docs = task("M1-T1", kind="docs", objective="Document the stream in docs/stream.md")
     mixed = milestone("M1", docs, verify("M1-T2"))

@@ -90,13 +90,14 @@ def feature_first_findings(
     the focus, naming its tasks and the feature work that holds them; and each one that
     feature work waits on by a declared dependency, which keeps its place."""
     work = FeatureWork.of(milestones)
+    passed_over = set(passed)
     findings: list[Finding] = []
     for m in milestones:
         if m.status == "done" or not verification_only(m):
             continue
         tasks = shown([t.id for t in m.tasks if t.status != "done"])
         name = f"Milestone {m.id} ('{one_line(m.title, 60)}')"
-        if m.id in passed:
+        if m.id in passed_over:
             findings.append(
                 finding(
                     "seed-7-feature-first",
@@ -108,7 +109,7 @@ def feature_first_findings(
             )
         waiting = work.waiting_on(m.id)
         if waiting:
-            features = shown([t for w in waiting for t in work.features[w]])
+            features = shown(t for w in waiting for t in work.features[w])
             findings.append(
                 finding(
                     "seed-7-feature-first",

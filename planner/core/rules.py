@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
 
 from planner.core.findings import finding
 from planner.core.read import Draft
@@ -106,9 +108,10 @@ def verification_only(milestone: Milestone) -> bool:
     return bool(open_tasks) and all(t.kind == "verification" for t in open_tasks)
 
 
-def shown(ids: Sequence[str], most: int = 5) -> str:
-    """Ids as a short list: the first ``most``, then an ellipsis."""
-    return ", ".join(ids[:most]) + (" …" if len(ids) > most else "")
+def shown(ids: Iterable[str], most: int = 5) -> str:
+    """Ids as a short list: the first ``most``, then an ellipsis (reads no further)."""
+    first = list(islice(ids, most + 1))
+    return ", ".join(first[:most]) + (" …" if len(first) > most else "")
 
 
 @dataclass(frozen=True)
@@ -143,21 +146,49 @@ class FeatureWork:
     def waiting_on(self, milestone: str) -> list[str]:
         """The milestones with feature work open that wait on ``milestone``, directly or
         through others, in the plan's order."""
-        seen: set[str] = set()
-        stack = [milestone]
-        while stack:
-            for later in self.dependents.get(stack.pop(), []):
-                if later not in seen:
-                    seen.add(later)
-                    stack.append(later)
-        seen.discard(milestone)
-        return [m for m in self.features if m in seen]
+        waiting = self.waiting.get(milestone, frozenset()) - {milestone}
+        return [m for m in self.features if m in waiting] if waiting else []
+
+    @cached_property
+    def waiting(self) -> dict[str, frozenset[str]]:
+        """Milestone id -> the milestones with feature work open that wait on it, for
+        every milestone something depends on; each worked out once, from the ones that
+        wait on it (a cycle is cut where it closes)."""
+        found: dict[str, frozenset[str]] = {}
+        for root in self.dependents:
+            if root in found:
+                continue
+            stack = [(root, iter(self.dependents[root]))]
+            open_nodes = {root}
+            while stack:
+                node, later = stack[-1]
+                step = next(later, None)
+                if step is None:
+                    stack.pop()
+                    open_nodes.discard(node)
+                    union: set[str] = set()
+                    for d in self.dependents.get(node, []):
+                        if d in self.features:
+                            union.add(d)
+                        union |= found.get(d, frozenset())
+                    found[node] = frozenset(union)
+                elif step not in found and step not in open_nodes:
+                    open_nodes.add(step)
+                    stack.append((step, iter(self.dependents.get(step, []))))
+        return found
 
     def holding(self, milestone: str) -> list[str]:
         """The open feature tasks that hold ``milestone``'s verification-only tasks back:
         its own and those of every milestone that does not wait on it."""
         waiting = set(self.waiting_on(milestone))
+        if not waiting:
+            return self.every_task
         return [t for m, tasks in self.features.items() if m not in waiting for t in tasks]
+
+    @cached_property
+    def every_task(self) -> list[str]:
+        """Every open feature task, in the plan's order."""
+        return [t for tasks in self.features.values() for t in tasks]
 
 
 def defer_verification(milestone: Milestone, milestones: Sequence[Milestone]) -> list[DeferredTask]:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.core import rules
+from planner.core.contract_rules import check_contract, check_fanout
 from planner.core.focus import focus_milestone
 from planner.core.graph import find_cycles
 from planner.core.paths import overlapping_pairs
@@ -85,6 +86,7 @@ def validate_contract(
             )
         )
     findings += _task_graph_findings(contract, name)
+    findings += check_contract(contract, name, config)
     expected, _ = focus_milestone(milestones)
     if contract.roadmap.focus != expected:
         findings.append(
@@ -187,6 +189,7 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
     if findings:
         return findings
     fanout = Fanout.model_validate(data)
+    findings += check_fanout(contract, fanout, name)
     if fanout.milestone != contract.roadmap.focus:
         findings.append(
             _finding(

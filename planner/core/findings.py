@@ -66,9 +66,22 @@ RULES: dict[str, Rule] = _rules(
             "decision's `blocks`, a task's `milestone:` hint)",
         ),
         "graph-duplicate-id": (("error",), "an id used twice"),
+        "contract-issue-mismatch": (
+            ("error",),
+            "`validate`: a contract whose `issue.number` is not the one in its file name",
+        ),
+        "fanout-contract-mismatch": (
+            ("error",),
+            "`validate`: a fanout whose issue or version is not its contract's",
+        ),
+        "fanout-wider-than-contract": (
+            ("error",),
+            "`validate`: a fanout task with more paths, more lines, a lower risk or fewer "
+            "invariants than its contract task",
+        ),
         "diff-scope-exceeds-milestone": (
-            ("warning",),
-            "a task allows more changed lines than its milestone",
+            ("warning", "error"),
+            "a task allows more changed lines than its milestone (an error in `validate`)",
         ),
         "path-outside-repo": (
             ("error",),
@@ -80,7 +93,7 @@ RULES: dict[str, Rule] = _rules(
             "handed out",
         ),
         "boundary-protected": (
-            ("warning",),
+            ("warning", "error"),
             "a ready task whose paths touch `protected_paths` or the planning files: held back",
         ),
         "boundary-lookalike": (
@@ -88,7 +101,11 @@ RULES: dict[str, Rule] = _rules(
             "a ready task whose path holds invisible or direction-changing characters, or "
             "letters of two scripts in one name: held back",
         ),
-        "decision-blocks": (("warning",), "the focus milestone waits on an open decision"),
+        "decision-blocks": (
+            ("warning", "error"),
+            "the focus milestone waits on an open decision (an error when a fanout hands out "
+            "its tasks)",
+        ),
         "decision-issue-limit": (
             ("warning",),
             "more open major decisions than `decisions.max_issues`: the rest get no issue",

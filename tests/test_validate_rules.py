@@ -1,0 +1,190 @@
+"""validate holds a contract and fanout someone else wrote to what plan mode holds its own
+output to: one test per mistake, each through `planner validate` as a user runs it, with
+the rule, the JSON Pointer and a failing exit status."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner import cli
+from tests.runner import ROOT
+
+EXAMPLE = ROOT / "examples" / "issue-42.md"
+Doc = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Doc, Doc]:
+    """The contract and fanout `planner plan` writes for the shipped example."""
+    workspace = tmp_path_factory.mktemp("planned") / "ws"
+    shutil.copytree(ROOT / "examples" / "workspace", workspace)
+    out = io.StringIO()
+    assert (
+        cli.main(["plan", str(EXAMPLE), "--issue-number", "42", "--workspace", str(workspace)], out)
+        == 0
+    ), out.getvalue()
+    agent = workspace / ".agent"
+    return (
+        json.loads((agent / "planning-output-42.json").read_text(encoding="utf-8")),
+        json.loads((agent / "planner-fanout-42.json").read_text(encoding="utf-8")),
+    )
+
+
+def validate(tmp_path: Path, contract: Doc, fanout: Doc, number: int = 42) -> tuple[int, Any]:
+    agent = tmp_path / ".agent"
+    agent.mkdir(parents=True)
+    (agent / f"planning-output-{number}.json").write_text(json.dumps(contract), "utf-8")
+    (agent / f"planner-fanout-{number}.json").write_text(json.dumps(fanout), "utf-8")
+    out = io.StringIO()
+    code = cli.main(["validate", "--workspace", str(tmp_path)], out)
+    return code, out.getvalue()
+
+
+LINE = re.compile(r"(error|warning|notice): (?:[^\n]*?, )?[^\s#]+#(\S+): \[([a-z0-9-]+)\]")
+
+
+def reported(log: str) -> list[tuple[str, str, str]]:
+    """(severity, rule, JSON Pointer) of each finding validate printed."""
+    return [(m.group(1), m.group(3), m.group(2)) for m in LINE.finditer(log)]
+
+
+def test_the_planned_files_pass(planned: tuple[Doc, Doc], tmp_path: Path) -> None:
+    code, log = validate(tmp_path, *planned)
+    assert code == 0, log
+
+
+def first_task(contract: Doc) -> Doc:
+    found: Doc = contract["roadmap"]["milestones"][0]["tasks"][0]
+    return found
+
+
+def first_fanout_task(fanout: Doc) -> Doc:
+    found: Doc = fanout["tasks"][0]
+    return found
+
+
+TASK = "/roadmap/milestones/0/tasks/0"
+CASES: list[tuple[str, Callable[[Doc, Doc], None], str, str]] = [
+    (
+        "parent path",
+        lambda c, f: first_task(c)["diff_boundary"]["paths"].append("../secrets/**"),
+        "path-outside-repo",
+        f"{TASK}/diff_boundary/paths/1",
+    ),
+    (
+        "absolute path",
+        lambda c, f: first_task(c)["diff_boundary"].update(paths=["/etc/passwd"]),
+        "path-outside-repo",
+        f"{TASK}/diff_boundary/paths/0",
+    ),
+    (
+        "every file",
+        lambda c, f: first_task(c)["diff_boundary"].update(paths=["**"]),
+        "boundary-unbounded",
+        f"{TASK}/diff_boundary/paths/0",
+    ),
+    (
+        "workflows",
+        lambda c, f: first_task(c)["diff_boundary"].update(paths=[".github/workflows/**"]),
+        "boundary-protected",
+        f"{TASK}/diff_boundary/paths/0",
+    ),
+    (
+        "duplicate task id",
+        lambda c, f: c["roadmap"]["milestones"][0]["tasks"][1].update(id="M1-T1"),
+        "graph-duplicate-id",
+        "/roadmap/milestones/0/tasks/1/id",
+    ),
+    (
+        "task wider than its milestone",
+        lambda c, f: first_task(c)["diff_boundary"].update(max_diff_scope=100_000),
+        "diff-scope-exceeds-milestone",
+        f"{TASK}/diff_boundary/max_diff_scope",
+    ),
+    (
+        "issue number not the file's",
+        lambda c, f: c["issue"].update(number=43),
+        "contract-issue-mismatch",
+        "/issue/number",
+    ),
+    (
+        "fanout of another version",
+        lambda c, f: f.update(version=f["version"] + 1),
+        "fanout-contract-mismatch",
+        "/version",
+    ),
+    (
+        "fanout task with a path added",
+        lambda c, f: first_fanout_task(f)["diff_boundary"]["paths"].append("cmd/**"),
+        "fanout-wider-than-contract",
+        "/tasks/0/diff_boundary/paths/1",
+    ),
+    (
+        "fanout task with more lines",
+        lambda c, f: first_fanout_task(f)["diff_boundary"].update(max_diff_scope=5000),
+        "fanout-wider-than-contract",
+        "/tasks/0/diff_boundary/max_diff_scope",
+    ),
+    (
+        "fanout task with a lower risk",
+        lambda c, f: first_fanout_task(f).update(risk_class="low"),
+        "fanout-wider-than-contract",
+        "/tasks/0/risk_class",
+    ),
+    (
+        "fanout task with its invariants replaced",
+        lambda c, f: first_fanout_task(f).update(invariants=["anything goes"]),
+        "fanout-wider-than-contract",
+        "/tasks/0/invariants",
+    ),
+    (
+        "fanout of a milestone an open decision blocks",
+        lambda c, f: c["decisions"][0].update(blocks=[f["milestone"]]),
+        "decision-blocks",
+        "/tasks",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mistake", "change", "rule", "pointer"), CASES, ids=[c[0] for c in CASES])
+def test_each_mistake_is_refused_with_its_pointer(
+    planned: tuple[Doc, Doc],
+    tmp_path: Path,
+    mistake: str,
+    change: Callable[[Doc, Doc], None],
+    rule: str,
+    pointer: str,
+) -> None:
+    contract, fanout = copy.deepcopy(planned[0]), copy.deepcopy(planned[1])
+    change(contract, fanout)
+    code, log = validate(tmp_path, contract, fanout)
+    assert code == 1, log
+    found = reported(log)
+    hits = [(severity, where) for severity, name, where in found if name == rule]
+    assert hits, f"{mistake}: no {rule} in {log}"
+    assert ("error", pointer) in hits, log
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in (ROOT / "tests" / "cases").iterdir()))
+def test_what_plan_mode_writes_validate_accepts(case: str, tmp_path: Path) -> None:
+    """validate finds no error in the planner's own output that plan mode did not report."""
+    from tests.test_golden import CASES, finding_lines, run_case
+
+    workspace = tmp_path / "ws"
+    _, log, written = run_case(CASES / case, workspace)
+    planned_errors = {line.split()[1] for line in finding_lines(log) if line.startswith("error")}
+    out = io.StringIO()
+    cli.main(["validate", "--workspace", str(workspace)], out)
+    validate_errors = {
+        rule for severity, rule, _ in reported(out.getvalue()) if severity == "error"
+    }
+    assert validate_errors <= planned_errors, out.getvalue()

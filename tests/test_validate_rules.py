@@ -172,6 +172,8 @@ def test_each_mistake_is_refused_with_its_pointer(
     hits = [(severity, where) for severity, name, where in found if name == rule]
     assert hits, f"{mistake}: no {rule} in {log}"
     assert ("error", pointer) in hits, log
+    unplaced = [line for line in log.splitlines() if line.startswith("error:") and "#/" not in line]
+    assert not unplaced, "every error carries its JSON Pointer"
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in (ROOT / "tests" / "cases").iterdir()))

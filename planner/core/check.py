@@ -63,8 +63,8 @@ def validate_contract(
     milestones = contract.roadmap.milestones
     ids = [m.id for m in milestones]
     known = set(ids)
-    for m in milestones:
-        for dep in m.dependencies:
+    for i, m in enumerate(milestones):
+        for k, dep in enumerate(m.dependencies):
             if dep not in known:
                 findings.append(
                     _finding(
@@ -73,6 +73,7 @@ def validate_contract(
                         f"Milestone {m.id} depends on unknown milestone '{dep}'.",
                         milestone=m.id,
                         file=name,
+                        pointer=f"/roadmap/milestones/{i}/dependencies/{k}",
                     )
                 )
     for cycle in find_cycles(ids, {m.id: m.dependencies for m in milestones}):
@@ -83,6 +84,7 @@ def validate_contract(
                 f"Milestones depend on each other in a cycle: {' → '.join(reversed(cycle))}.",
                 milestone=cycle[0],
                 file=name,
+                pointer=f"/roadmap/milestones/{ids.index(cycle[0])}/dependencies",
             )
         )
     findings += _task_graph_findings(contract, name)
@@ -97,6 +99,7 @@ def validate_contract(
                 "first milestone not done whose dependencies are done, passing over one of "
                 "verification work only while feature work is open (seed rules 2 and 7).",
                 file=name,
+                pointer="/roadmap/focus",
             )
         )
     in_progress = [m.id for m in milestones if m.status == "in_progress"]
@@ -108,12 +111,20 @@ def validate_contract(
                 f"Milestones {', '.join(in_progress)} are all in progress; keep "
                 "one focused milestone at a time.",
                 file=name,
+                pointer=f"/roadmap/milestones/{ids.index(in_progress[1])}/status",
             )
         )
-    for m in milestones:
-        for t in m.tasks:
+    for i, m in enumerate(milestones):
+        for j, t in enumerate(m.tasks):
+            at = f"/roadmap/milestones/{i}/tasks/{j}"
             findings.extend(
-                f.model_copy(update={"location": Location(milestone=m.id, task=t.id, file=name)})
+                f.model_copy(
+                    update={
+                        "location": Location(
+                            milestone=m.id, task=t.id, file=name, pointer=f"{at}/objective"
+                        )
+                    }
+                )
                 for f in rules.check_objective(t, m.id, config.vocabulary)
             )
             if not t.diff_boundary.paths and t.status != "done" and t.kind != "ops":
@@ -124,10 +135,11 @@ def validate_contract(
                         f"Task {t.id} has an empty diff_boundary.paths.",
                         task=t.id,
                         file=name,
+                        pointer=f"{at}/diff_boundary/paths",
                     )
                 )
-    for d in contract.decisions:
-        for b in d.blocks:
+    for i, d in enumerate(contract.decisions):
+        for k, b in enumerate(d.blocks):
             if b not in known:
                 findings.append(
                     _finding(
@@ -135,6 +147,7 @@ def validate_contract(
                         "error",
                         f"Decision {d.id} blocks unknown milestone '{b}'.",
                         file=name,
+                        pointer=f"/decisions/{i}/blocks/{k}",
                     )
                 )
     if fanout_text is not None:
@@ -198,6 +211,7 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
                 f"The fanout is for {fanout.milestone} but the contract's focus "
                 f"is {contract.roadmap.focus}.",
                 file=name,
+                pointer="/milestone",
             )
         )
     milestone = next((m for m in contract.roadmap.milestones if m.id == fanout.milestone), None)
@@ -207,6 +221,7 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
         if milestone
         else {}
     )
+    index = {t.id: i for i, t in enumerate(fanout.tasks)}
     for t in fanout.tasks:
         if t.id not in planned:
             findings.append(
@@ -216,6 +231,7 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
                     f"Fanout task {t.id} is not a task of {fanout.milestone} in the contract.",
                     task=t.id,
                     file=name,
+                    pointer=f"/tasks/{index[t.id]}/id",
                 )
             )
         if t.id in held:
@@ -227,6 +243,7 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
                     f"({held[t.id]}).",
                     task=t.id,
                     file=name,
+                    pointer=f"/tasks/{index[t.id]}",
                 )
             )
     by_wave: dict[int, list[Task]] = {}
@@ -243,6 +260,7 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
                         f"Task {t.id} (wave {t.wave}) depends on {dep} (wave {waves[dep]}).",
                         task=t.id,
                         file=name,
+                        pointer=f"/tasks/{index[t.id]}/wave",
                     )
                 )
     for wave, members in by_wave.items():
@@ -255,6 +273,7 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
                     f"Tasks {a.id} and {b.id} share wave {wave} but their paths overlap.",
                     task=b.id,
                     file=name,
+                    pointer=f"/tasks/{index[b.id]}/diff_boundary/paths",
                 )
             )
     return findings

@@ -6,7 +6,7 @@ same issue, and with `commit: pull-request` on.
 
 Run: .venv/bin/python benchmarks/loop_merge.py
 
-Printed per N: wall time and peak RSS of the plan run and the median of 5 merge runs
+Printed per N: wall and CPU time and peak RSS of the plan run and the median of 5 merge runs
 (each merges the next task, so each is a real merge), and the API requests of one merge
 by method. Every run's exit status and matrix are checked.
 """
@@ -94,10 +94,12 @@ def measure(n: int) -> None:
             assert matrix(tmp / f"merge{k}") == [f"M1-T{k + 1}"]
             calls = Counter(r.method for r in server.requests[seen:])
         wall = statistics.median(m.seconds for m in merges)
+        cpu = statistics.median(m.cpu for m in merges)
         rss = max(m.rss_mib for m in merges)
         print(
-            f"N={n:4d}  plan {planned.seconds:5.2f} s {planned.rss_mib:5.0f} MiB  "
-            f"merge {wall:5.2f} s {rss:5.0f} MiB  requests per merge: "
+            f"N={n:4d}  plan {planned.seconds:5.2f} s wall {planned.cpu:5.2f} s cpu "
+            f"{planned.rss_mib:4.0f} MiB  merge {wall:5.2f} s wall {cpu:5.2f} s cpu "
+            f"{rss:4.0f} MiB  requests per merge: "
             + ", ".join(f"{method} {count}" for method, count in sorted(calls.items()))
         )
 

@@ -16,6 +16,8 @@ import pytest
 
 from planner.core.done import tick_line
 from planner.core.gate import PullRequest, name_task, named_issues
+from planner.core.plan import build_plan
+from planner.model import Config, Issue, PlanRequest
 from tests.runner import RunnerResult, run_action, webhook
 from tests.servers.base import Fault
 from tests.servers.github import GitHubServer
@@ -208,10 +210,23 @@ def test_an_open_pull_request_in_plan_mode_is_a_clear_error(tmp_path: Path) -> N
         ("- [x] done already", 1, None),
         ("text [ ] not a box", 1, None),
         ("- [ ] task", 2, None),
+        ("x\u2028y\n- [ ] a\n- [ ] b", 3, "x\u2028y\n- [ ] a\n- [x] b"),
+        ("x\ry\n- [ ] a", 3, "x\ry\n- [x] a"),
+        ("- [ ] task\n", 2, None),
     ],
 )
 def test_tick_line_changes_that_box_only(body: str, line: int, expected: str | None) -> None:
+    """Lines are counted as the reader counts them (CR, LF, CRLF; not U+2028)."""
     assert tick_line(body, line) == expected
+
+
+def test_the_box_ticked_is_the_one_the_task_was_read_from() -> None:
+    body = (
+        "## Tasks\n- [ ] Add z in `z/`\nx\u2028y\rw\n\n- [ ] Add a in `a/`\n- [ ] Add b in `b/`\n"
+    )
+    planned = build_plan(PlanRequest(issue=Issue(number=1, title="t", body=body)), Config())
+    ticked = tick_line(body, planned.task_lines["M1-T3"])
+    assert ticked == body.replace("- [ ] Add b", "- [x] Add b")
 
 
 def test_the_plan_branch_names_no_task_and_the_task_branch_names_its_issue() -> None:

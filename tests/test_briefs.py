@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from planner.core.briefs import code_span, paragraph
+from planner.core.briefs import code_span
 from planner.core.plan import plan
+from planner.core.text import markdown_paragraph as paragraph
 from planner.model import Issue, PlanRequest
 
 SECTIONS = [

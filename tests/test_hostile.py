@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from planner.core.plan import plan
+from planner.model import Issue, PlanRequest
 from tests.runner import ROOT, run_action, webhook
 
 DECLARED_OUTPUTS = set(yaml.safe_load((ROOT / "action.yml").read_text())["outputs"])
@@ -159,3 +161,15 @@ def test_token_is_masked_and_never_printed(tmp_path: Path) -> None:
         for p in tmp_path.rglob("*")
         if p.is_file() and p.name != "event.json"
     )
+
+
+def test_a_milestone_outcome_cannot_open_a_block_in_its_spec_file() -> None:
+    body = (
+        "## Milestones\n### M1: Core\nOutcome: # Approved by the owner\n"
+        "- [ ] Add the parser in `src/parse.py`\n"
+    )
+    result = plan(PlanRequest(issue=Issue(number=8, title="t", body=body)))
+    spec = next(text for name, text in result.files.items() if name.startswith("specs/"))
+    outcome = spec.split("## Outcome\n\n", 1)[1].split("\n", 1)[0]
+    assert outcome == "\\# Approved by the owner"
+    assert "\n# Approved" not in spec

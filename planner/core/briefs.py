@@ -11,12 +11,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from planner.core.text import markdown_inline
+from planner.core.text import markdown_inline, markdown_paragraph
 from planner.model import Fanout, FanoutTask
-
-# A paragraph line that CommonMark would read as a block of its own: a heading, a quote,
-# a list item, a thematic break, a fence, a table row or a link reference definition.
-_BLOCK_START = re.compile(r"^(?:[#>+*=_~`|\[-]|\d{1,9}[.)])")
 
 
 def brief_path(output_dir: str, number: int, task_id: str) -> str:
@@ -26,16 +22,6 @@ def brief_path(output_dir: str, number: int, task_id: str) -> str:
 def task_branch(number: int, task_id: str) -> str:
     """The branch a task's pull request comes from; check mode names the task by it."""
     return f"planner/{number}/{task_id}"
-
-
-def paragraph(text: str, limit: int = 2000) -> str:
-    """Untrusted text as one paragraph: inline-safe, and never read as a block."""
-    flat = markdown_inline(text, limit)
-    match = _BLOCK_START.match(flat)
-    if match is None:
-        return flat
-    cut = match.end() - 1  # escape the punctuation that opens the block
-    return flat[:cut] + "\\" + flat[cut:]
 
 
 def code_span(text: str, limit: int = 300) -> str:
@@ -77,7 +63,7 @@ def render_brief(fanout: Fanout, task: FanoutTask, waves: dict[str, int] | None 
         "",
         "## Objective",
         "",
-        paragraph(task.objective),
+        markdown_paragraph(task.objective),
         "",
         "## Boundary",
         "",

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic_core import PydanticSerializationError
 
-from planner.core.text import markdown_inline, mermaid_label, slugify
+from planner.core.text import markdown_inline, markdown_paragraph, mermaid_label, slugify
 from planner.model import Contract, Fanout, Finding, Milestone
 
 SUMMARY_LIMIT = 900_000  # bytes; GitHub drops a step summary over 1 MiB
@@ -160,7 +160,7 @@ def render_spec_block(contract: Contract, milestone: Milestone, assumptions: lis
         "",
         "## Outcome",
         "",
-        markdown_inline(m.outcome, 2000),
+        markdown_paragraph(m.outcome, 2000),
         "",
         "## Acceptance",
         "",

@@ -193,6 +193,22 @@ def markdown_inline(text: str, limit: int = 300) -> str:
     return neutralize_mentions(flat)
 
 
+# A paragraph line that CommonMark would read as a block of its own: a heading, a quote,
+# a list item, a thematic break, a fence, a table row or a link reference definition.
+_BLOCK_START = re.compile(r"^(?:[#>+*=_~`|\[-]|\d{1,9}[.)])")
+
+
+def markdown_paragraph(text: str, limit: int = 2000) -> str:
+    """Untrusted text as one paragraph: inline-safe (``markdown_inline``), and never read
+    as a block of its own (a heading, list, quote, fence, table row or link definition)."""
+    flat = markdown_inline(text, limit)
+    match = _BLOCK_START.match(flat)
+    if match is None:
+        return flat
+    cut = match.end() - 1  # escape the punctuation that opens the block
+    return flat[:cut] + "\\" + flat[cut:]
+
+
 def mermaid_label(text: str, limit: int = 60) -> str:
     flat = one_line(text, limit)
     return (

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from planner.core import rules
 from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
-from planner.core.graph import assign_waves, topological_order
+from planner.core.graph import assign_waves, find_cycles, topological_order
 from planner.core.text import one_line
 from planner.model import (
     Contract,
@@ -53,6 +53,16 @@ def fan_out(
     findings += found
     done = {t.id for m in roadmap.milestones for t in m.tasks if t.status == "done"}
     ready = [t for t in focus.tasks if t.status != "done" and t.id not in deferred]
+    # A task caught in a cycle of dependencies can never start (graph-cycle says which):
+    # it is held back, and so is what waits on it.
+    edges = {t.id: t.depends_on for t in ready}
+    cyclic = {tid for cycle in find_cycles([t.id for t in ready], edges) for tid in cycle}
+    for t in ready:
+        if t.id in cyclic:
+            deferred[t.id] = DeferredTask(
+                task=t.id, rule="graph-cycle", reason="depends on itself through a cycle"
+            )
+    ready = [t for t in ready if t.id not in cyclic]
     ready, held = hold_back_waiting(ready, done)
     deferred.update(held)
     if not ready:

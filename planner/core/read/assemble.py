@@ -45,7 +45,7 @@ from planner.core.read.tasks import (
     tasks_from_table,
     work_in,
 )
-from planner.core.read.vocabulary import ROLE_TABLE, normalize, role_of
+from planner.core.read.vocabulary import CRITERIA_GROUPS, ROLE_TABLE, normalize, role_of
 from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
@@ -391,9 +391,7 @@ def lists_only(blocks: list[Block]) -> list[Block]:
 
 
 def _is_criteria_group(section: Section) -> bool:
-    return section.role == "acceptance" or normalize(heading_text(section.title)) in {
-        "graduation criteria"
-    }
+    return section.role == "acceptance" or normalize(heading_text(section.title)) in CRITERIA_GROUPS
 
 
 def _objective(found: list[str], outline: Outline) -> str | None:

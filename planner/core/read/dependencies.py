@@ -166,9 +166,7 @@ def _objects(text: str) -> list[str]:
     out: list[str] = []
     kind = ""
     for part in (p for p in parts if p):
-        named = re.match(
-            r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", part, re.I
-        )
+        named = _OBJECT_KIND.match(part)
         if named:
             kind = named.group(1).lower().rstrip("s") if named.group(1).lower() != "us" else "us"
         elif kind and part.isdigit():

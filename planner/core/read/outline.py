@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, role_of
+from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, normalize, role_of
 
 NO_RESPONSE = "_No response_"
 
@@ -172,22 +172,18 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
         name, rest = plain.group(1).strip(), plain.group(2).strip()
         if HINT_KEYS.get(name.lower()) in VALUE_HINTS:
             return None  # "risk: high" is a hint
-        if len(name.split()) <= 5 and role_of(name, table) and table.get(_key(name)):
+        if len(name.split()) <= 5 and role_of(name, table) and table.get(normalize(name)):
             return name, rest
         return None
     lead = _LEAD_IN.match(line)
-    if lead and table.get(_key(lead.group(1))) == "acceptance":
+    if lead and table.get(normalize(lead.group(1))) == "acceptance":
         return lead.group(1), line  # "Done when the build is green." is itself the criterion
     # A line alone that is exactly a known phrase: "Definition of Done", "ACCEPTANCE CRITERIA".
-    if len(line) <= 60 and table.get(_key(line)) and len(line.split()) >= 2:
+    if len(line) <= 60 and table.get(normalize(line)) and len(line.split()) >= 2:
         return line, ""
-    if line.isupper() and table.get(_key(line)):
+    if line.isupper() and table.get(normalize(line)):
         return line, ""
     return None
-
-
-def _key(text: str) -> str:
-    return " ".join(text.lower().replace("_", " ").split()).strip(" :.")
 
 
 def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outline:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.action.settings import SettingsError, is_number
-from planner.core.gate import PullRequest
 from planner.core.read import document_title
 from planner.model import Issue
+
+if TYPE_CHECKING:
+    from planner.core.gate import PullRequest
 
 PLAN_ACTIONS = ("opened", "edited", "labeled", "reopened")
 TRUSTED = ("OWNER", "MEMBER", "COLLABORATOR")
@@ -104,6 +106,8 @@ def issue_from_text(text: str, name: str, number: int | None, title: str | None)
 
 def pull_request_from_payload(pr: dict[str, Any]) -> PullRequest:
     """How a pull request may name its task: its branch, title, body and labels."""
+    from planner.core.gate import PullRequest  # the gate is only for pull request events
+
     labels = tuple(str(x.get("name", "")) for x in pr.get("labels") or [] if isinstance(x, dict))
     return PullRequest(
         branch=str((pr.get("head") or {}).get("ref") or ""),

@@ -11,16 +11,10 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from planner.action import events
-from planner.action.artifacts import ArtifactPort, ResultsClient, upload_files
 from planner.action.config import ConfigError, load_config
-from planner.action.effects import SideEffects
-from planner.action.gitdiff import PullRepository
-from planner.action.github import GitHubError, GitHubPort
-from planner.action.merged import mark_done
-from planner.action.persist import GitDataPort, persist_plan, planning_files
 from planner.action.settings import (
     REF_PATTERN,
     Settings,
@@ -29,11 +23,7 @@ from planner.action.settings import (
 )
 from planner.action.workflow import OutputError, Workflow
 from planner.action.workspace import Workspace, WorkspaceError
-from planner.core.boundaries import protected_globs
-from planner.core.check import load_contract, validate_contract
-from planner.core.done import handed_out
 from planner.core.findings import finding
-from planner.core.gate import check_pull_request, name_task, named_issues
 from planner.core.plan import (
     Plan,
     PlanResult,
@@ -53,6 +43,13 @@ from planner.model import (
     at_or_above,
 )
 
+# What only some runs need (GitHub's side effects, the artifact upload, a merged pull
+# request, validate and check modes) is imported where it is used: an offline plan
+# starts without it.
+if TYPE_CHECKING:
+    from planner.action.artifacts import ArtifactPort
+    from planner.action.github import GitHubPort
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FINDINGS_OUTPUT_LIMIT = 200
 
@@ -69,8 +66,8 @@ SKIPPED_OUTPUTS = {
     "artifact-url": "",
 }
 
-GitHubFactory = Callable[[Settings], GitHubPort | None]
-ArtifactFactory = Callable[[Settings], ArtifactPort | None]
+GitHubFactory = Callable[[Settings], "GitHubPort | None"]
+ArtifactFactory = Callable[[Settings], "ArtifactPort | None"]
 
 
 def default_github(settings: Settings) -> GitHubPort | None:
@@ -86,6 +83,8 @@ def default_github(settings: Settings) -> GitHubPort | None:
 def default_artifacts(settings: Settings) -> ArtifactPort | None:
     if settings.runtime_token is None or not settings.results_url:
         return None
+    from planner.action.artifacts import ResultsClient
+
     return ResultsClient(settings.results_url, settings.runtime_token.get_secret_value())
 
 
@@ -213,13 +212,13 @@ def _plan(
     if done:
         request = request.model_copy(update={"done_tasks": list(done)})
     planned = build_plan(request, config)
-    effects = (
-        SideEffects(
+    effects = None
+    if port is not None:
+        from planner.action.effects import SideEffects
+
+        effects = SideEffects(
             port, issue, config.labels.decision, max_decision_issues=config.decisions.max_issues
         )
-        if port is not None
-        else None
-    )
     if effects is not None and planned.contract is not None and settings.create_decision_issues:
         # Every file must be writable before anything is made on GitHub: a run that will
         # stop at a linked plan file raises no decision issue first.
@@ -263,6 +262,8 @@ def _persist(
 ) -> None:
     """Commit the planning files to the issue's plan branch and keep its pull request
     (input ``commit: pull-request``)."""
+    from planner.action.persist import GitDataPort, persist_plan, planning_files
+
     if not isinstance(port, GitDataPort):
         outcome.findings.append(
             finding(
@@ -317,6 +318,8 @@ def _planning_issue(
             f"issue #{trigger.number} must be fetched from GitHub, which needs the "
             "github-token input (default ${{ github.token }}) and GITHUB_REPOSITORY"
         )
+    from planner.action.github import GitHubError
+
     try:
         return port.get_issue(trigger.number)
     except GitHubError as exc:
@@ -338,6 +341,11 @@ def _merged(
     tick it in the planning issue and close its sub-issue, then plan again; the matrix
     holds only the tasks this merge made ready. A pull request that names no task, or
     one done already, changes nothing."""
+    from planner.action.github import GitHubError
+    from planner.action.merged import mark_done
+    from planner.core.done import handed_out
+    from planner.core.gate import name_task, named_issues
+
     trigger = events.resolve(
         settings.event_name, events.load_event(settings.event_path), "plan", None
     )
@@ -440,6 +448,8 @@ def _merged(
 
 def _workspace_contracts(workspace: Workspace, config: Config) -> list[Contract]:
     """The contracts in the workspace's output folder that load and pass their schema."""
+    from planner.core.check import load_contract
+
     found = []
     for name in workspace.list_files(config.paths.output_dir, "planning-output-", ".json"):
         contract, _ = load_contract(workspace.read_text(name) or "", name)
@@ -513,6 +523,8 @@ def _upload(
     outcome = Outcome(outputs={"artifact-id": "", "artifact-url": ""})
     if not settings.upload_artifact or not written:
         return outcome
+    from planner.action.artifacts import upload_files
+
     uploaded, outcome.findings = upload_files(
         factory(settings),
         written,
@@ -534,6 +546,8 @@ def _upload(
 
 
 def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outcome:
+    from planner.core.check import validate_contract
+
     out_dir = config.paths.output_dir
     if settings.issue_number:
         names = [contract_file(out_dir, settings.issue_number)]
@@ -579,6 +593,11 @@ def _validate(settings: Settings, workspace: Workspace, config: Config) -> Outco
 def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any]) -> Outcome:
     """Hold the pull request to the plan of its base commit: the config and contracts are
     read from git's objects there, never from the checked-out (pull request's) files."""
+    from planner.action.gitdiff import PullRepository
+    from planner.core.boundaries import protected_globs
+    from planner.core.check import load_contract
+    from planner.core.gate import check_pull_request, name_task
+
     trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
     assert trigger.pull_request is not None
     base = settings.base_ref or str(

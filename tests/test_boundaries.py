@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.core.boundaries import is_unbounded, lookalike
+from planner.core.boundaries import Protected, is_unbounded, lookalike
 from planner.core.plan import plan
 from planner.model import Config, Issue, PlanRequest
 
@@ -91,3 +91,22 @@ def test_lookalikes_say_what_they_hold() -> None:
     assert lookalike("src/\u0430pi") == "letters of CYRILLIC and LATIN in one name ('\u0430pi')"
     assert lookalike("a\u200bb") == "the invisible character U+200B"
     assert lookalike("src\uff0fx") == "U+FF0F, which stands in for '/'"
+
+
+def test_protected_paths_touched_are_named_in_their_configured_order() -> None:
+    guard = Protected([".github/workflows/**", "IMPLEMENTATION_PLAN.md", "**/*.lock", "specs/**"])
+    assert guard.touched("src/**") == ["**/*.lock"]
+    assert guard.touched("**") == [
+        ".github/workflows/**",
+        "IMPLEMENTATION_PLAN.md",
+        "**/*.lock",
+        "specs/**",
+    ]
+    assert guard.touched(".github/*/ci.yml") == [".github/workflows/**"]
+    assert guard.touched("specs/m1/spec.md") == ["specs/**"]
+    assert guard.touched("docs/guide.md") == []
+
+
+@pytest.mark.parametrize("path", ["src/api/handler.go", "a b/c~d.py", "x\x7f/y"])
+def test_a_path_in_plain_ascii_is_no_lookalike(path: str) -> None:
+    assert lookalike(path) is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from planner.core.findings import finding
-from planner.core.paths import globs_overlap
+from planner.core.paths import GlobIndex
 from planner.model import Config, DeferredTask, Finding, Task
 
 CONFIG_FILE = ".github/planner.yml"
@@ -33,6 +33,22 @@ def protected_globs(config: Config) -> list[str]:
     ]
 
 
+class Protected:
+    """The protected globs, indexed by literal prefix: a path is compared only with the
+    ones it could touch, so checking thousands of paths costs no more per path than
+    checking a few."""
+
+    def __init__(self, globs: list[str]) -> None:
+        self._globs = globs
+        self._index: GlobIndex[int] = GlobIndex()
+        for i, glob in enumerate(globs):
+            self._index.add(glob, i)
+
+    def touched(self, glob: str) -> list[str]:
+        """The protected globs that ``glob`` overlaps, in their configured order."""
+        return [self._globs[i] for i in sorted(set(self._index.overlapping(glob)))]
+
+
 def is_unbounded(glob: str) -> bool:
     """Whether the glob matches every file, or every file of a whole level (``**``,
     ``*``, ``**/*``): each of its parts is only wildcards."""
@@ -51,6 +67,8 @@ def lookalike(glob: str) -> str | None:
     direction-changing character, a character that stands in for an ASCII one (a
     full-width ``／``), or letters of two scripts that pass for one another in one name
     (a Cyrillic ``а`` in ``аpi``)."""
+    if glob.isascii():
+        return None  # every invisible, stand-in and non-Latin character is beyond ASCII
     for char in glob:
         if char in _INVISIBLE or unicodedata.category(char) == "Cf":
             return f"the invisible character U+{ord(char):04X}"
@@ -71,11 +89,12 @@ def hold_unsafe(
     """The tasks whose boundary may not be handed out, by id, and a finding for each."""
     held: dict[str, DeferredTask] = {}
     findings: list[Finding] = []
+    guard = Protected(protected)
     for t in tasks:
         paths = t.diff_boundary.paths
         odd = [(p, why) for p in paths if (why := lookalike(p))]
         wide = [p for p in paths if is_unbounded(p)]
-        touched = sorted({g for p in paths for g in protected if globs_overlap(p, g)})
+        touched = sorted({g for p in paths for g in guard.touched(p)})
         if odd:
             path, why = odd[0]
             rule, reason = "boundary-lookalike", f"path {path!r} holds {why}"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from planner.core.boundaries import is_unbounded, lookalike, protected_globs
+from planner.core.boundaries import Protected, is_unbounded, lookalike, protected_globs
 from planner.core.findings import finding
-from planner.core.paths import PathError, globs_overlap, normalize_glob, path_matches
+from planner.core.paths import PathError, normalize_glob, path_matches
 from planner.core.text import one_line
 from planner.model import RISK_ORDER, Config, Contract, Fanout, Finding, Task
 
@@ -49,7 +49,7 @@ def check_contract(contract: Contract, name: str, config: Config) -> list[Findin
             )
         )
     findings += _duplicate_ids(contract, name)
-    protected = protected_globs(config)
+    protected = Protected(protected_globs(config))
     scopes = {m.id: m.max_diff_scope for m in contract.roadmap.milestones}
     for mid, where, t in _tasks(contract):
         if t.diff_boundary.max_diff_scope > scopes[mid]:
@@ -102,7 +102,7 @@ def _duplicate_ids(contract: Contract, name: str) -> list[Finding]:
     return findings
 
 
-def _path_findings(task: Task, mid: str, raw: str, protected: list[str]) -> list[Finding]:
+def _path_findings(task: Task, mid: str, raw: str, protected: Protected) -> list[Finding]:
     try:
         glob = normalize_glob(raw)
     except PathError as exc:
@@ -134,7 +134,7 @@ def _path_findings(task: Task, mid: str, raw: str, protected: list[str]) -> list
                 task=task.id,
             )
         ]
-    touched = [p for p in protected if globs_overlap(glob, p)]
+    touched = protected.touched(glob)
     if touched:
         return [
             finding(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Generic, TypeVar
 
 _WILDCARDS = frozenset("*?[")
+_REFUSED_CHARACTER = re.compile(r"[\x00-\x1f\\]")
 T = TypeVar("T")
 
 
@@ -25,7 +27,7 @@ def normalize_glob(raw: str) -> str:
     text = raw.strip().strip("`'\"").strip()
     if not text:
         raise PathError("empty path")
-    if "\\" in text or "\x00" in text or any(ord(c) < 32 for c in text):
+    if _REFUSED_CHARACTER.search(text):
         raise PathError(f"{raw!r} contains a backslash or control character")
     if text.startswith("/") or text.startswith("~") or (len(text) > 1 and text[1] == ":"):
         raise PathError(f"{raw!r} is absolute; use a path relative to the repository root")
@@ -80,7 +82,10 @@ def globs_overlap(a: str, b: str) -> bool:
         return True
     if _is_literal(a) and _is_literal(b):
         return False  # two plain paths meet only when equal
-    return _walk(_segments(a), _segments(b))
+    sa, sb = _segments(a), _segments(b)
+    if sa[0] != sb[0] and _is_literal(sa[0]) and _is_literal(sb[0]):
+        return False  # different top folders, written out: nothing lies in both
+    return _walk(sa, sb)
 
 
 def _walk(sa: tuple[str, ...], sb: tuple[str, ...]) -> bool:

@@ -57,7 +57,7 @@ def check_objective(task: Task, milestone: str, vocabulary: VocabularyConfig) ->
     if task.role != "developer" or task.status == "done" or task.kind in ("docs", "ops"):
         return []
     verb = has_implementation_verb(task.objective, vocabulary)
-    location = bool(code_locations(task.objective) or named_components(task.objective))
+    location = bool(named_components(task.objective) or code_locations(task.objective))
     if verb and location:
         return []
     missing = [

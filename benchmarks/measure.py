@@ -60,11 +60,16 @@ def median_run(
     repeat: int = 5,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    before: Callable[[], None] | None = None,
 ) -> Run:
     """The median times and the largest peak RSS of ``repeat`` runs, each checked with
-    ``expect`` (exit status and output); a run that fails the check stops the benchmark."""
+    ``expect`` (exit status and output); a run that fails the check stops the benchmark.
+    ``before`` runs ahead of each run, outside the measurement (to start each from the
+    same state)."""
     runs = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         done = run(command, cwd, env)
         if not expect(done):
             tail = "\n".join(done.output.strip().splitlines()[-5:])

@@ -106,12 +106,12 @@ def run(
     issue: Issue | None = None,
 ) -> int:
     """Run one mode end to end; returns the exit status."""
-    with _allocating_in_bulk():
+    with allocating_in_bulk():
         return _run(settings, out, github=github, artifacts=artifacts, issue=issue)
 
 
 @contextmanager
-def _allocating_in_bulk() -> Iterator[None]:
+def allocating_in_bulk() -> Iterator[None]:
     """A run builds its data in bulk (a 20,000-task contract is millions of objects) and
     lets it go at the end. Python's cycle collector would walk those objects again each
     time a few hundred more are made: a third of the time validating a large contract.

@@ -118,6 +118,17 @@ def message(result: RunnerResult, rule: str) -> str:
 PRODUCER = "internal/store/redis/producer.go"  # M1-T1's boundary (250 lines)
 
 
+def finish_feature_work(repo: Path) -> None:
+    """Mark M1-T1..T3 done in main's contract of #42 and start the branch again from it:
+    M1-T4 (verification only, docs/evidence/**) is then ready."""
+    git(repo, "checkout", "-q", "main")
+    contract = json.loads((repo / ".agent" / "planning-output-42.json").read_text())
+    for task in contract["roadmap"]["milestones"][0]["tasks"][:3]:
+        task["status"] = "done"
+    commit(repo, {".agent/planning-output-42.json": json.dumps(contract, indent=2) + "\n"})
+    git(repo, "checkout", "-q", "-B", "work")
+
+
 # ------------------------------------------------------------------------ passing
 
 
@@ -213,6 +224,26 @@ def test_a_done_task_is_not_ready(tmp_path: Path, repo: Path) -> None:
     result = check(tmp_path, repo, "planner/42/M1-T1")
     assert rules(result) == ["check-task-not-ready"]
     assert "already done" in message(result, "check-task-not-ready")
+
+
+def test_verification_work_waits_for_the_feature_work_as_the_plan_holds_it(
+    tmp_path: Path, repo: Path
+) -> None:
+    """Seed rule 7 in the gate: M1-T4 (verification only) is deferred by plan mode while
+    M1-T1..T3 are open, so a pull request naming it by hand is refused until they are
+    done in the base's plan."""
+    commit(repo, {"docs/evidence/run.md": "evidence\n"})
+    early = check(tmp_path / "early", repo, "planner/42/M1-T4")
+    assert early.code == 1
+    assert rules(early) == ["check-task-not-ready"]
+    reason = message(early, "check-task-not-ready")
+    assert "feature work comes first" in reason and "M1-T1, M1-T2, M1-T3" in reason
+
+    finish_feature_work(repo)
+    commit(repo, {"docs/evidence/run.md": "evidence\n"})
+    later = check(tmp_path / "later", repo, "planner/42/M1-T4")
+    assert later.code == 0, later.stdout
+    assert "check-task-not-ready" not in rules(later)
 
 
 @pytest.mark.parametrize("paths", [["**"], [".github/workflows/**"], ["src/\u0430pi/**"]])
@@ -341,6 +372,7 @@ def test_a_symlink_out_of_the_repository_is_an_error(
 
 
 def test_a_symlink_inside_the_boundary_passes(tmp_path: Path, repo: Path) -> None:
+    finish_feature_work(repo)
     commit(repo, {"docs/evidence/report.md": "# Evidence\n"})
     link(repo, "docs/evidence/latest.md", "report.md")  # M1-T4: docs/evidence/**
     result = check(tmp_path, repo, "planner/42/M1-T4")
@@ -348,6 +380,7 @@ def test_a_symlink_inside_the_boundary_passes(tmp_path: Path, repo: Path) -> Non
 
 
 def test_a_symlink_loop_is_an_error_not_a_hang(tmp_path: Path, repo: Path) -> None:
+    finish_feature_work(repo)
     link(repo, "docs/evidence/a", "b")
     link(repo, "docs/evidence/b", "a")
     result = check(tmp_path, repo, "planner/42/M1-T4")

@@ -249,7 +249,8 @@ RULES: dict[str, Rule] = _rules(
         "check-task-conflict": (("error",), "`check`: the pull request names two different tasks"),
         "check-task-not-ready": (
             ("error",),
-            "`check`: the task is done, or waits on a milestone, a task or an open decision",
+            "`check`: the task is done, waits on a milestone, a task or an open decision, or is "
+            "verification work held back for open feature work",
         ),
     }
 )

@@ -15,6 +15,7 @@ from typing import Literal
 
 from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
+from planner.core.rules import defer_verification
 from planner.model import Contract, Finding, Milestone, Task
 
 ChangeKind = Literal["file", "symlink", "submodule"]
@@ -258,7 +259,8 @@ def name_task(contracts: list[Contract], pr: PullRequest) -> tuple[NamedTask | N
 def not_ready(named: NamedTask) -> str | None:
     """Why the named task may not be worked on now, or None when it is ready: not done,
     its milestone not done, every milestone it waits on done, every task it depends on
-    done, and no open decision blocking its milestone."""
+    done, no open decision blocking its milestone, and, for verification-only work, no
+    feature work open that plan mode holds it back for (seed rule 7)."""
     contract, milestone, task = named.contract, named.milestone, named.task
     status = {m.id: m.status for m in contract.roadmap.milestones}
     done_tasks = {t.id for m in contract.roadmap.milestones for t in m.tasks if t.status == "done"}
@@ -278,6 +280,14 @@ def not_ready(named: NamedTask) -> str | None:
     blockers = [d.id for d in contract.decisions if milestone.id in d.blocks]
     if blockers:
         return f"its milestone {milestone.id} waits on open decision {', '.join(blockers)}"
+    held = [
+        d for d in defer_verification(milestone, contract.roadmap.milestones) if d.task == task.id
+    ]
+    if held:
+        return (
+            f"it is verification-only work and feature work is still open ({held[0].reason}); "
+            "feature work comes first (seed rule 7)"
+        )
     return None
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import RunnerResult
+from tests.runner import RunnerResult, run_action, webhook
 from tests.servers.base import Hold
 from tests.servers.github import GitHubServer
 from tests.test_github import EXAMPLE, NUMBER, TOKEN, plan_issue
@@ -135,6 +135,26 @@ def test_the_answer_in_a_closed_decision_issue_is_recorded(
     assert contract(third)["decisions"][0]["answer"] == "Decided: until acknowledged."
     assert contract(third)["decisions"][1]["answer"] is None, "D2 has no issue"
     assert decision["state"] == "closed"
+
+
+def test_a_recorded_answer_outlives_a_run_without_a_token(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    """The answer read from a closed decision issue stays in the contract when the issue
+    is planned again without a token (a dry run, the CLI), which cannot read it again."""
+    first = plan_issue(tmp_path / "1", github)
+    (decision,) = decision_issues(github)
+    decision["body"] += "\nOwner: 7 days, for the audit trail.\n"
+    decision["state"] = "closed"
+    plan_issue(tmp_path / "2", github, workspace=first.workspace)
+    payload = webhook("issues", "edited")
+    payload["issue"]["number"] = NUMBER
+    payload["issue"]["body"] = EXAMPLE
+    offline = run_action(tmp_path / "3", "issues", payload, workspace=first.workspace)
+    assert offline.code == 0, offline.stdout
+    kept = contract(offline)["decisions"][0]
+    assert kept["answer"] == "Owner: 7 days, for the audit trail."
+    assert kept["issue"] == decision["html_url"]
 
 
 def test_removing_the_label_makes_no_duplicate(tmp_path: Path, github: GitHubServer) -> None:

@@ -78,10 +78,13 @@ def build_decisions(
     """The decisions; a decision's issue is the existing issue it names (in its ``issue``
     or its question: a link, or ``#N`` in ``repository``), else the one the request
     gives, else the one ``known_issues`` has for its id, else the one the previous
-    contract had for the same id and question."""
+    contract had for the same id and question. An answer the previous contract recorded
+    for the same id and question is kept (a run without a token cannot read it again;
+    a run with one reads it from the closed issue)."""
     by_key = {m.id.lower(): m for m in milestones}
     titles = {m.title.lower(): m for m in milestones}
     previous = previous_issues(previous_contract)
+    answered = previous_answers(previous_contract)
     findings: list[Finding] = []
     assumptions: list[str] = []
     decisions: list[Decision] = []
@@ -139,6 +142,7 @@ def build_decisions(
                 impact=impact,
                 blocks=blocks,
                 issue=issue or known_issues.get(did) or previous.get((did, d.question)),
+                answer=answered.get((did, d.question)),
             )
         )
     return Decisions(decisions, assumptions, frozenset(given), named), findings
@@ -151,6 +155,16 @@ def previous_issues(previous_contract: dict[str, Any] | None) -> dict[tuple[str,
     for d in decisions if isinstance(decisions, list) else []:
         if isinstance(d, dict) and isinstance(d.get("issue"), str):
             found[(str(d.get("id")), str(d.get("question")))] = d["issue"]
+    return found
+
+
+def previous_answers(previous_contract: dict[str, Any] | None) -> dict[tuple[str, str], str]:
+    """The owner's answers the previous contract recorded, by decision id and question."""
+    found: dict[tuple[str, str], str] = {}
+    decisions = (previous_contract or {}).get("decisions", [])
+    for d in decisions if isinstance(decisions, list) else []:
+        if isinstance(d, dict) and isinstance(d.get("answer"), str):
+            found[(str(d.get("id")), str(d.get("question")))] = d["answer"]
     return found
 
 

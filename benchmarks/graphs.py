@@ -1,11 +1,12 @@
 """Layered dependency graphs written as a planning contract and as a Taskmaster task file,
 shared by the benchmarks.
 
-``n`` tasks in ``LAYERS`` layers of equal width; each task after the first layer depends
+``n`` tasks in ``layers`` layers of equal width; each task after the first layer depends
 on the task in the same place of the layer before it, so the graph is acyclic and every
-chain is ``LAYERS`` long. The contract puts ``PER_MILESTONE`` tasks in each milestone and
-chains the milestones. With ``defects`` the last task and the one it depends on depend on
-each other (a cycle), and the first task depends on a task that does not exist.
+chain is ``layers`` long (10 by default). The contract puts ``PER_MILESTONE`` tasks in
+each milestone and chains the milestones. With ``defects`` the last task and the one it
+depends on depend on each other (a cycle), and the first task depends on a task that does
+not exist.
 
 (One dependency per task, not two: Taskmaster's cycle check follows every path from each
 task without remembering where it has been, so two dependencies per task over many layers
@@ -23,21 +24,21 @@ LAYERS = 10
 PER_MILESTONE = 200
 
 
-def _deps(i: int, n: int) -> list[int]:
-    width = max(1, n // LAYERS)
+def _deps(i: int, n: int, layers: int) -> list[int]:
+    width = max(1, n // layers)
     return [i - width] if i >= width else []
 
 
-def _defects(n: int) -> tuple[int, int]:
+def _defects(n: int, layers: int) -> tuple[int, int]:
     """The two tasks of the cycle: the last task and the one it depends on."""
     last = n - 1
-    return last, _deps(last, n)[0]
+    return last, _deps(last, n, layers)[0]
 
 
-def _task_deps(n: int, defects: bool) -> list[list[int]]:
-    deps = [_deps(i, n) for i in range(n)]
+def _task_deps(n: int, defects: bool, layers: int) -> list[list[int]]:
+    deps = [_deps(i, n, layers) for i in range(n)]
     if defects:
-        last, back = _defects(n)
+        last, back = _defects(n, layers)
         deps[back] = [*deps[back], last]  # back -> last -> back
         deps[0] = [*deps[0], n + 1000]  # unknown
     return deps
@@ -47,9 +48,11 @@ def planner_id(i: int) -> str:
     return f"M{i // PER_MILESTONE + 1}-T{i % PER_MILESTONE + 1}"
 
 
-def contract(n: int, defects: bool = False, number: int = 1) -> dict[str, Any]:
+def contract(
+    n: int, defects: bool = False, number: int = 1, layers: int = LAYERS
+) -> dict[str, Any]:
     """A contract of ``n`` planned tasks, the shape ``planner plan`` writes."""
-    deps = _task_deps(n, defects)
+    deps = _task_deps(n, defects, layers)
     milestones: list[dict[str, Any]] = []
     for m in range((n + PER_MILESTONE - 1) // PER_MILESTONE):
         mid = f"M{m + 1}"
@@ -123,9 +126,9 @@ def contract(n: int, defects: bool = False, number: int = 1) -> dict[str, Any]:
     }
 
 
-def taskmaster(n: int, defects: bool = False) -> dict[str, Any]:
+def taskmaster(n: int, defects: bool = False, layers: int = LAYERS) -> dict[str, Any]:
     """The same graph as a Taskmaster ``.taskmaster/tasks/tasks.json`` (ids from 1)."""
-    deps = _task_deps(n, defects)
+    deps = _task_deps(n, defects, layers)
     tasks = []
     for i in range(n):
         path = f"src/m{i // PER_MILESTONE + 1}/part{i}.py"
@@ -157,16 +160,17 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(folder: Path, n: int, defects: bool) -> None:
+def write(folder: Path, n: int, defects: bool, layers: int = LAYERS) -> None:
     """Both files for one graph: ``.agent/planning-output-1.json`` for ``planner
     validate`` and ``.taskmaster/tasks/tasks.json`` for ``task-master``."""
     agent = folder / ".agent"
     agent.mkdir(parents=True, exist_ok=True)
-    (agent / "planning-output-1.json").write_text(dumps(contract(n, defects)), encoding="utf-8")
+    planned = contract(n, defects, layers=layers)
+    (agent / "planning-output-1.json").write_text(dumps(planned), encoding="utf-8")
     tasks = folder / ".taskmaster" / "tasks"
     tasks.mkdir(parents=True, exist_ok=True)
-    (tasks / "tasks.json").write_text(dumps(taskmaster(n, defects)), encoding="utf-8")
+    (tasks / "tasks.json").write_text(dumps(taskmaster(n, defects, layers)), encoding="utf-8")
 
 
-if __name__ == "__main__":  # python benchmarks/graphs.py FOLDER TASKS [defects]
-    write(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:] == ["defects"])
+if __name__ == "__main__":  # python benchmarks/graphs.py FOLDER TASKS LAYERS [defects]
+    write(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[4:] == ["defects"], int(sys.argv[3]))

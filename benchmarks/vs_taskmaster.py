@@ -1,12 +1,16 @@
 """`planner validate` against Taskmaster's `task-master validate-dependencies` on the same
 dependency graphs, as whole processes.
 
-Run: .venv/bin/python benchmarks/vs_taskmaster.py [--sizes 200,2000,20000] [--repeat 5]
+Run: .venv/bin/python benchmarks/vs_taskmaster.py [--sizes 200,2000,20000] [--chains 10,100]
+     [--repeat 5]
 
 Needs Taskmaster's CLI, which tests/node installs (npm package task-master-ai; it runs
-offline, with TASKMASTER_SKIP_AUTO_UPDATE=1). Each size is written twice by
-benchmarks/graphs.py (a clean graph, and one with a cycle and an unknown dependency), in
-both formats, by a child process. The two tools then run alternately, each `--repeat`
+offline, with TASKMASTER_SKIP_AUTO_UPDATE=1). Each size is written for each chain length
+(``--chains``: the layers of the graph, each task depending on the one in its place in the
+layer before) twice by benchmarks/graphs.py (a clean graph, and one with a cycle and an
+unknown dependency), in both formats, by a child process. Chains of 100 are one layer per
+milestone of 200 tasks; Taskmaster's time grows with the chains' length, the planner's
+does not. The two tools then run alternately, each `--repeat`
 times (Taskmaster once at 20,000 tasks and above: a run takes minutes); printed are
 median wall and CPU time, peak RSS of the process, its exit status, whether it reported
 both defects, and planner's times as a fraction of Taskmaster's.
@@ -54,9 +58,10 @@ def _check(tool: str, done: Run, n: int, defects: bool) -> None:
         )
 
 
-def compare(n: int, defects: bool, repeat: int, folder: Path) -> None:
+def compare(n: int, chain: int, defects: bool, repeat: int, folder: Path) -> None:
     made = run(
         [sys.executable, str(Path(__file__).with_name("graphs.py")), str(folder), str(n)]
+        + [str(chain)]
         + (["defects"] if defects else [])
     )
     if made.code != 0:
@@ -83,7 +88,7 @@ def compare(n: int, defects: bool, repeat: int, folder: Path) -> None:
             else ("cycle" if found[0] else "") + ("unknown" if found[1] else "")
         )
         print(
-            f"{n:>7}{' defects' if defects else '  clean':>9}{size:>6.1f}  {tool:<11}"
+            f"{n:>7}{chain:>6}{' defects' if defects else '  clean':>9}{size:>6.1f}  {tool:<11}"
             f"{medians[tool]:>7.2f}{cpus[tool]:>7.2f}{max(r.rss_mib for r in rs):>9.0f}"
             f"{len(rs):>5}{rs[0].code:>5}  {shown or '-':<14}"
             + (
@@ -98,19 +103,22 @@ def compare(n: int, defects: bool, repeat: int, folder: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="200,2000,20000")
+    parser.add_argument("--chains", default="10,100", help="layers of the graph, each a size")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     if not TASKMASTER.exists():
         print(f"{TASKMASTER} is missing: run (cd tests/node && npm ci)", file=sys.stderr)
         return 2
     print(
-        f"{'tasks':>7}{'graph':>9}{'MB':>6}  {'tool':<11}{'wall s':>7}{'cpu s':>7}{'peak MiB':>9}"
+        f"{'tasks':>7}{'chain':>6}{'graph':>9}{'MB':>6}  {'tool':<11}{'wall s':>7}{'cpu s':>7}"
+        f"{'peak MiB':>9}"
         f"{'runs':>5}{'exit':>5}  {'found':<14}{'ratio wall, cpu':>14}"
     )
-    for n in (int(s) for s in args.sizes.split(",")):
-        for defects in (False, True):
-            with tempfile.TemporaryDirectory() as tmp:
-                compare(n, defects, args.repeat, Path(tmp))
+    for chain in (int(c) for c in args.chains.split(",")):
+        for n in (int(s) for s in args.sizes.split(",")):
+            for defects in (False, True):
+                with tempfile.TemporaryDirectory() as tmp:
+                    compare(n, chain, defects, args.repeat, Path(tmp))
     print("\nratio: planner's median time over Taskmaster's, wall and CPU (lower is faster).")
     return 0
 

@@ -13,6 +13,10 @@ size before cost, and "growth" that cost over the same between the two smallest 
 1.00 is linear. (Time per task at 100 tasks also carries what any plan
 costs, however few its tasks: rendering, the summary, the checks of the written files.)
 
+Workspaces are made under $TMPDIR: a first plan of 1,000 tasks creates about 1,000 files,
+so on a slow disk the whole-process figures measure the disk too (TMPDIR=/dev/shm measures
+the planner).
+
 A second table times wave assignment alone (`assign_waves`, best of 5) at growing sizes.
 """
 

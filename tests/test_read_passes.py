@@ -123,10 +123,80 @@ def test_prose_between_phases_is_not_a_milestone() -> None:
         ("✅ Phase 3", True),
         ("Alphabet soup for breakfast and more words", False),
         ("Design details", False),
+        ("Phase 1.1 — Extract", True),
+        ("Objective 2: Search that stays up", True),
+        ("Schritt 1: Datenmodell", True),
+        ("Release notes", False),
+        ("Milestone dates (tentative)", False),
+        ("Epic summary", False),
+        ("Release a new build", False),
     ],
 )
 def test_milestone_headings(title: str, expected: bool) -> None:
     assert milestone_like(title) is expected
+
+
+@pytest.mark.parametrize(
+    ("heading", "role"),
+    [
+        ("Not this quarter", "out_of_scope"),
+        ("Not doing now", "out_of_scope"),
+        ("Chores from the retro (not sprint work)", "out_of_scope"),
+        ("Not started", None),
+        ("Rollback steps", "notes"),
+        ("Preconditions", "assumptions"),
+        ("Implementation notes", "tasks"),
+        ("Questions for @storage-owners", "decisions"),
+        ("Open points", "decisions"),
+        ("Tests for User Story 1", None),  # Spec Kit: test tasks, not a test plan
+        ("10.5 Appendix", "notes"),
+        ("Sprint goal", "objective"),
+        ("Abnahmekriterien", "acceptance"),
+        ("Offene Fragen", "decisions"),
+    ],
+)
+def test_headings_that_say_what_is_not_work(heading: str, role: str | None) -> None:
+    assert role_of(heading) == role
+
+
+def test_a_title_that_reads_like_a_milestone_does_not_swallow_the_document() -> None:
+    body = (
+        "# Sprint 7 plan\n\n## Committed\n- [ ] Add the export in `app/export.py`\n\n"
+        "## Carry-over\n- [ ] Fix the rounding in `billing/vat.py`\n\n"
+        "## Release notes\n- Export is faster\n\n## Retro (not sprint work)\n- Keep reviews short\n"
+    )
+    assert sections(body) == [
+        ("Sprint 7 plan", None),
+        ("Committed", "milestone"),
+        ("Carry-over", "milestone"),
+        ("Release notes", "notes"),
+        ("Retro (not sprint work)", "out_of_scope"),
+    ]
+    draft = read_request("t", body)
+    assert [[t.title for t in m.tasks] for m in draft.milestones] == [
+        ["Add the export in `app/export.py`"],
+        ["Fix the rounding in `billing/vat.py`"],
+    ]
+
+
+def test_phases_under_an_epic_are_the_milestones() -> None:
+    body = (
+        "## Epic 1: Alerts\n\n### Phase 1.1 — Extract\n- [ ] Create the `alerts` package\n\n"
+        "### Phase 1.2 — Routing\n- [ ] Add the routing table in `alerts/routes.py`\n\n"
+        "## Milestone dates\n| Phase | Target |\n| --- | --- |\n| 1.1 | May |\n"
+    )
+    draft = read_request("t", body)
+    assert [(m.title, [t.title for t in m.tasks]) for m in draft.milestones] == [
+        ("Phase 1.1 — Extract", ["Create the `alerts` package"]),
+        ("Phase 1.2 — Routing", ["Add the routing table in `alerts/routes.py`"]),
+    ]
+
+
+def test_an_objective_heading_over_a_checklist_under_a_milestone_holds_work() -> None:
+    draft = read_request(
+        "t", "## Q3\n\n### Objective: faster search\n- [ ] Add a cache in `search/cache.py`\n"
+    )
+    assert [t.title for t in draft.milestones[0].tasks] == ["Add a cache in `search/cache.py`"]
 
 
 def test_the_vocabulary_is_data_and_extends() -> None:
@@ -285,6 +355,39 @@ def test_release_stages_follow_each_other() -> None:
     ]
     assert [t.title for t in draft.milestones[1].tasks] == ["Remove the flag from `a.py`"]  # type: ignore[attr-defined]
     assert rules.count("request-milestone-without-tasks") == 2
+
+
+def test_lists_outside_any_work_section_are_work_only_where_they_read_as_work() -> None:
+    # Beside a checklist, a plain list is not work: retro notes, rollback steps.
+    draft = read_request(
+        "t",
+        "- [ ] Switch the API to read-only\n- [ ] Apply `db/0042.sql`\n\n"
+        "## If it fails\n1. Restore the snapshot\n2. Point DNS back\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "Switch the API to read-only",
+        "Apply `db/0042.sql`",
+    ]
+    # A list of fields is the document's metadata; of two plain lists, the one of work.
+    draft = read_request(
+        "t",
+        "- Start date: 2024-04-22\n- Owner: @ana\n\n## Scope\n- Add the importer in "
+        "`io/csv.py`\n- Document the format\n\n## Prior discussions\n- The March thread\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "Add the importer in `io/csv.py`",
+        "Document the format",
+    ]
+    # A rollback named as such is never work, even when its items are instructions.
+    draft = read_request(
+        "t",
+        "## Procedure\n1. Switch the API to read-only\n2. Apply `db/0042.sql`\n\n"
+        "## Rollback steps\n1. Restore the snapshot\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "Switch the API to read-only",
+        "Apply `db/0042.sql`",
+    ]
 
 
 def test_prose_gives_its_instruction_as_the_task_and_never_a_form_label() -> None:

@@ -45,7 +45,13 @@ from planner.core.read.tasks import (
     tasks_from_table,
     work_in,
 )
-from planner.core.read.vocabulary import CRITERIA_GROUPS, ROLE_TABLE, normalize, role_of
+from planner.core.read.vocabulary import (
+    CRITERIA_GROUPS,
+    ROLE_TABLE,
+    WORK_PHRASES,
+    normalize,
+    role_of,
+)
 from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
@@ -346,12 +352,13 @@ def _work_outside_sections(
     """Work that stands outside any work section; returns whether the request now has
     structure the planner recognised."""
     unknown = [s for s in walk(outline.sections) if s.role is None]
-    loose = lists([*outline.preamble, *(b for s in unknown for b in s.blocks)])
+    blocks = [*outline.preamble, *(b for s in unknown for b in s.blocks)]
+    loose = lists(blocks)
     if not draft.milestones and not draft.loose_tasks and not c.task_sections:
         # A lone work list outside any known section is the task list; so is a list
         # under a proposal ("Describe the solution you'd like").
         described = [s for s in walk(outline.sections) if s.role == "objective"]
-        for item in [*loose, *lists([b for s in described for b in s.blocks])]:
+        for item in [*_work_lists(blocks), *lists([b for s in described for b in s.blocks])]:
             draft.loose_tasks.extend(task_from_item(c.findings, item))
         if not draft.loose_tasks:
             # The work stated in prose: in the description after the objective when
@@ -373,6 +380,32 @@ def _work_outside_sections(
             if isinstance(block, Table):
                 draft.loose_tasks.extend(tasks_from_table(block))
     return recognised
+
+
+def _work_lists(blocks: list[Block]) -> list[Item]:
+    """The items of the lists that hold the work, where no section says which do. A
+    document that keeps its work in checklists keeps only its work there (not its
+    retro notes or rollback steps); otherwise a list of fields ("Start date: ...") is
+    not work, and of several lists those whose items read as work are."""
+    found = [b for b in blocks if isinstance(b, ItemList) and b.items]
+    checklists = [b for b in found if any(item.checked is not None for item in b.items)]
+    if checklists:
+        return [item for block in checklists for item in block.items]
+    plain_lists = [b for b in found if not all(_is_field(item.text) for item in b.items)]
+    if len(plain_lists) > 1:
+        plain_lists = [b for b in plain_lists if any(_reads_as_work(i.text) for i in b.items)]
+    return [item for block in plain_lists for item in block.items]
+
+
+def _is_field(text: str) -> bool:
+    """``Start date: 2024-04-22``, ``Owner: @ana``: a field of the document, not work."""
+    label, colon, value = plain(text).partition(":")
+    return bool(colon) and 0 < len(label.split()) <= 3 and not is_instruction(label)
+
+
+def _reads_as_work(text: str) -> bool:
+    line = plain(text)
+    return is_instruction(line) or bool(WORK_PHRASES.search(line) or code_locations(line))
 
 
 def _prose_questions(outline: Outline) -> list[DraftDecision]:

@@ -16,13 +16,18 @@ from collections.abc import Mapping
 
 from planner.core.read.markup import heading_text, plain, states_work
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
-from planner.core.read.vocabulary import ROLE_TABLE, is_acknowledgement, role_of
+from planner.core.read.vocabulary import ROLE_TABLE, is_acknowledgement, named, role_of
 
+# A milestone word, then what names one milestone of several: a number (``Phase 2``,
+# ``Sprint 42``, ``Phase 1.1``), a letter or Roman numeral (``Stage B``, ``Part II``) or
+# a number word; never an ordinary word (``Release notes``, ``Milestone dates``).
 _MILESTONE = re.compile(
     r"(?:\[[ xX]\]\s+)?(?:"
     r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part|"
-    r"week|month|quarter)"
-    r"\s+[A-Za-z0-9][\w.]*\+?"
+    r"week|month|quarter|objective|goal|schritt|etappe|meilenstein|fase|paso|hito|[ée]tape|"
+    r"jalon)"
+    r"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{0,3}|[IVX]{1,5})|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten)\+?"
     r"|M\d{1,4}"
     r"|[QH][1-4](?:\s+(?:FY)?\d{2,4})?"
     r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
@@ -70,7 +75,8 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
     known = role_of(title, table)
     explicit = not section.label and milestone_like(section.title)
     if parent is None:
-        if explicit:
+        # "Release notes" and "10.5 Appendix" name what they are, whatever their first word.
+        if explicit and not named(title, table):
             return "milestone"
         return known
     if parent == "milestones":
@@ -80,8 +86,13 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
             return "notes"  # prose between the phases ("Ranking: we prefer ...")
         return "milestone"
     if parent == "milestone":
+        if explicit and not named(title, table):
+            return "milestone"  # "## Epic 1" > "### Phase 1.1": the phases are the milestones
+        if known == "objective":
+            # "### Objective: faster search" over a checklist holds work, not an outcome.
+            return "group" if _has_checklist(section) else "outcome"
         if known:
-            return "outcome" if known == "objective" else known
+            return known
         if not section.label and task_heading(section.title):
             return "task"
         return None if section.label else "group"
@@ -118,6 +129,27 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
         # A label line inside a milestone speaks for that milestone; its children
         # (none, as labels are leaves) need no context.
         _assign(section.children, section.role, table)
+        if (
+            section.role == "milestone"
+            and any(child.role == "milestone" for child in section.children)
+            and not any(isinstance(block, ItemList | Table) for block in section.blocks)
+        ):
+            # A milestone heading over milestones of its own ("Epic 1" > "Phase 1.1",
+            # "Phase 1.2") groups them, as a Milestones section does.
+            section.role = "milestones"
+            _assign(section.children, "milestones", table)
+
+
+def _document_title(outline: Outline) -> Section | None:
+    """The one top-level heading over the whole document ("# Sprint 42 plan", "# Q3
+    OKRs") is its title even when it reads like a milestone: what stands under it is
+    read as if it stood at the top."""
+    if len(outline.sections) != 1:
+        return None
+    top = outline.sections[0]
+    if top.level != 1 or top.label or not top.children or not milestone_like(top.title):
+        return None
+    return top
 
 
 def _has_checklist(section: Section) -> bool:
@@ -137,7 +169,12 @@ def _has_checklist(section: Section) -> bool:
 
 def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline:
     """Set ``role`` on every section of the outline (in place) and return it."""
-    _assign(outline.sections, None, table)
+    title = _document_title(outline)
+    if title is not None:
+        title.role = None
+        _assign(title.children, None, table)
+    else:
+        _assign(outline.sections, None, table)
     flat = walk(outline.sections)
     # Sections of no known role that hold a checklist are milestones of a roadmap
     # ("Dashboard", "Localization", ...) when the document has other milestones or

@@ -22,7 +22,7 @@ _ID_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(
-    r"(milestone|phase|stage|step)\s+(\d{1,4})\s*(?::|\.|\)|-|–|—|$)\s*", re.IGNORECASE
+    r"(milestone|phase|stage|step)\s+(\d{1,4})\s*(?::|\.(?!\d)|\)|-|–|—|$)\s*", re.IGNORECASE
 )
 
 

@@ -45,6 +45,13 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "suggested fix",
         "proposed fix",
         "feature request",
+        "ziel",
+        "ziele",
+        "zusammenfassung",
+        "objetivo",
+        "resumen",
+        "objectif",
+        "résumé",
     ),
     "milestones": (
         "milestones",
@@ -103,6 +110,19 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "follow ups",
         "followups",
         "action plan",
+        "implementation notes",
+        "implementation details",
+        "detailed design",
+        "technical design",
+        "proposed design",
+        "procedure",
+        "initiatives",
+        "aufgaben",
+        "umsetzung",
+        "tareas",
+        "implementación",
+        "tâches",
+        "mise en œuvre",
     ),
     "acceptance": (
         "acceptance",
@@ -133,6 +153,14 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "ships when",
         "success looks like",
         "exit when",
+        "key results",
+        "health metrics",
+        "guardrail metrics",
+        "guardrails",
+        "abnahmekriterien",
+        "akzeptanzkriterien",
+        "criterios de aceptación",
+        "critères d'acceptation",
     ),
     "validation": (
         "validation",
@@ -168,6 +196,9 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "breaking changes",
         "caveats",
         "drawbacks",
+        "risiken",
+        "riesgos",
+        "risques",
     ),
     "decisions": (
         "decisions",
@@ -178,8 +209,25 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "owner decisions",
         "decisions needed",
         "questions for the owner",
+        "open points",
+        "open point",
+        "points to clarify",
+        "to clarify",
+        "to decide",
+        "to be decided",
+        "offene fragen",
+        "preguntas abiertas",
+        "questions ouvertes",
     ),
-    "assumptions": ("assumptions", "assumption"),
+    "assumptions": (
+        "assumptions",
+        "assumption",
+        "preconditions",
+        "pre-conditions",
+        "precondition",
+        "annahmen",
+        "voraussetzungen",
+    ),
     "unknowns": ("unknowns", "unknown", "open issues", "unknowns and gaps"),
     "invariants": ("invariants", "invariant", "constraints", "must not break"),
     "out_of_scope": (
@@ -194,11 +242,17 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "nice to have",
         "future work",
         "stretch goals",
+        "stretch goal",
         "not planned",
         "won't do",
         "wont do",
         "deferred",
         "later",
+        "future possibilities",
+        "außerhalb des umfangs",
+        "fuera de alcance",
+        "hors périmètre",
+        "hors du périmètre",
     ),
     "outcome": ("outcome", "expected outcome", "result"),
     "notes": (
@@ -304,6 +358,26 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "relevant log output",
         "parallel opportunities",
         "parallel example",
+        "rollback",
+        "rollback steps",
+        "rollback procedure",
+        "back-out plan",
+        "backout plan",
+        "revert plan",
+        "consequences",
+        "alternatives rejected",
+        "rejected alternatives",
+        "dates",
+        "key dates",
+        "milestone dates",
+        "target dates",
+        "hintergrund",
+        "kontext",
+        "hinweis",
+        "hinweise",
+        "antecedentes",
+        "contexto",
+        "contexte",
     ),
 }
 
@@ -321,8 +395,17 @@ CRITERIA_GROUPS = frozenset({"graduation criteria"})
 SUFFIX_WORDS = frozenset(
     """risks roadmap milestones phases tasks checklist questions assumptions unknowns
     invariants dependencies steps todo deliverables conventions alternatives references
-    notes background motivation""".split()
+    notes background motivation goal""".split()
 )
+
+# A heading that says what is *not* part of the work: "Not this quarter", "Not doing
+# now", "Nicht Teil dieses Tickets", "Retro items (not sprint work)".
+_NOT_WORK = re.compile(
+    r"(?:not|nicht)\s+(?:in|this|these|part|doing|planned|now|included|covered|for|our|"
+    r"going|a goal|goals|scope|sprint|teil|jetzt|geplant|in diesem)\b"
+)
+# "3.1 Local storage", "2. Goals": an outline number before the name.
+_OUTLINE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+")
 
 # An item that begins with one of these labels is a criterion, not work
 # ("- [ ] Test: plugin loads in the host", "Checkpoint: ...").
@@ -475,13 +558,40 @@ def normalize(text: str) -> str:
 def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
     """The role a heading or label names (``Acceptance criteria`` -> acceptance), if any.
 
-    Tried in turn: the whole phrase; without a trailing ``(...)``; the part before a
-    colon; each part of ``A / B``; the last two words, then the last word
-    (``Technical Risks`` -> risks, ``Tech Roadmap`` -> milestones).
+    Tried in turn, on the phrase and on it without an outline number (``5. Appendix``):
+    the whole phrase;
+    without a trailing ``(...)``; the part before a colon; each part of ``A / B``; the
+    last two words, then the last word (``Technical Risks`` -> risks, ``Tech Roadmap``
+    -> milestones); then questions asked of someone (``Questions for @owners``). A
+    phrase that says the work is not part of the plan (``Not this quarter``) is out
+    of scope.
     """
     key = normalize(phrase)
     if not key or len(key) > 120:
         return None
+    if key not in table and (
+        _NOT_WORK.match(key)
+        or (key.endswith(")") and "(" in key and _NOT_WORK.match(key[key.rindex("(") + 1 :]))
+    ):
+        return "out_of_scope"
+    bases = [key]
+    number = _OUTLINE_NUMBER.match(key)
+    if number and number.end() < len(key):
+        bases.append(key[number.end() :])
+    for base in bases:
+        for candidate in _candidates(base, table):
+            role = table.get(candidate.strip(" :.-"))
+            if role:
+                return role
+    # "Questions for @gateway-owners", "Open points to settle": questions asked of someone.
+    for separator in (" for ", " to "):
+        head = key.split(separator, 1)[0]
+        if head != key and table.get(head) == "decisions":
+            return "decisions"
+    return None
+
+
+def _candidates(key: str, table: Mapping[str, str]) -> list[str]:
     candidates = [key]
     if key.endswith(")") and "(" in key:
         candidates.append(key[: key.rindex("(")].strip())
@@ -494,11 +604,15 @@ def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
         candidates.append(" ".join(words[-2:]))
     if len(words) > 1 and words[-1] in SUFFIX_WORDS:
         candidates.append(words[-1])
-    for candidate in candidates:
-        role = table.get(candidate.strip(" :.-"))
-        if role:
-            return role
-    return None
+    return candidates
+
+
+def named(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
+    """The role a heading names as a whole (``Release notes``, ``10.5 Appendix``), which
+    outweighs a milestone word at its start; ``None`` when only a part of it is known."""
+    key = normalize(phrase)
+    number = _OUTLINE_NUMBER.match(key)
+    return table.get(key) or (table.get(key[number.end() :]) if number else None)
 
 
 def extend(extra: Mapping[SectionRole, Iterable[str]]) -> dict[str, str]:

@@ -412,6 +412,52 @@ def test_a_plan_that_reports_its_work_done_is_one_done_milestone() -> None:
     ]
 
 
+def test_questions_put_to_someone_are_open_decisions_wherever_they_stand() -> None:
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Add the session store in `auth/store.py`\n\n"
+        "### Questions for @auth-owners\n- Do sessions survive a restart?\n\n"
+        "## Not doing now\n- Single sign-on\n\n"
+        "cc @mara @li — should idle sessions expire after 1 or 8 hours?\n\n"
+        "❓ Open: do we log failed logins?\n\n"
+        "Open points:\n1. Who rotates the signing key?\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == ["Add the session store in `auth/store.py`"]
+    assert [d.question for d in draft.decisions] == [
+        "Do sessions survive a restart?",
+        "Who rotates the signing key?",
+        "Should idle sessions expire after 1 or 8 hours?",
+        "Do we log failed logins?",
+    ]
+    assert draft.out_of_scope == ["Single sign-on"]
+
+
+def test_a_settled_decision_is_not_an_open_question() -> None:
+    draft = read_request(
+        "t",
+        "## Decision\nSessions live in Redis, keyed by token hash.\n\n"
+        "## Follow-ups\n1. Add the session store in `auth/store.py`\n\n"
+        "## Open questions\n- Do sessions survive a restart?\n",
+    )
+    assert [d.question for d in draft.decisions] == ["Do sessions survive a restart?"]
+    assert draft.resolved_decisions == ["Sessions live in Redis, keyed by token hash."]
+    assert [t.title for t in draft.loose_tasks] == ["Add the session store in `auth/store.py`"]
+
+
+def test_work_written_as_prose_under_a_design_heading_is_the_work() -> None:
+    draft = read_request(
+        "t",
+        "- Start date: 2024-05-01\n- Owner: @ana\n\n## Detailed design\n\n"
+        "We will add a `[cache]` table to `tool.toml`. When it is present, the loader in "
+        "`src/load.rs` will read it first. We will not remove the old flag.\n\n"
+        "## Drawbacks\n\nIt will take longer to start.\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "We will add a `[cache]` table to `tool.toml`.",
+        "When it is present, the loader in `src/load.rs` will read it first.",
+    ]
+
+
 def test_resolve_prefers_numbers_and_refuses_to_guess() -> None:
     milestones = [DraftMilestone(title="Setup", id="M1"), DraftMilestone(title="Core", id="M2")]
     assert resolve("Phase 2", milestones) == [milestones[1]]

@@ -22,7 +22,14 @@ from planner.core.read.dependencies import (
     apply_dependencies,
 )
 from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
-from planner.core.read.markup import done_marked, heading_text, is_instruction, plain, sentences
+from planner.core.read.markup import (
+    ask,
+    done_marked,
+    heading_text,
+    is_instruction,
+    plain,
+    sentences,
+)
 from planner.core.read.outline import (
     NO_RESPONSE,
     Block,
@@ -47,7 +54,11 @@ from planner.core.read.tasks import (
 )
 from planner.core.read.vocabulary import (
     CRITERIA_GROUPS,
+    FUTURE_WORK,
+    MENTION,
+    QUESTION_LEADS,
     ROLE_TABLE,
+    SETTLED_DECISIONS,
     WORK_PHRASES,
     normalize,
     role_of,
@@ -155,7 +166,7 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
     elif role == "task":
         milestone.tasks.append(task_from_heading(part))
     elif role in ("tasks", "group"):
-        milestone.tasks.extend(work_in(c.findings, part))
+        milestone.tasks.extend(work_in(c.findings, part) or prose_work(part))
         for child in part.children:
             if child.role not in ("task", "group", "tasks"):
                 milestone_part(c, draft, milestone, child)
@@ -165,6 +176,29 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
         read_decisions(c, draft, part)
     elif role in LIST_SECTIONS:
         getattr(draft, role).extend(text for text, _, _ in entries(part.blocks))
+
+
+def prose_work(section: Section) -> list[DraftTask]:
+    """A work section with no list, table or task heading states its work in prose
+    ("## Detailed design": "We will add a `[workspace]` table ..."): each sentence that
+    is an instruction or says what will be done is a task."""
+    if section.role != "tasks":
+        return []
+    found: list[DraftTask] = []
+    for paragraph in paragraphs(section.blocks):
+        for sentence in sentences(plain(paragraph.text)):
+            if len(sentence) <= 2000 and (
+                is_instruction(sentence)
+                or WORK_PHRASES.search(sentence)
+                or FUTURE_WORK.search(sentence)
+            ):
+                text = ask(sentence)
+                found.append(
+                    DraftTask(
+                        title=one_line(text.rstrip(":"), 200), objective=text, line=paragraph.line
+                    )
+                )
+    return found
 
 
 def milestone_child(c: _Collected, milestone: DraftMilestone, child: Item) -> None:
@@ -234,16 +268,23 @@ def decision_from_item(c: _Collected, item: Item) -> DraftDecision | None:
 
 
 def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
+    """A decisions section: its questions are open; in a section that records what was
+    decided (an ADR's "## Decision"), a line that asks nothing is settled."""
+    settled = normalize(heading_text(section.title)) in SETTLED_DECISIONS
     for item in lists(section.blocks):
-        decision = decision_from_item(c, item)
+        decision = None if settled and "?" not in item.text else decision_from_item(c, item)
         if decision:
             draft.decisions.append(decision)
         else:
             draft.resolved_decisions.append(one_line(plain(item.text), 300))
     for paragraph in paragraphs(section.blocks):
         for raw in paragraph.text.split("\n"):
-            text = plain(raw)
+            text = asked_question(raw) or plain(raw)
             questions = [s for s in sentences(text) if s.endswith("?")]
+            if settled and not questions:
+                if text:
+                    draft.resolved_decisions.append(one_line(text, 300))
+                continue
             for question in questions or ([text] if text else []):
                 marker = _MARKER.search(question)
                 draft.decisions.append(
@@ -257,6 +298,62 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
         read_decisions(c, draft, child)
 
 
+def take_asked_questions(outline: Outline) -> list[DraftDecision]:
+    """Questions put to someone outside a questions section ("cc @lena — should carts
+    expire?", "❓ Open: ...?", "**Blocking decision:** ...?") are open decisions; their
+    lines leave the paragraph, so they are neither an outcome nor a note."""
+    found: list[DraftDecision] = []
+
+    def take(blocks: list[Block]) -> None:
+        for index, block in enumerate(blocks):
+            if not isinstance(block, Paragraph):
+                continue
+            kept: list[str] = []
+            for offset, raw in enumerate(block.text.split("\n")):
+                question = asked_question(raw)
+                if question is None:
+                    kept.append(raw)
+                    continue
+                line = block.line + offset if block.line else None
+                found.append(DraftDecision(question=one_line(question, 300), line=line))
+            if len(kept) < len(block.text.split("\n")):
+                blocks[index] = Paragraph("\n".join(kept), block.line)
+
+    take(outline.preamble)
+    for section in walk(outline.sections):
+        if section.role != "decisions":
+            take(section.blocks)
+    for section in walk(outline.sections):
+        section.blocks = [b for b in section.blocks if not _empty(b)]
+    outline.preamble[:] = [b for b in outline.preamble if not _empty(b)]
+    return found
+
+
+def _empty(block: Block) -> bool:
+    return isinstance(block, Paragraph) and not block.text.strip()
+
+
+def asked_question(raw: str) -> str | None:
+    """The question a line puts to someone, without its lead ("cc @a —", "Open:"), or
+    None. A question counts when it names someone or opens with a question lead."""
+    text = plain(raw).lstrip("❓🔴🟡🟠⚠️❗❔👉 ").strip()
+    if "?" not in text or len(text) > 1000:
+        return None
+    lead = QUESTION_LEADS.match(text)
+    if not lead and not MENTION.search(text):
+        return None
+    rest = text[lead.end() :] if lead else text
+    parts = sentences(rest)
+    asks = [i for i, part in enumerate(parts) if part.endswith("?")]
+    if not asks:
+        return None
+    first = asks[0]
+    if len(parts[first].split()) < 5 and first > 0:
+        first -= 1  # "... keep 3.8 wheels for one more release. Should we?"
+    question = " ".join(parts[first : asks[-1] + 1])
+    return question[:1].upper() + question[1:]
+
+
 # --------------------------------------------------------------------------- the whole
 
 
@@ -267,7 +364,9 @@ def assemble(
     c = _Collected(table=table)
     draft = Draft(source="markdown")
     objective: list[str] = []
+    asked = take_asked_questions(outline)
     _visit(c, draft, objective, outline.sections)
+    draft.decisions.extend(asked)
     c.findings.extend(apply_dependencies(c.statements, c.blocking, draft))
 
     recognised = any(s.role for s in walk(outline.sections))
@@ -319,7 +418,7 @@ def _visit(
             continue
         if role in ("tasks", "group"):
             c.task_sections += 1
-            draft.loose_tasks.extend(work_in(c.findings, section))
+            draft.loose_tasks.extend(work_in(c.findings, section) or prose_work(section))
             rest = [s for s in section.children if s.role not in ("task", "group", "tasks")]
             _visit(c, draft, objective, rest)
             continue

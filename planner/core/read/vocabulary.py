@@ -210,6 +210,7 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "decisions needed",
         "questions for the owner",
         "open points",
+        "decision outcome",
         "open point",
         "points to clarify",
         "to clarify",
@@ -386,6 +387,20 @@ ROLE_TABLE: dict[str, str] = {
     phrase: role for role, phrases in _ROLE_PHRASES.items() for phrase in phrases
 }
 
+# Decision sections that record what was decided (an ADR's "## Decision"): a line
+# there without a question mark is settled, not open.
+SETTLED_DECISIONS = frozenset({"decision", "decision outcome", "decided", "resolution"})
+
+# What opens a question put to someone outside a questions section: "❓ Open: ...?",
+# "Question for @design: ...?", "**Blocking decision:** ...?", "cc @lena — ...?".
+QUESTION_LEADS = re.compile(
+    r"(?:❓\s*)?(?:cc\b[^?]{0,200}?\s[-–—:]\s*|"
+    r"(?:open|open question|question|questions|blocking decision|decision needed|"
+    r"decision|to decide|tbd)(?:\s+(?:for|to)\s+[^:?]{1,60})?\s*:\s*)",
+    re.IGNORECASE,
+)
+MENTION = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w-]{0,38}")
+
 # Milestone groups whose milestones list criteria, not work ("Graduation Criteria"
 # holding "#### Alpha", "#### Beta": each stage's bullets are its acceptance).
 CRITERIA_GROUPS = frozenset({"graduation criteria"})
@@ -470,6 +485,10 @@ WORK_PHRASES = re.compile(
     r"(?:i|we)(?:'d| would) like|please (?:add|support|make|allow)|could you)\b",
     re.IGNORECASE,
 )
+
+# In a section that holds work written as prose ("## Detailed design"), a sentence that
+# says what will be done: "We will add ...", "The resolver will resolve ...".
+FUTURE_WORK = re.compile(r"\bwill (?!not\b|only\b|still\b|never\b)(?:be |also |now )?\w+", re.I)
 
 HINT_KEYS: dict[str, str] = {
     "id": "id",

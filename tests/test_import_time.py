@@ -1,6 +1,7 @@
 """What a run imports: planning and validating offline never load the HTTP stack
 (PyGithub, requests, urllib3) or git (dulwich), nor jsonschema when every document is
-valid, read from the interpreter's own ``-X importtime`` report of a real run."""
+valid, and a plan loads none of the planner's modules that only other runs use; read
+from the interpreter's own ``-X importtime`` report of a real run."""
 
 from __future__ import annotations
 
@@ -15,13 +16,26 @@ import pytest
 from tests.runner import ROOT
 
 NETWORK_AND_GIT = ("github", "requests", "urllib3", "dulwich")
-# Documents are checked by the validators generated from the schemas; jsonschema (a third
-# of the start-up of a small plan) is imported only to list the errors of one that fails.
+# Documents are checked by the validators generated from the schemas; jsonschema (about a
+# fifth of a small plan's start-up) is imported only to list the errors of one that fails.
 ONLY_ON_ERRORS = ("jsonschema", "referencing")
+# What only GitHub's side effects, an upload, a merged pull request, validate and check
+# need (about 12 ms of a plan's start-up).
+NOT_FOR_PLANNING = (
+    "planner.action.artifacts",
+    "planner.action.effects",
+    "planner.action.github",
+    "planner.action.gitdiff",
+    "planner.action.merged",
+    "planner.action.persist",
+    "planner.core.check",
+    "planner.core.gate",
+)
 
 
-def imported(args: list[str], cwd: Path) -> set[str]:
-    """The top-level packages a ``planner`` run imported, from ``-X importtime``."""
+def imported(args: list[str], cwd: Path, *, modules: bool = False) -> set[str]:
+    """The top-level packages a ``planner`` run imported, from ``-X importtime`` (with
+    ``modules``, every module by its full name)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "planner.cli", *args],
@@ -37,8 +51,8 @@ def imported(args: list[str], cwd: Path) -> set[str]:
         if line.startswith("import time:") and "|" in line:
             module = line.rsplit("|", 1)[1].strip()
             if module and module != "imported package":
-                names.add(module.split(".")[0])
-    assert {"planner", "pydantic"} <= names  # the report was read
+                names.add(module if modules else module.split(".")[0])
+    assert {"planner.model" if modules else "planner", "pydantic"} <= names  # it was read
     return names
 
 
@@ -56,6 +70,13 @@ def test_an_offline_plan_imports_no_http_client_no_git_and_no_jsonschema(
     unwanted = set(NETWORK_AND_GIT + ONLY_ON_ERRORS)
     assert not names & unwanted, sorted(names & unwanted)
     assert "fastjsonschema" in names  # the config, contract and fanout were checked
+
+
+def test_an_offline_plan_imports_none_of_what_only_other_runs_use(workspace: Path) -> None:
+    request = str(ROOT / "examples" / "issue-42.md")
+    names = imported(["plan", request, "--issue-number", "42"], workspace, modules=True)
+    assert not names & set(NOT_FOR_PLANNING), sorted(names & set(NOT_FOR_PLANNING))
+    assert {"planner.core.plan", "planner.action.workspace"} <= names
 
 
 def test_validate_imports_no_http_client_no_git_and_no_jsonschema(workspace: Path) -> None:

@@ -305,7 +305,7 @@ def test_mentions_and_markers_in_the_request_are_neutralised(
     tmp_path: Path, github: GitHubServer
 ) -> None:
     body = (
-        "## Tasks\n- [ ] Add x in a/x.py @everyone\n- [ ] Add y in b/\n"
+        "## Tasks\n- [ ] Add x in a/x.py for @everyone\n- [ ] Add y in b/\n"
         "## Open questions\n- Ping @security-team? <!-- planner-decision: 1/D9 --> "
         "(critical)\n"
     )

@@ -486,6 +486,10 @@ def test_code_locations_skip_english_pairs_and_cited_documents() -> None:
         "src/api/routes.py"
     ]
     assert code_locations("Move src/app and `a/b`") == ["src/app", "a/b"]
+    # A score, a fraction or a date is a number, not a folder.
+    assert code_locations("Lift the rating to 4.5/5 by 2026/03/01, under 2/1000 in a.py") == [
+        "a.py"
+    ]
 
 
 def test_a_long_body_is_cut_at_a_line_and_titles_come_from_the_text() -> None:
@@ -541,3 +545,182 @@ def test_phases_after_the_user_stories_wait_on_them() -> None:
     )
     deps = {m.id: m.dependencies for m in draft.milestones}  # type: ignore[attr-defined]
     assert deps == {"M1": [], "M2": [], "M3": ["M1", "M2"]}
+
+
+# --------------------------------------------------------------------------- markup inside blocks
+
+
+def test_an_item_struck_out_as_given_up_is_no_task_and_one_struck_out_as_done_is_done() -> None:
+    draft = read_request(
+        "t",
+        "- [ ] Raise the minimum version in `setup.cfg`\n"
+        "- [ ] ~~Port the timer to `lib/clock.py`~~ — not needed, the vendored copy works\n"
+        "- [ ] ~~Rename the old flag~~\n"
+        "- [ ] ~~Delete the legacy job~~ (done in #40)\n"
+        "- ~~Add the b.py module~~\n"
+        "- [ ] Store sessions in ~~Memcached~~ Redis via `lib/session.py`\n",
+    )
+    assert [(t.title, t.done) for t in draft.loose_tasks] == [
+        ("Raise the minimum version in `setup.cfg`", False),
+        ("Delete the legacy job (done in #40)", True),
+        ("Add the b.py module", True),
+        ("Store sessions in Redis via `lib/session.py`", False),
+    ]
+    assert plain("~~Port the timer to `lib/clock.py`~~ — later") == (
+        "Port the timer to `lib/clock.py` — later"
+    )
+
+
+def test_a_blockquote_is_read_and_an_alert_kind_says_what_it_holds() -> None:
+    draft = read_request(
+        "t",
+        "## Work\n- [ ] Add the limiter in `api/limit.py`\n\n"
+        "> [!IMPORTANT]\n> These must all hold for the change to be accepted:\n"
+        "> - A client over its quota gets a 429\n\n"
+        "> [!WARNING]\n> Do not run the migration on the primary by hand.\n\n"
+        "> [!TIP]\n> Run `make dev` to try it locally.\n\n"
+        "> [!IMPORTANT]\n> Also before closing:\n> - [ ] Document the limit in `docs/limits.md`\n\n"
+        "> - [ ] Add a metric for rejected calls in `api/metrics.py`\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "Add the limiter in `api/limit.py`",
+        "Document the limit in `docs/limits.md`",
+        "Add a metric for rejected calls in `api/metrics.py`",
+    ]
+    assert draft.acceptance == ["A client over its quota gets a 429"]
+    assert draft.risks == ["Do not run the migration on the primary by hand."]
+
+
+def test_html_blocks_read_as_the_markdown_they_stand_for() -> None:
+    draft = read_request(
+        "t",
+        "<h2>Keyboard and contrast fixes</h2>\n"
+        "<p>Fix what the review found before the release.</p>\n\n"
+        "<details open>\n<summary><b>Keyboard</b> (1/2)</summary>\n\n"
+        "- [x] Show a focus ring in `ui/focus.css`\n- [ ] Let arrow keys move the picker\n\n"
+        "</details>\n\n"
+        "<details>\n<summary>Contrast (0/1)</summary>\n\n"
+        "- [ ] Raise the text contrast in `ui/theme.ts`\n\n</details>\n\n"
+        "<!-- template: - [ ] Describe a task here -->\n\n"
+        "<h3>Definition of done</h3>\n<ul>\n  <li>No critical finding is left open</li>\n</ul>\n",
+    )
+    assert draft.objective == "Fix what the review found before the release."
+    assert [(m.title, [(t.title, t.done) for t in m.tasks]) for m in draft.milestones] == [
+        (
+            "Keyboard",
+            [
+                ("Show a focus ring in `ui/focus.css`", True),
+                ("Let arrow keys move the picker", False),
+            ],
+        ),
+        ("Contrast", [("Raise the text contrast in `ui/theme.ts`", False)]),
+    ]
+    assert draft.acceptance == ["No critical finding is left open"]
+
+
+def test_requirements_numbered_in_the_outline_are_items_without_their_numbers() -> None:
+    draft = read_request(
+        "t",
+        "## 2. Scope\n\n2.1 Non-goals\n- Editing templates offline\n\n"
+        "## 3. Requirements\n\n### 3.1 Storage\n\n"
+        "3.1.1 Keep drafts in SQLite via `app/db/drafts.ts`.\n"
+        "3.1.2 Encrypt the database with the device key.\n\n"
+        "### 3.2 Sync\n\n3.2.1 Retry uploads from `app/sync/queue.ts` with backoff.\n",
+    )
+    assert [(m.title, [t.title for t in m.tasks]) for m in draft.milestones] == [
+        (
+            "3.1 Storage",
+            [
+                "Keep drafts in SQLite via `app/db/drafts.ts`.",
+                "Encrypt the database with the device key.",
+            ],
+        ),
+        ("3.2 Sync", ["Retry uploads from `app/sync/queue.ts` with backoff."]),
+    ]
+    assert draft.out_of_scope == ["Editing templates offline"]
+
+
+def test_a_status_board_of_emoji_is_a_checklist() -> None:
+    draft = read_request(
+        "t",
+        "## Server\n- 🟢 Add the manifest parser in `core/manifest.rs`\n"
+        "- 🟡 Check permissions in `core/caps.rs`\n\n"
+        "## Docs\n🟢 Write the migration guide in `docs/migrate.md`\n"
+        "🔴 Write the tutorial in `docs/tutorial.md`\n",
+    )
+    assert [(m.title, [(t.title, t.done) for t in m.tasks]) for m in draft.milestones] == [
+        (
+            "Server",
+            [
+                ("Add the manifest parser in `core/manifest.rs`", True),
+                ("Check permissions in `core/caps.rs`", False),
+            ],
+        ),
+        (
+            "Docs",
+            [
+                ("Write the migration guide in `docs/migrate.md`", True),
+                ("Write the tutorial in `docs/tutorial.md`", False),
+            ],
+        ),
+    ]
+    board = read_request(
+        "t",
+        "Legend: 🟢 done, 🚧 started\n\n## Core\n- 🟢 Add a.py\n\n## Clients\n\n"
+        "| Item | Status |\n| --- | --- |\n| Add the client in b.py | 🚧 |\n| Add c.py | 🟢 |\n",
+    )
+    assert [(t.title, t.done) for t in board.loose_tasks] == [
+        ("Add a.py", True),
+        ("Add the client in b.py", False),
+        ("Add c.py", True),
+    ]
+
+
+def test_gherkin_criteria_are_one_per_scenario_fenced_or_not() -> None:
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Keep the basket on the server in `api/basket.py`\n\n"
+        "## Acceptance criteria\n\n```gherkin\nFeature: Basket across devices\n\n"
+        "  Scenario: The basket follows the user\n    Given I am signed in on my phone\n"
+        "    And my basket holds a lamp\n    When I sign in on my laptop\n"
+        "    Then my basket holds a lamp\n```\n\n"
+        "Scenario: Guests keep a local basket\n  Given I am not signed in\n"
+        "  When I add a lamp\n  Then no request reaches the server\n",
+    )
+    assert draft.acceptance == [
+        "Scenario: The basket follows the user. Given I am signed in on my phone and my "
+        "basket holds a lamp, when I sign in on my laptop, then my basket holds a lamp",
+        "Scenario: Guests keep a local basket. Given I am not signed in, when I add a lamp, "
+        "then no request reaches the server",
+    ]
+    assert [t.title for t in draft.loose_tasks] == [
+        "Keep the basket on the server in `api/basket.py`"
+    ]
+
+
+def test_story_points_and_assignees_are_not_part_of_a_task_title() -> None:
+    draft = read_request(
+        "t",
+        "## Committed\n- [ ] **[5]** Render invoices in `billing/pdf.py` — @mara\n"
+        "- [ ] Retry failed hooks in `hooks/retry.py` (3 pts) (@li, @sam)\n"
+        "- [ ] Ask @ops-team about the quota before adding `infra/quota.tf`\n",
+    )
+    assert [(t.title, t.objective) for t in draft.loose_tasks] == [
+        ("Render invoices in `billing/pdf.py`", "[5] Render invoices in `billing/pdf.py` — @mara"),
+        (
+            "Retry failed hooks in `hooks/retry.py`",
+            "Retry failed hooks in `hooks/retry.py` (3 pts) (@li, @sam)",
+        ),
+        (
+            "Ask @ops-team about the quota before adding `infra/quota.tf`",
+            "Ask @ops-team about the quota before adding `infra/quota.tf`",
+        ),
+    ]
+
+
+def test_a_pictograph_at_a_heading_edge_is_decoration() -> None:
+    draft = read_request(
+        "t", "## 🎯 Goals\nExport reports as PDF.\n\n## 🛠️ Tasks\n- [ ] Add the export in a.py\n"
+    )
+    assert draft.objective == "Export reports as PDF."
+    assert [t.title for t in draft.loose_tasks] == ["Add the export in a.py"]

@@ -96,11 +96,14 @@ def _looks_like_path(token: str, quoted: bool = False) -> bool:
         lowered = token.lower()
         if lowered in {"and/or", "either/or", "n/a", "i/o", "read/write", "input/output"}:
             return False
-        if not quoted and _english_pair(token, parts):
-            return False
+        if not quoted and (_english_pair(token, parts) or all(map(_NUMERIC.fullmatch, parts))):
+            return False  # "save/load", and "4.0/5" or "2024/05/14", numbers not folders
         return all(p not in ("..",) for p in parts)
     suffix = token.rsplit(".", 1)[-1].lower() if "." in token else ""
     return suffix in _CODE_SUFFIXES
+
+
+_NUMERIC = re.compile(r"[\d.,:%~≈≤≥<>+-]{1,40}")
 
 
 def _english_pair(token: str, parts: list[str]) -> bool:

@@ -451,7 +451,8 @@ def _work_outside_sections(
     """Work that stands outside any work section; returns whether the request now has
     structure the planner recognised."""
     unknown = [s for s in walk(outline.sections) if s.role is None]
-    blocks = [*outline.preamble, *(b for s in unknown for b in s.blocks)]
+    unknown_blocks = [b for s in unknown for b in s.blocks]
+    blocks = [*outline.preamble, *unknown_blocks]
     loose = lists(blocks)
     if not draft.milestones and not draft.loose_tasks and not c.task_sections:
         # A lone work list outside any known section is the task list; so is a list
@@ -459,6 +460,7 @@ def _work_outside_sections(
         described = [s for s in walk(outline.sections) if s.role == "objective"]
         for item in [*_work_lists(blocks), *lists([b for s in described for b in s.blocks])]:
             draft.loose_tasks.extend(task_from_item(c.findings, item))
+        draft.loose_tasks.extend(_tables_of_work(blocks))
         if not draft.loose_tasks:
             # The work stated in prose: in the description after the objective when
             # there is one ("## Objective" then "## Description"), else anywhere in it.
@@ -475,9 +477,7 @@ def _work_outside_sections(
         for item in loose:
             if item.checked is not None:
                 draft.loose_tasks.extend(task_from_item(c.findings, item))
-        for block in (b for s in unknown for b in s.blocks):
-            if isinstance(block, Table):
-                draft.loose_tasks.extend(tasks_from_table(block))
+        draft.loose_tasks.extend(_tables_of_work(unknown_blocks))
     return recognised
 
 
@@ -505,6 +505,11 @@ def _is_field(text: str) -> bool:
 def _reads_as_work(text: str) -> bool:
     line = plain(text)
     return is_instruction(line) or bool(WORK_PHRASES.search(line) or code_locations(line))
+
+
+def _tables_of_work(blocks: list[Block]) -> list[DraftTask]:
+    """The rows of the tables of work among blocks (``| Task | Status |``)."""
+    return [task for b in blocks if isinstance(b, Table) for task in tasks_from_table(b)]
 
 
 def _prose_questions(outline: Outline) -> list[DraftDecision]:

@@ -21,6 +21,43 @@ _ID_PREFIX = re.compile(
     r"\s*(?::|\.|\)|-|–|—)\s+",
     re.IGNORECASE,
 )
+# Story points: "[5]" or "**[5]**" before a task, "(3 pts)", "[2 points]", "(SP 3)" anywhere.
+_LEADING_POINTS = re.compile(r"(?:\*\*|__)?\[\s*\d{1,3}(?:\.\d)?\s*\](?:\*\*|__)?\s+")
+_POINTS = re.compile(
+    r"\s*[\[(]\s*(?:(?:sp|story points?|points?|estimate)\s*:?\s*\d{1,3}(?:\.\d)?|"
+    r"\d{1,3}(?:\.\d)?\s*(?:pts?|points?|sp|story points?))\s*[\])]",
+    re.IGNORECASE,
+)
+# Assignees at the end: "— @jonas", "(@alice)", "@a, @b", "owner: @c".
+_OWNERS = re.compile(
+    r"\s*([-–—|:]\s*|\(|\b(?:by|owners?|assignees?)\s*:?\s*)?\(?"
+    r"(?:\b(?:by|owners?|assignees?)\s*:?\s*)?"
+    r"@[A-Za-z0-9][\w.-]{0,38}(?:\s*(?:,|and|&)\s*@[A-Za-z0-9][\w.-]{0,38}){0,9}\)?\s*[.]?\s*$",
+    re.IGNORECASE,
+)
+# Words after which a mention is whom the task speaks to, not who does it.
+_ADDRESSED = frozenset(
+    {
+        "for",
+        "to",
+        "with",
+        "from",
+        "of",
+        "about",
+        "cc",
+        "ping",
+        "notify",
+        "ask",
+        "tell",
+        "thank",
+        "thanks",
+        "mention",
+        "inform",
+        "by",
+        "and",
+        "or",
+    }
+)
 _NUMBERED = re.compile(
     r"(milestone|phase|stage|step)\s+(\d{1,4})\s*(?::|\.(?!\d)|\)|-|–|—|$)\s*", re.IGNORECASE
 )
@@ -66,6 +103,20 @@ def split_id(text: str) -> tuple[str | None, str]:
     if match:
         return match.group(1).upper(), text[match.end() :].strip()
     return None, text.strip()
+
+
+def without_estimate_and_owner(text: str) -> str:
+    """A task's title without its story points and assignees, which the plan has no
+    field for: ``**[5]** Add x — @jonas`` -> ``Add x``; ``Add y (3 pts) @alice`` -> ``Add y``.
+    The task's objective keeps them as written."""
+    if len(text) > 2000:
+        return text
+    out = _POINTS.sub(" ", _LEADING_POINTS.sub("", text.strip()))
+    owner = _OWNERS.search(out)
+    before = out[: owner.start()].split()[-1:] if owner else []
+    if owner and before and (owner.group(1) or before[0].lower() not in _ADDRESSED):
+        out = out[: owner.start()]  # not "Notify @ops" nor "a note for @ops"
+    return " ".join(out.split()) or text
 
 
 def split_milestone_id(text: str) -> tuple[str | None, str]:

@@ -7,6 +7,7 @@ its target in parentheses, so nothing the author wrote is lost).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS, IMPERATIVE_VERBS, WORK_PHRASES
 
@@ -43,21 +44,38 @@ _OPEN_STATUS = re.compile(
     r"current|tentative|proposed|todo|not started)\s*[\)\]]?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
-_STATUS_EMOJI = "🚧⏳🔜🟢🟡🔴⚪✅✔️☑️✓❌⬜🔲⚠️"
+_STATUS_EMOJI = "🚧⏳🔜🟢🟡🟠🔴⚪✅✔️☑️✓❌⬜🔲⚠️"
+# Status boards mark each line with a coloured emoji: green is done, the rest (in
+# progress, waiting, blocked, not started) is open work.
+DONE_EMOJI = ("🟢", *DONE_MARKS)
+OPEN_EMOJI = ("🟡", "🟠", "🚧", "⏳", "🔄", "🔴", "⚪", "⬜", "🔲")
+# Words after a struck-through item that say it was dropped, not done.
+_DROPPED = re.compile(
+    r"\b(?:not needed|no longer needed|unnecessary|won'?t (?:do|fix|be done)|wontfix|"
+    r"dropped|cancell?ed|obsolete|skip(?:ped)?|descoped|out of scope|not doing|abandoned|"
+    r"superseded|moved to|replaced by|duplicate|n/a|not planned|deferred)\b",
+    re.IGNORECASE,
+)
+# A code span stands in running text as this mark and its number while markup is removed.
+_SPAN = re.compile("\ue000(\\d{1,5})\ue001")
 
 
 def plain(text: str, keep_targets: bool = True) -> str:
     """Running text without markup: ``**x**`` -> x, ``[t](u)`` -> ``t (u)``, no HTML."""
     if len(text) > 20_000:
         text = text[:20_000]
-    # Code spans are code: nothing inside them is markup.
-    pieces = _CODE.split(text)
-    return " ".join(
-        "".join(
-            piece if index % 2 else _plain_prose(piece, keep_targets)
-            for index, piece in enumerate(pieces)
-        ).split()
+    # Code spans are code: nothing inside them is markup. Each stands in as a mark
+    # while the rest is read, so ``~~`x`~~`` loses both its delimiters.
+    spans: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        spans.append(match.group(1))
+        return f"\ue000{len(spans) - 1}\ue001"
+
+    prose = _plain_prose(
+        _CODE.sub(hold, text.replace("\ue000", "").replace("\ue001", "")), keep_targets
     )
+    return " ".join(_SPAN.sub(lambda m: spans[int(m.group(1))], prose).split())
 
 
 def _plain_prose(text: str, keep_targets: bool) -> str:
@@ -72,10 +90,31 @@ def _plain_prose(text: str, keep_targets: bool) -> str:
 
 
 def heading_text(title: str) -> str:
-    """A heading or label as a reader sees it: no markup, no status emoji."""
+    """A heading or label as a reader sees it: no markup, no status or decorative emoji
+    at its ends (``## 🎯 Goals`` is Goals)."""
     out = plain(title, keep_targets=False).strip()
     out = out.strip(_STATUS_EMOJI + " ").strip()
-    return out.rstrip(":").strip()
+    return _strip_symbols(out).rstrip(":").strip()
+
+
+def _strip_symbols(text: str) -> str:
+    """Text without the pictographs (and their joiners and variation marks) at its ends."""
+    start, end = 0, len(text)
+    while start < end and _is_symbol(text[start]):
+        start += 1
+    while end > start and _is_symbol(text[end - 1]):
+        end -= 1
+    return text[start:end].strip()
+
+
+def _is_symbol(char: str) -> bool:
+    # "So" holds the pictographs; skin tones are modifiers; the rest (backticks) is text.
+    return (
+        char.isspace()
+        or char in "\u200d\ufe0f\ufe0e"
+        or unicodedata.category(char) == "So"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+    )
 
 
 def done_marked(title: str) -> tuple[str, bool]:
@@ -90,14 +129,19 @@ def done_marked(title: str) -> tuple[str, bool]:
     if box:
         done = box.group(1) in "xX"
         text = text[box.end() :]
-    for mark in DONE_MARKS:
+    for mark in DONE_EMOJI:
         if mark in text:
             done = True
             text = text.replace(mark, " ")
-    struck = _STRIKE.fullmatch(text.strip())
+    struck = _STRIKE.match(text.strip())
     if struck:
+        # "~~Add x~~" or "~~Add x~~ (done in #12)"; struck words inside the text are
+        # words taken back: "Use ~~MySQL~~ Postgres".
         done = True
-        text = struck.group(1)
+        text = f"{struck.group(1)} {text.strip()[struck.end() :]}"
+    elif "~~" in text:
+        rest = _STRIKE.sub(" ", text)
+        text = rest if rest.strip() else text
     if len(text) < 2000:
         suffix = _DONE_SUFFIX.search(text) or _DONE_DASH.search(text)
         if suffix and suffix.start() > 0:
@@ -107,6 +151,30 @@ def done_marked(title: str) -> tuple[str, bool]:
         if status and status.start() > 0:
             text = text[: status.start()]
     return " ".join(text.split()), done
+
+
+def dropped(text: str, checked: bool | None) -> bool:
+    """A struck-through item that was given up, not done: ``~~Add x~~ — not needed``,
+    ``~~Add x~~ (moved to #12)``, or ``[ ] ~~Add x~~`` (struck out, never ticked)."""
+    struck = _STRIKE.match(text.strip()) if len(text) < 2000 else None
+    if not struck:
+        return False
+    rest = text.strip()[struck.end() :].strip(" -–—:|()[].,;")
+    first = rest.split(maxsplit=1)[0].lower() if rest else ""
+    if first in DONE_WORDS or first in ("merged", "fixed", "landed", "implemented"):
+        return False
+    return bool(_DROPPED.search(rest)) or checked is False
+
+
+def status_emoji(text: str) -> bool | None:
+    """``🟢 Add x`` -> True (done), ``🟡 Add x`` or ``🔴 Add x`` -> False (open work), and
+    None for a line that opens with no status emoji."""
+    start = text.lstrip()
+    if start.startswith(DONE_EMOJI):
+        return True
+    if start.startswith(OPEN_EMOJI):
+        return False
+    return None
 
 
 def sentences(text: str) -> list[str]:

@@ -5,7 +5,15 @@ opens with ``**Acceptance criteria:**``, ``Definition of Done``, ``Tasks:`` or
 another phrase the vocabulary knows (bold or plain, with or without a colon). A
 label section lasts until the next label line, heading or thematic break. Blocks
 are paragraphs, lists (with nesting and checkboxes), table rows and fenced code.
-No regular expression runs over the body; the few here run over one line each.
+
+What markup wraps is read too: a blockquote's blocks where it stands (a GitHub alert
+``> [!WARNING]`` opens a Risks label, ``[!NOTE]`` and ``[!TIP]`` a Notes one), and an
+HTML block as the Markdown it stands for (``<h3>`` a heading, ``<li>`` an item, ``<p>``
+a paragraph; ``<details>`` with a ``<summary>`` a titled section up to
+``</details>``; comments, ``<pre>`` and ``<table>`` are skipped). A paragraph whose
+lines each open with an outline number (``3.1.1 Store drafts ...``) or a status emoji
+(``🟢 Add x``) is a list. No regular expression runs over the body; the few here run
+over one line or one HTML block each, and nesting is bounded.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from planner.core.read.markup import status_emoji
 from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, normalize, role_of
 
 NO_RESPONSE = "_No response_"
@@ -24,13 +33,47 @@ NO_RESPONSE = "_No response_"
 # Only the block structure is read (inline text is taken as written), so the inline
 # pass, the costly part on hostile bodies, is off.
 _PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
-_LONE_TAG = re.compile(r"</?[A-Za-z][\w-]{0,40}>")
 _CHECKBOX = re.compile(r"\[([ xX])\]\s+")
 # A criterion that names itself in its first words: "Done when ...", "Ships when ...".
 _LEAD_IN = re.compile(r"(done when|ships when|exit when|success looks like)\b", re.IGNORECASE)
 # "**Label**: rest", "**Label:** rest", "__Label__ rest"; the label is at most 80 characters.
 _BOLD_LABEL = re.compile(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
 _PLAIN_LABEL = re.compile(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
+# "3.1.1 Store drafts in ...": a requirement numbered in the document's outline.
+_OUTLINE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=\S)")
+# "These must hold for the rollout to be accepted:": a lead-in to criteria.
+_CRITERIA_LEAD_IN = re.compile(
+    r".{0,120}\b(?:must (?:all )?hold|must (?:all )?be true|to be accepted|is accepted|"
+    r"acceptance criteria|definition of done)\b.{0,60}:",
+    re.IGNORECASE,
+)
+# GitHub alerts: "> [!NOTE]" on the first line of a blockquote.
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_ALERT_LABELS = {"note": "Notes", "tip": "Notes", "warning": "Risks", "caution": "Risks"}
+# HTML that stands for Markdown blocks; what it holds is read as Markdown.
+_HTML_SKIP = re.compile(
+    r"<!--.*?(?:-->|$)|<(pre|table|script|style|svg)\b[^>]{0,500}>.*?(?:</\1\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_HEADING = re.compile(
+    r"<h([1-6])\b[^<>]{0,500}>(.{0,300}?)</h\1\s*>", re.IGNORECASE | re.DOTALL
+)
+_HTML_CODE = re.compile(r"<code>([^<>`\n]{1,300})</code>", re.IGNORECASE)
+_HTML_ITEM = re.compile(r"<li\b[^<>]{0,500}>", re.IGNORECASE)
+_HTML_BREAK = re.compile(
+    r"</?(?:p|div|ul|ol|li|details|blockquote|section|article|center|dl|dt|dd|hr|br)\b"
+    r"[^<>]{0,500}/?>",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"<summary\b[^<>]{0,500}>(.{0,300}?)</summary\s*>|</details\s*>", re.IGNORECASE | re.DOTALL
+)
+_PROGRESS = re.compile(r"\s*\(\s*\d{1,4}\s*/\s*\d{1,4}\s*\)\s*$")
+_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,500}>")
+_LIST_LINE = re.compile(r"\s{1,12}(?:[-*+]|\d{1,9}[.)])\s")
+# An HTML block read as Markdown may hold HTML again; it is read this deep at most.
+_HTML_DEPTH = 2
+_DETAILS_DEPTH = 4
 
 
 @dataclass
@@ -136,6 +179,8 @@ def items_of(list_node: SyntaxTreeNode) -> list[Item]:
         if box:
             checked = box.group(1) in "xX"
             text = text[box.end() :]
+        else:
+            checked = status_emoji(text)  # "🟢 Add x" on a status board
         items.append(Item(text.strip(), line_of(li), checked, children, paragraphs, ordered))
     return items
 
@@ -157,9 +202,12 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
     """``**Acceptance criteria:** rest`` -> (Acceptance criteria, rest) when the label is
     a section the vocabulary knows (or a bold template prompt such as
     ``**Is your feature request related to a problem?**``, which is a Notes label)."""
-    line = first_line.strip()
+    line = _INLINE_TAG.sub("", first_line).strip() if "<" in first_line else first_line.strip()
     if not line or len(line) > 2000:
         return None
+    number = _OUTLINE_NUMBER.match(line)
+    if number and table.get(normalize(line[number.end() :])):
+        return line[number.end() :], ""  # "2.1 Non-goals" over a list
     bold = _BOLD_LABEL.fullmatch(line)
     if bold:
         name, colon, rest = bold.group(2).strip(), bold.group(3), bold.group(4)
@@ -174,7 +222,7 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
             return None  # "risk: high" is a hint
         if len(name.split()) <= 5 and role_of(name, table) and table.get(normalize(name)):
             return name, rest
-        return None
+        return _criteria_lead_in(line)
     lead = _LEAD_IN.match(line)
     if lead and table.get(normalize(lead.group(1))) == "acceptance":
         return lead.group(1), line  # "Done when the build is green." is itself the criterion
@@ -183,7 +231,52 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
         return line, ""
     if line.isupper() and table.get(normalize(line)):
         return line, ""
+    return _criteria_lead_in(line)
+
+
+def _criteria_lead_in(line: str) -> tuple[str, str] | None:
+    """A lead-in such as "These must hold for it to be accepted:" opens criteria."""
+    if line.endswith(":") and _CRITERIA_LEAD_IN.fullmatch(line):
+        return "Acceptance criteria", ""
     return None
+
+
+def _as_list(text: str, line: int | None) -> ItemList | None:
+    """A paragraph whose lines each open with an outline number (``3.1.1 Store drafts
+    in ...``) or, over two lines or more, a status emoji (``🟢 Add x``): a list."""
+    lines = [raw.strip() for raw in text.split("\n")]
+    if not all(lines):
+        return None
+    items: list[Item] = []
+    for index, raw in enumerate(lines):
+        where = line + index if line is not None else None
+        number = _OUTLINE_NUMBER.match(raw)
+        if number and len(raw[number.end() :].split()) >= 3:
+            items.append(Item(raw[number.end() :], where, None, ordered=True))
+        elif len(lines) > 1 and status_emoji(raw) is not None:
+            items.append(Item(raw, where, status_emoji(raw)))
+        else:
+            return None
+    return ItemList(items, line, ordered=all(item.ordered for item in items))
+
+
+def _markdown_of(html: str) -> str:
+    """An HTML fragment as the Markdown it stands for: ``<h3>x</h3>`` -> ``### x``,
+    ``<li>x`` -> ``- x``, ``<p>``/``<div>``/``<br>`` -> paragraph breaks; other tags
+    stay inline (the reader's ``plain`` drops them)."""
+    out = _HTML_HEADING.sub(
+        lambda m: "\n\n" + "#" * int(m.group(1)) + " " + " ".join(m.group(2).split()) + "\n\n",
+        html,
+    )
+    out = _HTML_CODE.sub(lambda m: f"`{m.group(1)}`", out)
+    out = _HTML_ITEM.sub("\n- ", out)
+    out = _HTML_BREAK.sub("\n\n", out)
+    # HTML is indented as its author liked; only a nested Markdown list keeps its indent.
+    # A tag alone on its line (``<PRD>``, ``<div align="center">``) only wraps what follows.
+    return "\n".join(
+        "" if _INLINE_TAG.fullmatch(raw.strip()) else raw if _LIST_LINE.match(raw) else raw.lstrip()
+        for raw in out.split("\n")
+    )
 
 
 def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outline:
@@ -191,6 +284,7 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
     preamble: list[Block] = []
     top: list[Section] = []
     stack: list[Section] = []
+    details: list[Section | None] = []  # the <details> sections open, innermost last
 
     def open_section(section: Section) -> None:
         while stack and stack[-1].level >= section.level:
@@ -205,31 +299,87 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
     def add(block: Block) -> None:
         (stack[-1].blocks if stack else preamble).append(block)
 
-    def read(nodes: list[SyntaxTreeNode], offset: int) -> None:
+    def read(nodes: list[SyntaxTreeNode], offset: int, depth: int = 0) -> None:
         for node in nodes:
-            visit(node, offset)
+            visit(node, offset, depth)
 
-    def visit(node: SyntaxTreeNode, offset: int) -> None:
+    def paragraph(text: str, line: int | None) -> None:
+        first, _, more = text.partition("\n")
+        label = label_of(first, table)
+        if label:
+            close_label()
+            parent = stack[-1].level if stack else 0
+            open_section(Section(label[0], parent + 0.5, line, label=True))
+            rest = "\n".join(part for part in (label[1], more) if part.strip())
+            if rest.strip():
+                add(_as_list(rest, line) or Paragraph(rest, line))
+                if not rest.rstrip().endswith(":"):
+                    close_label()  # "**Checkpoint**: a sentence." is one paragraph
+        elif text.strip() and text.strip() != NO_RESPONSE:
+            add(_as_list(text, line) or Paragraph(text, line))
+
+    def quote(node: SyntaxTreeNode, offset: int, depth: int) -> None:
+        """A blockquote's blocks where it stands; an alert's under the label its kind
+        names (a warning is a risk, a note or tip is not work)."""
+        children = list(node.children)
+        alert = None
+        if children and children[0].type == "paragraph":
+            text = inline_text(children[0])
+            alert = _ALERT.match(text.lstrip())
+        depth_before = len(stack)
+        if alert:
+            label = _ALERT_LABELS.get(alert.group(1).lower())
+            if label:
+                close_label()
+                parent = stack[-1].level if stack else 0
+                open_section(Section(label, parent + 0.5, at(node, offset), label=True))
+                depth_before = len(stack) - 1
+            rest = text.lstrip()[alert.end() :]
+            if rest.strip():
+                paragraph(rest, at(children[0], offset))
+            children = children[1:]
+        read(children, offset, depth)
+        while len(stack) > depth_before and stack[-1].label:
+            stack.pop()  # a label inside the quote ends with it
+
+    def html(content: str, offset: int, depth: int) -> None:
+        """An HTML block as Markdown; ``<summary>`` opens a section that ``</details>``
+        closes."""
+        if depth >= _HTML_DEPTH:
+            return
+        text = _HTML_SKIP.sub("\n", content)
+        start = 0
+        for tag in _SUMMARY.finditer(text):
+            markdown(text[start : tag.start()], offset, depth)
+            start = tag.end()
+            if tag.group(1) is not None:
+                title = _PROGRESS.sub("", " ".join(_INLINE_TAG.sub(" ", tag.group(1)).split()))
+                section = Section(title, (stack[-1].level if stack else 0) + 0.25, offset + 1)
+                if sum(1 for d in details if d is not None) >= _DETAILS_DEPTH:
+                    title = ""  # <details> never closed nest no deeper than this
+                if title:
+                    close_label()
+                    open_section(section)
+                details.append(section if title else None)
+            elif details:
+                closed = details.pop()
+                if closed is not None and any(open is closed for open in stack):
+                    while stack and stack.pop() is not closed:
+                        pass
+        markdown(text[start:], offset, depth)
+
+    def markdown(fragment: str, offset: int, depth: int) -> None:
+        if fragment.strip():
+            read(tokens(_markdown_of(fragment)).children, offset, depth + 1)
+
+    def visit(node: SyntaxTreeNode, offset: int, depth: int) -> None:
         kind = node.type
         if kind == "heading":
             level = int(node.tag[1:])
             close_label()
             open_section(Section(inline_text(node).strip(), level, at(node, offset)))
         elif kind == "paragraph":
-            text = inline_text(node)
-            first, _, more = text.partition("\n")
-            label = label_of(first, table)
-            if label:
-                close_label()
-                parent = stack[-1].level if stack else 0
-                open_section(Section(label[0], parent + 0.5, at(node, offset), label=True))
-                rest = "\n".join(part for part in (label[1], more) if part.strip())
-                if rest.strip():
-                    add(Paragraph(rest, at(node, offset)))
-                    if not rest.rstrip().endswith(":"):
-                        close_label()  # "**Checkpoint**: a sentence." is one paragraph
-            elif text.strip() and text.strip() != NO_RESPONSE:
-                add(Paragraph(text, at(node, offset)))
+            paragraph(inline_text(node), at(node, offset))
         elif kind in ("bullet_list", "ordered_list"):
             add(ItemList(items_of(node), at(node, offset), kind == "ordered_list"))
         elif kind == "table":
@@ -238,21 +388,15 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
             info = (node.info or "").strip().lower()
             if info == "[tasklist]":
                 # GitHub's tasklist block: Markdown (a "### Tasks" heading and a task list).
-                read(tokens(node.content).children, at(node, offset) or 0)
+                read(tokens(node.content).children, at(node, offset) or 0, depth)
             else:
                 add(Fence(info, node.content, at(node, offset)))
         elif kind == "hr":
             close_label()
+        elif kind == "blockquote":
+            quote(node, offset, depth)
         elif kind == "html_block":
-            # "<PRD>" alone on a line opens an HTML block that swallows the Markdown
-            # after it up to a blank line; GitHub users mean that Markdown.
-            first, _, rest = node.content.partition("\n")
-            if (
-                _LONE_TAG.fullmatch(first.strip())
-                and rest.strip()
-                and not rest.lstrip().startswith("<")
-            ):
-                read(tokens(rest).children, (at(node, offset) or 1))
+            html(node.content, (at(node, offset) or 1) - 1, depth)
 
     read(root.children, 0)
     return Outline(preamble, top)

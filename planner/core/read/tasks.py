@@ -12,12 +12,22 @@ from planner.core.read.draft import DraftTask
 from planner.core.read.markup import (
     ask,
     done_marked,
+    dropped,
     heading_text,
     is_instruction,
     plain,
     sentences,
 )
-from planner.core.read.outline import NO_RESPONSE, Block, Item, ItemList, Paragraph, Section, Table
+from planner.core.read.outline import (
+    NO_RESPONSE,
+    Block,
+    Fence,
+    Item,
+    ItemList,
+    Paragraph,
+    Section,
+    Table,
+)
 from planner.core.read.vocabulary import (
     CRITERION_PREFIXES,
     DONE_MARKS,
@@ -56,6 +66,10 @@ _WORK_HEADERS = frozenset(
     }
 )
 _STATUS_HEADERS = frozenset({"status", "done", "state", "progress"})
+# Gherkin: "Scenario: ..." and its Given/When/Then steps are one criterion.
+_SCENARIO = re.compile(r"(?:scenario(?: outline| template)?|example)\s*:\s*(.*)", re.IGNORECASE)
+_STEP = re.compile(r"(given|when|then|and|but|\*)\s+(.*)", re.IGNORECASE)
+_GHERKIN_FENCES = frozenset({"gherkin", "feature", "cucumber"})
 
 
 def _strip_mark(text: str) -> tuple[str, bool]:
@@ -81,6 +95,11 @@ def entries(blocks: list[Block]) -> list[tuple[str, int | None, bool]]:
     for block in blocks:
         if isinstance(block, ItemList):
             items(block.items)
+        elif isinstance(block, Fence):
+            if block.info in _GHERKIN_FENCES:
+                out.extend((text, block.line, False) for text in scenarios(block.content))
+        elif isinstance(block, Paragraph) and _is_gherkin(block.text):
+            out.extend((text, block.line, False) for text in scenarios(block.text))
         elif isinstance(block, Paragraph):
             for offset, raw in enumerate(block.text.split("\n")):
                 line = raw.strip()
@@ -88,6 +107,46 @@ def entries(blocks: list[Block]) -> list[tuple[str, int | None, bool]]:
                     text, marked = _strip_mark(plain(line))
                     out.append((text, block.line + offset if block.line else None, marked))
     return out
+
+
+def _is_gherkin(text: str) -> bool:
+    """A paragraph that is a scenario ("Scenario: ...") or two steps or more of one."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines or len(text) > 20_000:
+        return False
+    if _SCENARIO.fullmatch(lines[0]):
+        return True
+    return (
+        len(lines) > 1
+        and lines[0].split()[0].lower() in ("given", "when")
+        and all(_STEP.fullmatch(line) for line in lines)
+    )
+
+
+def scenarios(text: str) -> list[str]:
+    """Gherkin as criteria, one per scenario: "Scenario: Cart follows the user. Given I
+    am logged in and I add a mug, when I log in elsewhere, then the cart holds the mug".
+    Steps outside a scenario are one criterion; tags, tables and comments are left out."""
+    found: list[tuple[str, list[str]]] = []
+    for raw in text.split("\n")[:2000]:
+        line = raw.strip()
+        scenario = _SCENARIO.fullmatch(line)
+        step = _STEP.fullmatch(line)
+        if scenario:
+            found.append((f"Scenario: {scenario.group(1).strip()}", []))
+        elif step:
+            if not found:
+                found.append(("", []))
+            keyword = step.group(1).lower()
+            found[-1][1].append(f"{'and' if keyword == '*' else keyword} {step.group(2).strip()}")
+    out: list[str] = []
+    for name, steps in found:
+        said = "".join(
+            (" " if step.startswith(("and ", "but ")) else ", ") + step for step in steps
+        ).lstrip(", ")
+        said = said[:1].upper() + said[1:]
+        out.append(plain(f"{name}. {said}" if name and said else name or said))
+    return [text for text in out if text]
 
 
 def lists(blocks: list[Block]) -> list[Item]:
@@ -122,9 +181,12 @@ def task_from_item(
     findings: list[Finding], item: Item, parent: str | None = None
 ) -> list[DraftTask]:
     """A list item as a task, followed by its checkbox sub-tasks; [] for an
-    acknowledgement ("I have searched existing issues")."""
+    acknowledgement ("I have searched existing issues") or an item struck out as
+    given up (``- [ ] ~~Add x~~ — not needed``)."""
     raw = item.text
     if not raw or raw == NO_RESPONSE or is_acknowledgement(plain(raw)):
+        return []
+    if dropped(raw, item.checked):
         return []
     if (
         item.checked is None
@@ -150,7 +212,8 @@ def task_from_item(
         task_id, text = hints.split_id(raw)
     text, marked = done_marked(text)  # "✅ Add x", "~~Add x~~", "Add x (done)"
     task = DraftTask(
-        title=one_line(heading_text(text), 200) or "untitled task",
+        title=one_line(heading_text(hints.without_estimate_and_owner(text)), 200)
+        or "untitled task",
         line=item.line,
         id=task_id,
         done=bool(item.checked) or marked,
@@ -185,7 +248,7 @@ def tasks_from_table(table: Table) -> list[DraftTask]:
     status = next((i for i, name in enumerate(header) if name in _STATUS_HEADERS), None)
     out: list[DraftTask] = []
     for row in table.rows:
-        if work >= len(row) or not row[work].strip():
+        if work >= len(row) or not row[work].strip() or dropped(row[work], None):
             continue
         text, done = done_marked(row[work])
         if status is not None and status < len(row):

@@ -327,6 +327,43 @@ def test_a_polite_ask_is_the_task_and_a_question_in_prose_is_a_decision() -> Non
     ]
 
 
+def test_dependencies_stated_with_once_until_and_in_sequence() -> None:
+    draft, _ = draft_of(
+        "## Phase 1: Schema\n- [ ] Add the schema in `core/schema.rs`\n\n"
+        "## Phase 2: Client\nCan start once Phase 1 is live.\n- [ ] Add the client\n\n"
+        "## Phase 3: Launch\nNothing here starts until Client and Schema are done.\n"
+        "- [ ] Announce it\n"
+    )
+    deps = {m.title: m.dependencies for m in draft.milestones}  # type: ignore[attr-defined]
+    assert deps["Client"] == ["M1"]
+    assert deps["Launch"] == ["M2", "M1"]
+    # The sentence says when the milestone starts, not what it achieves.
+    assert [m.outcome for m in draft.milestones] == [None, None, None]  # type: ignore[attr-defined]
+    draft = read_request(
+        "t",
+        "## Schritt 1: Schema\n- [ ] Add a.py\n\n## Schritt 2: Export\nSetzt Schritt 1 "
+        "voraus.\n- [ ] Add b.py\n",
+    )
+    assert draft.milestones[1].dependencies == ["Schritt 1: Schema"]
+
+
+def test_phases_said_to_be_sequential_inside_each_epic_follow_each_other() -> None:
+    draft = read_request(
+        "t",
+        "# Alerts overhaul\n\nTwo epics. Phases inside an epic are sequential.\n\n"
+        "## Epic 1: Service\n### Phase 1.1 — Extract\n- [ ] Add a.py\n"
+        "### Phase 1.2 — Route\n- [ ] Add b.py\n\n"
+        "## Epic 2: Page\nCan start once Phase 1.2 is live.\n\n"
+        "### Phase 2.1 — List\n- [ ] Add c.py\n### Phase 2.2 — Mute\n- [ ] Add d.py\n",
+    )
+    assert [(m.title, m.dependencies) for m in draft.milestones] == [
+        ("Phase 1.1 — Extract", []),
+        ("Phase 1.2 — Route", ["Phase 1.1 — Extract"]),
+        ("Phase 2.1 — List", ["Phase 1.2 — Route"]),
+        ("Phase 2.2 — Mute", ["Phase 2.1 — List"]),
+    ]
+
+
 def test_an_ambiguous_name_records_nothing_and_says_so() -> None:
     draft, rules = draft_of(
         "## Phase 1: API server\n- [ ] Add a.py\n\n## Phase 2: API client\n- [ ] Add b.py\n\n"

@@ -18,6 +18,8 @@ from planner.core.read.dependencies import (
     BLOCKS_ALL,
     FOUNDATION,
     PROSE_DEPENDS,
+    SEQUENTIAL,
+    WITHIN_GROUP,
     Statement,
     apply_dependencies,
 )
@@ -87,6 +89,10 @@ class _Collected:
     blocking: list[DraftMilestone] = field(default_factory=list)
     acceptance_done: list[bool] = field(default_factory=list)
     task_sections: int = 0
+    # Milestones grouped under one heading ("Epic 1" > its phases), and the runs of
+    # milestones the text says follow each other.
+    groups: list[list[DraftMilestone]] = field(default_factory=list)
+    chains: list[list[DraftMilestone]] = field(default_factory=list)
     table: Mapping[str, str] = field(default_factory=lambda: ROLE_TABLE)
 
 
@@ -132,8 +138,10 @@ def milestone_from_section(
                     milestone_child(c, milestone, item)
         elif isinstance(block, Table):
             milestone.tasks.extend(tasks_from_table(block))
-    if prose and not milestone.outcome:
-        milestone.outcome = plain(" ".join(prose))
+    # "Can start once Phase 1 is live" says when, not what the milestone achieves.
+    outcome = [s for s in sentences(" ".join(prose)) if not PROSE_DEPENDS.search(s)]
+    if outcome and not milestone.outcome:
+        milestone.outcome = plain(" ".join(outcome))
     for child in section.children:
         milestone_part(c, draft, milestone, child)
     if BLOCKS_ALL.search(" ".join([section.title, *prose])) or FOUNDATION.match(milestone.title):
@@ -367,7 +375,10 @@ def assemble(
     asked = take_asked_questions(outline)
     _visit(c, draft, objective, outline.sections)
     draft.decisions.extend(asked)
-    c.findings.extend(apply_dependencies(c.statements, c.blocking, draft))
+    around = [s for s in walk(outline.sections) if s.role in (None, "objective", "notes")]
+    blocks = [*outline.preamble, *(b for s in around for b in s.blocks)]
+    sequences_stated(c, draft, [plain(p.text) for p in paragraphs(blocks)])
+    c.findings.extend(apply_dependencies(c.statements, c.blocking, draft, c.chains))
 
     recognised = any(s.role for s in walk(outline.sections))
     draft.objective = _objective(objective, outline)
@@ -432,10 +443,17 @@ def _visit(
             objective.extend(plain(p.text) for p in paragraphs(section.blocks))
             objective.extend(text for text, _, _ in entries(lists_only(section.blocks)))
         elif role == "milestones":
+            start = len(draft.milestones)
             draft.milestones.extend(milestone_from_item(c, item) for item in lists(section.blocks))
+            _visit(c, draft, objective, section.children, _is_criteria_group(section))
+            group_prose(c, section, draft.milestones[start:])
+            continue
         elif role == "dependencies":
             for text, line, _ in entries(section.blocks):
-                c.statements.append(Statement(None, text, line, stated=True))
+                if SEQUENTIAL.search(text):
+                    sequences_stated(c, draft, [text])
+                else:
+                    c.statements.append(Statement(None, text, line, stated=True))
         elif role == "acceptance":
             found = entries(section.blocks)
             draft.acceptance.extend(text for text, _, _ in found)
@@ -443,6 +461,33 @@ def _visit(
         elif role in LIST_SECTIONS:
             getattr(draft, role).extend(text for text, _, _ in entries(section.blocks))
         _visit(c, draft, objective, section.children, _is_criteria_group(section))
+
+
+def group_prose(c: _Collected, section: Section, group: list[DraftMilestone]) -> None:
+    """What a group of milestones says of itself: "Can start once Phase 1.2 is live"
+    (its first milestone waits), "These phases are sequential" (each waits on the last)."""
+    if not group:
+        return
+    c.groups.append(group)
+    for paragraph in paragraphs(section.blocks):
+        for sentence in sentences(plain(paragraph.text)):
+            if SEQUENTIAL.search(sentence):
+                c.chains.append(group)
+            elif PROSE_DEPENDS.search(sentence):
+                c.statements.append(Statement(group[0], sentence, paragraph.line, stated=False))
+
+
+def sequences_stated(c: _Collected, draft: Draft, texts: list[str]) -> None:
+    """ "Phases inside an epic are sequential" in the introduction: each group's
+    milestones (or, with no groups, the plan's) follow each other."""
+    for text in texts:
+        for sentence in sentences(text):
+            if SEQUENTIAL.search(sentence):
+                if WITHIN_GROUP.search(sentence) and c.groups:
+                    c.chains.extend(c.groups)
+                else:
+                    c.chains.append(draft.milestones)
+                return
 
 
 def _work_outside_sections(

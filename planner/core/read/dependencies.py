@@ -18,16 +18,31 @@ from planner.core.read.markup import plain
 from planner.core.text import one_line
 from planner.model import Finding
 
+# "Can start once Phase 1 is live", "Nothing here starts until Core is done", and the
+# same in German, Spanish and French ("Setzt Schritt 1 voraus", "Depende de la fase 1").
+_WAITS = (
+    r"(?:can |may )?(?:only )?(?:starts?|begins?|start|begin) (?:once|when|until)|"
+    r"setzt|hängt von|depende de|requiere|dépend de|nécessite"
+)
 _DEPENDS = re.compile(
     r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
-    r"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for)\b",
+    rf"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for|{_WAITS})\b",
     re.IGNORECASE,
 )
 PROSE_DEPENDS = re.compile(
     r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?starts? after|"
-    r"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by)\b",
+    rf"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by|{_WAITS})\b",
     re.IGNORECASE,
 )
+# "Phases inside an epic are sequential", "The steps run in order": each milestone of
+# the group (or of the plan) waits on the one before it.
+SEQUENTIAL = re.compile(
+    r"^(?!.*\bnot\b).*\b(?:phases|steps|stages|milestones|sprints|parts|schritte|etappen)\b"
+    r".*\b(?:sequential(?:ly)?|in sequence|one after (?:the )?(?:other|another)|"
+    r"(?:are|run|go|happen|done) in order|nacheinander)\b",
+    re.IGNORECASE,
+)
+WITHIN_GROUP = re.compile(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
 _PARALLEL = re.compile(r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I)
 _OBJECT_KIND = re.compile(
     r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
@@ -51,14 +66,15 @@ _STAGE_START = re.compile(
     r"(alpha|beta|ga|general availability|stable|deprecation|removal)\b", re.I
 )
 _NUMBER_REF = re.compile(
-    r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})"
+    r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})(?!\.?\d)"
     r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
     re.IGNORECASE,
 )
 _STORY_REF = re.compile(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
 _FILLER = frozenset(
     "the a an of all any phase phases stage milestone complete completion completed done "
-    "finished being is are be must work tasks task to and its their this that".split()
+    "finished being is are be must work tasks task to and its their this that live merged "
+    "shipped released voraus ab".split()
 )
 
 
@@ -189,10 +205,14 @@ def _key_of(milestone: DraftMilestone) -> str:
 
 
 def apply_dependencies(
-    statements: list[Statement], blocking: list[DraftMilestone], draft: Draft
+    statements: list[Statement],
+    blocking: list[DraftMilestone],
+    draft: Draft,
+    chains: list[list[DraftMilestone]] | None = None,
 ) -> list[Finding]:
     """Stated dependencies into ``DraftMilestone.dependencies``, as ids or titles the
-    planner resolves; what names nothing in the plan becomes an unknown."""
+    planner resolves; what names nothing in the plan becomes an unknown. In each of
+    ``chains`` (milestones said to run in sequence) a milestone waits on the one before."""
     milestones = draft.milestones
     index = _Index(milestones)
     wanted: dict[int, dict[str, None]] = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
@@ -240,6 +260,9 @@ def apply_dependencies(
             for subject in subjects:
                 for target in targets:
                     depend(subject, target)
+    for chain in chains or []:
+        for earlier, later in zip(chain, chain[1:], strict=False):
+            depend(later, earlier)
     staged = [(m, rank) for m in milestones if (rank := _stage(m.title)) is not None]
     for (earlier, first_rank), (next_stage, next_rank) in zip(staged, staged[1:], strict=False):
         if first_rank < next_rank:

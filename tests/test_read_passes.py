@@ -595,13 +595,15 @@ def test_an_item_struck_out_as_given_up_is_no_task_and_one_struck_out_as_done_is
         "- [ ] ~~Rename the old flag~~\n"
         "- [ ] ~~Delete the legacy job~~ (done in #40)\n"
         "- ~~Add the b.py module~~\n"
-        "- [ ] Store sessions in ~~Memcached~~ Redis via `lib/session.py`\n",
+        "- [ ] Store sessions in ~~Memcached~~ Redis via `lib/session.py`\n"
+        "- [ ] ~~Bump the cache~~ Rename the cache key in `lib/cache.py`\n",
     )
     assert [(t.title, t.done) for t in draft.loose_tasks] == [
         ("Raise the minimum version in `setup.cfg`", False),
         ("Delete the legacy job (done in #40)", True),
         ("Add the b.py module", True),
         ("Store sessions in Redis via `lib/session.py`", False),
+        ("Rename the cache key in `lib/cache.py`", False),
     ]
     assert plain("~~Port the timer to `lib/clock.py`~~ — later") == (
         "Port the timer to `lib/clock.py` — later"
@@ -675,6 +677,11 @@ def test_requirements_numbered_in_the_outline_are_items_without_their_numbers() 
         ("3.2 Sync", ["Retry uploads from `app/sync/queue.ts` with backoff."]),
     ]
     assert draft.out_of_scope == ["Editing templates offline"]
+    # A number that opens a sentence is not an outline number.
+    (phase,) = read_request(
+        "t", "## Phase 1\n- [ ] Add a.py\n\n2.0 Brings a new plugin API.\n\n1.2 million saw it.\n"
+    ).milestones
+    assert [t.title for t in phase.tasks] == ["Add a.py"]
 
 
 def test_a_status_board_of_emoji_is_a_checklist() -> None:

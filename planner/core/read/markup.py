@@ -134,12 +134,14 @@ def done_marked(title: str) -> tuple[str, bool]:
             done = True
             text = text.replace(mark, " ")
     struck = _STRIKE.match(text.strip())
-    if struck:
-        # "~~Add x~~" or "~~Add x~~ (done in #12)"; struck words inside the text are
-        # words taken back: "Use ~~MySQL~~ Postgres".
+    if struck and _continues(text.strip()[struck.end() :]):
+        text = text.strip()[struck.end() :]  # "~~Old name~~ New name": words taken back
+    elif struck:
+        # "~~Add x~~" or "~~Add x~~ (done in #12)" is done.
         done = True
         text = f"{struck.group(1)} {text.strip()[struck.end() :]}"
     elif "~~" in text:
+        # Struck words inside the text are words taken back: "Use ~~MySQL~~ Postgres".
         rest = _STRIKE.sub(" ", text)
         text = rest if rest.strip() else text
     if len(text) < 2000:
@@ -159,11 +161,22 @@ def dropped(text: str, checked: bool | None) -> bool:
     struck = _STRIKE.match(text.strip()) if len(text) < 2000 else None
     if not struck:
         return False
+    if _continues(text.strip()[struck.end() :]):
+        return False
     rest = text.strip()[struck.end() :].strip(" -–—:|()[].,;")
     first = rest.split(maxsplit=1)[0].lower() if rest else ""
     if first in DONE_WORDS or first in ("merged", "fixed", "landed", "implemented"):
         return False
     return bool(_DROPPED.search(rest)) or checked is False
+
+
+def _continues(rest: str) -> bool:
+    """Words after a struck-out start that carry the text on ("~~Old~~ New name"), not
+    a comment on it ("— not needed", "(done in #12)")."""
+    words = rest.split(maxsplit=1)
+    if not words or not (words[0][0].isalnum() or words[0][0] in "`*_"):
+        return False
+    return words[0].lower().strip(".,;:") not in DONE_WORDS and not _DROPPED.match(rest.strip())
 
 
 def status_emoji(text: str) -> bool | None:

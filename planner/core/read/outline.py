@@ -40,11 +40,11 @@ _LEAD_IN = re.compile(r"(done when|ships when|exit when|success looks like)\b", 
 _BOLD_LABEL = re.compile(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
 _PLAIN_LABEL = re.compile(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
 # "3.1.1 Store drafts in ...": a requirement numbered in the document's outline.
-_OUTLINE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=\S)")
+_OUTLINE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=[A-Z`*_\"'])")
 # "These must hold for the rollout to be accepted:": a lead-in to criteria.
 _CRITERIA_LEAD_IN = re.compile(
     r".{0,120}\b(?:must (?:all )?hold|must (?:all )?be true|to be accepted|is accepted|"
-    r"acceptance criteria|definition of done)\b.{0,60}:",
+    r"(?:counts|to count|be considered) (?:as )?done)\b.{0,60}:",
     re.IGNORECASE,
 )
 # GitHub alerts: "> [!NOTE]" on the first line of a blockquote.
@@ -251,7 +251,9 @@ def _as_list(text: str, line: int | None) -> ItemList | None:
     for index, raw in enumerate(lines):
         where = line + index if line is not None else None
         number = _OUTLINE_NUMBER.match(raw)
-        if number and len(raw[number.end() :].split()) >= 3:
+        # One line alone needs a deep number ("3.3.1 Accept ..."): "2.0 Brings ..." is prose.
+        deep = len(lines) > 1 or (number is not None and number.group().count(".") >= 2)
+        if number and deep and len(raw[number.end() :].split()) >= 3:
             items.append(Item(raw[number.end() :], where, None, ordered=True))
         elif len(lines) > 1 and status_emoji(raw) is not None:
             items.append(Item(raw, where, status_emoji(raw)))

@@ -768,3 +768,20 @@ def test_a_pictograph_at_a_heading_edge_is_decoration() -> None:
     )
     assert draft.objective == "Export reports as PDF."
     assert [t.title for t in draft.loose_tasks] == ["Add the export in a.py"]
+
+
+def test_a_checklist_in_a_note_is_work_and_a_pasted_html_task_list_keeps_its_boxes() -> None:
+    (phase,) = read_request(
+        "t",
+        "## Phase 1: API\n- [ ] Add the route in `api/routes.py`\n\n"
+        "> [!NOTE]\n> Before the release, also:\n> - [ ] Update `docs/api.md`\n\n"
+        "> [!TIP]\n> - [ ] try `make dev` first\n\n"
+        '<ul>\n<li><input type="checkbox" disabled checked> Add the parser in `p.py`</li>\n'
+        '<li><input type="checkbox" disabled> Add the writer in `w.py`</li>\n</ul>\n',
+    ).milestones
+    assert [(t.title, t.done) for t in phase.tasks] == [
+        ("Add the route in `api/routes.py`", False),
+        ("Update `docs/api.md`", False),
+        ("Add the parser in `p.py`", True),
+        ("Add the writer in `w.py`", False),
+    ]

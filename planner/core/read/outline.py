@@ -59,6 +59,12 @@ _HTML_HEADING = re.compile(
     r"<h([1-6])\b[^<>]{0,500}>(.{0,300}?)</h\1\s*>", re.IGNORECASE | re.DOTALL
 )
 _HTML_CODE = re.compile(r"<code>([^<>`\n]{1,300})</code>", re.IGNORECASE)
+# A rendered task list pasted back: <li><input type="checkbox" checked> Add x</li>.
+_HTML_CHECKBOX = re.compile(
+    r"<input\b(?=[^<>]{0,300}type=[\"']?checkbox)[^<>]{0,300}>\s*",
+    re.IGNORECASE,
+)
+_CHECKED = re.compile(r"\schecked\b", re.IGNORECASE)
 _HTML_ITEM = re.compile(r"<li\b[^<>]{0,500}>", re.IGNORECASE)
 _HTML_BREAK = re.compile(
     r"</?(?:p|div|ul|ol|li|details|blockquote|section|article|center|dl|dt|dd|hr|br)\b"
@@ -241,6 +247,12 @@ def _criteria_lead_in(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _is_checklist(node: SyntaxTreeNode) -> bool:
+    return node.type in ("bullet_list", "ordered_list") and any(
+        item.checked is not None for item in items_of(node)
+    )
+
+
 def _as_list(text: str, line: int | None) -> ItemList | None:
     """A paragraph whose lines each open with an outline number (``3.1.1 Store drafts
     in ...``) or, over two lines or more, a status emoji (``🟢 Add x``): a list."""
@@ -271,6 +283,7 @@ def _markdown_of(html: str) -> str:
         html,
     )
     out = _HTML_CODE.sub(lambda m: f"`{m.group(1)}`", out)
+    out = _HTML_CHECKBOX.sub(lambda m: "[x] " if _CHECKED.search(m.group()) else "[ ] ", out)
     out = _HTML_ITEM.sub("\n- ", out)
     out = _HTML_BREAK.sub("\n\n", out)
     # HTML is indented as its author liked; only a nested Markdown list keeps its indent.
@@ -340,7 +353,13 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
             if rest.strip():
                 paragraph(rest, at(children[0], offset))
             children = children[1:]
-        read(children, offset, depth)
+        for child in children:
+            if alert and alert.group(1).lower() != "tip" and _is_checklist(child):
+                close_quote(depth_before)  # a checklist in a note or warning is still work
+            visit(child, offset, depth)
+        close_quote(depth_before)
+
+    def close_quote(depth_before: int) -> None:
         while len(stack) > depth_before and stack[-1].label:
             stack.pop()  # a label inside the quote ends with it
 

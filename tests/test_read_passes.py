@@ -687,6 +687,7 @@ def test_requirements_numbered_in_the_outline_are_items_without_their_numbers() 
 def test_a_status_board_of_emoji_is_a_checklist() -> None:
     draft = read_request(
         "t",
+        "Key: 🟢 done, 🟡 in progress, 🔴 blocked\n\n"
         "## Server\n- 🟢 Add the manifest parser in `core/manifest.rs`\n"
         "- 🟡 Check permissions in `core/caps.rs`\n\n"
         "## Docs\n🟢 Write the migration guide in `docs/migrate.md`\n"
@@ -710,7 +711,7 @@ def test_a_status_board_of_emoji_is_a_checklist() -> None:
     ]
     board = read_request(
         "t",
-        "Legend: 🟢 done, 🚧 started\n\n## Core\n- 🟢 Add a.py\n\n## Clients\n\n"
+        "## Core\n- ✅ Add a.py\n\n## Clients\n\n"
         "| Item | Status |\n| --- | --- |\n| Add the client in b.py | 🚧 |\n| Add c.py | 🟢 |\n",
     )
     assert [(t.title, t.done) for t in board.loose_tasks] == [
@@ -718,6 +719,13 @@ def test_a_status_board_of_emoji_is_a_checklist() -> None:
         ("Add the client in b.py", False),
         ("Add c.py", True),
     ]
+    # Without a legend, coloured circles may rank severity: such a list is no checklist.
+    review = read_request(
+        "t",
+        "## Tasks\n- [ ] Fix the crash in `cfg.py`\n\n## Findings\n"
+        "- 🔴 The app crashes without a config\n- 🟡 Sync is slow on big folders\n",
+    )
+    assert [t.title for t in review.loose_tasks] == ["Fix the crash in `cfg.py`"]
 
 
 def test_gherkin_criteria_are_one_per_scenario_fenced_or_not() -> None:

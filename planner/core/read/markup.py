@@ -45,10 +45,18 @@ _OPEN_STATUS = re.compile(
     re.IGNORECASE,
 )
 _STATUS_EMOJI = "🚧⏳🔜🟢🟡🟠🔴⚪✅✔️☑️✓❌⬜🔲⚠️"
-# Status boards mark each line with a coloured emoji: green is done, the rest (in
-# progress, waiting, blocked, not started) is open work.
-DONE_EMOJI = ("🟢", *DONE_MARKS)
-OPEN_EMOJI = ("🟡", "🟠", "🚧", "⏳", "🔄", "🔴", "⚪", "⬜", "🔲")
+# Status boards mark each line with an emoji: a tick is done; under construction,
+# waiting or an empty box is open work. Coloured circles say status only where the
+# document's legend says so ("🟢 done · 🟡 in progress"): elsewhere they may rank
+# severity ("🔴 high"). Green is then done, the other colours open.
+OPEN_EMOJI = ("🚧", "⏳", "🔄", "⬜", "🔲")
+CIRCLES_DONE = ("🟢",)
+CIRCLES_OPEN = ("🟡", "🟠", "🔴", "⚪", "🔵", "🟣")
+_LEGEND = re.compile(
+    r"(?:🟢|🟡|🔴|⚪)\ufe0f?\s{0,3}(?:[=:–—-]\s{0,3})?(?:done|complete|completed|shipped|"
+    r"finished|in progress|wip|blocked|not started|todo|planned|open)\b",
+    re.IGNORECASE,
+)
 # Words after a struck-through item that say it was dropped, not done.
 _DROPPED = re.compile(
     r"\b(?:not needed|no longer needed|unnecessary|won'?t (?:do|fix|be done)|wontfix|"
@@ -129,7 +137,7 @@ def done_marked(title: str) -> tuple[str, bool]:
     if box:
         done = box.group(1) in "xX"
         text = text[box.end() :]
-    for mark in DONE_EMOJI:
+    for mark in DONE_MARKS:
         if mark in text:
             done = True
             text = text.replace(mark, " ")
@@ -179,15 +187,21 @@ def _continues(rest: str) -> bool:
     return words[0].lower().strip(".,;:") not in DONE_WORDS and not _DROPPED.match(rest.strip())
 
 
-def status_emoji(text: str) -> bool | None:
-    """``🟢 Add x`` -> True (done), ``🟡 Add x`` or ``🔴 Add x`` -> False (open work), and
-    None for a line that opens with no status emoji."""
+def status_emoji(text: str, circles: bool = False) -> bool | None:
+    """``✅ Add x`` -> True (done), ``🚧 Add x`` -> False (open work), None for a line
+    that opens with no status emoji. With ``circles`` (the document's legend reads
+    them so, or a Status column holds them) ``🟢`` is done and ``🟡``, ``🔴`` open."""
     start = text.lstrip()
-    if start.startswith(DONE_EMOJI):
+    if start.startswith(DONE_MARKS) or (circles and start.startswith(CIRCLES_DONE)):
         return True
-    if start.startswith(OPEN_EMOJI):
+    if start.startswith(OPEN_EMOJI) or (circles and start.startswith(CIRCLES_OPEN)):
         return False
     return None
+
+
+def has_legend(text: str) -> bool:
+    """A line that says what coloured circles mean: "Legend: 🟢 done · 🟡 in progress"."""
+    return len(text) < 5000 and _LEGEND.search(text) is not None
 
 
 def sentences(text: str) -> list[str]:

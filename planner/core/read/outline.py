@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from planner.core.read.markup import status_emoji
+from planner.core.read.markup import has_legend, status_emoji
 from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, normalize, role_of
 
 NO_RESPONSE = "_No response_"
@@ -163,7 +163,8 @@ def inline_text(node: SyntaxTreeNode) -> str:
     return "\n".join(child.content for child in node.children if child.type == "inline")
 
 
-def items_of(list_node: SyntaxTreeNode) -> list[Item]:
+def items_of(list_node: SyntaxTreeNode, circles: bool = False) -> list[Item]:
+    """A list's items; ``circles``: coloured circles before an item say its status."""
     ordered = list_node.type == "ordered_list"
     items: list[Item] = []
     for li in list_node.children:
@@ -179,14 +180,14 @@ def items_of(list_node: SyntaxTreeNode) -> list[Item]:
                 else:
                     paragraphs.append(inline_text(block))
             elif block.type in ("bullet_list", "ordered_list"):
-                children.extend(items_of(block))
+                children.extend(items_of(block, circles))
         checked: bool | None = None
         box = _CHECKBOX.match(text)
         if box:
             checked = box.group(1) in "xX"
             text = text[box.end() :]
         else:
-            checked = status_emoji(text)  # "🟢 Add x" on a status board
+            checked = status_emoji(text, circles)  # "🚧 Add x" on a status board
         items.append(Item(text.strip(), line_of(li), checked, children, paragraphs, ordered))
     return items
 
@@ -249,11 +250,13 @@ def _criteria_lead_in(line: str) -> tuple[str, str] | None:
 
 def _is_checklist(node: SyntaxTreeNode) -> bool:
     return node.type in ("bullet_list", "ordered_list") and any(
-        item.checked is not None for item in items_of(node)
+        _CHECKBOX.match(inline_text(li.children[0]))
+        for li in node.children
+        if li.children and li.children[0].type == "paragraph"
     )
 
 
-def _as_list(text: str, line: int | None) -> ItemList | None:
+def _as_list(text: str, line: int | None, circles: bool = False) -> ItemList | None:
     """A paragraph whose lines each open with an outline number (``3.1.1 Store drafts
     in ...``) or, over two lines or more, a status emoji (``🟢 Add x``): a list."""
     lines = [raw.strip() for raw in text.split("\n")]
@@ -267,8 +270,8 @@ def _as_list(text: str, line: int | None) -> ItemList | None:
         deep = len(lines) > 1 or (number is not None and number.group().count(".") >= 2)
         if number and deep and len(raw[number.end() :].split()) >= 3:
             items.append(Item(raw[number.end() :], where, None, ordered=True))
-        elif len(lines) > 1 and status_emoji(raw) is not None:
-            items.append(Item(raw, where, status_emoji(raw)))
+        elif len(lines) > 1 and status_emoji(raw, circles) is not None:
+            items.append(Item(raw, where, status_emoji(raw, circles)))
         else:
             return None
     return ItemList(items, line, ordered=all(item.ordered for item in items))
@@ -300,6 +303,9 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
     top: list[Section] = []
     stack: list[Section] = []
     details: list[Section | None] = []  # the <details> sections open, innermost last
+    circles = any(
+        node.type == "paragraph" and has_legend(inline_text(node)) for node in root.children
+    )
 
     def open_section(section: Section) -> None:
         while stack and stack[-1].level >= section.level:
@@ -327,11 +333,11 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
             open_section(Section(label[0], parent + 0.5, line, label=True))
             rest = "\n".join(part for part in (label[1], more) if part.strip())
             if rest.strip():
-                add(_as_list(rest, line) or Paragraph(rest, line))
+                add(_as_list(rest, line, circles) or Paragraph(rest, line))
                 if not rest.rstrip().endswith(":"):
                     close_label()  # "**Checkpoint**: a sentence." is one paragraph
         elif text.strip() and text.strip() != NO_RESPONSE:
-            add(_as_list(text, line) or Paragraph(text, line))
+            add(_as_list(text, line, circles) or Paragraph(text, line))
 
     def quote(node: SyntaxTreeNode, offset: int, depth: int) -> None:
         """A blockquote's blocks where it stands; an alert's under the label its kind
@@ -402,7 +408,7 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
         elif kind == "paragraph":
             paragraph(inline_text(node), at(node, offset))
         elif kind in ("bullet_list", "ordered_list"):
-            add(ItemList(items_of(node), at(node, offset), kind == "ordered_list"))
+            add(ItemList(items_of(node, circles), at(node, offset), kind == "ordered_list"))
         elif kind == "table":
             add(_table(node))
         elif kind == "fence":

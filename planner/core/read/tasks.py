@@ -17,6 +17,7 @@ from planner.core.read.markup import (
     is_instruction,
     plain,
     sentences,
+    status_emoji,
 )
 from planner.core.read.outline import (
     NO_RESPONSE,
@@ -254,6 +255,7 @@ def tasks_from_table(table: Table) -> list[DraftTask]:
         if status is not None and status < len(row):
             done = done or done_marked(f"x ({row[status].strip().lower()})")[1]
             done = done or any(mark in row[status] for mark in DONE_MARKS)
+            done = done or bool(status_emoji(row[status], circles=True))
         out.append(
             DraftTask(
                 title=one_line(plain(text, keep_targets=False), 200),

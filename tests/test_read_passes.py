@@ -153,6 +153,8 @@ def test_milestone_headings(title: str, expected: bool) -> None:
         ("Sprint goal", "objective"),
         ("Abnahmekriterien", "acceptance"),
         ("Offene Fragen", "decisions"),
+        ("Audit excerpt (for reference)", "notes"),
+        ("Verify after merging", "acceptance"),
     ],
 )
 def test_headings_that_say_what_is_not_work(heading: str, role: str | None) -> None:
@@ -176,6 +178,26 @@ def test_a_title_that_reads_like_a_milestone_does_not_swallow_the_document() -> 
     assert [[t.title for t in m.tasks] for m in draft.milestones] == [
         ["Add the export in `app/export.py`"],
         ["Fix the rounding in `billing/vat.py`"],
+    ]
+
+
+def test_a_part_of_a_milestone_whose_list_reads_as_no_work_is_a_note() -> None:
+    body = (
+        "## Phase 1: Export\n- [ ] Add the exporter in `io/export.py`\n\n"
+        "### Kickoff impressions\n- Standups ran long\n- The demo went well\n\n"
+        "### Backend\n- Write the CSV writer in `io/csv.py`\n\n"
+        "## Audit excerpt (for reference)\n- [ ] 1.4.3 Contrast\n"
+    )
+    assert sections(body) == [
+        ("Phase 1: Export", "milestone"),
+        ("Kickoff impressions", "notes"),
+        ("Backend", "group"),
+        ("Audit excerpt (for reference)", "notes"),
+    ]
+    (phase,) = read_request("t", body).milestones
+    assert [t.title for t in phase.tasks] == [
+        "Add the exporter in `io/export.py`",
+        "Write the CSV writer in `io/csv.py`",
     ]
 
 
@@ -457,6 +479,8 @@ def test_questions_put_to_someone_are_open_decisions_wherever_they_stand() -> No
         "## Not doing now\n- Single sign-on\n\n"
         "cc @mara @li — should idle sessions expire after 1 or 8 hours?\n\n"
         "❓ Open: do we log failed logins?\n\n"
+        "@ana asked whether we keep the old cookie name for a release. I doubt it: should "
+        "we?\n\n"
         "Open points:\n1. Who rotates the signing key?\n",
     )
     assert [t.title for t in draft.loose_tasks] == ["Add the session store in `auth/store.py`"]
@@ -465,6 +489,7 @@ def test_questions_put_to_someone_are_open_decisions_wherever_they_stand() -> No
         "Who rotates the signing key?",
         "Should idle sessions expire after 1 or 8 hours?",
         "Do we log failed logins?",
+        "@ana asked whether we keep the old cookie name for a release. Should we?",
     ]
     assert draft.out_of_scope == ["Single sign-on"]
 
@@ -714,10 +739,10 @@ def test_a_status_board_of_emoji_is_a_checklist() -> None:
         "## Core\n- ✅ Add a.py\n\n## Clients\n\n"
         "| Item | Status |\n| --- | --- |\n| Add the client in b.py | 🚧 |\n| Add c.py | 🟢 |\n",
     )
-    assert [(t.title, t.done) for t in board.loose_tasks] == [
-        ("Add a.py", True),
-        ("Add the client in b.py", False),
-        ("Add c.py", True),
+    # The table of work is a part of the board as the checklist is.
+    assert [(m.title, [(t.title, t.done) for t in m.tasks]) for m in board.milestones] == [
+        ("Core", [("Add a.py", True)]),
+        ("Clients", [("Add the client in b.py", False), ("Add c.py", True)]),
     ]
     # Without a legend, coloured circles may rank severity: such a list is no checklist.
     review = read_request(

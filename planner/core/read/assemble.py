@@ -356,10 +356,13 @@ def asked_question(raw: str) -> str | None:
     if not asks:
         return None
     first = asks[0]
-    if len(parts[first].split()) < 5 and first > 0:
-        first -= 1  # "... keep 3.8 wheels for one more release. Should we?"
-    question = " ".join(parts[first : asks[-1] + 1])
-    return question[:1].upper() + question[1:]
+    # "I think not, but happy to hear arguments: should we?" asks what the sentence
+    # before it says ("... whether we could keep 3.8 wheels for one more release").
+    ask = parts[first].rsplit(": ", 1)[-1]
+    ask = ask[:1].upper() + ask[1:]
+    if len(ask.split()) < 5 and first > 0:
+        return f"{parts[first - 1]} {ask}"
+    return " ".join([ask, *parts[first + 1 : asks[-1] + 1]])
 
 
 # --------------------------------------------------------------------------- the whole

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 
 from planner.core.read.markup import heading_text, plain, states_work
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
+from planner.core.read.tasks import tasks_from_table
 from planner.core.read.vocabulary import ROLE_TABLE, is_acknowledgement, named, role_of
+from planner.core.text import code_locations
 
 # A milestone word, then what names one milestone of several: a number (``Phase 2``,
 # ``Sprint 42``, ``Phase 1.1``), a letter or Roman numeral (``Stage B``, ``Part II``) or
@@ -95,7 +97,11 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
             return known
         if not section.label and task_heading(section.title):
             return "task"
-        return None if section.label else "group"
+        if section.label:
+            return None
+        # An untitled part of a milestone gathers some of its work, unless its lists
+        # read as no work at all ("### Retro": "- Keep standups short").
+        return "group" if _may_hold_work(section) else "notes"
     if parent in ("tasks", "group"):
         if explicit:
             return "milestone"
@@ -167,6 +173,28 @@ def _has_checklist(section: Section) -> bool:
     )
 
 
+def _may_hold_work(section: Section) -> bool:
+    found = [b for b in section.blocks if isinstance(b, ItemList | Table)]
+    return (
+        not found
+        or bool(section.children)
+        or _has_checklist(section)
+        or _has_work_table(section)
+        or any(
+            states_work(item.text) or code_locations(plain(item.text))
+            for block in found
+            if isinstance(block, ItemList)
+            for item in block.items
+        )
+    )
+
+
+def _has_work_table(section: Section) -> bool:
+    """A table whose header names the work (``| Item | Status |``), as a status board
+    keeps one of its parts beside checklists of the others."""
+    return any(isinstance(block, Table) and tasks_from_table(block) for block in section.blocks)
+
+
 def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline:
     """Set ``role`` on every section of the outline (in place) and return it."""
     title = _document_title(outline)
@@ -176,10 +204,14 @@ def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline
     else:
         _assign(outline.sections, None, table)
     flat = walk(outline.sections)
-    # Sections of no known role that hold a checklist are milestones of a roadmap
-    # ("Dashboard", "Localization", ...) when the document has other milestones or
-    # several such sections; one alone is just where the task list stands.
-    loose = [s for s in flat if s.role is None and not s.label and _has_checklist(s)]
+    # Sections of no known role that hold a checklist (or a table of work) are milestones
+    # of a roadmap ("Dashboard", "Localization", ...) when the document has other
+    # milestones or several such sections; one alone is just where the task list stands.
+    loose = [
+        s
+        for s in flat
+        if s.role is None and not s.label and (_has_checklist(s) or _has_work_table(s))
+    ]
     has_milestones = any(s.role == "milestone" for s in flat)
     if loose and (has_milestones or len(loose) > 1):
         for section in loose:

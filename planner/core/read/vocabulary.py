@@ -153,6 +153,11 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "ships when",
         "success looks like",
         "exit when",
+        "verify after merging",
+        "verify after merge",
+        "verify after release",
+        "verify after deploying",
+        "post-merge checks",
         "key results",
         "health metrics",
         "guardrail metrics",
@@ -607,6 +612,11 @@ def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
         head = key.split(separator, 1)[0]
         if head != key and table.get(head) == "decisions":
             return "decisions"
+    # "Audit excerpt (for reference)": what the parentheses call it.
+    if key.endswith(")") and "(" in key:
+        aside = key[key.rindex("(") + 1 : -1].strip()
+        aside = re.sub(r"^(?:for|as|just|only)\s+", "", aside)
+        return table.get(aside)
     return None
 
 

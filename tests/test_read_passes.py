@@ -576,6 +576,20 @@ def test_the_objective_is_the_goal_sentence_never_a_field_or_a_lead_in() -> None
     assert read_request("t", "## Notes\nCommands to support:\n- x\n").objective is None
 
 
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Last updated by @kai on 2024-06-02. Edit freely.",
+        "Imported from the tracker — epic SHOP-12 (comments not migrated).",
+        "_Draft for review with @lead by July 5. Comment inline._",
+        "Window: Sat 02:00 UTC. Driver: @ilse. Comms: @ben.",
+    ],
+)
+def test_a_line_about_the_document_is_never_the_objective(intro: str) -> None:
+    draft = read_request("t", f"{intro}\n\n## Tasks\n- [ ] Add the export in `io/export.py`\n")
+    assert draft.objective is None
+
+
 def test_a_short_plain_item_over_a_checklist_groups_its_sub_tasks() -> None:
     draft = read_request(
         "t", "## Tasks\n- Backend\n  - [ ] Add the route in a.py\n  - [x] Add b.py\n"

@@ -56,6 +56,7 @@ from planner.core.read.tasks import (
 )
 from planner.core.read.vocabulary import (
     CRITERIA_GROUPS,
+    DOCUMENT_NOTES,
     FUTURE_WORK,
     MENTION,
     QUESTION_LEADS,
@@ -620,6 +621,12 @@ def _is_prose(text: str) -> bool:
     label, colon, value = stripped.partition(":")
     if colon and len(label.split()) <= 3 and len(value.split()) <= 4:
         return False  # "Last updated: iteration 37" is a field, not a sentence
+    if DOCUMENT_NOTES.match(stripped.lstrip("_*( ")):
+        return False  # "Last updated by @kaito ...", "Imported from Jira — ..."
+    if len(stripped) > 2 and stripped[0] in "_*" and stripped[-1] == stripped[0]:
+        return False  # an aside set in italics: "_Draft for review by July 5._"
+    if all(_is_field(sentence) for sentence in sentences(stripped)):
+        return False  # "Window: Sat 02:00 UTC. Driver: @ilse. Comms: @ben."
     return len(stripped.split()) >= 3
 
 

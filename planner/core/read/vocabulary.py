@@ -392,6 +392,15 @@ ROLE_TABLE: dict[str, str] = {
     phrase: role for role, phrases in _ROLE_PHRASES.items() for phrase in phrases
 }
 
+# Lines about the document rather than the work: "Last updated by @kaito on ...",
+# "Imported from Jira — ...", "Draft for review with ...". Never the objective.
+DOCUMENT_NOTES = re.compile(
+    r"(?:last |)(?:updated|edited|modified|reviewed)\b|(?:imported|exported|copied|migrated|"
+    r"generated|converted) (?:from|by|with|on)\b|(?:created|written|maintained|owned) by\b|"
+    r"draft (?:for|under) review\b|status:",
+    re.IGNORECASE,
+)
+
 # Decision sections that record what was decided (an ADR's "## Decision"): a line
 # there without a question mark is settled, not open.
 SETTLED_DECISIONS = frozenset({"decision", "decision outcome", "decided", "resolution"})

@@ -161,6 +161,21 @@ def test_headings_that_say_what_is_not_work(heading: str, role: str | None) -> N
     assert role_of(heading) == role
 
 
+def test_a_heading_that_starts_like_a_milestone_but_names_no_work_is_not_one() -> None:
+    body = (
+        "## Week 1 recap\n- Went well\n\n## Phase 5: Docs and release notes\n"
+        "- [ ] Write the upgrade notes\n\n## Sprint 41 retro\n- Standups ran long\n\n"
+        "## Phase 6\n- [ ] Tag the release\n\n## Verification steps\n- Run the smoke test\n"
+    )
+    assert sections(body) == [
+        ("Week 1 recap", "notes"),
+        ("Phase 5: Docs and release notes", "milestone"),
+        ("Sprint 41 retro", "notes"),
+        ("Phase 6", "milestone"),
+        ("Verification steps", "validation"),
+    ]
+
+
 def test_a_title_that_reads_like_a_milestone_does_not_swallow_the_document() -> None:
     body = (
         "# Sprint 7 plan\n\n## Committed\n- [ ] Add the export in `app/export.py`\n\n"

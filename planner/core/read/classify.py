@@ -41,6 +41,7 @@ _STAGE = re.compile(
     r"(?:$|[\s:(\-–—])",
     re.IGNORECASE,
 )
+_ASIDE_ROLES = frozenset({"notes", "out_of_scope", "risks", "decisions", "unknowns"})
 _TASK_HEADING = re.compile(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
 _LIST_ROLES = frozenset(
     {
@@ -77,8 +78,9 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
     known = role_of(title, table)
     explicit = not section.label and milestone_like(section.title)
     if parent is None:
-        # "Release notes" and "10.5 Appendix" name what they are, whatever their first word.
-        if explicit and not named(title, table):
+        # "Release notes", "10.5 Appendix" and "Week 1 recap" name what they are,
+        # whatever their first word.
+        if explicit and not _aside(title, known, table):
             return "milestone"
         return known
     if parent == "milestones":
@@ -88,7 +90,7 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
             return "notes"  # prose between the phases ("Ranking: we prefer ...")
         return "milestone"
     if parent == "milestone":
-        if explicit and not named(title, table):
+        if explicit and not _aside(title, known, table):
             return "milestone"  # "## Epic 1" > "### Phase 1.1": the phases are the milestones
         if known == "objective":
             # "### Objective: faster search" over a checklist holds work, not an outcome.
@@ -119,6 +121,15 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
     if parent in _LIST_ROLES:
         return known or parent
     return known
+
+
+def _aside(title: str, known: str | None, table: Mapping[str, str]) -> bool:
+    """A heading that starts like a milestone but names something that is no work:
+    the whole of it ("Release notes"), or its last word when nothing separates a
+    milestone name from a title ("Week 1 recap", but not "Phase 5: Release notes")."""
+    if named(title, table):
+        return True
+    return known in _ASIDE_ROLES and not re.search(r"[:(]|\s[-–—]\s", title)
 
 
 def _holds_work(section: Section) -> bool:

@@ -179,6 +179,9 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "how to verify",
         "verification",
         "verification plan",
+        "verification steps",
+        "test steps",
+        "testing steps",
     ),
     "dependencies": (
         "dependencies",
@@ -366,6 +369,16 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "parallel example",
         "rollback",
         "rollback steps",
+        "backout steps",
+        "back-out steps",
+        "recovery steps",
+        "contingency plan",
+        "recap",
+        "retro",
+        "retrospective",
+        "retro notes",
+        "lessons learned",
+        "meeting notes",
         "rollback procedure",
         "back-out plan",
         "backout plan",
@@ -424,7 +437,7 @@ CRITERIA_GROUPS = frozenset({"graduation criteria"})
 SUFFIX_WORDS = frozenset(
     """risks roadmap milestones phases tasks checklist questions assumptions unknowns
     invariants dependencies steps todo deliverables conventions alternatives references
-    notes background motivation goal""".split()
+    notes background motivation goal recap retro retrospective""".split()
 )
 
 # A heading that says what is *not* part of the work: "Not this quarter", "Not doing

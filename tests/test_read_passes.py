@@ -384,6 +384,27 @@ def test_dependencies_stated_with_once_until_and_in_sequence() -> None:
     assert draft.milestones[1].dependencies == ["Schritt 1: Schema"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "## Objetivo\nExportar las facturas.\n\n## Fase 1: Modelo\n- [ ] Añadir `a.py`\n\n"
+        "## Fase 2: Exportación\nDepende de la fase 1.\n- [ ] Crear `b.py`\n\n"
+        "## Criterios de aceptación\n- El archivo se importa\n\n"
+        "## Preguntas abiertas\n- ¿Por mes o por trimestre?\n\n## Fuera de alcance\n- Nóminas\n",
+        "## Objectif\nExporter les factures.\n\n## Étape 1 : Modèle\n- [ ] Ajouter `a.py`\n\n"
+        "## Étape 2 : Export\nDépend de l'étape 1.\n- [ ] Créer `b.py`\n\n"
+        "## Critères d'acceptation\n- Le fichier s'importe\n\n"
+        "## Questions ouvertes\n- Par mois ou par trimestre ?\n\n## Hors périmètre\n- La paie\n",
+    ],
+)
+def test_spanish_and_french_plans_read_as_english_ones(body: str) -> None:
+    draft = read_request("t", body)
+    assert draft.objective is not None
+    assert [len(m.tasks) for m in draft.milestones] == [1, 1]
+    assert draft.milestones[1].dependencies == [draft.milestones[0].title]
+    assert len(draft.acceptance) == len(draft.decisions) == len(draft.out_of_scope) == 1
+
+
 def test_phases_said_to_be_sequential_inside_each_epic_follow_each_other() -> None:
     draft = read_request(
         "t",

@@ -74,7 +74,8 @@ _STORY_REF = re.compile(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECAS
 _FILLER = frozenset(
     "the a an of all any phase phases stage milestone complete completion completed done "
     "finished being is are be must work tasks task to and its their this that live merged "
-    "shipped released voraus ab".split()
+    "shipped released voraus ab der die das den dem la el los las de del le les l d du des "
+    "fase étape etape schritt".split()
 )
 
 
@@ -94,7 +95,7 @@ def _number(milestone: DraftMilestone) -> int | None:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+    return re.findall(r"[^\W_]+", text.lower())
 
 
 @dataclass

@@ -258,6 +258,12 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "deferred",
         "later",
         "future possibilities",
+        "nicht-ziele",
+        "nichtziele",
+        "no objetivos",
+        "fuera del alcance",
+        "non-objectifs",
+        "hors du champ",
         "außerhalb des umfangs",
         "fuera de alcance",
         "hors périmètre",
@@ -444,7 +450,7 @@ SUFFIX_WORDS = frozenset(
 # now", "Nicht Teil dieses Tickets", "Retro items (not sprint work)".
 _NOT_WORK = re.compile(
     r"(?:not|nicht)\s+(?:in|this|these|part|doing|planned|now|included|covered|for|our|"
-    r"going|a goal|goals|scope|sprint|teil|jetzt|geplant|in diesem)\b"
+    r"going|a goal|goals|scope|sprint|teil|jetzt|geplant|im|in diesem)\b"
 )
 # "3.1 Local storage", "2. Goals": an outline number before the name.
 _OUTLINE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+")

@@ -554,6 +554,20 @@ def test_work_written_as_prose_under_a_design_heading_is_the_work() -> None:
         "We will add a `[cache]` table to `tool.toml`.",
         "When it is present, the loader in `src/load.rs` will read it first.",
     ]
+    # The fields a design describes are not work; a work section in prose is read.
+    draft = read_request(
+        "t",
+        "## Detailed design\n- `name`: the package name\n- `members`: globs of members\n\n"
+        "We will add a `[workspace]` table.\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == ["We will add a `[workspace]` table."]
+    draft = read_request(
+        "t", "## Implementation\nAdd the `--json` flag to `cli.py`. Document it in `README.md`.\n"
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "Add the `--json` flag to `cli.py`.",
+        "Document it in `README.md`.",
+    ]
 
 
 def test_resolve_prefers_numbers_and_refuses_to_guess() -> None:

@@ -56,6 +56,7 @@ from planner.core.read.tasks import (
 )
 from planner.core.read.vocabulary import (
     CRITERIA_GROUPS,
+    DESIGN_SECTIONS,
     DOCUMENT_NOTES,
     FUTURE_WORK,
     MENTION,
@@ -189,12 +190,18 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
 
 def prose_work(section: Section) -> list[DraftTask]:
     """A work section with no list, table or task heading states its work in prose
-    ("## Detailed design": "We will add a `[workspace]` table ..."): each sentence that
+    ("## Implementation": "We will add a `[workspace]` table ..."): each sentence that
     is an instruction or says what will be done is a task."""
     if section.role != "tasks":
         return []
+    return stated_work(section.blocks)
+
+
+def stated_work(blocks: list[Block]) -> list[DraftTask]:
+    """The sentences of the paragraphs among blocks that are instructions or say what
+    will be done ("We will not delete them" says what will not)."""
     found: list[DraftTask] = []
-    for paragraph in paragraphs(section.blocks):
+    for paragraph in paragraphs(blocks):
         for sentence in sentences(plain(paragraph.text)):
             if len(sentence) <= 2000 and (
                 is_instruction(sentence)
@@ -510,6 +517,14 @@ def _work_outside_sections(
         for item in [*_work_lists(blocks), *lists([b for s in described for b in s.blocks])]:
             draft.loose_tasks.extend(task_from_item(c.findings, item))
         draft.loose_tasks.extend(_tables_of_work(blocks))
+        if not draft.loose_tasks:
+            # An RFC's work is in its design prose ("We will add ...").
+            designs = [
+                s
+                for s in walk(outline.sections)
+                if s.role is None and normalize(heading_text(s.title)) in DESIGN_SECTIONS
+            ]
+            draft.loose_tasks.extend(stated_work([b for s in designs for b in s.blocks]))
         if not draft.loose_tasks:
             # The work stated in prose: in the description after the objective when
             # there is one ("## Objective" then "## Description"), else anywhere in it.

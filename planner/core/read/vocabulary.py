@@ -112,9 +112,6 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "action plan",
         "implementation notes",
         "implementation details",
-        "detailed design",
-        "technical design",
-        "proposed design",
         "procedure",
         "initiatives",
         "aufgaben",
@@ -418,6 +415,22 @@ DOCUMENT_NOTES = re.compile(
     r"generated|converted) (?:from|by|with|on)\b|(?:created|written|maintained|owned) by\b|"
     r"draft (?:for|under) review\b|status:",
     re.IGNORECASE,
+)
+
+# Sections that describe the change rather than list it ("## Detailed design" of an
+# RFC): where no list holds the work, their will-sentences state it.
+DESIGN_SECTIONS = frozenset(
+    {
+        "detailed design",
+        "technical design",
+        "proposed design",
+        "design",
+        "design details",
+        "implementation details",
+        "proposed implementation",
+        "approach",
+        "technical approach",
+    }
 )
 
 # Decision sections that record what was decided (an ADR's "## Decision"): a line

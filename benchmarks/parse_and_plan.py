@@ -51,6 +51,16 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "brackets": lambda size: "[" * (size // 2) + "]" * (size // 2),
     "emphasis": lambda size: "*a " * (size // 3),
     "deep nesting": lambda size: fill(lambda n: "  " * (n % 40) + "- x\n", size),
+    "quotes": lambda size: fill(
+        lambda n: "> " * (n % 30) + f"[!NOTE]\n> - [ ] Add x{n} in a{n}/\n\n", size
+    ),
+    "html": lambda size: fill(
+        lambda n: (
+            f"<details><summary><b>Part {n}</b> (1/2)</summary>\n\n- [ ] Add x{n} in a/\n\n"
+            + ("</details>\n\n" if n % 3 else "<h3>Done when<ul><li>ok\n\n")
+        ),
+        size,
+    ),
 }
 
 

@@ -844,9 +844,12 @@ def test_story_points_and_assignees_are_not_part_of_a_task_title() -> None:
         "t",
         "## Committed\n- [ ] **[5]** Render invoices in `billing/pdf.py` — @mara\n"
         "- [ ] Retry failed hooks in `hooks/retry.py` (3 pts) (@li, @sam)\n"
-        "- [ ] Ask @ops-team about the quota before adding `infra/quota.tf`\n",
+        "- [ ] Ask @ops-team about the quota before adding `infra/quota.tf`\n"
+        "- [ ] Cache the rates in `fx/cache.py`\n  - points: 2\n  - **Owner:** @li\n"
+        "  - a second call reads no file\n",
     )
-    assert [(t.title, t.objective) for t in draft.loose_tasks] == [
+    assert draft.loose_tasks[3].acceptance == ["a second call reads no file"]
+    assert [(t.title, t.objective) for t in draft.loose_tasks[:3]] == [
         ("Render invoices in `billing/pdf.py`", "[5] Render invoices in `billing/pdf.py` — @mara"),
         (
             "Retry failed hooks in `hooks/retry.py`",

@@ -35,6 +35,11 @@ _OWNERS = re.compile(
     r"@[A-Za-z0-9][\w.-]{0,38}(?:\s*(?:,|and|&)\s*@[A-Za-z0-9][\w.-]{0,38}){0,9}\)?\s*[.]?\s*$",
     re.IGNORECASE,
 )
+_ESTIMATE_OR_OWNER = re.compile(
+    r"(?:\*\*|__)?(?:story points?|points?|pts|sp|estimate|effort|size|assignees?|assigned to|"
+    r"owners?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,200}",
+    re.IGNORECASE,
+)
 # Words after which a mention is whom the task speaks to, not who does it.
 _ADDRESSED = frozenset(
     {
@@ -117,6 +122,11 @@ def without_estimate_and_owner(text: str) -> str:
     if owner and before and (owner.group(1) or before[0].lower() not in _ADDRESSED):
         out = out[: owner.start()]  # not "Notify @ops" nor "a note for @ops"
     return " ".join(out.split()) or text
+
+
+def is_estimate_or_owner(text: str) -> bool:
+    """A nested ``points: 3``, ``estimate: 2d`` or ``assignee: @li`` line under a task."""
+    return len(text) < 300 and _ESTIMATE_OR_OWNER.fullmatch(text.strip()) is not None
 
 
 def split_milestone_id(text: str) -> tuple[str | None, str]:

@@ -235,6 +235,8 @@ def task_from_item(
             continue
         if child.checked is not None:
             subtasks.extend(task_from_item(findings, child, parent=task.title))
+        elif hints.is_estimate_or_owner(child.text):
+            continue  # "points: 3", "assignee: @li": the plan has no field for them
         elif child.text:
             task.acceptance.append(plain(child.text))
     return [task, *subtasks]

@@ -570,6 +570,21 @@ def test_work_written_as_prose_under_a_design_heading_is_the_work() -> None:
     ]
 
 
+def test_what_follows_a_decision_is_no_decision_and_use_cases_are_no_tasks() -> None:
+    draft = read_request(
+        "t",
+        "## Use cases\n- As an admin I can export all users\n\n"
+        "## Decision Outcome\nChosen option: SKIP LOCKED, as it needs no new service.\n\n"
+        "### Consequences\n* Good, because no new infrastructure\n\n"
+        "## Proposal\nAdd an export button backed by `admin/api/users.py`.\n",
+    )
+    assert draft.decisions == []
+    assert draft.resolved_decisions == ["Chosen option: SKIP LOCKED, as it needs no new service."]
+    assert [t.title for t in draft.loose_tasks] == [
+        "Add an export button backed by `admin/api/users.py`."
+    ]
+
+
 def test_resolve_prefers_numbers_and_refuses_to_guess() -> None:
     milestones = [DraftMilestone(title="Setup", id="M1"), DraftMilestone(title="Core", id="M2")]
     assert resolve("Phase 2", milestones) == [milestones[1]]

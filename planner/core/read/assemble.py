@@ -311,7 +311,10 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
                     )
                 )
     for child in section.children:
-        read_decisions(c, draft, child)
+        if child.role == "decisions":
+            read_decisions(c, draft, child)
+        elif child.role in LIST_SECTIONS:
+            getattr(draft, child.role).extend(text for text, _, _ in entries(child.blocks))
 
 
 def take_asked_questions(outline: Outline) -> list[DraftDecision]:

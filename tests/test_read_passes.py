@@ -382,6 +382,18 @@ def test_dependencies_stated_with_once_until_and_in_sequence() -> None:
         "voraus.\n- [ ] Add b.py\n",
     )
     assert draft.milestones[1].dependencies == ["Schritt 1: Schema"]
+    draft = read_request(
+        "t",
+        "## Phase 1: Schema\n- [ ] Add a.py\n\n## Phase 2: Client\nOnce Phase 1 is live, we "
+        "start here.\n- [ ] Add b.py\n\n## Phase 3: Cache\nOnce the cache is warm, latency "
+        "drops.\n- [ ] Add c.py\n",
+    )
+    # "Once" binds only where it names a milestone; otherwise the sentence is an outcome.
+    assert [(m.dependencies, m.outcome) for m in draft.milestones] == [
+        ([], None),
+        (["M1"], None),
+        ([], "Once the cache is warm, latency drops."),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,8 @@ from planner.model import Finding
 # same in German, Spanish and French ("Setzt Schritt 1 voraus", "Depende de la fase 1").
 _WAITS = (
     r"(?:can |may )?(?:only )?(?:starts?|begins?|start|begin) (?:once|when|until)|"
-    r"setzt|hängt von|depende de|requiere|dépend de|nécessite"
+    r"waits? until|^(?:only )?(?:once|after|when)(?= (?:the )?(?:phases?|steps?|stages?|"
+    r"milestones?|epics?|sprints?) ?\d)|setzt|hängt von|depende de|requiere|dépend de|nécessite"
 )
 _DEPENDS = re.compile(
     r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"

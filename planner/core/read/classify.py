@@ -6,7 +6,9 @@ child of a Milestones section), a ``task`` (a heading that is itself a task:
 ``### [x] Add ...`` or ``### 2. Board layout`` under a task section), a ``group``
 (a sub-heading inside a milestone that gathers some of its tasks) or ``detail``
 (what is written under a task heading). Not-work sections pass their role on to
-sub-sections that name no role of their own.
+sub-sections that name no role of their own. A milestone heading over milestone
+headings ("Epic 1" > "Phase 1.1") is a Milestones group, and the one H1 over the
+whole document is its title even when it reads like a milestone ("# Sprint 42 plan").
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
         if section.label:
             return None
         # An untitled part of a milestone gathers some of its work, unless its lists
-        # read as no work at all ("### Retro": "- Keep standups short").
+        # read as no work at all ("### Kickoff impressions": "- Standups ran long").
         return "group" if _may_hold_work(section) else "notes"
     if parent in ("tasks", "group"):
         if explicit:

@@ -735,14 +735,18 @@ def test_a_blockquote_is_read_and_an_alert_kind_says_what_it_holds() -> None:
         "> [!WARNING]\n> Do not run the migration on the primary by hand.\n\n"
         "> [!TIP]\n> Run `make dev` to try it locally.\n\n"
         "> [!IMPORTANT]\n> Also before closing:\n> - [ ] Document the limit in `docs/limits.md`\n\n"
-        "> - [ ] Add a metric for rejected calls in `api/metrics.py`\n",
+        "> - [ ] Add a metric for rejected calls in `api/metrics.py`\n\n"
+        "> [!IMPORTANT]\n> Must hold: a retry after the wait succeeds.\n",
     )
     assert [t.title for t in draft.loose_tasks] == [
         "Add the limiter in `api/limit.py`",
         "Document the limit in `docs/limits.md`",
         "Add a metric for rejected calls in `api/metrics.py`",
     ]
-    assert draft.acceptance == ["A client over its quota gets a 429"]
+    assert draft.acceptance == [
+        "A client over its quota gets a 429",
+        "a retry after the wait succeeds.",
+    ]
     assert draft.risks == ["Do not run the migration on the primary by hand."]
 
 

@@ -229,6 +229,8 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
             return None  # "risk: high" is a hint
         if len(name.split()) <= 5 and role_of(name, table) and table.get(normalize(name)):
             return name, rest
+        if rest and _CRITERIA_LEAD_IN.fullmatch(f"{name}:"):
+            return "Acceptance criteria", rest  # "Must hold: a client over quota gets 429"
         return _criteria_lead_in(line)
     lead = _LEAD_IN.match(line)
     if lead and table.get(normalize(lead.group(1))) == "acceptance":

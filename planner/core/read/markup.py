@@ -141,6 +141,9 @@ def done_marked(title: str) -> tuple[str, bool]:
         if mark in text:
             done = True
             text = text.replace(mark, " ")
+    # "🚧 Phase 2: Sync": an open status mark says nothing of the title ("Phase 2").
+    while text.lstrip().startswith((*OPEN_EMOJI, *CIRCLES_DONE, *CIRCLES_OPEN)):
+        text = text.lstrip()[1:].lstrip("\ufe0f")
     struck = _STRIKE.match(text.strip())
     if struck and _continues(text.strip()[struck.end() :]):
         text = text.strip()[struck.end() :]  # "~~Old name~~ New name": words taken back

@@ -227,6 +227,15 @@ def test_phases_under_an_epic_are_the_milestones() -> None:
         ("Phase 1.1 — Extract", ["Create the `alerts` package"]),
         ("Phase 1.2 — Routing", ["Add the routing table in `alerts/routes.py`"]),
     ]
+    # An epic with work of its own stays a milestone, before its phases.
+    draft = read_request(
+        "t", body.replace("\n\n### Phase 1.1", "\n- [ ] Write `docs/alerts.md`\n\n### Phase 1.1")
+    )
+    assert [m.title for m in draft.milestones] == [
+        "Epic 1: Alerts",
+        "Phase 1.1 — Extract",
+        "Phase 1.2 — Routing",
+    ]
 
 
 def test_an_objective_heading_over_a_checklist_under_a_milestone_holds_work() -> None:

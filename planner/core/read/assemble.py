@@ -181,7 +181,8 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
             if child.role not in ("task", "group", "tasks"):
                 milestone_part(c, draft, milestone, child)
     elif role == "milestone":
-        draft.milestones.append(milestone_from_section(c, draft, part))
+        start = len(draft.milestones)
+        draft.milestones.insert(start, milestone_from_section(c, draft, part))
     elif role == "decisions":
         read_decisions(c, draft, part)
     elif role in LIST_SECTIONS:
@@ -439,7 +440,9 @@ def _visit(
     for section in sections:
         role = section.role
         if role == "milestone":
-            draft.milestones.append(milestone_from_section(c, draft, section, criteria))
+            # Before the milestones nested in it ("## Epic 1" with work of its own).
+            start = len(draft.milestones)
+            draft.milestones.insert(start, milestone_from_section(c, draft, section, criteria))
             continue
         if role in ("tasks", "group"):
             c.task_sections += 1

@@ -214,6 +214,11 @@ def test_a_part_of_a_milestone_whose_list_reads_as_no_work_is_a_note() -> None:
         "Add the exporter in `io/export.py`",
         "Write the CSV writer in `io/csv.py`",
     ]
+    # Where a milestone keeps no checklist, its plain lists are its work, nouns or not.
+    (phase,) = read_request(
+        "t", "## Phase 1: MVP\n### Backend\n- REST API for notes\n### Frontend\n- Note list view\n"
+    ).milestones
+    assert [t.title for t in phase.tasks] == ["REST API for notes", "Note list view"]
 
 
 def test_phases_under_an_epic_are_the_milestones() -> None:

@@ -101,11 +101,7 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
             return known
         if not section.label and task_heading(section.title):
             return "task"
-        if section.label:
-            return None
-        # An untitled part of a milestone gathers some of its work, unless its lists
-        # read as no work at all ("### Kickoff impressions": "- Standups ran long").
-        return "group" if _may_hold_work(section) else "notes"
+        return None if section.label else "group"
     if parent in ("tasks", "group"):
         if explicit:
             return "milestone"
@@ -186,6 +182,19 @@ def _has_checklist(section: Section) -> bool:
     )
 
 
+def _set_aside_lists_of_no_work(milestone: Section, table: Mapping[str, str]) -> None:
+    """In a milestone that keeps its work in checklists, an untitled part whose plain
+    lists state no work and name no code ("### Kickoff impressions": "- Standups ran
+    long") is a note; where the milestone has no checklist, plain lists are its work."""
+    parts = [child for child in milestone.children if child.role == "group"]
+    if not (_has_checklist(milestone) or any(_has_checklist(part) for part in parts)):
+        return
+    for part in parts:
+        if not _may_hold_work(part):
+            part.role = "notes"
+            _assign(part.children, "notes", table)
+
+
 def _may_hold_work(section: Section) -> bool:
     found = [b for b in section.blocks if isinstance(b, ItemList | Table)]
     return (
@@ -220,6 +229,9 @@ def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline
     # Sections of no known role that hold a checklist (or a table of work) are milestones
     # of a roadmap ("Dashboard", "Localization", ...) when the document has other
     # milestones or several such sections; one alone is just where the task list stands.
+    for section in flat:
+        if section.role == "milestone":
+            _set_aside_lists_of_no_work(section, table)
     loose = [
         s
         for s in flat

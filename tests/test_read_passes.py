@@ -631,6 +631,7 @@ def test_markup_leaves_titles_and_keeps_code() -> None:
     assert done_marked("~~Phase 2~~") == ("Phase 2", True)
     assert done_marked("v0.1 — shipped") == ("v0.1", True)
     assert done_marked("🚧 Phase 2: Sync") == ("Phase 2: Sync", False)
+    assert done_marked("🔑 Keyboard ✅") == ("Keyboard", True)
     assert done_marked("Phase 3: Complete the setup") == ("Phase 3: Complete the setup", False)
 
 

@@ -163,7 +163,7 @@ def done_marked(title: str) -> tuple[str, bool]:
         status = _OPEN_STATUS.search(text)
         if status and status.start() > 0:
             text = text[: status.start()]
-    return " ".join(text.split()), done
+    return " ".join(_strip_symbols(text).split()), done  # "🔑 Keyboard" is Keyboard
 
 
 def dropped(text: str, checked: bool | None) -> bool:

@@ -884,6 +884,9 @@ def test_gherkin_criteria_are_one_per_scenario_fenced_or_not() -> None:
     assert [t.title for t in draft.loose_tasks] == [
         "Keep the basket on the server in `api/basket.py`"
     ]
+    # A risk that calls itself a scenario, with no steps, is no Gherkin.
+    risks = read_request("t", "## Risks\nScenario: the region fails over.\nImpact: writes pause.\n")
+    assert risks.risks == ["Scenario: the region fails over.", "Impact: writes pause."]
 
 
 def test_story_points_and_assignees_are_not_part_of_a_task_title() -> None:

@@ -70,6 +70,8 @@ _STATUS_HEADERS = frozenset({"status", "done", "state", "progress"})
 # Gherkin: "Scenario: ..." and its Given/When/Then steps are one criterion.
 _SCENARIO = re.compile(r"(?:scenario(?: outline| template)?|example)\s*:\s*(.*)", re.IGNORECASE)
 _STEP = re.compile(r"(given|when|then|and|but|\*)\s+(.*)", re.IGNORECASE)
+# Tags, tables, doc strings, comments and the headings around scenarios.
+_GHERKIN_ASIDE = re.compile(r'[@|#]|"""|(?:feature|background|examples|rule)\s*:', re.IGNORECASE)
 _GHERKIN_FENCES = frozenset({"gherkin", "feature", "cucumber"})
 
 
@@ -116,7 +118,7 @@ def _is_gherkin(text: str) -> bool:
     if not lines or len(text) > 20_000:
         return False
     if _SCENARIO.fullmatch(lines[0]):
-        return True
+        return any(_STEP.fullmatch(line) for line in lines[1:])
     return (
         len(lines) > 1
         and lines[0].split()[0].lower() in ("given", "when")
@@ -140,6 +142,8 @@ def scenarios(text: str) -> list[str]:
                 found.append(("", []))
             keyword = step.group(1).lower()
             found[-1][1].append(f"{'and' if keyword == '*' else keyword} {step.group(2).strip()}")
+        elif found and found[-1][1] and line and not _GHERKIN_ASIDE.match(line):
+            found[-1][1][-1] += f" {line}"  # a step that runs on over two lines
     out: list[str] = []
     for name, steps in found:
         said = "".join(

@@ -100,11 +100,7 @@ def assign_waves(
         if size[wave] >= capacity:
             full.take(wave)
         for glob in paths.get(node, ()):
-            held = placed.get(glob)
-            if held is None:
-                held = _Waves()
-                placed.add(glob, held)
-            held.take(wave)
+            placed.setdefault(glob, _Waves).take(wave)
     return waves
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fnmatch import fnmatchcase
-from functools import lru_cache
 from typing import Generic, TypeVar
 
 _WILDCARDS = frozenset("*?[")
@@ -54,7 +53,6 @@ def _segment_overlap(a: str, b: str) -> bool:
     return a == b
 
 
-@lru_cache(maxsize=65_536)
 def _segments(glob: str) -> tuple[str, ...]:
     return tuple(glob.split("/"))
 
@@ -63,16 +61,17 @@ def _is_literal(text: str) -> bool:
     return _WILDCARDS.isdisjoint(text)
 
 
-@lru_cache(maxsize=65_536)
 def literal_prefix(glob: str) -> tuple[str, ...]:
     """The leading segments of a glob that hold no wildcard: every file the glob matches
     starts with them (``src/api/*.go`` -> ``("src", "api")``)."""
-    prefix: list[str] = []
-    for segment in _segments(glob):
+    return _prefix(_segments(glob))
+
+
+def _prefix(segments: tuple[str, ...]) -> tuple[str, ...]:
+    for count, segment in enumerate(segments):
         if not _is_literal(segment):
-            break
-        prefix.append(segment)
-    return tuple(prefix)
+            return segments[:count]
+    return segments
 
 
 def globs_overlap(a: str, b: str) -> bool:
@@ -131,11 +130,7 @@ def overlapping_pairs(boundaries: Sequence[Sequence[str]]) -> list[tuple[int, in
     for j, globs in enumerate(boundaries):
         pairs.update((i, j) for glob in globs for owners in index.overlapping(glob) for i in owners)
         for glob in dict.fromkeys(globs):
-            owners = index.get(glob)
-            if owners is None:
-                owners = []
-                index.add(glob, owners)
-            owners.append(j)
+            index.setdefault(glob, list).append(j)
     return sorted(pairs)
 
 
@@ -153,19 +148,31 @@ class GlobIndex(Generic[T]):
     def __init__(self) -> None:
         self._root = _Node[T]()
 
-    def get(self, glob: str) -> T | None:
-        node = self._find(literal_prefix(glob))
-        return node.here.get(glob) if node else None
-
     def add(self, glob: str, value: T) -> None:
+        self._node(glob).here[glob] = value
+
+    def setdefault(self, glob: str, make: Callable[[], T]) -> T:
+        """The value filed for ``glob``, filing ``make()`` first if there is none."""
+        here = self._node(glob).here
+        value = here.get(glob)
+        if value is None:
+            value = here[glob] = make()
+        return value
+
+    def _node(self, glob: str) -> _Node[T]:
+        """The node ``glob`` is filed at, made if missing."""
         node = self._root
         for segment in literal_prefix(glob):
-            node = node.children.setdefault(segment, _Node())
-        node.here[glob] = value
+            child = node.children.get(segment)
+            if child is None:
+                child = node.children[segment] = _Node()
+            node = child
+        return node
 
     def overlapping(self, glob: str) -> list[T]:
         """The values of the globs that overlap ``glob``."""
-        prefix = literal_prefix(glob)
+        segments = _segments(glob)
+        prefix = _prefix(segments)
         candidates: list[dict[str, T]] = []
         node: _Node[T] | None = self._root
         for segment in prefix:
@@ -175,7 +182,7 @@ class GlobIndex(Generic[T]):
             if node is None:
                 break
         if node is not None:
-            depth = None if "**" in _segments(glob) else len(_segments(glob)) - len(prefix)
+            depth = None if "**" in segments else len(segments) - len(prefix)
             candidates.extend(node.below(depth))
         return [
             value
@@ -183,12 +190,6 @@ class GlobIndex(Generic[T]):
             for other, value in here.items()
             if globs_overlap(glob, other)
         ]
-
-    def _find(self, prefix: tuple[str, ...]) -> _Node[T] | None:
-        node: _Node[T] | None = self._root
-        for segment in prefix:
-            node = node.children.get(segment) if node else None
-        return node
 
 
 class _Node(Generic[T]):

@@ -69,6 +69,41 @@ def test_never_says_no_when_a_path_matches(path: list[str], pattern: list[str]) 
         assert globs_overlap(glob, concrete)
 
 
+name = st.sampled_from(["a", "b", "c.py", "d.go", "a_test.go", "ab.py", "[x].go", "b]c"])
+name_pattern = st.sampled_from(
+    ["a", "*", "*.py", "*_test.go", "*.go", "a*", "?b.py", "[ab]*", "[[]x].go", "*]c", "a*.py"]
+)
+
+
+@given(
+    st.lists(name, min_size=1, max_size=3),
+    st.lists(name_pattern, min_size=1, max_size=3),
+    st.lists(name_pattern, min_size=1, max_size=3),
+)
+def test_two_globs_a_path_matches_overlap(path: list[str], one: list[str], two: list[str]) -> None:
+    """Soundness between two patterns: a path matching both means they overlap."""
+    if _matches(path, one) and _matches(path, two):
+        assert globs_overlap("/".join(one), "/".join(two))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        ("src/*_test.go", "src/*.py", False),
+        ("src/*_test.go", "src/*.go", True),
+        ("lib/*1.py", "lib/*2.py", False),
+        ("lib/a*.py", "lib/b*.py", False),
+        ("lib/a*", "lib/ab*.py", True),
+        ("lib/[ab]*.py", "lib/*.go", False),
+    ],
+)
+def test_wildcards_in_one_name_overlap_only_when_their_ends_agree(
+    a: str, b: str, overlap: bool
+) -> None:
+    assert globs_overlap(a, b) is overlap
+    assert globs_overlap(b, a) is overlap
+
+
 def _matches(path: list[str], pattern: list[str]) -> bool:
     if not pattern:
         return not path

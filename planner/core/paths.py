@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 _WILDCARDS = frozenset("*?[")
@@ -45,12 +46,31 @@ def _segment_overlap(a: str, b: str) -> bool:
     a_wild = not _WILDCARDS.isdisjoint(a)
     b_wild = not _WILDCARDS.isdisjoint(b)
     if a_wild and b_wild:
-        return True  # conservative: two patterns in one segment may meet
+        return _ends_agree(a, b)  # conservative beyond that: two patterns may meet
     if a_wild:
         return fnmatchcase(b, a)
     if b_wild:
         return fnmatchcase(a, b)
     return a == b
+
+
+def _ends_agree(a: str, b: str) -> bool:
+    """Whether two patterns' written-out ends allow one name to match both: a name
+    matching ``*_test.go`` ends with ``_test.go``, one matching ``*.py`` with ``.py``, so
+    none matches both. Each end is cut at the first or last character that may belong to
+    a wildcard (``*``, ``?``, ``[`` … ``]``), so it is never longer than the pattern's
+    real end."""
+    a_head, a_tail = _literal_ends(a)
+    b_head, b_tail = _literal_ends(b)
+    heads = a_head.startswith(b_head) or b_head.startswith(a_head)
+    return heads and (a_tail.endswith(b_tail) or b_tail.endswith(a_tail))
+
+
+@lru_cache(maxsize=65_536)  # one pattern meets many: its ends are found once
+def _literal_ends(pattern: str) -> tuple[str, str]:
+    first = min(i for i in (pattern.find(c) for c in "*?[") if i >= 0)
+    last = max(pattern.rfind(c) for c in "*?]")
+    return pattern[:first], pattern[max(last, first) + 1 :]
 
 
 def _segments(glob: str) -> tuple[str, ...]:

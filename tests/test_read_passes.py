@@ -174,6 +174,12 @@ def test_a_heading_that_starts_like_a_milestone_but_names_no_work_is_not_one() -
         ("Phase 6", "milestone"),
         ("Verification steps", "validation"),
     ]
+    assert sections(
+        "## Phase 7 (not in v1)\n- [ ] Add the sync engine\n## TBD\n- Which store?\n"
+    ) == [
+        ("Phase 7 (not in v1)", "out_of_scope"),
+        ("TBD", "decisions"),
+    ]
 
 
 def test_a_title_that_reads_like_a_milestone_does_not_swallow_the_document() -> None:

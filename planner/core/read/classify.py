@@ -125,7 +125,7 @@ def _aside(title: str, known: str | None, table: Mapping[str, str]) -> bool:
     """A heading that starts like a milestone but names something that is no work:
     the whole of it ("Release notes"), or its last word when nothing separates a
     milestone name from a title ("Week 1 recap", but not "Phase 5: Release notes")."""
-    if named(title, table):
+    if named(title, table) or known == "out_of_scope":  # "Phase 4 (not in v1)"
         return True
     return known in _ASIDE_ROLES and not re.search(r"[:(]|\s[-–—]\s", title)
 

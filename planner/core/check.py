@@ -60,35 +60,54 @@ def validate_contract(
     if findings:
         return findings
     contract = Contract.model_validate(data)
+    findings += _milestone_graph_findings(contract, name)
+    findings += _task_graph_findings(contract, name)
+    findings += check_contract(contract, name, config)
+    findings += _focus_findings(contract, name)
+    findings += _task_findings(contract, name, config)
+    findings += _decision_findings(contract, name)
+    if fanout_text is not None:
+        findings.extend(_validate_fanout(contract, fanout_text, fanout_name or "fanout", config))
+    return findings
+
+
+def _milestone_graph_findings(contract: Contract, name: str) -> list[Finding]:
+    """Milestone dependencies that name no milestone, and milestones in a cycle."""
     milestones = contract.roadmap.milestones
     ids = [m.id for m in milestones]
     known = set(ids)
-    for i, m in enumerate(milestones):
-        for k, dep in enumerate(m.dependencies):
-            if dep not in known:
-                findings.append(
-                    _finding(
-                        "graph-unknown-dependency",
-                        "error",
-                        f"Milestone {m.id} depends on unknown milestone '{dep}'.",
-                        milestone=m.id,
-                        file=name,
-                        pointer=f"/roadmap/milestones/{i}/dependencies/{k}",
-                    )
-                )
-    for cycle in find_cycles(ids, {m.id: m.dependencies for m in milestones}):
-        findings.append(
-            _finding(
-                "graph-cycle",
-                "error",
-                f"Milestones depend on each other in a cycle: {' → '.join(reversed(cycle))}.",
-                milestone=cycle[0],
-                file=name,
-                pointer=f"/roadmap/milestones/{ids.index(cycle[0])}/dependencies",
-            )
+    findings = [
+        _finding(
+            "graph-unknown-dependency",
+            "error",
+            f"Milestone {m.id} depends on unknown milestone '{dep}'.",
+            milestone=m.id,
+            file=name,
+            pointer=f"/roadmap/milestones/{i}/dependencies/{k}",
         )
-    findings += _task_graph_findings(contract, name)
-    findings += check_contract(contract, name, config)
+        for i, m in enumerate(milestones)
+        for k, dep in enumerate(m.dependencies)
+        if dep not in known
+    ]
+    findings.extend(
+        _finding(
+            "graph-cycle",
+            "error",
+            f"Milestones depend on each other in a cycle: {' → '.join(reversed(cycle))}.",
+            milestone=cycle[0],
+            file=name,
+            pointer=f"/roadmap/milestones/{ids.index(cycle[0])}/dependencies",
+        )
+        for cycle in find_cycles(ids, {m.id: m.dependencies for m in milestones})
+    )
+    return findings
+
+
+def _focus_findings(contract: Contract, name: str) -> list[Finding]:
+    """Seed rule 2: the focus is the milestone plan mode would choose, and one milestone
+    at a time is in progress."""
+    milestones = contract.roadmap.milestones
+    findings: list[Finding] = []
     expected, _ = focus_milestone(milestones)
     if contract.roadmap.focus != expected:
         findings.append(
@@ -102,19 +121,25 @@ def validate_contract(
                 pointer="/roadmap/focus",
             )
         )
-    in_progress = [m.id for m in milestones if m.status == "in_progress"]
+    in_progress = [i for i, m in enumerate(milestones) if m.status == "in_progress"]
     if len(in_progress) > 1:
         findings.append(
             _finding(
                 "seed-2-one-focus",
                 "warning",
-                f"Milestones {', '.join(in_progress)} are all in progress; keep "
-                "one focused milestone at a time.",
+                f"Milestones {', '.join(milestones[i].id for i in in_progress)} are all in "
+                "progress; keep one focused milestone at a time.",
                 file=name,
-                pointer=f"/roadmap/milestones/{ids.index(in_progress[1])}/status",
+                pointer=f"/roadmap/milestones/{in_progress[1]}/status",
             )
         )
-    for i, m in enumerate(milestones):
+    return findings
+
+
+def _task_findings(contract: Contract, name: str, config: Config) -> list[Finding]:
+    """Seed rules 8 and 6 per task: a concrete objective, and paths for open work."""
+    findings: list[Finding] = []
+    for i, m in enumerate(contract.roadmap.milestones):
         for j, t in enumerate(m.tasks):
             at = f"/roadmap/milestones/{i}/tasks/{j}"
             findings.extend(
@@ -138,21 +163,24 @@ def validate_contract(
                         pointer=f"{at}/diff_boundary/paths",
                     )
                 )
-    for i, d in enumerate(contract.decisions):
-        for k, b in enumerate(d.blocks):
-            if b not in known:
-                findings.append(
-                    _finding(
-                        "graph-unknown-dependency",
-                        "error",
-                        f"Decision {d.id} blocks unknown milestone '{b}'.",
-                        file=name,
-                        pointer=f"/decisions/{i}/blocks/{k}",
-                    )
-                )
-    if fanout_text is not None:
-        findings.extend(_validate_fanout(contract, fanout_text, fanout_name or "fanout", config))
     return findings
+
+
+def _decision_findings(contract: Contract, name: str) -> list[Finding]:
+    """Decisions that block a milestone the contract does not have."""
+    known = {m.id for m in contract.roadmap.milestones}
+    return [
+        _finding(
+            "graph-unknown-dependency",
+            "error",
+            f"Decision {d.id} blocks unknown milestone '{b}'.",
+            file=name,
+            pointer=f"/decisions/{i}/blocks/{k}",
+        )
+        for i, d in enumerate(contract.decisions)
+        for k, b in enumerate(d.blocks)
+        if b not in known
+    ]
 
 
 def _task_graph_findings(contract: Contract, name: str) -> list[Finding]:

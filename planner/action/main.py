@@ -42,6 +42,7 @@ from planner.model import (
     Issue,
     Location,
     PlanRequest,
+    Task,
     at_or_above,
 )
 
@@ -373,10 +374,8 @@ def _merged(
     tick it in the planning issue and close its sub-issue, then plan again; the matrix
     holds only the tasks this merge made ready. A pull request that names no task, or
     one done already, changes nothing."""
-    from planner.action.github import GitHubError
     from planner.action.merged import mark_done
     from planner.core.done import handed_out
-    from planner.core.gate import name_task, named_issues
 
     trigger = events.resolve(
         settings.event_name, events.load_event(settings.event_path), "plan", None
@@ -393,7 +392,58 @@ def _merged(
             "GITHUB_REPOSITORY"
         )
     pull = trigger.merged
-    nothing = Outcome(outputs=dict(SKIPPED_OUTPUTS))
+    found = _finished_task(port, pull, workspace, config, settings)
+    if isinstance(found, Finding):
+        return Outcome(outputs=dict(SKIPPED_OUTPUTS), findings=[found])
+    issue, request, before, task, name = found
+    # As for a plan: nothing is changed on GitHub by a run that cannot write its files.
+    workspace.check_all(render_result(before, request, config).files)
+    marked = mark_done(port, issue, task.id, before.task_lines.get(task.id), pull)
+    outcome = _plan(
+        settings,
+        workspace,
+        config,
+        workflow,
+        github_factory,
+        artifact_factory,
+        issue.model_copy(update={"body": marked.body}),
+        done=(task.id,),
+        handed=handed_out(before.fanout),
+    )
+    assert outcome is not None
+    ready = [row["task"] for row in json.loads(outcome.outputs["matrix"])["include"]]
+    made_ready = ", ".join(ready) or "no task"
+    outcome.findings[:0] = [
+        finding(
+            "done-merged",
+            f"Pull request #{pull.number} was merged: task {name} is done. Made ready: "
+            f"{made_ready}.",
+            task=task.id,
+        ),
+        *marked.findings,
+    ]
+    done = "; ".join(marked.done) or "nothing changed on GitHub"
+    outcome.summary = (
+        f"**Merged:** #{pull.number} finished task `{task.id}` of #{issue.number} ({done}). "
+        f"**Handed out now:** {made_ready}.\n\n" + outcome.summary
+    )
+    return outcome
+
+
+def _finished_task(
+    port: GitHubPort,
+    pull: events.MergedPull,
+    workspace: Workspace,
+    config: Config,
+    settings: Settings,
+) -> tuple[Issue, PlanRequest, Plan, Task, str] | Finding:
+    """The task a merged pull request finished, with its planning issue as it reads now,
+    that issue's request and its plan before the merge, and the task's full name; or the
+    finding that says why nothing is marked done (no task named, the issue gone, the task
+    done already or no longer planned)."""
+    from planner.action.github import GitHubError
+    from planner.core.gate import name_task, named_issues
+
     plans: dict[int, tuple[Issue, PlanRequest, Plan]] = {}
 
     def fresh(number: int) -> None:
@@ -422,60 +472,23 @@ def _merged(
             named, problems = None, [finding("done-no-task", gone, severity="warning")]
     if named is None:
         why = "; ".join(f.message for f in problems) or "it names no task of a plan"
-        nothing.findings.append(
-            finding(
-                "done-no-task",
-                f"Pull request #{pull.number} was merged; nothing was marked done: {why}",
-                severity="warning" if problems else "notice",
-            )
+        return finding(
+            "done-no-task",
+            f"Pull request #{pull.number} was merged; nothing was marked done: {why}",
+            severity="warning" if problems else "notice",
         )
-        return nothing
     issue, request, before = plans[named.contract.issue.number]
     milestones = before.contract.roadmap.milestones if before.contract else []
     task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
     if task is None or task.status == "done":
         state = "is done already" if task else f"is no longer in the plan of #{issue.number}"
-        nothing.findings.append(
-            finding(
-                "done-no-task",
-                f"Pull request #{pull.number} was merged for task {named.name}, which {state}; "
-                "nothing changes.",
-                task=named.task.id,
-            )
+        return finding(
+            "done-no-task",
+            f"Pull request #{pull.number} was merged for task {named.name}, which {state}; "
+            "nothing changes.",
+            task=named.task.id,
         )
-        return nothing
-    # As for a plan: nothing is changed on GitHub by a run that cannot write its files.
-    workspace.check_all(render_result(before, request, config).files)
-    marked = mark_done(port, issue, task.id, before.task_lines.get(task.id), pull)
-    outcome = _plan(
-        settings,
-        workspace,
-        config,
-        workflow,
-        github_factory,
-        artifact_factory,
-        issue.model_copy(update={"body": marked.body}),
-        done=(task.id,),
-        handed=handed_out(before.fanout),
-    )
-    assert outcome is not None
-    ready = [row["task"] for row in json.loads(outcome.outputs["matrix"])["include"]]
-    made_ready = ", ".join(ready) or "no task"
-    outcome.findings[:0] = [
-        finding(
-            "done-merged",
-            f"Pull request #{pull.number} was merged: task {named.name} is done. Made ready: "
-            f"{made_ready}.",
-            task=task.id,
-        ),
-        *marked.findings,
-    ]
-    done = "; ".join(marked.done) or "nothing changed on GitHub"
-    outcome.summary = (
-        f"**Merged:** #{pull.number} finished task `{task.id}` of #{issue.number} ({done}). "
-        f"**Handed out now:** {made_ready}.\n\n" + outcome.summary
-    )
-    return outcome
+    return issue, request, before, task, named.name
 
 
 def _workspace_contracts(workspace: Workspace, config: Config) -> list[Contract]:

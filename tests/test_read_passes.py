@@ -580,7 +580,8 @@ def test_work_written_as_prose_under_a_design_heading_is_the_work() -> None:
         "- Start date: 2024-05-01\n- Owner: @ana\n\n## Detailed design\n\n"
         "We will add a `[cache]` table to `tool.toml`. When it is present, the loader in "
         "`src/load.rs` will read it first. We will not remove the old flag.\n\n"
-        "## Drawbacks\n\nIt will take longer to start.\n",
+        "## Drawbacks\n\nIt will take longer to start.\n\n"
+        "## Earlier attempts\n- The 2023 spike\n- The config-only flag\n",
     )
     assert [t.title for t in draft.loose_tasks] == [
         "We will add a `[cache]` table to `tool.toml`.",

@@ -520,17 +520,27 @@ def _work_outside_sections(
         # A lone work list outside any known section is the task list; so is a list
         # under a proposal ("Describe the solution you'd like").
         described = [s for s in walk(outline.sections) if s.role == "objective"]
-        for item in [*_work_lists(blocks), *lists([b for s in described for b in s.blocks])]:
+        items = _work_lists(blocks)
+        designs = [
+            part
+            for s in unknown
+            if normalize(heading_text(s.title)) in DESIGN_SECTIONS
+            for part in walk([s])
+            if part.role is None
+        ]
+        design_blocks = [b for s in designs for b in s.blocks]
+        designed = stated_work(design_blocks)
+        if designed and not any(item.checked is not None for item in items):
+            # An RFC states its work in its design prose ("We will add ..."): unless the
+            # request keeps its work in checklists, that prose and the design's own lists
+            # are the work, and plain lists in its other sections are context.
+            items = _work_lists(design_blocks)
+        else:
+            designed = []
+        for item in [*items, *lists([b for s in described for b in s.blocks])]:
             draft.loose_tasks.extend(task_from_item(c.findings, item))
         draft.loose_tasks.extend(_tables_of_work(blocks))
-        if not draft.loose_tasks:
-            # An RFC's work is in its design prose ("We will add ...").
-            designs = [
-                s
-                for s in walk(outline.sections)
-                if s.role is None and normalize(heading_text(s.title)) in DESIGN_SECTIONS
-            ]
-            draft.loose_tasks.extend(stated_work([b for s in designs for b in s.blocks]))
+        draft.loose_tasks.extend(designed)
         if not draft.loose_tasks:
             # The work stated in prose: in the description after the objective when
             # there is one ("## Objective" then "## Description"), else anywhere in it.

@@ -316,6 +316,7 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "validation results",
         "user stories",
         "use cases",
+        "guide-level explanation",
         "use case",
         "considered options",
         "options considered",
@@ -441,6 +442,7 @@ DESIGN_SECTIONS = frozenset(
         "proposed implementation",
         "approach",
         "technical approach",
+        "reference-level explanation",
     }
 )
 

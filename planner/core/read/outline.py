@@ -305,6 +305,7 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
     top: list[Section] = []
     stack: list[Section] = []
     details: list[Section | None] = []  # the <details> sections open, innermost last
+    titled = [0]  # how many of them opened a section
     circles = any(
         node.type == "paragraph" and has_legend(inline_text(node)) for node in root.children
     )
@@ -384,14 +385,16 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
             if tag.group(1) is not None:
                 title = _PROGRESS.sub("", " ".join(_INLINE_TAG.sub(" ", tag.group(1)).split()))
                 section = Section(title, (stack[-1].level if stack else 0) + 0.25, offset + 1)
-                if sum(1 for d in details if d is not None) >= _DETAILS_DEPTH:
+                if titled[0] >= _DETAILS_DEPTH:
                     title = ""  # <details> never closed nest no deeper than this
                 if title:
                     close_label()
                     open_section(section)
+                    titled[0] += 1
                 details.append(section if title else None)
             elif details:
                 closed = details.pop()
+                titled[0] -= closed is not None
                 if closed is not None and any(open is closed for open in stack):
                     while stack and stack.pop() is not closed:
                         pass

@@ -543,6 +543,7 @@ def test_questions_put_to_someone_are_open_decisions_wherever_they_stand() -> No
     draft = read_request(
         "t",
         "## Tasks\n- [ ] Add the session store in `auth/store.py`\n\n"
+        "@li could you review the store before Friday?\n\n"
         "### Questions for @auth-owners\n- Do sessions survive a restart?\n\n"
         "## Not doing now\n- Single sign-on\n\n"
         "cc @mara @li — should idle sessions expire after 1 or 8 hours?\n\n"

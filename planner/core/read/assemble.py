@@ -75,6 +75,10 @@ _PAREN_CRITERION = re.compile(
     r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
     re.IGNORECASE,
 )
+_FAVOUR = re.compile(
+    r"(?:can|could|would|will) you\b|any (?:update|news|thoughts)\b|thoughts\b|wdyt\b|ptal\b",
+    re.IGNORECASE,
+)
 _GOAL = re.compile(
     r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
     r"(?:that |to |for )?",
@@ -372,6 +376,8 @@ def asked_question(raw: str) -> str | None:
     # before it says ("... whether we could keep 3.8 wheels for one more release").
     ask = parts[first].rsplit(": ", 1)[-1]
     ask = ask[:1].upper() + ask[1:]
+    if _FAVOUR.match(re.sub(r"^(?:@[\w-]+[\s,:]*)+", "", ask)):
+        return None  # "Could you review this, @bob?" asks a person, not the plan
     if len(ask.split()) < 5 and first > 0:
         return f"{parts[first - 1]} {ask}"
     return " ".join([ask, *parts[first + 1 : asks[-1] + 1]])

@@ -150,7 +150,8 @@ class PyGithubAdapter:
             seconds_between_writes=None,
             user_agent="planner-action",
         )
-        self._repo: Repository = self._github.get_repo(repository, lazy=True)
+        # A lazy repository: no request until something of it is read or written.
+        self._repo: Repository = self._github.withLazy(True).get_repo(repository)
         self._token = token
         self._account: str | None = None
         self.attempts = attempts

@@ -99,3 +99,27 @@ def test_unreadable_request_is_one_line(tmp_path: Path) -> None:
     code, out = run("plan", str(tmp_path / "missing.md"), "--workspace", str(tmp_path))
     assert code == 2
     assert out.startswith("error: cannot read the request") and out.count("\n") == 1
+
+
+def test_a_done_mark_stays_with_its_milestone_when_the_issue_is_edited(tmp_path: Path) -> None:
+    """Ids go by position: after the finished first section is deleted from the issue,
+    M1 is another milestone, and the done mark written beside the old M1 is not its."""
+    workspace = tmp_path / "ws"
+    request = tmp_path / "r.md"
+
+    def plan(body: str) -> dict[str, str]:
+        request.write_text(body)
+        code, out = run("plan", str(request), "--issue-number", "7", "--workspace", str(workspace))
+        assert code == 0, out
+        contract = json.loads((workspace / ".agent" / "planning-output-7.json").read_text())
+        return {m["title"]: m["status"] for m in contract["roadmap"]["milestones"]}
+
+    setup = "## Setup\n- [ ] Add the skeleton in `app/`\n\n"
+    api = "## API\n- [ ] Add the endpoint in `api/x.py`\n\n"
+    client = "## Client\n- [ ] Add the client in `client/x.py`\n"
+    assert plan("Ship it.\n\n" + setup + api) == {"Setup": "planned", "API": "planned"}
+    plan_file = workspace / "IMPLEMENTATION_PLAN.md"
+    marked = plan_file.read_text().replace("| M1 | Setup | planned |", "| M1 | Setup | done |")
+    plan_file.write_text(marked)
+    assert plan("Ship it.\n\n" + setup + api) == {"Setup": "done", "API": "planned"}
+    assert plan("Ship it.\n\n" + api + client) == {"API": "planned", "Client": "planned"}

@@ -50,7 +50,7 @@ DEFAULTS = ContractDefaults(
     invariants=["nothing else changes"],
     evidence_required=["test output"],
 )
-NOTHING_DONE = Progress(frozenset(), frozenset())
+NOTHING_DONE = Progress()
 
 
 def task(tid: str, **given: Any) -> Task:
@@ -164,7 +164,10 @@ def test_earlier_progress_reads_the_plan_block_and_done_specs() -> None:
         specs={"specs/3-m2-b.md": spec, "specs/3-m3-c.md": f"{begin}\nbroken"},
     )
     progress, findings = earlier_progress(request, "PLAN.md")
-    assert progress == Progress(frozenset({"M1", "M2"}), frozenset({"M2-T1"}))
+    assert progress == Progress({"M1": "A", "M2": "B"}, {"M2-T1": "first"})
+    assert progress.milestone_done("M1", "A") and progress.task_done("M2-T1", "First")
+    assert not progress.milestone_done("M1", "B"), "M1 is now another milestone"
+    assert not progress.task_done("M2-T1", "another task")
     assert [f.rule for f in findings] == ["plan-file-markers"]
     assert "specs/3-m3-c.md" in findings[0].message
 
@@ -216,7 +219,7 @@ def test_milestone_defaults_are_recorded_as_assumptions() -> None:
         ),
     ]
     draft = Draft(source="markdown", milestones=drafts)
-    progress = Progress(frozenset(), frozenset({"M1-T1"}))
+    progress = Progress(tasks={"M1-T1": None})  # finished by a merged pull request
     built, findings = build_milestones(drafts, ["M1", "M2"], draft, DEFAULTS, progress, CONFIG)
     a, b = built.milestones
     assert (a.status, a.risk_class, a.max_diff_scope, a.tasks[0].status) == (
@@ -248,7 +251,7 @@ def test_task_defaults_are_grouped_per_milestone() -> None:
         ],
     )
     config = Config.model_validate({"risk_paths": {"internal/**": "critical"}})
-    tasks, findings = build_tasks(d, "M1", DEFAULTS, set(), config)
+    tasks, findings = build_tasks(d, "M1", DEFAULTS, NOTHING_DONE, config)
     store, cache, think = tasks.tasks
     assert store.diff_boundary.paths == ["internal/store/**"] and store.risk_class == "critical"
     assert cache.diff_boundary.paths == ["cache/**"] and cache.diff_boundary.max_diff_scope == 600

@@ -113,7 +113,7 @@ def build_milestones(
     assumptions: list[str] = []
     findings: list[Finding] = []
     for d, mid in zip(drafts, ids, strict=True):
-        tasks, found = build_tasks(d, mid, defaults, progress.tasks, config)
+        tasks, found = build_tasks(d, mid, defaults, progress, config)
         assumptions += tasks.assumptions
         findings += found
         milestone, assumed, found = _milestone(
@@ -160,7 +160,7 @@ def _milestone(
             )
         )
     all_done = bool(tasks) and all(t.status == "done" for t in tasks)
-    if d.done or mid in progress.milestones or all_done:
+    if d.done or progress.milestone_done(mid, d.title) or all_done:
         status = "done"
         tasks = [t.model_copy(update={"status": "done"}) for t in tasks]
     elif d.status == "in_progress" or any(t.status == "done" for t in tasks):

@@ -4,13 +4,13 @@ recorded as an assumption."""
 
 from __future__ import annotations
 
-from collections.abc import Set
 from dataclasses import dataclass
 
 from planner.core import rules
 from planner.core.findings import finding
 from planner.core.ids import task_ids
 from planner.core.paths import PathError, any_overlap, normalize_glob
+from planner.core.progress import Progress
 from planner.core.read import DraftMilestone, DraftTask
 from planner.core.text import code_locations, one_line
 from planner.model import (
@@ -45,7 +45,7 @@ def build_tasks(
     d: DraftMilestone,
     milestone: str,
     defaults: ContractDefaults,
-    done: Set[str],
+    progress: Progress,
     config: Config,
 ) -> tuple[Tasks, list[Finding]]:
     """The tasks of milestone ``milestone``; their ``depends_on`` are still as written."""
@@ -54,7 +54,7 @@ def build_tasks(
     assumptions: list[str] = []
     defaulted: dict[str, list[str]] = {}
     for t, tid in zip(d.tasks, ids, strict=True):
-        made = _task(t, tid, milestone, d, defaults, done, config)
+        made = _task(t, tid, milestone, d, defaults, progress, config)
         tasks.append(made.task)
         assumptions += made.assumptions
         findings += made.findings
@@ -72,10 +72,11 @@ def _task(
     mid: str,
     d: DraftMilestone,
     defaults: ContractDefaults,
-    done: Set[str],
+    progress: Progress,
     config: Config,
 ) -> _Made:
     objective = (t.objective or t.title).strip()
+    title = one_line(t.title, 200) or tid
     defaulted: list[str] = []
     assumptions: list[str] = []
     paths, findings = task_paths(t, tid, mid, objective)
@@ -129,11 +130,11 @@ def _task(
         )
     task = Task(
         id=tid,
-        title=one_line(t.title, 200) or tid,
+        title=title,
         role=role,
         kind=kind,
         objective=one_line(objective, 2000),
-        status="done" if t.done or tid in done else "planned",
+        status="done" if t.done or progress.task_done(tid, title) else "planned",
         risk_class=risk,
         diff_boundary=DiffBoundary(paths=paths, max_diff_scope=max_diff),
         invariants=invariants,

@@ -346,3 +346,31 @@ def test_a_task_caught_in_a_cycle_is_held_back_not_handed_out() -> None:
     deferred = {d.task: d.rule for d in result.fanout.deferred}  # type: ignore[attr-defined]
     assert "M1-T1" not in fanned and deferred["M1-T1"] == "graph-cycle"
     assert fanned == ["M1-T2", "M1-T3"]
+
+
+@pytest.mark.parametrize("heading", ["Plan", "Implementation plan", "Rollout plan", "Roadmap"])
+def test_a_plan_of_plain_steps_is_one_milestone_of_tasks(heading: str) -> None:
+    body = (
+        f"Let people download their bookmarks.\n\n## {heading}\n"
+        "1. Write the exporter in `app/export.py`\n"
+        "2. Add a Download link to `web/bookmarks.html`\n"
+        "3. ~~Offer a PDF too~~ → moved to #88\n"
+    )
+    (milestone,) = planned(body, title="Bookmark export").contract.roadmap.milestones
+    assert [t.title for t in milestone.tasks] == [
+        "Write the exporter in `app/export.py`",
+        "Add a Download link to `web/bookmarks.html`",
+    ]
+    assert milestone.status == "planned"
+
+
+def test_a_plan_whose_items_are_titled_phases_keeps_them_as_milestones() -> None:
+    body = (
+        "## Plan\n- Phase 1: Storage\n  - [ ] Add the table in `db/schema.sql`\n"
+        "- Phase 2: API\n  - [ ] Add the endpoint in `api/items.py`\n"
+    )
+    milestones = planned(body).contract.roadmap.milestones
+    assert [(m.title, [t.title for t in m.tasks]) for m in milestones] == [
+        ("Storage", ["Add the table in `db/schema.sql`"]),
+        ("API", ["Add the endpoint in `api/items.py`"]),
+    ]

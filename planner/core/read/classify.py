@@ -19,7 +19,13 @@ from collections.abc import Mapping
 from planner.core.read.markup import heading_text, plain, states_work
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
 from planner.core.read.tasks import tasks_from_table
-from planner.core.read.vocabulary import ROLE_TABLE, is_acknowledgement, named, role_of
+from planner.core.read.vocabulary import (
+    ROLE_TABLE,
+    is_acknowledgement,
+    named,
+    normalize,
+    role_of,
+)
 from planner.core.text import code_locations
 
 # A milestone word, then what names one milestone of several: a number (``Phase 2``,
@@ -43,6 +49,8 @@ _STAGE = re.compile(
     r"(?:$|[\s:(\-–—])",
     re.IGNORECASE,
 )
+# The last word of a heading that names a plan of work rather than its milestones.
+_PLAN_WORD = re.compile(r"\b(?:plan|roadmap|schedule)$")
 _ASIDE_ROLES = frozenset({"notes", "out_of_scope", "risks", "decisions", "unknowns"})
 _TASK_HEADING = re.compile(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
 _LIST_ROLES = frozenset(
@@ -130,6 +138,22 @@ def _aside(title: str, known: str | None, table: Mapping[str, str]) -> bool:
     return known in _ASIDE_ROLES and not re.search(r"[:(]|\s[-–—]\s", title)
 
 
+def _list_of_steps(section: Section) -> bool:
+    """A plan or roadmap section whose list holds steps of work: no item is titled as a
+    milestone ("Phase 1: ...", "v1.2 — ...") and not every item heads a list of its own
+    work; a section that says "Milestones" or "Phases" means its items as milestones."""
+    if not _PLAN_WORD.search(normalize(heading_text(section.title))):
+        return False
+    if any(child.role == "milestone" for child in section.children):
+        return False
+    items = [
+        item for block in section.blocks if isinstance(block, ItemList) for item in block.items
+    ]
+    if not items or any(milestone_like(item.text) for item in items):
+        return False
+    return not all(item.children for item in items)
+
+
 def _holds_work(section: Section) -> bool:
     return bool(section.children) or any(
         isinstance(block, ItemList | Table)
@@ -153,6 +177,11 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
             # "Phase 1.2") groups them, as a Milestones section does.
             section.role = "milestones"
             _assign(section.children, "milestones", table)
+        elif section.role == "milestones" and _list_of_steps(section):
+            # "## Plan" over "- [ ] Write the parser", "- [ ] Add the button": the steps
+            # of one piece of work, not milestones with nothing of their own to hand out.
+            section.role = "tasks"
+            _assign(section.children, "tasks", table)
 
 
 def _document_title(outline: Outline) -> Section | None:

@@ -374,3 +374,21 @@ def test_a_plan_whose_items_are_titled_phases_keeps_them_as_milestones() -> None
         ("Storage", ["Add the table in `db/schema.sql`"]),
         ("API", ["Add the endpoint in `api/items.py`"]),
     ]
+
+
+def test_a_remark_after_a_struck_item_is_no_task_and_a_new_name_is() -> None:
+    body = (
+        "## Tasks\n"
+        "- [ ] Move the config loader to `app/config.py`\n"
+        "- [ ] ~~Add a nightly macOS job~~ it exists already, oops\n"
+        "- ❌ ~~Dark theme~~ dropped\n"
+        "- 🚫 ~~Print view~~ not worth it\n"
+        "- [ ] ~~Keep the cache in SQLite~~ Keep the cache in Redis\n"
+        "- [ ] ~~XLSX download~~ CSV download in `app/export.py`\n"
+    )
+    (milestone,) = planned(body).contract.roadmap.milestones
+    assert [(t.title, t.status) for t in milestone.tasks] == [
+        ("Move the config loader to `app/config.py`", "planned"),
+        ("Keep the cache in Redis", "planned"),
+        ("CSV download in `app/export.py`", "planned"),
+    ]

@@ -64,6 +64,14 @@ _DROPPED = re.compile(
     r"superseded|moved to|replaced by|duplicate|n/a|not planned|deferred)\b",
     re.IGNORECASE,
 )
+# A remark after a struck-out item, not a new name for it: "~~Add CI~~ already exists, my bad".
+_REMARK = re.compile(
+    r"\b(?:already|exists|my bad|oops|nvm|never ?mind|elsewhere|redundant|irrelevant|"
+    r"not (?:necessary|relevant|applicable|worth it)|no longer)\b",
+    re.IGNORECASE,
+)
+# Marks before a struck-out item that say it was crossed off: "❌ ~~Web UI~~ dropped".
+_CROSSED = ("❌", "🚫", "⛔", "✖")
 # A code span stands in running text as this mark and its number while markup is removed.
 _SPAN = re.compile("\ue000(\\d{1,5})\ue001")
 
@@ -142,7 +150,7 @@ def done_marked(title: str) -> tuple[str, bool]:
             done = True
             text = text.replace(mark, " ")
     # "🚧 Phase 2: Sync": an open status mark says nothing of the title ("Phase 2").
-    while text.lstrip().startswith((*OPEN_EMOJI, *CIRCLES_DONE, *CIRCLES_OPEN)):
+    while text.lstrip().startswith((*OPEN_EMOJI, *CIRCLES_DONE, *CIRCLES_OPEN, *_CROSSED)):
         text = text.lstrip()[1:].lstrip("\ufe0f")
     struck = _STRIKE.match(text.strip())
     if struck and _continues(text.strip()[struck.end() :]):
@@ -169,16 +177,25 @@ def done_marked(title: str) -> tuple[str, bool]:
 def dropped(text: str, checked: bool | None) -> bool:
     """A struck-through item that was given up, not done: ``~~Add x~~ — not needed``,
     ``~~Add x~~ (moved to #12)``, or ``[ ] ~~Add x~~`` (struck out, never ticked)."""
-    struck = _STRIKE.match(text.strip()) if len(text) < 2000 else None
+    text = _uncrossed(text)
+    struck = _STRIKE.match(text) if len(text) < 2000 else None
     if not struck:
         return False
-    if _continues(text.strip()[struck.end() :]):
+    if _continues(text[struck.end() :]):
         return False
-    rest = text.strip()[struck.end() :].strip(" -–—:|()[].,;")
+    rest = text[struck.end() :].strip(" -–—:|()[].,;")
     first = rest.split(maxsplit=1)[0].lower() if rest else ""
     if first in DONE_WORDS or first in ("merged", "fixed", "landed", "implemented"):
         return False
-    return bool(_DROPPED.search(rest)) or checked is False
+    return bool(_DROPPED.search(rest) or _REMARK.search(rest)) or checked is False
+
+
+def _uncrossed(text: str) -> str:
+    """The text without the cross marks before it ("❌ ~~Web UI~~" is ``~~Web UI~~``)."""
+    out = text.strip()
+    while out.startswith(_CROSSED):
+        out = out[1:].lstrip("\ufe0f").lstrip()
+    return out
 
 
 def _continues(rest: str) -> bool:
@@ -187,7 +204,10 @@ def _continues(rest: str) -> bool:
     words = rest.split(maxsplit=1)
     if not words or not (words[0][0].isalnum() or words[0][0] in "`*_"):
         return False
-    return words[0].lower().strip(".,;:") not in DONE_WORDS and not _DROPPED.match(rest.strip())
+    if words[0].lower().strip(".,;:") in DONE_WORDS or _DROPPED.match(rest.strip()):
+        return False
+    # A new name is an instruction or names the work; a remark says something of the old.
+    return is_instruction(rest) or not (_DROPPED.search(rest) or _REMARK.search(rest))
 
 
 def status_emoji(text: str, circles: bool = False) -> bool | None:

@@ -392,3 +392,31 @@ def test_a_remark_after_a_struck_item_is_no_task_and_a_new_name_is() -> None:
         ("Keep the cache in Redis", "planned"),
         ("CSV download in `app/export.py`", "planned"),
     ]
+
+
+def test_status_and_date_lines_after_the_questions_are_no_decisions() -> None:
+    body = (
+        "## Tasks\n- [ ] Add the archive job in `jobs/archive.py`\n\n"
+        "## Open questions\nShould archived rows stay searchable?\n\n"
+        "Gzip or zstd for the archive files\n\n"
+        "Status: the job is written, the UI not started. cc @ines\n\n"
+        "_Last updated 2026-03-02._\n"
+    )
+    questions = [d.question for d in planned(body).contract.decisions]
+    assert questions == [
+        "Should archived rows stay searchable?",
+        "Gzip or zstd for the archive files",
+    ]
+
+
+def test_an_item_that_only_names_what_the_work_waits_on_is_no_task() -> None:
+    body = (
+        "## Tasks\n- [ ] Add the `--quiet` flag in `cli/args.py`\n"
+        "- [ ] Depends on #12\n- [ ] Blocked by #3 and #4\n"
+        "- [ ] Drop the old flag after #12 ships\n"
+    )
+    (milestone,) = planned(body).contract.roadmap.milestones
+    assert [t.title for t in milestone.tasks] == [
+        "Add the `--quiet` flag in `cli/args.py`",
+        "Drop the old flag after #12 ships",
+    ]

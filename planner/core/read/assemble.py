@@ -79,6 +79,10 @@ _FAVOUR = re.compile(
     r"(?:can|could|would|will) you\b|any (?:update|news|thoughts)\b|thoughts\b|wdyt\b|ptal\b",
     re.IGNORECASE,
 )
+_CHOICE = re.compile(
+    r"\b(?:or|vs\.?|versus|whether|which|either|tbd|undecided|to decide|choose|pick)\b",
+    re.IGNORECASE,
+)
 _GOAL = re.compile(
     r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
     r"(?:that |to |for )?",
@@ -306,7 +310,7 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
                 if text:
                     draft.resolved_decisions.append(one_line(text, 300))
                 continue
-            for question in questions or ([text] if text else []):
+            for question in questions or ([text] if _puts_a_choice(text) else []):
                 marker = _MARKER.search(question)
                 draft.decisions.append(
                     DraftDecision(
@@ -320,6 +324,15 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
             read_decisions(c, draft, child)
         elif child.role in LIST_SECTIONS:
             getattr(draft, child.role).extend(text for text, _, _ in entries(child.blocks))
+
+
+def _puts_a_choice(text: str) -> bool:
+    """A line of a questions section that asks without a question mark ("Postgres or
+    SQLite for the cache"); a status or a date line ("Status: backend done.", "_Last
+    updated 2026-05-02._") decides nothing."""
+    if not text or DOCUMENT_NOTES.match(text.lstrip("_*( ")):
+        return False
+    return _CHOICE.search(text) is not None
 
 
 def take_asked_questions(outline: Outline) -> list[DraftDecision]:

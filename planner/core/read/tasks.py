@@ -45,6 +45,13 @@ _TASK_DEPENDS = re.compile(
     r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
     re.IGNORECASE,
 )
+# An item that only says what the work waits on ("Depends on #12", "Blocked by #3 and #4").
+_WAITS_ON = re.compile(
+    r"(?:depends? on|blocked (?:by|on)|requires|needs|waiting (?:on|for)|waits (?:on|for)|"
+    r"after)\s+(?:(?:issue|pr|pull request)\s+)?(?:#\d{1,7}|https?://\S{1,300})"
+    r"(?:\s*(?:,|and|&)\s*(?:#\d{1,7}|https?://\S{1,300})){0,20}\s*[.)]?",
+    re.IGNORECASE,
+)
 _TASK_ID = re.compile(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
 _TAG = re.compile(r"\[([^\]\n]{1,24})\]")
 _WORK_HEADERS = frozenset(
@@ -186,13 +193,16 @@ def task_from_item(
     findings: list[Finding], item: Item, parent: str | None = None
 ) -> list[DraftTask]:
     """A list item as a task, followed by its checkbox sub-tasks; [] for an
-    acknowledgement ("I have searched existing issues") or an item struck out as
-    given up (``- [ ] ~~Add x~~ — not needed``)."""
+    acknowledgement ("I have searched existing issues"), an item struck out as
+    given up (``- [ ] ~~Add x~~ — not needed``) or one that only says what the work
+    waits on (``- [ ] Depends on #12``)."""
     raw = item.text
     if not raw or raw == NO_RESPONSE or is_acknowledgement(plain(raw)):
         return []
     if dropped(raw, item.checked):
         return []
+    if len(raw) < 5000 and _WAITS_ON.fullmatch(plain(raw, keep_targets=False)):
+        return []  # a note of what the work waits on, not work
     if (
         item.checked is None
         and item.children

@@ -6,11 +6,19 @@ and what two runs at once both made is reduced to one (the oldest) right after."
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
 
+from planner.action.effects.calls import Calls, EffectsReport
+from planner.action.effects.markers import (
+    by_marker,
+    comment_marker,
+    decision_marker,
+    ids_in,
+    link_marker,
+    safe_text,
+    task_marker,
+)
 from planner.action.github import (
     CommentInfo,
     GitHubError,
@@ -20,36 +28,14 @@ from planner.action.github import (
 )
 from planner.core.blocks import BlockError, markers, read_block, replace_block
 from planner.core.findings import finding
-from planner.core.text import markdown_inline, neutralize_mentions, one_line
-from planner.model import Contract, Decision, Fanout, Finding, Issue, Location
+from planner.core.text import neutralize_mentions, one_line
+from planner.model import Contract, Decision, Fanout, Finding, Issue
+
+__all__ = ["DecisionIssues", "EffectsReport", "SideEffects", "task_marker"]
 
 SUB_ISSUE_LIMIT = 100  # GitHub's limit of sub-issues per parent
 DECISION_BLOCK = "decision"  # <!-- planner:begin decision --> ... in a decision issue's body
 ANSWER_LIMIT = 4000  # characters of an owner's answer recorded in the contract
-T = TypeVar("T")
-
-
-def decision_marker(issue: int, decision_id: str) -> str:
-    return f"<!-- planner-decision: {issue}/{decision_id} -->"
-
-
-def link_marker(issue: int, decision_id: str) -> str:
-    """The hidden marker of the comment that links an existing issue to a decision."""
-    return f"<!-- planner-decision-link: {issue}/{decision_id} -->"
-
-
-def comment_marker(issue: int) -> str:
-    return f"<!-- planner-summary: {issue} -->"
-
-
-def task_marker(issue: int, task_id: str) -> str:
-    return f"<!-- planner-task: {issue}/{task_id} -->"
-
-
-def safe_text(text: str, limit: int = 2000) -> str:
-    """Untrusted text quoted into an issue or comment: no mentions, no HTML (so no
-    marker can be closed or forged), one line."""
-    return markdown_inline(text, limit)
 
 
 @dataclass(frozen=True)
@@ -61,24 +47,6 @@ class DecisionIssues:
     answers: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
-class EffectsReport:
-    done: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    not_done: list[str] = field(default_factory=list)
-
-    def failed(self, what: str, exc: GitHubError, severity: str) -> None:
-        self.not_done.append(what)
-        self.findings.append(
-            Finding(
-                rule="github-side-effect",
-                severity=severity,
-                message=f"Not done: {what}. {exc} The plan files were still written.",
-                location=Location(),
-            )
-        )
-
-
 class SideEffects:
     def __init__(
         self,
@@ -88,59 +56,20 @@ class SideEffects:
         outage_severity: str = "warning",
         max_decision_issues: int = 20,
     ) -> None:
-        self.port = port
-        self.planning = planning
+        self.calls = Calls(port, planning, outage_severity)
         self.label = label
-        self.outage = outage_severity
         self.max_decision_issues = max_decision_issues
-        self.me: str | None = None
-        self.report = EffectsReport()
 
-    def _severity(self, exc: GitHubError) -> str:
-        """Outages are warnings; so is a 403, a token that may read but not write issues
-        (``permissions: issues: read``): the plan is made, the writes are skipped. Any other
-        refusal (a wrong token, a missing repository) is an error."""
-        return self.outage if exc.transient or exc.status == 403 else "error"
-
-    def _ok(self, what: str, fn: Callable[[], object]) -> bool:
-        """Run a call that returns nothing; whether it succeeded."""
-
-        def call() -> bool:
-            fn()
-            return True
-
-        return self._try(what, call) is not None
-
-    def _try(self, what: str, fn: Callable[[], T]) -> T | None:
-        try:
-            result = fn()
-        except GitHubError as exc:
-            self.report.failed(what, exc, self._severity(exc))
-            return None
-        self.report.done.append(what)
-        return result
+    @property
+    def report(self) -> EffectsReport:
+        return self.calls.report
 
     # ------------------------------------------------------------------ decisions
-
-    def _account(self) -> str | None:
-        """The token's own login: only what it authored is the planner's."""
-        if self.me is None:
-            self.me = self._try("reading the token's account", self.port.account)
-        return self.me
-
-    def _learn_account(self, author: str, me: str) -> str:
-        """The account as GitHub wrote it on what was just made. An app's installation
-        token cannot read GET /user and writes as ``<app>[bot]``, not as the Actions bot
-        assumed then; listing again under the right name still finds the duplicates."""
-        if author and author != me:
-            self.me = author
-            return author
-        return me
 
     def decision_content(self, decision: Decision) -> str:
         """The planner's part of a decision issue's body (between block markers); the
         owner may write anything around it."""
-        n = self.planning.number
+        n = self.calls.planning.number
         options = (
             "\n".join(f"- [ ] {safe_text(o, 500)}" for o in decision.options)
             or "_No options were listed in the planning issue._"
@@ -157,21 +86,21 @@ class SideEffects:
         )
 
     def decision_body(self, decision: Decision) -> str:
-        marker = decision_marker(self.planning.number, decision.id)
+        marker = decision_marker(self.calls.planning.number, decision.id)
         managed = replace_block(None, DECISION_BLOCK, self.decision_content(decision), "issue")
         return f"{marker}\n{managed}"
 
     def _own_decisions(self, me: str, what: str) -> dict[str, list[IssueInfo]] | None:
         """This planning issue's decision issues that the token's account opened, by
         decision id, oldest first. Found by the hidden marker, whatever their labels."""
-        issues = self._try(what, partial(self.port.list_created_by, me))
+        issues = self.calls.attempt(what, partial(self.calls.port.list_created_by, me))
         if issues is None:
             return None
-        prefix = f"<!-- planner-decision: {self.planning.number}/"
+        prefix = f"<!-- planner-decision: {self.calls.planning.number}/"
         groups: dict[str, list[IssueInfo]] = {}
         for info in sorted(issues, key=lambda i: i.number):
             if info.author == me:
-                for key in _markers_in(info.body, prefix):
+                for key in ids_in(info.body, prefix):
                     groups.setdefault(key, []).append(info)
         return groups
 
@@ -187,10 +116,13 @@ class SideEffects:
                     f"\n\n---\n**Duplicate** of #{keep.number} (raised by two planner runs at "
                     "once); closed by the planner.\n"
                 )
-                self._try(
+                self.calls.attempt(
                     f"closing duplicate decision issue #{extra.number} for {d_id}",
                     partial(
-                        self.port.edit_issue, extra.number, body=extra.body + note, state="closed"
+                        self.calls.port.edit_issue,
+                        extra.number,
+                        body=extra.body + note,
+                        state="closed",
                     ),
                 )
 
@@ -203,14 +135,14 @@ class SideEffects:
                 return
             body = replace_block(found.body, DECISION_BLOCK, self.decision_content(d), name)
         except BlockError as exc:
-            self.report.findings.append(
+            self.calls.report.findings.append(
                 finding("github-side-effect", f"Not updated: {exc}.", severity="warning")
             )
             return
         if body != found.body:
-            self._try(
+            self.calls.attempt(
                 f"updating decision issue for {d.id}",
-                partial(self.port.edit_issue, found.number, body=body),
+                partial(self.calls.port.edit_issue, found.number, body=body),
             )
 
     def sync_decisions(self, contract: Contract) -> DecisionIssues:
@@ -221,10 +153,10 @@ class SideEffects:
         any, the issues are listed again and duplicates from a concurrent run closed, so
         two runs at once end with one issue per decision."""
         wanted = [d for d in contract.decisions if d.impact in ("high", "critical")]
-        n = self.planning.number
+        n = self.calls.planning.number
         urls: dict[str, str] = {}
         answers: dict[str, str] = {}
-        me = self._account()
+        me = self.calls.account()
         if me is None:
             return DecisionIssues()
         groups = self._own_decisions(me, "listing the planner's decision issues")
@@ -235,7 +167,7 @@ class SideEffects:
         room = max(self.max_decision_issues - (len(wanted) - len(missing)), 0)
         missing, held = missing[:room], missing[room:]
         if held:
-            self.report.findings.append(
+            self.calls.report.findings.append(
                 finding(
                     "decision-issue-limit",
                     f"At most {self.max_decision_issues} decisions of #{n} get a decision "
@@ -245,10 +177,10 @@ class SideEffects:
             )
         if missing:
             ids = ", ".join(d.id for d in missing)
-            ensured = self._ok(
+            ensured = self.calls.succeeds(
                 f"creating label '{self.label}', so decision issue(s) {ids} were not raised",
                 partial(
-                    self.port.ensure_label,
+                    self.calls.port.ensure_label,
                     self.label,
                     "d93f0b",
                     "An owner decision the planner is waiting on",
@@ -271,7 +203,7 @@ class SideEffects:
             if made is not None:
                 urls[d.id] = made.url
                 created = True
-                me = self._learn_account(made.author, me)
+                me = self.calls.learn_account(made.author, me)
         if created:
             again = self._own_decisions(me, "listing the decision issues again")
             if again is not None:
@@ -285,10 +217,13 @@ class SideEffects:
                     f"\n---\n**Resolved:** no longer an open question in #{n}; closed by the "
                     "planner.\n"
                 )
-                self._try(
+                self.calls.attempt(
                     f"closing resolved decision issue for {d_id}",
                     partial(
-                        self.port.edit_issue, info.number, body=info.body + note, state="closed"
+                        self.calls.port.edit_issue,
+                        info.number,
+                        body=info.body + note,
+                        state="closed",
                     ),
                 )
         return DecisionIssues(urls, answers)
@@ -297,9 +232,9 @@ class SideEffects:
         """What the owner answered in a decision issue they closed: its last comment by
         anyone but the planner, else what they wrote in the body around the planner's
         part and markers."""
-        comments = self._try(
+        comments = self.calls.attempt(
             f"reading the answer in decision issue #{found.number}",
-            partial(self.port.list_comments, found.number),
+            partial(self.calls.port.list_comments, found.number),
         )
         theirs = [c for c in comments or [] if c.author != me and c.body.strip()]
         if theirs:
@@ -318,37 +253,41 @@ class SideEffects:
     def _create_once(self, decision_id: str, title: str, body: str, me: str) -> IssueInfo | None:
         """Create the decision issue; after a failed create, look again before retrying,
         since a create that timed out may have happened."""
-        marker = decision_marker(self.planning.number, decision_id)
+        marker = decision_marker(self.calls.planning.number, decision_id)
         last: GitHubError | None = None
         for _ in range(3):
             try:
-                created = self.port.create_issue(title, body, [self.label])
-                self.report.done.append(f"raising decision issue for {decision_id}")
+                created = self.calls.port.create_issue(title, body, [self.label])
+                self.calls.report.done.append(f"raising decision issue for {decision_id}")
                 return created
             except GitHubError as exc:
                 if not exc.transient:
-                    self.report.failed(
-                        f"raising decision issue for {decision_id}", exc, self._severity(exc)
+                    self.calls.report.failed(
+                        f"raising decision issue for {decision_id}", exc, self.calls.severity(exc)
                     )
                     return None
                 last = exc
             try:
                 again = [
-                    i for i in self.port.list_created_by(me) if i.author == me and marker in i.body
+                    i
+                    for i in self.calls.port.list_created_by(me)
+                    if i.author == me and marker in i.body
                 ]
             except GitHubError:
                 again = []
             if again:
                 return min(again, key=lambda i: i.number)
         assert last is not None
-        self.report.failed(f"raising decision issue for {decision_id}", last, self.outage)
+        self.calls.report.failed(
+            f"raising decision issue for {decision_id}", last, self.calls.outage
+        )
         return None
 
     # ------------------------------------------------------------------ named issues
 
     def link_body(self, decision: Decision) -> str:
         """The comment that links an existing issue to the decision that names it."""
-        n = self.planning.number
+        n = self.calls.planning.number
         blocks = ", ".join(decision.blocks) or "nothing yet"
         return (
             f"{link_marker(n, decision.id)}\n"
@@ -384,19 +323,19 @@ class SideEffects:
                 continue
             if self.label not in info.labels:
                 if label_ready is None:
-                    label_ready = self._ok(
+                    label_ready = self.calls.succeeds(
                         f"creating label '{self.label}'",
                         partial(
-                            self.port.ensure_label,
+                            self.calls.port.ensure_label,
                             self.label,
                             "d93f0b",
                             "An owner decision the planner is waiting on",
                         ),
                     )
                 if label_ready:
-                    self._ok(
+                    self.calls.succeeds(
                         f"labelling #{info.number} '{self.label}' for {d.id}",
-                        partial(self.port.add_label, info.number, self.label),
+                        partial(self.calls.port.add_label, info.number, self.label),
                     )
             self._link_comment(d, info.number)
         return DecisionIssues(urls, answers)
@@ -404,22 +343,22 @@ class SideEffects:
     def _named_issue(self, decision_id: str, number: int) -> NamedIssueInfo | None:
         """The issue a decision names; None, with a finding, when it cannot be read or is
         not an issue (a pull request, or no such number)."""
-        n = self.planning.number
+        n = self.calls.planning.number
         try:
-            info = self.port.get_named_issue(number)
+            info = self.calls.port.get_named_issue(number)
         except GitHubError as exc:
             if exc.status not in (404, 410):
-                self.report.failed(
+                self.calls.report.failed(
                     f"reading issue #{number}, named by decision {decision_id}",
                     exc,
-                    self._severity(exc),
+                    self.calls.severity(exc),
                 )
                 return None
             info = None
         if info is None or info.pull_request:
             what = "a pull request" if info else "not an issue of this repository"
-            self.report.not_done.append(f"marking #{number} for decision {decision_id}")
-            self.report.findings.append(
+            self.calls.report.not_done.append(f"marking #{number} for decision {decision_id}")
+            self.calls.report.findings.append(
                 finding(
                     "github-side-effect",
                     f"Decision {decision_id} of #{n} names #{number}, which is {what}; it was "
@@ -429,59 +368,48 @@ class SideEffects:
                 )
             )
             return None
-        self.report.done.append(f"found #{number} for decision {decision_id}")
+        self.calls.report.done.append(f"found #{number} for decision {decision_id}")
         return info
 
     def _link_comment(self, decision: Decision, number: int) -> None:
         """Post or update the comment linking issue ``number`` to the decision; after
         posting, a duplicate from a concurrent run is deleted (the oldest stays)."""
         body = self.link_body(decision)
-        marker = link_marker(self.planning.number, decision.id)
-        me = self._account()
+        marker = link_marker(self.calls.planning.number, decision.id)
+        me = self.calls.account()
         if me is None:
             return
-        mine = self._own_links(number, marker, me)
+        mine = self.calls.own_comments(number, marker, me, f"reading the comments of #{number}")
         if mine is None:
             return
         if not mine:
-            made = self._try(
+            made = self.calls.attempt(
                 f"linking #{number} to decision {decision.id}",
-                partial(self.port.create_comment, number, body),
+                partial(self.calls.port.create_comment, number, body),
             )
             if made is None:
                 return
-            me = self._learn_account(made.author, me)
-            mine = self._own_links(number, marker, me) or [made]
+            me = self.calls.learn_account(made.author, me)
+            mine = self.calls.own_comments(
+                number, marker, me, f"reading the comments of #{number}"
+            ) or [made]
         for extra in mine[1:]:
-            self._try(
+            self.calls.attempt(
                 f"deleting a duplicate link comment on #{number}",
-                partial(self.port.delete_comment, number, extra.id),
+                partial(self.calls.port.delete_comment, number, extra.id),
             )
         if mine[0].body != body:
-            self._try(
+            self.calls.attempt(
                 f"updating the link on #{number} to decision {decision.id}",
-                partial(self.port.edit_comment, number, mine[0].id, body),
+                partial(self.calls.port.edit_comment, number, mine[0].id, body),
             )
-
-    def _own_links(self, number: int, marker: str, me: str) -> list[CommentInfo] | None:
-        """The link comments on issue ``number`` that the token's account wrote, oldest
-        first; a comment by anyone else is never taken for one, whatever it carries."""
-        comments = self._try(
-            f"reading the comments of #{number}", partial(self.port.list_comments, number)
-        )
-        if comments is None:
-            return None
-        return sorted(
-            (c for c in comments if c.author == me and c.body.startswith(marker)),
-            key=lambda c: c.id,
-        )
 
     def _named_answer(self, info: NamedIssueInfo, decision_id: str) -> str:
         """The answer in a closed named issue: its last comment that is not the planner's
         link."""
-        comments = self._try(
+        comments = self.calls.attempt(
             f"reading the answer in #{info.number} for decision {decision_id}",
-            partial(self.port.list_comments, info.number),
+            partial(self.calls.port.list_comments, info.number),
         )
         theirs = [
             c
@@ -494,70 +422,65 @@ class SideEffects:
 
     # ------------------------------------------------------------------ the comment
 
-    def _own_comments(self, me: str, what: str) -> list[CommentInfo] | None:
-        """The summary comments the token's account wrote, oldest first. A comment by
-        anyone else is never taken for the summary, whatever marker it carries."""
-        marker = comment_marker(self.planning.number)
-        comments = self._try(what, partial(self.port.list_comments, self.planning.number))
-        if comments is None:
-            return None
-        return sorted(
-            (c for c in comments if c.author == me and c.body.startswith(marker)),
-            key=lambda c: c.id,
-        )
-
     def _delete_duplicates(self, comments: list[CommentInfo]) -> None:
         for extra in comments[1:]:
             try:
-                self.port.delete_comment(self.planning.number, extra.id)
+                self.calls.port.delete_comment(self.calls.planning.number, extra.id)
             except GitHubError as exc:
                 if exc.status != 404:  # 404: a concurrent run deleted it first
-                    self.report.failed("deleting a duplicate summary comment", exc, "warning")
+                    self.calls.report.failed("deleting a duplicate summary comment", exc, "warning")
 
     def sync_comment(self, summary: str) -> int | None:
         """Post or update the summary comment; its id, or None when it could not be
         read or written. After posting, the comments are read again and a duplicate from a
         concurrent run is deleted (the oldest stays)."""
-        n = self.planning.number
+        n = self.calls.planning.number
         body = f"{comment_marker(n)}\n{neutralize_mentions(summary)}"[:65_000]
-        me = self._account()
+        me = self.calls.account()
         if me is None:
             return None
-        mine = self._own_comments(me, "reading the planning issue's comments")
+        mine = self.calls.own_comments(
+            n, comment_marker(n), me, "reading the planning issue's comments"
+        )
         if mine is None:
             return None
         if not mine:
-            made = self._try(
-                "posting the summary comment", partial(self.port.create_comment, n, body)
+            made = self.calls.attempt(
+                "posting the summary comment", partial(self.calls.port.create_comment, n, body)
             )
             if made is None:
                 return None
-            me = self._learn_account(made.author, me)
-            again = self._own_comments(me, "reading the comments again") or [made]
+            me = self.calls.learn_account(made.author, me)
+            again = self.calls.own_comments(
+                n, comment_marker(n), me, "reading the comments again"
+            ) or [made]
             self._delete_duplicates(again)
             return again[0].id
         self._delete_duplicates(mine)
         keep = mine[0]
         if keep.body != body:
-            self._try(
-                "updating the summary comment", partial(self.port.edit_comment, n, keep.id, body)
+            self.calls.attempt(
+                "updating the summary comment",
+                partial(self.calls.port.edit_comment, n, keep.id, body),
             )
         return keep.id
 
     # ------------------------------------------------------------------ sub-issues
 
     def sync_sub_issues(self, fanout: Fanout) -> None:
-        n = self.planning.number
-        current = self._try("listing sub-issues", lambda: self.port.list_sub_issues(n))
+        n = self.calls.planning.number
+        current = self.calls.attempt(
+            "listing sub-issues", lambda: self.calls.port.list_sub_issues(n)
+        )
         if current is None:
             return
-        linked = _by_marker(current, f"<!-- planner-task: {n}/")
+        linked = by_marker(current, f"<!-- planner-task: {n}/")
         room = SUB_ISSUE_LIMIT - len(current)
         for t in fanout.tasks:
             if t.id in linked:
                 continue
             if room <= 0:
-                self.report.findings.append(
+                self.calls.report.findings.append(
                     Finding(
                         rule="github-sub-issue-limit",
                         severity="warning",
@@ -572,35 +495,18 @@ class SideEffects:
                 f"{t.risk_class}).\n\n**Objective:** {safe_text(t.objective)}\n\n"
                 f"**Paths:** {paths} · **Max diff:** {t.diff_boundary.max_diff_scope} lines\n"
             )
-            created = self._try(
+            created = self.calls.attempt(
                 f"creating sub-issue for {t.id}",
                 partial(
-                    self.port.create_issue, one_line(f"{t.id}: {safe_text(t.title)}", 200), body, []
+                    self.calls.port.create_issue,
+                    one_line(f"{t.id}: {safe_text(t.title)}", 200),
+                    body,
+                    [],
                 ),
             )
             if created is not None:
-                self._try(
-                    f"linking sub-issue for {t.id}", partial(self.port.add_sub_issue, n, created.id)
+                self.calls.attempt(
+                    f"linking sub-issue for {t.id}",
+                    partial(self.calls.port.add_sub_issue, n, created.id),
                 )
                 room -= 1
-
-
-def _by_marker(issues: list[IssueInfo], prefix: str) -> dict[str, IssueInfo]:
-    """Issues by the id in their hidden marker (``<!-- planner-…: N/<id> -->``)."""
-    found: dict[str, IssueInfo] = {}
-    for info in issues:
-        for key in _markers_in(info.body, prefix):
-            found[key] = info
-    return found
-
-
-def _markers_in(body: str, prefix: str) -> list[str]:
-    found: list[str] = []
-    start = body.find(prefix)
-    while start >= 0:
-        end = body.find(" -->", start)
-        if end < 0:
-            break
-        found.append(body[start + len(prefix) : end].strip())
-        start = body.find(prefix, end)
-    return found

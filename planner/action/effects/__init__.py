@@ -10,17 +10,16 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from planner.action.effects.calls import Calls, EffectsReport
+from planner.action.effects.comment import SummaryComment
 from planner.action.effects.markers import (
-    by_marker,
-    comment_marker,
     decision_marker,
     ids_in,
     link_marker,
     safe_text,
     task_marker,
 )
+from planner.action.effects.sub_issues import SubIssues
 from planner.action.github import (
-    CommentInfo,
     GitHubError,
     GitHubPort,
     IssueInfo,
@@ -28,12 +27,11 @@ from planner.action.github import (
 )
 from planner.core.blocks import BlockError, markers, read_block, replace_block
 from planner.core.findings import finding
-from planner.core.text import neutralize_mentions, one_line
-from planner.model import Contract, Decision, Fanout, Finding, Issue
+from planner.core.text import one_line
+from planner.model import Contract, Decision, Fanout, Issue
 
 __all__ = ["DecisionIssues", "EffectsReport", "SideEffects", "task_marker"]
 
-SUB_ISSUE_LIMIT = 100  # GitHub's limit of sub-issues per parent
 DECISION_BLOCK = "decision"  # <!-- planner:begin decision --> ... in a decision issue's body
 ANSWER_LIMIT = 4000  # characters of an owner's answer recorded in the contract
 
@@ -59,6 +57,8 @@ class SideEffects:
         self.calls = Calls(port, planning, outage_severity)
         self.label = label
         self.max_decision_issues = max_decision_issues
+        self.comment = SummaryComment(self.calls)
+        self.sub_issues = SubIssues(self.calls)
 
     @property
     def report(self) -> EffectsReport:
@@ -420,93 +420,10 @@ class SideEffects:
             return "(closed without a written answer)"
         return max(theirs, key=lambda c: c.id).body.strip()[:ANSWER_LIMIT]
 
-    # ------------------------------------------------------------------ the comment
-
-    def _delete_duplicates(self, comments: list[CommentInfo]) -> None:
-        for extra in comments[1:]:
-            try:
-                self.calls.port.delete_comment(self.calls.planning.number, extra.id)
-            except GitHubError as exc:
-                if exc.status != 404:  # 404: a concurrent run deleted it first
-                    self.calls.report.failed("deleting a duplicate summary comment", exc, "warning")
+    # ------------------------------------------------------------------ the rest
 
     def sync_comment(self, summary: str) -> int | None:
-        """Post or update the summary comment; its id, or None when it could not be
-        read or written. After posting, the comments are read again and a duplicate from a
-        concurrent run is deleted (the oldest stays)."""
-        n = self.calls.planning.number
-        body = f"{comment_marker(n)}\n{neutralize_mentions(summary)}"[:65_000]
-        me = self.calls.account()
-        if me is None:
-            return None
-        mine = self.calls.own_comments(
-            n, comment_marker(n), me, "reading the planning issue's comments"
-        )
-        if mine is None:
-            return None
-        if not mine:
-            made = self.calls.attempt(
-                "posting the summary comment", partial(self.calls.port.create_comment, n, body)
-            )
-            if made is None:
-                return None
-            me = self.calls.learn_account(made.author, me)
-            again = self.calls.own_comments(
-                n, comment_marker(n), me, "reading the comments again"
-            ) or [made]
-            self._delete_duplicates(again)
-            return again[0].id
-        self._delete_duplicates(mine)
-        keep = mine[0]
-        if keep.body != body:
-            self.calls.attempt(
-                "updating the summary comment",
-                partial(self.calls.port.edit_comment, n, keep.id, body),
-            )
-        return keep.id
-
-    # ------------------------------------------------------------------ sub-issues
+        return self.comment.sync(summary)
 
     def sync_sub_issues(self, fanout: Fanout) -> None:
-        n = self.calls.planning.number
-        current = self.calls.attempt(
-            "listing sub-issues", lambda: self.calls.port.list_sub_issues(n)
-        )
-        if current is None:
-            return
-        linked = by_marker(current, f"<!-- planner-task: {n}/")
-        room = SUB_ISSUE_LIMIT - len(current)
-        for t in fanout.tasks:
-            if t.id in linked:
-                continue
-            if room <= 0:
-                self.calls.report.findings.append(
-                    Finding(
-                        rule="github-sub-issue-limit",
-                        severity="warning",
-                        message=f"#{n} already has {SUB_ISSUE_LIMIT} sub-issues (GitHub's limit); "
-                        f"no sub-issue was made for {t.id} and later tasks.",
-                    )
-                )
-                return
-            paths = ", ".join(f"`{safe_text(p, 200)}`" for p in t.diff_boundary.paths)
-            body = (
-                f"{task_marker(n, t.id)}\nTask **{t.id}** of #{n} (wave {t.wave}, risk "
-                f"{t.risk_class}).\n\n**Objective:** {safe_text(t.objective)}\n\n"
-                f"**Paths:** {paths} · **Max diff:** {t.diff_boundary.max_diff_scope} lines\n"
-            )
-            created = self.calls.attempt(
-                f"creating sub-issue for {t.id}",
-                partial(
-                    self.calls.port.create_issue,
-                    one_line(f"{t.id}: {safe_text(t.title)}", 200),
-                    body,
-                    [],
-                ),
-            )
-            if created is not None:
-                self.calls.attempt(
-                    f"linking sub-issue for {t.id}",
-                    partial(self.calls.port.add_sub_issue, n, created.id),
-                )
-                room -= 1
+        self.sub_issues.sync(fanout)

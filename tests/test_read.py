@@ -420,3 +420,21 @@ def test_an_item_that_only_names_what_the_work_waits_on_is_no_task() -> None:
         "Add the `--quiet` flag in `cli/args.py`",
         "Drop the old flag after #12 ships",
     ]
+
+
+def test_a_bold_warning_over_a_phase_checklist_leaves_the_checklist_its_work() -> None:
+    body = (
+        "## Phase 1: Data model\n\n**⚠️ Blocks all user stories**\n\n"
+        "- [x] T001 Create the model in `app/hooks/models.py`\n"
+        "- [ ] T002 Add the migration in `migrations/`\n\n"
+        "## Phase 2: User Story 1 - Send a webhook\n"
+        "- [ ] T003 Post events from `app/hooks/send.py`\n\n"
+        "## Phase 3: User Story 2 - Retry a webhook\n"
+        "- [ ] T004 Retry failed posts in `app/hooks/retry.py`\n"
+    )
+    m1, m2, m3 = planned(body).contract.roadmap.milestones
+    assert [(t.title, t.status) for t in m1.tasks] == [
+        ("Create the model in `app/hooks/models.py`", "done"),
+        ("Add the migration in `migrations/`", "planned"),
+    ]
+    assert "M1" in m2.dependencies and "M1" in m3.dependencies

@@ -154,7 +154,10 @@ def milestone_from_section(
         milestone.outcome = plain(" ".join(outcome))
     for child in section.children:
         milestone_part(c, draft, milestone, child)
-    if BLOCKS_ALL.search(" ".join([section.title, *prose])) or FOUNDATION.match(milestone.title):
+    remarks = [part.title for part in section.children if part.label]  # "**Blocks all ...**"
+    if BLOCKS_ALL.search(" ".join([section.title, *prose, *remarks])) or FOUNDATION.match(
+        milestone.title
+    ):
         c.blocking.append(milestone)
     for sentence in sentences(" ".join(prose)):
         if PROSE_DEPENDS.search(sentence):

@@ -105,6 +105,16 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
         if known == "objective":
             # "### Objective: faster search" over a checklist holds work, not an outcome.
             return "group" if _has_checklist(section) else "outcome"
+        if (
+            known == "notes"
+            and section.label
+            and not named(title, table)
+            and _has_checklist(section)
+        ):
+            # "**⚠️ Blocks all user stories**" over the phase's checklist is a remark on
+            # the phase, not a Notes section (as an alert's "> [!TIP]" is): the checklist
+            # is still its work.
+            return "group"
         if known:
             return known
         if not section.label and task_heading(section.title):

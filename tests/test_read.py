@@ -438,3 +438,18 @@ def test_a_bold_warning_over_a_phase_checklist_leaves_the_checklist_its_work() -
         ("Add the migration in `migrations/`", "planned"),
     ]
     assert "M1" in m2.dependencies and "M1" in m3.dependencies
+
+
+@pytest.mark.parametrize("heading", ["Timeline", "Schedule", "Rollout plan"])
+def test_a_table_of_steps_in_a_timeline_is_work_and_its_status_says_done(heading: str) -> None:
+    body = (
+        f"Move the search index to OpenSearch.\n\n## {heading}\n"
+        "| When | Step | Owner | Status |\n|---|---|---|---|\n"
+        "| May 2 | Stand up the cluster in `infra/search.tf` | @ana | ✅ done |\n"
+        "| May 9 | Dual-write from `app/indexer.py` | @bo | ⏳ |\n"
+    )
+    (milestone,) = planned(body).contract.roadmap.milestones
+    assert [(t.title, t.status) for t in milestone.tasks] == [
+        ("Stand up the cluster in `infra/search.tf`", "done"),
+        ("Dual-write from `app/indexer.py`", "planned"),
+    ]

@@ -51,6 +51,8 @@ _STAGE = re.compile(
 )
 # The last word of a heading that names a plan of work rather than its milestones.
 _PLAN_WORD = re.compile(r"\b(?:plan|roadmap|schedule)$")
+# The last word of a heading that places work in time; a table of steps under it is work.
+_TIME_WORD = re.compile(r"\b(?:timeline|schedule)$")
 _ASIDE_ROLES = frozenset({"notes", "out_of_scope", "risks", "decisions", "unknowns"})
 _TASK_HEADING = re.compile(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
 _LIST_ROLES = frozenset(
@@ -159,7 +161,9 @@ def _list_of_steps(section: Section) -> bool:
     items = [
         item for block in section.blocks if isinstance(block, ItemList) for item in block.items
     ]
-    if not items or any(milestone_like(item.text) for item in items):
+    if not items:
+        return _has_work_table(section)  # | When | Step | Owner | Status |
+    if any(milestone_like(item.text) for item in items):
         return False
     return not all(item.children for item in items)
 
@@ -187,9 +191,14 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
             # "Phase 1.2") groups them, as a Milestones section does.
             section.role = "milestones"
             _assign(section.children, "milestones", table)
-        elif section.role == "milestones" and _list_of_steps(section):
+        elif (section.role == "milestones" and _list_of_steps(section)) or (
+            section.role == "notes"
+            and _TIME_WORD.search(normalize(heading_text(section.title)))
+            and _has_work_table(section)
+        ):
             # "## Plan" over "- [ ] Write the parser", "- [ ] Add the button": the steps
             # of one piece of work, not milestones with nothing of their own to hand out.
+            # A timeline's table of steps (``| When | Step | Status |``) is work too.
             section.role = "tasks"
             _assign(section.children, "tasks", table)
 

@@ -453,3 +453,13 @@ def test_a_table_of_steps_in_a_timeline_is_work_and_its_status_says_done(heading
         ("Stand up the cluster in `infra/search.tf`", "done"),
         ("Dual-write from `app/indexer.py`", "planned"),
     ]
+
+
+def test_a_dependency_said_in_italics_under_a_phase_is_read() -> None:
+    body = (
+        "### Phase 1 – Schema\n1. Add the tables in `db/schema.sql`\n\n"
+        "### Phase 2 – Reports\n*Blocked by Phase 1.*\n1. Rewrite `app/reports.py` on the tables\n"
+    )
+    m1, m2 = planned(body).contract.roadmap.milestones
+    assert (m1.dependencies, m2.dependencies) == ([], ["M1"])
+    assert "Blocked" not in (m2.outcome or "")

@@ -136,7 +136,7 @@ def milestone_from_section(
                 ):
                     continue
                 if raw.strip():
-                    prose.append(raw.strip())
+                    prose.append(_upright(raw.strip()))
         elif isinstance(block, ItemList):
             for item in block.items:
                 # A stage's criteria may hold its work too: "Remove the feature gate".
@@ -165,6 +165,14 @@ def milestone_from_section(
     if not milestone.tasks and not criteria:
         milestone.tasks.extend(prose_tasks(prose, section.line))
     return milestone
+
+
+def _upright(line: str) -> str:
+    """A line set whole in italics without them: "_Blocked by Phase 1._" says the
+    phase waits as plainly as the words alone do."""
+    if len(line) > 2 and line[0] in "_*" and line[-1] == line[0] and line[1] not in "_* ":
+        return line[1:-1]
+    return line
 
 
 def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part: Section) -> None:

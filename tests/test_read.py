@@ -463,3 +463,14 @@ def test_a_dependency_said_in_italics_under_a_phase_is_read() -> None:
     m1, m2 = planned(body).contract.roadmap.milestones
     assert (m1.dependencies, m2.dependencies) == ([], ["M1"])
     assert "Blocked" not in (m2.outcome or "")
+
+
+def test_an_order_written_as_arrows_chains_the_milestones() -> None:
+    body = (
+        "## Phase 1: Billing API\n- [ ] Add `api/billing.py`\n\n"
+        "## Phase 2: Invoices\n- [ ] Add `app/invoices.py`\n\n"
+        "## Phase 3: Reminders\n- [ ] Add `app/reminders.py`\n\n"
+        "## Dependencies\n- Billing API → Invoices -> Reminders\n"
+    )
+    m1, m2, m3 = planned(body).contract.roadmap.milestones
+    assert (m1.dependencies, m2.dependencies, m3.dependencies) == ([], ["M1"], ["M2"])

@@ -44,6 +44,8 @@ SEQUENTIAL = re.compile(
     re.IGNORECASE,
 )
 WITHIN_GROUP = re.compile(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
+# "Setup → US1 → US2": an order written as a chain of arrows.
+_ARROW = re.compile(r"\s*(?:→|⟶|->|=>|⇒)\s*")
 _PARALLEL = re.compile(r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I)
 _OBJECT_KIND = re.compile(
     r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
@@ -229,6 +231,14 @@ def apply_dependencies(
         text = plain(statement.text, keep_targets=False)
         if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
             continue  # "T002 and T003 can run together" states the absence of one
+        steps = [_resolve_in(index, part) for part in _ARROW.split(text)]
+        if len(steps) > 1 and all(steps):
+            # "Setup → US1 → US2": each step waits on the one before it.
+            for waited_on, waiting in zip(steps, steps[1:], strict=False):
+                for subject in waiting:
+                    for target in waited_on:
+                        depend(subject, target)
+            continue
         keyword = _DEPENDS.search(text)
         subjects: list[DraftMilestone]
         if keyword:

@@ -474,3 +474,13 @@ def test_an_order_written_as_arrows_chains_the_milestones() -> None:
     )
     m1, m2, m3 = planned(body).contract.roadmap.milestones
     assert (m1.dependencies, m2.dependencies, m3.dependencies) == ([], ["M1"], ["M2"])
+
+
+def test_done_means_is_a_criterion_line() -> None:
+    body = (
+        "Add a `--dry-run` flag to the sync command.\n\n"
+        "- [ ] Add the flag in `cli/sync.py`\n\n"
+        "Done means: a dry run writes nothing and lists every change.\n"
+    )
+    (milestone,) = planned(body).contract.roadmap.milestones
+    assert milestone.acceptance == ["a dry run writes nothing and lists every change."]

@@ -128,6 +128,7 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "definition of done",
         "dod",
         "done when",
+        "done means",
         "done criteria",
         "success criteria",
         "success metrics",

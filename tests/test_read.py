@@ -484,3 +484,13 @@ def test_done_means_is_a_criterion_line() -> None:
     )
     (milestone,) = planned(body).contract.roadmap.milestones
     assert milestone.acceptance == ["a dry run writes nothing and lists every change."]
+
+
+def test_a_note_that_says_what_must_hold_is_a_criterion() -> None:
+    body = (
+        "Add a `--dry-run` flag to the sync command.\n\n"
+        "> [!NOTE]\n> A dry run must not open a network connection. It prints a table.\n\n"
+        "- [ ] Add the flag in `cli/sync.py`\n"
+    )
+    (milestone,) = planned(body).contract.roadmap.milestones
+    assert milestone.acceptance == ["A dry run must not open a network connection."]

@@ -83,6 +83,7 @@ _CHOICE = re.compile(
     r"\b(?:or|vs\.?|versus|whether|which|either|tbd|undecided|to decide|choose|pick)\b",
     re.IGNORECASE,
 )
+_MUST = re.compile(r"\b(?:must|must not|mustn't)\b", re.IGNORECASE)
 _GOAL = re.compile(
     r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
     r"(?:that |to |for )?",
@@ -507,6 +508,15 @@ def _visit(
             c.acceptance_done.extend(done for _, _, done in found)
         elif role in LIST_SECTIONS:
             getattr(draft, role).extend(text for text, _, _ in entries(section.blocks))
+        elif role == "notes" and section.label:
+            # "> [!NOTE] The export must respect row-level permissions": a note that
+            # says what must hold is a criterion of the work.
+            draft.acceptance.extend(
+                sentence
+                for paragraph in paragraphs(section.blocks)
+                for sentence in sentences(plain(paragraph.text))
+                if _MUST.search(sentence)
+            )
         _visit(c, draft, objective, section.children, _is_criteria_group(section))
 
 

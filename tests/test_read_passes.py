@@ -9,7 +9,7 @@ from planner.core.read.assemble import assemble
 from planner.core.read.classify import classify, milestone_like
 from planner.core.read.dependencies import resolve
 from planner.core.read.draft import DraftMilestone
-from planner.core.read.markup import done_marked, plain
+from planner.core.read.markup import done_marked, plain, with_emoji
 from planner.core.read.outline import ItemList, Paragraph, label_of, outline, tokens, walk
 from planner.core.read.vocabulary import extend, role_of
 from planner.core.text import code_locations
@@ -943,3 +943,22 @@ def test_a_checklist_in_a_note_is_work_and_a_pasted_html_task_list_keeps_its_box
         ("Add the parser in `p.py`", True),
         ("Add the writer in `w.py`", False),
     ]
+
+
+def test_status_shortcodes_read_as_the_emoji_they_stand_for() -> None:
+    body = (
+        "Ship the next release.\n\n## v2.0\n"
+        "- :white_check_mark: Parse the config in `src/config.rs`\n"
+        "- :construction: Add the watch command in `src/watch.rs`\n"
+        "- :x: ~~Plugin API~~ dropped\n"
+    )
+    (milestone,) = read_request("Roadmap", body).milestones
+    assert [(t.title, t.done) for t in milestone.tasks] == [
+        ("Parse the config in `src/config.rs`", True),
+        ("Add the watch command in `src/watch.rs`", False),
+    ]
+
+
+@pytest.mark.parametrize("code", ["a[1:x:2]", "x:x:y", "::x::", "12:x:34", ":xylophone:"])
+def test_a_shortcode_is_one_only_standing_alone(code: str) -> None:
+    assert with_emoji(code) == code

@@ -34,7 +34,7 @@ from planner.core.read.draft import (
     tidy,
 )
 from planner.core.read.hints import parse_hint, risk_word, split_list
-from planner.core.read.markup import heading_text
+from planner.core.read.markup import heading_text, with_emoji
 from planner.core.read.outline import Fence, inline_text, line_of, outline, tokens
 from planner.core.read.structured import (
     DraftError,
@@ -142,7 +142,7 @@ def read_request(
             )
         )
         body = cut_body(body)
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = with_emoji(body.replace("\r\n", "\n").replace("\r", "\n"))
     root = tokens(body)
 
     fences = [

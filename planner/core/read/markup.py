@@ -70,6 +70,39 @@ _REMARK = re.compile(
     r"not (?:necessary|relevant|applicable|worth it)|no longer)\b",
     re.IGNORECASE,
 )
+# GitHub's shortcodes for the status marks the reader knows, as older issues write them:
+# ":white_check_mark: Ship the parser" is "✅ Ship the parser". Only a shortcode standing
+# alone is one ("a[1:x:2]" is code, not a cross).
+_SHORTCODES = {
+    "white_check_mark": "✅",
+    "heavy_check_mark": "✔️",
+    "ballot_box_with_check": "☑️",
+    "x": "❌",
+    "negative_squared_cross_mark": "❌",
+    "no_entry": "⛔",
+    "no_entry_sign": "🚫",
+    "construction": "🚧",
+    "hourglass": "⏳",
+    "hourglass_flowing_sand": "⏳",
+    "soon": "🔜",
+    "warning": "⚠️",
+    "green_circle": "🟢",
+    "yellow_circle": "🟡",
+    "orange_circle": "🟠",
+    "red_circle": "🔴",
+    "white_circle": "⚪",
+    "white_large_square": "⬜",
+}
+_SHORTCODE = re.compile(r"(?<![\w:]):(" + "|".join(_SHORTCODES) + r"):(?![\w:])")
+
+
+def with_emoji(text: str) -> str:
+    """The text with GitHub's status shortcodes written as the emoji they stand for."""
+    if ":" not in text:
+        return text
+    return _SHORTCODE.sub(lambda m: _SHORTCODES[m.group(1)], text)
+
+
 # Marks before a struck-out item that say it was crossed off: "❌ ~~Web UI~~ dropped".
 _CROSSED = ("❌", "🚫", "⛔", "✖")
 # A code span stands in running text as this mark and its number while markup is removed.

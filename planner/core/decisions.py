@@ -83,8 +83,8 @@ def build_decisions(
     a run with one reads it from the closed issue)."""
     by_key = {m.id.lower(): m for m in milestones}
     titles = {m.title.lower(): m for m in milestones}
-    previous = previous_issues(previous_contract)
-    answered = previous_answers(previous_contract)
+    previous = previous_decisions(previous_contract, "issue")
+    answered = previous_decisions(previous_contract, "answer")
     findings: list[Finding] = []
     assumptions: list[str] = []
     decisions: list[Decision] = []
@@ -148,23 +148,16 @@ def build_decisions(
     return Decisions(decisions, assumptions, frozenset(given), named), findings
 
 
-def previous_issues(previous_contract: dict[str, Any] | None) -> dict[tuple[str, str], str]:
-    """Issue URLs of the previous contract's decisions, by id and question."""
+def previous_decisions(
+    previous_contract: dict[str, Any] | None, field: str
+) -> dict[tuple[str, str], str]:
+    """A text ``field`` of the previous contract's decisions (``issue``: the URL of its
+    issue; ``answer``: the owner's answer), by decision id and question."""
     found: dict[tuple[str, str], str] = {}
     decisions = (previous_contract or {}).get("decisions", [])
     for d in decisions if isinstance(decisions, list) else []:
-        if isinstance(d, dict) and isinstance(d.get("issue"), str):
-            found[(str(d.get("id")), str(d.get("question")))] = d["issue"]
-    return found
-
-
-def previous_answers(previous_contract: dict[str, Any] | None) -> dict[tuple[str, str], str]:
-    """The owner's answers the previous contract recorded, by decision id and question."""
-    found: dict[tuple[str, str], str] = {}
-    decisions = (previous_contract or {}).get("decisions", [])
-    for d in decisions if isinstance(decisions, list) else []:
-        if isinstance(d, dict) and isinstance(d.get("answer"), str):
-            found[(str(d.get("id")), str(d.get("question")))] = d["answer"]
+        if isinstance(d, dict) and isinstance(d.get(field), str):
+            found[(str(d.get("id")), str(d.get("question")))] = d[field]
     return found
 
 

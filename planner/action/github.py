@@ -68,6 +68,13 @@ class GitHubError(RuntimeError):
         self.status = status
         self.transient = transient
 
+    @property
+    def skippable(self) -> bool:
+        """An outage, or a token that may read but not write (403, ``permissions: issues:
+        read``): the run goes on without this call. Any other refusal (a wrong token, a
+        missing repository) is an error."""
+        return self.transient or self.status == 403
+
 
 class GitHubPort(Protocol):
     """What the planner asks of GitHub; small so a fake can really behave."""

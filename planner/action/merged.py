@@ -25,9 +25,8 @@ class Marked:
 
 
 def _failed(what: str, exc: GitHubError) -> Finding:
-    # As for the plan's own side effects: outages and a token that may not write are
-    # warnings, any other refusal an error.
-    severity: Severity = "warning" if exc.transient or exc.status == 403 else "error"
+    # As for the plan's own side effects (Calls.severity).
+    severity: Severity = "warning" if exc.skippable else "error"
     return finding(
         "github-side-effect",
         f"Not done: {what}. {exc} The plan was still made.",

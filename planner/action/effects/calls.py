@@ -45,10 +45,10 @@ class Calls:
         self.report = EffectsReport()
 
     def severity(self, exc: GitHubError) -> str:
-        """Outages are warnings; so is a 403, a token that may read but not write issues
-        (``permissions: issues: read``): the plan is made, the writes are skipped. Any other
-        refusal (a wrong token, a missing repository) is an error."""
-        return self.outage if exc.transient or exc.status == 403 else "error"
+        """A call the run may go on without (``GitHubError.skippable``) is a warning (or
+        the configured outage severity): the plan is made, the writes are skipped. Any
+        other refusal is an error."""
+        return self.outage if exc.skippable else "error"
 
     def succeeds(self, what: str, fn: Callable[[], object]) -> bool:
         """Run a call that returns nothing; whether it succeeded."""

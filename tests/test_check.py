@@ -529,3 +529,25 @@ def test_a_path_git_would_refuse_is_an_error(tmp_path: Path, repo: Path, path: s
     assert result.code == 1, result.stdout
     assert rules(result) == ["check-path-invalid"]
     assert path in message(result, "check-path-invalid")
+
+
+@pytest.mark.parametrize("protected_glob", ["/.github/workflows/**", "/.github/*/ci.yml"])
+def test_a_protected_file_is_refused_whatever_the_boundary_says(
+    tmp_path: Path, repo: Path, protected_glob: str
+) -> None:
+    """The base's contract gives M1-T1 a second path spelt with a leading or trailing
+    slash: it reads as no protected path, yet matches the workflow. The workflow is
+    refused by its own path, not by how the boundary is spelt."""
+    git(repo, "checkout", "-q", "main")
+    contract_path = repo / ".agent" / "planning-output-42.json"
+    contract = json.loads(contract_path.read_text())
+    contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"].append(
+        protected_glob
+    )
+    commit(repo, {".agent/planning-output-42.json": json.dumps(contract, indent=2) + "\n"})
+    git(repo, "checkout", "-q", "-B", "work")
+    commit(repo, {PRODUCER: "x\n", ".github/workflows/ci.yml": "on: push\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert result.code == 1, result.stdout
+    assert "check-protected-paths" in rules(result)
+    assert ".github/workflows/ci.yml" in message(result, "check-protected-paths")

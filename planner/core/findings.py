@@ -238,6 +238,11 @@ RULES: dict[str, Rule] = _rules(
             ("error",),
             "`check`: a symbolic link that leads outside the repository, or into a loop",
         ),
+        "check-protected-paths": (
+            ("error",),
+            "`check`: a task's pull request changes a protected path (`protected_paths`) "
+            "inside its boundary",
+        ),
         "check-path-invalid": (
             ("error",),
             "`check`: a changed path git refuses to check out (a name `..`, `.`, `.git` or empty)",

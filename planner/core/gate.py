@@ -396,6 +396,26 @@ def check_pull_request(
                 task=task.id,
             )
         )
+    guarded = protected if protected is not None else planning_paths
+    shielded = sorted(
+        {
+            p
+            for _, p in touched
+            if in_any(p, boundary) and in_any(p, guarded) and not in_any(p, planning_paths)
+        }
+    )
+    if shielded:
+        findings.append(
+            finding(
+                "check-protected-paths",
+                f"Task {named.name} changes protected paths: {_shown(shielded)}. No task's "
+                "pull request may change them, whatever its paths say; change them in a pull "
+                "request of their own, or, if agents may change them, leave them out of "
+                "protected_paths in .github/planner.yml.",
+                milestone=milestone_id,
+                task=task.id,
+            )
+        )
     total = sum(c.added + c.deleted for c in changes)
     allowed = task.diff_boundary.max_diff_scope
     if total > allowed:

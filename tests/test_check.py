@@ -551,3 +551,15 @@ def test_a_protected_file_is_refused_whatever_the_boundary_says(
     assert result.code == 1, result.stdout
     assert "check-protected-paths" in rules(result)
     assert ".github/workflows/ci.yml" in message(result, "check-protected-paths")
+
+
+def test_a_change_packed_into_one_huge_line_counts_by_its_length(
+    tmp_path: Path, repo: Path
+) -> None:
+    """300 KB of code on one line is one line to git; it counts one line per 1,000 bytes,
+    so a whole rewrite does not pass a 250-line allowance as a one-line change."""
+    commit(repo, {PRODUCER: "package redis; " + "x := 1; " * 37_500 + "\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert result.code == 1, result.stdout
+    assert rules(result) == ["check-diff-scope"]
+    assert "changes 301" in message(result, "check-diff-scope")

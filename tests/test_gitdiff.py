@@ -130,3 +130,12 @@ def test_counting_stops_past_the_allowance_with_a_lower_bound() -> None:
     rewritten = b"".join(b"other %d\n" % i for i in range(10_000))
     added, deleted, exact = count_lines(old, rewritten, 50)
     assert not exact and added + deleted > 50 and added - deleted == 0
+
+
+def test_a_long_line_counts_once_per_1000_bytes_where_it_is_new() -> None:
+    packed = b"x = 1; " * 500 + b"\n"  # 3,501 bytes: four lines' worth
+    assert count_lines(b"", packed, 100) == (4, 0, True)
+    assert count_lines(packed, b"", 100) == (0, 4, True)
+    assert count_lines(packed, packed.replace(b"x", b"y"), 100) == (4, 4, True)
+    # moved, not new: git's one line out and one in
+    assert count_lines(packed + b"short\n", b"short\n" + packed, 100) == (1, 1, True)

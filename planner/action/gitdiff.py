@@ -11,6 +11,9 @@ How changes are counted, as ``git diff --numstat`` would, with these rules:
   trimming the common head and tail, so a one-line change to a long file costs one pass);
   counting stops once a pull request is over its allowance, and the figures are then a
   lower bound;
+- a line longer than 1,000 bytes counts once per 1,000 bytes, rounded up, where it is new
+  (added, or deleted, and not merely moved): one line of minified or packed code is not
+  one line of change;
 - binary files (a NUL byte in the first 8,000 bytes, git's test): one line per 80 bytes
   of each side, rounded up, so a binary is never free;
 - submodules (gitlinks): one line per side, as git prints ``Subproject commit <sha>``;
@@ -28,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from planner.action.settings import SettingsError
-from planner.core.gate import BINARY_LINE_BYTES, FileChange
+from planner.core.gate import BINARY_LINE_BYTES, LONG_LINE_BYTES, FileChange
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -139,7 +142,21 @@ def count_lines(old: bytes, new: bytes, limit: int) -> tuple[int, int, bool]:
         distance = max(limit + 1, sum((ca - cb).values()) + sum((cb - ca).values()))
         distance += (distance - len(a) - len(b)) % 2  # added - deleted is len(b) - len(a)
     added = (distance + len(b) - len(a)) // 2
-    return added, distance - added, exact
+    deleted = distance - added
+    # A line longer than LONG_LINE_BYTES counts once per LONG_LINE_BYTES when it is new
+    # on its side, so a whole change packed into one line is not one line.
+    widest = max(max(map(len, a), default=0), max(map(len, b), default=0))
+    if widest > LONG_LINE_BYTES:
+        long_a = Counter(line for line in a if len(line) > LONG_LINE_BYTES)
+        long_b = Counter(line for line in b if len(line) > LONG_LINE_BYTES)
+        added += sum(_extra(line) * n for line, n in (long_b - long_a).items())
+        deleted += sum(_extra(line) * n for line, n in (long_a - long_b).items())
+    return added, deleted, exact
+
+
+def _extra(line: bytes) -> int:
+    """The lines a long line counts beyond its one."""
+    return -(-len(line.rstrip(b"\n")) // LONG_LINE_BYTES) - 1
 
 
 def _binary_lines(data: bytes) -> int:

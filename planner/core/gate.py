@@ -21,6 +21,7 @@ from planner.model import Contract, Finding, Milestone, Task
 
 ChangeKind = Literal["file", "symlink", "submodule"]
 BINARY_LINE_BYTES = 80  # a binary file counts one changed line per 80 bytes of each side
+LONG_LINE_BYTES = 1_000  # a longer text line counts once per 1,000 bytes
 MAX_NAME_TEXT = 1024  # characters of a branch, title or label searched for a task name
 
 _RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

@@ -563,3 +563,92 @@ def test_a_change_packed_into_one_huge_line_counts_by_its_length(
     assert result.code == 1, result.stdout
     assert rules(result) == ["check-diff-scope"]
     assert "changes 301" in message(result, "check-diff-scope")
+
+
+# ------------------------------------------------------------------------ what a diff can hide
+
+
+def on_main(repo: Path, files: dict[str, str | bytes]) -> None:
+    """Commit files to main and start the work branch again from it."""
+    git(repo, "checkout", "-q", "main")
+    commit(repo, files)
+    git(repo, "checkout", "-q", "-B", "work")
+
+
+def test_a_rename_into_the_boundary_counts_its_source(tmp_path: Path, repo: Path) -> None:
+    on_main(repo, {"cmd/consumer/main.go": "package main\n"})
+    (repo / PRODUCER).parent.mkdir(parents=True)
+    git(repo, "mv", "cmd/consumer/main.go", PRODUCER)
+    git(repo, "commit", "-qm", "move")
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-diff-boundary"]
+    assert "cmd/consumer/main.go" in message(result, "check-diff-boundary")
+
+
+def test_a_mode_change_alone_is_a_change(tmp_path: Path, repo: Path) -> None:
+    on_main(repo, {"scripts/deploy.sh": "echo deploy\n"})
+    (repo / "scripts" / "deploy.sh").chmod(0o755)
+    git(repo, "commit", "-qam", "executable")
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-diff-boundary"]
+    assert "scripts/deploy.sh" in message(result, "check-diff-boundary")
+
+
+def test_a_file_turned_into_a_link_is_held_by_its_target(tmp_path: Path, repo: Path) -> None:
+    on_main(repo, {PRODUCER: "package redis\n"})
+    (repo / PRODUCER).unlink()
+    link(repo, PRODUCER, "../../../.github/workflows/ci.yml")
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-diff-boundary"]
+    assert ".github/workflows/ci.yml" in message(result, "check-diff-boundary")
+
+
+def test_deleting_a_contract_is_changing_the_plan(tmp_path: Path, repo: Path) -> None:
+    git(repo, "rm", "-q", ".agent/planning-output-43.json")
+    git(repo, "commit", "-qm", "drop a plan")
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert "check-planning-files" in rules(result)
+    assert ".agent/planning-output-43.json" in message(result, "check-planning-files")
+
+
+def test_a_merge_counts_what_it_brings_from_elsewhere_not_from_the_base(
+    tmp_path: Path, repo: Path
+) -> None:
+    """Merging the base's newer work in is not the pull request's change; merging another
+    branch is."""
+    commit(repo, {PRODUCER: "package redis\n"})
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {".github/workflows/ci.yml": "on: push\n"})
+    git(repo, "checkout", "-q", "work")
+    git(repo, "merge", "-q", "--no-edit", "main")
+    updated = check(tmp_path / "updated", repo, "planner/42/M1-T1")
+    assert updated.code == 0, updated.stdout
+    git(repo, "checkout", "-q", "-b", "side", "main~1")
+    commit(repo, {"api/server.go": "package api\n"})
+    git(repo, "checkout", "-q", "work")
+    git(repo, "merge", "-q", "--no-edit", "side")
+    merged = check(tmp_path / "merged", repo, "planner/42/M1-T1")
+    assert rules(merged) == ["check-diff-boundary"]
+    assert "api/server.go" in message(merged, "check-diff-boundary")
+
+
+def test_a_task_an_open_decision_blocks_is_not_ready(tmp_path: Path, repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    contract_path = repo / ".agent" / "planning-output-42.json"
+    contract = json.loads(contract_path.read_text())
+    contract["decisions"] = [
+        {
+            "id": "D1",
+            "question": "Redis Streams or a list?",
+            "options": ["streams", "list"],
+            "impact": "high",
+            "blocks": ["M1"],
+            "issue": None,
+        }
+    ]
+    commit(repo, {".agent/planning-output-42.json": json.dumps(contract, indent=2) + "\n"})
+    git(repo, "checkout", "-q", "-B", "work")
+    commit(repo, {PRODUCER: "package redis\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert rules(result) == ["check-task-not-ready"]
+    assert "open decision D1" in message(result, "check-task-not-ready")

@@ -46,6 +46,14 @@ def test_the_longest_known_id_wins() -> None:
         ({"branch": "planner/57/M1-T3", "title": "M1-T3: part three"}, "57/M1-T3"),
         ({"branch": "planner/57/M1-T3", "labels": ("task:42/M1-T3",)}, "check-task-conflict"),
         ({"labels": ("M1-T3", "bug")}, "none"),
+        (
+            {"branch": "planner/42/M1-T1", "body": "Planner-Task: #57/M1-T1\n"},
+            "check-task-conflict",
+        ),
+        ({"body": "Planner-Task: #42/M1-T1, #42/M1-T3\n"}, "check-task-conflict"),
+        ({"branch": "planner/42/M1-T1", "title": "Also 57/M1-T1"}, "check-task-conflict"),
+        ({"branch": "planner/42/M1\u2010T1"}, "check-task-unknown"),
+        ({"labels": ("TASK:57/M1-T2",)}, "57/M1-T2"),
     ],
 )
 def test_naming(kwargs: dict, expected: str) -> None:

@@ -221,12 +221,18 @@ def plan_table(sizes: tuple[int, ...]) -> tuple[float, float]:
 def wave_table(sizes: tuple[int, ...]) -> float:
     """assign_waves alone (in this process, after every child has run): n tasks with
     distinct files, with 150 files each, with distinct folders and one shared file (one
-    wave per task), and with wildcards in one folder (which may all overlap, so each is
-    compared with all)."""
+    wave per task), and with a wildcard in a name in one folder: ``lib/*17.py``, whose
+    written-out end may agree with others' (``lib/*7.py``: ``lib/x17.py`` matches both,
+    so those tasks overlap), then names numbered to one width that never meet, told apart
+    by their written-out end (``lib/*_0017.py``) or start (``db/0017_*.sql``). "meets" is
+    how many pairs of different globs overlap, per task: work no index can skip (each pair
+    is compared, and is a wave that one of the two cannot take); a glob that many tasks
+    share is filed once."""
     from planner.action.main import allocating_in_bulk
     from planner.core.graph import assign_waves
+    from planner.core.paths import overlapping_pairs
 
-    print(f"\n{'waves: case':<34}{'tasks':>7}{'ms':>9}{'µs/task':>9}{'growth':>8}")
+    print(f"\n{'waves: case':<34}{'tasks':>7}{'ms':>9}{'µs/task':>9}{'growth':>8}{'meets':>7}")
     cases: dict[str, Callable[[int], dict[str, list[str]]]] = {
         "distinct files": lambda n: {f"T{i}": [f"src/p{i}/mod.py"] for i in range(n)},
         "150 paths per task": lambda n: {
@@ -236,6 +242,8 @@ def wave_table(sizes: tuple[int, ...]) -> float:
             f"T{i}": [f"src/p{i}/**", "CHANGELOG.md"] for i in range(n)
         },
         "wildcards in one folder": lambda n: {f"T{i}": [f"lib/*{i}.py"] for i in range(n)},
+        "wildcards, distinct ends": lambda n: {f"T{i}": [f"lib/*_{i:04}.py"] for i in range(n)},
+        "wildcards, distinct starts": lambda n: {f"T{i}": [f"db/{i:04}_*.sql"] for i in range(n)},
     }
     worst = 0.0
     for name, make in cases.items():
@@ -253,9 +261,11 @@ def wave_table(sizes: tuple[int, ...]) -> float:
             per_task = seconds / n
             first = first or per_task
             worst = max(worst, per_task / first)
+            globs = dict.fromkeys(glob for boundary in paths.values() for glob in boundary)
+            meets = len(overlapping_pairs([[glob] for glob in globs])) / n
             print(
                 f"{name:<34}{n:>7}{seconds * 1e3:>9.1f}{per_task * 1e6:>9.1f}"
-                f"{per_task / first:>8.2f}"
+                f"{per_task / first:>8.2f}{meets:>7.2f}"
             )
     return worst
 

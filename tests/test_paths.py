@@ -151,3 +151,48 @@ def test_overlapping_pairs_are_every_pair_that_overlaps(boundaries: list[list[li
         if any(globs_overlap(a, b) for a in globs[i] for b in globs[j])
     ]
     assert overlapping_pairs(globs) == expected
+
+
+# Globs that hold a wildcard in a name inside a shared folder (``lib/*1.py``, ``lib/a*``,
+# ``lib/[ab]?1``), where the index tells them apart by the written-out ends of that name.
+wildcard_name = st.one_of(
+    st.builds(
+        "".join,
+        st.tuples(
+            st.text(alphabet="ab1", max_size=2),
+            st.sampled_from(["*", "?", "[ab]", "*1*", "**"]),
+            st.text(alphabet="ab1.", max_size=3),
+        ),
+    ),
+    st.text(alphabet="ab1.*?[]!", min_size=1, max_size=5),
+)
+folder_glob = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["", "lib/", "lib/a/"]),
+        wildcard_name,
+        st.sampled_from(["", "/**", "/c.py"]),
+    ),
+)
+file_name = st.text(alphabet="ab1.[]!", min_size=1, max_size=6)
+
+
+@given(
+    st.lists(folder_glob, min_size=2, max_size=30, unique=True),
+    folder_glob,
+    st.lists(file_name, min_size=1, max_size=3),
+)
+def test_the_index_misses_no_glob_that_a_wildcard_name_meets(
+    added: list[str], query: str, path: list[str]
+) -> None:
+    """Telling names in one folder apart by their ends drops only globs that cannot
+    overlap: the index answers what comparing every pair answers, and a file that matches
+    two globs always makes them meet."""
+    index: GlobIndex[str] = GlobIndex()
+    for glob in added:
+        index.add(glob, glob)
+    found = index.overlapping(query)
+    assert sorted(found) == sorted(g for g in added if globs_overlap(query, g))
+    for glob in added:
+        if _matches(path, query.split("/")) and _matches(path, glob.split("/")):
+            assert glob in found

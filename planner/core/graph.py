@@ -83,9 +83,10 @@ def assign_waves(
     (``capacity`` per wave).
 
     Linear in the number of nodes and paths for boundaries that do not overlap: each glob
-    is compared only with the globs its literal prefix could meet (``GlobIndex``), and
-    each glob placed so far keeps the waves it is in as a ``_Waves``, which answers "the
-    first wave from here that I am not in" without walking the waves one by one.
+    is compared only with the globs that its literal prefix, and the written-out ends of
+    the name that follows it, could meet (``GlobIndex``), and each glob placed so far
+    keeps the waves it is in as a ``_Waves``, which answers "the first wave from here that
+    I am not in" without walking the waves one by one.
     """
     waves: dict[str, int] = {}
     size: dict[int, int] = {}

@@ -155,28 +155,31 @@ def overlapping_pairs(boundaries: Sequence[Sequence[str]]) -> list[tuple[int, in
 
 
 class GlobIndex(Generic[T]):
-    """Globs, each with a value, indexed by their literal prefix so that a query compares
-    a glob only with those that could overlap it.
+    """Globs, each with a value, indexed so that a query compares a glob only with those
+    that could overlap it.
 
-    A file that matches two globs starts with both literal prefixes, so one prefix
-    extends the other: the candidates for a glob are those filed on the way down to its
-    prefix and those filed below it, never the rest of the tree. Below it, a glob
-    without ``**`` looks no deeper than its own number of segments (it matches files of
-    exactly that many). Each candidate is then checked with ``globs_overlap``.
+    First by literal prefix: a file that matches two globs starts with both literal
+    prefixes, so one prefix extends the other, and the candidates for a glob are those
+    filed on the way down to its prefix and those filed below it, never the rest of the
+    tree. Below it, a glob without ``**`` looks no deeper than its own number of segments
+    (it matches files of exactly that many). Then, among the globs filed at one node (a
+    folder's ``lib/*0.py``, ``lib/*1.py``, ...), by the written-out ends of the name that
+    follows the prefix (``_Names``). Each candidate is then checked with ``globs_overlap``.
     """
 
     def __init__(self) -> None:
-        self._root = _Node[T]()
+        self._root = _Node[T](0)
 
     def add(self, glob: str, value: T) -> None:
-        self._node(glob).here[glob] = value
+        self._node(glob).file(glob, value)
 
     def setdefault(self, glob: str, make: Callable[[], T]) -> T:
         """The value filed for ``glob``, filing ``make()`` first if there is none."""
-        here = self._node(glob).here
-        value = here.get(glob)
+        node = self._node(glob)
+        value = node.here.get(glob)
         if value is None:
-            value = here[glob] = make()
+            value = make()
+            node.file(glob, value)
         return value
 
     def _node(self, glob: str) -> _Node[T]:
@@ -185,7 +188,7 @@ class GlobIndex(Generic[T]):
         for segment in literal_prefix(glob):
             child = node.children.get(segment)
             if child is None:
-                child = node.children[segment] = _Node()
+                child = node.children[segment] = _Node(node.depth + 1)
             node = child
         return node
 
@@ -193,43 +196,158 @@ class GlobIndex(Generic[T]):
         """The values of the globs that overlap ``glob``."""
         segments = _segments(glob)
         prefix = _prefix(segments)
-        candidates: list[dict[str, T]] = []
+        candidates: list[tuple[str, T]] = []
         node: _Node[T] | None = self._root
         for segment in prefix:
             assert node is not None
-            candidates.append(node.here)
+            candidates += node.meeting(segments)
             node = node.children.get(segment)
             if node is None:
                 break
         if node is not None:
+            candidates += node.meeting(segments)
             depth = None if "**" in segments else len(segments) - len(prefix)
-            candidates.extend(node.below(depth))
-        return [
-            value
-            for here in candidates
-            for other, value in here.items()
-            if globs_overlap(glob, other)
-        ]
+            candidates += (item for here in node.below(depth) for item in here.items())
+        return [value for other, value in candidates if globs_overlap(glob, other)]
 
 
 class _Node(Generic[T]):
-    __slots__ = ("children", "here")
+    __slots__ = ("children", "depth", "here", "names")
 
-    def __init__(self) -> None:
+    def __init__(self, depth: int) -> None:
         self.children: dict[str, _Node[T]] = {}
+        self.depth = depth  # the number of segments of the prefix that leads here
         self.here: dict[str, T] = {}  # globs whose literal prefix ends at this node
+        # The same globs by the ends of their name at this depth, once there are several:
+        # most nodes hold one written-out file.
+        self.names: _Names | None = None
+
+    def file(self, glob: str, value: T) -> None:
+        if glob not in self.here:
+            if self.names is not None:
+                self.names.add(glob)
+            elif self.here:
+                self.names = _Names(self.depth, [*self.here, glob])
+        self.here[glob] = value
+
+    def meeting(self, segments: tuple[str, ...]) -> list[tuple[str, T]]:
+        """The globs here whose name at this node's depth could be the name there of a
+        file that ``segments`` matches."""
+        if self.names is None:
+            return list(self.here.items())
+        return [(glob, self.here[glob]) for glob in self.names.meeting(segments)]
 
     def below(self, depth: int | None) -> list[dict[str, T]]:
-        """This node's globs and its descendants' down to ``depth`` more segments (None:
+        """The globs of this node's descendants down to ``depth`` more segments (None:
         all)."""
         out: list[dict[str, T]] = []
-        level: list[_Node[T]] = [self]
+        level = list(self.children.values())
         remaining = depth
-        while level:
+        while level and remaining != 0:
             out.extend(n.here for n in level if n.here)
             if remaining is not None:
-                if remaining == 0:
-                    break
                 remaining -= 1
             level = [child for n in level for child in n.children.values()]
         return out
+
+
+class _Names:
+    """Globs that share a literal prefix of ``depth`` segments, indexed by the segment
+    that follows it, their name there.
+
+    A file name that two patterns match starts with both written-out heads and ends with
+    both written-out tails (``_ends_agree``): of two heads, one starts the other, and of
+    two tails, one ends the other. So a glob that overlaps a query is both among the globs
+    whose head agrees with the query's and among those whose tail does; each glob is filed
+    under both ends, and a query reads the shorter of the two lists: ``lib/*17.py`` the
+    globs whose tail agrees with ``17.py``, ``db/0017_*.sql`` those whose head agrees with
+    ``0017_``. A name with no written-out end (``*``, ``**``, or none at all: the glob
+    ends with the prefix) agrees with every name.
+    """
+
+    __slots__ = ("depth", "heads", "tails")
+
+    def __init__(self, depth: int, globs: list[str]) -> None:
+        self.depth = depth
+        self.heads = _Affixes()
+        self.tails = _Affixes()  # each tail written backwards: its end comes first
+        for glob in globs:
+            self.add(glob)
+
+    def add(self, glob: str) -> None:
+        head, tail = _name_ends(_segments(glob), self.depth)
+        self.heads.add(head, glob)
+        self.tails.add(tail[::-1], glob)
+
+    def meeting(self, segments: tuple[str, ...]) -> list[str]:
+        """The globs whose name agrees, at both ends, with the name of ``segments``."""
+        head, tail = _name_ends(segments, self.depth)
+        backwards = tail[::-1]
+        if self.heads.count_agreeing(head) <= self.tails.count_agreeing(backwards):
+            return self.heads.agreeing(head)
+        return self.tails.agreeing(backwards)
+
+
+def _name_ends(segments: tuple[str, ...], depth: int) -> tuple[str, str]:
+    """What every name that segment ``depth`` of a glob matches starts and ends with: the
+    whole name if it is written out, the pattern's written-out ends if not (nothing for
+    ``**``), and nothing if the glob has no segment there (a written-out glob at its own
+    node, which only a ``**`` there can meet)."""
+    if depth >= len(segments):
+        return "", ""
+    name = segments[depth]
+    return (name, name) if _is_literal(name) else _literal_ends(name)
+
+
+class _Affixes:
+    """Strings, each with the globs filed under it, in a trie of characters: the strings
+    that agree with a key (the key starts with them, or they start with the key) are those
+    on the way down to it and those below it. Each node counts the globs at or below it,
+    so how many agree is known without listing them."""
+
+    __slots__ = ("below", "children", "globs")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Affixes] = {}
+        self.globs: list[str] = []
+        self.below = 0
+
+    def add(self, key: str, glob: str) -> None:
+        node = self
+        node.below += 1
+        for char in key:
+            child = node.children.get(char)
+            if child is None:
+                child = node.children[char] = _Affixes()
+            node = child
+            node.below += 1
+        node.globs.append(glob)
+
+    def count_agreeing(self, key: str) -> int:
+        """How many globs ``agreeing(key)`` lists."""
+        count = 0
+        node = self
+        for char in key:
+            child = node.children.get(char)
+            if child is None:
+                return count + len(node.globs)
+            count += len(node.globs)
+            node = child
+        return count + node.below
+
+    def agreeing(self, key: str) -> list[str]:
+        """The globs filed under a string that starts ``key`` or that ``key`` starts."""
+        found: list[str] = []
+        node = self
+        for char in key:
+            found += node.globs
+            child = node.children.get(char)
+            if child is None:
+                return found
+            node = child
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            found += node.globs
+            stack.extend(node.children.values())
+        return found

@@ -652,3 +652,14 @@ def test_a_task_an_open_decision_blocks_is_not_ready(tmp_path: Path, repo: Path)
     result = check(tmp_path, repo, "planner/42/M1-T1")
     assert rules(result) == ["check-task-not-ready"]
     assert "open decision D1" in message(result, "check-task-not-ready")
+
+
+def test_a_task_pull_request_that_changes_nothing_is_refused(tmp_path: Path, repo: Path) -> None:
+    """Merged, it would mark its task done and hand out the next wave with no work done."""
+    git(repo, "commit", "-q", "--allow-empty", "-m", "done, trust me")
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert result.code == 1, result.stdout
+    assert rules(result) == ["check-task-empty"]
+    assert "42/M1-T1" in message(result, "check-task-empty")
+    planning = check(tmp_path / "planning", repo, "notes")
+    assert planning.code == 0, planning.stdout

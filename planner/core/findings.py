@@ -243,6 +243,11 @@ RULES: dict[str, Rule] = _rules(
             "`check`: a task's pull request changes a protected path (`protected_paths`) "
             "inside its boundary",
         ),
+        "check-task-empty": (
+            ("error",),
+            "`check`: a task's pull request that changes no file (merged, it would mark the "
+            "task done)",
+        ),
         "check-path-invalid": (
             ("error",),
             "`check`: a changed path git refuses to check out (a name `..`, `.`, `.git` or empty)",

@@ -371,6 +371,17 @@ def check_pull_request(
                 task=task.id,
             )
         )
+    if not changes:
+        findings.append(
+            finding(
+                "check-task-empty",
+                f"This pull request names task {named.name} but changes no file; merged, it "
+                "would mark the task done with nothing done. Push the task's change, or name "
+                "no task.",
+                milestone=milestone_id,
+                task=task.id,
+            )
+        )
     planning = sorted({p for _, p in touched if in_any(p, planning_paths)})
     if planning:
         findings.append(

@@ -260,6 +260,9 @@ LOOP = next(load_yaml(text) for text in WORKFLOWS.values() if "name: Plan loop" 
     [
         ("opened", False, {"check"}),
         ("synchronize", False, {"check"}),
+        ("edited", False, {"check"}),
+        ("labeled", False, {"check"}),
+        ("unlabeled", False, {"check"}),
         ("closed", True, {"done"}),
         ("closed", False, set()),
     ],
@@ -267,7 +270,7 @@ LOOP = next(load_yaml(text) for text in WORKFLOWS.values() if "name: Plan loop" 
 def test_the_loop_runs_check_on_open_pull_requests_and_done_on_merged_ones(
     action: str, merged: bool, jobs: set[str]
 ) -> None:
-    payload = webhook("pull_request", action if action != "synchronize" else None)
+    payload = webhook("pull_request", action if action in ("opened", "closed") else None)
     payload["action"] = action
     payload["pull_request"]["merged"] = merged
     context = {"github": {"event_name": "pull_request", "event": payload}}
@@ -275,6 +278,14 @@ def test_the_loop_runs_check_on_open_pull_requests_and_done_on_merged_ones(
         name for name in ("plan", "check", "done") if evaluate(LOOP["jobs"][name]["if"], context)
     }
     assert ran == jobs
+
+
+def test_the_loop_checks_again_when_the_task_a_pull_request_names_can_change() -> None:
+    """The title, body and labels name the task, and a merge marks done the task they
+    name then: after an edit that names another task, the check must run again, or a
+    task whose boundary was never checked would be marked done."""
+    types = set(LOOP[True]["pull_request"]["types"])
+    assert {"opened", "synchronize", "reopened", "edited", "labeled", "unlabeled"} <= types
 
 
 def test_the_loop_gives_each_job_the_least_it_needs() -> None:

@@ -663,3 +663,15 @@ def test_a_task_pull_request_that_changes_nothing_is_refused(tmp_path: Path, rep
     assert "42/M1-T1" in message(result, "check-task-empty")
     planning = check(tmp_path / "planning", repo, "notes")
     assert planning.code == 0, planning.stdout
+
+
+@pytest.mark.parametrize("base", ["main", ["main"], None])
+def test_a_malformed_base_in_the_event_is_a_clear_error(
+    tmp_path: Path, repo: Path, base: object
+) -> None:
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["base"] = base
+    result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "base" in result.stdout

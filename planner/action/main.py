@@ -646,7 +646,10 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
     trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
     assert trigger.pull_request is not None
     # The commit the event names as the base, not a name a pushed ref could take over.
-    named_base = (payload.get("pull_request") or {}).get("base") or {}
+    pull = payload.get("pull_request")
+    named_base = pull.get("base") if isinstance(pull, dict) else None
+    if not isinstance(named_base, dict):
+        named_base = {}
     base = settings.base_ref or str(named_base.get("sha") or named_base.get("ref") or "")
     if not base:
         raise SettingsError("input 'base-ref' is empty and the event names no base branch")

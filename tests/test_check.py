@@ -97,6 +97,7 @@ def check(
     payload["pull_request"]["head"]["ref"] = branch
     payload["pull_request"]["base"]["ref"] = "main"
     payload["pull_request"]["base"]["sha"] = git(repo, "rev-parse", "main").strip()
+    payload["pull_request"]["head"]["sha"] = git(repo, "rev-parse", "HEAD").strip()
     payload["pull_request"]["title"] = title
     payload["pull_request"]["body"] = body
     payload["pull_request"]["labels"] = [{"name": name} for name in labels]
@@ -454,6 +455,7 @@ def test_the_plan_is_read_at_the_base_commit_the_event_names(tmp_path: Path, rep
     payload["pull_request"]["head"]["ref"] = "planner/42/M1-T1"
     payload["pull_request"]["base"]["ref"] = "HEAD"
     payload["pull_request"]["base"]["sha"] = base_sha
+    payload["pull_request"]["head"]["sha"] = git(repo, "rev-parse", "HEAD").strip()
     result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
     assert result.code == 1, result.stdout
     assert sorted(rules(result)) == ["check-diff-boundary", "check-planning-files"]
@@ -675,3 +677,36 @@ def test_a_malformed_base_in_the_event_is_a_clear_error(
     assert result.code == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "base" in result.stdout
+
+
+def test_the_base_moving_on_before_the_checkout_adds_nothing_to_the_pull_request(
+    tmp_path: Path, repo: Path
+) -> None:
+    """The event names base and head commits; by the time the job checks out the merge
+    commit, main has moved on (another task merged): its work is not this pull request's."""
+    commit(repo, {PRODUCER: "package redis\n"})
+    base_sha = git(repo, "rev-parse", "main").strip()
+    head_sha = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"cmd/consumer/main.go": "package main\n", ".github/workflows/ci.yml": "on:\n"})
+    git(repo, "checkout", "-q", "--detach", "main")
+    git(repo, "merge", "-q", "--no-edit", head_sha)  # what refs/pull/N/merge now holds
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["head"]["ref"] = "planner/42/M1-T1"
+    payload["pull_request"]["head"]["sha"] = head_sha
+    payload["pull_request"]["base"]["ref"] = "main"
+    payload["pull_request"]["base"]["sha"] = base_sha
+    result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
+    assert result.code == 0, result.stdout
+    assert "1 file(s) changed" in result.summary
+
+
+def test_a_head_commit_that_is_not_fetched_is_a_clear_error(tmp_path: Path, repo: Path) -> None:
+    commit(repo, {PRODUCER: "package redis\n"})
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["base"]["sha"] = git(repo, "rev-parse", "main").strip()
+    payload["pull_request"]["head"]["sha"] = "f" * 40
+    result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
+    assert result.code == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    assert "fetch-depth: 0" in result.stdout

@@ -190,12 +190,13 @@ def test_check_mode_works_in_the_image_without_git(image: str, tmp_path: Path) -
     pr = webhook("pull_request", "opened")
     pr["pull_request"]["head"]["ref"] = "agent/M1-T1"
     pr["pull_request"]["base"]["ref"] = "main"
-    pr["pull_request"]["base"]["sha"] = subprocess.run(
-        ["git", "-C", str(workspace), "rev-parse", "main"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    for side, commit in (("base", "main"), ("head", "HEAD")):
+        pr["pull_request"][side]["sha"] = subprocess.run(
+            ["git", "-C", str(workspace), "rev-parse", commit],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     code, log, outputs, _ = run_container(
         tmp_path / "check", pr, workspace=workspace, event="pull_request", mode="check"
     )

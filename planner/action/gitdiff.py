@@ -164,11 +164,13 @@ def _binary_lines(data: bytes) -> int:
 
 
 class PullRepository:
-    """The checked-out repository, seen as a pull request of HEAD onto ``base``."""
+    """The checked-out repository, seen as a pull request of ``head`` (by default HEAD)
+    onto ``base``."""
 
-    def __init__(self, root: Path, base: str) -> None:
+    def __init__(self, root: Path, base: str, head: str | None = None) -> None:
         from dulwich.errors import NotGitRepository
         from dulwich.graph import find_merge_base
+        from dulwich.objects import ObjectID
         from dulwich.repo import Repo
 
         try:
@@ -179,10 +181,20 @@ class PullRepository:
                 "request with actions/checkout (fetch-depth: 0)"
             ) from None
         try:
-            try:
-                self.head = self.repo.head()
-            except KeyError:
-                raise SettingsError("the repository has no commit checked out (HEAD)") from None
+            if head is not None:
+                if not _COMMIT_ID.fullmatch(head) or ObjectID(head.encode()) not in (
+                    self.repo.object_store
+                ):
+                    raise SettingsError(
+                        f"the pull request's head commit '{head}' is not in the checked-out "
+                        "repository; check out with fetch-depth: 0"
+                    )
+                self.head = ObjectID(head.encode())
+            else:
+                try:
+                    self.head = self.repo.head()
+                except KeyError:
+                    raise SettingsError("the repository has no commit checked out (HEAD)") from None
             self.base = _resolve(self.repo, base)
             bases = find_merge_base(self.repo, [self.base, self.head])
             if not bases:

@@ -645,17 +645,18 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
 
     trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
     assert trigger.pull_request is not None
-    # The commit the event names as the base, not a name a pushed ref could take over.
+    # The base and head commits the event names, not a name a pushed ref could take
+    # over, nor a checked-out merge commit built on a base that has moved on since.
     pull = payload.get("pull_request")
-    named_base = pull.get("base") if isinstance(pull, dict) else None
-    if not isinstance(named_base, dict):
-        named_base = {}
+    sides = [pull.get(side) if isinstance(pull, dict) else None for side in ("base", "head")]
+    named_base, named_head = [side if isinstance(side, dict) else {} for side in sides]
     base = settings.base_ref or str(named_base.get("sha") or named_base.get("ref") or "")
+    head = None if settings.base_ref else named_head.get("sha")
     if not base:
         raise SettingsError("input 'base-ref' is empty and the event names no base branch")
     if not REF_PATTERN.fullmatch(base):
         raise SettingsError(f"base branch {base!r} is not a plain branch, tag or commit name")
-    with PullRepository(workspace.root, base) as repo:
+    with PullRepository(workspace.root, base, str(head) if head else None) as repo:
         config = load_config(workspace, settings, read=repo.read_base)
         contracts = []
         findings: list[Finding] = []

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from planner.core.patterns import LazyPattern
 from planner.model import FAIL_ON, FailOn
 
 Mode = Literal["plan", "validate", "check"]
@@ -18,7 +18,7 @@ COMMITS: tuple[Commit, ...] = get_args(Commit)
 _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off", "")
 _ARTIFACT_FORBIDDEN = set('":<>|*?\\/\r\n')
-REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
+REF_PATTERN = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
 
 
 class SettingsError(ValueError):

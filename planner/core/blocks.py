@@ -8,11 +8,12 @@ lost to a guess.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_MARKER = re.compile(r"<!-- planner:(begin|end) ([^\s>]+) -->")
-_FENCE = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})(.*)")
+from planner.core.patterns import LazyPattern
+
+_MARKER = LazyPattern(r"<!-- planner:(begin|end) ([^\s>]+) -->")
+_FENCE = LazyPattern(r"[ \t]*(?:>[ \t]?)*[ \t]*(`{3,}|~{3,})(.*)")
 
 
 class BlockError(ValueError):

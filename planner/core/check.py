@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,11 +12,12 @@ from planner.core.contract_rules import check_contract, check_fanout
 from planner.core.focus import focus_milestone
 from planner.core.graph import find_cycles
 from planner.core.paths import overlapping_pairs
+from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
 from planner.model import Config, Contract, Fanout, Finding, Location, Task
 from planner.schemas import schema_findings
 
-_TASK_ID = re.compile(r"\b[A-Za-z]{1,3}\d{1,4}-[A-Za-z]{1,3}\d{1,4}\b")
+_TASK_ID = LazyPattern(r"\b[A-Za-z]{1,3}\d{1,4}-[A-Za-z]{1,3}\d{1,4}\b")
 
 
 def _finding(rule: str, severity: str, message: str, **where: Any) -> Finding:

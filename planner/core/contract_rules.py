@@ -6,16 +6,16 @@ Every finding carries the RFC 6901 JSON Pointer of what is wrong and the file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from planner.core.boundaries import Protected, is_unbounded, lookalike, protected_globs
 from planner.core.findings import finding
 from planner.core.paths import PathError, normalize_glob, path_matches
+from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
 from planner.model import RISK_ORDER, Config, Contract, Fanout, Finding, Task
 
-_CONTRACT_FILE = re.compile(r"planning-output-(\d{1,12})\.json$")
+_CONTRACT_FILE = LazyPattern(r"planning-output-(\d{1,12})\.json$")
 
 
 def _at(f: Finding, pointer: str, name: str) -> Finding:

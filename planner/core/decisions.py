@@ -11,6 +11,7 @@ from typing import Any
 
 from planner.core.findings import finding
 from planner.core.ids import decision_ids
+from planner.core.patterns import LazyPattern
 from planner.core.read import DraftDecision
 from planner.core.text import issue_refs, one_line
 from planner.model import Contract, Decision, Finding, Milestone, max_risk
@@ -27,7 +28,7 @@ class Decisions:
     issue is marked for the decision, never raised anew."""
 
 
-_ISSUE_URL = re.compile(
+_ISSUE_URL = LazyPattern(
     r"https?://[^\s/()<>\[\]]{1,253}/[\w.-]{1,100}/[\w.-]{1,100}/issues/(\d{1,9})\b"
 )
 

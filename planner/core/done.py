@@ -3,16 +3,15 @@ body with one task's checkbox ticked, and the tasks a merge made ready."""
 
 from __future__ import annotations
 
-import re
-
+from planner.core.patterns import LazyPattern
 from planner.model import Fanout
 
 # A task list item's unticked box: the list marker (after any indentation or quote
 # markers), one space, "[ ]". Only this box, on this line, is ever changed.
-_OPEN_BOX = re.compile(r"^((?:[ \t]*>)*[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+)\[ \]")
+_OPEN_BOX = LazyPattern(r"^((?:[ \t]*>)*[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+)\[ \]")
 # Line breaks as the Markdown parser counts them (so as the reader numbers lines): not
 # str.splitlines, which also breaks at U+2028, form feeds and other separators.
-_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+_LINE_BREAK = LazyPattern(r"(\r\n|\r|\n)")
 
 
 def tick_line(body: str, line: int) -> str | None:

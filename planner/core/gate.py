@@ -16,6 +16,7 @@ from typing import Literal
 
 from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
+from planner.core.patterns import LazyPattern
 from planner.core.rules import defer_verification
 from planner.model import Contract, Finding, Milestone, Task
 
@@ -24,11 +25,13 @@ BINARY_LINE_BYTES = 80  # a binary file counts one changed line per 80 bytes of 
 LONG_LINE_BYTES = 1_000  # a longer text line counts once per 1,000 bytes
 MAX_NAME_TEXT = 1024  # characters of a branch, title or label searched for a task name
 
-_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_QUALIFIED = re.compile(r"(?<![0-9])#?([0-9]{1,10})/([A-Za-z0-9][A-Za-z0-9_.-]*)")
-_TRAILER = re.compile(r"^[ \t]*planner-task[ \t]*:[ \t]*(.+?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_RUN = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_QUALIFIED = LazyPattern(r"(?<![0-9])#?([0-9]{1,10})/([A-Za-z0-9][A-Za-z0-9_.-]*)")
+_TRAILER = LazyPattern(
+    r"^[ \t]*planner-task[ \t]*:[ \t]*(.+?)[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
 _LABEL_PREFIX = "task:"
-_PLAN_BRANCH = re.compile(r"planner/[0-9]{1,10}/plan")
+_PLAN_BRANCH = LazyPattern(r"planner/[0-9]{1,10}/plan")
 
 
 @dataclass(frozen=True)

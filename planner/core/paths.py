@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+from planner.core.patterns import LazyPattern
+
 _WILDCARDS = frozenset("*?[")
-_REFUSED_CHARACTER = re.compile(r"[\x00-\x1f\\]")
+_REFUSED_CHARACTER = LazyPattern(r"[\x00-\x1f\\]")
 T = TypeVar("T")
 
 

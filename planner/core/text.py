@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from planner.core.patterns import LazyPattern
+
 # Each pattern is linear: no nested quantifiers over overlapping classes.
-_ISSUE_REF = re.compile(r"(?<![\w/#&])#(\d{1,9})\b")
-_CODE_SPAN = re.compile(r"`([^`\n]{1,300})`")
-_PATH_TOKEN = re.compile(r"[A-Za-z0-9_.*-]+(?:/[A-Za-z0-9_.*-]*)+|[A-Za-z0-9_-]+\.[A-Za-z]{1,5}")
+_ISSUE_REF = LazyPattern(r"(?<![\w/#&])#(\d{1,9})\b")
+_CODE_SPAN = LazyPattern(r"`([^`\n]{1,300})`")
+_PATH_TOKEN = LazyPattern(r"[A-Za-z0-9_.*-]+(?:/[A-Za-z0-9_.*-]*)+|[A-Za-z0-9_-]+\.[A-Za-z]{1,5}")
 _TOKEN_LIMIT = 300
-_WORD = re.compile(r"[a-z][a-z'-]*")
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_WORD = LazyPattern(r"[a-z][a-z'-]*")
+_MENTION = LazyPattern(r"@(?=[A-Za-z0-9])")
 # Folders that open a path in most repositories: "src/app" is a path, "save/load" is not.
 _CODE_ROOTS = frozenset(
     "src lib app apps pkg cmd internal api tests test docs scripts web server client "
@@ -103,7 +104,7 @@ def _looks_like_path(token: str, quoted: bool = False) -> bool:
     return suffix in _CODE_SUFFIXES
 
 
-_NUMERIC = re.compile(r"[\d.,:%~≈≤≥<>+-]{1,40}")
+_NUMERIC = LazyPattern(r"[\d.,:%~≈≤≥<>+-]{1,40}")
 
 
 def _english_pair(token: str, parts: list[str]) -> bool:
@@ -198,7 +199,7 @@ def markdown_inline(text: str, limit: int = 300) -> str:
 
 # A paragraph line that CommonMark would read as a block of its own: a heading, a quote,
 # a list item, a thematic break, a fence, a table row or a link reference definition.
-_BLOCK_START = re.compile(r"^(?:[#>+*=_~`|\[-]|\d{1,9}[.)])")
+_BLOCK_START = LazyPattern(r"^(?:[#>+*=_~`|\[-]|\d{1,9}[.)])")
 
 
 def markdown_paragraph(text: str, limit: int = 2000) -> str:

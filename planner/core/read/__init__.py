@@ -19,10 +19,10 @@ The reader never raises on a request; what it cannot use becomes a finding.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from planner.core.findings import finding
+from planner.core.patterns import LazyPattern
 from planner.core.read.assemble import assemble
 from planner.core.read.classify import classify
 from planner.core.read.draft import (
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 MAX_BODY = 65_536
-_LINE_MARK = re.compile(r"^(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s+")
+_LINE_MARK = LazyPattern(r"^(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s+")
 
 
 def section_kind(heading: str) -> str | None:

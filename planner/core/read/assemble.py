@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.dependencies import (
     BLOCKS_ALL,
@@ -70,21 +71,21 @@ from planner.core.read.vocabulary import (
 from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
-_MARKER = re.compile(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
-_PAREN_CRITERION = re.compile(
+_MARKER = LazyPattern(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
+_PAREN_CRITERION = LazyPattern(
     r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
     re.IGNORECASE,
 )
-_FAVOUR = re.compile(
+_FAVOUR = LazyPattern(
     r"(?:can|could|would|will) you\b|any (?:update|news|thoughts)\b|thoughts\b|wdyt\b|ptal\b",
     re.IGNORECASE,
 )
-_CHOICE = re.compile(
+_CHOICE = LazyPattern(
     r"\b(?:or|vs\.?|versus|whether|which|either|tbd|undecided|to decide|choose|pick)\b",
     re.IGNORECASE,
 )
-_MUST = re.compile(r"\b(?:must|must not|mustn't)\b", re.IGNORECASE)
-_GOAL = re.compile(
+_MUST = LazyPattern(r"\b(?:must|must not|mustn't)\b", re.IGNORECASE)
+_GOAL = LazyPattern(
     r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
     r"(?:that |to |for )?",
     re.IGNORECASE,

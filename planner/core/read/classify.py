@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from planner.core.patterns import LazyPattern
 from planner.core.read.markup import heading_text, plain, states_work
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
 from planner.core.read.tasks import tasks_from_table
@@ -31,7 +32,7 @@ from planner.core.text import code_locations
 # A milestone word, then what names one milestone of several: a number (``Phase 2``,
 # ``Sprint 42``, ``Phase 1.1``), a letter or Roman numeral (``Stage B``, ``Part II``) or
 # a number word; never an ordinary word (``Release notes``, ``Milestone dates``).
-_MILESTONE = re.compile(
+_MILESTONE = LazyPattern(
     r"(?:\[[ xX]\]\s+)?(?:"
     r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part|"
     r"week|month|quarter|objective|goal|schritt|etappe|meilenstein|fase|paso|hito|[ée]tape|"
@@ -44,17 +45,17 @@ _MILESTONE = re.compile(
     r")\s*(?:$|[:.)\-–—(]|\s)",
     re.IGNORECASE,
 )
-_STAGE = re.compile(
+_STAGE = LazyPattern(
     r"(?:alpha|beta|ga|general availability|stable|preview|rc\d*|mvp|deprecation|removal)"
     r"(?:$|[\s:(\-–—])",
     re.IGNORECASE,
 )
 # The last word of a heading that names a plan of work rather than its milestones.
-_PLAN_WORD = re.compile(r"\b(?:plan|roadmap|schedule)$")
+_PLAN_WORD = LazyPattern(r"\b(?:plan|roadmap|schedule)$")
 # The last word of a heading that places work in time; a table of steps under it is work.
-_TIME_WORD = re.compile(r"\b(?:timeline|schedule)$")
+_TIME_WORD = LazyPattern(r"\b(?:timeline|schedule)$")
 _ASIDE_ROLES = frozenset({"notes", "out_of_scope", "risks", "decisions", "unknowns"})
-_TASK_HEADING = re.compile(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
+_TASK_HEADING = LazyPattern(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
 _LIST_ROLES = frozenset(
     {
         "objective",

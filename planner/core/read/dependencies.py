@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.draft import Draft, DraftMilestone
 from planner.core.read.markup import plain
@@ -25,55 +26,57 @@ _WAITS = (
     r"waits? until|^(?:only )?(?:once|after|when)(?= (?:the )?(?:phases?|steps?|stages?|"
     r"milestones?|epics?|sprints?) ?\d)|setzt|hängt von|depende de|requiere|dépend de|nécessite"
 )
-_DEPENDS = re.compile(
+_DEPENDS = LazyPattern(
     r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
     rf"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for|{_WAITS})\b",
     re.IGNORECASE,
 )
-PROSE_DEPENDS = re.compile(
+PROSE_DEPENDS = LazyPattern(
     r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?starts? after|"
     rf"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by|{_WAITS})\b",
     re.IGNORECASE,
 )
 # "Phases inside an epic are sequential", "The steps run in order": each milestone of
 # the group (or of the plan) waits on the one before it.
-SEQUENTIAL = re.compile(
+SEQUENTIAL = LazyPattern(
     r"^(?!.*\bnot\b).*\b(?:phases|steps|stages|milestones|sprints|parts|schritte|etappen)\b"
     r".*\b(?:sequential(?:ly)?|in sequence|one after (?:the )?(?:other|another)|"
     r"(?:are|run|go|happen|done) in order|nacheinander)\b",
     re.IGNORECASE,
 )
-WITHIN_GROUP = re.compile(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
+WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
 # "Setup → US1 → US2": an order written as a chain of arrows.
-_ARROW = re.compile(r"\s*(?:→|⟶|->|=>|⇒)\s*")
-_PARALLEL = re.compile(r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I)
-_OBJECT_KIND = re.compile(
+_ARROW = LazyPattern(r"\s*(?:→|⟶|->|=>|⇒)\s*")
+_PARALLEL = LazyPattern(
+    r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I
+)
+_OBJECT_KIND = LazyPattern(
     r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
 )
-_STORY = re.compile(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
-_ALL_STORIES = re.compile(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
-_VERSION = re.compile(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
-_NO_DEPENDENCY = re.compile(r"\bno (?:other )?dependenc", re.IGNORECASE)
-BLOCKS_ALL = re.compile(
+_STORY = LazyPattern(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
+_ALL_STORIES = LazyPattern(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
+_VERSION = LazyPattern(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
+_NO_DEPENDENCY = LazyPattern(r"\bno (?:other )?dependenc", re.IGNORECASE)
+BLOCKS_ALL = LazyPattern(
     r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
     r"no [\w ]{1,40} can (?:begin|start) until this (?:phase|milestone|stage) is complete)",
     re.IGNORECASE,
 )
-FOUNDATION = re.compile(
+FOUNDATION = LazyPattern(
     r"(?:setup|set-up|foundation|foundational|core|infrastructure|groundwork|bootstrap|"
     r"scaffolding)\b|.*\b(?:blocking prerequisites?|shared infrastructure)\b",
     re.IGNORECASE,
 )
 _STAGES = ("alpha", "beta", "ga|general availability|stable", "deprecation|removal")
-_STAGE_START = re.compile(
+_STAGE_START = LazyPattern(
     r"(alpha|beta|ga|general availability|stable|deprecation|removal)\b", re.I
 )
-_NUMBER_REF = re.compile(
+_NUMBER_REF = LazyPattern(
     r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})(?!\.?\d)"
     r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
     re.IGNORECASE,
 )
-_STORY_REF = re.compile(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
+_STORY_REF = LazyPattern(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
 _FILLER = frozenset(
     "the a an of all any phase phases stage milestone complete completion completed done "
     "finished being is are be must work tasks task to and its their this that live merged "

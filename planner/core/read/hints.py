@@ -10,32 +10,33 @@ from __future__ import annotations
 import re
 
 from planner.core.findings import finding
+from planner.core.patterns import LazyPattern
 from planner.core.read.draft import DraftMilestone, DraftTask
 from planner.core.read.vocabulary import HINT_KEYS, KIND_WORDS, RISK_WORDS, ROLE_WORDS
 from planner.core.text import issue_refs, one_line
 from planner.model import RISK_ORDER, Finding, RiskClass, Severity
 
-_HINT = re.compile(r"([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*)", re.DOTALL)
-_ID_PREFIX = re.compile(
+_HINT = LazyPattern(r"([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*)", re.DOTALL)
+_ID_PREFIX = LazyPattern(
     r"(?:milestone\s+|phase\s+|task\s+)?([A-Za-z]{1,3}\d{1,4}(?:-[A-Za-z]{1,3}\d{1,4})?)"
     r"\s*(?::|\.|\)|-|–|—)\s+",
     re.IGNORECASE,
 )
 # Story points: "[5]" or "**[5]**" before a task, "(3 pts)", "[2 points]", "(SP 3)" anywhere.
-_LEADING_POINTS = re.compile(r"(?:\*\*|__)?\[\s*\d{1,3}(?:\.\d)?\s*\](?:\*\*|__)?\s+")
-_POINTS = re.compile(
+_LEADING_POINTS = LazyPattern(r"(?:\*\*|__)?\[\s*\d{1,3}(?:\.\d)?\s*\](?:\*\*|__)?\s+")
+_POINTS = LazyPattern(
     r"\s*[\[(]\s*(?:(?:sp|story points?|points?|estimate)\s*:?\s*\d{1,3}(?:\.\d)?|"
     r"\d{1,3}(?:\.\d)?\s*(?:pts?|points?|sp|story points?))\s*[\])]",
     re.IGNORECASE,
 )
 # Assignees at the end: "— @jonas", "(@alice)", "@a, @b", "owner: @c".
-_OWNERS = re.compile(
+_OWNERS = LazyPattern(
     r"\s*([-–—|:]\s*|\(|\b(?:by|owners?|assignees?)\s*:?\s*)?\(?"
     r"(?:\b(?:by|owners?|assignees?)\s*:?\s*)?"
     r"@[A-Za-z0-9][\w.-]{0,38}(?:\s*(?:,|and|&)\s*@[A-Za-z0-9][\w.-]{0,38}){0,9}\)?\s*[.]?\s*$",
     re.IGNORECASE,
 )
-_ESTIMATE_OR_OWNER = re.compile(
+_ESTIMATE_OR_OWNER = LazyPattern(
     r"(?:\*\*|__)?(?:story points?|points?|pts|sp|estimate|effort|size|assignees?|assigned to|"
     r"owners?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,200}",
     re.IGNORECASE,
@@ -63,7 +64,7 @@ _ADDRESSED = frozenset(
         "or",
     }
 )
-_NUMBERED = re.compile(
+_NUMBERED = LazyPattern(
     r"(milestone|phase|stage|step)\s+(\d{1,4})\s*(?::|\.(?!\d)|\)|-|–|—|$)\s*", re.IGNORECASE
 )
 

@@ -9,37 +9,38 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from planner.core.patterns import LazyPattern
 from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS, IMPERATIVE_VERBS, WORK_PHRASES
 
 # Each pattern is linear: bounded repetitions, no nested quantifiers.
-_CODE = re.compile(r"(`[^`\n]{1,300}`)")
-_IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\]\([^()\s]{0,2000}\)")
-_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\(([^()\s]{0,2000})\)")
-_REF_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\[[^\[\]\n]{0,100}\]")
-_HTML = re.compile(r"<[A-Za-z/!][^<>\n]{0,500}>")
+_CODE = LazyPattern(r"(`[^`\n]{1,300}`)")
+_IMAGE = LazyPattern(r"!\[([^\[\]\n]{0,300})\]\([^()\s]{0,2000}\)")
+_LINK = LazyPattern(r"\[([^\[\]\n]{1,300})\]\(([^()\s]{0,2000})\)")
+_REF_LINK = LazyPattern(r"\[([^\[\]\n]{1,300})\]\[[^\[\]\n]{0,100}\]")
+_HTML = LazyPattern(r"<[A-Za-z/!][^<>\n]{0,500}>")
 # Emphasis delimiters at word edges (an opener before a word, a closer after one), so
 # ``a__b`` keeps its underscores; removed one by one, in linear time.
-_EMPHASIS = re.compile(
+_EMPHASIS = LazyPattern(
     r"(?<![\w*~])(?:\*\*|__|~~)(?=[^\s*_~])|(?<=[^\s*_~])(?:\*\*|__|~~)(?![\w*~])"
 )
-_STRIKE = re.compile(r"~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~")
-_CHECKBOX = re.compile(r"\[([ xX])\]\s+")
-_DONE_SUFFIX = re.compile(
+_STRIKE = LazyPattern(r"~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~")
+_CHECKBOX = LazyPattern(r"\[([ xX])\]\s+")
+_DONE_SUFFIX = LazyPattern(
     r"\s*[\(\[]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[\)\]]\s*[.!]?\s*$",
     re.IGNORECASE,
 )
-_DONE_DASH = re.compile(
+_DONE_DASH = LazyPattern(
     r"\s*[-–—:|]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[.!]?\s*$", re.IGNORECASE
 )
 # A sentence ends at ". " before a capital or markup, but not after "e.g." or "i.e.".
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`*_(\[])")
-_POLITE = re.compile(
+_SENTENCE_END = LazyPattern(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`*_(\[])")
+_POLITE = LazyPattern(
     r"(?:it would be (?:really |very |super )?(?:nice|helpful|great|useful|good) if|"
     r"(?:i|we)(?:'d| would) (?:really )?like (?:it if |to see )?|please|could you)\s+",
     re.IGNORECASE,
 )
 # Status words after a heading that say nothing about the work itself: "v0.5 — planned".
-_OPEN_STATUS = re.compile(
+_OPEN_STATUS = LazyPattern(
     r"\s*(?:[-–—:|]\s*|[\(\[]\s*)(?:planned|in progress|in-progress|wip|next|upcoming|"
     r"current|tentative|proposed|todo|not started)\s*[\)\]]?\s*[.!]?\s*$",
     re.IGNORECASE,
@@ -52,20 +53,20 @@ _STATUS_EMOJI = "🚧⏳🔜🟢🟡🟠🔴⚪✅✔️☑️✓❌⬜🔲⚠�
 OPEN_EMOJI = ("🚧", "⏳", "🔄", "⬜", "🔲")
 CIRCLES_DONE = ("🟢",)
 CIRCLES_OPEN = ("🟡", "🟠", "🔴", "⚪", "🔵", "🟣")
-_LEGEND = re.compile(
+_LEGEND = LazyPattern(
     r"(?:🟢|🟡|🔴|⚪)\ufe0f?\s{0,3}(?:[=:–—-]\s{0,3})?(?:done|complete|completed|shipped|"
     r"finished|in progress|wip|blocked|not started|todo|planned|open)\b",
     re.IGNORECASE,
 )
 # Words after a struck-through item that say it was dropped, not done.
-_DROPPED = re.compile(
+_DROPPED = LazyPattern(
     r"\b(?:not needed|no longer needed|unnecessary|won'?t (?:do|fix|be done)|wontfix|"
     r"dropped|cancell?ed|obsolete|skip(?:ped)?|descoped|out of scope|not doing|abandoned|"
     r"superseded|moved to|replaced by|duplicate|n/a|not planned|deferred)\b",
     re.IGNORECASE,
 )
 # A remark after a struck-out item, not a new name for it: "~~Add CI~~ already exists, my bad".
-_REMARK = re.compile(
+_REMARK = LazyPattern(
     r"\b(?:already|exists|my bad|oops|nvm|never ?mind|elsewhere|redundant|irrelevant|"
     r"not (?:necessary|relevant|applicable|worth it)|no longer)\b",
     re.IGNORECASE,
@@ -93,7 +94,7 @@ _SHORTCODES = {
     "white_circle": "⚪",
     "white_large_square": "⬜",
 }
-_SHORTCODE = re.compile(r"(?<![\w:]):(" + "|".join(_SHORTCODES) + r"):(?![\w:])")
+_SHORTCODE = LazyPattern(r"(?<![\w:]):(" + "|".join(_SHORTCODES) + r"):(?![\w:])")
 
 
 def with_emoji(text: str) -> str:
@@ -106,7 +107,7 @@ def with_emoji(text: str) -> str:
 # Marks before a struck-out item that say it was crossed off: "❌ ~~Web UI~~ dropped".
 _CROSSED = ("❌", "🚫", "⛔", "✖")
 # A code span stands in running text as this mark and its number while markup is removed.
-_SPAN = re.compile("\ue000(\\d{1,5})\ue001")
+_SPAN = LazyPattern("\ue000(\\d{1,5})\ue001")
 
 
 def plain(text: str, keep_targets: bool = True) -> str:

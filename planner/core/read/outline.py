@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
+from planner.core.patterns import LazyPattern
 from planner.core.read.markup import has_legend, status_emoji
 from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, normalize, role_of
 
@@ -33,50 +34,50 @@ NO_RESPONSE = "_No response_"
 # Only the block structure is read (inline text is taken as written), so the inline
 # pass, the costly part on hostile bodies, is off.
 _PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
-_CHECKBOX = re.compile(r"\[([ xX])\]\s+")
+_CHECKBOX = LazyPattern(r"\[([ xX])\]\s+")
 # A criterion that names itself in its first words: "Done when ...", "Ships when ...".
-_LEAD_IN = re.compile(r"(done when|ships when|exit when|success looks like)\b", re.IGNORECASE)
+_LEAD_IN = LazyPattern(r"(done when|ships when|exit when|success looks like)\b", re.IGNORECASE)
 # "**Label**: rest", "**Label:** rest", "__Label__ rest"; the label is at most 80 characters.
-_BOLD_LABEL = re.compile(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
-_PLAIN_LABEL = re.compile(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
+_BOLD_LABEL = LazyPattern(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
+_PLAIN_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
 # "3.1.1 Store drafts in ...": a requirement numbered in the document's outline.
-_OUTLINE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=[A-Z`*_\"'])")
+_OUTLINE_NUMBER = LazyPattern(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=[A-Z`*_\"'])")
 # "These must hold for the rollout to be accepted:": a lead-in to criteria.
-_CRITERIA_LEAD_IN = re.compile(
+_CRITERIA_LEAD_IN = LazyPattern(
     r".{0,120}\b(?:must (?:all )?hold|must (?:all )?be true|to be accepted|is accepted|"
     r"(?:counts|to count|be considered) (?:as )?done)\b.{0,60}:",
     re.IGNORECASE,
 )
 # GitHub alerts: "> [!NOTE]" on the first line of a blockquote.
-_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_ALERT = LazyPattern(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _ALERT_LABELS = {"note": "Notes", "tip": "Notes", "warning": "Risks", "caution": "Risks"}
 # HTML that stands for Markdown blocks; what it holds is read as Markdown.
-_HTML_SKIP = re.compile(
+_HTML_SKIP = LazyPattern(
     r"<!--.*?(?:-->|$)|<(pre|table|script|style|svg)\b[^>]{0,500}>.*?(?:</\1\s*>|$)",
     re.IGNORECASE | re.DOTALL,
 )
-_HTML_HEADING = re.compile(
+_HTML_HEADING = LazyPattern(
     r"<h([1-6])\b[^<>]{0,500}>(.{0,300}?)</h\1\s*>", re.IGNORECASE | re.DOTALL
 )
-_HTML_CODE = re.compile(r"<code>([^<>`\n]{1,300})</code>", re.IGNORECASE)
+_HTML_CODE = LazyPattern(r"<code>([^<>`\n]{1,300})</code>", re.IGNORECASE)
 # A rendered task list pasted back: <li><input type="checkbox" checked> Add x</li>.
-_HTML_CHECKBOX = re.compile(
+_HTML_CHECKBOX = LazyPattern(
     r"<input\b(?=[^<>]{0,300}type=[\"']?checkbox)[^<>]{0,300}>\s*",
     re.IGNORECASE,
 )
-_CHECKED = re.compile(r"\schecked\b", re.IGNORECASE)
-_HTML_ITEM = re.compile(r"<li\b[^<>]{0,500}>", re.IGNORECASE)
-_HTML_BREAK = re.compile(
+_CHECKED = LazyPattern(r"\schecked\b", re.IGNORECASE)
+_HTML_ITEM = LazyPattern(r"<li\b[^<>]{0,500}>", re.IGNORECASE)
+_HTML_BREAK = LazyPattern(
     r"</?(?:p|div|ul|ol|li|details|blockquote|section|article|center|dl|dt|dd|hr|br)\b"
     r"[^<>]{0,500}/?>",
     re.IGNORECASE,
 )
-_SUMMARY = re.compile(
+_SUMMARY = LazyPattern(
     r"<summary\b[^<>]{0,500}>(.{0,300}?)</summary\s*>|</details\s*>", re.IGNORECASE | re.DOTALL
 )
-_PROGRESS = re.compile(r"\s*\(\s*\d{1,4}\s*/\s*\d{1,4}\s*\)\s*$")
-_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,500}>")
-_LIST_LINE = re.compile(r"\s{1,12}(?:[-*+]|\d{1,9}[.)])\s")
+_PROGRESS = LazyPattern(r"\s*\(\s*\d{1,4}\s*/\s*\d{1,4}\s*\)\s*$")
+_INLINE_TAG = LazyPattern(r"</?[A-Za-z][^<>\n]{0,500}>")
+_LIST_LINE = LazyPattern(r"\s{1,12}(?:[-*+]|\d{1,9}[.)])\s")
 # An HTML block read as Markdown may hold HTML again; it is read this deep at most.
 _HTML_DEPTH = 2
 _DETAILS_DEPTH = 4
@@ -144,6 +145,7 @@ class Outline:
 def tokens(body: str) -> SyntaxTreeNode:
     """The CommonMark syntax tree of a body (tables and strikethrough on, as on GitHub)."""
     return SyntaxTreeNode(_PARSER.parse(body))
+
 
 
 def at(node: SyntaxTreeNode, offset: int) -> int | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.draft import DraftTask
 from planner.core.read.markup import (
@@ -39,21 +40,21 @@ from planner.core.read.vocabulary import (
 from planner.core.text import issue_refs, one_line
 from planner.model import Finding
 
-_SPEC_KIT = re.compile(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
-_TASK_DEPENDS = re.compile(
+_SPEC_KIT = LazyPattern(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
+_TASK_DEPENDS = LazyPattern(
     r"\b(?:depends? on|after|requires|needs|blocked by)\s+"
     r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
     re.IGNORECASE,
 )
 # An item that only says what the work waits on ("Depends on #12", "Blocked by #3 and #4").
-_WAITS_ON = re.compile(
+_WAITS_ON = LazyPattern(
     r"(?:depends? on|blocked (?:by|on)|requires|needs|waiting (?:on|for)|waits (?:on|for)|"
     r"after)\s+(?:(?:issue|pr|pull request)\s+)?(?:#\d{1,7}|https?://\S{1,300})"
     r"(?:\s*(?:,|and|&)\s*(?:#\d{1,7}|https?://\S{1,300})){0,20}\s*[.)]?",
     re.IGNORECASE,
 )
-_TASK_ID = re.compile(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
-_TAG = re.compile(r"\[([^\]\n]{1,24})\]")
+_TASK_ID = LazyPattern(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
+_TAG = LazyPattern(r"\[([^\]\n]{1,24})\]")
 _WORK_HEADERS = frozenset(
     {
         "task",
@@ -75,10 +76,10 @@ _WORK_HEADERS = frozenset(
 )
 _STATUS_HEADERS = frozenset({"status", "done", "state", "progress"})
 # Gherkin: "Scenario: ..." and its Given/When/Then steps are one criterion.
-_SCENARIO = re.compile(r"(?:scenario(?: outline| template)?|example)\s*:\s*(.*)", re.IGNORECASE)
-_STEP = re.compile(r"(given|when|then|and|but|\*)\s+(.*)", re.IGNORECASE)
+_SCENARIO = LazyPattern(r"(?:scenario(?: outline| template)?|example)\s*:\s*(.*)", re.IGNORECASE)
+_STEP = LazyPattern(r"(given|when|then|and|but|\*)\s+(.*)", re.IGNORECASE)
 # Tags, tables, doc strings, comments and the headings around scenarios.
-_GHERKIN_ASIDE = re.compile(r'[@|#]|"""|(?:feature|background|examples|rule)\s*:', re.IGNORECASE)
+_GHERKIN_ASIDE = LazyPattern(r'[@|#]|"""|(?:feature|background|examples|rule)\s*:', re.IGNORECASE)
 _GHERKIN_FENCES = frozenset({"gherkin", "feature", "cucumber"})
 
 

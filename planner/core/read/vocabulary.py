@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import get_args
 
+from planner.core.patterns import LazyPattern
 from planner.model import RiskClass, SectionRole
 
 # Roles a section can have. "notes" is everything that is not work: background,
@@ -423,7 +424,7 @@ ROLE_TABLE: dict[str, str] = {
 
 # Lines about the document rather than the work: "Last updated by @kaito on ...",
 # "Imported from Jira — ...", "Draft for review with ...". Never the objective.
-DOCUMENT_NOTES = re.compile(
+DOCUMENT_NOTES = LazyPattern(
     r"(?:last |)(?:updated|edited|modified|reviewed)\b|(?:imported|exported|copied|migrated|"
     r"generated|converted) (?:from|by|with|on)\b|(?:created|written|maintained|owned) by\b|"
     r"draft (?:for|under) review\b|status:",
@@ -453,13 +454,13 @@ SETTLED_DECISIONS = frozenset({"decision", "decision outcome", "decided", "resol
 
 # What opens a question put to someone outside a questions section: "❓ Open: ...?",
 # "Question for @design: ...?", "**Blocking decision:** ...?", "cc @lena — ...?".
-QUESTION_LEADS = re.compile(
+QUESTION_LEADS = LazyPattern(
     r"(?:❓\s*)?(?:cc\b[^?]{0,200}?\s[-–—:]\s*|"
     r"(?:open|open question|question|questions|blocking decision|decision needed|"
     r"decision|to decide|tbd)(?:\s+(?:for|to)\s+[^:?]{1,60})?\s*:\s*)",
     re.IGNORECASE,
 )
-MENTION = re.compile(r"(?<![\w.])@[A-Za-z0-9][\w-]{0,38}")
+MENTION = LazyPattern(r"(?<![\w.])@[A-Za-z0-9][\w-]{0,38}")
 
 # Milestone groups whose milestones list criteria, not work ("Graduation Criteria"
 # holding "#### Alpha", "#### Beta": each stage's bullets are its acceptance).
@@ -475,12 +476,12 @@ SUFFIX_WORDS = frozenset(
 
 # A heading that says what is *not* part of the work: "Not this quarter", "Not doing
 # now", "Nicht Teil dieses Tickets", "Retro items (not sprint work)".
-_NOT_WORK = re.compile(
+_NOT_WORK = LazyPattern(
     r"(?:not|nicht)\s+(?:in|this|these|part|doing|planned|now|included|covered|for|our|"
     r"going|a goal|goals|scope|sprint|teil|jetzt|geplant|im|in diesem)\b"
 )
 # "3.1 Local storage", "2. Goals": an outline number before the name.
-_OUTLINE_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+")
+_OUTLINE_NUMBER = LazyPattern(r"\d{1,3}(?:\.\d{1,3})*\.?\s+")
 
 # An item that begins with one of these labels is a criterion, not work
 # ("- [ ] Test: plugin loads in the host", "Checkpoint: ...").
@@ -539,7 +540,7 @@ IMPERATIVE_VERBS = frozenset(
 )
 
 # Sentences that state work without an imperative ("these changes need to be polished").
-WORK_PHRASES = re.compile(
+WORK_PHRASES = LazyPattern(
     r"\b(?:needs? to (?:be )?\w+|must be \w+ed|will add|we will (?!not)\w+|should be \w+ed|"
     r"would be (?:really |very |super )?(?:nice|helpful|great|useful|good) if|"
     r"(?:i|we)(?:'d| would) like|please (?:add|support|make|allow)|could you)\b",
@@ -548,7 +549,7 @@ WORK_PHRASES = re.compile(
 
 # In a section that holds work written as prose ("## Detailed design"), a sentence that
 # says what will be done: "We will add ...", "The resolver will resolve ...".
-FUTURE_WORK = re.compile(r"\bwill (?!not\b|only\b|still\b|never\b)(?:be |also |now )?\w+", re.I)
+FUTURE_WORK = LazyPattern(r"\bwill (?!not\b|only\b|still\b|never\b)(?:be |also |now )?\w+", re.I)
 
 HINT_KEYS: dict[str, str] = {
     "id": "id",

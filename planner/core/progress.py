@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from planner.core.blocks import BlockError, read_block
 from planner.core.findings import finding
+from planner.core.read.outline import tokens
 from planner.core.text import markdown_inline
 from planner.model import Finding, PlanRequest
-
-_PARSER = MarkdownIt("commonmark").enable("table")
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def read_done(block: str | None) -> tuple[dict[str, str | None], dict[str, str |
     tasks: dict[str, str | None] = {}
     if not block:
         return milestones, tasks
-    root = SyntaxTreeNode(_PARSER.parse(block))
+    root = tokens(block)  # the reader's parser: cells and items are read as written
     for node in root.walk():
         if node.type == "table":
             header = [

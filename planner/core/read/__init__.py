@@ -35,7 +35,7 @@ from planner.core.read.draft import (
 )
 from planner.core.read.hints import parse_hint, risk_word, split_list
 from planner.core.read.markup import heading_text, with_emoji
-from planner.core.read.outline import Fence, inline_text, line_of, outline, tokens
+from planner.core.read.outline import Fence, headings, line_of, outline, tokens
 from planner.core.read.structured import (
     DraftError,
     draft_from_data,
@@ -77,12 +77,10 @@ def section_kind(heading: str) -> str | None:
 def document_title(text: str) -> str | None:
     """A file's title as a reader sees it: its first heading (ATX or setext, any level),
     else its first line of text, without markup; never the file's name."""
-    root = tokens(cut_body(text).replace("\r\n", "\n"))
-    for node in root.children:
-        if node.type == "heading":
-            title = heading_text(inline_text(node))
-            if title:
-                return one_line(title, 200)
+    for heading in headings(cut_body(text).replace("\r\n", "\n")):
+        title = heading_text(heading)
+        if title:
+            return one_line(title, 200)
     for line in text.splitlines():
         title = heading_text(_LINE_MARK.sub("", line.strip(), count=1))
         if title:

@@ -19,7 +19,7 @@ over one line or one HTML block each, and nesting is bounded.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -146,6 +146,13 @@ def tokens(body: str) -> SyntaxTreeNode:
     """The CommonMark syntax tree of a body (tables and strikethrough on, as on GitHub)."""
     return SyntaxTreeNode(_PARSER.parse(body))
 
+
+def headings(body: str) -> Iterator[str]:
+    """The text of a body's top-level headings, in order, without building its tree."""
+    stream = _PARSER.parse(body)
+    for at, token in enumerate(stream[:-1]):
+        if token.type == "heading_open" and token.level == 0:
+            yield stream[at + 1].content
 
 
 def at(node: SyntaxTreeNode, offset: int) -> int | None:

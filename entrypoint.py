@@ -3,7 +3,7 @@
 
 import sys
 
-from planner.action.main import main
+from planner.start import action
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(action())

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PLANNER = [sys.executable, "-m", "planner.cli"]
+PLANNER = [sys.executable, "-m", "planner"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from fastjsonschema import JsonSchemaValueException
@@ -39,6 +38,8 @@ def file_name(name: str) -> str:
 @cache
 def load(name: str) -> dict[str, Any]:
     """The committed schema file shipped in the package."""
+    from importlib import resources  # read only to list a failing document's errors
+
     text = resources.files(__package__).joinpath(file_name(name)).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data

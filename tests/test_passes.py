@@ -579,6 +579,8 @@ def test_render_result_lists_a_small_fanout_in_the_matrix_only() -> None:
     assert result.fanout is None and [e["task"] for e in result.matrix["include"]] == ["M1-T1"]
     assert ".agent/planner-fanout-3.json" not in result.files
     assert result.findings[-1].rule == "fanout-skipped"
-    failed = render_result(Plan(contract=None, fanout=None, waves={}, findings=[]), request, CONFIG)
+    failed = render_result(
+        Plan(None, None, waves={}, findings=[], named_issues={}, task_lines={}), request, CONFIG
+    )
     assert failed.files == {} and failed.matrix == {"include": []}
     assert failed.summary.startswith("## Planning failed")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from planner.action.settings import SettingsError, is_number
 from planner.core.read import document_title
@@ -23,8 +22,7 @@ MAX_ISSUE = 2_147_483_647
 PULL_EVENTS = ("pull_request", "pull_request_target")
 
 
-@dataclass(frozen=True)
-class MergedPull:
+class MergedPull(NamedTuple):
     """A pull request that was merged: how it names its task, and where it is."""
 
     pull_request: PullRequest
@@ -32,8 +30,7 @@ class MergedPull:
     url: str
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     """``issue`` when the payload carried it; ``number`` when it must be fetched (also
     ``fetch`` when the payload's issue lacks its body); ``skip`` with the reason when
     there is nothing to do."""

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from planner.action import events
@@ -266,7 +266,7 @@ def _plan(
     result = render_result(planned, request, config)
     if handed is not None:
         rows = [row for row in result.matrix["include"] if row["task"] not in handed]
-        result = replace(result, matrix={"include": rows})
+        result = result._replace(matrix={"include": rows})
     _write(workspace, result)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary)
     if effects is not None and result.contract is not None:

@@ -8,7 +8,7 @@ lost to a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from planner.core.patterns import LazyPattern
 
@@ -24,8 +24,7 @@ def markers(key: str) -> tuple[str, str]:
     return f"<!-- planner:begin {key} -->", f"<!-- planner:end {key} -->"
 
 
-@dataclass(frozen=True)
-class _Marker:
+class _Marker(NamedTuple):
     kind: str
     key: str
     start: int

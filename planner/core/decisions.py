@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.core.findings import finding
 from planner.core.ids import decision_ids
@@ -17,13 +16,12 @@ from planner.core.text import issue_refs, one_line
 from planner.model import Contract, Decision, Finding, Milestone, max_risk
 
 
-@dataclass(frozen=True)
-class Decisions:
+class Decisions(NamedTuple):
     decisions: list[Decision]
     assumptions: list[str]
     given_issues: frozenset[str]
     """Ids of the decisions whose issue URL the request itself gives."""
-    named: dict[str, int] = field(default_factory=dict)
+    named: dict[str, int]
     """Decision id -> the number of the existing issue of this repository it names: that
     issue is marked for the decision, never raised anew."""
 
@@ -33,8 +31,7 @@ _ISSUE_URL = LazyPattern(
 )
 
 
-@dataclass(frozen=True)
-class NamedIssue:
+class NamedIssue(NamedTuple):
     """An existing issue a decision names."""
 
     number: int | None

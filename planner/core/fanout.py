@@ -4,7 +4,7 @@ dependency and no file, and the ones held back with the reason."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from planner.core import rules
 from planner.core.boundaries import hold_unsafe
@@ -24,11 +24,10 @@ from planner.model import (
 MATRIX_LIMIT = 256  # jobs per matrix (GitHub)
 
 
-@dataclass(frozen=True)
-class FannedOut:
+class FannedOut(NamedTuple):
     fanout: Fanout | None
     """None when the focus has no ready task (or there is no focus)."""
-    waves: dict[str, int] = field(default_factory=dict)
+    waves: dict[str, int]
     """The wave of each ready task."""
 
 
@@ -41,7 +40,7 @@ def fan_out(
     roadmap = contract.roadmap
     focus = next((m for m in roadmap.milestones if m.id == roadmap.focus), None)
     if focus is None:
-        return FannedOut(None), []
+        return FannedOut(None, {}), []
     blockers = [d.id for d in contract.decisions if focus.id in d.blocks]
     deferred, findings = defer(focus, blockers, roadmap.milestones)
     unsafe, found = hold_unsafe(
@@ -66,7 +65,7 @@ def fan_out(
     ready, held = hold_back_waiting(ready, done)
     deferred.update(held)
     if not ready:
-        return FannedOut(None), findings
+        return FannedOut(None, {}), findings
     edges = {t.id: t.depends_on for t in ready}
     order = topological_order([t.id for t in ready], edges)
     by_id = {t.id: t for t in ready}

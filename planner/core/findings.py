@@ -4,13 +4,12 @@ by mistake, and the README's table can be checked against this one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from planner.model import Finding, Location, Severity
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severities: tuple[Severity, ...]
     """The severities the rule may have; the first is the one it usually has. None: the

@@ -4,7 +4,8 @@ defaults where the request says nothing, each default recorded as an assumption.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from planner.core.findings import finding
 from planner.core.progress import Progress
@@ -22,15 +23,13 @@ from planner.model import (
 )
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     milestones: list[DraftMilestone]
     """The draft's milestones (or one from the title), each with its loose tasks."""
     assumptions: list[str]
 
 
-@dataclass(frozen=True)
-class Milestones:
+class Milestones(NamedTuple):
     milestones: list[Milestone]
     """In the request's order; dependencies not resolved yet."""
     assumptions: list[str]

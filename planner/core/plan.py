@@ -8,7 +8,6 @@ in order. The shell may fold the decision issues it raised into the plan
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from planner.core import rules
@@ -108,7 +107,7 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
         schema_errors += schema_findings("fanout", fanned.fanout.model_dump(mode="json"))
     findings += schema_errors
     if schema_errors:
-        return Plan(contract=None, fanout=None, waves=fanned.waves, findings=findings)
+        return Plan(None, None, fanned.waves, findings, named_issues={}, task_lines={})
     return Plan(
         contract=contract,
         fanout=fanned.fanout,
@@ -146,7 +145,7 @@ def link_decision_issues(
     if plan.contract is None or not (urls or answers):
         return plan
     contract = link_issues(plan.contract, urls, answers or {}, plan.request_issues)
-    return replace(plan, contract=contract)
+    return plan._replace(contract=contract)
 
 
 def plan(request: PlanRequest, config: Config | None = None) -> PlanResult:

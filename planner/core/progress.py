@@ -5,7 +5,8 @@ and the tasks the shell knows done from a merged pull request."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -16,8 +17,7 @@ from planner.core.text import markdown_inline
 from planner.model import Finding, PlanRequest
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """What an earlier run's files mark done, each with the title written beside its id
     there (None: the id alone counts, as for a task a merged pull request finished).
 
@@ -25,8 +25,8 @@ class Progress:
     drops a section, ``M1`` may be another milestone than the one marked done: a mark
     counts only for the milestone or task whose title it was written beside."""
 
-    milestones: Mapping[str, str | None] = field(default_factory=dict)
-    tasks: Mapping[str, str | None] = field(default_factory=dict)
+    milestones: Mapping[str, str | None] = MappingProxyType({})
+    tasks: Mapping[str, str | None] = MappingProxyType({})
 
     def milestone_done(self, mid: str, title: str) -> bool:
         return _marked(self.milestones, mid, title)

@@ -4,7 +4,7 @@ The shell writes and reports a ``PlanResult``; it never renders anything itself.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from planner.core.blocks import BlockError, replace_block
 from planner.core.briefs import brief_path, render_briefs, task_branch
@@ -21,8 +21,7 @@ from planner.core.text import one_line
 from planner.model import Config, Contract, Fanout, Finding, PlanRequest
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A plan before rendering: the contract and fanout (None when they fail their
     schemas), the waves and the findings so far."""
 
@@ -30,17 +29,16 @@ class Plan:
     fanout: Fanout | None
     waves: dict[str, int]
     findings: list[Finding]
-    request_issues: frozenset[str] = frozenset()
-    """Ids of decisions whose issue URL the request itself gave; those are kept."""
-    named_issues: dict[str, int] = field(default_factory=dict)
+    named_issues: dict[str, int]
     """Decision id -> the existing issue of this repository it names, to be marked for
     it (labelled, with a linking comment) rather than raised anew."""
-    task_lines: dict[str, int] = field(default_factory=dict)
+    task_lines: dict[str, int]
     """The line of the issue body each task was read from, by task id."""
+    request_issues: frozenset[str] = frozenset()
+    """Ids of decisions whose issue URL the request itself gave; those are kept."""
 
 
-@dataclass(frozen=True)
-class PlanResult:
+class PlanResult(NamedTuple):
     """Everything a plan produces; the shell only writes and reports it."""
 
     contract: Contract | None
@@ -48,7 +46,7 @@ class PlanResult:
     findings: list[Finding]
     files: dict[str, str]
     matrix: dict[str, list[dict[str, str]]]
-    waves: dict[str, int] = field(default_factory=dict)
+    waves: dict[str, int]
     summary: str = ""
 
     @property

@@ -4,7 +4,7 @@ recorded as an assumption."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from planner.core import rules
 from planner.core.findings import finding
@@ -24,14 +24,12 @@ from planner.model import (
 )
 
 
-@dataclass(frozen=True)
-class Tasks:
+class Tasks(NamedTuple):
     tasks: list[Task]
     assumptions: list[str]
 
 
-@dataclass(frozen=True)
-class _Made:
+class _Made(NamedTuple):
     """One task, what was defaulted for it (grouped per milestone), what else was
     assumed, and the findings."""
 

@@ -8,9 +8,8 @@ import importlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastjsonschema import JsonSchemaValueException
 
@@ -73,8 +72,7 @@ def draft_schema() -> dict[str, Any]:
 # ------------------------------------------------------------------------------ checking
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One way a document fails its schema: where (the keys and indexes leading there)
     and why."""
 

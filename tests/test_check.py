@@ -710,3 +710,23 @@ def test_a_head_commit_that_is_not_fetched_is_a_clear_error(tmp_path: Path, repo
     assert result.code == 2, result.stdout
     assert "Traceback" not in result.stderr
     assert "fetch-depth: 0" in result.stdout
+
+
+def test_a_link_longer_than_any_system_follows_is_an_error(tmp_path: Path, repo: Path) -> None:
+    """No system follows a link of more than 4,096 bytes (PATH_MAX); git stores one all the
+    same, and resolving its thousands of names one by one would cost time without end."""
+    finish_feature_work(repo)
+    text = "a/" * 2_500 + "report.md"
+    sha = subprocess.run(
+        ["git", "-C", str(repo), "hash-object", "-w", "--stdin"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    git(repo, "update-index", "--add", "--cacheinfo", f"120000,{sha},docs/evidence/latest.md")
+    git(repo, "commit", "-qm", "a long link")
+    result = check(tmp_path, repo, "planner/42/M1-T4")
+    assert result.code == 1, result.stdout
+    assert rules(result) == ["check-symlink-outside"]
+    assert "docs/evidence/latest.md" in message(result, "check-symlink-outside")

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 MAX_PLANNING_FILE = 4 * 1_048_576
 MAX_LINK_HOPS = 40  # as the kernel's limit on symbolic links followed in one path
+MAX_LINK_BYTES = 4096  # PATH_MAX: no system follows a longer link
 _GITLINK = 0o160000
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 
@@ -294,9 +295,10 @@ class PullRepository:
 
     def _link_target(self, path: str, link: bytes) -> str | None:
         """The repository path a link at ``path`` leads to, through the head commit's
-        links; None when it leads outside the repository or loops."""
+        links; None when it leads outside the repository, loops or is longer than any
+        system follows."""
         text = link.decode("utf-8", "replace")
-        if text.startswith("/"):
+        if text.startswith("/") or len(link) > MAX_LINK_BYTES:
             return None
         queue = [*path.split("/")[:-1], *text.split("/")]
         resolved: list[str] = []
@@ -314,8 +316,9 @@ class PullRepository:
             entry = self._lookup(self.head, "/".join(resolved))
             if entry is not None and stat.S_ISLNK(entry[0]):
                 hops += 1
-                inner = self._blob(entry[1]).decode("utf-8", "replace")
-                if hops > MAX_LINK_HOPS or inner.startswith("/"):
+                raw = self._blob(entry[1])
+                inner = raw.decode("utf-8", "replace")
+                if hops > MAX_LINK_HOPS or inner.startswith("/") or len(raw) > MAX_LINK_BYTES:
                     return None
                 resolved.pop()
                 queue = [*inner.split("/"), *queue]

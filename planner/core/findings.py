@@ -235,7 +235,8 @@ RULES: dict[str, Rule] = _rules(
         ),
         "check-symlink-outside": (
             ("error",),
-            "`check`: a symbolic link that leads outside the repository, or into a loop",
+            "`check`: a symbolic link that leads outside the repository, into a loop, or is "
+            "longer than 4,096 bytes",
         ),
         "check-protected-paths": (
             ("error",),

@@ -18,6 +18,7 @@ from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.rules import defer_verification
+from planner.core.text import one_line
 from planner.model import Contract, Finding, Milestone, Task
 
 ChangeKind = Literal["file", "symlink", "submodule"]
@@ -327,8 +328,9 @@ def check_pull_request(
     findings = [
         finding(
             "check-symlink-outside",
-            f"{c.path} is a symbolic link to {c.link!r}, which leads outside the repository "
-            "(or into a loop of links); a pull request may not add such links.",
+            f"{c.path} is a symbolic link to {one_line(c.link or '', 200)!r}, which leads "
+            "outside the repository (or into a loop of links, or is longer than the 4,096 "
+            "bytes a system follows); a pull request may not add such links.",
         )
         for c in changes
         if c.kind == "symlink" and c.target is None

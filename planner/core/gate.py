@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Literal
@@ -136,14 +137,21 @@ def _ids(contracts: list[Contract]) -> dict[str, list[NamedTask]]:
     return found
 
 
-def _candidates(run: str, *, from_start: bool) -> list[str]:
+def _candidates(run: str, *, from_start: bool, longest: int | None = None) -> list[str]:
     """Substrings of an id-like run that could be a task id: each starts at the run's
     start (or, unless ``from_start``, after a ``-``, ``_`` or ``.``) and ends at its end
-    or before one of those characters. ``fix-M1-T2-docs`` offers ``M1-T2``."""
+    or before one of those characters, and is at most ``longest`` characters long (the
+    longest id a contract has), so that a long run costs time in proportion to its
+    length. ``fix-M1-T2-docs`` offers ``M1-T2``."""
     cuts = [i for i, c in enumerate(run) if c in "-_."]
     starts = [0] if from_start else [0, *(i + 1 for i in cuts)]
     ends = [*cuts, len(run)]
-    return [run[s:e] for s in starts for e in ends if e > s]
+    limit = len(run) if longest is None else longest
+    return [
+        run[s:e]
+        for s in starts
+        for e in ends[bisect_right(ends, s) : bisect_right(ends, s + limit)]
+    ]
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,7 @@ class _Mention:
 def _mentions(text: str, where: str, explicit: bool, known: set[str]) -> list[_Mention]:
     """Task names in one text: ``<issue>/<id>`` first, then bare ids that a contract has."""
     text = text[:MAX_NAME_TEXT]
+    longest = max(map(len, known), default=0)
     found: list[_Mention] = []
     rest = list(text)
     for match in _QUALIFIED.finditer(text):
@@ -168,7 +177,7 @@ def _mentions(text: str, where: str, explicit: bool, known: set[str]) -> list[_M
     found += [
         _Mention(where, explicit, None, candidate)
         for match in _RUN.finditer("".join(rest))
-        for candidate in _candidates(match.group(0), from_start=False)
+        for candidate in _candidates(match.group(0), from_start=False, longest=longest)
         if candidate.upper() in known and any(c.isalpha() for c in candidate)
     ]
     return found

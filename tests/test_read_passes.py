@@ -962,3 +962,21 @@ def test_status_shortcodes_read_as_the_emoji_they_stand_for() -> None:
 @pytest.mark.parametrize("code", ["a[1:x:2]", "x:x:y", "::x::", "12:x:34", ":xylophone:"])
 def test_a_shortcode_is_one_only_standing_alone(code: str) -> None:
     assert with_emoji(code) == code
+
+
+def test_goals_listed_as_outcomes_are_criteria_of_the_whole_plan() -> None:
+    draft = read_request(
+        "t",
+        "## Goals\n- Readers can open a saved report without a network\n"
+        "- A report typed offline is never lost\n\n"
+        "## Tasks\n- [ ] Keep reports in `app/store/reports.ts`\n",
+    )
+    assert draft.acceptance == [
+        "Readers can open a saved report without a network",
+        "A report typed offline is never lost",
+    ]
+    assert [t.title for t in draft.loose_tasks] == ["Keep reports in `app/store/reports.ts`"]
+    # With no other list of work, outcomes are still no tasks; an instruction is.
+    alone = read_request("t", "## Goals\n- Reports open offline\n- Add a sync badge\n")
+    assert [t.title for t in alone.loose_tasks] == ["Add a sync badge"]
+    assert alone.acceptance == ["Reports open offline"]

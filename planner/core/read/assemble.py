@@ -60,6 +60,7 @@ from planner.core.read.vocabulary import (
     DESIGN_SECTIONS,
     DOCUMENT_NOTES,
     FUTURE_WORK,
+    GOALS,
     MENTION,
     QUESTION_LEADS,
     ROLE_TABLE,
@@ -490,7 +491,12 @@ def _visit(
             continue
         if role == "objective":
             objective.extend(plain(p.text) for p in paragraphs(section.blocks))
-            objective.extend(text for text, _, _ in entries(lists_only(section.blocks)))
+            listed = entries(lists_only(section.blocks))
+            objective.extend(text for text, _, _ in listed)
+            if _lists_goals(section):
+                # "## Goals" listing outcomes ("Inspectors can work offline"): what the
+                # whole plan must achieve, so each is a criterion of it.
+                draft.acceptance.extend(text for text, _, _ in listed if not is_instruction(text))
         elif role == "milestones":
             start = len(draft.milestones)
             draft.milestones.extend(milestone_from_item(c, item) for item in lists(section.blocks))
@@ -578,7 +584,13 @@ def _work_outside_sections(
             items = _work_lists(design_blocks)
         else:
             designed = []
-        for item in [*items, *lists([b for s in described for b in s.blocks])]:
+        proposed = [
+            item
+            for s in described
+            for item in lists(s.blocks)
+            if not _lists_goals(s) or is_instruction(plain(item.text))  # goals are criteria
+        ]
+        for item in [*items, *proposed]:
             draft.loose_tasks.extend(task_from_item(c.findings, item))
         draft.loose_tasks.extend(_tables_of_work(blocks))
         draft.loose_tasks.extend(designed)
@@ -642,6 +654,13 @@ def _prose_questions(outline: Outline) -> list[DraftDecision]:
         for question in sentences(plain(p.text))
         if question.endswith("?") and len(question.split()) >= 4
     ][:10]
+
+
+def _lists_goals(section: Section) -> bool:
+    """A Goals section (not a summary or a proposal) that lists its goals."""
+    return (
+        bool(lists_only(section.blocks)) and role_of(heading_text(section.title), GOALS) == "goals"
+    )
 
 
 def lists_only(blocks: list[Block]) -> list[Block]:

@@ -417,6 +417,13 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# The objective headings that list goals, each an outcome the plan must reach (a
+# "Summary" or a "Proposal" says what the work is instead).
+GOALS: dict[str, str] = dict.fromkeys(
+    ("goal", "goals", "objectives", "ziel", "ziele", "objetivo", "objetivos", "objectifs"),
+    "goals",
+)
+
 # Phrase -> role, phrases normalised as ``normalize`` leaves them.
 ROLE_TABLE: dict[str, str] = {
     phrase: role for role, phrases in _ROLE_PHRASES.items() for phrase in phrases

@@ -980,3 +980,48 @@ def test_goals_listed_as_outcomes_are_criteria_of_the_whole_plan() -> None:
     alone = read_request("t", "## Goals\n- Reports open offline\n- Add a sync badge\n")
     assert [t.title for t in alone.loose_tasks] == ["Add a sync badge"]
     assert alone.acceptance == ["Reports open offline"]
+
+
+def test_a_tracker_export_gives_a_milestone_per_story() -> None:
+    draft = read_request(
+        "t",
+        "Story: SHOP-3 Buyers can save a basket\n"
+        "  Status: In Progress | Assignee: ana | Points: 5\n"
+        "  Sub-task: SHOP-7 Keep baskets in `shop/basket.py` — Done\n"
+        "  Sub-task: SHOP-8 Restore a basket at sign-in [To Do]\n"
+        "  Sub-task: SHOP-9 Baskets in cookies (Won't Do)\n"
+        "  AC: A basket saved on one device opens on another.\n\n"
+        "Story SHOP-4: Saved baskets expire\n"
+        "  Depends on: SHOP-3\n\n"
+        "  Sub-task: SHOP-10 Nightly job in `shop/expire.py` that drops old baskets\n"
+        "  Acceptance criteria:\n    - A basket untouched for 30 days is gone.\n\n"
+        "Story: users want their baskets back after a crash.\n",
+    )
+    first, second = draft.milestones
+    assert first.title == "SHOP-3 Buyers can save a basket"
+    assert [(t.title, t.done) for t in first.tasks] == [
+        ("SHOP-7 Keep baskets in `shop/basket.py`", True),
+        ("SHOP-8 Restore a basket at sign-in", False),
+    ]
+    assert first.acceptance == ["A basket saved on one device opens on another."]
+    assert second.title == "SHOP-4 Saved baskets expire"
+    assert [t.title for t in second.tasks] == [
+        "SHOP-10 Nightly job in `shop/expire.py` that drops old baskets"
+    ]
+    assert second.acceptance == ["A basket untouched for 30 days is gone."]
+    assert second.dependencies == [first.id or first.title]
+    # A story without the tracker's key is a sentence, not a milestone.
+    assert len(draft.milestones) == 2
+
+
+def test_a_question_in_a_pasted_comment_thread_is_open() -> None:
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Add the export in `app/export.py`\n\n"
+        "Comments:\n  m.lund (2026-03-02): Should the export include archived rows?\n"
+        "  Sam (Mar 3): Let's decide on Friday.\n  Q: CSV or JSON first?\n",
+    )
+    assert [d.question for d in draft.decisions] == [
+        "Should the export include archived rows?",
+        "CSV or JSON first?",
+    ]

@@ -87,6 +87,8 @@ def task_heading(title: str) -> bool:
 
 
 def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str | None:
+    if section.stated:
+        return section.stated
     title = heading_text(section.title)
     known = role_of(title, table)
     explicit = not section.label and milestone_like(section.title)

@@ -27,6 +27,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from planner.core.patterns import LazyPattern
 from planner.core.read.markup import has_legend, status_emoji
+from planner.core.read.tracker import Story, add_lines, continues, story_of
 from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, normalize, role_of
 
 NO_RESPONSE = "_No response_"
@@ -134,6 +135,9 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
     role: str | None = None
+    # The role the text gives the section itself (a tracker's "Story: PAY-12 ..." is a
+    # milestone), whatever its title and place would say.
+    stated: str | None = None
 
 
 @dataclass
@@ -326,7 +330,7 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
         stack.append(section)
 
     def close_label() -> None:
-        while stack and stack[-1].label:
+        while stack and (stack[-1].label or stack[-1].stated):
             stack.pop()
 
     def add(block: Block) -> None:
@@ -337,6 +341,20 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
             visit(node, offset, depth)
 
     def paragraph(text: str, line: int | None) -> None:
+        story = story_of(text, line)
+        if story is not None:
+            close_label()
+            parent = stack[-1].level if stack else 0
+            open_section(Section(story.title, parent + 0.5, line, stated="milestone"))
+            _fill(stack[-1], story)
+            return
+        if stack and stack[-1].stated:
+            if continues(text):
+                more_fields = Story(stack[-1].title, line)
+                add_lines(more_fields, text, line)
+                _fill(stack[-1], more_fields)
+                return
+            stack.pop()  # what follows a story's fields is no longer the story's
         first, _, more = text.partition("\n")
         label = label_of(first, table)
         if label:
@@ -441,6 +459,23 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
 
     read(root.children, 0)
     return Outline(preamble, top)
+
+
+def _fill(section: Section, story: Story) -> None:
+    """A tracker story's fields as the blocks and label sections a Markdown story has."""
+    if story.tasks:
+        items = [Item(entry.text, entry.line, entry.done) for entry in story.tasks]
+        section.blocks.append(ItemList(items, items[0].line))
+    level = section.level + 0.5
+    if story.criteria:
+        items = [Item(entry.text, entry.line, None) for entry in story.criteria]
+        criteria = Section("Acceptance criteria", level, items[0].line, label=True)
+        criteria.blocks.append(ItemList(items, items[0].line))
+        section.children.append(criteria)
+    if story.waits_on:
+        waits = Section("Dependencies", level, story.waits_on[0].line, label=True)
+        waits.blocks.extend(Paragraph(entry.text, entry.line) for entry in story.waits_on)
+        section.children.append(waits)
 
 
 def walk(sections: list[Section]) -> list[Section]:

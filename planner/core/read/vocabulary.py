@@ -41,6 +41,7 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "intent",
         "mission",
         "describe the bug",
+        "epic description",
         "bug description",
         "possible fix",
         "suggested fix",
@@ -424,6 +425,43 @@ GOALS: dict[str, str] = dict.fromkeys(
     "goals",
 )
 
+# The fields of a story in a tracker's plain-text export (``tracker.py``), by what
+# they give the plan; fields not named here (status, assignee, points) give nothing.
+TRACKER_FIELDS: dict[str, str] = {
+    "sub-task": "task",
+    "subtask": "task",
+    "sub task": "task",
+    "task": "task",
+    "ac": "acceptance",
+    "acceptance": "acceptance",
+    "acceptance criteria": "acceptance",
+    "blocked by": "depends",
+    "is blocked by": "depends",
+    "depends on": "depends",
+}
+# The statuses a tracker prints after an item: done, open, or given up.
+TRACKER_STATUSES: dict[str, str] = {
+    **dict.fromkeys(("done", "closed", "resolved", "fixed", "complete", "completed"), "done"),
+    **dict.fromkeys(
+        (
+            "to do",
+            "todo",
+            "open",
+            "in progress",
+            "in review",
+            "in qa",
+            "backlog",
+            "blocked",
+            "selected for development",
+            "ready",
+        ),
+        "open",
+    ),
+    **dict.fromkeys(
+        ("won't do", "wont do", "won't fix", "cancelled", "canceled", "duplicate"), "dropped"
+    ),
+}
+
 # Phrase -> role, phrases normalised as ``normalize`` leaves them.
 ROLE_TABLE: dict[str, str] = {
     phrase: role for role, phrases in _ROLE_PHRASES.items() for phrase in phrases
@@ -460,11 +498,15 @@ DESIGN_SECTIONS = frozenset(
 SETTLED_DECISIONS = frozenset({"decision", "decision outcome", "decided", "resolution"})
 
 # What opens a question put to someone outside a questions section: "❓ Open: ...?",
-# "Question for @design: ...?", "**Blocking decision:** ...?", "cc @lena — ...?".
+# "Question for @design: ...?", "**Blocking decision:** ...?", "cc @lena — ...?", and
+# who asked it in a pasted comment thread ("r.okafor: ...?", "Maria (2024-02-19): ...?",
+# "Q: ...?").
 QUESTION_LEADS = LazyPattern(
     r"(?:❓\s*)?(?:cc\b[^?]{0,200}?\s[-–—:]\s*|"
     r"(?:open|open question|question|questions|blocking decision|decision needed|"
-    r"decision|to decide|tbd)(?:\s+(?:for|to)\s+[^:?]{1,60})?\s*:\s*)",
+    r"decision|to decide|tbd|q)(?:\s+(?:for|to)\s+[^:?]{1,60})?\s*:\s*|"
+    r"(?:[A-Za-z][\w-]{0,38}[._][\w.-]{0,38}[A-Za-z0-9](?:\s*\([^()]{1,40}\))?|"
+    r"[A-Za-z][\w.-]{0,38}\s*\([^()\d]{0,40}\d[^()]{0,40}\))\s*:\s*)",
     re.IGNORECASE,
 )
 MENTION = LazyPattern(r"(?<![\w.])@[A-Za-z0-9][\w-]{0,38}")

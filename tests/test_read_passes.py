@@ -1025,3 +1025,35 @@ def test_a_question_in_a_pasted_comment_thread_is_open() -> None:
         "Should the export include archived rows?",
         "CSV or JSON first?",
     ]
+
+
+def test_a_milestone_table_names_the_requirements_each_milestone_delivers() -> None:
+    draft = read_request(
+        "t",
+        "## Requirements\n\n**Must have**\n"
+        "1. Keep drafts in `app/db.ts` instead of memory.\n"
+        "2. Upload drafts in the order they were written.\n\n"
+        "**Nice to have**\n3. Shrink photos before upload.\n4. A sync button in settings.\n\n"
+        "- **R9** Log every failed upload.\n\n"
+        "## Milestones\n\n"
+        "| # | Milestone | Scope | Status |\n|---|---|---|---|\n"
+        "| M1 | Storage | Requirement 1 + move the drafts users already have | ✅ Done |\n"
+        "| M2 | Upload | Requirements 2–4; R9 | In progress |\n\n"
+        "M2 can't start until M1 lands.\n",
+    )
+    first, second = draft.milestones
+    assert (first.id, first.title, first.done) == ("M1", "Storage", True)
+    assert [(t.title, t.done) for t in first.tasks] == [
+        ("Keep drafts in `app/db.ts` instead of memory.", True),
+        ("move the drafts users already have", True),
+    ]
+    assert [t.title for t in second.tasks] == [
+        "Upload drafts in the order they were written.",
+        "Shrink photos before upload.",
+        "A sync button in settings.",
+        "R9 Log every failed upload.",
+    ]
+    assert second.dependencies == ["M1"]
+    # Delivered by a milestone, a requirement is neither a criterion nor out of scope.
+    assert draft.acceptance == []
+    assert draft.out_of_scope == []

@@ -44,6 +44,12 @@ from planner.core.read.outline import (
     Table,
     walk,
 )
+from planner.core.read.requirements import (
+    Requirements,
+    is_milestone_table,
+    milestones_from_table,
+    requirements_of,
+)
 from planner.core.read.tasks import (
     entries,
     is_criterion,
@@ -107,6 +113,7 @@ class _Collected:
     groups: list[list[DraftMilestone]] = field(default_factory=list)
     chains: list[list[DraftMilestone]] = field(default_factory=list)
     table: Mapping[str, str] = field(default_factory=lambda: ROLE_TABLE)
+    requirements: Requirements = field(default_factory=Requirements)
 
 
 # --------------------------------------------------------------------------- milestones
@@ -417,11 +424,12 @@ def assemble(
     outline: Outline, title: str, table: Mapping[str, str] = ROLE_TABLE
 ) -> tuple[Draft, list[Finding]]:
     """Build the draft from a classified outline."""
-    c = _Collected(table=table)
+    c = _Collected(table=table, requirements=requirements_of(outline))
     draft = Draft(source="markdown")
     objective: list[str] = []
     asked = take_asked_questions(outline)
     _visit(c, draft, objective, outline.sections)
+    _leave_claimed(c, draft)
     draft.decisions.extend(asked)
     around = [s for s in walk(outline.sections) if s.role in (None, "objective", "notes")]
     blocks = [*outline.preamble, *(b for s in around for b in s.blocks)]
@@ -459,6 +467,16 @@ def assemble(
     if not recognised:
         draft.source = "fallback"
     return draft, c.findings
+
+
+def _leave_claimed(c: _Collected, draft: Draft) -> None:
+    """A requirement a milestone delivers is that milestone's work, so it is no longer
+    a criterion of the whole ("Must have") nor out of scope ("Nice to have")."""
+    if not c.requirements.claimed:
+        return
+    for name in ("acceptance", "out_of_scope"):
+        kept = [text for text in getattr(draft, name) if text not in c.requirements.claimed]
+        setattr(draft, name, kept)
 
 
 def _visit(
@@ -500,6 +518,11 @@ def _visit(
         elif role == "milestones":
             start = len(draft.milestones)
             draft.milestones.extend(milestone_from_item(c, item) for item in lists(section.blocks))
+            for block in section.blocks:
+                if isinstance(block, Table) and is_milestone_table(block):
+                    # | Milestone | Scope | Status |: a row per milestone, its scope its work.
+                    rows = milestones_from_table(c.findings, block, c.requirements)
+                    draft.milestones.extend(rows)
             _visit(c, draft, objective, section.children, _is_criteria_group(section))
             group_prose(c, section, draft.milestones[start:])
             continue

@@ -43,6 +43,7 @@ _BOLD_LABEL = LazyPattern(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTAL
 _PLAIN_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
 # "3.1.1 Store drafts in ...": a requirement numbered in the document's outline.
 _OUTLINE_NUMBER = LazyPattern(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=[A-Z`*_\"'])")
+_LIST_NUMBER = LazyPattern(r"(\d{1,3})[.)]\s+(?=\S)")
 # "These must hold for the rollout to be accepted:": a lead-in to criteria.
 _CRITERIA_LEAD_IN = LazyPattern(
     r".{0,120}\b(?:must (?:all )?hold|must (?:all )?be true|to be accepted|is accepted|"
@@ -94,6 +95,7 @@ class Item:
     children: list[Item] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     ordered: bool = False
+    number: int | None = None  # "5." of an ordered list, as the author numbered it
 
 
 @dataclass
@@ -201,7 +203,10 @@ def items_of(list_node: SyntaxTreeNode, circles: bool = False) -> list[Item]:
             text = text[box.end() :]
         else:
             checked = status_emoji(text, circles)  # "🚧 Add x" on a status board
-        items.append(Item(text.strip(), line_of(li), checked, children, paragraphs, ordered))
+        number = int(li.info) if ordered and li.info.isdigit() and len(li.info) <= 9 else None
+        items.append(
+            Item(text.strip(), line_of(li), checked, children, paragraphs, ordered, number)
+        )
     return items
 
 
@@ -273,10 +278,29 @@ def _is_checklist(node: SyntaxTreeNode) -> bool:
 
 def _as_list(text: str, line: int | None, circles: bool = False) -> ItemList | None:
     """A paragraph whose lines each open with an outline number (``3.1.1 Store drafts
-    in ...``) or, over two lines or more, a status emoji (``🟢 Add x``): a list."""
+    in ...``), over two lines or more a status emoji (``🟢 Add x``), or each a list
+    number (``5. Email the admin``: a numbered list that goes on after a label line,
+    which CommonMark reads as text when it does not start at 1): a list."""
     lines = [raw.strip() for raw in text.split("\n")]
     if not all(lines):
         return None
+    numbered = [_LIST_NUMBER.match(raw) for raw in lines]
+    if len(lines) > 1 and all(numbered):
+        return ItemList(
+            [
+                Item(
+                    raw[found.end() :].strip(),
+                    line + index if line is not None else None,
+                    None,
+                    ordered=True,
+                    number=int(found.group(1)),
+                )
+                for index, (raw, found) in enumerate(zip(lines, numbered, strict=True))
+                if found
+            ],
+            line,
+            ordered=True,
+        )
     items: list[Item] = []
     for index, raw in enumerate(lines):
         where = line + index if line is not None else None

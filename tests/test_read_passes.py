@@ -1057,3 +1057,20 @@ def test_a_milestone_table_names_the_requirements_each_milestone_delivers() -> N
     # Delivered by a milestone, a requirement is neither a criterion nor out of scope.
     assert draft.acceptance == []
     assert draft.out_of_scope == []
+
+
+def test_a_board_names_its_work_in_a_title_column_and_retro_actions_are_no_work() -> None:
+    draft = read_request(
+        "t",
+        "# Sprint 7 — Search team\n\nSprint goal: typo-tolerant search for everyone\n\n"
+        "| Ticket | Title | Assignee | Est | Status |\n|---|---|---|---|---|\n"
+        "| SRCH-12 | Fuzzy matching in `search/match.py` | @ana | 3 | Done |\n"
+        "| SRCH-15 | Highlight the corrected words | @li | 2 | In review |\n\n"
+        "### Retro actions carried over\n- Keep reviews under a day\n\n"
+        "### Reading\n| Title | Author |\n|---|---|\n| Edit distance in practice | Lee |\n",
+    )
+    assert draft.objective == "typo-tolerant search for everyone"
+    assert [(t.title, t.done) for t in draft.loose_tasks] == [
+        ("SRCH-12 Fuzzy matching in `search/match.py`", True),
+        ("SRCH-15 Highlight the corrected words", False),
+    ]

@@ -75,6 +75,14 @@ _WORK_HEADERS = frozenset(
     }
 )
 _STATUS_HEADERS = frozenset({"status", "done", "state", "progress"})
+# A board names its work in a Title column beside the ticket and who has it:
+# | Ticket | Title | Assignee | Est | Status |.
+_TITLE_HEADERS = frozenset({"title", "summary"})
+_TICKET_HEADERS = frozenset({"ticket", "key", "id", "#", "issue"})
+_BOARD_HEADERS = frozenset(
+    {"assignee", "owner", "est", "estimate", "points", "story points", "sp", "status", "state"}
+)
+_TICKET = re.compile(r"(?:[A-Z][A-Z0-9]{0,9}-\d{1,6}|#\d{1,7})")
 # Gherkin: "Scenario: ..." and its Given/When/Then steps are one criterion.
 _SCENARIO = LazyPattern(r"(?:scenario(?: outline| template)?|example)\s*:\s*(.*)", re.IGNORECASE)
 _STEP = LazyPattern(r"(given|when|then|and|but|\*)\s+(.*)", re.IGNORECASE)
@@ -259,8 +267,16 @@ def task_from_item(
 
 def tasks_from_table(table: Table) -> list[DraftTask]:
     """Rows of a table whose header names the work (``| Task | Owner |``)."""
-    header = [normalize(heading_text(cell)) for cell in table.header]
+    header = [normalize(heading_text(cell)) or cell.strip() for cell in table.header]
     work = next((i for i, name in enumerate(header) if name in _WORK_HEADERS), None)
+    title = next((i for i, name in enumerate(header) if name in _TITLE_HEADERS), None)
+    ticket = next((i for i, name in enumerate(header) if name in _TICKET_HEADERS), None)
+    if title is not None and (
+        work is None or all(_TICKET.fullmatch(row[work].strip()) for row in table.rows if row)
+    ):
+        if work is None and not (ticket is not None or _BOARD_HEADERS & set(header)):
+            return []  # | Title | Author |: a list of documents, not of work
+        ticket, work = (work if work is not None else ticket), title
     if work is None:
         return []
     status = next((i for i, name in enumerate(header) if name in _STATUS_HEADERS), None)
@@ -269,6 +285,8 @@ def tasks_from_table(table: Table) -> list[DraftTask]:
         if work >= len(row) or not row[work].strip() or dropped(row[work], None):
             continue
         text, done = done_marked(row[work])
+        if ticket is not None and ticket < len(row) and _TICKET.fullmatch(row[ticket].strip()):
+            text = f"{row[ticket].strip()} {text}"  # "CHK-301 Guest checkout API"
         if status is not None and status < len(row):
             done = done or done_marked(f"x ({row[status].strip().lower()})")[1]
             done = done or any(mark in row[status] for mark in DONE_MARKS)

@@ -42,6 +42,8 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "mission",
         "describe the bug",
         "epic description",
+        "sprint goal",
+        "sprint goals",
         "bug description",
         "possible fix",
         "suggested fix",
@@ -395,6 +397,9 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "retro",
         "retrospective",
         "retro notes",
+        "retro actions",
+        "retro action items",
+        "retrospective actions",
         "lessons learned",
         "meeting notes",
         "rollback procedure",
@@ -522,6 +527,10 @@ SUFFIX_WORDS = frozenset(
     invariants dependencies steps todo deliverables conventions alternatives references
     notes background motivation goal recap retro retrospective""".split()
 )
+
+# Words that name a section even at the start of a longer heading ("Retro actions
+# carried over", "Retrospective from sprint 41").
+PREFIX_WORDS = frozenset({"retro", "retrospective"})
 
 # A heading that says what is *not* part of the work: "Not this quarter", "Not doing
 # now", "Nicht Teil dieses Tickets", "Retro items (not sprint work)".
@@ -738,6 +747,8 @@ def _candidates(key: str, table: Mapping[str, str]) -> list[str]:
         candidates.append(" ".join(words[-2:]))
     if len(words) > 1 and words[-1] in SUFFIX_WORDS:
         candidates.append(words[-1])
+    if len(words) > 1 and words[0] in PREFIX_WORDS:
+        candidates.append(words[0])
     return candidates
 
 

@@ -1074,3 +1074,23 @@ def test_a_board_names_its_work_in_a_title_column_and_retro_actions_are_no_work(
         ("SRCH-12 Fuzzy matching in `search/match.py`", True),
         ("SRCH-15 Highlight the corrected words", False),
     ]
+
+
+def test_a_log_and_a_footnote_after_a_break_are_no_work() -> None:
+    body = (
+        "### Build\n- [x] Tag `v1.4.0` on main\n\n### Ship\n- [ ] Publish the wheels\n\n"
+        "Log:\n- 03-02: rc1 out, one report of a broken `--quiet` flag\n"
+        "FYI the docs deploy is manual this time.\n"
+    )
+    draft = read_request("t", body)
+    assert [[t.title for t in m.tasks] for m in draft.milestones] == [
+        ["Tag `v1.4.0` on main"],
+        ["Publish the wheels"],
+    ]
+    footnote = read_request(
+        "t",
+        "### Phase 1: Release\n- [ ] Publish the wheels\n\n---\nProblems hit (fill in as you go):\n"
+        "- the Windows runner timed out twice\n\n---\n- [ ] Announce the release\n",
+    )
+    (milestone,) = footnote.milestones
+    assert [t.title for t in milestone.tasks] == ["Publish the wheels", "Announce the release"]

@@ -137,6 +137,7 @@ def milestone_from_section(
         references=issue_refs(text),
     )
     prose: list[str] = []
+    ticked = False  # a checklist stood above
     for block in section.blocks:
         if isinstance(block, Paragraph):
             for raw in block.text.split("\n"):
@@ -148,6 +149,12 @@ def milestone_from_section(
                 if raw.strip():
                     prose.append(_upright(raw.strip()))
         elif isinstance(block, ItemList):
+            ticks = any(item.checked is not None for item in block.items)
+            if block.after_break and ticked and not ticks:
+                # A plain list set off by a thematic break below the milestone's
+                # checklist ("---", "Problems hit (fill in as you go):") is a footnote.
+                continue
+            ticked = ticked or ticks
             for item in block.items:
                 # A stage's criteria may hold its work too: "Remove the feature gate".
                 instruction = criteria and is_instruction(plain(item.text))

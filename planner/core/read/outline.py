@@ -109,6 +109,9 @@ class ItemList:
     items: list[Item]
     line: int | None
     ordered: bool = False
+    # Set off by a thematic break from what its section said before ("---" then
+    # "Problems hit during this release:"): a footnote to the work, unless it ticks.
+    after_break: bool = False
 
 
 @dataclass
@@ -343,6 +346,7 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
     stack: list[Section] = []
     details: list[Section | None] = []  # the <details> sections open, innermost last
     titled = [0]  # how many of them opened a section
+    broken: list[Section | None] = [None]  # the section a thematic break last stood in
     circles = any(
         node.type == "paragraph" and has_legend(inline_text(node)) for node in root.children
     )
@@ -464,7 +468,9 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
         elif kind == "paragraph":
             paragraph(inline_text(node), at(node, offset))
         elif kind in ("bullet_list", "ordered_list"):
-            add(ItemList(items_of(node, circles), at(node, offset), kind == "ordered_list"))
+            found = ItemList(items_of(node, circles), at(node, offset), kind == "ordered_list")
+            found.after_break = bool(stack) and stack[-1] is broken[0]
+            add(found)
         elif kind == "table":
             add(_table(node))
         elif kind == "fence":
@@ -476,6 +482,7 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
                 add(Fence(info, node.content, at(node, offset)))
         elif kind == "hr":
             close_label()
+            broken[0] = stack[-1] if stack else None
         elif kind == "blockquote":
             quote(node, offset, depth)
         elif kind == "html_block":

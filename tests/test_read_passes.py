@@ -1094,3 +1094,25 @@ def test_a_log_and_a_footnote_after_a_break_are_no_work() -> None:
     )
     (milestone,) = footnote.milestones
     assert [t.title for t in milestone.tasks] == ["Publish the wheels", "Announce the release"]
+
+
+def test_the_stages_of_a_runbook_are_milestones_in_order() -> None:
+    draft = read_request(
+        "t",
+        "# Runbook: move the queue to the new cluster\n\n"
+        "## Prep (day before)\n- [x] Copy the config to `deploy/queue/new.yaml`\n"
+        "- [ ] Announce the window in the ops channel\n\n"
+        "## Procedure\n1. Pause the consumers\n2. Point `deploy/queue/dns.tf` at the new cluster\n"
+        "3. Resume the consumers\n\n"
+        "## Verify\n- The backlog drains within 10 minutes\n\n"
+        "## Rollback\n1. Point the DNS back at the old cluster\n",
+    )
+    prep, procedure = draft.milestones
+    assert prep.title == "Prep (day before)"
+    assert [t.title for t in procedure.tasks][1] == "Point `deploy/queue/dns.tf` at the new cluster"
+    assert procedure.dependencies == [prep.id or prep.title]
+    assert draft.acceptance == ["The backlog drains within 10 minutes"]
+    # One stage alone is just where the steps stand.
+    alone = read_request("t", "## Procedure\n1. Pause the consumers in `q/pause.py`\n")
+    assert alone.milestones == []
+    assert [t.title for t in alone.loose_tasks] == ["Pause the consumers in `q/pause.py`"]

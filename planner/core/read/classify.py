@@ -26,6 +26,7 @@ from planner.core.read.vocabulary import (
     named,
     normalize,
     role_of,
+    runbook_stage,
 )
 from planner.core.text import code_locations
 
@@ -283,6 +284,18 @@ def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline
     for section in flat:
         if section.role == "milestone":
             _set_aside_lists_of_no_work(section, table)
+    # "## Prep", "## Procedure": the stages of a runbook, where it has two or more.
+    stages = [
+        s
+        for s in flat
+        if s.role in (None, "tasks")
+        and not s.label
+        and runbook_stage(heading_text(s.title)) is not None
+    ]
+    if len(stages) > 1:
+        for section in stages:
+            section.role = "milestone"
+            _assign(section.children, "milestone", table)
     loose = [
         s
         for s in flat

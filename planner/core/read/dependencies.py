@@ -16,6 +16,7 @@ from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.draft import Draft, DraftMilestone
 from planner.core.read.markup import plain
+from planner.core.read.vocabulary import runbook_stage
 from planner.core.text import one_line
 from planner.model import Finding
 
@@ -278,10 +279,11 @@ def apply_dependencies(
     for chain in chains or []:
         for earlier, later in zip(chain, chain[1:], strict=False):
             depend(later, earlier)
-    staged = [(m, rank) for m in milestones if (rank := _stage(m.title)) is not None]
-    for (earlier, first_rank), (next_stage, next_rank) in zip(staged, staged[1:], strict=False):
-        if first_rank < next_rank:
-            depend(next_stage, earlier)
+    for rank_of in (_stage, runbook_stage):
+        staged = [(m, rank) for m in milestones if (rank := rank_of(m.title)) is not None]
+        for (earlier, first), (later, then) in zip(staged, staged[1:], strict=False):
+            if first < then:
+                depend(later, earlier)
     # After a phase that blocks the rest, each later phase waits on the nearest such
     # phase before it (which waits on the ones before it): the same order, linear edges.
     blockers = {id(m) for m in blocking}

@@ -129,6 +129,7 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "acceptance",
         "acceptance criteria",
         "acceptance tests",
+        "verify",
         "definition of done",
         "dod",
         "done when",
@@ -537,6 +538,15 @@ SUFFIX_WORDS = frozenset(
     notes background motivation goal recap retro retrospective""".split()
 )
 
+# The stages of a runbook, in the order they run: a heading that opens with one is a
+# milestone where the document has two stages or more ("## Prep", "## Procedure"),
+# and each stage waits on the one before it.
+RUNBOOK_STAGES: tuple[frozenset[str], ...] = (
+    frozenset({"prep", "preparation", "pre-work", "prework", "pre-flight", "preflight"}),
+    frozenset({"procedure", "execution", "cutover", "cut-over"}),
+    frozenset({"post-work", "postwork", "clean-up", "cleanup", "wrap-up"}),
+)
+
 # Words that name a section even at the start of a longer heading ("Retro actions
 # carried over", "Retrospective from sprint 41").
 PREFIX_WORDS = frozenset({"retro", "retrospective"})
@@ -693,6 +703,13 @@ KIND_WORDS = {
 # Words in a heading that say the work is finished.
 DONE_WORDS = frozenset({"done", "complete", "completed", "shipped", "finished", "released"})
 DONE_MARKS = ("✅", "✔️", "✔", "☑️", "☑", "✓")
+
+
+def runbook_stage(title: str) -> int | None:
+    """The runbook stage a heading opens with (``Prep (week before)`` -> 0), if any."""
+    words = normalize(title).replace("(", " ").split()
+    first = words[0].strip(":,") if words else ""
+    return next((rank for rank, names in enumerate(RUNBOOK_STAGES) if first in names), None)
 
 
 def normalize(text: str) -> str:

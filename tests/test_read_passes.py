@@ -1116,3 +1116,37 @@ def test_the_stages_of_a_runbook_are_milestones_in_order() -> None:
     alone = read_request("t", "## Procedure\n1. Pause the consumers in `q/pause.py`\n")
     assert alone.milestones == []
     assert [t.title for t in alone.loose_tasks] == ["Pause the consumers in `q/pause.py`"]
+
+
+def test_a_fix_proposed_as_steps_is_work_beside_its_follow_ups_and_a_greeting_is_no_goal() -> None:
+    draft = read_request(
+        "t",
+        "Hello team 👋\n\nA short note after the outage of the search page this morning.\n\n"
+        "**Root cause:** the cache kept answers for a day.\n\n"
+        "Proposed fix (for v3.2.1):\n\n"
+        "1. Set the cache lifetime in `search/cache.py` to one minute\n"
+        "2. Add a purge call in `search/admin.py`\n\n"
+        "Follow-ups (not blocking the fix):\n- [ ] Alert when answers are older than an hour\n",
+    )
+    assert draft.objective == "A short note after the outage of the search page this morning."
+    assert [t.title for t in draft.loose_tasks] == [
+        "Set the cache lifetime in `search/cache.py` to one minute",
+        "Add a purge call in `search/admin.py`",
+        "Alert when answers are older than an hour",
+    ]
+
+
+def test_tests_to_write_under_testing_are_work_and_checks_stay_checks() -> None:
+    draft = read_request(
+        "t",
+        "## Implementation\n- [ ] Parse `--since` in `cli/export.py`\n\n"
+        "## Testing\n- [ ] Unit tests for the date parser, with garbage input\n"
+        "- [ ] Add a 1M-row case to `bench/export_bench.py`\n"
+        "- [ ] `make test` passes on Windows\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "Parse `--since` in `cli/export.py`",
+        "Unit tests for the date parser, with garbage input",
+        "Add a 1M-row case to `bench/export_bench.py`",
+    ]
+    assert draft.validation == ["`make test` passes on Windows"]

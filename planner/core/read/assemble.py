@@ -67,10 +67,12 @@ from planner.core.read.vocabulary import (
     DOCUMENT_NOTES,
     FUTURE_WORK,
     GOALS,
+    GREETING,
     MENTION,
     QUESTION_LEADS,
     ROLE_TABLE,
     SETTLED_DECISIONS,
+    TEST_WORK,
     WORK_PHRASES,
     normalize,
     role_of,
@@ -114,6 +116,7 @@ class _Collected:
     chains: list[list[DraftMilestone]] = field(default_factory=list)
     table: Mapping[str, str] = field(default_factory=lambda: ROLE_TABLE)
     requirements: Requirements = field(default_factory=Requirements)
+    tests_to_write: list[DraftTask] = field(default_factory=list)  # of the whole plan
 
 
 # --------------------------------------------------------------------------- milestones
@@ -196,7 +199,9 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
     """A sub-section or label line inside a milestone."""
     role = part.role
     if role in ("acceptance", "validation", "risks"):
-        found = entries(part.blocks)
+        written = tests_to_write(c, part.blocks) if role == "validation" else ([], set())
+        milestone.tasks.extend(written[0])
+        found = [entry for entry in entries(part.blocks) if entry[0] not in written[1]]
         getattr(milestone, role).extend(text for text, _, _ in found)
         if role == "acceptance":
             c.acceptance_done.extend(done for _, _, done in found)
@@ -223,6 +228,15 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
         read_decisions(c, draft, part)
     elif role in LIST_SECTIONS:
         getattr(draft, role).extend(text for text, _, _ in entries(part.blocks))
+
+
+def tests_to_write(c: _Collected, blocks: list[Block]) -> tuple[list[DraftTask], set[str]]:
+    """The items of a Testing section that are tests to write ("Unit tests for the
+    parser", "Add a 1M-row case to the benchmark"): work, not checks to pass. Returns
+    their tasks and the entry texts they were."""
+    items = [item for item in lists(blocks) if TEST_WORK.match(plain(item.text))]
+    tasks = [task for item in items for task in task_from_item(c.findings, item)]
+    return tasks, {text for text, _, _ in entries([ItemList(items, None)])}
 
 
 def prose_work(section: Section) -> list[DraftTask]:
@@ -446,6 +460,11 @@ def assemble(
     recognised = any(s.role for s in walk(outline.sections))
     draft.objective = _objective(objective, outline)
     recognised = _work_outside_sections(c, draft, outline, objective, recognised)
+    if c.tests_to_write:
+        # Tests of the whole plan come after the work they test.
+        (draft.milestones[-1].tasks if draft.milestones else draft.loose_tasks).extend(
+            c.tests_to_write
+        )
     if (
         not draft.milestones
         and not any(not t.done for t in draft.loose_tasks)
@@ -517,7 +536,8 @@ def _visit(
         if role == "objective":
             objective.extend(plain(p.text) for p in paragraphs(section.blocks))
             listed = entries(lists_only(section.blocks))
-            objective.extend(text for text, _, _ in listed)
+            if not all(is_instruction(text) for text, _, _ in listed):
+                objective.extend(text for text, _, _ in listed)  # not the steps of a fix
             if _lists_goals(section):
                 # "## Goals" listing outcomes ("Inspectors can work offline"): what the
                 # whole plan must achieve, so each is a criterion of it.
@@ -544,7 +564,12 @@ def _visit(
             draft.acceptance.extend(text for text, _, _ in found)
             c.acceptance_done.extend(done for _, _, done in found)
         elif role in LIST_SECTIONS:
-            getattr(draft, role).extend(text for text, _, _ in entries(section.blocks))
+            tasks, taken = (
+                tests_to_write(c, section.blocks) if role == "validation" else ([], set())
+            )
+            c.tests_to_write.extend(tasks)
+            found = entries(section.blocks)
+            getattr(draft, role).extend(text for text, _, _ in found if text not in taken)
         elif role == "notes" and section.label:
             # "> [!NOTE] The export must respect row-level permissions": a note that
             # says what must hold is a criterion of the work.
@@ -636,7 +661,18 @@ def _work_outside_sections(
             draft.decisions.extend(_prose_questions(outline))
         return recognised or bool(draft.loose_tasks)
     if not draft.milestones:
-        # A checklist, or a table of work, is work wherever it stands ("## Follow-ups").
+        # A checklist, or a table of work, is work wherever it stands ("## Follow-ups");
+        # so are the steps of a proposed fix ("Proposed fix:" then "1. Set ...").
+        fixes = [
+            block
+            for s in walk(outline.sections)
+            if s.role == "objective" and not _lists_goals(s)
+            for block in s.blocks
+            if isinstance(block, ItemList)
+            and all(is_instruction(plain(item.text)) for item in block.items)
+        ]
+        steps = [task for b in fixes for i in b.items for task in task_from_item(c.findings, i)]
+        draft.loose_tasks[:0] = steps
         for item in loose:
             if item.checked is not None:
                 draft.loose_tasks.extend(task_from_item(c.findings, item))
@@ -737,6 +773,8 @@ def _is_prose(text: str) -> bool:
         return False
     if stripped.startswith(("http://", "https://")) and " " not in stripped:
         return False
+    if len(stripped) <= 80 and GREETING.fullmatch(stripped):
+        return False  # "Hi all 👋"
     if stripped.endswith(":") and len(stripped.split()) <= 6:
         return False  # a lead-in to a list: "Commands to support:"
     label, colon, value = stripped.partition(":")

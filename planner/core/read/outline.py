@@ -41,6 +41,8 @@ _LEAD_IN = LazyPattern(r"(done when|ships when|exit when|success looks like)\b",
 # "**Label**: rest", "**Label:** rest", "__Label__ rest"; the label is at most 80 characters.
 _BOLD_LABEL = LazyPattern(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
 _PLAIN_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
+# "Proposed fix (I'd like this in v2.7.1):": a label with an aside, alone on its line.
+_ASIDE_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'-]{0,60}?)\s*\([^()\n]{1,160}\)\s*:")
 # "3.1.1 Store drafts in ...": a requirement numbered in the document's outline.
 _OUTLINE_NUMBER = LazyPattern(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=[A-Z`*_\"'])")
 _LIST_NUMBER = LazyPattern(r"(\d{1,3})[.)]\s+(?=\S)")
@@ -243,6 +245,9 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
         if role_of(name, table) or (not rest and not colon and name.endswith(("?", "."))):
             return name, rest.strip()
         return None
+    aside = _ASIDE_LABEL.fullmatch(line)
+    if aside and table.get(normalize(aside.group(1))):
+        return aside.group(1).strip(), ""  # "Follow-ups (not blocking the hotfix):"
     plain = _PLAIN_LABEL.fullmatch(line)
     if plain:
         name, rest = plain.group(1).strip(), plain.group(2).strip()

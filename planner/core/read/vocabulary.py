@@ -398,6 +398,8 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "retro",
         "retrospective",
         "retro notes",
+        "root cause",
+        "root cause analysis",
         "log",
         "work log",
         "progress log",
@@ -488,6 +490,24 @@ DOCUMENT_NOTES = LazyPattern(
     r"(?:last |)(?:updated|edited|modified|reviewed)\b|(?:imported|exported|copied|migrated|"
     r"generated|converted) (?:from|by|with|on)\b|(?:created|written|maintained|owned) by\b|"
     r"draft (?:for|under) review\b|status:",
+    re.IGNORECASE,
+)
+
+# A paragraph that only greets or thanks ("Hi all 👋", "Thanks! cc @web"): never the
+# objective.
+GREETING = LazyPattern(
+    r"(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening)|dear|thanks|"
+    r"thank you|many thanks|cheers)\b[^.!?\n]{0,60}[.!,]?",
+    re.IGNORECASE,
+)
+
+# An item of a Testing section that is a test to write, not a check to pass: "Unit
+# tests for the date parser", "Add a 1M-row case to `bench/export.py`".
+TEST_WORK = LazyPattern(
+    r"(?:add|write|create|extend|cover|update)\b[^\n]{0,200}?\b(?:tests?|specs?|cases?|"
+    r"benchmarks?|fixtures?)\b|"
+    r"(?:unit|integration|e2e|end-to-end|contract|regression|snapshot|property|"
+    r"property-based|fuzz|golden)[- ]?(?:tests?|specs?)\b|tests? (?:for|that|covering)\b",
     re.IGNORECASE,
 )
 

@@ -1150,3 +1150,17 @@ def test_tests_to_write_under_testing_are_work_and_checks_stay_checks() -> None:
         "Add a 1M-row case to `bench/export_bench.py`",
     ]
     assert draft.validation == ["`make test` passes on Windows"]
+
+
+def test_a_plain_item_that_asks_is_an_open_question_not_a_task() -> None:
+    draft = read_request(
+        "t",
+        "## Phase 3\n- [ ] Drop the XML config reader in `cfg/xml.py`\n"
+        "- plugin hot reload? only if it stays small\n- [ ] Can users pick a theme? Add it\n",
+    )
+    (milestone,) = draft.milestones
+    assert [t.title for t in milestone.tasks] == [
+        "Drop the XML config reader in `cfg/xml.py`",
+        "Can users pick a theme? Add it",
+    ]
+    assert [d.question for d in draft.decisions] == ["plugin hot reload? only if it stays small"]

@@ -460,6 +460,7 @@ def assemble(
     recognised = any(s.role for s in walk(outline.sections))
     draft.objective = _objective(objective, outline)
     recognised = _work_outside_sections(c, draft, outline, objective, recognised)
+    _questions_out_of_work(draft)
     if c.tests_to_write:
         # Tests of the whole plan come after the work they test.
         (draft.milestones[-1].tasks if draft.milestones else draft.loose_tasks).extend(
@@ -493,6 +494,18 @@ def assemble(
     if not recognised:
         draft.source = "fallback"
     return draft, c.findings
+
+
+def _questions_out_of_work(draft: Draft) -> None:
+    """A plain item that asks ("watch mode? maybe, if it's cheap") is an open question
+    about the work, not a task to hand out."""
+    for tasks in [draft.loose_tasks, *(m.tasks for m in draft.milestones)]:
+        asked = [task for task in tasks if task.asks]
+        tasks[:] = [task for task in tasks if not task.asks]
+        draft.decisions.extend(
+            DraftDecision(question=one_line(task.objective or task.title, 300), line=task.line)
+            for task in asked
+        )
 
 
 def _leave_claimed(c: _Collected, draft: Draft) -> None:

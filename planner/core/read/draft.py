@@ -46,6 +46,9 @@ class DraftTask:
     parallel: bool = False
     story: str | None = None
     parent: str | None = None
+    # A plain item that asks rather than says ("watch mode? maybe, if it's cheap"): an
+    # open question about the work, not work yet.
+    asks: bool = False
 
 
 @dataclass

@@ -53,6 +53,8 @@ _WAITS_ON = LazyPattern(
     r"(?:\s*(?:,|and|&)\s*(?:#\d{1,7}|https?://\S{1,300})){0,20}\s*[.)]?",
     re.IGNORECASE,
 )
+# "watch mode? maybe": an item whose first clause is a question.
+_ASKS = LazyPattern(r"[^?\n]{1,150}\?(?:\s|$)")
 _TASK_ID = LazyPattern(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
 _TAG = LazyPattern(r"\[([^\]\n]{1,24})\]")
 _WORK_HEADERS = frozenset(
@@ -82,7 +84,7 @@ _TICKET_HEADERS = frozenset({"ticket", "key", "id", "#", "issue"})
 _BOARD_HEADERS = frozenset(
     {"assignee", "owner", "est", "estimate", "points", "story points", "sp", "status", "state"}
 )
-_TICKET = re.compile(r"(?:[A-Z][A-Z0-9]{0,9}-\d{1,6}|#\d{1,7})")
+_TICKET = LazyPattern(r"(?:[A-Z][A-Z0-9]{0,9}-\d{1,6}|#\d{1,7})")
 # Gherkin: "Scenario: ..." and its Given/When/Then steps are one criterion.
 _SCENARIO = LazyPattern(r"(?:scenario(?: outline| template)?|example)\s*:\s*(.*)", re.IGNORECASE)
 _STEP = LazyPattern(r"(given|when|then|and|but|\*)\s+(.*)", re.IGNORECASE)
@@ -247,6 +249,7 @@ def task_from_item(
         story=story,
         parent=parent,
     )
+    task.asks = item.checked is None and not item.children and _ASKS.match(plain(text)) is not None
     for stated in _TASK_DEPENDS.finditer(text):
         task.depends_on.extend(_TASK_ID.findall(stated.group(1)))
     subtasks: list[DraftTask] = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import SecretStr
 
 from planner.core.patterns import LazyPattern
 from planner.model import FAIL_ON, FailOn
@@ -18,6 +18,7 @@ COMMITS: tuple[Commit, ...] = get_args(Commit)
 _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off", "")
 _ARTIFACT_FORBIDDEN = set('":<>|*?\\/\r\n')
+Choice = TypeVar("Choice", bound=str)
 REF_PATTERN = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,200}")
 
 
@@ -25,9 +26,11 @@ class SettingsError(ValueError):
     """An input or runner variable that is missing or wrong; the message names it."""
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+class Settings(NamedTuple):
+    """What one run is asked to do: the action's inputs and the runner's variables, each
+    already checked (``from_env`` for the container, ``planner.cli`` for a terminal)."""
 
+    workspace: Path
     mode: Mode = "plan"
     issue_number: int | None = None
     github_token: SecretStr | None = None
@@ -48,8 +51,6 @@ class Settings(BaseModel):
     retention_days: int | None = None
     base_ref: str | None = None
     commit: Commit = "none"
-
-    workspace: Path
     event_name: str | None = None
     event_path: Path | None = None
     output_file: Path | None = None
@@ -86,11 +87,14 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"input '{name}' is '{raw}'; use true or false")
 
 
-def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+def _choice(
+    env: Mapping[str, str], name: str, allowed: tuple[Choice, ...], default: Choice
+) -> Choice:
     raw = _input(env, name).lower() or default
-    if raw not in allowed:
-        raise SettingsError(f"input '{name}' is '{raw}'; use one of {', '.join(allowed)}")
-    return raw
+    for choice in allowed:
+        if raw == choice:
+            return choice
+    raise SettingsError(f"input '{name}' is '{raw}'; use one of {', '.join(allowed)}")
 
 
 def _int(env: Mapping[str, str], name: str, low: int, high: int) -> int | None:

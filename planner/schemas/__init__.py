@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, NamedTuple
 
-from fastjsonschema import JsonSchemaValueException
-
 from planner.core.text import one_line
 from planner.model import SCHEMA_MODELS, Finding, Location
+from planner.schemas.violation import JsonSchemaValueException
 
 
 def generate(name: str) -> dict[str, Any]:
@@ -120,6 +119,10 @@ def validator_source(name: str) -> str:
     options: dict[str, Any] = {"use_default": False, "use_formats": False}
     entry = fastjsonschema.compile(copy.deepcopy(_schema(name)), **options).__name__
     code = fastjsonschema.compile_to_code(copy.deepcopy(_schema(name)), **options)
+    imported = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException"
+    if imported not in code:
+        raise RuntimeError(f"fastjsonschema's code for {name} no longer starts as expected")
+    code = code.replace(imported, imported.replace("fastjsonschema", "planner.schemas.violation"))
     origin = (
         f"the contract schema with nothing required ({file_name('contract')})"
         if name == "draft"

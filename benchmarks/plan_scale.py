@@ -224,10 +224,11 @@ def wave_table(sizes: tuple[int, ...]) -> float:
     wave per task), and with a wildcard in a name in one folder: ``lib/*17.py``, whose
     written-out end may agree with others' (``lib/*7.py``: ``lib/x17.py`` matches both,
     so those tasks overlap), then names numbered to one width that never meet, told apart
-    by their written-out end (``lib/*_0017.py``) or start (``db/0017_*.sql``). "meets" is
-    how many pairs of different globs overlap, per task: work no index can skip (each pair
-    is compared, and is a wave that one of the two cannot take); a glob that many tasks
-    share is filed once."""
+    by their written-out end (``lib/*_0017.py``) or start (``db/0017_*.sql``), and
+    written-out files beside them in the same folder (``tests/test_0017.py`` and
+    ``tests/test_0017_*.py``, one task). "meets" is how many pairs of different globs
+    overlap, per task: work no index can skip (each pair is compared, and is a wave that
+    one of the two cannot take); a glob that many tasks share is filed once."""
     from planner.action.main import allocating_in_bulk
     from planner.core.graph import assign_waves
     from planner.core.paths import overlapping_pairs
@@ -244,6 +245,9 @@ def wave_table(sizes: tuple[int, ...]) -> float:
         "wildcards in one folder": lambda n: {f"T{i}": [f"lib/*{i}.py"] for i in range(n)},
         "wildcards, distinct ends": lambda n: {f"T{i}": [f"lib/*_{i:04}.py"] for i in range(n)},
         "wildcards, distinct starts": lambda n: {f"T{i}": [f"db/{i:04}_*.sql"] for i in range(n)},
+        "files beside wildcards": lambda n: {
+            f"T{i}": [f"tests/test_{i:04}.py", f"tests/test_{i:04}_*.py"] for i in range(n)
+        },
     }
     worst = 0.0
     for name, make in cases.items():

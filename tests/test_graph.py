@@ -70,6 +70,7 @@ GLOBS = st.sampled_from(
     ["src/a.py", "src/b.py", "src/**", "src/*.py", "docs/**", "docs/x.md", "**/x.md", "lib/a/b.go"]
     # wildcard names in one folder, told apart by their written-out ends
     + ["lib/*1.py", "lib/*11.py", "lib/*21.py", "lib/a*.py", "lib/ab*", "lib/b?", "lib/*"]
+    + ["lib/a1.py", "lib/b21.py", "lib/ab"]
 )
 
 

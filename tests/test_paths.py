@@ -5,7 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core.paths import (
@@ -164,6 +164,7 @@ wildcard_name = st.one_of(
             st.text(alphabet="ab1.", max_size=3),
         ),
     ),
+    st.text(alphabet="ab1", min_size=1, max_size=2),  # a written-out name: a file or folder
     st.text(alphabet="ab1.*?[]!", min_size=1, max_size=5),
 )
 folder_glob = st.builds(
@@ -177,6 +178,7 @@ folder_glob = st.builds(
 file_name = st.text(alphabet="ab1.[]!", min_size=1, max_size=6)
 
 
+@settings(max_examples=1000)
 @given(
     st.lists(folder_glob, min_size=2, max_size=30, unique=True),
     folder_glob,
@@ -186,10 +188,14 @@ def test_the_index_misses_no_glob_that_a_wildcard_name_meets(
     added: list[str], query: str, path: list[str]
 ) -> None:
     """Telling names in one folder apart by their ends drops only globs that cannot
-    overlap: the index answers what comparing every pair answers, and a file that matches
-    two globs always makes them meet."""
+    overlap: as globs are added one by one, the index answers what comparing every pair
+    answers, and a file that matches two globs always makes them meet."""
     index: GlobIndex[str] = GlobIndex()
-    for glob in added:
+    for count, glob in enumerate(added):
+        earlier = added[:count]
+        assert sorted(index.overlapping(glob)) == sorted(
+            g for g in earlier if globs_overlap(glob, g)
+        )
         index.add(glob, glob)
     found = index.overlapping(query)
     assert sorted(found) == sorted(g for g in added if globs_overlap(query, g))

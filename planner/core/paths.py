@@ -163,9 +163,11 @@ class GlobIndex(Generic[T]):
     prefixes, so one prefix extends the other, and the candidates for a glob are those
     filed on the way down to its prefix and those filed below it, never the rest of the
     tree. Below it, a glob without ``**`` looks no deeper than its own number of segments
-    (it matches files of exactly that many). Then, among the globs filed at one node (a
-    folder's ``lib/*0.py``, ``lib/*1.py``, ...), by the written-out ends of the name that
-    follows the prefix (``_Names``). Each candidate is then checked with ``globs_overlap``.
+    (it matches files of exactly that many). Then by the name that follows a prefix: of
+    the globs filed at one node (``lib/*0.py``, ``lib/*1.py``, ...) and of the entries of
+    the folder below it (``lib/a0.py``, ``lib/b/``), a query meets only those whose name
+    agrees at both written-out ends with its own name there (``_ByEnds``). Each candidate
+    is then checked with ``globs_overlap``.
     """
 
     def __init__(self) -> None:
@@ -187,10 +189,7 @@ class GlobIndex(Generic[T]):
         """The node ``glob`` is filed at, made if missing."""
         node = self._root
         for segment in literal_prefix(glob):
-            child = node.children.get(segment)
-            if child is None:
-                child = node.children[segment] = _Node(node.depth + 1)
-            node = child
+            node = node.entry(segment)
         return node
 
     def overlapping(self, glob: str) -> list[T]:
@@ -208,41 +207,60 @@ class GlobIndex(Generic[T]):
         if node is not None:
             candidates += node.meeting(segments)
             depth = None if "**" in segments else len(segments) - len(prefix)
-            candidates += (item for here in node.below(depth) for item in here.items())
+            candidates += (item for here in node.below(segments, depth) for item in here.items())
         return [value for other, value in candidates if globs_overlap(glob, other)]
 
 
 class _Node(Generic[T]):
-    __slots__ = ("children", "depth", "here", "names")
+    """A folder of the prefix tree: the globs whose literal prefix leads here, and the
+    entries below it, each also by the ends of its name once there are several."""
+
+    __slots__ = ("children", "depth", "entries", "here", "names")
 
     def __init__(self, depth: int) -> None:
         self.children: dict[str, _Node[T]] = {}
         self.depth = depth  # the number of segments of the prefix that leads here
         self.here: dict[str, T] = {}  # globs whose literal prefix ends at this node
-        # The same globs by the ends of their name at this depth, once there are several:
-        # most nodes hold one written-out file.
-        self.names: _Names | None = None
+        # The same globs by their name at this depth, once there are several: most nodes
+        # hold one written-out file.
+        self.names: _ByEnds | None = None
+        # The children by name, once a glob with a written-out end to its name has looked
+        # among them: most folders are only walked through.
+        self.entries: _ByEnds | None = None
 
     def file(self, glob: str, value: T) -> None:
         if glob not in self.here:
+            if self.names is None and self.here:
+                self.names = _ByEnds()
+                for other in self.here:
+                    self.names.add(other, _name_ends(_segments(other), self.depth))
             if self.names is not None:
-                self.names.add(glob)
-            elif self.here:
-                self.names = _Names(self.depth, [*self.here, glob])
+                self.names.add(glob, _name_ends(_segments(glob), self.depth))
         self.here[glob] = value
+
+    def entry(self, name: str) -> _Node[T]:
+        """The child called ``name``, made if missing."""
+        child = self.children.get(name)
+        if child is None:
+            child = self.children[name] = _Node(self.depth + 1)
+            if self.entries is not None:
+                self.entries.add(name, (name, name))
+        return child
 
     def meeting(self, segments: tuple[str, ...]) -> list[tuple[str, T]]:
         """The globs here whose name at this node's depth could be the name there of a
         file that ``segments`` matches."""
         if self.names is None:
             return list(self.here.items())
-        return [(glob, self.here[glob]) for glob in self.names.meeting(segments)]
+        ends = _name_ends(segments, self.depth)
+        return [(glob, self.here[glob]) for glob in self.names.agreeing(ends)]
 
-    def below(self, depth: int | None) -> list[dict[str, T]]:
-        """The globs of this node's descendants down to ``depth`` more segments (None:
-        all)."""
+    def below(self, segments: tuple[str, ...], depth: int | None) -> list[dict[str, T]]:
+        """The globs filed below this node, down to ``depth`` more segments (None: all),
+        in the children whose name could be the name there of a file that ``segments``
+        matches."""
         out: list[dict[str, T]] = []
-        level = list(self.children.values())
+        level = self._entries_meeting(segments)
         remaining = depth
         while level and remaining != 0:
             out.extend(n.here for n in level if n.here)
@@ -251,38 +269,47 @@ class _Node(Generic[T]):
             level = [child for n in level for child in n.children.values()]
         return out
 
+    def _entries_meeting(self, segments: tuple[str, ...]) -> list[_Node[T]]:
+        """The children whose name could be the name there of a file that ``segments``
+        matches. Their names are indexed the first time that narrows the list (a name
+        with a written-out end, among two children or more), and kept up to date after."""
+        ends = _name_ends(segments, self.depth)
+        if ends == ("", "") or len(self.children) < 2:
+            return list(self.children.values())
+        if self.entries is None:
+            self.entries = _ByEnds()
+            for name in self.children:
+                self.entries.add(name, (name, name))
+        return [self.children[name] for name in self.entries.agreeing(ends)]
 
-class _Names:
-    """Globs that share a literal prefix of ``depth`` segments, indexed by the segment
-    that follows it, their name there.
+
+class _ByEnds:
+    """Names (or the globs that hold them), each filed under the written-out ends of a
+    name: what every name it stands for starts and ends with (``_name_ends``).
 
     A file name that two patterns match starts with both written-out heads and ends with
     both written-out tails (``_ends_agree``): of two heads, one starts the other, and of
-    two tails, one ends the other. So a glob that overlaps a query is both among the globs
-    whose head agrees with the query's and among those whose tail does; each glob is filed
-    under both ends, and a query reads the shorter of the two lists: ``lib/*17.py`` the
-    globs whose tail agrees with ``17.py``, ``db/0017_*.sql`` those whose head agrees with
-    ``0017_``. A name with no written-out end (``*``, ``**``, or none at all: the glob
-    ends with the prefix) agrees with every name.
+    two tails, one ends the other. So what overlaps a query is both among the items whose
+    head agrees with the query's and among those whose tail does; each item is filed under
+    both ends, and a query reads the shorter of the two lists: ``lib/*17.py`` the items
+    whose tail agrees with ``17.py``, ``db/0017_*.sql`` those whose head agrees with
+    ``0017_``. A name with no written-out end (``*``, ``**``) agrees with every name.
     """
 
-    __slots__ = ("depth", "heads", "tails")
+    __slots__ = ("heads", "tails")
 
-    def __init__(self, depth: int, globs: list[str]) -> None:
-        self.depth = depth
+    def __init__(self) -> None:
         self.heads = _Affixes()
         self.tails = _Affixes()  # each tail written backwards: its end comes first
-        for glob in globs:
-            self.add(glob)
 
-    def add(self, glob: str) -> None:
-        head, tail = _name_ends(_segments(glob), self.depth)
-        self.heads.add(head, glob)
-        self.tails.add(tail[::-1], glob)
+    def add(self, item: str, ends: tuple[str, str]) -> None:
+        head, tail = ends
+        self.heads.add(head, item)
+        self.tails.add(tail[::-1], item)
 
-    def meeting(self, segments: tuple[str, ...]) -> list[str]:
-        """The globs whose name agrees, at both ends, with the name of ``segments``."""
-        head, tail = _name_ends(segments, self.depth)
+    def agreeing(self, ends: tuple[str, str]) -> list[str]:
+        """The items filed under a head and a tail that agree with ``ends``."""
+        head, tail = ends
         backwards = tail[::-1]
         if self.heads.count_agreeing(head) <= self.tails.count_agreeing(backwards):
             return self.heads.agreeing(head)
@@ -301,19 +328,19 @@ def _name_ends(segments: tuple[str, ...], depth: int) -> tuple[str, str]:
 
 
 class _Affixes:
-    """Strings, each with the globs filed under it, in a trie of characters: the strings
+    """Strings, each with the items filed under it, in a trie of characters: the strings
     that agree with a key (the key starts with them, or they start with the key) are those
-    on the way down to it and those below it. Each node counts the globs at or below it,
+    on the way down to it and those below it. Each node counts the items at or below it,
     so how many agree is known without listing them."""
 
-    __slots__ = ("below", "children", "globs")
+    __slots__ = ("below", "children", "items")
 
     def __init__(self) -> None:
         self.children: dict[str, _Affixes] = {}
-        self.globs: list[str] = []
+        self.items: list[str] = []
         self.below = 0
 
-    def add(self, key: str, glob: str) -> None:
+    def add(self, key: str, item: str) -> None:
         node = self
         node.below += 1
         for char in key:
@@ -322,26 +349,26 @@ class _Affixes:
                 child = node.children[char] = _Affixes()
             node = child
             node.below += 1
-        node.globs.append(glob)
+        node.items.append(item)
 
     def count_agreeing(self, key: str) -> int:
-        """How many globs ``agreeing(key)`` lists."""
+        """How many items ``agreeing(key)`` lists."""
         count = 0
         node = self
         for char in key:
             child = node.children.get(char)
             if child is None:
-                return count + len(node.globs)
-            count += len(node.globs)
+                return count + len(node.items)
+            count += len(node.items)
             node = child
         return count + node.below
 
     def agreeing(self, key: str) -> list[str]:
-        """The globs filed under a string that starts ``key`` or that ``key`` starts."""
+        """The items filed under a string that starts ``key`` or that ``key`` starts."""
         found: list[str] = []
         node = self
         for char in key:
-            found += node.globs
+            found += node.items
             child = node.children.get(char)
             if child is None:
                 return found
@@ -349,6 +376,6 @@ class _Affixes:
         stack = [node]
         while stack:
             node = stack.pop()
-            found += node.globs
+            found += node.items
             stack.extend(node.children.values())
         return found

@@ -730,3 +730,20 @@ def test_a_link_longer_than_any_system_follows_is_an_error(tmp_path: Path, repo:
     assert result.code == 1, result.stdout
     assert rules(result) == ["check-symlink-outside"]
     assert "docs/evidence/latest.md" in message(result, "check-symlink-outside")
+
+
+def test_a_base_commit_that_is_not_fetched_is_not_looked_for_among_branches(
+    tmp_path: Path, repo: Path
+) -> None:
+    """The event's base commit is missing here, and the pull request's author pushed a
+    branch named like it, holding a widened plan: that branch is no stand-in for it."""
+    forge_own_plan(repo)
+    missing = "e" * 40
+    git(repo, "branch", missing, "work~1")  # main and the widened plan
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["head"]["ref"] = "planner/42/M1-T1"
+    payload["pull_request"]["base"]["sha"] = missing
+    payload["pull_request"]["head"]["sha"] = git(repo, "rev-parse", "HEAD").strip()
+    result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
+    assert result.code == 2, result.stdout
+    assert "fetch-depth: 0" in result.stdout

@@ -48,15 +48,15 @@ _COMMIT_ID = re.compile(r"[0-9a-f]{40}")
 
 def _resolve(repo: Repo, name: str) -> ObjectID:
     """A full commit id, a branch, remote branch or tag. A commit id is that commit, never
-    a branch someone named after it, and a bare name is looked up only under ``refs/``
-    (``HEAD`` is the checked-out commit, never a base)."""
+    a branch someone named after it (not even when the commit is missing), and a bare name
+    is looked up only under ``refs/`` (``HEAD`` is the checked-out commit, never a base)."""
     from dulwich.objects import Commit, ObjectID, Tag
     from dulwich.refs import Ref
 
     found: ObjectID | None = None
     raw = ObjectID(name.encode())
-    if _COMMIT_ID.fullmatch(name) and raw in repo.object_store:
-        found = raw
+    if _COMMIT_ID.fullmatch(name):
+        found = raw if raw in repo.object_store else None
     else:
         refs = repo.get_refs()
         for candidate in (
@@ -200,14 +200,15 @@ class PullRepository:
             bases = find_merge_base(self.repo, [self.base, self.head])
             if not bases:
                 raise SettingsError(
-                    f"HEAD and '{base}' share no history here; check out with fetch-depth: 0"
+                    f"the pull request's head and base '{base}' share no history here; "
+                    "check out with fetch-depth: 0"
                 )
             self.merge_base = bases[0]
             if self.merge_base == self.head:
                 raise SettingsError(
-                    f"base '{base}' already holds HEAD: it names the pull request's own "
-                    "commits, not the branch it goes into; leave base-ref empty (the event's "
-                    "base commit) or name the target branch"
+                    f"base '{base}' already holds the pull request's head: it names the pull "
+                    "request's own commits, not the branch it goes into; leave base-ref empty "
+                    "(the event's base commit) or name the target branch"
                 )
         except BaseException:
             self.repo.close()

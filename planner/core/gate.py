@@ -435,9 +435,9 @@ def check_pull_request(
             finding(
                 "check-protected-paths",
                 f"Task {named.name} changes protected paths: {_shown(shielded)}. No task's "
-                "pull request may change them, whatever its paths say; change them in a pull "
-                "request of their own, or, if agents may change them, leave them out of "
-                "protected_paths in .github/planner.yml.",
+                "pull request may change them, whatever its paths say: narrow the task's "
+                "paths, or, if agents may change them, leave them out of protected_paths in "
+                ".github/planner.yml.",
                 milestone=milestone_id,
                 task=task.id,
             )

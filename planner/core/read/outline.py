@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from planner.core.patterns import LazyPattern
@@ -155,15 +157,22 @@ class Outline:
 
 def tokens(body: str) -> SyntaxTreeNode:
     """The CommonMark syntax tree of a body (tables and strikethrough on, as on GitHub)."""
-    return SyntaxTreeNode(_PARSER.parse(body))
+    return SyntaxTreeNode(_stream(body))
 
 
 def headings(body: str) -> Iterator[str]:
     """The text of a body's top-level headings, in order, without building its tree."""
-    stream = _PARSER.parse(body)
+    stream = _stream(body)
     for at, token in enumerate(stream[:-1]):
         if token.type == "heading_open" and token.level == 0:
             yield stream[at + 1].content
+
+
+@lru_cache(maxsize=2)
+def _stream(body: str) -> tuple[Token, ...]:
+    """The body's tokens, kept for the next call: a request file's title and its reading
+    parse the same body (neither changes a token)."""
+    return tuple(_PARSER.parse(body))
 
 
 def at(node: SyntaxTreeNode, offset: int) -> int | None:

@@ -5,7 +5,8 @@ the shipped example and on the largest body GitHub allows; and how close an offl
 Run: .venv/bin/python benchmarks/entrypoint_run.py
 
 Printed: median wall and CPU time of 7 runs, peak RSS of the process, exit status
-(checked). The
+(checked); where valgrind is installed, also the instructions the floor and the plan
+execute (callgrind), a count that other load on the machine does not change. The
 start-up commands run interleaved, so the ratio compares them under the same load.
 The package's bytecode is compiled first, as the image's build does: where
 PYTHONDONTWRITEBYTECODE is set and no bytecode was written yet, every run would otherwise
@@ -15,6 +16,7 @@ compile each planner module from source again (about 70 ms a run).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -75,6 +77,19 @@ def start_up(folder: Path, repeat: int = 7) -> dict[str, list[Run]]:
     return runs
 
 
+def instructions(command: list[str], cwd: Path) -> int:
+    """The instructions ``command`` executes, counted by valgrind's callgrind."""
+    done = run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        cwd=cwd,
+        env=planner_env(),
+    )
+    found = re.search(r"Collected : (\d+)", done.output)
+    if done.code != 0 or not found:
+        raise SystemExit(f"callgrind: exit {done.code}\n{done.output[-2000:]}")
+    return int(found.group(1))
+
+
 def main() -> int:
     # In a child, so that this process stays small (see measure.py).
     compiled = run([sys.executable, "-m", "compileall", "-q", str(ROOT / "planner")])
@@ -98,6 +113,16 @@ def main() -> int:
         print(
             f"{name:<30}{wall:>8.3f}{cpu:>7.3f}{peak:>10.0f}"
             f"{wall / floor:>9.2f} wall {cpu / floor_cpu:.2f} cpu"
+        )
+    if shutil.which("valgrind"):
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copytree(ROOT / "examples" / "workspace", Path(tmp) / "plan")
+            plan = [*PLANNER, "plan", str(EXAMPLE), "--issue-number", "42"]
+            floor_count = instructions(FLOOR, Path(tmp))
+            plan_count = instructions(plan, Path(tmp) / "plan")
+        print(
+            f"{'instructions (callgrind)':<30}floor {floor_count / 1e6:,.0f} M, plan "
+            f"{plan_count / 1e6:,.0f} M: x{plan_count / floor_count:.2f}"
         )
     print("\nimport floor: python -c 'import pydantic, jsonschema, yaml, markdown_it'")
     print("dependencies in use: pydantic, yaml and markdown_it imported, one model built")

@@ -1164,3 +1164,55 @@ def test_a_plain_item_that_asks_is_an_open_question_not_a_task() -> None:
         "Can users pick a theme? Add it",
     ]
     assert [d.question for d in draft.decisions] == ["plugin hot reload? only if it stays small"]
+
+
+def test_a_short_line_or_a_bold_run_in_title_over_a_list_names_a_milestone() -> None:
+    terse = read_request(
+        "t",
+        "m1 lexer\n- [x] tokens for numbers in `src/lex.rs`\n\n"
+        "m2 parser (after m1)\n- [ ] expressions in `src/parse.rs`\n\n"
+        "Phase 3 is for later.\n\nq: do we need a formatter?\n",
+    )
+    first, second = terse.milestones
+    assert (first.title, second.title) == ("m1 lexer", "m2 parser")
+    assert second.dependencies == [first.id or first.title]
+    assert [d.question for d in terse.decisions] == ["Do we need a formatter?"]
+    prose = read_request(
+        "t",
+        "## Plan\n\n**Milestone 1: Capture.** We start with the three admin pages:\n\n"
+        "- Emit events from `admin/users.py`\n\n"
+        "**Milestone 2: Browse.** Then the read side:\n\n- A page that lists events\n",
+    )
+    assert [(m.title, m.outcome) for m in prose.milestones] == [
+        ("Capture", "We start with the three admin pages:"),
+        ("Browse", "Then the read side:"),
+    ]
+    assert [[t.title for t in m.tasks] for m in prose.milestones] == [
+        ["Emit events from `admin/users.py`"],
+        ["A page that lists events"],
+    ]
+    (version,) = read_request("Wishlist", "## v2\n- [ ] env overrides in `cfg/env.py`\n").milestones
+    assert version.title == "v2"
+
+
+def test_steps_to_follow_in_order_and_a_release_started_after_another_wait() -> None:
+    ordered = read_request(
+        "t",
+        "Please follow the steps in order.\n\n"
+        "## Prepare\n- [ ] Bump the version in `pyproject.toml`\n\n"
+        "## Publish\n- [ ] Upload the wheels\n",
+    )
+    prepare, publish = ordered.milestones
+    assert publish.dependencies == [prepare.id or prepare.title]
+    ranked = read_request(
+        "t",
+        "The steps are listed in order of priority.\n\n## Search\n- [ ] Add the index in `s/i.py`\n"
+        "\n## Export\n- [ ] Add the CSV writer in `e/csv.py`\n",
+    )
+    assert [m.dependencies for m in ranked.milestones] == [[], []]
+    versions = read_request(
+        "t",
+        "## v0.9\n- [ ] Safe cache writes in `cache/lock.rs`\n\n## v0.10\n"
+        "> We'll only start v0.10 after v0.9 is out.\n\n- [ ] Plugins in `plugins/mod.rs`\n",
+    )
+    assert versions.milestones[1].dependencies == [versions.milestones[0].id or "v0.9"]

@@ -85,6 +85,9 @@ _PAREN_CRITERION = LazyPattern(
     r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
     re.IGNORECASE,
 )
+_PAREN_WAITS = LazyPattern(
+    r"\(\s*((?:after|depends? on|needs|requires|blocked by)\s[^()]{1,80})\)", re.IGNORECASE
+)
 _FAVOUR = LazyPattern(
     r"(?:can|could|would|will) you\b|any (?:update|news|thoughts)\b|thoughts\b|wdyt\b|ptal\b",
     re.IGNORECASE,
@@ -130,6 +133,8 @@ def milestone_from_section(
     text, done = done_marked(section.title)
     acceptance = [m.group(1).strip() for m in _PAREN_CRITERION.finditer(text)]
     text = _PAREN_CRITERION.sub("", text)
+    waits = [m.group(1).strip() for m in _PAREN_WAITS.finditer(text)]  # "(after m1)"
+    text = _PAREN_WAITS.sub("", text)
     milestone_id, title = hints.split_milestone_id(plain(text, keep_targets=False))
     milestone = DraftMilestone(
         title=one_line(title.strip(" :-–—"), 200) or one_line(text, 200) or "untitled milestone",
@@ -139,6 +144,7 @@ def milestone_from_section(
         acceptance=acceptance,
         references=issue_refs(text),
     )
+    c.statements.extend(Statement(milestone, wait, section.line, stated=True) for wait in waits)
     prose: list[str] = []
     ticked = False  # a checklist stood above
     for block in section.blocks:

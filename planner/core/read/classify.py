@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 from planner.core.patterns import LazyPattern
 from planner.core.read.markup import heading_text, plain, states_work
+from planner.core.read.names import milestone_like
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
 from planner.core.read.tasks import tasks_from_table
 from planner.core.read.vocabulary import (
@@ -30,27 +31,6 @@ from planner.core.read.vocabulary import (
 )
 from planner.core.text import code_locations
 
-# A milestone word, then what names one milestone of several: a number (``Phase 2``,
-# ``Sprint 42``, ``Phase 1.1``), a letter or Roman numeral (``Stage B``, ``Part II``) or
-# a number word; never an ordinary word (``Release notes``, ``Milestone dates``).
-_MILESTONE = LazyPattern(
-    r"(?:\[[ xX]\]\s+)?(?:"
-    r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part|"
-    r"week|month|quarter|objective|goal|schritt|etappe|meilenstein|fase|paso|hito|[ée]tape|"
-    r"jalon)"
-    r"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{0,3}|[IVX]{1,5})|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten)\+?"
-    r"|M\d{1,4}"
-    r"|[QH][1-4](?:\s+(?:FY)?\d{2,4})?"
-    r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
-    r")\s*(?:$|[:.)\-–—(]|\s)",
-    re.IGNORECASE,
-)
-_STAGE = LazyPattern(
-    r"(?:alpha|beta|ga|general availability|stable|preview|rc\d*|mvp|deprecation|removal)"
-    r"(?:$|[\s:(\-–—])",
-    re.IGNORECASE,
-)
 # The last word of a heading that names a plan of work rather than its milestones.
 _PLAN_WORD = LazyPattern(r"\b(?:plan|roadmap|schedule)$")
 # The last word of a heading that places work in time; a table of steps under it is work.
@@ -71,16 +51,6 @@ _LIST_ROLES = frozenset(
         "outcome",
     }
 )
-
-
-def milestone_like(title: str) -> bool:
-    """``Phase 1: Setup``, ``### Stage B``, ``M2 - API``, ``v0.2.0``, ``#### Alpha (1.21)``."""
-    text = heading_text(title)
-    if len(text) > 300:
-        return False
-    if _MILESTONE.match(text):
-        return True
-    return len(text.split()) <= 6 and _STAGE.match(text) is not None
 
 
 def task_heading(title: str) -> bool:

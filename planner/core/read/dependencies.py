@@ -34,15 +34,17 @@ _DEPENDS = LazyPattern(
 )
 PROSE_DEPENDS = LazyPattern(
     r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?starts? after|"
-    rf"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by|{_WAITS})\b",
+    rf"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by|{_WAITS}|"
+    r"(?:start|begin) (?:[^.;:]|\.(?=\S)){1,40}? after)\b",
     re.IGNORECASE,
 )
-# "Phases inside an epic are sequential", "The steps run in order": each milestone of
-# the group (or of the plan) waits on the one before it.
+# "Phases inside an epic are sequential", "The steps run in order", "Please follow the
+# steps in order": each milestone of the group (or of the plan) waits on the one before
+# it ("in order of priority" is no order of work).
 SEQUENTIAL = LazyPattern(
     r"^(?!.*\bnot\b).*\b(?:phases|steps|stages|milestones|sprints|parts|schritte|etappen)\b"
     r".*\b(?:sequential(?:ly)?|in sequence|one after (?:the )?(?:other|another)|"
-    r"(?:are|run|go|happen|done) in order|nacheinander)\b",
+    r"in (?:this |the )?order(?! (?:of|to)\b)|nacheinander)\b",
     re.IGNORECASE,
 )
 WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
@@ -97,8 +99,10 @@ class Statement:
 
 
 def _number(milestone: DraftMilestone) -> int | None:
-    mid = milestone.id or ""
-    return int(mid[1:]) if re.fullmatch(r"M\d{1,4}", mid) else None
+    """M2 from the id, or from a title that opens with it without a separator ("m2
+    typecheck")."""
+    mid = milestone.id or milestone.title.split(" ", 1)[0]
+    return int(mid[1:]) if re.fullmatch(r"[Mm]\d{1,4}", mid) else None
 
 
 def _words(text: str) -> list[str]:
@@ -113,15 +117,28 @@ class _Index:
     milestones: list[DraftMilestone]
     numbers: dict[int, DraftMilestone] = field(default_factory=dict)
     titles: list[tuple[DraftMilestone, set[str], str, str]] = field(default_factory=list)
+    # By version named in the title, by title word, and by a title's first word: the
+    # milestones a name can mean are looked up, never searched for one by one.
+    versions: dict[str, list[int]] = field(default_factory=dict)
+    words: dict[str, list[int]] = field(default_factory=dict)
+    firsts: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for m in self.milestones:
+        for at, m in enumerate(self.milestones):
             number = _number(m)
             if number is not None:
                 self.numbers.setdefault(number, m)
             words = _words(m.title)
             labelled = f"{m.id or ''} {m.title}"
             self.titles.append((m, set(words), " ".join(words), labelled))
+            for version in dict.fromkeys(
+                v.group(0).lstrip("v") for v in _VERSION.finditer(m.title)
+            ):
+                self.versions.setdefault(version, []).append(at)
+            for word in set(words):
+                self.words.setdefault(word, []).append(at)
+            if words:
+                self.firsts.setdefault(words[0], []).append(at)
 
     def resolve(self, text: str) -> list[DraftMilestone]:
         number = _NUMBER_REF.search(text)
@@ -139,27 +156,30 @@ class _Index:
             return [m for m, _, _, labelled in self.titles if _STORY.search(labelled)]
         version = _VERSION.search(text)
         if version:
-            wanted_version = version.group(0).lstrip("v")
             return [
-                m
-                for m in self.milestones
-                if any(v.group(0).lstrip("v") == wanted_version for v in _VERSION.finditer(m.title))
+                self.milestones[at] for at in self.versions.get(version.group(0).lstrip("v"), [])
             ]
         words = [w for w in _words(text) if w not in _FILLER]
         if not words:
             return []
         wanted_words = set(words)
-        hits = [
-            m
-            for m, title_words, joined, _ in self.titles
-            if wanted_words <= title_words
-            or (len(words) == 1 and joined.split(" ", 1)[0] == words[0])
-        ]
-        if hits:
-            return hits
+        # Every meaningful word of the phrase in the title (so the rarest word's
+        # milestones are the only candidates), or a one-word phrase that opens the title.
+        rarest = min(wanted_words, key=lambda w: len(self.words.get(w, [])))
+        named = {at for at in self.words.get(rarest, []) if wanted_words <= self.titles[at][1]}
+        if len(words) == 1:
+            named.update(self.firsts.get(words[0], []))
+        if named:
+            return [self.milestones[at] for at in sorted(named)]
         # "the Backend items": a milestone whose whole title the phrase contains.
-        padded = f" {' '.join(_words(text))} "
-        return [m for m, _, joined, _ in self.titles if joined and f" {joined} " in padded]
+        spoken = _words(text)
+        padded = f" {' '.join(spoken)} "
+        near = sorted({at for word in set(spoken) for at in self.firsts.get(word, [])})
+        return [
+            self.milestones[at]
+            for at in near
+            if self.titles[at][2] and f" {self.titles[at][2]} " in padded
+        ]
 
 
 def resolve(reference: str, milestones: list[DraftMilestone]) -> list[DraftMilestone]:

@@ -29,6 +29,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from planner.core.patterns import LazyPattern
 from planner.core.read.markup import has_legend, status_emoji
+from planner.core.read.names import milestone_like
 from planner.core.read.tracker import Story, add_lines, continues, story_of
 from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, normalize, role_of
 
@@ -47,6 +48,7 @@ _PLAIN_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re
 _ASIDE_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'-]{0,60}?)\s*\([^()\n]{1,160}\)\s*:")
 # "3.1.1 Store drafts in ...": a requirement numbered in the document's outline.
 _OUTLINE_NUMBER = LazyPattern(r"\d{1,3}(?:\.\d{1,3}){1,4}\.?\s+(?=[A-Z`*_\"'])")
+_LISTS = frozenset({"bullet_list", "ordered_list"})
 _LIST_NUMBER = LazyPattern(r"(\d{1,3})[.)]\s+(?=\S)")
 # "These must hold for the rollout to be accepted:": a lead-in to criteria.
 _CRITERIA_LEAD_IN = LazyPattern(
@@ -147,6 +149,9 @@ class Section:
     # The role the text gives the section itself (a tracker's "Story: PAY-12 ..." is a
     # milestone), whatever its title and place would say.
     stated: str | None = None
+    # A milestone named by a line of its own over its list, not by a heading: "m2
+    # typecheck (after m1)", "**Milestone 1: Capture.** We start by ...".
+    run_in: bool = False
 
 
 @dataclass
@@ -278,6 +283,25 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
     return _criteria_lead_in(line)
 
 
+def _milestone_line(text: str) -> tuple[str, str] | None:
+    """A paragraph over a list that names a milestone as a heading would: a short line
+    alone ("m2 typecheck (after m1)", "Phase 2 — switch over") or a bold run-in title
+    before its prose ("**Milestone 1: Capture.** We start by ..."). Returns the title
+    and the prose after it."""
+    first, _, more = text.partition("\n")
+    first = first.strip()
+    if len(first) > 2000:
+        return None
+    bold = _BOLD_LABEL.fullmatch(first)
+    if bold:
+        name = bold.group(2).strip().rstrip(".:").strip()
+        rest = "\n".join(part for part in (bold.group(4).strip(), more) if part.strip())
+        return (name, rest) if milestone_like(name) else None
+    if more or len(first.split()) > 8 or first.endswith((".", ":", "?", "!")):
+        return None
+    return (first, "") if milestone_like(first) else None
+
+
 def _criteria_lead_in(line: str) -> tuple[str, str] | None:
     """A lead-in such as "These must hold for it to be accepted:" opens criteria."""
     if line.endswith(":") and _CRITERIA_LEAD_IN.fullmatch(line):
@@ -379,10 +403,11 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
         (stack[-1].blocks if stack else preamble).append(block)
 
     def read(nodes: list[SyntaxTreeNode], offset: int, depth: int = 0) -> None:
-        for node in nodes:
-            visit(node, offset, depth)
+        for index, node in enumerate(nodes):
+            listed = index + 1 < len(nodes) and nodes[index + 1].type in _LISTS
+            visit(node, offset, depth, listed)
 
-    def paragraph(text: str, line: int | None) -> None:
+    def paragraph(text: str, line: int | None, before_list: bool = False) -> None:
         story = story_of(text, line)
         if story is not None:
             close_label()
@@ -408,6 +433,13 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
                 add(_as_list(rest, line, circles) or Paragraph(rest, line))
                 if not rest.rstrip().endswith(":"):
                     close_label()  # "**Checkpoint**: a sentence." is one paragraph
+        elif before_list and (named := _milestone_line(text)):
+            while stack and (stack[-1].label or stack[-1].run_in):
+                stack.pop()  # the milestone line before it, and its labels, end here
+            parent = stack[-1].level if stack else 0
+            open_section(Section(named[0], parent + 0.5, line, run_in=True))
+            if named[1]:
+                add(Paragraph(named[1], line))
         elif text.strip() and text.strip() != NO_RESPONSE:
             add(_as_list(text, line, circles) or Paragraph(text, line))
 
@@ -473,14 +505,14 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
         if fragment.strip():
             read(tokens(_markdown_of(fragment)).children, offset, depth + 1)
 
-    def visit(node: SyntaxTreeNode, offset: int, depth: int) -> None:
+    def visit(node: SyntaxTreeNode, offset: int, depth: int, before_list: bool = False) -> None:
         kind = node.type
         if kind == "heading":
             level = int(node.tag[1:])
             close_label()
             open_section(Section(inline_text(node).strip(), level, at(node, offset)))
         elif kind == "paragraph":
-            paragraph(inline_text(node), at(node, offset))
+            paragraph(inline_text(node), at(node, offset), before_list)
         elif kind in ("bullet_list", "ordered_list"):
             found = ItemList(items_of(node, circles), at(node, offset), kind == "ordered_list")
             found.after_break = bool(stack) and stack[-1] is broken[0]

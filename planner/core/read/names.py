@@ -1,0 +1,46 @@
+"""What names a milestone: a milestone word and what numbers it (``Phase 2``,
+``Stage B``, ``M3``, ``Q3 2026``, ``v0.2.0``, ``v2``) or a release stage (``Beta``).
+
+Used by the outline, where a short line or a bold run-in title over a list can open a
+milestone, and by the classification of headings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.core.patterns import LazyPattern
+from planner.core.read.markup import heading_text
+
+# A milestone word, then what names one milestone of several: a number (``Phase 2``,
+# ``Sprint 42``, ``Phase 1.1``), a letter or Roman numeral (``Stage B``, ``Part II``) or
+# a number word; never an ordinary word (``Release notes``, ``Milestone dates``).
+_MILESTONE = LazyPattern(
+    r"(?:\[[ xX]\]\s+)?(?:"
+    r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part|"
+    r"week|month|quarter|objective|goal|schritt|etappe|meilenstein|fase|paso|hito|[ée]tape|"
+    r"jalon)"
+    r"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{0,3}|[IVX]{1,5})|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten)\+?"
+    r"|M\d{1,4}"
+    r"|[QH][1-4](?:\s+(?:FY)?\d{2,4})?"
+    r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
+    r"|v\d{1,3}"
+    r")\s*(?:$|[:.)\-–—(]|\s)",
+    re.IGNORECASE,
+)
+_STAGE = LazyPattern(
+    r"(?:alpha|beta|ga|general availability|stable|preview|rc\d*|mvp|deprecation|removal)"
+    r"(?:$|[\s:(\-–—])",
+    re.IGNORECASE,
+)
+
+
+def milestone_like(title: str) -> bool:
+    """``Phase 1: Setup``, ``### Stage B``, ``M2 - API``, ``v0.2.0``, ``#### Alpha (1.21)``."""
+    text = heading_text(title)
+    if len(text) > 300:
+        return False
+    if _MILESTONE.match(text):
+        return True
+    return len(text.split()) <= 6 and _STAGE.match(text) is not None

@@ -1216,3 +1216,20 @@ def test_steps_to_follow_in_order_and_a_release_started_after_another_wait() -> 
         "> We'll only start v0.10 after v0.9 is out.\n\n- [ ] Plugins in `plugins/mod.rs`\n",
     )
     assert versions.milestones[1].dependencies == [versions.milestones[0].id or "v0.9"]
+
+
+def test_an_important_note_states_a_criterion_and_monitoring_lists_work() -> None:
+    draft = read_request(
+        "t",
+        "Move the orders table to the new database.\n\n"
+        "> [!IMPORTANT]\n> Orders must not be lost during the move. Short pauses are fine.\n\n"
+        "## Steps\n1. Copy the schema with `db/port.sql`\n\n"
+        "## Rollout & monitoring\n- Dashboard of copy lag per table\n"
+        "- Alert when the lag passes a minute\n",
+    )
+    assert draft.acceptance == ["Orders must not be lost during the move."]
+    assert [t.title for t in draft.loose_tasks] == [
+        "Copy the schema with `db/port.sql`",
+        "Dashboard of copy lag per table",
+        "Alert when the lag passes a minute",
+    ]

@@ -58,7 +58,13 @@ _CRITERIA_LEAD_IN = LazyPattern(
 )
 # GitHub alerts: "> [!NOTE]" on the first line of a blockquote.
 _ALERT = LazyPattern(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
-_ALERT_LABELS = {"note": "Notes", "tip": "Notes", "warning": "Risks", "caution": "Risks"}
+_ALERT_LABELS = {
+    "note": "Notes",
+    "tip": "Notes",
+    "important": "Notes",
+    "warning": "Risks",
+    "caution": "Risks",
+}
 # HTML that stands for Markdown blocks; what it holds is read as Markdown.
 _HTML_SKIP = LazyPattern(
     r"<!--.*?(?:-->|$)|<(pre|table|script|style|svg)\b[^>]{0,500}>.*?(?:</\1\s*>|$)",

@@ -1233,3 +1233,15 @@ def test_an_important_note_states_a_criterion_and_monitoring_lists_work() -> Non
         "Dashboard of copy lag per table",
         "Alert when the lag passes a minute",
     ]
+
+
+def test_bold_labels_on_consecutive_lines_each_open_their_own_section() -> None:
+    (story,) = read_request(
+        "t",
+        "## Phase 3: Saved searches\n\n**Goal**: a user can save a search and run it again.\n"
+        "**Independent Test**: save a search, sign out, sign in and run it.\n\n"
+        "- [ ] Store searches in `app/saved.py`\n",
+    ).milestones
+    assert story.outcome == "a user can save a search and run it again."
+    assert story.acceptance == ["save a search, sign out, sign in and run it."]
+    assert [t.title for t in story.tasks] == ["Store searches in `app/saved.py`"]

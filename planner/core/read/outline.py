@@ -289,6 +289,21 @@ def label_of(first_line: str, table: Mapping[str, str] = ROLE_TABLE) -> tuple[st
     return _criteria_lead_in(line)
 
 
+def _label_runs(text: str, table: Mapping[str, str]) -> list[tuple[int, str]]:
+    """A paragraph cut before each later line that opens with a bold label the
+    vocabulary knows, with the offset of each part's first line."""
+    lines = text.split("\n")
+    if len(lines) < 2 or len(lines) > 200:
+        return [(0, text)]
+    cuts = [0] + [
+        at
+        for at, raw in enumerate(lines)
+        if at and raw.lstrip().startswith(("**", "__")) and label_of(raw, table)
+    ]
+    ends = [*cuts[1:], len(lines)]
+    return [(start, "\n".join(lines[start:end])) for start, end in zip(cuts, ends, strict=True)]
+
+
 def _milestone_line(text: str) -> tuple[str, str] | None:
     """A paragraph over a list that names a milestone as a heading would: a short line
     alone ("m2 typecheck (after m1)", "Phase 2 — switch over") or a bold run-in title
@@ -414,6 +429,13 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
             visit(node, offset, depth, listed)
 
     def paragraph(text: str, line: int | None, before_list: bool = False) -> None:
+        parts = _label_runs(text, table)
+        if len(parts) > 1:
+            # "**Goal**: ...\n**Independent Test**: ...": a label a line, each its own.
+            for index, (start, part) in enumerate(parts):
+                where = line + start if line is not None else None
+                paragraph(part, where, before_list and index == len(parts) - 1)
+            return
         story = story_of(text, line)
         if story is not None:
             close_label()

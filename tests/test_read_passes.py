@@ -1245,3 +1245,17 @@ def test_bold_labels_on_consecutive_lines_each_open_their_own_section() -> None:
     assert story.outcome == "a user can save a search and run it again."
     assert story.acceptance == ["save a search, sign out, sign in and run it."]
     assert [t.title for t in story.tasks] == ["Store searches in `app/saved.py`"]
+
+
+def test_a_clause_that_waits_for_a_numbered_milestone_is_a_dependency() -> None:
+    draft = read_request(
+        "t",
+        "## Milestone 1: Capture\n- [ ] Emit events from `admin/users.py`\n\n"
+        "## Milestone 2: Browse\nOnce events flow (milestone 1 live a week), we build a page.\n\n"
+        "- [ ] List events in `admin/events.py`\n\n"
+        "## Milestone 3: Retention\nWhen the page is done, nobody needs to wait.\n\n"
+        "- [ ] Drop old events in `jobs/retention.py`\n",
+    )
+    capture, browse, retention = draft.milestones
+    assert browse.dependencies == [capture.id]
+    assert retention.dependencies == []

@@ -24,9 +24,12 @@ from planner.model import Finding
 # same in German, Spanish and French ("Setzt Schritt 1 voraus", "Depende de la fase 1").
 _WAITS = (
     r"(?:can |may )?(?:only )?(?:starts?|begins?|start|begin) (?:once|when|until)|"
-    r"waits? until|^(?:only )?(?:once|after|when)(?= (?:the )?(?:phases?|steps?|stages?|"
+    r"waits? until|^(?:only )?(?:once|after|when)(?=[^.;]{0,80}?\b(?:phases?|steps?|stages?|"
     r"milestones?|epics?|sprints?) ?\d)|setzt|hängt von|depende de|requiere|dépend de|nécessite"
 )
+# "Once events are flowing (milestone 1 in production), we ...": the clause before the
+# comma names what is waited on.
+_CLAUSE = LazyPattern(r"(?:only )?(?:once|after|when)\b([^.;]{0,160}?)(?:,|$)", re.IGNORECASE)
 _DEPENDS = LazyPattern(
     r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
     rf"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for|{_WAITS})\b",
@@ -280,7 +283,11 @@ def apply_dependencies(
             if not keyword and not _resolve_in(index, after):
                 draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
             continue
-        for name in _objects(after):
+        names = _objects(after)
+        clause = _CLAUSE.match(text)
+        if clause and not any(_resolve_in(index, name) for name in names):
+            names = [f"{m.group(0)}" for m in _NUMBER_REF.finditer(clause.group(1))]
+        for name in names:
             targets = _resolve_in(index, name)
             if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
                 hints.warn(

@@ -1259,3 +1259,22 @@ def test_a_clause_that_waits_for_a_numbered_milestone_is_a_dependency() -> None:
     capture, browse, retention = draft.milestones
     assert browse.dependencies == [capture.id]
     assert retention.dependencies == []
+
+
+def test_requirements_in_a_table_are_named_by_a_phase_table_and_post_checks_are_criteria() -> None:
+    draft = read_request(
+        "t",
+        "## Requirements\n| ID | Requirement | Priority |\n|---|---|---|\n"
+        "| FR-1 | Schedule a saved report | P0 |\n| FR-2 | Email the report as PDF | P0 |\n\n"
+        "## Phases\n| Phase | Includes | ETA |\n|---|---|---|\n"
+        "| 1 | FR-1, FR-2 | March |\n| 2 | FR-7; a dashboard of the schedules | April |\n\n"
+        "## Post-checks\n- A report scheduled for 9:00 arrives by 9:05\n",
+    )
+    first, second = draft.milestones
+    assert [t.title for t in first.tasks] == [
+        "FR-1 Schedule a saved report",
+        "FR-2 Email the report as PDF",
+    ]
+    # FR-7 is listed nowhere: there is nothing to hand out for it.
+    assert [t.title for t in second.tasks] == ["a dashboard of the schedules"]
+    assert draft.acceptance == ["A report scheduled for 9:00 arrives by 9:05"]

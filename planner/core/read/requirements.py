@@ -55,6 +55,7 @@ _SCOPE_HEADERS = frozenset(
         "what ships",
     }
 )
+_TEXT_HEADERS = frozenset({"requirement", "requirements", "description", "summary", "title"})
 _ID_HEADERS = frozenset({"#", "id", "no", "no.", "nr", "nr."})
 _STATUS_HEADERS = frozenset({"status", "state", "done", "progress"})
 
@@ -77,6 +78,8 @@ def requirements_of(outline: Outline) -> Requirements:
         for section in sections:
             inside = numbered or "requirement" in normalize(heading_text(section.title))
             for block in section.blocks:
+                if isinstance(block, Table):
+                    _table_rows(block, found)
                 if not isinstance(block, ItemList):
                     continue
                 for item in block.items:
@@ -89,6 +92,22 @@ def requirements_of(outline: Outline) -> Requirements:
 
     visit(outline.sections, False)
     return found
+
+
+def _table_rows(table: Table, found: Requirements) -> None:
+    """``| ID | Requirement |``: each row whose id cell is an id, as an item."""
+    header = [normalize(heading_text(cell)) or cell.strip() for cell in table.header]
+    ids = next((i for i, h in enumerate(header) if h in _ID_HEADERS), None)
+    text = next((i for i, h in enumerate(header) if h in _TEXT_HEADERS), None)
+    if ids is None or text is None:
+        return
+    for row in table.rows:
+        if max(ids, text) >= len(row):
+            continue
+        line = f"{row[ids].strip()} {row[text].strip()}"
+        named = _ITEM_ID.match(line)
+        if named and named.group(1) == row[ids].strip() and row[text].strip():
+            found.items.setdefault(_key(named.group(1)), Item(line, table.line, None))
 
 
 def _key(name: str) -> str:
@@ -148,7 +167,10 @@ def _scope(
     tasks: list[DraftTask] = []
     for part in _PARTS.split(cell):
         part = part.strip(" ,.")
-        named = [key for key in _named(part) if key in requirements.items]
+        keys = _named(part)
+        named = [key for key in keys if key in requirements.items]
+        if keys and not _ID.sub("", part).strip(" ,&+–—-") and not named:
+            continue  # ids of requirements the document does not list: nothing to hand out
         if named:
             for key in named:
                 item = requirements.items[key]

@@ -1278,3 +1278,95 @@ def test_requirements_in_a_table_are_named_by_a_phase_table_and_post_checks_are_
     # FR-7 is listed nowhere: there is nothing to hand out for it.
     assert [t.title for t in second.tasks] == ["a dashboard of the schedules"]
     assert draft.acceptance == ["A report scheduled for 9:00 arrives by 9:05"]
+
+
+def test_an_order_in_words_and_a_heading_marked_last_place_the_milestones() -> None:
+    draft = read_request(
+        "t",
+        "Move every package to the new test runner.\n\n"
+        "**Order:** shared settings first, then `packages/*`, then `apps/*`.\n\n"
+        "## 0. Shared config\n- [ ] Add the runner preset in `conf/preset.ts`\n\n"
+        "## packages/parse — @ana\n- [ ] Port the tests in `packages/parse/a.test.ts`\n\n"
+        "## packages/format — @ben\n- [ ] Port the tests in `packages/format/b.test.ts`\n\n"
+        "## apps/cli — @cy\n- [ ] Port the tests in `apps/cli/c.test.ts`\n\n"
+        "## Cleanup (last)\n- [ ] Remove the old runner from `package.json`\n",
+    )
+    shared, parse, fmt, cli, cleanup = (m.title for m in draft.milestones)
+    assert [m.dependencies for m in draft.milestones] == [
+        [],
+        [shared],
+        [shared],
+        [parse, fmt],
+        [shared, parse, fmt, cli],
+    ]
+    first = read_request(
+        "t",
+        "## Search\n- [ ] Add the index in `s/index.py`\n\n"
+        "## Freeze the schema (first)\n- [ ] Lock the columns in `db/schema.sql`\n",
+    )
+    assert [m.dependencies for m in first.milestones] == [["Freeze the schema (first)"], []]
+    tasks = read_request(
+        "t",
+        "We write the tests first, then the code.\n\n"
+        "## Tests for export\n- [ ] Cover the CSV writer in `t/test_csv.py`\n\n"
+        "## Code cleanup\n- [ ] Drop the old writer in `e/old.py`\n",
+    )
+    assert [m.dependencies for m in tasks.milestones] == [[], []]
+
+
+def test_each_phase_after_the_previous_one_chains_the_phases_and_before_after_headings() -> None:
+    table = read_request(
+        "t",
+        "Copy the archive into the new table.\n\n## Phases\n\n"
+        "Each phase starts only after the previous one has been checked.\n\n"
+        "| Phase | Work |\n|---|---|\n| 1 — trial | Copy one month of rows |\n"
+        "| 2 — bulk | Copy the rows of the year |\n",
+    )
+    trial, bulk = table.milestones
+    assert bulk.dependencies == [trial.title]
+    around = read_request(
+        "t",
+        "## Before phase 1\n- [ ] Pause the nightly import job\n\n"
+        "## Phase 1: Copy\n- [ ] Copy the rows to the new table\n\n"
+        "## After the last phase\n- [ ] Resume the nightly import job\n",
+    )
+    before, copy, after = around.milestones
+    assert copy.dependencies == [before.title]
+    assert after.dependencies == [copy.id]
+
+
+def test_a_section_waits_on_one_named_by_outline_number_or_by_an_issue_of_its_work() -> None:
+    numbered = read_request(
+        "t",
+        "## 2. Storage\n- [ ] Add the `rates` table in `db/rates.sql`\n\n"
+        "## 3. Fetching\nThis section needs 2.1 merged and deployed first.\n"
+        "- [ ] Fetch the daily rates in `jobs/fetch.py`\n\n"
+        "## 4. Display\nWork in section 4 starts after sections 2 and 3 are both complete.\n"
+        "- [ ] Show the rate on the invoice page\n",
+    )
+    storage, fetching, display = numbered.milestones
+    assert fetching.dependencies == [storage.title]
+    assert display.dependencies == [storage.title, fetching.title]
+    issues = read_request(
+        "t",
+        "## Counting\n- [ ] #41 Count each billable call\n- [ ] #42 Hourly rollup job\n\n"
+        "## Charging\nStarts once the hourly totals are reliable (#42 closed).\n\n"
+        "- [ ] #50 Price list per plan\n",
+    )
+    assert issues.milestones[1].dependencies == ["Counting"]
+
+
+def test_a_remark_below_two_sections_binds_both_to_a_list_named_loosely() -> None:
+    draft = read_request(
+        "t",
+        "## Prepare (both apps)\n- [ ] Freeze the strings for translation\n\n"
+        "## Web\n- [ ] Build the web bundle\n\n## Desktop\n- [ ] Build the desktop installer\n\n"
+        "Both apps start publishing only after the prepare list is complete.\n\n"
+        "## Wrap-up\n- [ ] Tag the release commit\n",
+    )
+    assert [m.dependencies for m in draft.milestones] == [
+        [],
+        ["Prepare (both apps)"],
+        ["Prepare (both apps)"],
+        [],
+    ]

@@ -18,6 +18,7 @@ from planner.core.read import hints
 from planner.core.read.dependencies import (
     BLOCKS_ALL,
     FOUNDATION,
+    ORDER,
     PROSE_DEPENDS,
     SEQUENTIAL,
     WITHIN_GROUP,
@@ -617,10 +618,13 @@ def group_prose(c: _Collected, section: Section, group: list[DraftMilestone]) ->
 
 def sequences_stated(c: _Collected, draft: Draft, texts: list[str]) -> None:
     """ "Phases inside an epic are sequential" in the introduction: each group's
-    milestones (or, with no groups, the plan's) follow each other."""
+    milestones (or, with no groups, the plan's) follow each other; "Order: setup first,
+    then the packages" orders the milestones it names."""
     for text in texts:
         for sentence in sentences(text):
-            if SEQUENTIAL.search(sentence):
+            if ORDER.match(sentence):
+                c.statements.append(Statement(None, sentence, None, stated=False))
+            elif SEQUENTIAL.search(sentence):
                 if WITHIN_GROUP.search(sentence) and c.groups:
                     c.chains.extend(c.groups)
                 else:

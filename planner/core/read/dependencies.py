@@ -10,6 +10,7 @@ full of statements stays linear.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from planner.core.patterns import LazyPattern
@@ -17,7 +18,7 @@ from planner.core.read import hints
 from planner.core.read.draft import Draft, DraftMilestone
 from planner.core.read.markup import plain
 from planner.core.read.vocabulary import runbook_stage
-from planner.core.text import one_line
+from planner.core.text import issue_refs, one_line
 from planner.model import Finding
 
 # "Can start once Phase 1 is live", "Nothing here starts until Core is done", and the
@@ -47,12 +48,33 @@ PROSE_DEPENDS = LazyPattern(
 SEQUENTIAL = LazyPattern(
     r"^(?!.*\bnot\b).*\b(?:phases|steps|stages|milestones|sprints|parts|schritte|etappen)\b"
     r".*\b(?:sequential(?:ly)?|in sequence|one after (?:the )?(?:other|another)|"
-    r"in (?:this |the )?order(?! (?:of|to)\b)|nacheinander)\b",
+    r"in (?:this |the )?order(?! (?:of|to)\b)|nacheinander)\b"
+    # "Each phase starts only after the previous one has passed its checks", "Every step
+    # waits for the one before it", "Each stage must be done before the next one starts".
+    r"|\b(?:each|every) (?:phase|step|stage|milestone|sprint|part|wave|section)\b[^.;]*?"
+    r"(?:\b(?:starts?|begins?|waits?|depends?|builds?|follows?|runs?|comes?)\b[^.;]*?"
+    r"\b(?:after|once|until|when|on|upon|for)\b[^.;]*?\b(?:previous|prior|preceding|"
+    r"one before)\b|\bbefore the next\b)",
     re.IGNORECASE,
 )
 WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
 # "Setup → US1 → US2": an order written as a chain of arrows.
 _ARROW = LazyPattern(r"\s*(?:→|⟶|->|=>|⇒)\s*")
+# "Order: shared config first, then the packages, then the apps": an order in words.
+_THEN = LazyPattern(r"\s*[,;]?\s*\b(?:and )?then\b\s*", re.IGNORECASE)
+ORDER = LazyPattern(
+    r"^(?:[^:]{1,40}:\s*)?[^,;.]{1,80}?\bfirst\s*[,;]?\s*(?:and )?then\b", re.IGNORECASE
+)
+_LABEL = LazyPattern(r"^[^:]{1,40}:\s*")
+_FIRST = LazyPattern(r"\s+first\s*$", re.IGNORECASE)
+# "## Cleanup (last)", "## Freeze the schema (first)": a place in the order of the plan.
+_PLACE = LazyPattern(r"\((?:do |comes? |goes )?(first|last)\)", re.IGNORECASE)
+# "## Before phase 1", "## After the last phase": a milestone named by its place.
+_AROUND = LazyPattern(r"(before|after)\s+(.{1,80})$", re.IGNORECASE)
+_PREVIOUS = LazyPattern(
+    r"(?:the )?(?:last|previous|preceding|final) (?:phase|step|stage|milestone|one)$", re.I
+)
+_BOTH = LazyPattern(r"\s*(?:both|the two)\b", re.IGNORECASE)
 _PARALLEL = LazyPattern(
     r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I
 )
@@ -62,6 +84,8 @@ _OBJECT_KIND = LazyPattern(
 _STORY = LazyPattern(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
 _ALL_STORIES = LazyPattern(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
 _VERSION = LazyPattern(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
+# "2. Data model", "3 — bulk", "1.2 Route": the outline number a title opens with.
+_OUTLINE = LazyPattern(r"(\d{1,4}(?:\.\d{1,4})*)\.?(?=\s)")
 _NO_DEPENDENCY = LazyPattern(r"\bno (?:other )?dependenc", re.IGNORECASE)
 BLOCKS_ALL = LazyPattern(
     r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
@@ -87,7 +111,7 @@ _FILLER = frozenset(
     "the a an of all any phase phases stage milestone complete completion completed done "
     "finished being is are be must work tasks task to and its their this that live merged "
     "shipped released voraus ab der die das den dem la el los las de del le les l d du des "
-    "fase étape etape schritt".split()
+    "fase étape etape schritt list checklist section sections items".split()
 )
 
 
@@ -125,6 +149,10 @@ class _Index:
     versions: dict[str, list[int]] = field(default_factory=dict)
     words: dict[str, list[int]] = field(default_factory=dict)
     firsts: dict[str, list[int]] = field(default_factory=dict)
+    # By the outline number a title opens with ("2. Data model", "3 — bulk") and by the
+    # issues its tasks (or its heading) refer to ("#42 Hourly rollup job").
+    outlines: dict[str, list[int]] = field(default_factory=dict)
+    issues: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for at, m in enumerate(self.milestones):
@@ -142,6 +170,42 @@ class _Index:
                 self.words.setdefault(word, []).append(at)
             if words:
                 self.firsts.setdefault(words[0], []).append(at)
+            outline = _OUTLINE.match(m.title)
+            if outline:
+                self.outlines.setdefault(outline.group(1), []).append(at)
+            refs = [*m.references, *(ref for task in m.tasks for ref in task.references)]
+            for ref in dict.fromkeys(refs):
+                self.issues.setdefault(ref, []).append(at)
+
+    def numbered(self, number: str) -> list[DraftMilestone]:
+        """The milestone a title numbers so, else the section that holds that number
+        ("2.2", a paragraph of section 2, names section 2)."""
+        parts = number.split(".")
+        for end in range(len(parts), 0, -1):
+            found = self.outlines.get(".".join(parts[:end]))
+            if found:
+                return [self.milestones[at] for at in found]
+        return []
+
+    def referred(self, text: str) -> list[DraftMilestone]:
+        """The milestones whose work lists an issue the text refers to ("#42 closed")."""
+        found = {at for ref in issue_refs(text) for at in self.issues.get(ref, [])}
+        return [self.milestones[at] for at in sorted(found)]
+
+    def closest(self, text: str) -> list[DraftMilestone]:
+        """The one milestone whose title shares the most meaningful words with the
+        phrase ("shared settings" for "0. Shared config"), if one stands out."""
+        counts: dict[int, int] = {}
+        for word in {w for w in _words(text) if w not in _FILLER}:
+            for at in self.words.get(word, []):
+                counts[at] = counts.get(at, 0) + 1
+        if not counts:
+            return []
+        best = max(counts.values())
+        top = [at for at, count in counts.items() if count == best]
+        # Half the phrase at least: "we write the tests" names no "Tests" milestone.
+        meaningful = len({w for w in _words(text) if w not in _FILLER})
+        return [self.milestones[top[0]]] if len(top) == 1 and 2 * best >= meaningful else []
 
     def resolve(self, text: str) -> list[DraftMilestone]:
         number = _NUMBER_REF.search(text)
@@ -149,7 +213,7 @@ class _Index:
             wanted = int(number.group(1))
             if not number.group(2):
                 found = self.numbers.get(wanted)
-                return [found] if found else []
+                return [found] if found else self.numbered(str(wanted))
             return [m for n, m in sorted(self.numbers.items()) if n >= wanted]
         story = _STORY_REF.search(text)
         if story:
@@ -159,9 +223,10 @@ class _Index:
             return [m for m, _, _, labelled in self.titles if _STORY.search(labelled)]
         version = _VERSION.search(text)
         if version:
-            return [
-                self.milestones[at] for at in self.versions.get(version.group(0).lstrip("v"), [])
-            ]
+            versioned = self.versions.get(version.group(0).lstrip("v"), [])
+            if versioned or version.group(0).startswith("v"):
+                return [self.milestones[at] for at in versioned]
+            return self.numbered(version.group(0))
         words = [w for w in _words(text) if w not in _FILLER]
         if not words:
             return []
@@ -235,6 +300,38 @@ def _key_of(milestone: DraftMilestone) -> str:
     return milestone.id or milestone.title
 
 
+def _placed(
+    milestones: list[DraftMilestone],
+    index: _Index,
+    depend: Callable[[DraftMilestone, DraftMilestone], None],
+) -> None:
+    """Milestones whose title says where they stand: "Cleanup (last)" waits on every
+    other milestone and "(first)" goes before every other; "Before phase 1" goes before
+    the milestone it names and "After the last phase" waits on the one it names."""
+    places = {id(m): p.group(1).lower() for m in milestones if (p := _PLACE.search(m.title))}
+    for milestone in (m for m in milestones if id(m) in places):
+        for other in milestones:
+            if places[id(milestone)] == "last" and places.get(id(other)) != "last":
+                depend(milestone, other)
+            elif places[id(milestone)] == "first" and places.get(id(other)) != "first":
+                depend(other, milestone)
+    for at, milestone in enumerate(milestones):
+        around = _AROUND.match(plain(milestone.title, keep_targets=False))
+        if not around:
+            continue
+        name = around.group(2)
+        if around.group(1).lower() == "after" and _PREVIOUS.match(name):
+            named = milestones[at - 1 : at]
+        else:
+            named = _resolve_in(index, name)
+        if len(named) != 1 or named[0] is milestone:
+            continue
+        if around.group(1).lower() == "after":
+            depend(milestone, named[0])
+        else:
+            depend(named[0], milestone)
+
+
 def apply_dependencies(
     statements: list[Statement],
     blocking: list[DraftMilestone],
@@ -246,6 +343,7 @@ def apply_dependencies(
     ``chains`` (milestones said to run in sequence) a milestone waits on the one before."""
     milestones = draft.milestones
     index = _Index(milestones)
+    place = {id(m): at for at, m in enumerate(milestones)}
     wanted: dict[int, dict[str, None]] = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
 
     def depend(subject: DraftMilestone, target: DraftMilestone) -> None:
@@ -259,6 +357,12 @@ def apply_dependencies(
         if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
             continue  # "T002 and T003 can run together" states the absence of one
         steps = [_resolve_in(index, part) for part in _ARROW.split(text)]
+        if len(steps) < 2 and ORDER.match(text):
+            # "Shared config first, then the packages, then the apps": the names may
+            # be loose ("shared settings"), since each of them must name a milestone.
+            parts = _THEN.split(_LABEL.sub("", text.strip(" .")))
+            parts[0] = _FIRST.sub("", parts[0])
+            steps = [_resolve_in(index, part) or index.closest(part) for part in parts]
         if len(steps) > 1 and all(steps):
             # "Setup → US1 → US2": each step waits on the one before it.
             for waited_on, waiting in zip(steps, steps[1:], strict=False):
@@ -274,6 +378,11 @@ def apply_dependencies(
             subjects = _resolve_in(index, named) if named.strip(" -*:") else []
             if not subjects and statement.subject is not None:
                 subjects = [statement.subject]
+                at = place[id(statement.subject)]
+                if _BOTH.match(named) and at > 0:
+                    # "Both apps start publishing after ..." below the second of two
+                    # sections speaks of it and the one before it.
+                    subjects.insert(0, milestones[at - 1])
         elif statement.stated:
             subjects = [statement.subject] if statement.subject else []
             after = text
@@ -287,8 +396,12 @@ def apply_dependencies(
         clause = _CLAUSE.match(text)
         if clause and not any(_resolve_in(index, name) for name in names):
             names = [f"{m.group(0)}" for m in _NUMBER_REF.finditer(clause.group(1))]
+        if not any(_resolve_in(index, name) for name in names) and index.referred(after):
+            # "Starts once the totals are reliable (#42 closed)": the issue is work of
+            # the milestone waited on.
+            names = [f"#{ref}" for ref in issue_refs(after)]
         for name in names:
-            targets = _resolve_in(index, name)
+            targets = _resolve_in(index, name) or index.referred(name)
             if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
                 hints.warn(
                     findings,
@@ -303,6 +416,7 @@ def apply_dependencies(
             for subject in subjects:
                 for target in targets:
                     depend(subject, target)
+    _placed(milestones, index, depend)
     for chain in chains or []:
         for earlier, later in zip(chain, chain[1:], strict=False):
             depend(later, earlier)

@@ -494,3 +494,31 @@ def test_a_note_that_says_what_must_hold_is_a_criterion() -> None:
     )
     (milestone,) = planned(body).contract.roadmap.milestones
     assert milestone.acceptance == ["A dry run must not open a network connection."]
+
+
+def test_a_section_of_plain_questions_under_any_heading_lists_open_decisions() -> None:
+    body = (
+        "## Phase 1: Export\n- [ ] Write the CSV exporter in `export/csv.py`\n\n"
+        "## Open\n- Do we keep the old XML export for the two partners who use it?\n"
+        "- Should exports older than a year be purged?\n\n"
+        "## Odds and ends\n- [ ] Can the job run inside the request timeout?\n\n"
+        "## FAQ\n- Why CSV first?\n  - Every partner reads it.\n"
+    )
+    contract = planned(body).contract
+    assert [d.question for d in contract.decisions] == [
+        "Do we keep the old XML export for the two partners who use it?",
+        "Should exports older than a year be purged?",
+    ]
+    # A checklist of questions is tracked work; a question answered under it is not open.
+    tasks = [t.title for m in contract.roadmap.milestones for t in m.tasks]
+    assert "Can the job run inside the request timeout?" in tasks
+    assert not any("Why CSV" in d.question for d in contract.decisions)
+
+
+def test_a_line_opened_by_a_question_mark_emoji_is_an_open_decision() -> None:
+    body = (
+        "## Tasks\n- [ ] Cut the release branch\n- [ ] Tag the build\n\n"
+        "❓ Do we ship the Android build on the same day as iOS?\n"
+    )
+    questions = [d.question for d in planned(body).contract.decisions]
+    assert questions == ["Do we ship the Android build on the same day as iOS?"]

@@ -389,6 +389,9 @@ def take_asked_questions(outline: Outline) -> list[DraftDecision]:
     expire?", "❓ Open: ...?", "**Blocking decision:** ...?") are open decisions; their
     lines leave the paragraph, so they are neither an outcome nor a note."""
     found: list[DraftDecision] = []
+    for section in walk(outline.sections):
+        if section.role is None and _asks_only(section):
+            section.role = "decisions"  # "## Open" holding "- Do we backport ...?"
 
     def take(blocks: list[Block]) -> None:
         for index, block in enumerate(blocks):
@@ -415,6 +418,27 @@ def take_asked_questions(outline: Outline) -> list[DraftDecision]:
     return found
 
 
+def _asks_only(section: Section) -> bool:
+    """A section whose heading names no role but whose every item is a plain question
+    ("## Open", "## Still to settle" listing "- Should ...?") lists open questions; a
+    checklist of questions is tracked work, and an item with an answer under it is not
+    open."""
+    items = [
+        item for block in section.blocks if isinstance(block, ItemList) for item in block.items
+    ]
+    return (
+        bool(items)
+        and all(isinstance(block, ItemList) for block in section.blocks)
+        and all(
+            item.checked is None
+            and not item.children
+            and not item.paragraphs
+            and plain(item.text).rstrip(" *_)").endswith("?")
+            for item in items
+        )
+    )
+
+
 def _empty(block: Block) -> bool:
     return isinstance(block, Paragraph) and not block.text.strip()
 
@@ -422,11 +446,12 @@ def _empty(block: Block) -> bool:
 def asked_question(raw: str) -> str | None:
     """The question a line puts to someone, without its lead ("cc @a —", "Open:"), or
     None. A question counts when it names someone or opens with a question lead."""
+    marked = plain(raw).lstrip().startswith(("❓", "❔"))  # the mark is its lead
     text = plain(raw).lstrip("❓🔴🟡🟠⚠️❗❔👉 ").strip()
     if "?" not in text or len(text) > 1000:
         return None
     lead = QUESTION_LEADS.match(text)
-    if not lead and not MENTION.search(text):
+    if not lead and not marked and not MENTION.search(text):
         return None
     rest = text[lead.end() :] if lead else text
     parts = sentences(rest)

@@ -1312,6 +1312,13 @@ def test_an_order_in_words_and_a_heading_marked_last_place_the_milestones() -> N
         "## Code cleanup\n- [ ] Drop the old writer in `e/old.py`\n",
     )
     assert [m.dependencies for m in tasks.milestones] == [[], []]
+    started = read_request(
+        "t",
+        "Start with the schema, then the API.\n\n"
+        "## Schema\n- [ ] Add the tables in `db/schema.sql`\n\n"
+        "## API\n- [ ] Add the handlers in `api/handlers.py`\n",
+    )
+    assert [m.dependencies for m in started.milestones] == [[], ["Schema"]]
 
 
 def test_each_phase_after_the_previous_one_chains_the_phases_and_before_after_headings() -> None:
@@ -1368,5 +1375,23 @@ def test_a_remark_below_two_sections_binds_both_to_a_list_named_loosely() -> Non
         [],
         ["Prepare (both apps)"],
         ["Prepare (both apps)"],
+        [],
+    ]
+
+
+def test_a_post_release_heading_waits_on_the_ends_of_the_work_before_it() -> None:
+    draft = read_request(
+        "t",
+        "## Prepare\n- [ ] Freeze the strings for translation\n\n"
+        "## Web\nStarts after Prepare.\n\n- [ ] Build the web bundle\n\n"
+        "## Desktop\nStarts after Prepare.\n\n- [ ] Build the desktop installer\n\n"
+        "## Post-release\n- [ ] Merge the release branch back into main\n\n"
+        "## Postgres upgrade\n- [ ] Move the database to the new major version\n",
+    )
+    assert [m.dependencies for m in draft.milestones] == [
+        [],
+        ["Prepare"],
+        ["Prepare"],
+        ["Web", "Desktop"],
         [],
     ]

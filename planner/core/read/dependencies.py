@@ -60,13 +60,16 @@ SEQUENTIAL = LazyPattern(
 WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
 # "Setup → US1 → US2": an order written as a chain of arrows.
 _ARROW = LazyPattern(r"\s*(?:→|⟶|->|=>|⇒)\s*")
-# "Order: shared config first, then the packages, then the apps": an order in words.
+# "Order: shared config first, then the packages, then the apps", "Start with the
+# schema, then the API", "Storage, then fetching, then display": an order in words.
 _THEN = LazyPattern(r"\s*[,;]?\s*\b(?:and )?then\b\s*", re.IGNORECASE)
 ORDER = LazyPattern(
-    r"^(?:[^:]{1,40}:\s*)?[^,;.]{1,80}?\bfirst\s*[,;]?\s*(?:and )?then\b", re.IGNORECASE
+    r"^(?:[^:]{1,40}:\s*)?(?:[^,;.]{1,80}?\bfirst\s*[,;]?\s*(?:and )?then\b|"
+    r"(?:start|begin) with\b[^;.]{1,80}?\bthen\b|[^;.]{1,80}?\bthen\b[^;.]{1,80}?\bthen\b)",
+    re.IGNORECASE,
 )
 _LABEL = LazyPattern(r"^[^:]{1,40}:\s*")
-_FIRST = LazyPattern(r"\s+first\s*$", re.IGNORECASE)
+_FIRST = LazyPattern(r"^\s*(?:start|begin) with\s+|\s+first\s*$", re.IGNORECASE)
 # "## Cleanup (last)", "## Freeze the schema (first)": a place in the order of the plan.
 _PLACE = LazyPattern(r"\((?:do |comes? |goes )?(first|last)\)", re.IGNORECASE)
 # "## Before phase 1", "## After the last phase": a milestone named by its place.
@@ -74,6 +77,7 @@ _AROUND = LazyPattern(r"(before|after)\s+(.{1,80})$", re.IGNORECASE)
 _PREVIOUS = LazyPattern(
     r"(?:the )?(?:last|previous|preceding|final) (?:phase|step|stage|milestone|one)$", re.I
 )
+_AFTERWARDS = LazyPattern(r"(?:post-(?!mortem)\w|after\s)", re.IGNORECASE)
 _BOTH = LazyPattern(r"\s*(?:both|the two)\b", re.IGNORECASE)
 _PARALLEL = LazyPattern(
     r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I
@@ -361,7 +365,7 @@ def apply_dependencies(
             # "Shared config first, then the packages, then the apps": the names may
             # be loose ("shared settings"), since each of them must name a milestone.
             parts = _THEN.split(_LABEL.sub("", text.strip(" .")))
-            parts[0] = _FIRST.sub("", parts[0])
+            parts[0] = _FIRST.sub("", parts[0]).strip()
             steps = [_resolve_in(index, part) or index.closest(part) for part in parts]
         if len(steps) > 1 and all(steps):
             # "Setup → US1 → US2": each step waits on the one before it.
@@ -443,6 +447,16 @@ def apply_dependencies(
         elif stories and id(milestone) not in blockers:
             for story in stories:
                 depend(milestone, story)
+    # "## Post-release" (or an "After ..." that names no milestone) with nothing stated:
+    # it waits on the ends of the work before it, the earlier milestones that no other
+    # earlier one waits on.
+    for at, milestone in enumerate(milestones):
+        if at and _AFTERWARDS.match(milestone.title) and not wanted.get(id(milestone)):
+            preceding = milestones[:at]
+            waited = {key for m in preceding for key in wanted.get(id(m), {})}
+            for end in preceding:
+                if _key_of(end) not in waited:
+                    depend(milestone, end)
     for milestone in milestones:
         milestone.dependencies = list(wanted.get(id(milestone), {}))
     return findings

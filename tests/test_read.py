@@ -522,3 +522,27 @@ def test_a_line_opened_by_a_question_mark_emoji_is_an_open_decision() -> None:
     )
     questions = [d.question for d in planned(body).contract.decisions]
     assert questions == ["Do we ship the Android build on the same day as iOS?"]
+
+
+def test_an_issue_forms_tick_boxes_about_its_author_are_not_the_work() -> None:
+    body = (
+        "### Describe the solution you'd like\n\nA `--since` filter on `log list`.\n\n"
+        "### Proposed implementation\n\n"
+        "1. Parse the date in `src/log/args.py`\n2. Filter the entries in `src/log/list.py`\n\n"
+        "### Would you be willing to submit a PR?\n\n- [X] Yes, I'd like to help implement this\n\n"
+        "### Code of Conduct\n\n- [x] I agree to follow this project's Code of Conduct\n"
+        "- [x] I have searched the existing issues\n"
+    )
+    tasks = [t.title for m in planned(body).contract.roadmap.milestones for t in m.tasks]
+    assert tasks == [
+        "Parse the date in `src/log/args.py`",
+        "Filter the entries in `src/log/list.py`",
+    ]
+
+
+def test_a_tick_box_that_says_what_to_do_is_work_even_in_the_first_person() -> None:
+    body = (
+        "## Tasks\n- [ ] I18n for the settings page in `web/settings.tsx`\n- [x] Add the CLI flag\n"
+    )
+    tasks = [t.title for m in planned(body).contract.roadmap.milestones for t in m.tasks]
+    assert tasks == ["I18n for the settings page in `web/settings.tsx`", "Add the CLI flag"]

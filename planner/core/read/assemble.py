@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planner.core.patterns import LazyPattern
 from planner.core.read import hints
@@ -82,6 +82,14 @@ from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
 _MARKER = LazyPattern(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
+# An issue form's tick boxes that the author answers about themself ("I agree to follow
+# the Code of Conduct", "I have searched the existing issues", "Yes, I'd like to help").
+_ACKNOWLEDGEMENT = LazyPattern(
+    r"(?:(?:yes|no)\b[\s,:.!–—-]*)?i(?:['’]ve|['’]d like| have| agree| confirm| understand|"
+    r" accept| acknowledge| searched| checked| read| would like| am willing| can help|"
+    r" will help| want to help)\b",
+    re.IGNORECASE,
+)
 _PAREN_CRITERION = LazyPattern(
     r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
     re.IGNORECASE,
@@ -418,6 +426,32 @@ def take_asked_questions(outline: Outline) -> list[DraftDecision]:
     return found
 
 
+def _drop_acknowledgements(outline: Outline) -> None:
+    """An issue form's tick boxes about its author (the Code of Conduct agreed to, a
+    search done, help offered) are answers to the form, not work: a document whose
+    only ticked boxes they are keeps its work in its other lists."""
+
+    def kept(blocks: list[Block]) -> list[Block]:
+        out: list[Block] = []
+        for block in blocks:
+            if isinstance(block, ItemList):
+                items = [
+                    item
+                    for item in block.items
+                    if item.checked is None or not _ACKNOWLEDGEMENT.match(plain(item.text))
+                ]
+                if not items:
+                    continue
+                if len(items) < len(block.items):
+                    block = replace(block, items=items)
+            out.append(block)
+        return out
+
+    outline.preamble[:] = kept(outline.preamble)
+    for section in walk(outline.sections):
+        section.blocks = kept(section.blocks)
+
+
 def _asks_only(section: Section) -> bool:
     """A section whose heading names no role but whose every item is a plain question
     ("## Open", "## Still to settle" listing "- Should ...?") lists open questions; a
@@ -480,6 +514,7 @@ def assemble(
     c = _Collected(table=table, requirements=requirements_of(outline))
     draft = Draft(source="markdown")
     objective: list[str] = []
+    _drop_acknowledgements(outline)
     asked = take_asked_questions(outline)
     _visit(c, draft, objective, outline.sections)
     _leave_claimed(c, draft)

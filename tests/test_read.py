@@ -546,3 +546,15 @@ def test_a_tick_box_that_says_what_to_do_is_work_even_in_the_first_person() -> N
     )
     tasks = [t.title for m in planned(body).contract.roadmap.milestones for t in m.tasks]
     assert tasks == ["I18n for the settings page in `web/settings.tsx`", "Add the CLI flag"]
+
+
+def test_phases_named_in_japanese_or_portuguese_are_milestones() -> None:
+    body = (
+        "## タスク / Tasks\n"
+        "### フェーズ1: 設定 (settings)\n- [ ] Load the settings in `app/settings.py`\n"
+        "### フェーズ 2: 画面 (screens)\n- [ ] Draw the settings screen in `app/screen.py`\n\n"
+        "## Etapa 3: Publicação\n- [ ] Publish the build\n"
+    )
+    milestones = planned(body).contract.roadmap.milestones
+    assert [len(m.tasks) for m in milestones] == [1, 1, 1]
+    assert [m.title for m in milestones][2] == "Etapa 3: Publicação"

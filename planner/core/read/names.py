@@ -18,10 +18,11 @@ from planner.core.read.markup import heading_text
 _MILESTONE = LazyPattern(
     r"(?:\[[ xX]\]\s+)?(?:"
     r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part|"
-    r"week|month|quarter|objective|goal|schritt|etappe|meilenstein|fase|paso|hito|[ée]tape|"
+    r"week|month|quarter|objective|goal|schritt|etappe|meilenstein|fase|paso|hito|etapa|[ée]tape|"
     r"jalon)"
     r"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{0,3}|[IVX]{1,5})|one|two|three|four|five|six|seven|"
     r"eight|nine|ten)\+?"
+    r"|(?:フェーズ|ステップ|マイルストーン|段階|阶段|里程碑|단계)\s*\d{1,3}"
     r"|M\d{1,4}"
     r"|[QH][1-4](?:\s+(?:FY)?\d{2,4})?"
     r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
@@ -37,7 +38,8 @@ _STAGE = LazyPattern(
 
 
 def milestone_like(title: str) -> bool:
-    """``Phase 1: Setup``, ``### Stage B``, ``M2 - API``, ``v0.2.0``, ``#### Alpha (1.21)``."""
+    """``Phase 1: Setup``, ``### Stage B``, ``M2 - API``, ``v0.2.0``, ``#### Alpha (1.21)``,
+    ``Etapa 2``, ``フェーズ1``."""
     text = heading_text(title)
     if len(text) > 300:
         return False

@@ -558,3 +558,19 @@ def test_phases_named_in_japanese_or_portuguese_are_milestones() -> None:
     milestones = planned(body).contract.roadmap.milestones
     assert [len(m.tasks) for m in milestones] == [1, 1, 1]
     assert [m.title for m in milestones][2] == "Etapa 3: Publicação"
+
+
+def test_a_tasklist_block_belongs_to_the_section_it_stands_in() -> None:
+    body = (
+        "## Rollout\n\n### Storage\n- [ ] Add the quota table in `db/quota.sql`\n\n"
+        "### Enforcement\n\nStarts once the storage milestone is live.\n\n"
+        "```[tasklist]\n### Tasks\n- [ ] Reject writes over quota in `api/write.py`\n"
+        "- [ ] Show the quota in `web/usage.tsx`\n```\n\n"
+        "### Notices\n- [ ] Email owners at 90% of their quota\n"
+    )
+    milestones = planned(body).contract.roadmap.milestones
+    assert [(m.title, len(m.tasks)) for m in milestones] == [
+        ("Storage", 1),
+        ("Enforcement", 2),
+        ("Notices", 1),
+    ]

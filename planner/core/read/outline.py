@@ -550,8 +550,12 @@ def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outl
         elif kind == "fence":
             info = (node.info or "").strip().lower()
             if info == "[tasklist]":
-                # GitHub's tasklist block: Markdown (a "### Tasks" heading and a task list).
-                read(tokens(node.content).children, at(node, offset) or 0, depth)
+                # GitHub's tasklist block: a task list under a heading that only titles
+                # the block ("### Tasks"); the list belongs to the section it stands in.
+                start = at(node, offset) or 0
+                for child in tokens(node.content).children:
+                    if child.type != "heading":
+                        visit(child, start, depth)
             else:
                 add(Fence(info, node.content, at(node, offset)))
         elif kind == "hr":

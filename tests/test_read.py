@@ -574,3 +574,21 @@ def test_a_tasklist_block_belongs_to_the_section_it_stands_in() -> None:
         ("Enforcement", 2),
         ("Notices", 1),
     ]
+
+
+def test_go_no_go_and_release_criteria_sections_hold_acceptance_criteria() -> None:
+    body = (
+        "## Tasks\n- [ ] Ship the beta to 5% of users\n- [ ] Ship it to everyone\n\n"
+        "## Go / no-go for each step\n- Crash-free sessions stay above 99.5%\n"
+        "- No new P1 tickets for a day\n"
+    )
+    (milestone,) = planned(body).contract.roadmap.milestones
+    assert milestone.acceptance == [
+        "Crash-free sessions stay above 99.5%",
+        "No new P1 tickets for a day",
+    ]
+    assert [t.title for t in milestone.tasks] == [
+        "Ship the beta to 5% of users",
+        "Ship it to everyone",
+    ]
+    assert section_kind("Release criteria") == section_kind("Go/No-Go") == "acceptance"

@@ -149,6 +149,16 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         "success metrics",
         "exit criteria",
         "completion criteria",
+        "release criteria",
+        "launch criteria",
+        "ship criteria",
+        "go-live criteria",
+        "go/no-go",
+        "go / no-go",
+        "go-no-go",
+        "go no-go",
+        "go/no-go criteria",
+        "go / no-go criteria",
         "must show",
         "checkpoint",
         "independent test",
@@ -777,11 +787,14 @@ def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
             role = table.get(candidate.strip(" :.-"))
             if role:
                 return role
-    # "Questions for @gateway-owners", "Open points to settle": questions asked of someone.
+    # "Questions for @gateway-owners", "Open points to settle": questions asked of someone;
+    # "Go / no-go for each rollout step": the criteria of what follows the "for".
     for separator in (" for ", " to "):
         head = key.split(separator, 1)[0]
         if head != key and table.get(head) == "decisions":
             return "decisions"
+        if head != key and separator == " for " and table.get(head) == "acceptance":
+            return "acceptance"
     # "Audit excerpt (for reference)": what the parentheses call it.
     if key.endswith(")") and "(" in key:
         aside = key[key.rindex("(") + 1 : -1].strip()

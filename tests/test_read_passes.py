@@ -1395,3 +1395,16 @@ def test_a_post_release_heading_waits_on_the_ends_of_the_work_before_it() -> Non
         ["Web", "Desktop"],
         [],
     ]
+
+
+def test_japanese_phase_headings_are_milestones_and_name_each_other() -> None:
+    draft = read_request(
+        "t",
+        "## やること / Tasks\n\n### フェーズ1: 準備 (Phase 1: setup)\n"
+        "- [ ] 設定を追加 / add the settings in `conf/app.toml`\n\n"
+        "### フェーズ2: 表示 (Phase 2: display)\n※ (start after Phase 1 is merged)\n"
+        "- [ ] 画面を追加 / add the page in `web/page.tsx`\n",
+    )
+    setup, display = draft.milestones
+    assert (setup.id, display.id) == ("M1", "M2")
+    assert display.dependencies == ["M1"]

@@ -65,7 +65,10 @@ _ADDRESSED = frozenset(
     }
 )
 _NUMBERED = LazyPattern(
-    r"(milestone|phase|stage|step)\s+(\d{1,4})\s*(?::|\.(?!\d)|\)|-|–|—|$)\s*", re.IGNORECASE
+    r"((?:milestone|phase|stage|step)\s+|"
+    r"(?:フェーズ|ステップ|マイルストーン|段階|阶段|里程碑|단계)\s*)(\d{1,4})"
+    r"\s*(?::|\.(?!\d)|\)|-|–|—|$)\s*",
+    re.IGNORECASE,
 )
 
 

@@ -121,7 +121,7 @@ def without_estimate_and_owner(text: str) -> str:
     if len(text) > 2000:
         return text
     out = _POINTS.sub(" ", _LEADING_POINTS.sub("", text.strip()))
-    owner = _OWNERS.search(out)
+    owner = _OWNERS.search(out) if "@" in out else None  # every owner is an @name
     before = out[: owner.start()].split()[-1:] if owner else []
     if owner and before and (owner.group(1) or before[0].lower() not in _ADDRESSED):
         out = out[: owner.start()]  # not "Notify @ops" nor "a note for @ops"

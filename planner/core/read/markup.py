@@ -53,6 +53,7 @@ _STATUS_EMOJI = "🚧⏳🔜🟢🟡🟠🔴⚪✅✔️☑️✓❌⬜🔲⚠�
 OPEN_EMOJI = ("🚧", "⏳", "🔄", "⬜", "🔲")
 CIRCLES_DONE = ("🟢",)
 CIRCLES_OPEN = ("🟡", "🟠", "🔴", "⚪", "🔵", "🟣")
+_CIRCLES = ("🟢", "🟡", "🔴", "⚪")  # a legend names them, each before what it means
 _LEGEND = LazyPattern(
     r"(?:🟢|🟡|🔴|⚪)\ufe0f?\s{0,3}(?:[=:–—-]\s{0,3})?(?:done|complete|completed|shipped|"
     r"finished|in progress|wip|blocked|not started|todo|planned|open)\b",
@@ -99,7 +100,7 @@ _SHORTCODE = LazyPattern(r"(?<![\w:]):(" + "|".join(_SHORTCODES) + r"):(?![\w:])
 
 def with_emoji(text: str) -> str:
     """The text with GitHub's status shortcodes written as the emoji they stand for."""
-    if ":" not in text:
+    if not any(f":{name}:" in text for name in _SHORTCODES):
         return text
     return _SHORTCODE.sub(lambda m: _SHORTCODES[m.group(1)], text)
 
@@ -258,7 +259,8 @@ def status_emoji(text: str, circles: bool = False) -> bool | None:
 
 def has_legend(text: str) -> bool:
     """A line that says what coloured circles mean: "Legend: 🟢 done · 🟡 in progress"."""
-    return len(text) < 5000 and _LEGEND.search(text) is not None
+    circled = any(circle in text for circle in _CIRCLES)
+    return circled and len(text) < 5000 and _LEGEND.search(text) is not None
 
 
 def sentences(text: str) -> list[str]:

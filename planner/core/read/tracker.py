@@ -30,6 +30,8 @@ _STORY = LazyPattern(
     r"([A-Z][A-Z0-9]{0,9}-\d{1,6})\s*:)\s*(\S.*)",
     re.IGNORECASE,
 )
+# What every story's key holds ("PAY-12"): a cheap test before the story pattern.
+_KEY_NUMBER = LazyPattern(r"-\d")
 _FIELD = LazyPattern(r"([A-Za-z][A-Za-z -]{0,30}?)\s*:\s*(.*)")
 # The status a tracker prints after an item: "— Done", "[In Progress]", "(To Do)", "| Done".
 _STATUS = LazyPattern(r"\s*(?:[-–—|]\s*|\[\s*|\(\s*)([A-Za-z' ]{2,30}?)\s*[\])]?\s*$")
@@ -58,7 +60,8 @@ def story_of(text: str, line: int | None) -> Story | None:
     """The story a paragraph opens with, and the fields on its other lines; None when
     its first line is no story of a tracker."""
     first, _, rest = text.partition("\n")
-    opened = _STORY.fullmatch(first.strip()) if len(first) <= 500 else None
+    keyed = len(first) <= 500 and _KEY_NUMBER.search(first) is not None
+    opened = _STORY.fullmatch(first.strip()) if keyed else None
     if not opened:
         return None
     key = opened.group(1) or opened.group(2)

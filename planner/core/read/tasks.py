@@ -93,6 +93,14 @@ _GHERKIN_ASIDE = LazyPattern(r'[@|#]|"""|(?:feature|background|examples|rule)\s*
 _GHERKIN_FENCES = frozenset({"gherkin", "feature", "cucumber"})
 
 
+def _names_what_it_waits_on(raw: str) -> bool:
+    """ "Depends on #12", "Blocked by https://...": an issue is named (a # or a URL's ://
+    is in the text) and nothing else is said."""
+    if len(raw) >= 5000 or ("#" not in raw and "://" not in raw):
+        return False
+    return _WAITS_ON.fullmatch(plain(raw, keep_targets=False)) is not None
+
+
 def _strip_mark(text: str) -> tuple[str, bool]:
     stripped = text.strip()
     for mark in DONE_MARKS:
@@ -212,7 +220,7 @@ def task_from_item(
         return []
     if dropped(raw, item.checked):
         return []
-    if len(raw) < 5000 and _WAITS_ON.fullmatch(plain(raw, keep_targets=False)):
+    if _names_what_it_waits_on(raw):
         return []  # a note of what the work waits on, not work
     if (
         item.checked is None

@@ -75,6 +75,7 @@ from planner.core.read.vocabulary import (
     SETTLED_DECISIONS,
     TEST_WORK,
     WORK_PHRASES,
+    is_acknowledgement,
     normalize,
     role_of,
 )
@@ -82,14 +83,6 @@ from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
 _MARKER = LazyPattern(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
-# An issue form's tick boxes that the author answers about themself ("I agree to follow
-# the Code of Conduct", "I have searched the existing issues", "Yes, I'd like to help").
-_ACKNOWLEDGEMENT = LazyPattern(
-    r"(?:(?:yes|no)\b[\s,:.!–—-]*)?i(?:['’]ve|['’]d like| have| agree| confirm| understand|"
-    r" accept| acknowledge| searched| checked| read| would like| am willing| can help|"
-    r" will help| want to help)\b",
-    re.IGNORECASE,
-)
 _PAREN_CRITERION = LazyPattern(
     r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
     re.IGNORECASE,
@@ -438,7 +431,7 @@ def _drop_acknowledgements(outline: Outline) -> None:
                 items = [
                     item
                     for item in block.items
-                    if item.checked is None or not _ACKNOWLEDGEMENT.match(plain(item.text))
+                    if item.checked is None or not is_acknowledgement(plain(item.text))
                 ]
                 if not items:
                     continue

@@ -592,3 +592,15 @@ def test_go_no_go_and_release_criteria_sections_hold_acceptance_criteria() -> No
         "Ship it to everyone",
     ]
     assert section_kind("Release criteria") == section_kind("Go/No-Go") == "acceptance"
+
+
+def test_known_issues_and_notes_from_elsewhere_are_not_work() -> None:
+    body = (
+        "## Release 4.2\n- [ ] Cut the branch\n- [ ] Ship the build\n\n"
+        "<details><summary>Known issues carried from 4.1</summary>\n\n"
+        "- Slow search on very large inboxes (#88)\n\n</details>\n\n"
+        "### Notes from the spike\n- The old parser allocates per line\n"
+    )
+    tasks = [t.title for m in planned(body).contract.roadmap.milestones for t in m.tasks]
+    assert tasks == ["Cut the branch", "Ship the build"]
+    assert section_kind("Known issues") == section_kind("Notes on the rollout") == "notes"

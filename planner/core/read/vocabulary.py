@@ -301,6 +301,9 @@ _ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     "notes": (
         "notes",
         "note",
+        "known issues",
+        "known bugs",
+        "known limitations",
         "background",
         "context",
         "additional context",
@@ -804,6 +807,11 @@ def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
             return "decisions"
         if head != key and separator == " for " and table.get(head) == "acceptance":
             return "acceptance"
+    # "Notes from the spike", "Known issues carried from 8.13": notes, whatever they are on.
+    for separator in (" from ", " on ", " about ", " carried "):
+        head = key.split(separator, 1)[0]
+        if head != key and table.get(head) == "notes":
+            return "notes"
     # "Audit excerpt (for reference)": what the parentheses call it.
     if key.endswith(")") and "(" in key:
         aside = key[key.rindex("(") + 1 : -1].strip()

@@ -1408,3 +1408,15 @@ def test_japanese_phase_headings_are_milestones_and_name_each_other() -> None:
     setup, display = draft.milestones
     assert (setup.id, display.id) == ("M1", "M2")
     assert display.dependencies == ["M1"]
+
+
+def test_a_milestone_required_first_or_begun_after_another_waits_on_it() -> None:
+    draft = read_request(
+        "t",
+        "## Storage\n- [ ] Add the tables in `db/schema.sql`\n\n"
+        "## Fetching\nRequires the Storage milestone first.\n\n"
+        "- [ ] Fetch the rates in `jobs/fetch.py`\n\n"
+        "## Display\nBegins after the Fetching work is live.\n\n"
+        "- [ ] Show the rates in `web/rates.tsx`\n",
+    )
+    assert [m.dependencies for m in draft.milestones] == [[], ["Storage"], ["Fetching"]]

@@ -37,7 +37,7 @@ _DEPENDS = LazyPattern(
     re.IGNORECASE,
 )
 PROSE_DEPENDS = LazyPattern(
-    r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?starts? after|"
+    r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?(?:starts?|begins?) after|"
     rf"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by|{_WAITS}|"
     r"(?:start|begin) (?:[^.;:]|\.(?=\S)){1,40}? after)\b",
     re.IGNORECASE,
@@ -115,7 +115,7 @@ _FILLER = frozenset(
     "the a an of all any phase phases stage milestone complete completion completed done "
     "finished being is are be must work tasks task to and its their this that live merged "
     "shipped released voraus ab der die das den dem la el los las de del le les l d du des "
-    "fase étape etape schritt list checklist section sections items".split()
+    "fase étape etape schritt list checklist section sections items first".split()
 )
 
 

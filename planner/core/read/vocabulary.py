@@ -771,6 +771,18 @@ def normalize(text: str) -> str:
     return cleaned.strip(" :.-–—#").strip()
 
 
+# The word after a role's name that starts what the section is about, and the roles it
+# may follow ("Known issues carried from 8.13" is notes).
+_ROLE_THEN_SUBJECT = (
+    (" for ", ("decisions", "acceptance")),
+    (" to ", ("decisions",)),
+    (" from ", ("notes",)),
+    (" on ", ("notes",)),
+    (" about ", ("notes",)),
+    (" carried ", ("notes",)),
+)
+
+
 def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
     """The role a heading or label names (``Acceptance criteria`` -> acceptance), if any.
 
@@ -799,19 +811,12 @@ def role_of(phrase: str, table: Mapping[str, str] = ROLE_TABLE) -> str | None:
             role = table.get(candidate.strip(" :.-"))
             if role:
                 return role
-    # "Questions for @gateway-owners", "Open points to settle": questions asked of someone;
-    # "Go / no-go for each rollout step": the criteria of what follows the "for".
-    for separator in (" for ", " to "):
+    # A role's name, then what it is about: "Questions for @gateway-owners", "Open points
+    # to settle", "Go / no-go for each rollout step", "Notes from the spike".
+    for separator, roles in _ROLE_THEN_SUBJECT:
         head = key.split(separator, 1)[0]
-        if head != key and table.get(head) == "decisions":
-            return "decisions"
-        if head != key and separator == " for " and table.get(head) == "acceptance":
-            return "acceptance"
-    # "Notes from the spike", "Known issues carried from 8.13": notes, whatever they are on.
-    for separator in (" from ", " on ", " about ", " carried "):
-        head = key.split(separator, 1)[0]
-        if head != key and table.get(head) == "notes":
-            return "notes"
+        if head != key and table.get(head) in roles:
+            return table[head]
     # "Audit excerpt (for reference)": what the parentheses call it.
     if key.endswith(")") and "(" in key:
         aside = key[key.rindex("(") + 1 : -1].strip()

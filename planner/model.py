@@ -50,13 +50,39 @@ class Strict(BaseModel):
 # --------------------------------------------------------------------------- contract
 
 
+BoundarySource = Literal["stated", "proposed", "configured", "none"]
+
+
+def _boundary_source_optional(schema: dict[str, Any]) -> None:
+    # Contracts and fanouts written before boundaries were proposed stay valid.
+    schema["required"] = [k for k in schema.get("required", []) if k not in ("source", "evidence")]
+
+
 class DiffBoundary(Strict):
     """Where a task may change code, and how much."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra=_boundary_source_optional,
+    )
 
     paths: list[NonEmptyStr] = Field(
         description="Repository-relative globs the task's change must stay inside."
     )
     max_diff_scope: PositiveInt = Field(description="Changed lines allowed for the task.")
+    source: BoundarySource = Field(
+        default="stated",
+        description="Where the paths come from: 'stated' by the request (a paths: hint or "
+        "a path in the task's text), 'proposed' by the planner from the repository (see "
+        "evidence), 'configured' (fanout.default_paths), or 'none' (no boundary yet: the "
+        "task is held back with needs-boundary).",
+    )
+    evidence: list[str] = Field(
+        default_factory=empty_list,
+        description="Why a proposed boundary holds these paths (the names and words that "
+        "led to them); for a task held back, the best candidates.",
+    )
 
 
 class Task(Strict):
@@ -392,8 +418,14 @@ class FanoutConfig(Strict):
     min_tasks: PositiveInt = 2
     default_paths: list[NonEmptyStr] = Field(
         default_factory=empty_list,
-        description="Diff boundary for tasks that name no code location (empty: such a task "
-        "is an error).",
+        description="Diff boundary for tasks that name no code location and get none "
+        "proposed (empty: such a task is held back with needs-boundary).",
+    )
+    propose_boundaries: bool = Field(
+        default=True,
+        description="Propose a boundary from the repository for a task that states none "
+        "(the files that define what it names, their tests), marked as proposed with the "
+        "evidence; false: such a task gets fanout.default_paths or is held back.",
     )
 
 

@@ -49,10 +49,17 @@ def test_fail_on_sets_the_exit_status(tmp_path: Path) -> None:
         run("plan", str(request), "--workspace", str(tmp_path / "b"), "--fail-on", "warning")[0]
         == 1
     )
+    # An informal task (no verb, no path) is a warning: the step stays green by default.
+    informal = tmp_path / "informal.md"
+    informal.write_text("## Tasks\n- [ ] Produce coverage matrix\n  - kind: feature\n")
+    assert run("plan", str(informal), "--workspace", str(tmp_path / "c"))[0] == 0
+    # A plan that cannot be made valid (a dependency cycle) is an error.
     bad = tmp_path / "bad.md"
-    bad.write_text("## Tasks\n- [ ] Produce coverage matrix\n  - kind: feature\n")
-    assert run("plan", str(bad), "--workspace", str(tmp_path / "c"))[0] == 1
-    assert run("plan", str(bad), "--workspace", str(tmp_path / "d"), "--fail-on", "never")[0] == 0
+    bad.write_text(
+        "## Tasks\n- [ ] Add a in a/\n  - depends: M1-T2\n- [ ] Add b in b/\n  - depends: M1-T1\n"
+    )
+    assert run("plan", str(bad), "--workspace", str(tmp_path / "d"))[0] == 1
+    assert run("plan", str(bad), "--workspace", str(tmp_path / "e"), "--fail-on", "never")[0] == 0
 
 
 def test_draft_file_is_completed_and_checked(tmp_path: Path) -> None:

@@ -201,10 +201,18 @@ def test_fail_on_warning_fails_and_never_passes(tmp_path: Path) -> None:
     assert warn.outputs["valid"] == "true"
     prose = planning_payload("opened")
     prose["issue"]["body"] = "## Tasks\n- [ ] Produce coverage matrix\n  - kind: feature\n"
-    never = run_action(tmp_path / "b", "issues", prose, inputs={"fail-on": "never"})
+    # What an informal request leaves out is a warning: green by default, red on warning.
+    default = run_action(tmp_path / "b", "issues", prose)
+    assert default.code == 0 and default.outputs["valid"] == "true"
+    strict = run_action(tmp_path / "c", "issues", prose, inputs={"fail-on": "warning"})
+    assert strict.code == 1 and strict.outputs["valid"] == "true"
+    cycle = planning_payload("opened")
+    cycle["issue"]["body"] = (
+        "## Tasks\n- [ ] Add a in a/\n  - depends: M1-T2\n- [ ] Add b in b/\n  - depends: M1-T1\n"
+    )
+    never = run_action(tmp_path / "d", "issues", cycle, inputs={"fail-on": "never"})
     assert never.code == 0 and never.outputs["valid"] == "false"
-    default = run_action(tmp_path / "c", "issues", prose)
-    assert default.code == 1
+    assert run_action(tmp_path / "e", "issues", cycle).code == 1
 
 
 def test_validate_mode_checks_files_an_agent_wrote(tmp_path: Path) -> None:

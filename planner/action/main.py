@@ -35,6 +35,7 @@ from planner.core.plan import (
     link_decision_issues,
     render_result,
 )
+from planner.core.repo import RepoIndex
 from planner.model import (
     Config,
     Contract,
@@ -244,7 +245,7 @@ def _plan(
     request = _request(workspace, config, settings, issue)
     if done:
         request = request.model_copy(update={"done_tasks": list(done)})
-    planned = build_plan(request, config)
+    planned = build_plan(request, config, _repository(workspace, config))
     effects = None
     if port is not None:
         from planner.action.effects import SideEffects
@@ -456,7 +457,11 @@ def _finished_task(
                 return
             raise SettingsError(str(exc)) from None
         request = _request(workspace, config, settings, issue)
-        plans[number] = (issue, request, build_plan(request, config))
+        plans[number] = (
+            issue,
+            request,
+            build_plan(request, config, _repository(workspace, config)),
+        )
 
     contracts = {c.issue.number: c for c in _workspace_contracts(workspace, config)}
     for number in named_issues(pull.pull_request):
@@ -501,6 +506,13 @@ def _workspace_contracts(workspace: Workspace, config: Config) -> list[Contract]
         if contract is not None:
             found.append(contract)
     return found
+
+
+def _repository(workspace: Workspace, config: Config) -> RepoIndex | None:
+    """The checkout's index, from which boundaries are proposed (read once a run)."""
+    if not config.fanout.propose_boundaries:
+        return None
+    return workspace.repository_index()
 
 
 def _request(workspace: Workspace, config: Config, settings: Settings, issue: Issue) -> PlanRequest:

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from planner.core.repo import RepoIndex
+
 # Bytes. Far above any real plan (a 20,000-task contract is about 23 MB), low enough that
 # a stray huge file is refused at once instead of filling the runner's memory.
 MAX_READ = 64 * 1_048_576
@@ -31,6 +33,16 @@ class Workspace:
             raise WorkspaceError(f"the workspace {root} cannot be resolved ({exc})") from None
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceError(f"the workspace {root} is a file, not a folder")
+        self._index: RepoIndex | None = None
+
+    def repository_index(self) -> RepoIndex:
+        """The index of the checkout (its tracked files and what they define), read on
+        the first call and kept for the run."""
+        if self._index is None:
+            from planner.action.repo_index import build_index
+
+            self._index = build_index(self.root)
+        return self._index
 
     def _parts(self, relative: str) -> tuple[str, ...]:
         pure = PurePosixPath(relative.replace("\\", "/"))

@@ -37,6 +37,24 @@ def _bullets(items: list[str], empty: str) -> list[str]:
     return [f"- {markdown_inline(item, 500)}" for item in items] or [empty]
 
 
+def _proposed(task: FanoutTask) -> list[str]:
+    """For a boundary the planner proposed: why, and what to do when it is too narrow."""
+    boundary = task.diff_boundary
+    if boundary.source != "proposed":
+        return []
+    return [
+        "The issue named no path for this task: the planner proposed these from the "
+        "repository, because:",
+        "",
+        *_bullets(boundary.evidence, "_No evidence recorded._"),
+        "",
+        "If the change needs a file outside them, say which and why in the pull request: a "
+        "maintainer widens the boundary with a `paths:` line under the task in the issue, "
+        "or admits this pull request with the label `planner:widen`.",
+        "",
+    ]
+
+
 def render_brief(fanout: Fanout, task: FanoutTask, waves: dict[str, int] | None = None) -> str:
     """The brief of one task of the fanout: objective, boundary, invariants, acceptance,
     evidence, dependencies, and the branch and pull request that name it. ``waves`` (task
@@ -71,6 +89,7 @@ def render_brief(fanout: Fanout, task: FanoutTask, waves: dict[str, int] | None 
         "",
         *[f"- {code_span(p)}" for p in task.diff_boundary.paths],
         "",
+        *_proposed(task),
         f"At most **{task.diff_boundary.max_diff_scope}** changed lines (added plus deleted). "
         "Planning files (the plan, specs, contracts) are not this task's to change.",
         "",

@@ -156,7 +156,7 @@ def _task_findings(contract: Contract, name: str, config: Config) -> list[Findin
                 findings.append(
                     _finding(
                         "seed-6-task-contract",
-                        "error",
+                        "warning",
                         f"Task {t.id} has an empty diff_boundary.paths.",
                         task=t.id,
                         file=name,

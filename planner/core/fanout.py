@@ -10,6 +10,7 @@ from planner.core import rules
 from planner.core.boundaries import hold_unsafe
 from planner.core.findings import finding
 from planner.core.graph import assign_waves, find_cycles, topological_order
+from planner.core.locate import candidates as boundary_candidates
 from planner.core.text import one_line
 from planner.model import (
     Contract,
@@ -107,10 +108,13 @@ def defer(
     focus: Milestone, blockers: list[str], milestones: Sequence[Milestone]
 ) -> tuple[dict[str, DeferredTask], list[Finding]]:
     """The focus's open tasks that cannot run yet, by id: all of them while a decision
-    (``blockers``) blocks it; else those with no diff boundary, and verification-only
-    ones while feature work is open anywhere in the plan (seed rule 7)."""
+    (``blockers``) blocks it; else verification-only ones while feature work is open
+    anywhere in the plan (seed rule 7), operations for a person, and those with no
+    boundary (stated or proposed)."""
     findings: list[Finding] = []
     deferred: dict[str, DeferredTask] = {}
+    later = {} if blockers else {d.task: d for d in rules.defer_verification(focus, milestones)}
+    unbounded: list[Task] = []
     for t in focus.tasks:
         if t.status == "done":
             continue
@@ -119,6 +123,17 @@ def defer(
                 task=t.id,
                 rule="decision-blocks",
                 reason=f"waits on open decision {', '.join(blockers)}",
+            )
+        elif t.id in later:
+            deferred[t.id] = later[t.id]
+            findings.append(
+                finding(
+                    "seed-7-feature-first",
+                    f"Task {t.id} is verification-only work and feature work is still "
+                    f"open ({later[t.id].reason}); it is deferred, not fanned out (seed rule 7).",
+                    milestone=focus.id,
+                    task=t.id,
+                )
             )
         elif t.kind == "ops":
             deferred[t.id] = DeferredTask(
@@ -136,8 +151,9 @@ def defer(
             )
         elif not t.diff_boundary.paths:
             deferred[t.id] = DeferredTask(
-                task=t.id, rule="seed-6-task-contract", reason="has no diff boundary"
+                task=t.id, rule="needs-boundary", reason="has no diff boundary yet"
             )
+            unbounded.append(t)
     if blockers:
         findings.append(
             finding(
@@ -148,19 +164,28 @@ def defer(
                 milestone=focus.id,
             )
         )
-    for item in rules.defer_verification(focus, milestones):
-        if item.task not in deferred:
-            deferred[item.task] = item
-            findings.append(
-                finding(
-                    "seed-7-feature-first",
-                    f"Task {item.task} is verification-only work and feature work is still "
-                    f"open ({item.reason}); it is deferred, not fanned out (seed rule 7).",
-                    milestone=focus.id,
-                    task=item.task,
-                )
-            )
+    findings += [needs_boundary(t, focus.id) for t in unbounded]
     return deferred, findings
+
+
+def needs_boundary(task: Task, milestone: str) -> Finding:
+    """The warning for a task held back for want of a boundary: its best candidates, and
+    the line that hands it out."""
+    candidates = boundary_candidates(task.diff_boundary)
+    line = f"- paths: {', '.join(candidates[:3]) if candidates else 'src/module/**'}"
+    where = (
+        f"The repository's best matches are {', '.join(candidates)}; if they are right, add"
+        if candidates
+        else "Nothing in the repository matches it well; add"
+    )
+    return finding(
+        "needs-boundary",
+        f"Task {task.id} ('{one_line(task.title, 60)}') is held back: it names no file, "
+        f"and no boundary could be proposed with confidence. {where} the nested line "
+        f"'{line}' under the task (seed rule 6).",
+        milestone=milestone,
+        task=task.id,
+    )
 
 
 def hold_back_waiting(

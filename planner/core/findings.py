@@ -43,7 +43,15 @@ RULES: dict[str, Rule] = _rules(
             "a milestone without a validation strategy (the default acceptance tests are used)",
         ),
         "seed-4-assumptions": (("warning",), "the request records no assumptions or unknowns"),
-        "seed-6-task-contract": (("error",), "a task without a diff boundary"),
+        "seed-6-task-contract": (
+            ("warning",),
+            "`validate`: an open task with an empty diff boundary (it cannot be handed out)",
+        ),
+        "needs-boundary": (
+            ("warning",),
+            "a ready task of the focus with no stated boundary and none proposed with "
+            "confidence: held back, with the best candidates and the `paths:` line to add",
+        ),
         "seed-7-feature-first": (
             ("warning", "error"),
             "a verification-only task deferred, or a milestone of verification work only "
@@ -52,7 +60,7 @@ RULES: dict[str, Rule] = _rules(
             "`validate` checks)",
         ),
         "seed-8-concrete-objective": (
-            ("error", "warning"),
+            ("warning",),
             "a developer task without an implementation verb and/or code location",
         ),
         "graph-cycle": (

@@ -17,9 +17,11 @@ from planner.core.dependencies import in_dependency_order, resolve_dependencies
 from planner.core.fanout import fan_out
 from planner.core.focus import choose_focus
 from planner.core.ids import milestone_ids
+from planner.core.locate import TaskContext, ground
 from planner.core.milestones import build_milestones, contract_defaults, place_loose_tasks
 from planner.core.progress import earlier_progress
 from planner.core.read import read_request
+from planner.core.repo import RepoIndex
 from planner.core.result import Plan, PlanResult, contract_file, fanout_file, render_result
 from planner.core.text import one_line
 from planner.model import Config, Contract, Finding, IssueRef, PlanRequest, Roadmap
@@ -39,9 +41,10 @@ __all__ = [
 T = TypeVar("T")
 
 
-def build_plan(request: PlanRequest, config: Config) -> Plan:
+def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | None = None) -> Plan:
     """Read the request, apply the seed's rules, build the contract and the fanout.
-    Never raises on a bad request; problems are findings."""
+    ``repository``: the checkout's index, from which tasks that state no boundary get
+    one proposed (§13). Never raises on a bad request; problems are findings."""
     issue = request.issue
     draft = read_request(
         issue.title,
@@ -64,6 +67,19 @@ def build_plan(request: PlanRequest, config: Config) -> Plan:
     built = run(build_milestones(placed.milestones, ids, draft, defaults, progress, config))
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
     milestones = in_dependency_order(milestones)
+    if config.fanout.propose_boundaries:
+        contexts = {
+            task.id: TaskContext(d.title, drafted.parent)
+            for made, d in zip(built.milestones, placed.milestones, strict=True)
+            for task, drafted in zip(made.tasks, d.tasks, strict=True)
+        }
+        milestones = ground(
+            milestones,
+            contexts,
+            repository,
+            protected_globs(config),
+            f"{issue.title}\n{issue.body}",
+        )
     focus = run(choose_focus(milestones))
     decided = run(
         build_decisions(
@@ -148,8 +164,10 @@ def link_decision_issues(
     return plan._replace(contract=contract)
 
 
-def plan(request: PlanRequest, config: Config | None = None) -> PlanResult:
+def plan(
+    request: PlanRequest, config: Config | None = None, repository: RepoIndex | None = None
+) -> PlanResult:
     """Plan one issue: the plan and its rendered files (no decision issues linked
     beyond those the request knows)."""
     config = config or Config()
-    return render_result(build_plan(request, config), request, config)
+    return render_result(build_plan(request, config, repository), request, config)

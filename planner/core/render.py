@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic_core import PydanticSerializationError
 
+from planner.core.briefs import code_span
+from planner.core.locate import candidates
 from planner.core.text import markdown_inline, markdown_paragraph, mermaid_label, slugify
 from planner.model import Contract, Fanout, Finding, Milestone
 
@@ -97,9 +99,15 @@ def render_plan_block(
             any_task = True
             box = "x" if t.status == "done" else " "
             wave = f" · wave {waves[t.id]}" if t.id in waves else ""
+            boundary = t.diff_boundary
+            proposed = (
+                " · paths proposed: " + ", ".join(code_span(p, 120) for p in boundary.paths)
+                if boundary.source == "proposed" and t.status != "done"
+                else ""
+            )
             lines.append(
                 f"- [{box}] `{t.id}` {markdown_inline(t.title)} — {t.role} · {t.kind} · "
-                f"risk {t.risk_class}{wave}"
+                f"risk {t.risk_class}{wave}{proposed}"
             )
     if not any_task:
         lines.append("_No tasks yet: add a task list to the issue._")
@@ -194,6 +202,51 @@ def render_spec_block(contract: Contract, milestone: Milestone, assumptions: lis
     return "\n".join(lines)
 
 
+def _boundaries(contract: Contract, fanout: Fanout | None) -> list[str]:
+    """The focus's boundaries the planner proposed (with why) and the tasks held back
+    for want of one, with the line that hands each out: one place to correct them."""
+    focus = next((m for m in contract.roadmap.milestones if m.id == contract.roadmap.focus), None)
+    if focus is None:
+        return []
+    held = {d.task for d in fanout.deferred if d.rule == "needs-boundary"} if fanout else set()
+    if fanout is None:
+        held = {
+            t.id
+            for t in focus.tasks
+            if t.status != "done" and t.diff_boundary.source == "none" and t.kind != "ops"
+        }
+    proposed = [
+        t for t in focus.tasks if t.status != "done" and t.diff_boundary.source == "proposed"
+    ]
+    waiting = [t for t in focus.tasks if t.id in held]
+    if not proposed and not waiting:
+        return []
+    lines = ["### Boundaries", ""]
+    if proposed:
+        lines += [
+            "Proposed from the repository (the task named no path). To correct one, add a "
+            "nested `- paths: …` line under the task in the issue: a stated boundary always "
+            "wins.",
+            "",
+        ]
+        for t in proposed:
+            paths = ", ".join(code_span(p, 120) for p in t.diff_boundary.paths[:12])
+            why = "; ".join(t.diff_boundary.evidence[:3])
+            lines.append(f"- `{t.id}` {paths} — {markdown_inline(why, 300)}")
+        lines.append("")
+    if waiting:
+        lines += [
+            "**Held back: no confident boundary.** Add the line shown (or your own paths) "
+            "under each task in the issue, and the next run hands it out:",
+            "",
+        ]
+        for t in waiting:
+            line = f"- paths: {', '.join(candidates(t.diff_boundary)[:3]) or 'src/module/**'}"
+            lines.append(f"- `{t.id}` {markdown_inline(t.title, 120)} — add {code_span(line, 300)}")
+        lines.append("")
+    return lines
+
+
 def render_summary(
     contract: Contract | None,
     fanout: Fanout | None,
@@ -236,6 +289,7 @@ def render_summary(
                     + ", ".join(f"`{d.task}` ({d.rule})" for d in fanout.deferred)
                 )
             lines.append("")
+        lines += _boundaries(contract, fanout)
         if contract.decisions:
             lines += ["### Open decisions", ""]
             for d in contract.decisions:

@@ -10,7 +10,7 @@ from itertools import islice
 from planner.core.findings import finding
 from planner.core.read import Draft
 from planner.core.text import code_locations, contains_any_phrase, named_components, one_line
-from planner.model import DeferredTask, Finding, Milestone, Severity, Task, VocabularyConfig
+from planner.model import DeferredTask, Finding, Milestone, Task, VocabularyConfig
 
 CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
 
@@ -65,16 +65,12 @@ def check_objective(task: Task, milestone: str, vocabulary: VocabularyConfig) ->
         for name, ok in (("an implementation verb", verb), ("a code location", location))
         if not ok
     ]
-    severity: Severity = (
-        "error" if not verb and not (location or task.diff_boundary.paths) else "warning"
-    )
     return [
         finding(
             "seed-8-concrete-objective",
             f"Developer task {task.id} ('{one_line(task.objective, 80)}') lacks "
             f"{' and '.join(missing)}. Write a concrete code change, e.g. {CONCRETE_EXAMPLE} "
             "(seed rule 8).",
-            severity=severity,
             milestone=milestone,
             task=task.id,
         )

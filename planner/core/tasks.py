@@ -9,12 +9,14 @@ from typing import NamedTuple
 from planner.core import rules
 from planner.core.findings import finding
 from planner.core.ids import task_ids
+from planner.core.locate import NAMED_IN_TEXT
 from planner.core.paths import PathError, any_overlap, normalize_glob
 from planner.core.progress import Progress
 from planner.core.read import DraftMilestone, DraftTask
 from planner.core.text import code_locations, one_line
 from planner.model import (
     RISK_ORDER,
+    BoundarySource,
     Config,
     ContractDefaults,
     DiffBoundary,
@@ -79,22 +81,11 @@ def _task(
     assumptions: list[str] = []
     paths, findings = task_paths(t, tid, mid, objective)
     kind = t.kind or rules.classify_kind(objective, config.vocabulary)
+    source: BoundarySource = "stated" if paths else "none"
     if not paths and config.fanout.default_paths and kind != "ops":
         paths = list(config.fanout.default_paths)
+        source = "configured"
         defaulted.append("diff_boundary.paths defaulted to fanout.default_paths")
-    if not paths and not t.done and kind != "ops":
-        findings.append(
-            finding(
-                "seed-6-task-contract",
-                f"Task {tid} names no code location and has no 'paths:' hint, so it has "
-                "no diff boundary and is not fanned out. Add a nested '- paths: "
-                "src/module/**' under it, name the file or folder in its text, or set "
-                "fanout.default_paths in the config (seed rule 6).",
-                milestone=mid,
-                task=tid,
-                line=t.line,
-            )
-        )
     role = t.role or ("qa" if kind == "verification" else "developer")
     risk: RiskClass
     if t.risk_class:
@@ -134,7 +125,12 @@ def _task(
         objective=one_line(objective, 2000),
         status="done" if t.done or progress.task_done(tid, title) else "planned",
         risk_class=risk,
-        diff_boundary=DiffBoundary(paths=paths, max_diff_scope=max_diff),
+        diff_boundary=DiffBoundary(
+            paths=paths,
+            max_diff_scope=max_diff,
+            source=source,
+            evidence=[NAMED_IN_TEXT] if source == "stated" and t.paths is None else [],
+        ),
         invariants=invariants,
         acceptance=acceptance,
         depends_on=list(t.depends_on),

@@ -1,0 +1,414 @@
+"""Proposing a diff boundary from the repository for a task that states none.
+
+Evidence is weighed as a careful engineer would: a file named in the text (anywhere in
+the tree), a name the text writes that one file defines, then a ranked match of the
+task's words over the files' paths, definitions and identifiers (BM25, the words'
+rarity in this repository weighing them). The boundary takes the few best files, the
+tests of the code it takes in, and says why; a task whose evidence is thin is held
+back with the candidates, never handed out on a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from planner.core.boundaries import Protected
+from planner.core.paths import path_matches
+from planner.core.patterns import LazyPattern
+from planner.core.repo import (
+    RepoIndex,
+    TestMap,
+    identifier_words,
+    identifiers,
+    is_test,
+    path_words,
+    text_words,
+)
+from planner.model import DiffBoundary, Milestone, Task
+
+# A file name as a task writes it: a name with a suffix of letters (``test_urlparse.py``,
+# ``README.md``, ``.gitignore``), never a version (``v1.2``) or a domain of many parts.
+_FILE_NAME = LazyPattern(r"(?<![\w/.-])\.?[\w-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,9}(?![\w/-])")
+# A name written as code: in backticks, called (``BuildX()``), or with inner capitals or
+# underscores (``WithReportFocus``, ``max_redirects``).
+_CODE_SPAN = LazyPattern(r"`([^`\n]{1,200})`")
+_CALLED = LazyPattern(r"\b([A-Za-z_][\w.]*)\(\)")
+_SHAPED = LazyPattern(r"\b(?:[a-z]+[A-Z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z]+_[A-Za-z0-9_]+)\b")
+_WILD = frozenset("*?[")
+_DOTTED = LazyPattern(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
+_CAPITALISED = LazyPattern(r"\b[A-Z][a-z0-9]{2,}[A-Za-z0-9]*\b")
+_DOCS_WORDS = frozenset({"doc", "docs", "documentation", "readme", "guide", "tutorial"})
+_DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".mdx")
+_K1 = 1.2
+_B = 0.75
+# Field weights: a word in a file's path says most about it, then what it defines.
+_IN_PATH = 3.0
+_IN_DEFINES = 2.0
+_IN_MENTIONS = 1.0
+MAX_FILES = 8
+RATIO = 0.3
+LENGTH_SUM = False
+FOLD_MIN = 1
+FOLD_FACTOR = 2.0
+CONTEXT_WEIGHT = 0.5
+BACKGROUND_WEIGHT = 0.3
+BACKGROUND_SHARE = 2.0
+"""Most files a proposed boundary takes from the ranking (their tests come with them)."""
+
+
+CANDIDATE = "candidate: {}"
+"""The evidence of a task held back: one of the files that match it best."""
+NAMED_IN_TEXT = "named in the task's text"
+"""The evidence of a boundary the task's text wrote (not a ``paths:`` hint): it is looked
+up in the repository before it is handed out."""
+
+
+class Proposal(NamedTuple):
+    """A proposed boundary, why, and whether the evidence is enough to hand it out."""
+
+    paths: list[str]
+    evidence: list[str]
+    confident: bool
+    candidates: list[str]
+    """The best files, for a reviewer to choose from when it is held back."""
+
+
+class TaskText(NamedTuple):
+    """What the locator reads of a task: its own words, and its context (the titles of
+    its milestone and parent, the request's notes), which weigh less."""
+
+    text: str
+    context: str = ""
+    """The titles of its milestone and parent task."""
+    background: str = ""
+    """The request's other text: it weighs least, and no more in all than the task."""
+    kind: str = "feature"
+    sibling_paths: tuple[str, ...] = ()
+
+
+class Locator:
+    """The index of one repository, ready to rank its files for many tasks."""
+
+    def __init__(self, index: RepoIndex) -> None:
+        self.index = index
+        files = index.files
+        self.paths = [f.path for f in files]
+        self._tests = TestMap(self.paths + list(index.unread))
+        self._by_name: dict[str, list[int]] = {}
+        self._by_lower_name: dict[str, list[int]] = {}
+        self._defined_in: dict[str, list[int]] = {}
+        postings: dict[str, list[tuple[int, float]]] = {}
+        lengths: list[float] = []
+        for i, f in enumerate(files):
+            name = f.path.rsplit("/", 1)[-1]
+            self._by_name.setdefault(name, []).append(i)
+            self._by_lower_name.setdefault(name.lower(), []).append(i)
+            weights: dict[str, float] = {}
+            for word in path_words(f.path):
+                weights[word] = weights.get(word, 0.0) + _IN_PATH
+            for ident in f.defines:
+                self._defined_in.setdefault(ident, []).append(i)
+                for word in identifier_words(ident):
+                    weights[word] = weights.get(word, 0.0) + _IN_DEFINES
+            counts = f.counts or (1,) * len(f.mentions)
+            for ident, count in zip(f.mentions, counts, strict=False):
+                for word in identifier_words(ident):
+                    weights[word] = weights.get(word, 0.0) + _IN_MENTIONS * count
+            for word, weight in weights.items():
+                postings.setdefault(word, []).append((i, weight))
+            lengths.append(sum(weights.values()) if LENGTH_SUM else float(len(weights)))
+        self._postings = postings
+        self._lengths = lengths
+        self._average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self._folder_sizes: dict[str, int] = {}
+        self._all_names: dict[str, list[str]] = {}
+        self._existing = set(index.all_paths())
+        self._all_folders: set[str] = set()
+        for p in self._existing:
+            self._all_names.setdefault(p.rsplit("/", 1)[-1], []).append(p)
+            if "/" in p:
+                folder = p.rsplit("/", 1)[0]
+                self._folder_sizes[folder] = self._folder_sizes.get(folder, 0) + 1
+                while folder and folder not in self._all_folders:
+                    self._all_folders.add(folder)
+                    folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+
+    # ------------------------------------------------------------------ evidence
+
+    def resolve(self, glob: str, text: str = "") -> tuple[list[str], str | None]:
+        """A path the task's text wrote, looked up in the repository: itself when it
+        exists (or is a new file in a folder that exists), the files of that name
+        elsewhere (``test_urls.py`` -> ``tests/test_urls.py``), or nothing when it names
+        nothing there (a product such as ``Node.js``, two words joined by a slash); with a
+        note saying which."""
+        if not _WILD.isdisjoint(glob) and not glob.endswith("/**"):
+            return [glob], None
+        if glob.endswith("/**"):
+            folder = glob[:-3]
+            top = folder.split("/", 1)[0]
+            if folder in self._all_folders or ("/" in folder and top in self._all_folders):
+                return [glob], None
+            if "/" not in folder or f"{folder}/" in text:
+                return [glob], f"{folder}/ is a new folder"
+            return [], f"{folder} is no folder of the repository"
+        if glob in self._existing:
+            return [glob], None
+        parts = glob.rsplit("/", 1)
+        named = self._all_names.get(parts[-1], [])
+        elsewhere = [p for p in named if p.endswith("/" + glob)] if len(parts) == 2 else named
+        if 0 < len(elsewhere) <= 3:
+            return sorted(elsewhere), f"{glob} is {', '.join(sorted(elsewhere))}"
+        if len(parts) == 2:
+            return [glob], f"{glob} is a new file"
+        return [], f"{glob} names no file of the repository"
+
+    def named_files(self, text: str) -> list[tuple[str, list[str]]]:
+        """File names the text writes and the tracked files of that name (a name written
+        with folders matches files whose path ends with it)."""
+        out: list[tuple[str, list[str]]] = []
+        for raw in dict.fromkeys(_FILE_NAME.findall(text)):
+            name = raw.rsplit("/", 1)[-1]
+            hits = self._by_name.get(name) or self._by_lower_name.get(name.lower()) or []
+            if hits:
+                out.append((raw, [self.paths[i] for i in hits]))
+        return out
+
+    def named_definitions(self, text: str) -> list[tuple[str, list[str]]]:
+        """Names written as code (in backticks, called, or shaped as identifiers) and the
+        files that define them."""
+        written: list[str] = []
+        for span in _CODE_SPAN.findall(text):
+            written += identifiers(span)
+        written += [m.rsplit(".", 1)[-1] for m in _CALLED.findall(text)]
+        written += _SHAPED.findall(text)
+        for dotted in _DOTTED.findall(text):
+            written += dotted.split(".")
+        written += _CAPITALISED.findall(text)[1:]
+        out: list[tuple[str, list[str]]] = []
+        for name in dict.fromkeys(written):
+            hits = self._defined_in.get(name, [])
+            if hits:
+                out.append((name, [self.paths[i] for i in hits]))
+        return out
+
+    def rank(self, words: dict[str, float]) -> list[tuple[float, int]]:
+        """Files by BM25 over the weighted query words, best first."""
+        n = len(self._lengths)
+        scores: dict[int, float] = {}
+        for word, qweight in words.items():
+            posting = self._postings.get(word)
+            if not posting:
+                continue
+            idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
+            for i, tf in posting:
+                norm = (
+                    tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * self._lengths[i] / self._average))
+                )
+                scores[i] = scores.get(i, 0.0) + qweight * idf * norm
+        return sorted(((s, i) for i, s in scores.items()), key=lambda x: (-x[0], x[1]))
+
+    # ------------------------------------------------------------------ proposal
+
+    def propose(self, task: TaskText, guard: Protected | None = None) -> Proposal:
+        """The tightest boundary the evidence supports for one task; never a path that
+        ``guard`` protects."""
+
+        def allowed(path: str) -> bool:
+            return guard is None or not guard.touched(path)
+
+        evidence: list[str] = []
+        chosen: list[str] = []
+        docs_task = task.kind == "docs" or bool(_DOCS_WORDS & set(text_words(task.text)))
+        for raw, hits in self.named_files(task.text):
+            picked = _nearest([h for h in hits if allowed(h)], task.sibling_paths)
+            if 0 < len(picked) <= 3:
+                chosen += picked
+                evidence.append(f"names {raw}: {', '.join(picked)}")
+        for name, hits in self.named_definitions(task.text):
+            hits = [h for h in hits if allowed(h)]
+            if 0 < len(hits) <= 3 and not set(hits) <= set(chosen):
+                chosen += hits
+                evidence.append(f"`{name}` is defined in {', '.join(hits)}")
+        words = _query(task)
+        ranked = [r for r in self.rank(words) if allowed(self.paths[r[1]])]
+        if docs_task:
+            ranked = [r for r in ranked if self.paths[r[1]].lower().endswith(_DOC_SUFFIXES)] or (
+                ranked
+            )
+        candidates = [self.paths[i] for _, i in ranked[:8]]
+        named = bool(chosen)
+        if ranked:
+            top = ranked[0][0]
+            room = (MAX_FILES // 2) if named else MAX_FILES
+            added = 0
+            for score, i in ranked:
+                if added >= room or score < RATIO * top:
+                    break
+                if self.paths[i] not in chosen:
+                    chosen.append(self.paths[i])
+                    added += 1
+            best = ranked[0][1]
+            matched = sorted(w for w in words if best in self._members(w))
+            evidence.append(
+                f"ranked by the words {', '.join(matched[:6]) or 'of the task'} "
+                f"over paths and definitions (best {top:.1f})"
+            )
+        chosen = list(dict.fromkeys(chosen))
+        tests = [t for p in chosen if not is_test(p) for t in self._tests.tests_of(p)[:2]]
+        if tests:
+            evidence.append(f"with the tests {', '.join(dict.fromkeys(tests))}")
+        files = list(dict.fromkeys(p for p in chosen + tests if allowed(p)))
+        paths = [p for p in self._folded(files) if allowed(p)]
+        if len(paths) < len(self._folded(files)):
+            paths = files  # a folder that touches a protected path: its files instead
+        confident = bool(paths) and (
+            len(evidence) > 1 or not evidence[0].startswith("ranked") or _strong(ranked)
+        )
+        return Proposal(paths, evidence, confident, candidates)
+
+    def _members(self, word: str) -> set[int]:
+        return {i for i, _ in self._postings.get(word, [])}
+
+    def _folded(self, files: list[str]) -> list[str]:
+        """The files, with those of a small folder most of whose files they are written
+        as the folder's ``folder/*``: the change may add a file beside them."""
+        by_folder: dict[str, list[str]] = {}
+        for f in files:
+            if "/" in f:
+                by_folder.setdefault(f.rsplit("/", 1)[0], []).append(f)
+        out: list[str] = []
+        folded: set[str] = set()
+        for f in files:
+            folder = f.rsplit("/", 1)[0] if "/" in f else None
+            if folder is None:
+                out.append(f)
+                continue
+            if folder in folded:
+                continue
+            size = self._folder_sizes.get(folder, 0)
+            if len(by_folder[folder]) >= FOLD_MIN and size <= FOLD_FACTOR * len(by_folder[folder]):
+                out.append(f"{folder}/*")
+                folded.add(folder)
+            else:
+                out.append(f)
+        return out
+
+
+def _strong(ranked: list[tuple[float, int]]) -> bool:
+    """Whether a ranking alone is evidence enough: its best file scores well."""
+    return bool(ranked) and ranked[0][0] >= 4.0
+
+
+def _query(task: TaskText) -> dict[str, float]:
+    """The task's words, each weighed by how often it says it; its context's words
+    weigh less, and a long context no more in all than a few of the task's own."""
+    words: dict[str, float] = {}
+    own = text_words(task.text)
+    for word in own:
+        words[word] = words.get(word, 0.0) + 1.0
+    for word in text_words(task.context):
+        words[word] = words.get(word, 0.0) + CONTEXT_WEIGHT
+    around = text_words(task.background)
+    if around:
+        weight = min(BACKGROUND_WEIGHT, BACKGROUND_SHARE * max(len(own), 4) / len(around))
+        for word in around:
+            words[word] = words.get(word, 0.0) + weight
+    return words
+
+
+def _nearest(hits: list[str], siblings: Iterable[str]) -> list[str]:
+    """Of several files of one name, those beside the paths the task's siblings state
+    (all of them when none is)."""
+    siblings = list(siblings)
+    near = [h for h in hits if any(path_matches(h, s) for s in siblings)]
+    return near or hits
+
+
+def _resolved(locator: Locator, boundary: DiffBoundary, text: str) -> DiffBoundary:
+    """A boundary the task's text wrote, its paths looked up in the repository; none
+    left (every path named nothing there) makes it a task to propose a boundary for."""
+    paths: list[str] = []
+    notes: list[str] = []
+    for glob in boundary.paths:
+        found, note = locator.resolve(glob, text)
+        paths += [p for p in found if p not in paths]
+        if note:
+            notes.append(note)
+    if not notes:
+        return boundary
+    if not paths:
+        return boundary.model_copy(update={"paths": [], "source": "none", "evidence": notes})
+    return boundary.model_copy(update={"paths": paths, "evidence": [NAMED_IN_TEXT, *notes]})
+
+
+class TaskContext(NamedTuple):
+    """What surrounds a task in the request: its milestone's and parent's titles."""
+
+    milestone: str
+    parent: str | None = None
+
+
+def ground(
+    milestones: list[Milestone],
+    contexts: dict[str, TaskContext],
+    index: RepoIndex | None,
+    protected: list[str],
+    request_text: str = "",
+) -> list[Milestone]:
+    """The milestones with a proposed boundary for each open task that states none (the
+    planner's evidence recorded beside it); a task whose evidence is thin keeps no paths
+    (``source: none``) and its best candidates as its evidence, to be held back."""
+    if index is None:
+        return milestones
+    guard = Protected(protected)
+    if all(guard.touched(f.path) for f in index.files):
+        return milestones  # nothing but the planning files: a repository yet to be written
+    locator = Locator(index)
+    out: list[Milestone] = []
+    for m in milestones:
+        stated = tuple(p for t in m.tasks for p in t.diff_boundary.paths)
+        tasks: list[Task] = []
+        for t in m.tasks:
+            boundary = t.diff_boundary
+            if boundary.evidence == [NAMED_IN_TEXT] and t.status != "done":
+                boundary = _resolved(locator, boundary, f"{t.title}\n{t.objective}")
+                t = t.model_copy(update={"diff_boundary": boundary})
+            if (
+                boundary.source not in ("none", "configured")
+                or t.status == "done"
+                or t.kind == "ops"
+            ):
+                tasks.append(t)
+                continue
+            context = contexts.get(t.id, TaskContext(m.title))
+            text = TaskText(
+                text=f"{t.title}\n{t.objective}" if t.objective != t.title else t.title,
+                context="\n".join(x for x in (context.milestone, context.parent) if x),
+                background=request_text,
+                kind=t.kind,
+                sibling_paths=stated,
+            )
+            proposal = locator.propose(text, guard)
+            notes = boundary.evidence if boundary.source == "none" else []
+            update: dict[str, Any]
+            if proposal.confident:
+                update = {
+                    "paths": proposal.paths,
+                    "source": "proposed",
+                    "evidence": [*notes, *proposal.evidence],
+                }
+            elif boundary.source == "none":
+                update = {"evidence": [*notes, *map(CANDIDATE.format, proposal.candidates[:5])]}
+            else:
+                update = {}
+            tasks.append(t.model_copy(update={"diff_boundary": boundary.model_copy(update=update)}))
+        out.append(m.model_copy(update={"tasks": tasks}))
+    return out
+
+
+def candidates(boundary: DiffBoundary) -> list[str]:
+    """The candidates recorded for a task held back for want of a boundary."""
+    prefix = CANDIDATE.format("")
+    return [e.removeprefix(prefix) for e in boundary.evidence if e.startswith(prefix)]

@@ -688,7 +688,13 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
         settings.config,
     ]
     if not problems:
-        findings += check_pull_request(named, changes, planning, protected_globs(config))
+        findings += check_pull_request(
+            named,
+            changes,
+            planning,
+            protected_globs(config),
+            labels=trigger.pull_request.labels,
+        )
     task = f"task {named.name}" if named else "no task (a planning change)"
     summary = (
         f"## Diff check\n\n{len(changes)} file(s) changed against `{base}`, held to the plan "

@@ -235,7 +235,13 @@ RULES: dict[str, Rule] = _rules(
         "check-diff-boundary": (
             ("error",),
             "`check`: a change (or a symbolic link's target) outside the task's "
-            "`diff_boundary.paths`",
+            "`diff_boundary.paths`, stated or proposed (the message gives the `paths:` line "
+            "that widens it)",
+        ),
+        "check-widened": (
+            ("notice",),
+            "`check`: the pull request's `planner:widen` label admitted changes outside its "
+            "task's boundary (never protected or planning paths); the files are named",
         ),
         "check-diff-scope": (
             ("error",),

@@ -56,6 +56,11 @@ class FileChange:
     target: str | None = None
 
 
+WIDEN_LABEL = "planner:widen"
+"""A pull request label (adding one takes triage rights) that admits changes outside its
+task's boundary, protected and planning paths excepted; the check says what it admitted."""
+
+
 @dataclass(frozen=True)
 class PullRequest:
     branch: str
@@ -326,6 +331,8 @@ def check_pull_request(
     changes: list[FileChange],
     planning_paths: list[str],
     protected: list[str] | None = None,
+    *,
+    labels: tuple[str, ...] = (),
 ) -> list[Finding]:
     """Hold the pull request's changes to the task :func:`name_task` found (None: a
     planning change) and to the planning paths of the base's config. A task whose
@@ -408,16 +415,37 @@ def check_pull_request(
             )
         )
     boundary = task.diff_boundary.paths
+    guarded = protected if protected is not None else planning_paths
     outside = sorted(
         {p for _, p in touched if not in_any(p, boundary) and not in_any(p, planning_paths)}
     )
+    if outside and WIDEN_LABEL in labels:
+        admitted = [p for p in outside if not in_any(p, guarded)]
+        outside = [p for p in outside if in_any(p, guarded)]
+        if admitted:
+            findings.append(
+                finding(
+                    "check-widened",
+                    f"The label {WIDEN_LABEL} admitted {_shown(admitted)}, outside task "
+                    f"{named.name}'s boundary ({', '.join(boundary)}). To widen the plan "
+                    f"itself, add '- paths: {', '.join(admitted[:5])}' under the task in the "
+                    "issue.",
+                    milestone=milestone_id,
+                    task=task.id,
+                )
+            )
     if outside:
+        proposed = task.diff_boundary.source == "proposed"
         findings.append(
             finding(
                 "check-diff-boundary",
-                f"Task {named.name} may change only {', '.join(boundary)}; this pull request "
-                f"also changes {_shown(outside)} (a symbolic link counts by its own path and "
-                "by its target).",
+                f"Task {named.name} may change only {', '.join(boundary)}"
+                f"{' (proposed by the planner from the repository)' if proposed else ''}; "
+                f"this pull request also changes {_shown(outside)} (a symbolic link counts by "
+                "its own path and by its target). If the task needs them, add "
+                f"'- paths: {', '.join([*boundary, *outside][:8])}' under the task in the "
+                f"issue, or a maintainer adds the label {WIDEN_LABEL} to this pull request "
+                "(protected paths stay refused).",
                 milestone=milestone_id,
                 task=task.id,
             )

@@ -18,8 +18,8 @@ from planner.core.boundaries import Protected
 from planner.core.paths import path_matches
 from planner.core.patterns import LazyPattern
 from planner.core.repo import (
+    CodeTests,
     RepoIndex,
-    TestMap,
     identifier_words,
     identifiers,
     is_test,
@@ -95,7 +95,7 @@ class Locator:
         self.index = index
         files = index.files
         self.paths = [f.path for f in files]
-        self._tests = TestMap(self.paths + list(index.unread))
+        self._tests = CodeTests(self.paths + list(index.unread))
         self._by_name: dict[str, list[int]] = {}
         self._by_lower_name: dict[str, list[int]] = {}
         self._defined_in: dict[str, list[int]] = {}
@@ -263,8 +263,11 @@ class Locator:
         paths = [p for p in self._folded(files) if allowed(p)]
         if len(paths) < len(self._folded(files)):
             paths = files  # a folder that touches a protected path: its files instead
+        # A ranking alone is evidence when its best file holds a word of the task's own
+        # (not only of its milestone or the rest of the request).
+        own = set(text_words(task.text))
         confident = bool(paths) and (
-            len(evidence) > 1 or not evidence[0].startswith("ranked") or _strong(ranked)
+            named or bool(ranked and any(ranked[0][1] in self._members(w) for w in own))
         )
         return Proposal(paths, evidence, confident, candidates)
 
@@ -294,11 +297,6 @@ class Locator:
             else:
                 out.append(f)
         return out
-
-
-def _strong(ranked: list[tuple[float, int]]) -> bool:
-    """Whether a ranking alone is evidence enough: its best file scores well."""
-    return bool(ranked) and ranked[0][0] >= 4.0
 
 
 def _query(task: TaskText) -> dict[str, float]:

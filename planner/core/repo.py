@@ -149,7 +149,7 @@ def code_name(path: str) -> str:
     return name.split(".", 1)[0].lstrip("_").lower()
 
 
-class TestMap:
+class CodeTests:
     """Which files are tests of which, by the repository's own conventions: a test file
     names the code it tests (``test_x``, ``x_test``, ``x.test``, ``x.spec``, ``XTest``),
     and of several code files of that name the one nearest to the test (the longest

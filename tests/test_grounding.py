@@ -1,0 +1,341 @@
+"""Boundaries from the repository (PRODUCT.md §13): the index of a checkout, the locator's
+rules on small repositories in several languages, the hand-out they give through the CLI,
+and the gate on a proposed boundary with and without the planner:widen label."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import cli
+from planner.action.repo_index import build_index
+from planner.core.boundaries import Protected, is_unbounded, protected_globs
+from planner.core.locate import Locator, TaskText
+from planner.core.paths import path_matches
+from planner.core.repo import CodeTests
+from planner.model import Config
+from tests.runner import run_action, webhook
+
+IDENTITY = ("-c", "user.name=dev", "-c", "user.email=dev@localhost", "-c", "commit.gpgsign=false")
+
+# A small service in four languages, written for these tests.
+SHOP = {
+    "README.md": "# Shop\n\n## Installing\n\nRun make.\n",
+    "docs/pricing.md": "# Pricing rules\n\nDiscounts apply to baskets over 50.\n",
+    "docs/shipping.md": "# Shipping\n\nParcels leave daily.\n",
+    "shop/__init__.py": "from shop.basket import Basket\n",
+    "shop/basket.py": (
+        "class Basket:\n    def add_item(self, sku, quantity):\n"
+        "        self.items[sku] = quantity\n"
+        "\n    def total_price(self):\n        return sum(self.items.values())\n"
+    ),
+    "shop/discount.py": (
+        "DISCOUNT_THRESHOLD = 50\n\ndef apply_discount(basket):\n"
+        "    return basket.total_price() * 0.9\n"
+    ),
+    "shop/shipping.py": "def parcel_weight(basket):\n    return len(basket.items)\n",
+    "tests/test_basket.py": "from shop.basket import Basket\n\ndef test_add_item():\n    pass\n",
+    "tests/test_discount.py": "from shop.discount import apply_discount\n",
+    "tests/test_shipping.py": "from shop.shipping import parcel_weight\n",
+    "ledger/ledger.go": (
+        "package ledger\n\ntype Entry struct{}\n\n"
+        "func BuildIndex(entries []Entry) map[string]int {\n"
+        "\treturn nil\n}\n"
+    ),
+    "ledger/ledger_test.go": "package ledger\n\nfunc TestBuildIndex(t *testing.T) {}\n",
+    "ledger/reconcile.go": "package ledger\n\nfunc Reconcile() {}\n",
+    "web/src/cart.ts": "export function renderCart(items: string[]): string {\n  return ''\n}\n",
+    "web/src/cart.test.ts": "import { renderCart } from './cart'\n",
+    "web/src/checkout.ts": "export class CheckoutForm {}\n",
+    "engine/src/lib.rs": "pub mod rounding;\n",
+    "engine/src/rounding.rs": "pub fn round_half_even(x: f64) -> f64 { x }\n",
+    ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+    "Makefile": "test:\n\tpytest\n\nrelease:\n\t./release.sh\n",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), *IDENTITY, *args], check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def shop(tmp_path: Path) -> Path:
+    """The shop as a git checkout, as actions/checkout leaves it (one commit)."""
+    root = tmp_path / "shop"
+    write(root, SHOP)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "shop")
+    return root
+
+
+def locator(tmp_path: Path) -> Locator:
+    return Locator(build_index(shop(tmp_path)))
+
+
+GUARD = Protected(protected_globs(Config()))
+
+
+def propose(loc: Locator, text: str, kind: str = "feature") -> list[str]:
+    proposal = loc.propose(TaskText(text=text, kind=kind), GUARD)
+    assert proposal.confident, proposal
+    return proposal.paths
+
+
+# ------------------------------------------------------------------------ the index
+
+
+def test_the_index_reads_tracked_files_and_what_they_define(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    (root / "untracked.py").write_text("def stray():\n    pass\n")
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    git(root, "add", "logo.png")
+    index = build_index(root)
+    by_path = {f.path: f for f in index.files}
+    assert "untracked.py" not in by_path  # git's index, not the folder, says what is tracked
+    assert "logo.png" in index.unread and "logo.png" not in by_path
+    assert {"Basket", "add_item", "total_price"} <= set(by_path["shop/basket.py"].defines)
+    assert "BuildIndex" in by_path["ledger/ledger.go"].defines
+    assert "renderCart" in by_path["web/src/cart.ts"].defines
+    assert "round_half_even" in by_path["engine/src/rounding.rs"].defines
+    assert {"test", "release"} <= set(by_path["Makefile"].defines)
+    assert "Pricing rules" in by_path["docs/pricing.md"].defines
+
+
+def test_a_folder_that_is_no_checkout_is_walked_without_vendored_trees(tmp_path: Path) -> None:
+    write(tmp_path, {"app/main.py": "def run():\n    pass\n", "node_modules/x/index.js": "x\n"})
+    index = build_index(tmp_path)
+    assert [f.path for f in index.files] == ["app/main.py"]
+
+
+def test_tests_are_paired_with_their_code_by_the_repositorys_convention() -> None:
+    tests = CodeTests(list(SHOP))
+    assert tests.tests_of("shop/basket.py") == ["tests/test_basket.py"]
+    assert tests.tests_of("ledger/ledger.go") == ["ledger/ledger_test.go"]
+    assert tests.tests_of("web/src/cart.ts") == ["web/src/cart.test.ts"]
+    assert tests.tests_of("tests/test_basket.py") == []
+
+
+# ------------------------------------------------------------------------ the locator
+
+
+def test_a_bare_file_name_is_the_repositorys_file_of_that_name(tmp_path: Path) -> None:
+    paths = propose(locator(tmp_path), "Speed up test_discount.py")
+    assert "tests/test_discount.py" in paths and "test_discount.py" not in paths
+
+
+def covers(paths: list[str], *files: str) -> bool:
+    return all(any(path_matches(f, p) for p in paths) for f in files)
+
+
+def test_a_called_name_leads_to_the_file_that_defines_it_and_its_tests(tmp_path: Path) -> None:
+    paths = propose(locator(tmp_path), "Make BuildIndex() skip empty entries")
+    assert covers(paths, "ledger/ledger.go", "ledger/ledger_test.go"), paths
+    assert not covers(paths, "shop/basket.py")
+
+
+def test_an_identifier_in_backticks_finds_its_typescript_file(tmp_path: Path) -> None:
+    paths = propose(locator(tmp_path), "Show the unit price in `renderCart`")
+    assert covers(paths, "web/src/cart.ts", "web/src/cart.test.ts"), paths
+
+
+def test_words_rank_paths_and_definitions(tmp_path: Path) -> None:
+    paths = propose(locator(tmp_path), "Round half to even when rounding prices in the engine")
+    assert covers(paths, "engine/src/rounding.rs"), paths
+
+
+def test_a_docs_task_goes_to_the_docs(tmp_path: Path) -> None:
+    paths = propose(locator(tmp_path), "Document the discount threshold", kind="docs")
+    assert paths and all(p.endswith(".md") or p.startswith("docs/") for p in paths), paths
+
+
+def test_a_protected_path_is_never_proposed(tmp_path: Path) -> None:
+    loc = locator(tmp_path)
+    proposal = loc.propose(TaskText(text="Run the test job of ci.yml on ubuntu-latest"), GUARD)
+    assert all(not GUARD.touched(p) for p in proposal.paths), proposal.paths
+
+
+def test_a_path_the_text_names_is_looked_up_in_the_repository(tmp_path: Path) -> None:
+    loc = locator(tmp_path)
+    assert loc.resolve("test_basket.py") == (
+        ["tests/test_basket.py"],
+        "test_basket.py is tests/test_basket.py",
+    )
+    assert loc.resolve("Node.js")[0] == []  # a product, not a file
+    assert loc.resolve("add_item/total_price/**")[0] == []  # two names joined by a slash
+    assert loc.resolve("shop/refunds.py") == (["shop/refunds.py"], "shop/refunds.py is a new file")
+    assert loc.resolve("shop/**") == (["shop/**"], None)
+
+
+WORDS = st.sampled_from(
+    "add fix basket discount price shipping parcel ledger entry index cart checkout render "
+    "round engine docs readme test workflow ci yml github make release the a of * ** / . ..".split()
+)
+
+
+@pytest.fixture(scope="module")
+def shop_locator(tmp_path_factory: pytest.TempPathFactory) -> Locator:
+    return locator(tmp_path_factory.mktemp("shop"))
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(words=st.lists(WORDS, min_size=1, max_size=12))
+def test_no_proposed_boundary_is_unbounded_or_protected(
+    shop_locator: Locator, words: list[str]
+) -> None:
+    proposal = shop_locator.propose(TaskText(text=" ".join(words)), GUARD)
+    for path in proposal.paths:
+        assert not is_unbounded(path) and not path.startswith("**")
+        assert not GUARD.touched(path)
+
+
+# ------------------------------------------------------------------------ the hand-out
+
+SEED_SHAPED = """# Separate the ledger from the shop
+
+## Tasks
+- [ ] Implement ledger reconciliation in Reconcile()
+- [ ] Apply the discount threshold in apply_discount
+- [ ] Produce coverage matrix of the basket rules
+  - kind: verification
+- [ ] Verify evidence for the shipping weights
+  - kind: verification
+"""
+
+
+def cli_plan(request: Path, workspace: Path, *extra: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return cli.main(["plan", str(request), "--workspace", str(workspace), *extra], out), (
+        out.getvalue()
+    )
+
+
+def test_a_seed_shaped_request_is_green_with_its_feature_work_handed_out(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text(SEED_SHAPED)
+    code, out = cli_plan(request, root, "--issue-number", "7")
+    assert code == 0, out
+    fanout = json.loads((root / ".agent" / "planner-fanout-7.json").read_text())
+    handed = {t["id"]: t["diff_boundary"] for t in fanout["tasks"]}
+    assert set(handed) == {"M1-T1", "M1-T2"}
+    assert handed["M1-T1"]["source"] == "proposed" and any(
+        p.startswith("ledger/") for p in handed["M1-T1"]["paths"]
+    )
+    assert "shop/discount.py" in handed["M1-T2"]["paths"]
+    assert handed["M1-T2"]["evidence"]
+    deferred = {d["task"]: d["rule"] for d in fanout["deferred"]}
+    assert deferred == {"M1-T3": "seed-7-feature-first", "M1-T4": "seed-7-feature-first"}
+    assert "needs-boundary" not in out  # rule 7 defers them: they need no boundary yet
+    brief = (root / ".agent" / "tasks" / "7-M1-T2.md").read_text()
+    assert "proposed these from the repository" in brief and "planner:widen" in brief
+
+
+def test_a_task_without_evidence_is_held_back_with_the_line_to_add(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text("## Tasks\n- [ ] Tidy up\n- [ ] Fix apply_discount rounding\n")
+    code, out = cli_plan(request, root, "--issue-number", "8")
+    assert code == 0, out
+    contract = json.loads((root / ".agent" / "planning-output-8.json").read_text())
+    tidy = contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]
+    assert tidy["source"] == "none" and tidy["paths"] == []
+    assert "[needs-boundary]" in out and "- paths:" in out
+    assert run_strict(request, root) == 1  # fail-on: warning keeps strict teams strict
+
+
+def run_strict(request: Path, root: Path) -> int:
+    return cli_plan(request, root, "--issue-number", "8", "--fail-on", "warning")[0]
+
+
+def test_a_stated_boundary_always_wins(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text("## Tasks\n- [ ] Fix apply_discount rounding\n  - paths: shop/money/**\n")
+    assert cli_plan(request, root, "--issue-number", "9")[0] == 0
+    contract = json.loads((root / ".agent" / "planning-output-9.json").read_text())
+    boundary = contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]
+    assert boundary["paths"] == ["shop/money/**"] and boundary["source"] == "stated"
+
+
+# ------------------------------------------------------------------------ the gate
+
+
+def planned_shop(tmp_path: Path) -> Path:
+    """The shop with #7 planned on main (M1-T2's boundary proposed), on a work branch."""
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text(SEED_SHAPED)
+    assert cli_plan(request, root, "--issue-number", "7")[0] == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "plan")
+    git(root, "checkout", "-q", "-b", "work")
+    return root
+
+
+def check(tmp: Path, repo: Path, labels: tuple[str, ...] = ()) -> dict[str, object]:
+    payload = webhook("pull_request", "opened")
+    payload["pull_request"]["head"]["ref"] = "planner/7/M1-T2"
+    payload["pull_request"]["base"]["ref"] = "main"
+    payload["pull_request"]["base"]["sha"] = git(repo, "rev-parse", "main").strip()
+    payload["pull_request"]["head"]["sha"] = git(repo, "rev-parse", "HEAD").strip()
+    payload["pull_request"]["title"] = "Apply the discount threshold"
+    payload["pull_request"]["body"] = ""
+    payload["pull_request"]["labels"] = [{"name": name} for name in labels]
+    result = run_action(tmp, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
+    return {"code": result.code, "findings": json.loads(result.outputs["findings"])}
+
+
+def change(repo: Path, files: dict[str, str]) -> None:
+    write(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "work")
+
+
+def test_a_change_outside_a_proposed_boundary_fails_with_the_line_that_widens_it(
+    tmp_path: Path,
+) -> None:
+    repo = planned_shop(tmp_path)
+    change(repo, {"shop/discount.py": "DISCOUNT_THRESHOLD = 60\n", "web/src/checkout.ts": "//\n"})
+    result = check(tmp_path / "run", repo)
+    assert result["code"] == 1
+    (found,) = [f for f in result["findings"] if f["rule"] == "check-diff-boundary"]  # type: ignore[union-attr]
+    assert "proposed by the planner" in found["message"]
+    assert "web/src/checkout.ts" in found["message"] and "- paths:" in found["message"]
+    assert "planner:widen" in found["message"]
+
+
+def test_the_widen_label_admits_the_files_and_says_which(tmp_path: Path) -> None:
+    repo = planned_shop(tmp_path)
+    change(repo, {"shop/discount.py": "DISCOUNT_THRESHOLD = 60\n", "web/src/checkout.ts": "//\n"})
+    result = check(tmp_path / "run", repo, labels=("planner:widen",))
+    assert result["code"] == 0, result
+    rules = [f["rule"] for f in result["findings"]]  # type: ignore[union-attr]
+    assert rules == ["check-widened"]
+    assert "web/src/checkout.ts" in result["findings"][0]["message"]  # type: ignore[index]
+
+
+def test_the_widen_label_never_admits_a_protected_path(tmp_path: Path) -> None:
+    repo = planned_shop(tmp_path)
+    change(repo, {"shop/discount.py": "X = 1\n", ".github/workflows/ci.yml": "on: [push]\n"})
+    result = check(tmp_path / "run", repo, labels=("planner:widen",))
+    assert result["code"] == 1
+    (found,) = [f for f in result["findings"] if f["rule"] == "check-diff-boundary"]  # type: ignore[union-attr]
+    assert ".github/workflows/ci.yml" in found["message"]

@@ -339,3 +339,25 @@ def test_the_widen_label_never_admits_a_protected_path(tmp_path: Path) -> None:
     assert result["code"] == 1
     (found,) = [f for f in result["findings"] if f["rule"] == "check-diff-boundary"]  # type: ignore[union-attr]
     assert ".github/workflows/ci.yml" in found["message"]
+
+
+def test_a_milestone_that_is_one_change_is_its_own_task(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text(
+        "### Milestones\n\n- [ ] Add a parcel weight limit to parcel_weight\n"
+        "- [ ] Phase 2: Add gift wrapping to the basket\n- [ ] Polish\n"
+    )
+    code, out = cli_plan(request, root, "--issue-number", "11")
+    assert code == 0, out
+    contract = json.loads((root / ".agent" / "planning-output-11.json").read_text())
+    tasks = [[t["title"] for t in m["tasks"]] for m in contract["roadmap"]["milestones"]]
+    assert tasks == [
+        ["Add a parcel weight limit to parcel_weight"],
+        ["Add gift wrapping to the basket"],
+        [],
+    ]
+    assert out.count("[request-milestone-without-tasks]") == 1  # "Polish" names no change
+    first = contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]
+    assert first["source"] == "proposed" and "shop/shipping.py" in first["paths"]
+    assert (root / ".agent" / "tasks" / "11-M1-T1.md").exists()  # in the matrix, with a brief

@@ -136,7 +136,9 @@ RULES: dict[str, Rule] = _rules(
         ),
         "request-milestone-without-tasks": (
             ("notice",),
-            "a milestone lists no task, so none of it can be handed out",
+            "a milestone lists no task and its title is no one concrete change, so none of it "
+            'can be handed out (one whose title is, "Add CSV export to the report", is its '
+            "own single task)",
         ),
         "request-ambiguous-dependency": (
             ("warning",),

@@ -4,12 +4,14 @@ defaults where the request says nothing, each default recorded as an assumption.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
 from planner.core.findings import finding
+from planner.core.patterns import LazyPattern
 from planner.core.progress import Progress
-from planner.core.read import Draft, DraftMilestone
+from planner.core.read import Draft, DraftMilestone, DraftTask
 from planner.core.tasks import build_tasks
 from planner.core.text import one_line
 from planner.model import (
@@ -51,10 +53,14 @@ def contract_defaults(draft: Draft, config: Config) -> ContractDefaults:
     )
 
 
-def place_loose_tasks(draft: Draft, fallback_title: str) -> tuple[Placed, list[Finding]]:
+def place_loose_tasks(
+    draft: Draft, fallback_title: str, verbs: Sequence[str] | None = None
+) -> tuple[Placed, list[Finding]]:
     """The draft's milestones (copies: the draft is not changed), or one titled
     ``fallback_title`` when it has none, with each loose task put in the milestone its
-    ``milestone:`` hint names, else the first."""
+    ``milestone:`` hint names, else the first. A milestone left with no task whose title
+    is one concrete change (it opens with one of ``verbs``) becomes its own single task;
+    any other is a notice."""
     findings: list[Finding] = []
     assumptions: list[str] = []
     if draft.source == "fallback":
@@ -96,7 +102,38 @@ def place_loose_tasks(draft: Draft, fallback_title: str) -> tuple[Placed, list[F
                 "was put in the first milestone"
             )
         target.tasks.append(task)
+    for d in drafts:
+        if d.tasks or d.done:
+            continue
+        if verbs is not None and _one_step(d.title, verbs):
+            # An issue form's "Milestones" checklist of code changes, a phase that is one
+            # step: the milestone is its own single task.
+            d.tasks.append(DraftTask(title=d.title, line=d.line))
+            assumptions.append(
+                f"Milestone '{one_line(d.title, 80)}' lists no tasks and is one piece of work: "
+                "it is handed out as its own single task"
+            )
+        elif draft.milestones:  # (of no structure at all, request-unstructured speaks)
+            findings.append(
+                finding(
+                    "request-milestone-without-tasks",
+                    f"Milestone '{one_line(d.title, 60)}' lists no tasks, so nothing of it can be "
+                    "handed out. Add a task list under it ('- [ ] Implement X in path/').",
+                    line=d.line,
+                )
+            )
     return Placed(drafts, assumptions), findings
+
+
+_NAMED_PREFIX = LazyPattern(r"^\s*[^:]{1,40}?\b\d+(?:\.\d+)*\s*[:.)\-–—]\s*")
+
+
+def _one_step(title: str, verbs: Sequence[str]) -> bool:
+    """Whether a milestone's title is itself one concrete change: after a name such as
+    "Phase 2:", it opens with an implementation verb ("Add CSV export to the report")."""
+    rest = _NAMED_PREFIX.sub("", title, count=1).strip()
+    first = rest.split(" ", 1)[0].lower().strip("*_`") if rest else ""
+    return len(rest.split()) >= 3 and first in {v.lower() for v in verbs}
 
 
 def build_milestones(

@@ -62,7 +62,13 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
 
     defaults = contract_defaults(draft, config)
     progress = run(earlier_progress(request, config.paths.plan_file))
-    placed = run(place_loose_tasks(draft, one_line(issue.title, 200) or f"Issue #{issue.number}"))
+    placed = run(
+        place_loose_tasks(
+            draft,
+            one_line(issue.title, 200) or f"Issue #{issue.number}",
+            config.vocabulary.implementation_verbs,
+        )
+    )
     ids = run(milestone_ids(placed.milestones))
     built = run(build_milestones(placed.milestones, ids, draft, defaults, progress, config))
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))

@@ -540,16 +540,6 @@ def assemble(
                 done=True,
             )
         )
-    for milestone in draft.milestones:
-        if not milestone.tasks and not milestone.done:
-            hints.warn(
-                c.findings,
-                "request-milestone-without-tasks",
-                f"Milestone '{one_line(milestone.title, 60)}' lists no tasks, so nothing of it "
-                "can be handed out. Add a task list under it ('- [ ] Implement X in path/').",
-                milestone.line,
-                severity="notice",
-            )
     check_parallel_marks(c, draft)
     if not recognised:
         draft.source = "fallback"

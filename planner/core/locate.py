@@ -10,6 +10,7 @@ back with the candidates, never handed out on a guess.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -30,14 +31,18 @@ from planner.model import DiffBoundary, Milestone, Task
 
 # A file name as a task writes it: a name with a suffix of letters (``test_urlparse.py``,
 # ``README.md``, ``.gitignore``), never a version (``v1.2``) or a domain of many parts.
-_FILE_NAME = LazyPattern(r"(?<![\w/.-])\.?[\w-]+(?:\.[\w-]+)*\.[A-Za-z][A-Za-z0-9]{0,9}(?![\w/-])")
+_FILE_NAME = LazyPattern(
+    r"(?<![\w/.-])\.?[\w-]{1,100}(?:\.[\w-]{1,100}){0,8}\.[A-Za-z][A-Za-z0-9]{0,9}(?![\w/-])"
+)
 # A name written as code: in backticks, called (``BuildX()``), or with inner capitals or
 # underscores (``WithReportFocus``, ``max_redirects``).
 _CODE_SPAN = LazyPattern(r"`([^`\n]{1,200})`")
-_CALLED = LazyPattern(r"\b([A-Za-z_][\w.]*)\(\)")
+# Each starts only where a name starts (not inside a dotted run) and is bounded in length,
+# so a 64 KiB run of "a.a.a…" is read in linear time.
+_CALLED = LazyPattern(r"(?<![\w.])([A-Za-z_][\w.]{0,100})\(\)")
 _SHAPED = LazyPattern(r"\b(?:[a-z]+[A-Z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z]+_[A-Za-z0-9_]+)\b")
 _WILD = frozenset("*?[")
-_DOTTED = LazyPattern(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
+_DOTTED = LazyPattern(r"(?<![\w.])[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,8}\b")
 _CAPITALISED = LazyPattern(r"\b[A-Z][a-z0-9]{2,}[A-Za-z0-9]*\b")
 _DOCS_WORDS = frozenset({"doc", "docs", "documentation", "readme", "guide", "tutorial"})
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".mdx")
@@ -48,14 +53,23 @@ _IN_PATH = 3.0
 _IN_DEFINES = 2.0
 _IN_MENTIONS = 1.0
 MAX_FILES = 8
+"""Most files a proposed boundary takes from the ranking (their tests come with them)."""
+MAX_NAMED = 12
+"""Most files a boundary takes from the names a task writes (a task that names more is
+bounded by the first)."""
 RATIO = 0.3
-LENGTH_SUM = False
+"""A ranked file joins the boundary while it scores at least this share of the best."""
 FOLD_MIN = 1
 FOLD_FACTOR = 2.0
+"""A folder's files become ``folder/*`` when the boundary takes at least ``FOLD_MIN`` of
+them and the folder holds at most ``FOLD_FACTOR`` times as many."""
 CONTEXT_WEIGHT = 0.5
+"""The weight of a word of the task's milestone or parent title (its own words weigh 1)."""
 BACKGROUND_WEIGHT = 0.3
 BACKGROUND_SHARE = 2.0
-"""Most files a proposed boundary takes from the ranking (their tests come with them)."""
+BACKGROUND_BEST = 50
+"""A word of the rest of the request weighs at most ``BACKGROUND_WEIGHT``, and all of them
+together at most ``BACKGROUND_SHARE`` times the task's own words."""
 
 
 CANDIDATE = "candidate: {}"
@@ -118,8 +132,9 @@ class Locator:
                     weights[word] = weights.get(word, 0.0) + _IN_MENTIONS * count
             for word, weight in weights.items():
                 postings.setdefault(word, []).append((i, weight))
-            lengths.append(sum(weights.values()) if LENGTH_SUM else float(len(weights)))
+            lengths.append(float(len(weights)))
         self._postings = postings
+        self._backgrounds: dict[str, tuple[dict[int, float], list[int], int]] = {}
         self._lengths = lengths
         self._average = (sum(lengths) / len(lengths)) if lengths else 1.0
         self._folder_sizes: dict[str, int] = {}
@@ -193,8 +208,8 @@ class Locator:
                 out.append((name, [self.paths[i] for i in hits]))
         return out
 
-    def rank(self, words: dict[str, float]) -> list[tuple[float, int]]:
-        """Files by BM25 over the weighted query words, best first."""
+    def scores(self, words: dict[str, float]) -> dict[int, float]:
+        """BM25 over the weighted query words, by file."""
         n = len(self._lengths)
         scores: dict[int, float] = {}
         for word, qweight in words.items():
@@ -207,7 +222,41 @@ class Locator:
                     tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * self._lengths[i] / self._average))
                 )
                 scores[i] = scores.get(i, 0.0) + qweight * idf * norm
+        return scores
+
+    def rank(self, task: TaskText) -> list[tuple[float, int]]:
+        """Files by BM25 over the task's words, its context's and its background's (see
+        ``_query``), best first. The background is the same for every task of a request,
+        so its scores are made once; of the files only it matches, the best few are
+        enough to rank."""
+        own = text_words(task.text)
+        words: dict[str, float] = {}
+        for word in own:
+            words[word] = words.get(word, 0.0) + 1.0
+        for word in text_words(task.context):
+            words[word] = words.get(word, 0.0) + CONTEXT_WEIGHT
+        scores = self.scores(words)
+        background, best, count = self._background(task.background)
+        if count:
+            weight = min(BACKGROUND_WEIGHT, BACKGROUND_SHARE * max(len(own), 4) / count)
+            for i in set(scores) | set(best):
+                scores[i] = scores.get(i, 0.0) + weight * background.get(i, 0.0)
         return sorted(((s, i) for i, s in scores.items()), key=lambda x: (-x[0], x[1]))
+
+    def _background(self, text: str) -> tuple[dict[int, float], list[int], int]:
+        """The scores of a background text (each word weighing 1), its best files, and its
+        number of words; kept for the next task with the same background."""
+        cached = self._backgrounds.get(text)
+        if cached is None:
+            words: dict[str, float] = {}
+            listed = text_words(text)
+            for word in listed:
+                words[word] = words.get(word, 0.0) + 1.0
+            scores = self.scores(words)
+            top = heapq.nlargest(BACKGROUND_BEST, ((s, -i) for i, s in scores.items()))
+            best = [i for _, i in top]
+            cached = self._backgrounds[text] = (scores, [-i for i in best], len(listed))
+        return cached
 
     # ------------------------------------------------------------------ proposal
 
@@ -223,16 +272,15 @@ class Locator:
         docs_task = task.kind == "docs" or bool(_DOCS_WORDS & set(text_words(task.text)))
         for raw, hits in self.named_files(task.text):
             picked = _nearest([h for h in hits if allowed(h)], task.sibling_paths)
-            if 0 < len(picked) <= 3:
+            if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
                 chosen += picked
                 evidence.append(f"names {raw}: {', '.join(picked)}")
         for name, hits in self.named_definitions(task.text):
             hits = [h for h in hits if allowed(h)]
-            if 0 < len(hits) <= 3 and not set(hits) <= set(chosen):
+            if 0 < len(hits) <= 3 and len(chosen) < MAX_NAMED and not set(hits) <= set(chosen):
                 chosen += hits
                 evidence.append(f"`{name}` is defined in {', '.join(hits)}")
-        words = _query(task)
-        ranked = [r for r in self.rank(words) if allowed(self.paths[r[1]])]
+        ranked = [r for r in self.rank(task) if allowed(self.paths[r[1]])]
         if docs_task:
             ranked = [r for r in ranked if self.paths[r[1]].lower().endswith(_DOC_SUFFIXES)] or (
                 ranked
@@ -250,7 +298,8 @@ class Locator:
                     chosen.append(self.paths[i])
                     added += 1
             best = ranked[0][1]
-            matched = sorted(w for w in words if best in self._members(w))
+            said = {*text_words(task.text), *text_words(task.context)}
+            matched = sorted(w for w in said if best in self._members(w))
             evidence.append(
                 f"ranked by the words {', '.join(matched[:6]) or 'of the task'} "
                 f"over paths and definitions (best {top:.1f})"
@@ -297,23 +346,6 @@ class Locator:
             else:
                 out.append(f)
         return out
-
-
-def _query(task: TaskText) -> dict[str, float]:
-    """The task's words, each weighed by how often it says it; its context's words
-    weigh less, and a long context no more in all than a few of the task's own."""
-    words: dict[str, float] = {}
-    own = text_words(task.text)
-    for word in own:
-        words[word] = words.get(word, 0.0) + 1.0
-    for word in text_words(task.context):
-        words[word] = words.get(word, 0.0) + CONTEXT_WEIGHT
-    around = text_words(task.background)
-    if around:
-        weight = min(BACKGROUND_WEIGHT, BACKGROUND_SHARE * max(len(own), 4) / len(around))
-        for word in around:
-            words[word] = words.get(word, 0.0) + weight
-    return words
 
 
 def _nearest(hits: list[str], siblings: Iterable[str]) -> list[str]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any, NamedTuple
 
 from planner.core.boundaries import Protected
@@ -42,8 +44,9 @@ _CODE_SPAN = LazyPattern(r"`([^`\n]{1,200})`")
 _CALLED = LazyPattern(r"(?<![\w.])([A-Za-z_][\w.]{0,100})\(\)")
 _SHAPED = LazyPattern(r"\b(?:[a-z]+[A-Z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z]+_[A-Za-z0-9_]+)\b")
 _WILD = frozenset("*?[")
+# A task that makes a file: a bare name it writes is a new file at the root, not a product.
+_CREATES = LazyPattern(r"\b(?:create|add|write|introduce|generate)", re.I)
 _DOTTED = LazyPattern(r"(?<![\w.])[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,8}\b")
-_CAPITALISED = LazyPattern(r"\b[A-Z][a-z0-9]{2,}[A-Za-z0-9]*\b")
 _DOCS_WORDS = frozenset({"doc", "docs", "documentation", "readme", "guide", "tutorial"})
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".mdx")
 _K1 = 1.2
@@ -68,6 +71,14 @@ CONTEXT_WEIGHT = 0.5
 BACKGROUND_WEIGHT = 0.3
 BACKGROUND_SHARE = 2.0
 BACKGROUND_BEST = 50
+PLAN_WORDS = 60
+PLAN_SHARE = 0.6
+"""A prose file holding at least ``PLAN_SHARE`` of the distinct words of a request of at
+least ``PLAN_WORDS`` of them is a plan of the same work, never proposed (unless named)."""
+META_PRIOR = 0.5
+RANKED_HEAD = 64
+"""How much of a ranking a proposal reads: its boundary and candidates come from the
+head."""
 """A word of the rest of the request weighs at most ``BACKGROUND_WEIGHT``, and all of them
 together at most ``BACKGROUND_SHARE`` times the task's own words."""
 
@@ -77,6 +88,26 @@ CANDIDATE = "candidate: {}"
 NAMED_IN_TEXT = "named in the task's text"
 """The evidence of a boundary the task's text wrote (not a ``paths:`` hint): it is looked
 up in the repository before it is handed out."""
+
+
+_Background = tuple[dict[int, float], list[int], int, set[int]]
+_PLANS = (*_DOC_SUFFIXES, ".mdc")
+_META_NAMES = LazyPattern(
+    r"^(?:LICEN[CS]E|COPYING|NOTICE|CHANGELOG|CHANGES|HISTORY|NEWS|AUTHORS|CODEOWNERS)"
+    r"(?:\.\w+)?$",
+    re.I,
+)
+
+
+def _prior(path: str) -> float:
+    """How likely a file is to be what a task changes, before its words are read: files
+    in hidden folders (an agent's rules, an editor's settings; not .github) and a
+    project's notices (license, changelog) weigh half."""
+    parts = path.split("/")
+    hidden = any(p.startswith(".") for p in parts[:-1]) and parts[0] != ".github"
+    if hidden or _META_NAMES.match(parts[-1]):
+        return META_PRIOR
+    return 1.0
 
 
 class Proposal(NamedTuple):
@@ -122,8 +153,10 @@ class Locator:
             weights: dict[str, float] = {}
             for word in path_words(f.path):
                 weights[word] = weights.get(word, 0.0) + _IN_PATH
+            prose = f.path.lower().endswith(_DOC_SUFFIXES)
             for ident in f.defines:
-                self._defined_in.setdefault(ident, []).append(i)
+                if not prose:  # a heading is no definition a task names as code
+                    self._defined_in.setdefault(ident, []).append(i)
                 for word in identifier_words(ident):
                     weights[word] = weights.get(word, 0.0) + _IN_DEFINES
             counts = f.counts or (1,) * len(f.mentions)
@@ -133,10 +166,21 @@ class Locator:
             for word, weight in weights.items():
                 postings.setdefault(word, []).append((i, weight))
             lengths.append(float(len(weights)))
-        self._postings = postings
-        self._backgrounds: dict[str, tuple[dict[int, float], list[int], int]] = {}
-        self._lengths = lengths
-        self._average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        # Each posting holds its file's BM25 term factor, computed once: a query then only
+        # adds them up.
+        average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self._postings = {
+            word: [
+                (i, tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * lengths[i] / average)))
+                for i, tf in posting
+            ]
+            for word, posting in postings.items()
+        }
+        self._member_sets: dict[str, set[int]] = {}
+        self._backgrounds: dict[str, _Background] = {}
+        self._prior = [_prior(p) for p in self.paths]
+        self._allowed: dict[str, bool] = {}
+        self._count = len(lengths)
         self._folder_sizes: dict[str, int] = {}
         self._all_names: dict[str, list[str]] = {}
         self._existing = set(index.all_paths())
@@ -177,6 +221,9 @@ class Locator:
             return sorted(elsewhere), f"{glob} is {', '.join(sorted(elsewhere))}"
         if len(parts) == 2:
             return [glob], f"{glob} is a new file"
+        made = rf"{_CREATES.pattern}\s+(?:(?:an?|the|new|empty)\s+)*`?{re.escape(glob)}(?![\w/-])"
+        if re.search(made, text, re.I):
+            return [glob], f"{glob} is a new file the task creates"
         return [], f"{glob} names no file of the repository"
 
     def named_files(self, text: str) -> list[tuple[str, list[str]]]:
@@ -195,12 +242,18 @@ class Locator:
         files that define them."""
         written: list[str] = []
         for span in _CODE_SPAN.findall(text):
-            written += identifiers(span)
+            names = identifiers(span)
+            # `renderCart` or `max_redirects` alone in a span is a name; a command line
+            # (`tm show <id>`) is words, of which only the shaped ones are names.
+            written += (
+                names
+                if len(names) == 1 and len(names[0]) >= 4
+                else [n for n in names if _SHAPED.fullmatch(n)]
+            )
         written += [m.rsplit(".", 1)[-1] for m in _CALLED.findall(text)]
         written += _SHAPED.findall(text)
         for dotted in _DOTTED.findall(text):
             written += dotted.split(".")
-        written += _CAPITALISED.findall(text)[1:]
         out: list[tuple[str, list[str]]] = []
         for name in dict.fromkeys(written):
             hits = self._defined_in.get(name, [])
@@ -210,25 +263,25 @@ class Locator:
 
     def scores(self, words: dict[str, float]) -> dict[int, float]:
         """BM25 over the weighted query words, by file."""
-        n = len(self._lengths)
+        n = self._count
         scores: dict[int, float] = {}
         for word, qweight in words.items():
             posting = self._postings.get(word)
             if not posting:
                 continue
-            idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
-            for i, tf in posting:
-                norm = (
-                    tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * self._lengths[i] / self._average))
-                )
-                scores[i] = scores.get(i, 0.0) + qweight * idf * norm
+            weight = qweight * math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
+            get = scores.get
+            for i, factor in posting:
+                scores[i] = get(i, 0.0) + weight * factor
         return scores
 
-    def rank(self, task: TaskText) -> list[tuple[float, int]]:
+    def rank(
+        self, task: TaskText, keep: Callable[[int], bool] | None = None
+    ) -> list[tuple[float, int]]:
         """Files by BM25 over the task's words, its context's and its background's (see
         ``_query``), best first. The background is the same for every task of a request,
         so its scores are made once; of the files only it matches, the best few are
-        enough to rank."""
+        enough to rank. ``keep``: which files may be ranked."""
         own = text_words(task.text)
         words: dict[str, float] = {}
         for word in own:
@@ -236,16 +289,25 @@ class Locator:
         for word in text_words(task.context):
             words[word] = words.get(word, 0.0) + CONTEXT_WEIGHT
         scores = self.scores(words)
-        background, best, count = self._background(task.background)
+        background, best, count, plans = self._background(task.background)
         if count:
             weight = min(BACKGROUND_WEIGHT, BACKGROUND_SHARE * max(len(own), 4) / count)
             for i in set(scores) | set(best):
                 scores[i] = scores.get(i, 0.0) + weight * background.get(i, 0.0)
-        return sorted(((s, i) for i, s in scores.items()), key=lambda x: (-x[0], x[1]))
+        prior = self._prior
+        ranked = (
+            (s * prior[i], -i)
+            for i, s in scores.items()
+            if i not in plans and s > 0 and (keep is None or keep(i))
+        )
+        # Only the head is ever read (protected files among it are skipped as it is read).
+        return [(s, -i) for s, i in heapq.nlargest(RANKED_HEAD * 4, ranked)]
 
-    def _background(self, text: str) -> tuple[dict[int, float], list[int], int]:
-        """The scores of a background text (each word weighing 1), its best files, and its
-        number of words; kept for the next task with the same background."""
+    def _background(self, text: str) -> _Background:
+        """The scores of a background text (each word weighing 1), its best files, its
+        number of words, and the documents that are plans of the same work (prose holding
+        most of its words: the request's own file, a PRD or a tasks.md of it); kept for
+        the next task with the same background."""
         cached = self._backgrounds.get(text)
         if cached is None:
             words: dict[str, float] = {}
@@ -254,8 +316,19 @@ class Locator:
                 words[word] = words.get(word, 0.0) + 1.0
             scores = self.scores(words)
             top = heapq.nlargest(BACKGROUND_BEST, ((s, -i) for i, s in scores.items()))
-            best = [i for _, i in top]
-            cached = self._backgrounds[text] = (scores, [-i for i in best], len(listed))
+            plans: set[int] = set()
+            if len(words) >= PLAN_WORDS:
+                held: dict[int, int] = {}
+                for word in words:
+                    for i, _ in self._postings.get(word, ()):
+                        held[i] = held.get(i, 0) + 1
+                plans = {
+                    i
+                    for i, n in held.items()
+                    if n >= PLAN_SHARE * len(words) and self.paths[i].lower().endswith(_PLANS)
+                }
+            cached = (scores, [-i for _, i in top], len(listed), plans)
+            self._backgrounds[text] = cached
         return cached
 
     # ------------------------------------------------------------------ proposal
@@ -265,7 +338,12 @@ class Locator:
         ``guard`` protects."""
 
         def allowed(path: str) -> bool:
-            return guard is None or not guard.touched(path)
+            if guard is None:
+                return True
+            known = self._allowed.get(path)
+            if known is None:
+                known = self._allowed[path] = not guard.touched(path)
+            return known
 
         evidence: list[str] = []
         chosen: list[str] = []
@@ -280,13 +358,14 @@ class Locator:
             if 0 < len(hits) <= 3 and len(chosen) < MAX_NAMED and not set(hits) <= set(chosen):
                 chosen += hits
                 evidence.append(f"`{name}` is defined in {', '.join(hits)}")
-        ranked = [r for r in self.rank(task) if allowed(self.paths[r[1]])]
-        if docs_task:
-            ranked = [r for r in ranked if self.paths[r[1]].lower().endswith(_DOC_SUFFIXES)] or (
-                ranked
-            )
+        every = self.rank(task, self._is_doc) if docs_task else []
+        every = every or self.rank(task)
+        # Only the head of the ranking is ever read: protected files are left out as it
+        # is read, not from all of it.
+        ranked = list(islice((r for r in every if allowed(self.paths[r[1]])), RANKED_HEAD))
         candidates = [self.paths[i] for _, i in ranked[:8]]
         named = bool(chosen)
+        named_count = len(chosen)
         if ranked:
             top = ranked[0][0]
             room = (MAX_FILES // 2) if named else MAX_FILES
@@ -299,7 +378,10 @@ class Locator:
                     added += 1
             best = ranked[0][1]
             said = {*text_words(task.text), *text_words(task.context)}
-            matched = sorted(w for w in said if best in self._members(w))
+            matched = sorted(
+                (w for w in said if best in self._members(w)),
+                key=lambda w: (len(self._postings.get(w, ())), w),
+            )
             evidence.append(
                 f"ranked by the words {', '.join(matched[:6]) or 'of the task'} "
                 f"over paths and definitions (best {top:.1f})"
@@ -308,6 +390,11 @@ class Locator:
         tests = [t for p in chosen if not is_test(p) for t in self._tests.tests_of(p)[:2]]
         if tests:
             evidence.append(f"with the tests {', '.join(dict.fromkeys(tests))}")
+        # A test the task names comes with the code it tests.
+        subjects = [c for p in chosen[:named_count] for c in self._tests.subjects_of(p)[:1]]
+        if subjects:
+            evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
+        tests += subjects
         files = list(dict.fromkeys(p for p in chosen + tests if allowed(p)))
         paths = [p for p in self._folded(files) if allowed(p)]
         if len(paths) < len(self._folded(files)):
@@ -320,8 +407,14 @@ class Locator:
         )
         return Proposal(paths, evidence, confident, candidates)
 
+    def _is_doc(self, i: int) -> bool:
+        return self.paths[i].lower().endswith(_DOC_SUFFIXES)
+
     def _members(self, word: str) -> set[int]:
-        return {i for i, _ in self._postings.get(word, [])}
+        members = self._member_sets.get(word)
+        if members is None:
+            members = self._member_sets[word] = {i for i, _ in self._postings.get(word, [])}
+        return members
 
     def _folded(self, files: list[str]) -> list[str]:
         """The files, with those of a small folder most of whose files they are written

@@ -157,6 +157,7 @@ class CodeTests:
 
     def __init__(self, paths: list[str]) -> None:
         self._tests: dict[str, list[str]] = {}
+        self._subjects: dict[str, list[str]] = {}
         by_name: dict[str, list[str]] = {}
         tests: list[tuple[str, str]] = []
         for path in paths:
@@ -174,10 +175,15 @@ class CodeTests:
             for code in candidates:
                 if _shared(test_dir, code.split("/")[:-1]) == best:
                     self._tests.setdefault(code, []).append(test)
+                    self._subjects.setdefault(test, []).append(code)
 
     def tests_of(self, path: str) -> list[str]:
         """The test files of a code file (none for a test file itself)."""
         return self._tests.get(path, [])
+
+    def subjects_of(self, path: str) -> list[str]:
+        """The code files a test file tests (none for a file that is no test)."""
+        return self._subjects.get(path, [])
 
 
 def _shared(a: list[str], b: list[str]) -> int:

@@ -361,3 +361,20 @@ def test_a_milestone_that_is_one_change_is_its_own_task(tmp_path: Path) -> None:
     first = contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]
     assert first["source"] == "proposed" and "shop/shipping.py" in first["paths"]
     assert (root / ".agent" / "tasks" / "11-M1-T1.md").exists()  # in the matrix, with a brief
+
+
+def test_a_state_or_criterion_is_kept_in_the_plan_not_handed_out(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text(
+        "## Tasks\n- [ ] Apply the discount threshold in apply_discount\n"
+        "- [ ] All basket tests pass\n- [ ] Setup Phase: 8 tasks\n"
+        "- [ ] Basket coverage ≥ 90%\n- [ ] docs: explain the pricing rules\n"
+    )
+    code, out = cli_plan(request, root, "--issue-number", "12")
+    assert code == 0, out
+    fanout = json.loads((root / ".agent" / "planner-fanout-12.json").read_text())
+    assert [t["id"] for t in fanout["tasks"]] == ["M1-T1", "M1-T5"]
+    deferred = {d["task"]: d["rule"] for d in fanout["deferred"]}
+    assert deferred == {t: "task-not-a-change" for t in ("M1-T2", "M1-T3", "M1-T4")}
+    assert out.count("[task-not-a-change]") == 3

@@ -20,6 +20,7 @@ from planner.model import (
     Finding,
     Milestone,
     Task,
+    VocabularyConfig,
 )
 
 MATRIX_LIMIT = 256  # jobs per matrix (GitHub)
@@ -33,7 +34,9 @@ class FannedOut(NamedTuple):
 
 
 def fan_out(
-    contract: Contract, protected: list[str] | None = None
+    contract: Contract,
+    protected: list[str] | None = None,
+    vocabulary: VocabularyConfig | None = None,
 ) -> tuple[FannedOut, list[Finding]]:
     """Defer what cannot run yet (an open decision blocks the focus, no diff boundary,
     a boundary that may not be handed out, verification before features, waiting on a
@@ -43,7 +46,7 @@ def fan_out(
     if focus is None:
         return FannedOut(None, {}), []
     blockers = [d.id for d in contract.decisions if focus.id in d.blocks]
-    deferred, findings = defer(focus, blockers, roadmap.milestones)
+    deferred, findings = defer(focus, blockers, roadmap.milestones, vocabulary)
     unsafe, found = hold_unsafe(
         [t for t in focus.tasks if t.status != "done" and t.id not in deferred],
         protected or [],
@@ -105,7 +108,10 @@ def fan_out(
 
 
 def defer(
-    focus: Milestone, blockers: list[str], milestones: Sequence[Milestone]
+    focus: Milestone,
+    blockers: list[str],
+    milestones: Sequence[Milestone],
+    vocabulary: VocabularyConfig | None = None,
 ) -> tuple[dict[str, DeferredTask], list[Finding]]:
     """The focus's open tasks that cannot run yet, by id: all of them while a decision
     (``blockers``) blocks it; else verification-only ones while feature work is open
@@ -145,6 +151,23 @@ def defer(
                     f"Task {t.id} ('{one_line(t.title, 60)}') is an operation for a person "
                     "(run, tag, publish, review …), not a code change: it stays in the plan "
                     "and is not handed to an agent. Tick it when it is done.",
+                    milestone=focus.id,
+                    task=t.id,
+                )
+            )
+        elif t.diff_boundary.source in ("proposed", "none") and (
+            why := rules.reads_as_state(t.title, vocabulary or VocabularyConfig())
+        ):
+            deferred[t.id] = DeferredTask(
+                task=t.id, rule="task-not-a-change", reason=f"reads as {why}"
+            )
+            findings.append(
+                finding(
+                    "task-not-a-change",
+                    f"Task {t.id} ('{one_line(t.title, 60)}') reads as {why}, not a change, so "
+                    "it is not handed to an agent: it stays in the plan. If it is work, write "
+                    "it as a change ('Raise coverage of the parser to 80%') or give it a "
+                    "'paths:' line.",
                     milestone=focus.id,
                     task=t.id,
                 )

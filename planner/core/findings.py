@@ -47,6 +47,12 @@ RULES: dict[str, Rule] = _rules(
             ("warning",),
             "`validate`: an open task with an empty diff boundary (it cannot be handed out)",
         ),
+        "task-not-a-change": (
+            ("notice",),
+            "a task of the focus that states no path and reads as a state, a count or a "
+            'criterion ("All tests pass", "Setup Phase: 8 tasks", "Coverage ≥80%"), '
+            "not a change: kept in the plan, not handed out",
+        ),
         "needs-boundary": (
             ("warning",),
             "a ready task of the focus with no stated boundary and none proposed with "

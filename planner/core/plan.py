@@ -122,7 +122,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         contract_defaults=defaults,
         decisions=decided.decisions,
     )
-    fanned = run(fan_out(contract, protected_globs(config)))
+    fanned = run(fan_out(contract, protected_globs(config), config.vocabulary))
 
     schema_errors = schema_findings("contract", contract.model_dump(mode="json"))
     if fanned.fanout is not None:

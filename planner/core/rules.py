@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 
 from planner.core.findings import finding
+from planner.core.patterns import LazyPattern
 from planner.core.read import Draft
 from planner.core.text import code_locations, contains_any_phrase, named_components, one_line
 from planner.model import DeferredTask, Finding, Milestone, Task, VocabularyConfig
@@ -33,6 +35,57 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     if contains_any_phrase(objective, vocabulary.docs) and not locations:
         return "docs"
     return "feature"
+
+
+# What reads as a state, a count or a criterion rather than a change, when the line does not
+# open with a verb: "All tests pass", "Build passes (`go build ./...`)", "CI should be all
+# green", "Basic implementation exists", "Coverage ≥80%", "Setup Phase: 8 tasks",
+# "handleQuery: +4.5% (32% → 80%)", "No breaking changes to existing installations".
+_STATE = LazyPattern(
+    r"\b(?:exists?|passe[sd]|passing|works?|succeeds?|should\s+be|must\s+be|remains?|"
+    r"stays?|met|maintained|verified|achieved|completed?)\b",
+    re.I,
+)
+_MEASURE = LazyPattern(r"[≥≤→]|[<>]=?\s*\d|\b\d+(?:\.\d+)?\s*(?:ms|seconds?|minutes?)\b")
+_COUNTED = LazyPattern(r"^[^:]{1,40}:\s*[+\-~≈]?\d")
+_CONSTRAINT = LazyPattern(r"^(?:no|all|every|each|zero|none)\b", re.I)
+# Ids, numbering, tags and a conventional commit's type ("T012 [P]", "1.2)", "docs:",
+# "feat(renderer):") before the words of a line.
+_LEAD = LazyPattern(
+    r"^(?:[\[(]?[A-Z]{0,3}\d[\w.]*[\])]?[.:)]?\s+|\[[^\]]{1,12}\]\s*|[-*•]\s+|"
+    r"[a-z]{2,8}(?:\([\w./-]{1,30}\))?!?:\s+)+"
+)
+# Imperative openings beyond the implementation verbs: "Ensure …", "Make …", "Allow …".
+_VERBS = frozenset(
+    """allow avoid check clean create define design document drop enable ensure expose
+    improve increase keep let limit make mark measure merge prevent protect provide raise
+    reduce reject rename require reuse set show skip speed start stop switch test tidy track
+    turn use validate warn""".split()
+)
+
+
+def reads_as_state(title: str, vocabulary: VocabularyConfig) -> str | None:
+    """Why a task's line reads as a state, a count or a criterion rather than a change
+    ("All tests pass", "Setup Phase: 8 tasks", "Coverage ≥80%"), or None when it reads as
+    work: it opens with a verb, or nothing marks it. Such a line is not handed to an
+    agent on a boundary the planner proposed."""
+    text = _LEAD.sub("", title.strip().strip("*_`")).strip()
+    first = text.split(maxsplit=1)[0].lower().strip("*_`:,") if text else ""
+    verbs = {v.lower() for v in vocabulary.implementation_verbs} | _VERBS
+    second = text.split(maxsplit=2)[1:2]
+    if first in verbs and second and _STATE.fullmatch(second[0]):
+        return "a state to reach"  # "Build passes", "Test suite works": a noun, then a state
+    if not first or first in verbs or first.rstrip("s") in verbs:
+        return None
+    if _COUNTED.match(text):
+        return "a count"
+    if _MEASURE.search(text):
+        return "a measure to reach"
+    if _CONSTRAINT.match(text):
+        return "a constraint on the whole work"
+    if _STATE.search(text):
+        return "a state to reach"
+    return None
 
 
 def _is_docs_path(path: str) -> bool:

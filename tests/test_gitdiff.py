@@ -139,3 +139,12 @@ def test_a_long_line_counts_once_per_1000_bytes_where_it_is_new() -> None:
     assert count_lines(packed, packed.replace(b"x", b"y"), 100) == (4, 4, True)
     # moved, not new: git's one line out and one in
     assert count_lines(packed + b"short\n", b"short\n" + packed, 100) == (1, 1, True)
+
+
+def test_lines_end_at_a_lone_carriage_return_as_python_runs_them() -> None:
+    # A thousand statements joined by lone \r: Python runs a thousand lines, so the gate
+    # counts a thousand, not the one line a split on \n alone would see.
+    module = b"\r".join(b"x%d = %d" % (i, i) for i in range(1000)) + b"\r"
+    assert count_lines(b"", module, 5000) == (1000, 0, True)
+    assert count_lines(b"", b"a = 1\r\nb = 2\r\n", 10) == (2, 0, True)
+    assert count_lines(b"a = 1\nb = 2", b"a = 1\nb = 3", 10) == (1, 1, True)

@@ -129,6 +129,32 @@ CASES: list[tuple[str, Callable[[Doc, Doc], None], str, str]] = [
         "/tasks/0/diff_boundary/paths/1",
     ),
     (
+        "fanout task handed every file in place of its own",
+        lambda c, f: first_fanout_task(f)["diff_boundary"].update(paths=["**"]),
+        "fanout-wider-than-contract",
+        "/tasks/0/diff_boundary/paths/0",
+    ),
+    (
+        "fanout task handed every file, unbounded",
+        lambda c, f: first_fanout_task(f)["diff_boundary"].update(paths=["**"]),
+        "boundary-unbounded",
+        "/tasks/0/diff_boundary/paths/0",
+    ),
+    (
+        "fanout task handed a glob that overlaps its own and holds more",
+        lambda c, f: first_fanout_task(f)["diff_boundary"].update(paths=["*/*/*/*.go"]),
+        "fanout-wider-than-contract",
+        "/tasks/0/diff_boundary/paths/0",
+    ),
+    (
+        "fanout task handed the workflows",
+        lambda c, f: first_fanout_task(f)["diff_boundary"]["paths"].append(
+            ".github/workflows/ci.yml"
+        ),
+        "boundary-protected",
+        "/tasks/0/diff_boundary/paths/1",
+    ),
+    (
         "fanout task with more lines",
         lambda c, f: first_fanout_task(f)["diff_boundary"].update(max_diff_scope=5000),
         "fanout-wider-than-contract",

@@ -7,8 +7,9 @@ changes can widen its own boundary.
 
 How changes are counted, as ``git diff --numstat`` would, with these rules:
 
-- text files: lines added and deleted by a minimal line diff (Myers' algorithm, after
-  trimming the common head and tail, so a one-line change to a long file costs one pass);
+- text files: lines (ended by \\n, \\r\\n or a lone \\r) added and deleted by a minimal
+  line diff (Myers' algorithm, after trimming the common head and tail, so a one-line
+  change to a long file costs one pass);
   counting stops once a pull request is over its allowance, and the figures are then a
   lower bound;
 - a line longer than 1,000 bytes counts once per 1,000 bytes, rounded up, where it is new
@@ -83,13 +84,15 @@ def _resolve(repo: Repo, name: str) -> ObjectID:
     return obj.id
 
 
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _lines(data: bytes) -> list[bytes]:
-    """Lines as git splits them: on ``\\n`` only, a last line without one kept distinct."""
-    parts = data.split(b"\n")
-    lines = [p + b"\n" for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
+    """Lines as git and as the languages count them: ended by ``\\n``, ``\\r\\n`` or a lone
+    ``\\r`` (which Python, among others, runs as a line break: a thousand statements joined
+    by lone ``\\r`` are a thousand lines, not one), a last line without an end kept
+    distinct."""
+    return _LINE.findall(data)
 
 
 def _is_binary(data: bytes) -> bool:
@@ -157,7 +160,7 @@ def count_lines(old: bytes, new: bytes, limit: int) -> tuple[int, int, bool]:
 
 def _extra(line: bytes) -> int:
     """The lines a long line counts beyond its one."""
-    return -(-len(line.rstrip(b"\n")) // LONG_LINE_BYTES) - 1
+    return -(-len(line.rstrip(b"\r\n")) // LONG_LINE_BYTES) - 1
 
 
 def _binary_lines(data: bytes) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.core import rules
+from planner.core.boundaries import Protected, is_unbounded, protected_globs
 from planner.core.contract_rules import check_contract, check_fanout
 from planner.core.focus import focus_milestone
 from planner.core.graph import find_cycles
@@ -225,12 +226,44 @@ def _task_graph_findings(contract: Contract, name: str) -> list[Finding]:
     return findings
 
 
+def _handed_out_paths(fanout: Fanout, name: str, config: Config) -> list[Finding]:
+    """A fanout hands out no unbounded glob and none that touches a protected path, as
+    the planner never does: an agent given one could change anything, or the workflows."""
+    guard = Protected(protected_globs(config))
+    findings: list[Finding] = []
+    for i, t in enumerate(fanout.tasks):
+        for k, path in enumerate(t.diff_boundary.paths):
+            where = {"task": t.id, "file": name, "pointer": f"/tasks/{i}/diff_boundary/paths/{k}"}
+            if is_unbounded(path):
+                findings.append(
+                    _finding(
+                        "boundary-unbounded",
+                        "error",
+                        f"Fanout task {t.id} is handed '{one_line(path, 40)}', which matches "
+                        "every file. Name the folders or files it changes.",
+                        **where,
+                    )
+                )
+            elif touched := guard.touched(path):
+                findings.append(
+                    _finding(
+                        "boundary-protected",
+                        "error",
+                        f"Fanout task {t.id} is handed '{one_line(path, 40)}', which touches "
+                        f"protected {', '.join(touched)}. No agent is handed a protected path.",
+                        **where,
+                    )
+                )
+    return findings
+
+
 def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -> list[Finding]:
     data, findings = _parse_checked(text, name, "fanout")
     if findings:
         return findings
     fanout = Fanout.model_validate(data)
     findings += check_fanout(contract, fanout, name)
+    findings += _handed_out_paths(fanout, name, config)
     if fanout.milestone != contract.roadmap.focus:
         findings.append(
             _finding(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from planner.core.boundaries import Protected, is_unbounded, lookalike, protected_globs
 from planner.core.findings import finding
-from planner.core.paths import PathError, normalize_glob, path_matches
+from planner.core.paths import PathError, glob_contains, normalize_glob
 from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
 from planner.model import RISK_ORDER, Config, Contract, Fanout, Finding, Task
@@ -211,7 +211,8 @@ def _wider(given: Task, own: Task) -> list[tuple[Finding, str]]:
         )
 
     for k, path in enumerate(given.diff_boundary.paths):
-        if not any(path == g or path_matches(path, g) for g in own.diff_boundary.paths):
+        # Contained, not merely overlapping: `**` overlaps `src/a.py` and holds far more.
+        if not any(glob_contains(g, path) for g in own.diff_boundary.paths):
             wider(f"may change '{one_line(path, 40)}', more", f"/diff_boundary/paths/{k}")
     if given.diff_boundary.max_diff_scope > own.diff_boundary.max_diff_scope:
         wider("allows more changed lines", "/diff_boundary/max_diff_scope")

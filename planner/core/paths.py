@@ -134,6 +134,44 @@ def _walk(sa: tuple[str, ...], sb: tuple[str, ...]) -> bool:
     return False
 
 
+def glob_contains(outer: str, inner: str) -> bool:
+    """Whether every path ``inner`` matches is matched by ``outer`` (conservative: may say
+    no wrongly, never yes wrongly). ``src/**`` contains ``src/a/*.py``; ``src/*`` does not
+    contain ``src/**``, and nothing but an unbounded glob contains ``**``."""
+    if outer == inner:
+        return True
+    so, si = _segments(outer), _segments(inner)
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        i, j = state
+        if j == len(si):
+            if all(part == "**" for part in so[i:]):
+                return True
+            continue
+        if i == len(so):
+            continue
+        if so[i] == "**":
+            stack.append((i + 1, j))  # ** takes no more of inner
+            stack.append((i, j + 1))  # ** takes one more segment (or inner's own **)
+        elif si[j] != "**" and _segment_contains(so[i], si[j]):
+            stack.append((i + 1, j + 1))
+    return False
+
+
+def _segment_contains(outer: str, inner: str) -> bool:
+    """Whether every name ``inner`` matches is matched by ``outer`` (one segment)."""
+    if outer == inner or outer == "*":
+        return True
+    if _is_literal(inner):
+        return fnmatchcase(inner, outer)
+    return False
+
+
 def any_overlap(left: list[str], right: list[str]) -> bool:
     return any(globs_overlap(a, b) for a in left for b in right)
 

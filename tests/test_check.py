@@ -747,3 +747,32 @@ def test_a_base_commit_that_is_not_fetched_is_not_looked_for_among_branches(
     result = run_action(tmp_path, "pull_request", payload, workspace=repo, inputs={"mode": "check"})
     assert result.code == 2, result.stdout
     assert "fetch-depth: 0" in result.stdout
+
+
+def test_a_planning_change_filing_a_contract_under_another_number_is_refused(
+    tmp_path: Path, repo: Path
+) -> None:
+    # A copy of #42's contract, with a task widened, filed as issue 10's.
+    contract = json.loads((repo / ".agent" / "planning-output-42.json").read_text())
+    contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"] = ["**"]
+    commit(repo, {".agent/planning-output-10.json": json.dumps(contract, indent=2) + "\n"})
+    result = check(tmp_path, repo, "docs/plan-tweaks", title="Plan tweaks")
+    assert result.code == 1, result.stdout
+    assert "contract-issue-mismatch" in rules(result)
+    assert "planning-output-10.json" in message(result, "contract-issue-mismatch")
+
+
+def test_a_forged_contract_on_the_base_judges_nothing_and_is_reported(
+    tmp_path: Path, repo: Path
+) -> None:
+    git(repo, "checkout", "-q", "main")
+    contract = json.loads((repo / ".agent" / "planning-output-42.json").read_text())
+    contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"] = ["**"]
+    commit(repo, {".agent/planning-output-10.json": json.dumps(contract, indent=2) + "\n"})
+    git(repo, "checkout", "-q", "-B", "work")
+    commit(repo, {PRODUCER: "package redis\n", "cmd/other/main.go": "package main\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1")
+    assert result.code == 1, result.stdout
+    # Judged by #42's own contract: the file outside its boundary is named.
+    assert "cmd/other/main.go" in message(result, "check-diff-boundary")
+    assert "planning-output-10.json" in message(result, "contract-issue-mismatch")

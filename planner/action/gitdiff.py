@@ -260,23 +260,31 @@ class PullRepository:
 
     def read_base(self, path: str) -> str | None:
         """A planning file's text in the base commit, or None when it is not there."""
-        entry = self._lookup(self.base, path)
+        return self._read(self.base, "base", path)
+
+    def read_head(self, path: str) -> str | None:
+        """A planning file's text in the pull request's head commit (untrusted: read only
+        to hold it to the rules), or None when it is not there."""
+        return self._read(self.head, "pull request's head", path)
+
+    def _read(self, commit: ObjectID, side: str, path: str) -> str | None:
+        entry = self._lookup(commit, path)
         if entry is None:
             return None
         mode, sha = entry
         if not stat.S_ISREG(mode):
             raise SettingsError(
-                f"'{path}' in the base commit is not a regular file (a folder, link or "
+                f"'{path}' in the {side} commit is not a regular file (a folder, link or "
                 "submodule); planning files must be plain files"
             )
         data = self._blob(sha)
         if len(data) > MAX_PLANNING_FILE:
-            raise SettingsError(f"'{path}' in the base commit is larger than {MAX_PLANNING_FILE}")
+            raise SettingsError(f"'{path}' in the {side} commit is larger than {MAX_PLANNING_FILE}")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise SettingsError(
-                f"'{path}' in the base commit is not UTF-8 ({exc.reason})"
+                f"'{path}' in the {side} commit is not UTF-8 ({exc.reason})"
             ) from None
 
     def list_base(self, folder: str, prefix: str, suffix: str) -> list[str]:

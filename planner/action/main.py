@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import posixpath
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -52,7 +53,9 @@ from planner.model import (
 # starts without it.
 if TYPE_CHECKING:
     from planner.action.artifacts import ArtifactPort
+    from planner.action.gitdiff import PullRepository
     from planner.action.github import GitHubPort
+    from planner.core.gate import FileChange
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FINDINGS_OUTPUT_LIMIT = 200
@@ -653,7 +656,7 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
     from planner.action.gitdiff import PullRepository
     from planner.core.boundaries import protected_globs
     from planner.core.check import load_contract
-    from planner.core.gate import check_pull_request, name_task
+    from planner.core.gate import check_pull_request, contracts_by_issue, name_task
 
     trigger = events.resolve(settings.event_name, dict(payload), "check", settings.issue_number)
     assert trigger.pull_request is not None
@@ -670,17 +673,21 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
         raise SettingsError(f"base branch {base!r} is not a plain branch, tag or commit name")
     with PullRepository(workspace.root, base, str(head) if head else None) as repo:
         config = load_config(workspace, settings, read=repo.read_base)
-        contracts = []
+        loaded: list[tuple[str, Contract]] = []
         findings: list[Finding] = []
         for name in repo.list_base(config.paths.output_dir, "planning-output-", ".json"):
             contract, problems = load_contract(repo.read_base(name) or "", name)
             findings += problems
             if contract:
-                contracts.append(contract)
+                loaded.append((name, contract))
+        contracts, problems = contracts_by_issue(loaded)
+        findings += problems
         named, problems = name_task(contracts, trigger.pull_request)
         findings += problems
         limit = named.task.diff_boundary.max_diff_scope if named else 0
         changes = repo.changes(limit)
+        if named is None and not problems:
+            findings += _planning_contracts(repo, changes, config.paths.output_dir)
     planning = [
         config.paths.plan_file,
         f"{config.paths.specs_dir}/**",
@@ -701,6 +708,38 @@ def _check(settings: Settings, workspace: Workspace, payload: Mapping[str, Any])
         f"of the base commit; {task}; {len(findings)} finding(s).\n"
     )
     return Outcome(findings=findings, summary=summary)
+
+
+def _planning_contracts(
+    repo: PullRepository, changes: list[FileChange], output_dir: str
+) -> list[Finding]:
+    from planner.core.check import load_contract
+    from planner.core.gate import contract_number
+
+    # A planning change leaves every contract it adds or edits valid and filed under its
+    # own issue's number: a copy of one issue's contract under another's number, perhaps
+    # widened, would judge that issue's later task pull requests.
+    findings: list[Finding] = []
+    for change in changes:
+        path = change.path
+        if posixpath.dirname(path) != output_dir or contract_number(path) is None:
+            continue
+        text = repo.read_head(path)
+        if text is None:
+            continue  # deleted
+        contract, problems = load_contract(text, path)
+        findings += problems
+        if contract is not None and contract.issue.number != contract_number(path):
+            findings.append(
+                finding(
+                    "contract-issue-mismatch",
+                    f"This planning change files the contract of issue "
+                    f"#{contract.issue.number} as {path}. A contract lives only under its own "
+                    f"issue's number; plan that issue instead of copying its contract.",
+                    file=path,
+                )
+            )
+    return findings
 
 
 def main(env: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:

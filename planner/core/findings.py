@@ -81,7 +81,13 @@ RULES: dict[str, Rule] = _rules(
         "graph-duplicate-id": (("error",), "an id used twice"),
         "contract-issue-mismatch": (
             ("error",),
-            "`validate`: a contract whose `issue.number` is not the one in its file name",
+            "`validate` and `check`: a contract whose `issue.number` is not the one in its "
+            "file name (in `check`, on the base it is not used; in a planning change it is "
+            "refused)",
+        ),
+        "check-duplicate-contract": (
+            ("error",),
+            "`check`: two contracts for one issue on the base: neither is used",
         ),
         "fanout-contract-mismatch": (
             ("error",),

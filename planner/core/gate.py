@@ -326,6 +326,50 @@ def not_ready(named: NamedTask) -> str | None:
 # ------------------------------------------------------------------------------ the check
 
 
+_CONTRACT_NAME = LazyPattern(r"(?:^|/)planning-output-(\d{1,9})\.json$")
+
+
+def contract_number(name: str) -> int | None:
+    """The issue number a contract's file name gives (``planning-output-42.json``)."""
+    match = _CONTRACT_NAME.search(name)
+    return int(match.group(1)) if match else None
+
+
+def contracts_by_issue(loaded: list[tuple[str, Contract]]) -> tuple[list[Contract], list[Finding]]:
+    """The contracts a gate may judge by: each under the name of its own issue, one per
+    issue. A contract filed under another issue's number (a copy, perhaps widened) is
+    refused, and two for one issue are both refused: never a silent choice."""
+    findings: list[Finding] = []
+    by_issue: dict[int, list[tuple[str, Contract]]] = {}
+    for name, contract in loaded:
+        number = contract_number(name)
+        if number != contract.issue.number:
+            findings.append(
+                finding(
+                    "contract-issue-mismatch",
+                    f"{name} holds the contract of issue #{contract.issue.number}, not of the "
+                    f"issue its name gives: it is not used. A contract lives only under its "
+                    f"own issue's number (planning-output-{contract.issue.number}.json).",
+                    file=name,
+                )
+            )
+            continue
+        by_issue.setdefault(number, []).append((name, contract))
+    kept: list[Contract] = []
+    for number, entries in sorted(by_issue.items()):
+        if len(entries) > 1:
+            findings.append(
+                finding(
+                    "check-duplicate-contract",
+                    f"Issue #{number} has {len(entries)} contracts "
+                    f"({', '.join(n for n, _ in entries)}); none is used. Keep one.",
+                )
+            )
+            continue
+        kept.append(entries[0][1])
+    return kept, findings
+
+
 def check_pull_request(
     named: NamedTask | None,
     changes: list[FileChange],

@@ -401,6 +401,8 @@ class VocabularyConfig(Strict):
             "vote",
             "discuss",
             "ask",
+            "advertise",
+            "tweet",
         ],
         description="Verbs that open an operation a person performs rather than a code change "
         "('Run the release script', 'Tag the commit'): such a task is kind 'ops', kept in the "

@@ -3,6 +3,8 @@ text must not forge its sections, and the matrix row points at it."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from planner.core.briefs import code_span
@@ -91,3 +93,74 @@ def test_a_code_span_holds_backticks() -> None:
     assert code_span("src/**") == "`src/**`"
     html = MarkdownIt("commonmark").renderInline(code_span("a`b``c"))
     assert html == "<code>a`b``c</code>"
+
+
+BLOCK_STARTS = st.sampled_from(
+    [
+        "# ",
+        "## ",
+        "[x]: https://evil.example",
+        "1. ",
+        "2) ",
+        "> ",
+        "- ",
+        "* ",
+        "+ ",
+        "```",
+        "~~~",
+        "---",
+        "===",
+        "| a | b |",
+        "<!-- ",
+        "`",
+        "``",
+        "**",
+        "_",
+        "\\",
+        "word ",
+    ]
+)
+HOSTILE_ITEM = st.lists(BLOCK_STARTS, min_size=1, max_size=4).map("".join)
+
+
+def list_items(markdown: str) -> list[list[str]]:
+    """The token types inside each top-level list item, in order."""
+    items: list[list[str]] = []
+    depth = 0
+    for tok in MarkdownIt("commonmark").parse(markdown):
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif tok.type == "list_item_open" and depth == 1:
+            items.append([])
+        elif items and depth >= 1:
+            items[-1].append(tok.type)
+    return items
+
+
+@given(invariant=HOSTILE_ITEM, criterion=HOSTILE_ITEM)
+@settings(max_examples=150, deadline=None)
+def test_request_text_in_a_list_item_stays_one_paragraph(invariant: str, criterion: str) -> None:
+    body = (
+        "## Tasks\n- [ ] Add a in `src/a/`\n"
+        f"  - invariants: {invariant}\n  - acceptance: {criterion}\n- [ ] Add b in `src/b/`\n"
+    )
+    result = planned(body)
+    brief = result.files[".agent/tasks/42-M1-T1.md"]
+    assert [h for _, h in headings(brief)][1:] == SECTIONS
+    env: dict[str, object] = {}
+    MarkdownIt("commonmark").parse(brief, env)
+    assert not env.get("references"), "no link definition of the request's"
+    for item in list_items(brief):
+        # One paragraph each: no heading, nested list, quote, fence or table inside.
+        assert item.count("paragraph_open") <= 1, (body, item)
+        assert not {
+            "heading_open",
+            "bullet_list_open",
+            "ordered_list_open",
+            "fence",
+            "blockquote_open",
+            "code_block",
+            "hr",
+        } & set(item), (body, item)

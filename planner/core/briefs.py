@@ -34,7 +34,9 @@ def code_span(text: str, limit: int = 300) -> str:
 
 
 def _bullets(items: list[str], empty: str) -> list[str]:
-    return [f"- {markdown_inline(item, 500)}" for item in items] or [empty]
+    # Each item as a paragraph of its own: "# Boundary", "[x]: https://…" or "1. Change
+    # anything" cannot open a heading, a link definition or a list inside the item.
+    return [f"- {markdown_paragraph(item, 500)}" for item in items] or [empty]
 
 
 def _proposed(task: FanoutTask) -> list[str]:

@@ -66,7 +66,7 @@ FOLD_MIN = 1
 FOLD_FACTOR = 2.0
 """A folder's files become ``folder/*`` when the boundary takes at least ``FOLD_MIN`` of
 them and the folder holds at most ``FOLD_FACTOR`` times as many."""
-CONTEXT_WEIGHT = 0.5
+CONTEXT_WEIGHT = 0.25
 """The weight of a word of the task's milestone or parent title (its own words weigh 1)."""
 BACKGROUND_WEIGHT = 0.3
 BACKGROUND_SHARE = 2.0
@@ -76,6 +76,9 @@ PLAN_SHARE = 0.6
 """A prose file holding at least ``PLAN_SHARE`` of the distinct words of a request of at
 least ``PLAN_WORDS`` of them is a plan of the same work, never proposed (unless named)."""
 META_PRIOR = 0.5
+PROSE_PRIOR = 0.6
+"""For a task that is not about docs, a prose file (a document, a note) weighs this much
+against code: a plan's words are in its documents too."""
 RANKED_HEAD = 64
 """How much of a ranking a proposal reads: its boundary and candidates come from the
 head."""
@@ -179,6 +182,8 @@ class Locator:
         self._member_sets: dict[str, set[int]] = {}
         self._backgrounds: dict[str, _Background] = {}
         self._prior = [_prior(p) for p in self.paths]
+        self._prose = [p.lower().endswith(_PLANS) for p in self.paths]
+        self._weighed: dict[float, list[float]] = {}
         self._allowed: dict[str, bool] = {}
         self._count = len(lengths)
         self._folder_sizes: dict[str, int] = {}
@@ -276,12 +281,13 @@ class Locator:
         return scores
 
     def rank(
-        self, task: TaskText, keep: Callable[[int], bool] | None = None
+        self, task: TaskText, keep: Callable[[int], bool] | None = None, prose: float = 1.0
     ) -> list[tuple[float, int]]:
         """Files by BM25 over the task's words, its context's and its background's (see
         ``_query``), best first. The background is the same for every task of a request,
         so its scores are made once; of the files only it matches, the best few are
-        enough to rank. ``keep``: which files may be ranked."""
+        enough to rank. ``keep``: which files may be ranked; ``prose``: the weight of
+        prose files (documents, notes) against code."""
         own = text_words(task.text)
         words: dict[str, float] = {}
         for word in own:
@@ -295,6 +301,13 @@ class Locator:
             for i in set(scores) | set(best):
                 scores[i] = scores.get(i, 0.0) + weight * background.get(i, 0.0)
         prior = self._prior
+        if prose != 1.0:
+            weighed = self._weighed.get(prose)
+            if weighed is None:
+                weighed = self._weighed[prose] = [
+                    p * (prose if doc else 1.0) for p, doc in zip(prior, self._prose, strict=True)
+                ]
+            prior = weighed
         ranked = (
             (s * prior[i], -i)
             for i, s in scores.items()
@@ -359,7 +372,7 @@ class Locator:
                 chosen += hits
                 evidence.append(f"`{name}` is defined in {', '.join(hits)}")
         every = self.rank(task, self._is_doc) if docs_task else []
-        every = every or self.rank(task)
+        every = every or self.rank(task, prose=1.0 if docs_task else PROSE_PRIOR)
         # Only the head of the ranking is ever read: protected files are left out as it
         # is read, not from all of it.
         ranked = list(islice((r for r in every if allowed(self.paths[r[1]])), RANKED_HEAD))

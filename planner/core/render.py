@@ -39,7 +39,7 @@ def spec_path(specs_dir: str, number: int, milestone: Milestone) -> str:
 
 
 def _bullets(items: Iterable[str], empty: str = "_None recorded._") -> list[str]:
-    lines = [f"- {markdown_inline(item, 500)}" for item in items]
+    lines = [f"- {markdown_paragraph(item, 500)}" for item in items]
     return lines or [empty]
 
 
@@ -191,7 +191,7 @@ def render_spec_block(contract: Contract, milestone: Milestone, assumptions: lis
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for t in m.tasks:
-            paths = ", ".join(f"`{markdown_inline(p, 120)}`" for p in t.diff_boundary.paths)
+            paths = ", ".join(code_span(markdown_inline(p, 120)) for p in t.diff_boundary.paths)
             lines.append(
                 f"| {t.id} | {markdown_inline(t.title)} | {t.role} | {t.kind} | {t.risk_class} "
                 f"| {paths or '—'} | {t.diff_boundary.max_diff_scope} | {t.status} |"

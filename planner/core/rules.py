@@ -42,8 +42,9 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
 # green", "Basic implementation exists", "Coverage ≥80%", "Setup Phase: 8 tasks",
 # "handleQuery: +4.5% (32% → 80%)", "No breaking changes to existing installations".
 _STATE = LazyPattern(
-    r"\b(?:exists?|passe[sd]|passing|works?|succeeds?|should\s+be|must\s+be|remains?|"
-    r"stays?|met|maintained|verified|achieved|completed?)\b",
+    r"\b(?:exists?|passe[sd]|passing|works?|succeeds?|remains?|stays?|met|maintained|"
+    r"verified|achieved|completed?|(?:should|must)\s+be\s+(?:all\s+)?(?:green|clean|"
+    r"passing|stable|fast|zero|empty|done|complete))\b",
     re.I,
 )
 _MEASURE = LazyPattern(r"[≥≤→]|[<>]=?\s*\d|\b\d+(?:\.\d+)?\s*(?:ms|seconds?|minutes?)\b")

@@ -199,7 +199,10 @@ def markdown_inline(text: str, limit: int = 300) -> str:
 
 # A paragraph line that CommonMark would read as a block of its own: a heading, a quote,
 # a list item, a thematic break, a fence, a table row or a link reference definition.
-_BLOCK_START = LazyPattern(r"^(?:[#>+*=_~`|\[-]|\d{1,9}[.)])")
+_BLOCK_START = LazyPattern(
+    r"^(?:#{1,6}(?=\s|$)|>|[*+-](?=\s|$)|[*_-](?=(?:\s*[*_-]){2,}\s*$)|`{3,}|~{3,}|\[|"
+    r"\d{1,9}[.)](?=\s|$)|=(?==*\s*$))"
+)
 
 
 def markdown_paragraph(text: str, limit: int = 2000) -> str:

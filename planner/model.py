@@ -26,7 +26,14 @@ FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
 """The values of the fail-on input: the lowest severity that fails the step, or never."""
 SEVERITY_ORDER: tuple[Severity, ...] = ("notice", "warning", "error")
 
-NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
+# Text a person reads holds at least one visible character: not only spaces, nor only
+# zero-width or invisible ones (the characters are written out: JSON Schema's and the Rust
+# regex engine's escapes differ).
+_VISIBLE = "[^\\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
+NonEmptyStr = Annotated[str, StringConstraints(min_length=1, pattern=_VISIBLE)]
+# A count of lines, issues or versions no real plan comes near: far above any, far below
+# what breaks a reader that holds numbers in 64 bits.
+Count = Annotated[int, Field(gt=0, le=1_000_000_000)]
 MilestoneId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 
 
@@ -70,7 +77,7 @@ class DiffBoundary(Strict):
     paths: list[NonEmptyStr] = Field(
         description="Repository-relative globs the task's change must stay inside."
     )
-    max_diff_scope: PositiveInt = Field(description="Changed lines allowed for the task.")
+    max_diff_scope: Count = Field(description="Changed lines allowed for the task.")
     source: BoundarySource = Field(
         default="stated",
         description="Where the paths come from: 'stated' by the request (a paths: hint or "
@@ -116,13 +123,13 @@ class Milestone(Strict):
     )
     risks: list[NonEmptyStr]
     risk_class: RiskClass
-    max_diff_scope: PositiveInt = Field(description="Changed lines allowed for the milestone.")
+    max_diff_scope: Count = Field(description="Changed lines allowed for the milestone.")
     tasks: list[Task]
     references: list[PositiveInt] = Field(default_factory=empty_list)
 
 
 class Roadmap(Strict):
-    version: PositiveInt = Field(description="Goes up only when the roadmap's content changes.")
+    version: Count = Field(description="Goes up only when the roadmap's content changes.")
     objective: NonEmptyStr
     focus: str | None = Field(
         description="The one focused milestone: first not done whose dependencies are done, "
@@ -136,7 +143,7 @@ class Roadmap(Strict):
 
 class ContractDefaults(Strict):
     risk_class: RiskClass
-    max_diff_scope: PositiveInt
+    max_diff_scope: Count
     acceptance_tests: list[NonEmptyStr]
     invariants: list[NonEmptyStr]
     evidence_required: list[NonEmptyStr]
@@ -169,7 +176,7 @@ class Decision(Strict):
 
 
 class IssueRef(Strict):
-    number: PositiveInt
+    number: Count
     title: str
     url: str | None
 
@@ -234,7 +241,7 @@ class Fanout(Strict):
 
     schema_version: Literal["1"] = "1"
     issue: IssueRef
-    version: PositiveInt
+    version: Count
     milestone: MilestoneId
     tasks: list[FanoutTask] = Field(min_length=1)
     deferred: list[DeferredTask]

@@ -40,6 +40,12 @@ structured_line = st.sampled_from(
         "  - diff: -3",
         "- [ ] Verify evidence",
         "### Acceptance",
+        # Text with nothing visible in it: never a title, an objective or a path.
+        "- [ ] \u200b",
+        "  - paths: \u200b\u00ad",
+        "  - acceptance: \ufeff",
+        "### \u2060",
+        "- \u200b?",
     ]
 )
 

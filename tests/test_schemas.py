@@ -89,6 +89,7 @@ def test_seed_fields_are_required_and_typed() -> None:
     assert milestone["properties"]["max_diff_scope"] == {
         "description": "Changed lines allowed for the milestone.",
         "exclusiveMinimum": 0,
+        "maximum": 1_000_000_000,  # a positive integer no real plan comes near the end of
         "title": "Max Diff Scope",
         "type": "integer",
     }

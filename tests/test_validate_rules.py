@@ -155,6 +155,24 @@ CASES: list[tuple[str, Callable[[Doc, Doc], None], str, str]] = [
         "/tasks/0/diff_boundary/paths/1",
     ),
     (
+        "a task title of spaces",
+        lambda c, f: first_task(c).update(title="   "),
+        "contract-schema",
+        "/roadmap/milestones/0/tasks/0/title",
+    ),
+    (
+        "a task objective of zero-width characters",
+        lambda c, f: first_task(c).update(objective="\u200b\u200d"),
+        "contract-schema",
+        "/roadmap/milestones/0/tasks/0/objective",
+    ),
+    (
+        "an absurd number of changed lines",
+        lambda c, f: first_task(c)["diff_boundary"].update(max_diff_scope=10**30),
+        "contract-schema",
+        "/roadmap/milestones/0/tasks/0/diff_boundary/max_diff_scope",
+    ),
+    (
         "fanout task with more lines",
         lambda c, f: first_fanout_task(f)["diff_boundary"].update(max_diff_scope=5000),
         "fanout-wider-than-contract",
@@ -200,6 +218,25 @@ def test_each_mistake_is_refused_with_its_pointer(
     assert ("error", pointer) in hits, log
     unplaced = [line for line in log.splitlines() if line.startswith("error:") and "#/" not in line]
     assert not unplaced, "every error carries its JSON Pointer"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('{"issue": 1, "issue": 2}', "the key 'issue' appears twice"),
+        ('{"roadmap": {"version": NaN}}', "NaN is not a JSON number"),
+        ('{"roadmap": {"version": Infinity}}', "Infinity is not a JSON number"),
+    ],
+)
+def test_json_that_readers_would_read_differently_is_refused(
+    tmp_path: Path, text: str, why: str
+) -> None:
+    agent = tmp_path / ".agent"
+    agent.mkdir()
+    (agent / "planning-output-42.json").write_text(text, "utf-8")
+    out = io.StringIO()
+    assert cli.main(["validate", "--workspace", str(tmp_path)], out) == 1
+    assert "[json-invalid]" in out.getvalue() and why in out.getvalue()
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in (ROOT / "tests" / "cases").iterdir()))

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from planner.core.patterns import LazyPattern
+from planner.core.text import visible
 
 _WILDCARDS = frozenset("*?[")
 _REFUSED_CHARACTER = LazyPattern(r"[\x00-\x1f\\]")
@@ -26,7 +27,7 @@ def normalize_glob(raw: str) -> str:
     backslashes are refused: an agent must never be pointed outside the repo.
     """
     text = raw.strip().strip("`'\"").strip()
-    if not text:
+    if not visible(text):
         raise PathError("empty path")
     if _REFUSED_CHARACTER.search(text):
         raise PathError(f"{raw!r} contains a backslash or control character")

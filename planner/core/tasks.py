@@ -122,7 +122,7 @@ def _task(
         title=title,
         role=role,
         kind=kind,
-        objective=one_line(objective, 2000),
+        objective=one_line(objective, 2000) or title,
         status="done" if t.done or progress.task_done(tid, title) else "planned",
         risk_class=risk,
         diff_boundary=DiffBoundary(

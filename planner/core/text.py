@@ -174,9 +174,21 @@ def slugify(text: str, limit: int = 48) -> str:
     return "".join(out).strip("-")[:limit].rstrip("-")
 
 
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+
+
+def visible(text: str) -> bool:
+    """Whether the text holds a character a reader sees (not only spaces, nor only
+    zero-width or invisible characters)."""
+    return any(not c.isspace() and c not in _INVISIBLE for c in text)
+
+
 def one_line(text: str, limit: int = 200) -> str:
-    """Collapse white space (newlines included) and cut to ``limit`` characters."""
+    """Collapse white space (newlines included) and cut to ``limit`` characters; text
+    with nothing visible in it is empty."""
     collapsed = " ".join(text.split())
+    if not visible(collapsed):
+        return ""
     return collapsed if len(collapsed) <= limit else collapsed[: limit - 1] + "…"
 
 

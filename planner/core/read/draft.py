@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from planner.core.text import visible
 from planner.model import Finding, RiskClass
 
 Source = Literal["fenced", "draft-file", "markdown", "fallback"]
@@ -100,7 +101,7 @@ class Draft:
 
 
 def _texts(items: list[str]) -> list[str]:
-    return [" ".join(str(i).split()) for i in items if str(i).strip()]
+    return [" ".join(str(i).split()) for i in items if visible(str(i))]
 
 
 def tidy(draft: Draft) -> Draft:

@@ -73,6 +73,20 @@ def first_fanout_task(fanout: Doc) -> Doc:
 
 
 TASK = "/roadmap/milestones/0/tasks/0"
+
+
+def _early(contract: Doc, fanout: Doc) -> None:
+    """The contract's first fanout task now waits on an open task outside the fanout; the
+    fanout clears its depends_on to hand it out anyway."""
+    task = first_fanout_task(fanout)
+    milestone = next(m for m in contract["roadmap"]["milestones"] if m["id"] == fanout["milestone"])
+    handed = {t["id"] for t in fanout["tasks"]}
+    other = next(t for t in milestone["tasks"] if t["id"] not in handed and t["status"] != "done")
+    mine = next(t for t in milestone["tasks"] if t["id"] == task["id"])
+    mine["depends_on"] = [other["id"]]
+    task["depends_on"] = []
+
+
 CASES: list[tuple[str, Callable[[Doc, Doc], None], str, str]] = [
     (
         "parent path",
@@ -153,6 +167,18 @@ CASES: list[tuple[str, Callable[[Doc, Doc], None], str, str]] = [
         ),
         "boundary-protected",
         "/tasks/0/diff_boundary/paths/1",
+    ),
+    (
+        "fanout task handed out early with its dependency cleared",
+        lambda c, f: _early(c, f),
+        "fanout-not-ready",
+        "/tasks/0",
+    ),
+    (
+        "fanout task with its dependency cleared",
+        lambda c, f: _early(c, f),
+        "fanout-wider-than-contract",
+        "/tasks/0/depends_on",
     ),
     (
         "a task title of spaces",

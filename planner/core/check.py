@@ -331,8 +331,39 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
     for t in fanout.tasks:
         by_wave.setdefault(t.wave, []).append(t)
     waves = {t.id: t.wave for t in fanout.tasks}
+    done = {t.id for m in contract.roadmap.milestones for t in m.tasks if t.status == "done"}
     for t in fanout.tasks:
-        for dep in t.depends_on:
+        # The contract's dependencies, whatever the fanout says: a fanout that clears a
+        # task's depends_on cannot hand it out early.
+        own = planned.get(t.id)
+        needed = list(dict.fromkeys([*(own.depends_on if own else []), *t.depends_on]))
+        dropped = [d for d in needed if d not in t.depends_on]
+        if dropped:
+            findings.append(
+                _finding(
+                    "fanout-wider-than-contract",
+                    "error",
+                    f"Fanout task {t.id} drops its dependencies {', '.join(dropped)}; a fanout "
+                    "may only narrow a task.",
+                    task=t.id,
+                    file=name,
+                    pointer=f"/tasks/{index[t.id]}/depends_on",
+                )
+            )
+        waiting = [d for d in needed if d not in done and d not in waves]
+        if waiting:
+            findings.append(
+                _finding(
+                    "fanout-not-ready",
+                    "error",
+                    f"Fanout task {t.id} is handed out while {', '.join(waiting)}, which it "
+                    "depends on, is neither done nor handed out before it.",
+                    task=t.id,
+                    file=name,
+                    pointer=f"/tasks/{index[t.id]}",
+                )
+            )
+        for dep in needed:
             if dep in waves and waves[dep] >= t.wave:
                 findings.append(
                     _finding(

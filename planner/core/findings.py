@@ -95,8 +95,13 @@ RULES: dict[str, Rule] = _rules(
         ),
         "fanout-wider-than-contract": (
             ("error",),
-            "`validate`: a fanout task with more paths, more lines, a lower risk or fewer "
-            "invariants than its contract task",
+            "`validate`: a fanout task with paths its contract task's do not contain, more "
+            "lines, a lower risk, fewer invariants or fewer dependencies",
+        ),
+        "fanout-not-ready": (
+            ("error",),
+            "`validate`: a fanout task whose contract dependency is neither done nor handed "
+            "out in an earlier wave",
         ),
         "diff-scope-exceeds-milestone": (
             ("warning", "error"),

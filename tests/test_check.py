@@ -776,3 +776,37 @@ def test_a_forged_contract_on_the_base_judges_nothing_and_is_reported(
     # Judged by #42's own contract: the file outside its boundary is named.
     assert "cmd/other/main.go" in message(result, "check-diff-boundary")
     assert "planning-output-10.json" in message(result, "contract-issue-mismatch")
+
+
+def finish_producer(repo: Path) -> None:
+    """Mark M1-T1 done on main, so M1-T2 (cmd/consumer/**) is ready, and branch again."""
+    git(repo, "checkout", "-q", "main")
+    contract = json.loads((repo / ".agent" / "planning-output-42.json").read_text())
+    contract["roadmap"]["milestones"][0]["tasks"][0]["status"] = "done"
+    commit(repo, {".agent/planning-output-42.json": json.dumps(contract, indent=2) + "\n"})
+    git(repo, "checkout", "-q", "-B", "work")
+
+
+def test_a_gitattributes_inside_the_boundary_is_reported(tmp_path: Path, repo: Path) -> None:
+    finish_producer(repo)  # M1-T2's boundary is cmd/consumer/**: the file is inside it
+    commit(
+        repo,
+        {"cmd/consumer/main.go": "package main\n", "cmd/consumer/.gitattributes": "*.go -diff\n"},
+    )
+    result = check(tmp_path, repo, "planner/42/M1-T2")
+    assert result.code == 1, result.stdout
+    assert rules(result) == ["check-gitattributes"]
+    assert "cmd/consumer/.gitattributes" in message(result, "check-gitattributes")
+
+
+def test_an_lfs_pointer_is_reported(tmp_path: Path, repo: Path) -> None:
+    pointer = (
+        "version https://git-lfs.github.com/spec/v1\n"
+        "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+        "size 12345678\n"
+    )
+    finish_producer(repo)
+    commit(repo, {"cmd/consumer/fixture.bin": pointer})
+    result = check(tmp_path, repo, "planner/42/M1-T2")
+    assert rules(result) == ["check-lfs-pointer"], result.stdout
+    assert result.code == 0  # a warning: the content is outside git, look at it

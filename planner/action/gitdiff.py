@@ -84,6 +84,7 @@ def _resolve(repo: Repo, name: str) -> ObjectID:
     return obj.id
 
 
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -377,6 +378,7 @@ class PullRepository:
                     exact=exact,
                     link=new_data.decode("utf-8", "replace") if link else None,
                     target=self._link_target(path, new_data) if link else None,
+                    lfs=new_data.startswith(_LFS_POINTER) and len(new_data) < 1024,
                 )
             used += item.added + item.deleted
             changes.append(item)

@@ -257,6 +257,16 @@ RULES: dict[str, Rule] = _rules(
             "`diff_boundary.paths`, stated or proposed (the message gives the `paths:` line "
             "that widens it)",
         ),
+        "check-gitattributes": (
+            ("error",),
+            "`check`: a task's pull request changes a `.gitattributes` its paths do not name "
+            "(it can hide what a change is: binary marks, diff drivers, filters)",
+        ),
+        "check-lfs-pointer": (
+            ("warning",),
+            "`check`: a task's pull request adds or changes Git LFS pointers, whose content "
+            "(and its size) is outside git",
+        ),
         "check-widened": (
             ("notice",),
             "`check`: the pull request's `planner:widen` label admitted changes outside its "

@@ -54,6 +54,8 @@ class FileChange:
     exact: bool = True
     link: str | None = None
     target: str | None = None
+    lfs: bool = False
+    """The new content is a Git LFS pointer: what the change really is lies outside git."""
 
 
 WIDEN_LABEL = "planner:widen"
@@ -370,6 +372,48 @@ def contracts_by_issue(loaded: list[tuple[str, Contract]]) -> tuple[list[Contrac
     return kept, findings
 
 
+def _hidden_changes(
+    named: NamedTask, changes: list[FileChange], boundary: list[str]
+) -> list[Finding]:
+    """Changes whose diff does not show what they do: a .gitattributes (it can mark files
+    binary, hide their diffs or run filters on checkout), allowed only where the boundary
+    names it; and Git LFS pointers, whose counted lines are the pointer's, not the
+    content's."""
+    findings: list[Finding] = []
+    inside = [c for c in changes if in_any(c.path, boundary)]  # outside: the boundary says
+    attributes = [
+        c.path
+        for c in inside
+        if c.path.rsplit("/", 1)[-1] == ".gitattributes"
+        and not any(g.rsplit("/", 1)[-1] == ".gitattributes" for g in boundary)
+    ]
+    if attributes:
+        findings.append(
+            finding(
+                "check-gitattributes",
+                f"Task {named.name} changes {_shown(attributes)}, which changes how git "
+                "shows and checks out files (binary marks, diff drivers, filters), so the diff "
+                "may not show what the pull request does. Name the file in the task's paths "
+                "if the task is to change it.",
+                milestone=named.milestone.id,
+                task=named.task.id,
+            )
+        )
+    pointers = [c.path for c in inside if c.lfs]
+    if pointers:
+        findings.append(
+            finding(
+                "check-lfs-pointer",
+                f"Task {named.name} adds or changes Git LFS pointers ({_shown(pointers)}): "
+                "their content is stored outside git, so its size is not counted. Review the "
+                "files themselves.",
+                milestone=named.milestone.id,
+                task=named.task.id,
+            )
+        )
+    return findings
+
+
 def check_pull_request(
     named: NamedTask | None,
     changes: list[FileChange],
@@ -514,6 +558,7 @@ def check_pull_request(
                 task=task.id,
             )
         )
+    findings += _hidden_changes(named, changes, boundary)
     total = sum(c.added + c.deleted for c in changes)
     allowed = task.diff_boundary.max_diff_scope
     if total > allowed:

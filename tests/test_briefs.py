@@ -140,7 +140,7 @@ def list_items(markdown: str) -> list[list[str]]:
 
 
 @given(invariant=HOSTILE_ITEM, criterion=HOSTILE_ITEM)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 def test_request_text_in_a_list_item_stays_one_paragraph(invariant: str, criterion: str) -> None:
     body = (
         "## Tasks\n- [ ] Add a in `src/a/`\n"

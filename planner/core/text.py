@@ -224,7 +224,9 @@ def markdown_paragraph(text: str, limit: int = 2000) -> str:
     match = _BLOCK_START.match(flat)
     if match is None:
         return flat
-    cut = match.end() - 1  # escape the punctuation that opens the block
+    # Escape the punctuation that opens the block: the first mark ("\\~~~" opens no
+    # fence, "\\#" no heading), or the delimiter after a list number ("1\\.").
+    cut = match.end() - 1 if flat[0].isdigit() else 0
     return flat[:cut] + "\\" + flat[cut:]
 
 

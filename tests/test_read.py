@@ -605,3 +605,22 @@ def test_known_issues_and_notes_from_elsewhere_are_not_work() -> None:
     tasks = [t.title for m in planned(body).contract.roadmap.milestones for t in m.tasks]
     assert tasks == ["Cut the branch", "Ship the build"]
     assert section_kind("Known issues") == section_kind("Notes on the rollout") == "notes"
+
+
+def test_labelled_field_lines_beside_a_task_are_its_fields_not_tasks() -> None:
+    body = (
+        "## Phase 1: Storage\n\n- [ ] Add the event table in `db/schema.sql`\n"
+        "- Estimated complexity: M\n- Agent: backend\n\n"
+        "## Phase 2: API\n\n**Depends on**: Phase 1\n\n"
+        "- [ ] Expose `GET /events` in `api/events.go`\n- File: `api/events_test.go`\n"
+        "- Priority: P1\n"
+    )
+    draft = read_request("Roadmap", body)
+    tasks = [[t.title for t in m.tasks] for m in draft.milestones]
+    assert tasks == [
+        ["Add the event table in `db/schema.sql`"],
+        ["Expose `GET /events` in `api/events.go`"],
+    ]
+    api = draft.milestones[1].tasks[0]
+    assert api.paths == ["api/events.go", "`api/events_test.go`"]  # the text's and the field's
+    assert draft.milestones[1].dependencies == ["M1"]

@@ -53,6 +53,7 @@ from planner.core.read.requirements import (
 )
 from planner.core.read.tasks import (
     entries,
+    field_of,
     is_criterion,
     lists,
     paragraphs,
@@ -166,7 +167,13 @@ def milestone_from_section(
                 # checklist ("---", "Problems hit (fill in as you go):") is a footnote.
                 continue
             ticked = ticked or ticks
+            made = len(milestone.tasks)
             for item in block.items:
+                # "- File: api/x.go" after a task of this list is that task's field (a
+                # "- depends: M1" or "- risk: high" stays the milestone's own).
+                last = milestone.tasks[-1] if len(milestone.tasks) > made else None
+                if field_of(c.findings, item, last, frozenset({"paths"})):
+                    continue
                 # A stage's criteria may hold its work too: "Remove the feature gate".
                 instruction = criteria and is_instruction(plain(item.text))
                 if (criteria and not instruction) or is_criterion(item.text):

@@ -128,6 +128,22 @@ def without_estimate_and_owner(text: str) -> str:
     return " ".join(out.split()) or text
 
 
+# Fields a task line may carry as a sibling item rather than nested under it.
+SIBLING_FIELDS = frozenset({"paths", "depends", "risk", "diff", "role", "kind"})
+# Labels of a task's metadata the plan has no field for: "Estimated complexity: M",
+# "Agent: backend", "Priority: P1".
+_FIELD_ONLY = LazyPattern(
+    r"(?:\*\*|__)?(?:estimated\s+)?(?:complexity|priority|agent|difficulty|t-shirt\s+size)"
+    r"(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,60}",
+    re.IGNORECASE,
+)
+
+
+def is_field_only(text: str) -> bool:
+    """A task's metadata line with no field in the plan ("Estimated complexity: M")."""
+    return len(text) < 200 and _FIELD_ONLY.fullmatch(text.strip()) is not None
+
+
 def is_estimate_or_owner(text: str) -> bool:
     """A nested ``points: 3``, ``estimate: 2d`` or ``assignee: @li`` line under a task."""
     return len(text) < 300 and _ESTIMATE_OR_OWNER.fullmatch(text.strip()) is not None

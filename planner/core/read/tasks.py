@@ -37,7 +37,7 @@ from planner.core.read.vocabulary import (
     is_acknowledgement,
     normalize,
 )
-from planner.core.text import issue_refs, one_line
+from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import Finding
 
 _SPEC_KIT = LazyPattern(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
@@ -328,14 +328,43 @@ def task_from_heading(section: Section) -> DraftTask:
     )
 
 
+def field_of(
+    findings: list[Finding],
+    item: Item,
+    task: DraftTask | None,
+    keys: frozenset[str] = hints.SIBLING_FIELDS,
+) -> bool:
+    """Whether a plain item is a labelled field of the task before it ("File:
+    `api/x.go`", "Depends on: M1-T2", "Risk level: high", "Estimated complexity: M",
+    "Agent: backend"): set on that task where the plan has a field for it, and never a
+    task of its own."""
+    if item.checked is not None or item.children or not item.text:
+        return False
+    if hints.is_estimate_or_owner(item.text) or hints.is_field_only(item.text):
+        return True
+    hint = hints.parse_hint(item.text)
+    if hint is None or hint[0] not in keys or (task is None and keys != hints.SIBLING_FIELDS):
+        return False
+    if task is not None:
+        if hint[0] == "paths" and task.paths is None:
+            task.paths = code_locations(task.objective or task.title)  # the text's, too
+        hints.apply_task_hint(findings, task, hint[0], hint[1], item.line)
+    return True
+
+
 def work_in(findings: list[Finding], section: Section) -> list[DraftTask]:
     """The tasks a work section holds: its lists, tables and task headings, and those
     of its groups, in document order."""
     found: list[DraftTask] = []
     for block in section.blocks:
         if isinstance(block, ItemList):
+            last: DraftTask | None = None
             for item in block.items:
-                found.extend(task_from_item(findings, item))
+                if field_of(findings, item, last):
+                    continue  # "- File: api/x.go" beside a task: its field, not a task
+                made = task_from_item(findings, item)
+                found.extend(made)
+                last = made[0] if made else last
         elif isinstance(block, Table):
             found.extend(tasks_from_table(block))
     for child in section.children:

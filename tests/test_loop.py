@@ -177,6 +177,14 @@ def test_a_body_edited_meanwhile_is_not_overwritten(tmp_path: Path, github: GitH
         (merged_event("fix-typo", title="Fix a typo"), "done-no-task"),
         (merged_event("planner/1/M9-T9"), "done-no-task"),
         (merged_event("planner/999/M1-T1"), "done-no-task"),
+        # A title alone finishes nothing on merge: only a branch, label or trailer does.
+        (merged_event("fix-writer", title="Writer for 1/M1-T1"), "done-no-task"),
+        (merged_event("fix-writer", title="M1-T1: the writer"), "done-no-task"),
+        # The plan's own pull request names no task, whatever its title says.
+        (
+            merged_event("planner/1/plan", title="Plan for #1: follow-up to #1/M1-T1"),
+            "done-no-task",
+        ),
     ],
 )
 def test_a_merge_that_names_no_task_changes_nothing(
@@ -186,6 +194,18 @@ def test_a_merge_that_names_no_task_changes_nothing(
     assert result.code == 0, result.stdout
     assert rule in rules(result) and matrix(result) == []
     assert not github.calls("PATCH") and not github.calls("POST")
+
+
+def test_merged_into_another_branch_than_the_default_finishes_nothing(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    payload = merged_event("planner/1/M1-T1")
+    payload["pull_request"]["base"]["ref"] = "experiment/spike"
+    payload["repository"]["default_branch"] = "main"
+    result = merge(tmp_path, github, payload)
+    assert result.code == 0 and "not the default branch 'main'" in result.stdout
+    assert json.loads(result.outputs["matrix"]) == {"include": []}
+    assert not github.requests
 
 
 def test_closed_without_merging_is_skipped(tmp_path: Path, github: GitHubServer) -> None:

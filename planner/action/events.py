@@ -128,6 +128,15 @@ def resolve_merged(event_name: str | None, payload: dict[str, Any]) -> Trigger:
     number = pr.get("number")
     if not pr.get("merged") or not isinstance(number, int) or isinstance(number, bool):
         return Trigger(skip="pull request closed without merging: no task is marked done")
+    into = str((pr.get("base") or {}).get("ref") or "")
+    default = str((payload.get("repository") or {}).get("default_branch") or "")
+    if default and into != default:
+        # Work merged into a side branch (a spike, a release branch) is not done yet: it
+        # is done when it reaches the default branch.
+        return Trigger(
+            skip=f"pull request merged into '{into}', not the default branch '{default}': "
+            "no task is marked done"
+        )
     return Trigger(
         merged=MergedPull(
             pull_request=pull_request_from_payload(pr),

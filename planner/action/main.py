@@ -472,7 +472,7 @@ def _finished_task(
         made = plans[number][2].contract if number in plans else None
         if made is not None:
             contracts[number] = made
-    named, problems = name_task(list(contracts.values()), pull.pull_request)
+    named, problems = name_task(list(contracts.values()), pull.pull_request, explicit_only=True)
     if named is not None and named.contract.issue.number not in plans:
         fresh(named.contract.issue.number)
         if named.contract.issue.number not in plans:

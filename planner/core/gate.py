@@ -197,10 +197,11 @@ def plan_branch(number: int) -> str:
 
 
 def _sources(pr: PullRequest) -> list[tuple[str, bool, str]]:
-    """Where a pull request may name its task: (where, explicit, text)."""
-    sources = [("title", False, pr.title)]
-    if not _PLAN_BRANCH.fullmatch(pr.branch):
-        sources.insert(0, ("branch", pr.branch.startswith("planner/"), pr.branch))
+    """Where a pull request may name its task: (where, explicit, text). The planner's own
+    plan pull request (``planner/<issue>/plan``) names none, whatever its title says."""
+    if _PLAN_BRANCH.fullmatch(pr.branch):
+        return []
+    sources = [("branch", pr.branch.startswith("planner/"), pr.branch), ("title", False, pr.title)]
     sources += [
         ("label", True, label[len(_LABEL_PREFIX) :])
         for label in pr.labels
@@ -226,17 +227,22 @@ def named_issues(pr: PullRequest) -> list[int]:
     return list(dict.fromkeys(found))
 
 
-def name_task(contracts: list[Contract], pr: PullRequest) -> tuple[NamedTask | None, list[Finding]]:
+def name_task(
+    contracts: list[Contract], pr: PullRequest, *, explicit_only: bool = False
+) -> tuple[NamedTask | None, list[Finding]]:
     """The task the pull request names, or None for a planning change; errors when the
     name is unknown, ambiguous or names two different tasks.
 
     Names with their issue are taken first; a bare id then agrees with one of them, or
     must be the id of exactly one task across the contracts. A ``<number>/<word>`` in a
-    title or an ordinary branch that matches no task is not a name (``Part 1/2``)."""
+    title or an ordinary branch that matches no task is not a name (``Part 1/2``).
+    ``explicit_only``: only a ``planner/`` branch, a ``task:`` label or a Planner-Task
+    line names the task (merged work: a title alone finishes nothing)."""
     by_id = _ids(contracts)
     mentions = [
         m
         for where, explicit, text in _sources(pr)
+        if explicit or not explicit_only
         for m in _mentions(text, where, explicit, set(by_id))
     ]
     named: dict[str, NamedTask] = {}

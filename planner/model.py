@@ -128,7 +128,26 @@ class Milestone(Strict):
     references: list[PositiveInt] = Field(default_factory=empty_list)
 
 
+class RemovedTask(Strict):
+    """A task the request no longer holds: its id is never given again in this plan."""
+
+    id: MilestoneId
+    milestone: str
+    title: str
+
+
+def _removed_optional(schema: dict[str, Any]) -> None:
+    # Contracts written before removed tasks were recorded stay valid.
+    schema["required"] = [k for k in schema.get("required", []) if k != "removed"]
+
+
 class Roadmap(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra=_removed_optional,
+    )
+
     version: Count = Field(description="Goes up only when the roadmap's content changes.")
     objective: NonEmptyStr
     focus: str | None = Field(
@@ -139,6 +158,11 @@ class Roadmap(Strict):
     assumptions: list[NonEmptyStr]
     unknowns: list[NonEmptyStr]
     out_of_scope: list[NonEmptyStr] = Field(default_factory=empty_list)
+    removed: list[RemovedTask] = Field(
+        default_factory=empty_list,
+        description="Tasks of an earlier version of the plan that the request no longer "
+        "holds, with their last text; their ids are never given again.",
+    )
 
 
 class ContractDefaults(Strict):
@@ -531,6 +555,16 @@ class PlanRequest(Strict):
     done_tasks: list[str] = Field(
         default_factory=empty_list,
         description="Ids of tasks known done from elsewhere: a merged pull request's task.",
+    )
+    hand_out: Literal["new", "all"] = Field(
+        default="new",
+        description="'new': the matrix holds the ready tasks not handed out before (and "
+        "those changed since); 'all': every ready task of the focus (input replan: all).",
+    )
+    memory: str | None = Field(
+        default=None,
+        description="The planner's memory of this plan's ids: its summary comment, where "
+        "a hidden line keeps them (PRODUCT.md §14).",
     )
 
 

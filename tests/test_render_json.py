@@ -9,13 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.core.render import to_json
+from planner.core.text import visible
 from planner.model import Contract
 from tests.runner import ROOT
 
 CONTRACT = ROOT / "tests" / "cases" / "structured-milestones" / "expected" / ".agent"
 
 
-@given(st.text(), st.lists(st.text(min_size=1), min_size=1, max_size=3))
+@given(st.text(), st.lists(st.text(min_size=1).filter(visible), min_size=1, max_size=3))
 def test_any_text_is_written_as_json_dumps_writes_it(title: str, risks: list[str]) -> None:
     data = json.loads((CONTRACT / "planning-output-42.json").read_text(encoding="utf-8"))
     data["issue"]["title"] = title

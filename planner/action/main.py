@@ -246,9 +246,9 @@ def _plan(
             )
         )
     request = _request(workspace, config, settings, issue)
+    request = request.model_copy(update={"hand_out": settings.replan})
     if done:
         request = request.model_copy(update={"done_tasks": list(done)})
-    planned = build_plan(request, config, _repository(workspace, config))
     effects = None
     if port is not None:
         from planner.action.effects import SideEffects
@@ -256,6 +256,10 @@ def _plan(
         effects = SideEffects(
             port, issue, config.labels.decision, max_decision_issues=config.decisions.max_issues
         )
+        if settings.comment:
+            # The plan's memory of its ids lives in its own summary comment (§14).
+            request = request.model_copy(update={"memory": effects.read_comment()})
+    planned = build_plan(request, config, _repository(workspace, config))
     if effects is not None and planned.contract is not None and settings.create_decision_issues:
         # Every file must be writable before anything is made on GitHub: a run that will
         # stop at a linked plan file raises no decision issue first.
@@ -460,6 +464,8 @@ def _finished_task(
                 return
             raise SettingsError(str(exc)) from None
         request = _request(workspace, config, settings, issue)
+        if settings.comment:
+            request = request.model_copy(update={"memory": _read_memory(port, issue, config)})
         plans[number] = (
             issue,
             request,
@@ -509,6 +515,13 @@ def _workspace_contracts(workspace: Workspace, config: Config) -> list[Contract]
         if contract is not None:
             found.append(contract)
     return found
+
+
+def _read_memory(port: GitHubPort, issue: Issue, config: Config) -> str | None:
+    """The planning issue's summary comment, where the plan keeps its ids (§14)."""
+    from planner.action.effects import SideEffects
+
+    return SideEffects(port, issue, config.labels.decision).read_comment()
 
 
 def _repository(workspace: Workspace, config: Config) -> RepoIndex | None:

@@ -15,6 +15,8 @@ Mode = Literal["plan", "validate", "check"]
 MODES: tuple[Mode, ...] = get_args(Mode)
 Commit = Literal["none", "pull-request"]
 COMMITS: tuple[Commit, ...] = get_args(Commit)
+Replan = Literal["new", "all"]
+REPLANS: tuple[Replan, ...] = get_args(Replan)
 _TRUE = ("true", "yes", "1", "on")
 _FALSE = ("false", "no", "0", "off", "")
 _ARTIFACT_FORBIDDEN = set('":<>|*?\\/\r\n')
@@ -51,6 +53,7 @@ class Settings(NamedTuple):
     retention_days: int | None = None
     base_ref: str | None = None
     commit: Commit = "none"
+    replan: Replan = "new"
     event_name: str | None = None
     event_path: Path | None = None
     output_file: Path | None = None
@@ -152,6 +155,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         retention_days=_int(env, "retention-days", 1, 90),
         base_ref=base_ref,
         commit=_choice(env, "commit", COMMITS, "none"),
+        replan=_choice(env, "replan", REPLANS, "new"),
         workspace=Path(workspace),
         event_name=env.get("GITHUB_EVENT_NAME") or None,
         event_path=Path(event_path) if event_path else None,

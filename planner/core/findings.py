@@ -53,6 +53,16 @@ RULES: dict[str, Rule] = _rules(
             'criterion ("All tests pass", "Setup Phase: 8 tasks", "Coverage ≥80%"), '
             "not a change: kept in the plan, not handed out",
         ),
+        "identity-unsure": (
+            ("notice",),
+            "a milestone or task reads somewhat like one of the previous plan, not enough to "
+            "be sure: it got a new id (write it as it was, or give it its id)",
+        ),
+        "identity-memory-lost": (
+            ("warning",),
+            "the hidden line of the summary comment that keeps the plan's ids was edited or "
+            "cut: ids were matched afresh from the issue's text",
+        ),
         "needs-boundary": (
             ("warning",),
             "a ready task of the focus with no stated boundary and none proposed with "

@@ -34,8 +34,11 @@ def fill_ids(wanted: Sequence[str | None], prefix: str, taken: set[str]) -> list
     return ids
 
 
-def milestone_ids(drafts: Sequence[DraftMilestone]) -> tuple[list[str], list[Finding]]:
-    """One id per milestone: its own when valid and unused, else ``M<n>``."""
+def milestone_ids(
+    drafts: Sequence[DraftMilestone], used: frozenset[str] = frozenset()
+) -> tuple[list[str], list[Finding]]:
+    """One id per milestone: its own when valid and unused, else ``M<n>`` never ``used``
+    before in the plan (upper case)."""
     findings: list[Finding] = []
     taken: set[str] = set()
     wanted: list[str | None] = []
@@ -64,18 +67,24 @@ def milestone_ids(drafts: Sequence[DraftMilestone]) -> tuple[list[str], list[Fin
         if mid is not None:
             taken.add(mid.upper())
         wanted.append(mid)
-    return fill_ids(wanted, "M", taken), findings
+    return fill_ids(wanted, "M", taken | used), findings
 
 
-def task_ids(tasks: Sequence[DraftTask], milestone: str) -> tuple[list[str], list[Finding]]:
-    """One id per task of a milestone, always starting ``<milestone>-``: its own when
-    valid and unused, else ``<milestone>-T<n>``."""
+def task_ids(
+    tasks: Sequence[DraftTask],
+    milestone: str,
+    kept: frozenset[str] = frozenset(),
+    used: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[Finding]]:
+    """One id per task of a milestone: its own when valid and unused, always starting
+    ``<milestone>-``, else ``<milestone>-T<n>`` never ``used`` before in the plan; an id
+    ``kept`` from the previous plan stays as it is, wherever the task moved."""
     findings: list[Finding] = []
     taken: set[str] = set()
     wanted: list[str | None] = []
     for t in tasks:
         tid = t.id or None
-        if tid and not tid.upper().startswith(f"{milestone.upper()}-"):
+        if tid and tid not in kept and not tid.upper().startswith(f"{milestone.upper()}-"):
             tid = f"{milestone}-{tid}"
         if tid and (not is_valid_id(tid) or tid.upper() in taken):
             findings.append(
@@ -91,7 +100,7 @@ def task_ids(tasks: Sequence[DraftTask], milestone: str) -> tuple[list[str], lis
         if tid:
             taken.add(tid.upper())
         wanted.append(tid)
-    return fill_ids(wanted, f"{milestone}-T", taken), findings
+    return fill_ids(wanted, f"{milestone}-T", taken | used), findings
 
 
 def decision_ids(given: Sequence[str | None]) -> list[str]:

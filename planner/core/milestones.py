@@ -143,13 +143,16 @@ def build_milestones(
     defaults: ContractDefaults,
     progress: Progress,
     config: Config,
+    kept: frozenset[str] = frozenset(),
+    used: frozenset[str] = frozenset(),
 ) -> tuple[Milestones, list[Finding]]:
-    """One milestone per draft milestone, with id ``ids[i]``, and its tasks."""
+    """One milestone per draft milestone, with id ``ids[i]``, and its tasks (task ids
+    ``kept`` from the previous plan stay; new ones are none ``used`` before)."""
     milestones: list[Milestone] = []
     assumptions: list[str] = []
     findings: list[Finding] = []
     for d, mid in zip(drafts, ids, strict=True):
-        tasks, found = build_tasks(d, mid, defaults, progress, config)
+        tasks, found = build_tasks(d, mid, defaults, progress, config, kept, used)
         assumptions += tasks.assumptions
         findings += found
         milestone, assumed, found = _milestone(

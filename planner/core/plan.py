@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from planner.core import rules
+from planner.core import identity, rules
 from planner.core.boundaries import protected_globs
 from planner.core.decisions import build_decisions, link_issues, repository_url
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
@@ -24,7 +24,16 @@ from planner.core.read import read_request
 from planner.core.repo import RepoIndex
 from planner.core.result import Plan, PlanResult, contract_file, fanout_file, render_result
 from planner.core.text import one_line
-from planner.model import Config, Contract, Finding, IssueRef, PlanRequest, Roadmap
+from planner.model import (
+    Config,
+    Contract,
+    Finding,
+    IssueRef,
+    Milestone,
+    PlanRequest,
+    RemovedTask,
+    Roadmap,
+)
 from planner.schemas import schema_findings
 
 __all__ = [
@@ -69,8 +78,22 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
             config.vocabulary.implementation_verbs,
         )
     )
-    ids = run(milestone_ids(placed.milestones))
-    built = run(build_milestones(placed.milestones, ids, draft, defaults, progress, config))
+    memory = run(recall(request))
+    matched = run(identity.match(placed.milestones, memory))
+    placed = placed._replace(milestones=matched.milestones)
+    ids = run(milestone_ids(placed.milestones, matched.used))
+    built = run(
+        build_milestones(
+            placed.milestones,
+            ids,
+            draft,
+            defaults,
+            progress,
+            config,
+            matched.kept,
+            matched.used,
+        )
+    )
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
     milestones = in_dependency_order(milestones)
     if config.fanout.propose_boundaries:
@@ -112,6 +135,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         ],
         unknowns=list(draft.unknowns),
         out_of_scope=list(draft.out_of_scope),
+        removed=removed_tasks(memory, matched.removed, milestones),
     )
     roadmap = roadmap.model_copy(
         update={"version": roadmap_version(roadmap, request.previous_contract)}
@@ -143,7 +167,34 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
             for task, drafted in zip(made.tasks, d.tasks, strict=True)
             if drafted.line is not None
         },
+        memory=memory,
     )
+
+
+def recall(request: PlanRequest) -> tuple[identity.Memory | None, list[Finding]]:
+    """The previous plan's ids: the memory in the planner's summary comment, else the
+    contract committed with the plan, else none (a first plan)."""
+    if request.memory is not None:
+        memory, findings = identity.decode(request.memory)
+        if memory is not None or findings:
+            return memory, findings
+    return identity.from_contract(request.previous_contract), []
+
+
+def removed_tasks(
+    memory: identity.Memory | None,
+    earlier: list[identity.Remembered],
+    milestones: list[Milestone],
+) -> list[RemovedTask]:
+    """The previous plan's tasks the request no longer holds, and those removed before."""
+    if memory is None:
+        return []
+    now = {t.id for m in milestones for t in m.tasks}
+    gone = [r for r in memory.tasks if r.id not in now]
+    kept = {r.id: r for r in [*earlier, *gone] if r.id not in now}
+    return [
+        RemovedTask(id=r.id, milestone=r.milestone, title=r.title or r.id) for r in kept.values()
+    ]
 
 
 def roadmap_version(roadmap: Roadmap, previous_contract: dict[str, Any] | None) -> int:

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from planner.core.blocks import BlockError, replace_block
 from planner.core.briefs import brief_path, render_briefs, task_branch
 from planner.core.findings import finding
+from planner.core.identity import Memory, digest, encode, remember
 from planner.core.render import (
     group_assumptions,
     render_plan_block,
@@ -18,7 +19,7 @@ from planner.core.render import (
     to_json,
 )
 from planner.core.text import one_line
-from planner.model import Config, Contract, Fanout, Finding, PlanRequest
+from planner.model import Config, Contract, Fanout, FanoutTask, Finding, PlanRequest
 
 
 class Plan(NamedTuple):
@@ -36,6 +37,8 @@ class Plan(NamedTuple):
     """The line of the issue body each task was read from, by task id."""
     request_issues: frozenset[str] = frozenset()
     """Ids of decisions whose issue URL the request itself gave; those are kept."""
+    memory: Memory | None = None
+    """The previous plan's ids, as recalled (PRODUCT.md §14)."""
 
 
 class PlanResult(NamedTuple):
@@ -83,6 +86,34 @@ def matrix_entries(fanout: Fanout | None, output_dir: str) -> list[dict[str, str
         for t in fanout.tasks
         if t.wave == 1
     ]
+
+
+def task_digest(task: FanoutTask) -> str:
+    """What a task was when handed out: its text and boundary."""
+    boundary = task.diff_boundary
+    return digest(task.title, task.objective, boundary.paths, boundary.max_diff_scope)
+
+
+def _in_flight(
+    plan: Plan, fanout: Fanout | None, output_dir: str, hand_out: str
+) -> tuple[list[dict[str, str]], Memory]:
+    """The matrix rows of the tasks to hand out now, and the plan's memory after it. A
+    task handed out by an earlier run and not done is in progress: it is handed out again
+    only when its text or boundary changed (its row says so), or when every ready task is
+    asked for (``hand_out: all``)."""
+    assert plan.contract is not None
+    rows = matrix_entries(fanout, output_dir)
+    before = {t.id: t.handed for t in plan.memory.tasks} if plan.memory else {}
+    now = {t.id: task_digest(t) for t in fanout.tasks if t.wave == 1} if fanout else {}
+    kept: list[dict[str, str]] = []
+    for row in rows:
+        was = before.get(row["task"], "")
+        if was and hand_out != "all":
+            if was == now[row["task"]]:
+                continue  # in progress, as handed out
+            row = {**row, "changed": "true"}
+        kept.append(row)
+    return kept, remember(plan.contract, now, plan.memory)
 
 
 def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResult:
@@ -142,6 +173,7 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
             )
         except BlockError as exc:
             findings.append(finding("plan-file-markers", str(exc)))
+    rows, memory = _in_flight(plan, fanout, paths.output_dir, request.hand_out)
     by_wave: dict[str, list[str]] = {}
     for tid, wave in sorted(waves.items(), key=lambda kv: (kv[1], kv[0])):
         by_wave.setdefault(str(wave), []).append(tid)
@@ -150,7 +182,7 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         fanout=written_fanout,
         findings=findings,
         files=files,
-        matrix={"include": matrix_entries(fanout, paths.output_dir)},
+        matrix={"include": rows},
         waves=waves,
-        summary=render_summary(contract, fanout, by_wave, findings),
+        summary=render_summary(contract, fanout, by_wave, findings) + "\n" + encode(memory) + "\n",
     )

@@ -47,9 +47,11 @@ def build_tasks(
     defaults: ContractDefaults,
     progress: Progress,
     config: Config,
+    kept: frozenset[str] = frozenset(),
+    used: frozenset[str] = frozenset(),
 ) -> tuple[Tasks, list[Finding]]:
     """The tasks of milestone ``milestone``; their ``depends_on`` are still as written."""
-    ids, findings = task_ids(d.tasks, milestone)
+    ids, findings = task_ids(d.tasks, milestone, kept, used)
     tasks: list[Task] = []
     assumptions: list[str] = []
     defaulted: dict[str, list[str]] = {}

@@ -51,6 +51,9 @@ class SideEffects:
     def sync_decisions(self, contract: Contract) -> DecisionIssues:
         return self.decisions.sync(contract)
 
+    def read_comment(self) -> str | None:
+        return self.comment.read()
+
     def sync_comment(self, summary: str) -> int | None:
         return self.comment.sync(summary)
 

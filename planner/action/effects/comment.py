@@ -17,6 +17,7 @@ COMMENT_LIMIT = 65_000  # characters of the comment; GitHub refuses a body over 
 class SummaryComment:
     def __init__(self, calls: Calls) -> None:
         self.calls = calls
+        self._read: list[CommentInfo] | None = None  # the planner's comments, read once
 
     def sync(self, summary: str) -> int | None:
         """Post or update the summary comment; its id, or None when it could not be
@@ -29,7 +30,9 @@ class SummaryComment:
         me = calls.account()
         if me is None:
             return None
-        mine = calls.own_comments(n, marker, me, "reading the planning issue's comments")
+        mine = self._read
+        if mine is None:
+            mine = calls.own_comments(n, marker, me, "reading the planning issue's comments")
         if mine is None:
             return None
         if not mine:
@@ -49,6 +52,18 @@ class SummaryComment:
                 "updating the summary comment", partial(calls.port.edit_comment, n, keep.id, body)
             )
         return keep.id
+
+    def read(self) -> str | None:
+        """The text of the planner's own summary comment (the oldest, if two runs both
+        posted one), or None when there is none or it cannot be read (a finding says so)."""
+        calls = self.calls
+        me = calls.account()
+        if me is None:
+            return None
+        n = calls.planning.number
+        mine = calls.own_comments(n, comment_marker(n), me, "reading the summary comment")
+        self._read = mine  # the update after planning starts from this reading
+        return mine[0].body if mine else None
 
     def _delete_duplicates(self, comments: list[CommentInfo]) -> None:
         for extra in comments[1:]:

@@ -1,0 +1,287 @@
+"""Identity across edits (PRODUCT.md §14): a re-plan keeps the ids of the previous plan's
+milestones and tasks by matching their text, gives new work ids never used before in the
+plan, and records removed work.
+
+The previous plan is remembered as a compact id map (``Memory``) that the shell keeps
+where a default workflow keeps anything: a hidden line of the planner's own summary
+comment, or the contract when one was committed. Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+from planner.core.findings import finding
+from planner.core.patterns import LazyPattern
+from planner.core.read import DraftMilestone
+from planner.core.text import one_line
+from planner.model import Contract, Finding
+
+MEMORY_VERSION = 1
+MARKER = "planner:ids"
+_LINE = LazyPattern(r"<!-- planner:ids v(\d+) ([0-9a-f]{16}) ([A-Za-z0-9+/=]{1,400000}) -->")
+_WORD = LazyPattern(r"[a-z0-9]+")
+SAME = 0.5
+"""Text at least this alike (shared words over all words) is the same task or milestone."""
+UNSURE = 0.3
+"""Text this alike, but not ``SAME``, may be the same: a finding and a new id."""
+
+
+class Remembered(NamedTuple):
+    id: str
+    milestone: str
+    title: str
+    handed: str = ""
+    """A digest of the task as it was handed out to an agent, or empty if it was not."""
+
+
+class Memory(NamedTuple):
+    """What the previous plan of an issue was, as far as identity needs."""
+
+    milestones: tuple[tuple[str, str], ...] = ()
+    """(id, title) of each milestone."""
+    tasks: tuple[Remembered, ...] = ()
+    removed: tuple[Remembered, ...] = ()
+    """Tasks removed from the plan: their ids are never given again."""
+    used: tuple[str, ...] = ()
+    """Every id ever given in the plan."""
+
+
+# ---------------------------------------------------------------------------- keeping
+
+
+def encode(memory: Memory) -> str:
+    """The memory as one hidden Markdown line, with a digest so that a hand-edited or
+    cut copy is known as such."""
+    data = json.dumps(
+        {
+            "m": [list(m) for m in memory.milestones],
+            "t": [list(t) for t in memory.tasks],
+            "r": [list(t) for t in memory.removed],
+            "u": list(memory.used),
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    packed = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+    return f"<!-- {MARKER} v{MEMORY_VERSION} {_digest(packed)} {packed} -->"
+
+
+def _digest(packed: str) -> str:
+    return hashlib.sha256(packed.encode("ascii")).hexdigest()[:16]
+
+
+def decode(text: str) -> tuple[Memory | None, list[Finding]]:
+    """The memory a text (the summary comment) keeps, or None; a memory that was edited,
+    cut or written by another version is a finding and a fresh start."""
+    if MARKER not in text:
+        return None, []
+    match = _LINE.search(text)
+    lost = finding(
+        "identity-memory-lost",
+        "The planner's memory of this plan's ids (a hidden line of its summary comment) "
+        "was edited or cut, so ids were matched afresh from the issue's text; a task whose "
+        "text changed may have got a new id.",
+    )
+    if match is None or int(match.group(1)) != MEMORY_VERSION:
+        return None, [lost]
+    packed = match.group(3)
+    if _digest(packed) != match.group(2):
+        return None, [lost]
+    try:
+        raw = zlib.decompress(base64.b64decode(packed), bufsize=65_536)
+        if len(raw) > 8 * 1_048_576:
+            return None, [lost]
+        data = json.loads(raw)
+        memory = Memory(
+            milestones=tuple((str(i), str(t)) for i, t in data["m"]),
+            tasks=tuple(Remembered(*map(str, t)) for t in data["t"]),
+            removed=tuple(Remembered(*map(str, t)) for t in data["r"]),
+            used=tuple(str(u) for u in data["u"]),
+        )
+    except (ValueError, TypeError, KeyError, zlib.error):
+        return None, [lost]
+    return memory, []
+
+
+def from_contract(contract: dict[str, Any] | None) -> Memory | None:
+    """The memory a previous contract (committed with the plan) gives: its ids and
+    titles; what it handed out is not in it."""
+    roadmap = (contract or {}).get("roadmap")
+    if not isinstance(roadmap, dict):
+        return None
+    try:
+        milestones = roadmap["milestones"]
+        kept = tuple((str(m["id"]), str(m["title"])) for m in milestones)
+        tasks = tuple(
+            Remembered(str(t["id"]), str(m["id"]), str(t["title"]))
+            for m in milestones
+            for t in m["tasks"]
+        )
+        removed = tuple(
+            Remembered(str(t["id"]), str(t.get("milestone", "")), str(t["title"]))
+            for t in roadmap.get("removed", [])
+        )
+    except (KeyError, TypeError):
+        return None
+    used = tuple(dict.fromkeys([*(m for m, _ in kept), *(t.id for t in tasks + removed)]))
+    return Memory(kept, tasks, removed, used)
+
+
+def remember(contract: Contract, handed: dict[str, str], previous: Memory | None) -> Memory:
+    """The memory of a plan just made: its ids and titles, what was handed out (the
+    previous run's hand-outs still open, and this run's), every id ever used."""
+    before = {t.id: t.handed for t in previous.tasks} if previous else {}
+    tasks = tuple(
+        Remembered(
+            t.id,
+            m.id,
+            one_line(t.title, 120),
+            handed.get(t.id) or ("" if t.status == "done" else before.get(t.id, "")),
+        )
+        for m in contract.roadmap.milestones
+        for t in m.tasks
+    )
+    removed = tuple(
+        Remembered(r.id, r.milestone, one_line(r.title, 120)) for r in contract.roadmap.removed
+    )
+    used = (
+        *(previous.used if previous else ()),
+        *(m.id for m in contract.roadmap.milestones),
+        *(t.id for t in tasks),
+        *(t.id for t in removed),
+    )
+    return Memory(
+        tuple((m.id, one_line(m.title, 120)) for m in contract.roadmap.milestones),
+        tasks,
+        removed,
+        tuple(dict.fromkeys(used)),
+    )
+
+
+def digest(*parts: object) -> str:
+    """A short digest of what a task was when handed out: a change shows as another."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+class Matched(NamedTuple):
+    milestones: list[DraftMilestone]
+    """The draft's milestones with the ids the previous plan gave them (copies)."""
+    kept: frozenset[str]
+    """Task ids kept from the previous plan: used as they are, wherever the task is now."""
+    removed: list[Remembered]
+    """Tasks removed before the previous plan (those removed now are found once the ids
+    are given)."""
+    used: frozenset[str]
+    """Every id the plan has ever given: a new one is none of them."""
+
+
+# Words that say nothing of which task it is: "Write the parser" and "Write the linter"
+# share "write" and "the" and are different tasks.
+_COMMON = frozenset(
+    """a an and as at be by for from in into is it of on or the this that to with without
+    add added adds write writes wrote make makes implement implements create creates update
+    updates fix fixes use uses support new all via""".split()
+)
+
+
+def words(text: str) -> frozenset[str]:
+    """The words that tell a task from another (common ones left out)."""
+    found = frozenset(_WORD.findall(text.lower()))
+    telling = found - _COMMON
+    return telling or found
+
+
+def likeness(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared words over all words (1.0: the same words)."""
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matched, list[Finding]]:
+    """The draft's milestones and tasks with the ids of the previous plan's that match
+    them by text (a task's own id, when the request states one, wins; position only breaks
+    ties), and the previous plan's tasks that match none: removed."""
+    if memory is None:
+        return Matched(list(drafts), frozenset(), [], frozenset()), []
+    findings: list[Finding] = []
+    milestones = [replace(d, tasks=list(d.tasks)) for d in drafts]
+    free = [(mid, words(title)) for mid, title in memory.milestones]
+    stated = {d.id.upper() for d in milestones if d.id}
+    free = [(mid, w) for mid, w in free if mid.upper() not in stated]
+    for i, d in _best_pairs(
+        [(i, words(d.title)) for i, d in enumerate(milestones) if not d.id], free, findings, "M"
+    ):
+        milestones[i] = replace(milestones[i], id=d)
+    drafted = [(mi, ti, t) for mi, d in enumerate(milestones) for ti, t in enumerate(d.tasks)]
+    # A task whose id the request states keeps it as it always did; the others are
+    # matched by their text.
+    pending = [(k, words(t.title)) for k, (_, _, t) in enumerate(drafted) if not t.id]
+    stated_tasks = {(t.id or "").upper() for _, _, t in drafted if t.id}
+    left = [
+        (r.id, words(r.title))
+        for r in memory.tasks
+        if not any(r.id.upper().endswith(f"-{s}") or r.id.upper() == s for s in stated_tasks)
+    ]
+    kept: set[str] = set()
+    for k, rid in _best_pairs(pending, left, findings, "T"):
+        mi, ti, t = drafted[k]
+        milestones[mi].tasks[ti] = replace(t, id=rid)
+        kept.add(rid)
+    used = frozenset(u.upper() for u in (*memory.used, *(r.id for r in memory.removed)))
+    return Matched(milestones, frozenset(kept), list(memory.removed), used), findings
+
+
+def _best_pairs(
+    new: list[tuple[int, frozenset[str]]],
+    old: list[tuple[str, frozenset[str]]],
+    findings: list[Finding],
+    kind: str,
+) -> list[tuple[int, str]]:
+    """Pairs of a new item and an old id, most alike first (the nearer in order when
+    equally alike), each item and id once, at least ``SAME`` alike; an item only
+    ``UNSURE`` alike to an old one it did not get is a finding."""
+    scored = sorted(
+        (
+            (-likeness(nw, ow), abs(n_pos - o_pos), n_pos, o_pos)
+            for n_pos, (_, nw) in enumerate(new)
+            for o_pos, (_, ow) in enumerate(old)
+        ),
+    )
+    taken_new: set[int] = set()
+    taken_old: set[int] = set()
+    pairs: list[tuple[int, str]] = []
+    unsure: list[tuple[int, str]] = []
+    for neg, _, n_pos, o_pos in scored:
+        if n_pos in taken_new or o_pos in taken_old:
+            continue
+        if -neg >= SAME:
+            taken_new.add(n_pos)
+            taken_old.add(o_pos)
+            pairs.append((new[n_pos][0], old[o_pos][0]))
+        elif -neg >= UNSURE:
+            unsure.append((n_pos, old[o_pos][0]))
+    for n_pos, oid in unsure:
+        if n_pos not in taken_new:
+            taken_new.add(n_pos)
+            findings.append(
+                finding(
+                    "identity-unsure",
+                    f"A {'milestone' if kind == 'M' else 'task'} of the issue reads somewhat "
+                    f"like {oid} of the previous plan, not enough to be sure it is the same: "
+                    "it got a new id. If it is the same work, write it as it was, or give it "
+                    f"its id ('- id: {oid}').",
+                )
+            )
+    return pairs

@@ -1,0 +1,203 @@
+"""Identity across edits (PRODUCT.md §14): ids survive an owner's edits, new work gets
+ids never used before, removed work is recorded, work in flight is not handed out twice,
+and merged work finishes the task its branch names. Each run is a fresh checkout (the
+README's workflow commits nothing): the memory is the summary comment, through the real
+PyGithub against the REST stand-in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.core import identity
+from planner.core.plan import plan as plan_core
+from planner.core.result import task_digest
+from planner.model import Issue, PlanRequest
+from tests.runner import RunnerResult, run_action, webhook
+from tests.servers.github import GitHubServer
+from tests.test_github import NUMBER, TOKEN
+
+BODY = """## Tasks
+- [ ] Write the tokenizer in `lang/tokenizer/`
+- [ ] Write the parser in `lang/parser/`
+- [ ] Write the formatter in `lang/format/`
+"""
+
+pytestmark = pytest.mark.filterwarnings("ignore:Argument lazy is deprecated:DeprecationWarning")
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubServer]:
+    with GitHubServer(token=TOKEN) as server:
+        server.add_issue(NUMBER, "A small language", BODY)
+        yield server
+
+
+def plan(tmp: Path, server: GitHubServer, inputs: dict[str, str] | None = None) -> RunnerResult:
+    payload = webhook("issues", "edited")
+    payload["issue"]["number"] = NUMBER
+    payload["issue"]["body"] = server.issues[NUMBER]["body"]
+    return run_action(
+        tmp,
+        "issues",
+        payload,
+        token=TOKEN,
+        inputs={"upload-artifact": "false", **(inputs or {})},
+        extra_env={"GITHUB_API_URL": server.url},
+    )
+
+
+def merge(tmp: Path, server: GitHubServer, branch: str) -> RunnerResult:
+    payload = webhook("pull_request", "closed")
+    pr = payload["pull_request"]
+    pr.update(number=7, merged=True, html_url="https://github.com/o/r/pull/7")
+    pr["head"]["ref"] = branch
+    return run_action(
+        tmp,
+        "pull_request",
+        payload,
+        token=TOKEN,
+        inputs={"upload-artifact": "false"},
+        extra_env={"GITHUB_API_URL": server.url},
+    )
+
+
+def matrix(result: RunnerResult) -> list[str]:
+    return [row["task"] for row in json.loads(result.outputs["matrix"])["include"]]
+
+
+def contract(result: RunnerResult) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((result.workspace / result.outputs["contract"]).read_text())
+    return loaded
+
+
+def ids(result: RunnerResult) -> dict[str, str]:
+    """Task title -> id."""
+    return {
+        t["title"]: t["id"] for m in contract(result)["roadmap"]["milestones"] for t in m["tasks"]
+    }
+
+
+def edit(server: GitHubServer, body: str) -> None:
+    server.issues[NUMBER]["body"] = body
+
+
+def test_an_inserted_task_takes_a_new_id_and_the_merge_ticks_the_right_box(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan(tmp_path / "1", github)
+    assert first.code == 0, first.stdout
+    assert matrix(first) == ["M1-T1", "M1-T2", "M1-T3"]
+    tokenizer = "Write the tokenizer in `lang/tokenizer/`"
+    assert ids(first)[tokenizer] == "M1-T1"
+
+    # The owner inserts a new first task while the three are in flight.
+    edit(
+        github,
+        BODY.replace("## Tasks\n", "## Tasks\n- [ ] Add the lexer errors in `lang/errors/`\n"),
+    )
+    second = plan(tmp_path / "2", github)
+    assert second.code == 0, second.stdout
+    assert ids(second)[tokenizer] == "M1-T1", "the tokenizer keeps its id"
+    assert ids(second)["Add the lexer errors in `lang/errors/`"] == "M1-T4", "a new id"
+    assert matrix(second) == ["M1-T4"], "the tasks in flight are not handed out again"
+
+    # The tokenizer's pull request merges: its box is ticked, not the new task's.
+    done = merge(tmp_path / "3", github, "planner/1/M1-T1")
+    assert done.code == 0, done.stdout
+    body = github.issues[NUMBER]["body"]
+    assert f"- [x] {tokenizer}" in body
+    assert "- [ ] Add the lexer errors in `lang/errors/`" in body
+
+
+def test_a_removed_task_is_recorded_and_its_id_never_given_again(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    assert plan(tmp_path / "1", github).code == 0
+    edit(github, BODY.replace("- [ ] Write the parser in `lang/parser/`\n", ""))
+    second = plan(tmp_path / "2", github)
+    removed = contract(second)["roadmap"]["removed"]
+    assert [(r["id"], r["title"]) for r in removed] == [
+        ("M1-T2", "Write the parser in `lang/parser/`")
+    ]
+    edit(github, github.issues[NUMBER]["body"] + "- [ ] Write the linter in `lang/lint/`\n")
+    third = plan(tmp_path / "3", github)
+    assert ids(third)["Write the linter in `lang/lint/`"] == "M1-T4", "not the removed M1-T2"
+    assert "M1-T2" in {r["id"] for r in contract(third)["roadmap"]["removed"]}
+
+
+def test_a_reworded_task_keeps_its_id_and_is_handed_out_again_as_changed(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    assert plan(tmp_path / "1", github).code == 0
+    edit(
+        github,
+        BODY.replace("Write the parser in `lang/parser/`", "Write the parser in `lang/syntax/`"),
+    )
+    second = plan(tmp_path / "2", github)
+    assert ids(second)["Write the parser in `lang/syntax/`"] == "M1-T2"
+    rows = json.loads(second.outputs["matrix"])["include"]
+    assert [(r["task"], r.get("changed")) for r in rows] == [("M1-T2", "true")]
+
+
+def test_replan_all_hands_out_the_whole_ready_wave(tmp_path: Path, github: GitHubServer) -> None:
+    assert plan(tmp_path / "1", github).code == 0
+    assert matrix(plan(tmp_path / "2", github)) == []
+    again = plan(tmp_path / "3", github, {"replan": "all"})
+    assert matrix(again) == ["M1-T1", "M1-T2", "M1-T3"]
+
+
+def test_an_edited_memory_is_a_finding_and_a_fresh_start(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    assert plan(tmp_path / "1", github).code == 0
+    (comment,) = github.comments_on(NUMBER)
+    comment["body"] = comment["body"].replace(" planner:ids v1 ", " planner:ids v1 0", 1)
+    second = plan(tmp_path / "2", github)
+    assert second.code == 0, second.stdout
+    assert "identity-memory-lost" in second.outputs["findings"]
+    assert matrix(second) == ["M1-T1", "M1-T2", "M1-T3"]
+
+
+# ------------------------------------------------------------------ the core, as a property
+
+TITLES = [f"Write the {w} in `lang/{w}/`" for w in "ab cd ef gh ij kl mn op".split()]
+
+
+def core_plan(body: str, memory: str | None) -> tuple[dict[str, str], str]:
+    result = plan_core(PlanRequest(issue=Issue(number=1, title="t", body=body), memory=memory))
+    assert result.contract is not None
+    made = {t.title: t.id for m in result.contract.roadmap.milestones for t in m.tasks}
+    line = next(x for x in result.summary.splitlines() if identity.MARKER in x)
+    return made, line
+
+
+@given(st.lists(st.lists(st.sampled_from(TITLES), unique=True, min_size=1), min_size=2, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_ids_follow_their_text_and_are_never_reused(versions: list[list[str]]) -> None:
+    """Over any sequence of edits (tasks inserted, removed, reordered), a task's text
+    keeps its id while it stays, and an id once given never names other text."""
+    memory: str | None = None
+    owner: dict[str, str] = {}  # id -> the text it was given to
+    for titles in versions:
+        body = "## Tasks\n" + "".join(f"- [ ] {t}\n" for t in titles)
+        made, memory = core_plan(body, memory)
+        for title, tid in made.items():
+            assert owner.setdefault(tid, title) == title, f"{tid} given to two texts"
+        assert len(set(made.values())) == len(made)
+
+
+def test_a_handed_out_task_digest_changes_with_its_boundary() -> None:
+    body = "## Tasks\n- [ ] Write the parser in `lang/parser/`\n- [ ] Write b in `b/`\n"
+    first = plan_core(PlanRequest(issue=Issue(number=1, title="t", body=body)))
+    moved = plan_core(
+        PlanRequest(issue=Issue(number=1, title="t", body=body.replace("lang/parser", "lang/p")))
+    )
+    assert first.fanout is not None and moved.fanout is not None
+    assert task_digest(first.fanout.tasks[0]) != task_digest(moved.fanout.tasks[0])

@@ -255,3 +255,23 @@ def test_the_plan_branch_names_no_task_and_the_task_branch_names_its_issue() -> 
     assert name_task([], plan_pr) == (None, [])
     task_pr = PullRequest(branch="planner/42/M1-T2", title="Part 1/2", body="", labels=())
     assert named_issues(task_pr) == [42], "a title's '1/2' is no name"
+
+
+def test_a_replay_closes_the_sub_issue_a_failed_run_left_open(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    assert plan(tmp_path / "plan", github).code == 0
+    sub = sub_issue(github, "M1-T1")["number"]
+    github.faults.append(Fault("PATCH", rf"/repos/.*/issues/{sub}$", 502, times=20))
+    first = merge(tmp_path / "m1", github, merged_event("planner/1/M1-T1"))
+    assert "- [x] Implement the writer" in github.issues[NUMBER]["body"], "ticked"
+    assert github.issues[sub]["state"] == "open" and "github-side-effect" in rules(first)
+    github.faults.clear()
+    replay = merge(tmp_path / "m1-again", github, merged_event("planner/1/M1-T1"))
+    assert replay.code == 0, replay.stdout
+    assert "done-no-task" in rules(replay)
+    assert github.issues[sub]["state"] == "closed", "the replay finished what was left"
+    writes = len(github.calls("PATCH")) + len(github.calls("POST"))
+    again = merge(tmp_path / "m1-third", github, merged_event("planner/1/M1-T1"))
+    assert again.code == 0
+    assert len(github.calls("PATCH")) + len(github.calls("POST")) == writes, "nothing twice"

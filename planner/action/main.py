@@ -401,6 +401,13 @@ def _merged(
         )
     pull = trigger.merged
     found = _finished_task(port, pull, workspace, config, settings)
+    if isinstance(found, AlreadyDone):
+        # A replay: the sub-issue a failed run could not close is closed now (an open one
+        # with the task's marker only, so a second replay changes nothing).
+        from planner.action.merged import close_sub_issue
+
+        left = close_sub_issue(port, found.number, found.task, pull)
+        return Outcome(outputs=dict(SKIPPED_OUTPUTS), findings=[found.finding, *left.findings])
     if isinstance(found, Finding):
         return Outcome(outputs=dict(SKIPPED_OUTPUTS), findings=[found])
     issue, request, before, task, name = found
@@ -444,7 +451,7 @@ def _finished_task(
     workspace: Workspace,
     config: Config,
     settings: Settings,
-) -> tuple[Issue, PlanRequest, Plan, Task, str] | Finding:
+) -> tuple[Issue, PlanRequest, Plan, Task, str] | AlreadyDone | Finding:
     """The task a merged pull request finished, with its planning issue as it reads now,
     that issue's request and its plan before the merge, and the task's full name; or the
     finding that says why nothing is marked done (no task named, the issue gone, the task
@@ -496,13 +503,24 @@ def _finished_task(
     task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
     if task is None or task.status == "done":
         state = "is done already" if task else f"is no longer in the plan of #{issue.number}"
-        return finding(
+        said = finding(
             "done-no-task",
             f"Pull request #{pull.number} was merged for task {named.name}, which {state}; "
             "nothing changes.",
             task=named.task.id,
         )
+        return AlreadyDone(said, issue.number, task.id) if task else said
     return issue, request, before, task, named.name
+
+
+@dataclass
+class AlreadyDone:
+    """A merged task found done already: a replay, perhaps of a run that failed after
+    ticking the box; what that run left undone is finished (never done twice)."""
+
+    finding: Finding
+    number: int
+    task: str
 
 
 def _workspace_contracts(workspace: Workspace, config: Config) -> list[Contract]:

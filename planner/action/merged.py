@@ -80,6 +80,13 @@ def mark_done(
     return marked
 
 
+def close_sub_issue(port: GitHubPort, n: int, task_id: str, merged: MergedPull) -> Marked:
+    """Close the open sub-issue of a task found done already (what a failed run left)."""
+    marked = Marked(body="")
+    _close_sub_issue(port, n, task_id, merged, marked)
+    return marked
+
+
 def _close_sub_issue(
     port: GitHubPort, n: int, task_id: str, merged: MergedPull, marked: Marked
 ) -> None:

@@ -85,7 +85,9 @@ def persist_plan(
                 "GITHUB_TOKEN the repository setting 'Allow GitHub Actions to create and "
                 "approve pull requests'."
             )
-        severity: Severity = "warning" if exc.transient else "error"
+        # As for every side effect: an outage or a refused write (403) is a warning, so the
+        # step keeps its outputs for the jobs after it (a done run's next wave above all).
+        severity: Severity = "warning" if exc.skippable else "error"
         result.findings.append(
             finding(
                 "github-side-effect",

@@ -201,3 +201,17 @@ def test_a_handed_out_task_digest_changes_with_its_boundary() -> None:
     )
     assert first.fanout is not None and moved.fanout is not None
     assert task_digest(first.fanout.tasks[0]) != task_digest(moved.fanout.tasks[0])
+
+
+def test_the_summary_says_what_changed_since_the_last_plan(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    assert plan(tmp_path / "1", github).code == 0
+    body = BODY.replace("- [ ] Write the parser in `lang/parser/`\n", "")
+    body = body.replace("formatter in `lang/format/`", "formatter and printer in `lang/format/`")
+    edit(github, body + "- [ ] Write the linter in `lang/lint/`\n")
+    second = plan(tmp_path / "2", github)
+    assert "### Changes since the last plan" in second.summary
+    assert "- **added:** `M1-T4`" in second.summary
+    assert "- **reworded:** `M1-T3`" in second.summary
+    assert "- **removed:** `M1-T2`" in second.summary

@@ -88,6 +88,43 @@ def matrix_entries(fanout: Fanout | None, output_dir: str) -> list[dict[str, str
     ]
 
 
+def changes(memory: Memory | None, contract: Contract) -> list[str]:
+    """What changed in the plan's tasks since the previous plan: added, reworded, moved
+    between milestones, removed (PRODUCT.md §14)."""
+    if memory is None:
+        return []
+    before = {t.id: t for t in memory.tasks}
+    now = [(m.id, t) for m in contract.roadmap.milestones for t in m.tasks]
+    added = [t.id for _, t in now if t.id not in before]
+    moved = [
+        f"{t.id} ({before[t.id].milestone} → {mid})"
+        for mid, t in now
+        if t.id in before and before[t.id].milestone and before[t.id].milestone != mid
+    ]
+    reworded = [
+        t.id for _, t in now if t.id in before and before[t.id].title != one_line(t.title, 120)
+    ]
+    removed = [r.id for r in contract.roadmap.removed if r.id in before]
+    parts = [
+        (what, ids)
+        for what, ids in (
+            ("added", added),
+            ("reworded", reworded),
+            ("moved", moved),
+            ("removed", removed),
+        )
+        if ids
+    ]
+    if not parts:
+        return []
+    return [
+        "### Changes since the last plan",
+        "",
+        *(f"- **{what}:** " + ", ".join(f"`{i}`" for i in ids) for what, ids in parts),
+        "",
+    ]
+
+
 def task_digest(task: FanoutTask) -> str:
     """What a task was when handed out: its text and boundary."""
     boundary = task.diff_boundary
@@ -184,5 +221,8 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         files=files,
         matrix={"include": rows},
         waves=waves,
-        summary=render_summary(contract, fanout, by_wave, findings) + "\n" + encode(memory) + "\n",
+        summary=render_summary(contract, fanout, by_wave, findings, changes(plan.memory, contract))
+        + "\n"
+        + encode(memory)
+        + "\n",
     )

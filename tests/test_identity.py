@@ -211,7 +211,18 @@ def test_the_summary_says_what_changed_since_the_last_plan(
     body = body.replace("formatter in `lang/format/`", "formatter and printer in `lang/format/`")
     edit(github, body + "- [ ] Write the linter in `lang/lint/`\n")
     second = plan(tmp_path / "2", github)
-    assert "### Changes since the last plan" in second.summary
+    assert "### Changes in version 2" in second.summary
     assert "- **added:** `M1-T4`" in second.summary
     assert "- **reworded:** `M1-T3`" in second.summary
     assert "- **removed:** `M1-T2`" in second.summary
+
+
+def test_the_version_goes_up_only_when_the_plan_changes(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    # Every run is a fresh checkout: the version comes from the comment's memory.
+    assert plan(tmp_path / "1", github).outputs["version"] == "1"
+    assert plan(tmp_path / "2", github).outputs["version"] == "1"
+    edit(github, BODY + "- [ ] Write the linter in `lang/lint/`\n")
+    assert plan(tmp_path / "3", github).outputs["version"] == "2"
+    assert plan(tmp_path / "4", github).outputs["version"] == "2"

@@ -51,6 +51,12 @@ class Memory(NamedTuple):
     """Tasks removed from the plan: their ids are never given again."""
     used: tuple[str, ...] = ()
     """Every id ever given in the plan."""
+    version: int = 0
+    roadmap: str = ""
+    """A digest of that version's roadmap (its version aside): the next version is the
+    same number while the roadmap is the same."""
+    changes: tuple[str, ...] = ()
+    """What changed in the tasks at that version of the roadmap (shown until the next)."""
 
 
 # ---------------------------------------------------------------------------- keeping
@@ -65,6 +71,9 @@ def encode(memory: Memory) -> str:
             "t": [list(t) for t in memory.tasks],
             "r": [list(t) for t in memory.removed],
             "u": list(memory.used),
+            "v": memory.version,
+            "d": memory.roadmap,
+            "c": list(memory.changes),
         },
         separators=(",", ":"),
         ensure_ascii=False,
@@ -104,6 +113,9 @@ def decode(text: str) -> tuple[Memory | None, list[Finding]]:
             tasks=tuple(Remembered(*map(str, t)) for t in data["t"]),
             removed=tuple(Remembered(*map(str, t)) for t in data["r"]),
             used=tuple(str(u) for u in data["u"]),
+            version=int(data.get("v", 0)),
+            roadmap=str(data.get("d", "")),
+            changes=tuple(str(c) for c in data.get("c", [])),
         )
     except (ValueError, TypeError, KeyError, zlib.error):
         return None, [lost]
@@ -134,7 +146,12 @@ def from_contract(contract: dict[str, Any] | None) -> Memory | None:
     return Memory(kept, tasks, removed, used)
 
 
-def remember(contract: Contract, handed: dict[str, str], previous: Memory | None) -> Memory:
+def remember(
+    contract: Contract,
+    handed: dict[str, str],
+    previous: Memory | None,
+    changes: tuple[str, ...] = (),
+) -> Memory:
     """The memory of a plan just made: its ids and titles, what was handed out (the
     previous run's hand-outs still open, and this run's), every id ever used."""
     before = {t.id: t.handed for t in previous.tasks} if previous else {}
@@ -162,7 +179,17 @@ def remember(contract: Contract, handed: dict[str, str], previous: Memory | None
         tasks,
         removed,
         tuple(dict.fromkeys(used)),
+        contract.roadmap.version,
+        roadmap_digest(contract),
+        changes,
     )
+
+
+def roadmap_digest(contract: Contract) -> str:
+    """A digest of the roadmap's content, its version aside."""
+    data = contract.roadmap.model_dump(mode="json")
+    data.pop("version", None)
+    return digest(data)
 
 
 def digest(*parts: object) -> str:

@@ -138,7 +138,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         removed=removed_tasks(memory, matched.removed, milestones),
     )
     roadmap = roadmap.model_copy(
-        update={"version": roadmap_version(roadmap, request.previous_contract)}
+        update={"version": roadmap_version(roadmap, request.previous_contract, memory)}
     )
     contract = Contract(
         issue=IssueRef(number=issue.number, title=issue.title, url=issue.url),
@@ -197,12 +197,22 @@ def removed_tasks(
     ]
 
 
-def roadmap_version(roadmap: Roadmap, previous_contract: dict[str, Any] | None) -> int:
+def roadmap_version(
+    roadmap: Roadmap,
+    previous_contract: dict[str, Any] | None,
+    memory: identity.Memory | None = None,
+) -> int:
     """The previous roadmap's version when nothing but the version changed, else one
-    more (1 for a first plan)."""
+    more (1 for a first plan). The previous roadmap is the contract in the workspace, else
+    the memory of the summary comment (a workflow that commits nothing)."""
     old = (previous_contract or {}).get("roadmap")
     if not isinstance(old, dict) or not isinstance(old.get("version"), int):
-        return 1
+        if memory is None or memory.version < 1 or not memory.roadmap:
+            return 1
+        data = roadmap.model_dump(mode="json")
+        data.pop("version", None)
+        same = identity.digest(data) == memory.roadmap
+        return memory.version if same else memory.version + 1
     new = roadmap.model_dump(mode="json")
     unchanged = {k: v for k, v in new.items() if k != "version"} == {
         k: v for k, v in old.items() if k != "version"

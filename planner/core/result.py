@@ -118,7 +118,7 @@ def changes(memory: Memory | None, contract: Contract) -> list[str]:
     if not parts:
         return []
     return [
-        "### Changes since the last plan",
+        f"### Changes in version {contract.roadmap.version}",
         "",
         *(f"- **{what}:** " + ", ".join(f"`{i}`" for i in ids) for what, ids in parts),
         "",
@@ -150,7 +150,10 @@ def _in_flight(
                 continue  # in progress, as handed out
             row = {**row, "changed": "true"}
         kept.append(row)
-    return kept, remember(plan.contract, now, plan.memory)
+    made = tuple(changes(plan.memory, plan.contract))
+    if not made and plan.memory and plan.memory.version == plan.contract.roadmap.version:
+        made = plan.memory.changes  # the same version: what changed in it still holds
+    return kept, remember(plan.contract, now, plan.memory, made)
 
 
 def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResult:
@@ -221,7 +224,7 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         files=files,
         matrix={"include": rows},
         waves=waves,
-        summary=render_summary(contract, fanout, by_wave, findings, changes(plan.memory, contract))
+        summary=render_summary(contract, fanout, by_wave, findings, list(memory.changes))
         + "\n"
         + encode(memory)
         + "\n",

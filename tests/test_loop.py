@@ -275,3 +275,41 @@ def test_a_replay_closes_the_sub_issue_a_failed_run_left_open(
     again = merge(tmp_path / "m1-third", github, merged_event("planner/1/M1-T1"))
     assert again.code == 0
     assert len(github.calls("PATCH")) + len(github.calls("POST")) == writes, "nothing twice"
+
+
+CHAIN = """## Tasks
+- [ ] Implement the writer in `internal/store/writer/`
+- [ ] Add the reader in `internal/store/reader/`
+- [ ] Add compaction in `internal/store/compact/`
+  - depends: M1-T1
+- [ ] Add the compaction metrics in `internal/store/metrics/`
+  - depends: M1-T3, M1-T1
+"""
+
+
+def blockers(server: GitHubServer, task: str) -> list[str]:
+    """The tasks whose sub-issues block ``task``'s, by task id."""
+    numbers = server.blocked_by.get(sub_issue(server, task)["number"], [])
+    return sorted(server.issues[b]["title"].split(":", 1)[0] for b in numbers)
+
+
+def test_sub_issues_are_blocked_by_their_dependencies_with_no_implied_link(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    github.issues[NUMBER]["body"] = CHAIN
+    first = plan(tmp_path / "1", github)
+    assert first.code == 0, first.stdout
+    assert blockers(github, "M1-T3") == ["M1-T1"]
+    assert blockers(github, "M1-T4") == ["M1-T3"], "M1-T1 is implied through M1-T3"
+    assert blockers(github, "M1-T1") == [] and blockers(github, "M1-T2") == []
+
+    writes = len(github.calls("POST")) + len(github.calls("DELETE"))
+    assert plan(tmp_path / "2", github).code == 0
+    assert len(github.calls("POST")) + len(github.calls("DELETE")) == writes, (
+        "a replay writes nothing"
+    )
+
+    # The owner drops M1-T4's wait on M1-T3: the link goes, the one to M1-T1 comes.
+    github.issues[NUMBER]["body"] = CHAIN.replace("depends: M1-T3, M1-T1", "depends: M1-T1")
+    assert plan(tmp_path / "3", github).code == 0
+    assert blockers(github, "M1-T4") == ["M1-T1"]

@@ -98,6 +98,9 @@ class GitHubPort(Protocol):
     def delete_comment(self, number: int, comment_id: int) -> None: ...
     def list_sub_issues(self, number: int) -> list[IssueInfo]: ...
     def add_sub_issue(self, number: int, sub_issue_id: int) -> None: ...
+    def list_blocked_by(self, number: int) -> list[IssueInfo]: ...
+    def add_blocked_by(self, number: int, blocker: int) -> None: ...
+    def remove_blocked_by(self, number: int, blocker: int) -> None: ...
     def get_named_issue(self, number: int) -> NamedIssueInfo: ...
     def add_label(self, number: int, name: str) -> None: ...
 
@@ -369,6 +372,28 @@ class PyGithubAdapter:
         self._call(
             f"Linking a sub-issue to #{number}",
             lambda: self._repo.get_issue(number).add_sub_issue(sub_issue_id),
+            write=True,
+        )
+
+    def list_blocked_by(self, number: int) -> list[IssueInfo]:
+        """The issues that block issue ``number`` (GitHub's issue dependencies)."""
+        return self._call(
+            f"Listing what blocks #{number}",
+            lambda: [self._info(s) for s in self._repo.get_issue(number).get_blocked_by()],
+        )
+
+    def add_blocked_by(self, number: int, blocker: int) -> None:
+        """Mark issue ``number`` blocked by issue ``blocker`` (both numbers)."""
+        self._call(
+            f"Marking #{number} blocked by #{blocker}",
+            lambda: self._repo.get_issue(number).add_blocked_by(self._repo.get_issue(blocker)),
+            write=True,
+        )
+
+    def remove_blocked_by(self, number: int, blocker: int) -> None:
+        self._call(
+            f"Removing #{blocker} from what blocks #{number}",
+            lambda: self._repo.get_issue(number).remove_blocked_by(self._repo.get_issue(blocker)),
             write=True,
         )
 

@@ -136,3 +136,30 @@ class _Waves:
         for step in followed:
             self._next[step] = wave
         return wave
+
+
+def fewest_links(nodes: Sequence[str], edges: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The dependencies among ``nodes`` that give the same order as ``edges`` with none
+    implied by the others (a transitive reduction: with a -> b -> c, a needs no link to
+    c). ``edges`` must hold no cycle; dependencies outside ``nodes`` are left out."""
+    inside = set(nodes)
+    direct = {n: [d for d in dict.fromkeys(edges.get(n, [])) if d in inside] for n in nodes}
+    reach: dict[str, set[str]] = {}
+
+    def reachable(node: str) -> set[str]:
+        # Everything node depends on, through any path (memoised; iterative, no recursion).
+        if node in reach:
+            return reach[node]
+        stack, seen = list(direct[node]), set()
+        while stack:
+            d = stack.pop()
+            if d not in seen:
+                seen.add(d)
+                stack.extend(reach.get(d) or direct[d])
+        reach[node] = seen
+        return seen
+
+    return {
+        n: [d for d in deps if not any(d in reachable(o) for o in deps if o != d)]
+        for n, deps in direct.items()
+    }

@@ -34,6 +34,7 @@ class GitHubServer(StubServer):
         self.comments: dict[int, dict[str, Any]] = {}
         self.labels: dict[str, dict[str, Any]] = {}
         self.sub_issues: dict[int, list[int]] = {}
+        self.blocked_by: dict[int, list[int]] = {}  # issue number -> its blockers' numbers
         self._next_id = 5000
         # The Git Data API: blobs by sha, trees as flat {path: blob sha}, commits, branches.
         self.blobs: dict[str, bytes] = {}
@@ -394,6 +395,9 @@ class GitHubServer(StubServer):
             ("GET", r"/issues/(\d+)/comments", self.list_comments),
             ("POST", r"/issues/(\d+)/comments", self.create_comment),
             ("POST", r"/issues/(\d+)/labels", self.add_labels),
+            ("GET", r"/issues/(\d+)/dependencies/blocked_by", self.list_blocked_by),
+            ("POST", r"/issues/(\d+)/dependencies/blocked_by", self.add_blocked_by),
+            ("DELETE", r"/issues/(\d+)/dependencies/blocked_by/(\d+)", self.remove_blocked_by),
             ("GET", r"/issues/(\d+)/sub_issues", self.list_sub_issues),
             ("POST", r"/issues/(\d+)/sub_issues", self.add_sub_issue),
             ("GET", r"/labels/(.+)", self.get_label),
@@ -498,6 +502,33 @@ class GitHubServer(StubServer):
             if not any(x["name"] == name for x in issue["labels"]):
                 issue["labels"].append(self._label(name))
         return Reply(200, issue["labels"])
+
+    # Issue dependencies, as GitHub's REST API has them: POST names the blocker by its
+    # numeric id (not its number), DELETE by the same id in the path; GET lists the
+    # blockers as issues, closed ones included.
+    def list_blocked_by(self, request: Recorded, number: str) -> Reply:
+        if int(number) not in self.issues:
+            return Reply(404, {"message": "Not Found"})
+        return Reply(200, [self.issues[n] for n in self.blocked_by.get(int(number), [])])
+
+    def add_blocked_by(self, request: Recorded, number: str) -> Reply:
+        blocker_id = request.json().get("issue_id")
+        blocker = next((i for i in self.issues.values() if i["id"] == blocker_id), None)
+        if blocker is None or int(number) not in self.issues or blocker["number"] == int(number):
+            return Reply(422, {"message": "Validation Failed"})
+        blockers = self.blocked_by.setdefault(int(number), [])
+        if blocker["number"] in blockers:
+            return Reply(422, {"message": "Dependency already exists"})
+        blockers.append(blocker["number"])
+        return Reply(201, self.issues[int(number)])
+
+    def remove_blocked_by(self, request: Recorded, number: str, blocker_id: str) -> Reply:
+        blockers = self.blocked_by.get(int(number), [])
+        blocker = next((n for n in blockers if self.issues[n]["id"] == int(blocker_id)), None)
+        if blocker is None:
+            return Reply(404, {"message": "Not Found"})
+        blockers.remove(blocker)
+        return Reply(200, self.issues[int(number)])
 
     def list_sub_issues(self, request: Recorded, number: str) -> Reply:
         return Reply(200, [self.issues[n] for n in self.sub_issues.get(int(number), [])])

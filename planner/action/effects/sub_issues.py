@@ -3,13 +3,18 @@ linked for each task that has none yet, up to GitHub's limit of sub-issues per p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 from planner.action.effects.calls import Calls
 from planner.action.effects.markers import by_marker, safe_text, task_marker
+from planner.action.github import GitHubError
+from planner.core.graph import fewest_links
 from planner.core.text import one_line
 from planner.model import Fanout, FanoutTask, Finding
 
+T = TypeVar("T")
 SUB_ISSUE_LIMIT = 100  # GitHub's limit of sub-issues per parent
 
 
@@ -60,4 +65,50 @@ class SubIssues:
                     f"linking sub-issue for {t.id}",
                     partial(calls.port.add_sub_issue, n, created.id),
                 )
+                linked[t.id] = created
                 room -= 1
+        self._link_dependencies(fanout, {tid: info.number for tid, info in linked.items()})
+
+    def _link_dependencies(self, fanout: Fanout, subs: dict[str, int]) -> None:
+        """Each sub-issue blocked by the sub-issues of the tasks it waits on, as GitHub's
+        issue dependencies: as few links as give the plan's order (none implied by
+        others); a link to one of the plan's sub-issues that the plan no longer has is
+        removed, links people made to other issues are left alone. A replay writes
+        nothing."""
+        calls = self.calls
+        ours = {number: tid for tid, number in subs.items()}
+        wanted = fewest_links(
+            [t.id for t in fanout.tasks], {t.id: t.depends_on for t in fanout.tasks}
+        )
+        for tid, number in subs.items():
+            if tid not in wanted:
+                continue  # a sub-issue of a task no longer in the fanout: left as it is
+            current = self._try(
+                f"listing what blocks the sub-issue of {tid}",
+                partial(calls.port.list_blocked_by, number),
+            )
+            if current is None:
+                continue
+            have = {b.number for b in current}
+            want = {subs[d] for d in wanted[tid] if d in subs}
+            for blocker in sorted(want - have):
+                self._try(
+                    f"marking {tid} blocked by {ours[blocker]}",
+                    partial(calls.port.add_blocked_by, number, blocker),
+                )
+            for blocker in sorted((have & set(ours)) - want):
+                self._try(
+                    f"removing {ours[blocker]} from what blocks {tid}",
+                    partial(calls.port.remove_blocked_by, number, blocker),
+                )
+
+    def _try(self, what: str, fn: Callable[[], T]) -> T | None:
+        """A dependency call: its failure is a warning whatever its status (a server
+        without issue dependencies answers 404), the sub-issues stand without the links."""
+        try:
+            result = fn()
+        except GitHubError as exc:
+            self.calls.report.failed(what, exc, "warning")
+            return None
+        self.calls.report.done.append(what)
+        return result

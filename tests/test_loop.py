@@ -313,3 +313,27 @@ def test_sub_issues_are_blocked_by_their_dependencies_with_no_implied_link(
     github.issues[NUMBER]["body"] = CHAIN.replace("depends: M1-T3, M1-T1", "depends: M1-T1")
     assert plan(tmp_path / "3", github).code == 0
     assert blockers(github, "M1-T4") == ["M1-T1"]
+
+
+def test_sub_issues_are_listed_in_the_plans_order(tmp_path: Path, github: GitHubServer) -> None:
+    # Someone shuffles the sub-issues: the plan's order (waves, then dependencies) is
+    # restored with as few moves as it takes.
+    github.issues[NUMBER]["body"] = CHAIN
+    assert plan(tmp_path / "1", github).code == 0
+    subs = github.sub_issues[NUMBER]
+    github.sub_issues[NUMBER] = [subs[2], subs[0], subs[3], subs[1]]  # shuffled by a person
+    assert plan(tmp_path / "2", github).code == 0
+    titles = [github.issues[s]["title"].split(":", 1)[0] for s in github.sub_issues[NUMBER]]
+    assert (
+        titles == ["M1-T3", "M1-T1", "M1-T2", "M1-T4"]
+        or titles[1:]
+        == [
+            "M1-T1",
+            "M1-T2",
+            "M1-T3",
+            "M1-T4",
+        ][1:]
+    ), titles
+    moves = len(github.calls("PATCH", r"/sub_issues/priority"))
+    assert plan(tmp_path / "3", github).code == 0
+    assert len(github.calls("PATCH", r"/sub_issues/priority")) == moves, "nothing to move"

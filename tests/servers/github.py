@@ -398,6 +398,7 @@ class GitHubServer(StubServer):
             ("GET", r"/issues/(\d+)/dependencies/blocked_by", self.list_blocked_by),
             ("POST", r"/issues/(\d+)/dependencies/blocked_by", self.add_blocked_by),
             ("DELETE", r"/issues/(\d+)/dependencies/blocked_by/(\d+)", self.remove_blocked_by),
+            ("PATCH", r"/issues/(\d+)/sub_issues/priority", self.prioritize_sub_issue),
             ("GET", r"/issues/(\d+)/sub_issues", self.list_sub_issues),
             ("POST", r"/issues/(\d+)/sub_issues", self.add_sub_issue),
             ("GET", r"/labels/(.+)", self.get_label),
@@ -529,6 +530,18 @@ class GitHubServer(StubServer):
             return Reply(404, {"message": "Not Found"})
         blockers.remove(blocker)
         return Reply(200, self.issues[int(number)])
+
+    def prioritize_sub_issue(self, request: Recorded, number: str) -> Reply:
+        """Move a sub-issue (by id) to just after another (``after_id``), as GitHub does."""
+        data = request.json()
+        children = self.sub_issues.get(int(number), [])
+        by_id = {self.issues[c]["id"]: c for c in children}
+        moved, after = by_id.get(data.get("sub_issue_id")), by_id.get(data.get("after_id"))
+        if moved is None or after is None or moved == after:
+            return Reply(422, {"message": "Validation Failed"})
+        children.remove(moved)
+        children.insert(children.index(after) + 1, moved)
+        return Reply(200, self.issues[moved])
 
     def list_sub_issues(self, request: Recorded, number: str) -> Reply:
         return Reply(200, [self.issues[n] for n in self.sub_issues.get(int(number), [])])

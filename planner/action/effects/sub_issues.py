@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from planner.action.effects.calls import Calls
 from planner.action.effects.markers import by_marker, safe_text, task_marker
-from planner.action.github import GitHubError
+from planner.action.github import GitHubError, IssueInfo
 from planner.core.graph import fewest_links
 from planner.core.text import one_line
 from planner.model import Fanout, FanoutTask, Finding
@@ -67,7 +67,28 @@ class SubIssues:
                 )
                 linked[t.id] = created
                 room -= 1
+        self._order(fanout, [c for c in current if c.id in {i.id for i in linked.values()}], linked)
         self._link_dependencies(fanout, {tid: info.number for tid, info in linked.items()})
+
+    def _order(self, fanout: Fanout, before: list[IssueInfo], linked: dict[str, IssueInfo]) -> None:
+        """The plan's sub-issues listed in the plan's order (its waves, then dependency
+        order): each one out of place is moved just after the one before it; the first,
+        and sub-issues people added, stay where they are. A replay moves nothing."""
+        calls = self.calls
+        n = calls.planning.number
+        wanted = [linked[t.id] for t in fanout.tasks if t.id in linked]
+        made = [i for i in wanted if i.id not in {b.id for b in before}]
+        order = [i.id for i in before] + [i.id for i in made]  # as GitHub lists them now
+        for prev, item in zip(wanted, wanted[1:], strict=False):
+            at = order.index(item.id)
+            if at > 0 and order[at - 1] == prev.id:
+                continue
+            self._try(
+                f"moving sub-issue #{item.number} after #{prev.number}",
+                partial(calls.port.move_sub_issue, n, item.id, prev.id),
+            )
+            order.remove(item.id)
+            order.insert(order.index(prev.id) + 1, item.id)
 
     def _link_dependencies(self, fanout: Fanout, subs: dict[str, int]) -> None:
         """Each sub-issue blocked by the sub-issues of the tasks it waits on, as GitHub's

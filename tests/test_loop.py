@@ -302,6 +302,10 @@ def test_sub_issues_are_blocked_by_their_dependencies_with_no_implied_link(
     assert blockers(github, "M1-T3") == ["M1-T1"]
     assert blockers(github, "M1-T4") == ["M1-T3"], "M1-T1 is implied through M1-T3"
     assert blockers(github, "M1-T1") == [] and blockers(github, "M1-T2") == []
+    # The summary comment links each task to its sub-issue and says what blocks it.
+    (comment,) = github.comments_on(NUMBER)
+    t1, t3 = sub_issue(github, "M1-T1")["number"], sub_issue(github, "M1-T3")["number"]
+    assert f"- `M1-T3`: #{t3} — blocked by #{t1}" in comment["body"]
 
     writes = len(github.calls("POST")) + len(github.calls("DELETE"))
     assert plan(tmp_path / "2", github).code == 0

@@ -36,6 +36,7 @@ from planner.core.plan import (
     link_decision_issues,
     render_result,
 )
+from planner.core.render import with_sub_issues
 from planner.core.repo import RepoIndex
 from planner.model import (
     Config,
@@ -278,10 +279,12 @@ def _plan(
     _write(workspace, result)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary)
     if effects is not None and result.contract is not None:
-        if settings.comment:
-            effects.sync_comment(result.summary)
         if settings.create_sub_issues and result.fanout is not None:
-            effects.sync_sub_issues(result.fanout)
+            # Sub-issues first, so the summary links each task to its own.
+            links = effects.sync_sub_issues(result.fanout)
+            outcome.summary = with_sub_issues(result.summary, links)
+        if settings.comment:
+            effects.sync_comment(outcome.summary)
         outcome.findings += effects.report.findings
         if effects.report.done:
             outcome.summary += "\n**GitHub, done:** " + "; ".join(effects.report.done) + ".\n"

@@ -317,3 +317,17 @@ def render_summary(
             lines.append(row)
             size += len(row) + 1
     return "\n".join(lines) + "\n"
+
+
+def with_sub_issues(summary: str, links: dict[str, tuple[int, list[int]]]) -> str:
+    """The summary with a section that links each task to its sub-issue and says which
+    sub-issues block it, before the hidden lines at its end."""
+    if not links:
+        return summary
+    lines = ["### Sub-issues", ""]
+    for tid, (number, blockers) in links.items():
+        waits = f" — blocked by {', '.join(f'#{b}' for b in blockers)}" if blockers else ""
+        lines.append(f"- `{tid}`: #{number}{waits}")
+    section = "\n".join(lines) + "\n\n"
+    at = summary.find("### Findings")
+    return summary[:at] + section + summary[at:] if at >= 0 else summary + "\n" + section

@@ -57,5 +57,6 @@ class SideEffects:
     def sync_comment(self, summary: str) -> int | None:
         return self.comment.sync(summary)
 
-    def sync_sub_issues(self, fanout: Fanout) -> None:
-        self.sub_issues.sync(fanout)
+    def sync_sub_issues(self, fanout: Fanout) -> dict[str, tuple[int, list[int]]]:
+        """Each task's sub-issue number and the numbers of those that block it."""
+        return self.sub_issues.sync(fanout)

@@ -32,14 +32,14 @@ class SubIssues:
     def __init__(self, calls: Calls) -> None:
         self.calls = calls
 
-    def sync(self, fanout: Fanout) -> None:
+    def sync(self, fanout: Fanout) -> dict[str, tuple[int, list[int]]]:
         """Make and link a sub-issue for each task that has none (found by its hidden
         marker); one that exists is left as it is."""
         calls = self.calls
         n = calls.planning.number
         current = calls.attempt("listing sub-issues", lambda: calls.port.list_sub_issues(n))
         if current is None:
-            return
+            return {}
         linked = by_marker(current, f"<!-- planner-task: {n}/")
         room = SUB_ISSUE_LIMIT - len(current)
         for t in fanout.tasks:
@@ -54,7 +54,7 @@ class SubIssues:
                         f"no sub-issue was made for {t.id} and later tasks.",
                     )
                 )
-                return
+                break
             title = one_line(f"{t.id}: {safe_text(t.title)}", 200)
             created = calls.attempt(
                 f"creating sub-issue for {t.id}",
@@ -68,7 +68,9 @@ class SubIssues:
                 linked[t.id] = created
                 room -= 1
         self._order(fanout, [c for c in current if c.id in {i.id for i in linked.values()}], linked)
-        self._link_dependencies(fanout, {tid: info.number for tid, info in linked.items()})
+        subs = {tid: info.number for tid, info in linked.items()}
+        blocked = self._link_dependencies(fanout, subs)
+        return {tid: (subs[tid], blocked.get(tid, [])) for tid in subs}
 
     def _order(self, fanout: Fanout, before: list[IssueInfo], linked: dict[str, IssueInfo]) -> None:
         """The plan's sub-issues listed in the plan's order (its waves, then dependency
@@ -90,7 +92,7 @@ class SubIssues:
             order.remove(item.id)
             order.insert(order.index(prev.id) + 1, item.id)
 
-    def _link_dependencies(self, fanout: Fanout, subs: dict[str, int]) -> None:
+    def _link_dependencies(self, fanout: Fanout, subs: dict[str, int]) -> dict[str, list[int]]:
         """Each sub-issue blocked by the sub-issues of the tasks it waits on, as GitHub's
         issue dependencies: as few links as give the plan's order (none implied by
         others); a link to one of the plan's sub-issues that the plan no longer has is
@@ -101,6 +103,7 @@ class SubIssues:
         wanted = fewest_links(
             [t.id for t in fanout.tasks], {t.id: t.depends_on for t in fanout.tasks}
         )
+        blocked: dict[str, list[int]] = {}
         for tid, number in subs.items():
             if tid not in wanted:
                 continue  # a sub-issue of a task no longer in the fanout: left as it is
@@ -112,6 +115,7 @@ class SubIssues:
                 continue
             have = {b.number for b in current}
             want = {subs[d] for d in wanted[tid] if d in subs}
+            blocked[tid] = sorted(want)
             for blocker in sorted(want - have):
                 self._try(
                     f"marking {tid} blocked by {ours[blocker]}",
@@ -122,6 +126,7 @@ class SubIssues:
                     f"removing {ours[blocker]} from what blocks {tid}",
                     partial(calls.port.remove_blocked_by, number, blocker),
                 )
+        return blocked
 
     def _try(self, what: str, fn: Callable[[], T]) -> T | None:
         """A dependency call: its failure is a warning whatever its status (a server

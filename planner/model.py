@@ -29,7 +29,11 @@ SEVERITY_ORDER: tuple[Severity, ...] = ("notice", "warning", "error")
 # Text a person reads holds at least one visible character: not only spaces, nor only
 # zero-width or invisible ones (the characters are written out: JSON Schema's and the Rust
 # regex engine's escapes differ).
-_VISIBLE = "[^\\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
+_VISIBLE = (
+    "[^\\s\u0000-\u001f\u007f-\u009f\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U000e0000-\U000e007f]"
+)
 NonEmptyStr = Annotated[str, StringConstraints(min_length=1, pattern=_VISIBLE)]
 # A count of lines, issues or versions no real plan comes near: far above any, far below
 # what breaks a reader that holds numbers in 64 bits.

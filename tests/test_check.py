@@ -810,3 +810,22 @@ def test_an_lfs_pointer_is_reported(tmp_path: Path, repo: Path) -> None:
     result = check(tmp_path, repo, "planner/42/M1-T2")
     assert rules(result) == ["check-lfs-pointer"], result.stdout
     assert result.code == 0  # a warning: the content is outside git, look at it
+
+
+def test_the_widen_label_does_not_admit_a_gitattributes_unchecked(
+    tmp_path: Path, repo: Path
+) -> None:
+    commit(repo, {PRODUCER: "package redis\n", ".gitattributes": "*.go -diff\n"})
+    result = check(tmp_path, repo, "planner/42/M1-T1", labels=("planner:widen",))
+    assert result.code == 1, result.stdout
+    assert "check-gitattributes" in rules(result) and "check-widened" in rules(result)
+
+
+def test_a_contract_under_a_number_with_leading_zeros_is_refused(
+    tmp_path: Path, repo: Path
+) -> None:
+    contract = (repo / ".agent" / "planning-output-42.json").read_text()
+    commit(repo, {".agent/planning-output-042.json": contract})
+    result = check(tmp_path, repo, "docs/plan-tweaks", title="Plan tweaks")
+    assert result.code == 1, result.stdout
+    assert "planning-output-042.json" in message(result, "contract-issue-mismatch")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from planner import cli
 from planner.action.repo_index import build_index
-from planner.core.boundaries import Protected, is_unbounded, protected_globs
+from planner.core.boundaries import Protected, is_unbounded, lookalike, protected_globs
 from planner.core.locate import Locator, TaskText
 from planner.core.paths import path_matches
 from planner.core.repo import CodeTests
@@ -378,3 +378,15 @@ def test_a_state_or_criterion_is_kept_in_the_plan_not_handed_out(tmp_path: Path)
     deferred = {d["task"]: d["rule"] for d in fanout["deferred"]}
     assert deferred == dict.fromkeys(("M1-T2", "M1-T3", "M1-T4"), "task-not-a-change")
     assert out.count("[task-not-a-change]") == 3
+
+
+def test_a_file_whose_name_passes_for_another_is_never_proposed(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(
+        root,
+        {"docs/install-linux.md": "# Install on Linux\n", "docs/ja/install（linux）.md": "x\n"},
+    )
+    loc = Locator(build_index(root))
+    proposal = loc.propose(TaskText(text="Update the linux install documentation"), GUARD)
+    assert proposal.confident and "docs/ja/install（linux）.md" not in proposal.paths
+    assert all(lookalike(p) is None for p in proposal.paths)

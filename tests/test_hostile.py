@@ -173,3 +173,38 @@ def test_a_milestone_outcome_cannot_open_a_block_in_its_spec_file() -> None:
     outcome = spec.split("## Outcome\n\n", 1)[1].split("\n", 1)[0]
     assert outcome == "\\# Approved by the owner"
     assert "\n# Approved" not in spec
+
+
+INVISIBLE = ["\x08", "\x00", "\x7f", "\u200b", "\u3164", "\u2800", "\u034f", "\u202e", "\ufeff"]
+
+
+def test_text_with_nothing_visible_never_breaks_a_plan() -> None:
+    """Control, zero-width, combining and blank-filler characters wherever text goes (a
+    milestone's title, a task, hints, a decision's options, a fenced draft): the plan is
+    made, and no title, objective or outcome in it is blank."""
+    for x in INVISIBLE:
+        body = "\n".join(
+            [
+                f"### M1: {x}",
+                f"- [ ] {x}",
+                f"  - acceptance: {x}",
+                f"  - invariants: {x}{x}",
+                f"  - paths: {x}",
+                "- [ ] Add a in a/",
+                "## Open questions",
+                f"- {x}?",
+                f"  - options: {x}, {x}",
+                "## Risks",
+                f"- {x}",
+                "```yaml",
+                f'roadmap: {{objective: "{x}", milestones: [{{title: "{x}",',
+                f'  tasks: [{{title: "{x}"}}]}}]}}',
+                "```",
+            ]
+        )
+        result = plan(PlanRequest(issue=Issue(number=3, title=x, body=body)))
+        assert result.contract is not None or result.findings, repr(x)
+        if result.contract is not None:
+            for m in result.contract.roadmap.milestones:
+                assert m.title.strip(x + " ") and m.outcome.strip(x + " ")
+                assert all(t.title.strip(x + " ") for t in m.tasks)

@@ -226,3 +226,48 @@ def test_the_version_goes_up_only_when_the_plan_changes(
     edit(github, BODY + "- [ ] Write the linter in `lang/lint/`\n")
     assert plan(tmp_path / "3", github).outputs["version"] == "2"
     assert plan(tmp_path / "4", github).outputs["version"] == "2"
+
+
+def test_a_deleted_task_does_not_hand_its_id_to_its_twin_in_another_milestone() -> None:
+    body = (
+        "## Milestone 1: Backend\n- [ ] Write tests in `tests/`\n"
+        "- [ ] Implement the API in `src/api/`\n\n"
+        "## Milestone 2: Frontend\n- [ ] Write tests in `tests/`\n"
+        "- [ ] Implement the UI in `src/ui/`\n"
+    )
+    first, memory = core_plan(body, None)
+    assert first == {
+        "Write tests in `tests/`": "M2-T1",  # the later twin wins the dict; both exist
+        "Implement the API in `src/api/`": "M1-T2",
+        "Implement the UI in `src/ui/`": "M2-T2",
+    }
+    edited = body.replace(
+        "- [ ] Write tests in `tests/`\n- [ ] Implement the API", "- [ ] Implement the API", 1
+    )
+    second, _ = core_plan(edited, memory)
+    assert second["Write tests in `tests/`"] == "M2-T1", "the twin keeps its own id"
+
+
+def test_the_memory_leads_the_summary_so_no_cut_loses_it() -> None:
+    body = "## Tasks\n" + "".join(
+        f"- [ ] Implement component number {i} of the billing system in `src/c{i}/`\n"
+        for i in range(1500)
+    )
+    result = plan_core(PlanRequest(issue=Issue(number=1, title="t", body=body)))
+    first = result.summary.splitlines()[0]
+    assert first.startswith(f"<!-- {identity.MARKER} ") and len(first) <= 40_000
+    assert result.contract is not None
+    planned = sum(len(m.tasks) for m in result.contract.roadmap.milestones)
+    memory, findings = identity.decode(result.summary[:65_000])
+    assert memory is not None and not findings and len(memory.tasks) == planned
+
+
+def test_a_memory_that_inflates_past_any_plan_is_refused() -> None:
+    import base64
+    import hashlib
+    import zlib
+
+    packed = base64.b64encode(zlib.compress(b"[" * 20_000_000, 9)).decode()
+    digest = hashlib.sha256(packed.encode()).hexdigest()[:16]
+    memory, findings = identity.decode(f"<!-- {identity.MARKER} v1 {digest} {packed} -->")
+    assert memory is None and [f.rule for f in findings] == ["identity-memory-lost"]

@@ -748,7 +748,7 @@ def _planning_contracts(
     repo: PullRepository, changes: list[FileChange], output_dir: str
 ) -> list[Finding]:
     from planner.core.check import load_contract
-    from planner.core.gate import contract_number
+    from planner.core.gate import contract_number, is_contract_file
 
     # A planning change leaves every contract it adds or edits valid and filed under its
     # own issue's number: a copy of one issue's contract under another's number, perhaps
@@ -756,7 +756,7 @@ def _planning_contracts(
     findings: list[Finding] = []
     for change in changes:
         path = change.path
-        if posixpath.dirname(path) != output_dir or contract_number(path) is None:
+        if posixpath.dirname(path) != output_dir or not is_contract_file(path):
             continue
         text = repo.read_head(path)
         if text is None:

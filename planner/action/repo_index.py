@@ -23,6 +23,8 @@ MAX_FILE_BYTES = 256 * 1024
 """A larger file is known by path only (generated data, bundles, fixtures)."""
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 """Most bytes read in all."""
+MAX_LINE = 400
+"""Characters of a line that may hold a definition."""
 MAX_MENTIONS = 300
 """Most distinct identifiers kept per file."""
 
@@ -74,7 +76,7 @@ _GO = [
     r"^type[ \t]+(\w+)",
     r"^[ \t]*(\w+)[ \t]+(?:struct|interface)\b",
     r"^(?:const|var)[ \t]+(\w+)",
-    r"^\t(\w+)[ \t]*(?:=|\w[\w.]*[ \t]*=)",
+    r"^\t(\w+)[ \t]+(?:=|[\w.]+[ \t]*=)",
 ]
 _JS = [
     r"^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:async[ \t]+)?function\*?[ \t]+(\w+)",
@@ -105,7 +107,7 @@ _C = [
 _SH = [r"^[ \t]*(?:function[ \t]+)?([\w-]+)[ \t]*\(\)[ \t]*\{?", r"^[ \t]*function[ \t]+([\w-]+)"]
 _KEYS = [r"^[ \t]{0,6}[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*[:=]"]
 _MAKE = [r"^([A-Za-z_][\w.-]*)[ \t]*:(?!=)"]
-_DOCS = [r"^#{1,6}[ \t]+(.+?)[ \t]*#*$"]
+_DOCS = [r"^#{1,6}[ \t]+([^\n]+)"]
 _PHP = [
     r"function[ \t]+(\w+)",
     r"^[ \t]*(?:abstract[ \t]+|final[ \t]+)?(?:class|interface|trait)[ \t]+(\w+)",
@@ -157,6 +159,7 @@ _BY_SUFFIX: dict[str, list[str]] = {
     ".php": _PHP,
     ".swift": _SWIFT,
 }
+_MARKDOWN = frozenset({".md", ".mdx"})
 _BY_NAME: dict[str, list[str]] = {
     "Makefile": _MAKE,
     "makefile": _MAKE,
@@ -249,10 +252,15 @@ def _read(path: str, text: str) -> SourceFile:
     patterns = _BY_NAME.get(name) or _BY_SUFFIX.get(suffix)
     defines: list[str] = []
     if patterns is not None:
-        for match in _definitions(patterns).finditer(text):
+        # Definitions are on lines of ordinary length; a long one (minified code, data)
+        # is left out, so no pattern meets a line long enough to backtrack for long.
+        lines = "\n".join(line for line in text.split("\n") if len(line) <= MAX_LINE)
+        for match in _definitions(patterns).finditer(lines):
             found = next((g for g in match.groups() if g), None)
             if found:
-                defines.append(found.strip())
+                defines.append(
+                    found.strip().rstrip("# \t") if suffix in _MARKDOWN else found.strip()
+                )
     counted = Counter(_IDENTIFIER.findall(text, 0, 200_000)).most_common(MAX_MENTIONS)
     return SourceFile(
         path,

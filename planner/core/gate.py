@@ -334,13 +334,20 @@ def not_ready(named: NamedTask) -> str | None:
 # ------------------------------------------------------------------------------ the check
 
 
-_CONTRACT_NAME = LazyPattern(r"(?:^|/)planning-output-(\d{1,9})\.json$")
+_CONTRACT_NAME = LazyPattern(r"(?:^|/)planning-output-([1-9]\d{0,8})\.json$")
+_CONTRACT_FILE = LazyPattern(r"(?:^|/)planning-output-[^/]*\.json$")
 
 
 def contract_number(name: str) -> int | None:
-    """The issue number a contract's file name gives (``planning-output-42.json``)."""
+    """The issue number a contract's file name gives, written as the planner writes it
+    (``planning-output-42.json``; not ``-042``, which would be a second file for #42)."""
     match = _CONTRACT_NAME.search(name)
     return int(match.group(1)) if match else None
+
+
+def is_contract_file(name: str) -> bool:
+    """Whether a path is named as a contract is, canonically or not."""
+    return _CONTRACT_FILE.search(name) is not None
 
 
 def contracts_by_issue(loaded: list[tuple[str, Contract]]) -> tuple[list[Contract], list[Finding]]:
@@ -379,14 +386,14 @@ def contracts_by_issue(loaded: list[tuple[str, Contract]]) -> tuple[list[Contrac
 
 
 def _hidden_changes(
-    named: NamedTask, changes: list[FileChange], boundary: list[str]
+    named: NamedTask, changes: list[FileChange], scope: list[str], boundary: list[str]
 ) -> list[Finding]:
     """Changes whose diff does not show what they do: a .gitattributes (it can mark files
     binary, hide their diffs or run filters on checkout), allowed only where the boundary
     names it; and Git LFS pointers, whose counted lines are the pointer's, not the
-    content's."""
+    content's. ``scope``: the boundary and what a widen label admitted."""
     findings: list[Finding] = []
-    inside = [c for c in changes if in_any(c.path, boundary)]  # outside: the boundary says
+    inside = [c for c in changes if in_any(c.path, scope)]  # outside: the boundary says
     attributes = [
         c.path
         for c in inside
@@ -513,6 +520,7 @@ def check_pull_request(
     outside = sorted(
         {p for _, p in touched if not in_any(p, boundary) and not in_any(p, planning_paths)}
     )
+    admitted: list[str] = []
     if outside and WIDEN_LABEL in labels:
         admitted = [p for p in outside if not in_any(p, guarded)]
         outside = [p for p in outside if in_any(p, guarded)]
@@ -564,7 +572,8 @@ def check_pull_request(
                 task=task.id,
             )
         )
-    findings += _hidden_changes(named, changes, boundary)
+    # What the label admitted is held to the same rules as what the boundary holds.
+    findings += _hidden_changes(named, changes, [*boundary, *admitted], boundary)
     total = sum(c.added + c.deleted for c in changes)
     allowed = task.diff_boundary.max_diff_scope
     if total > allowed:

@@ -27,6 +27,10 @@ MEMORY_VERSION = 1
 MARKER = "planner:ids"
 _LINE = LazyPattern(r"<!-- planner:ids v(\d+) ([0-9a-f]{16}) ([A-Za-z0-9+/=]{1,400000}) -->")
 _WORD = LazyPattern(r"[a-z0-9]+")
+MEMORY_LINE_LIMIT = 40_000
+"""Characters of the memory line at most: a comment holds 65,536."""
+MAX_MEMORY_BYTES = 4 * 1_048_576
+"""Far above the memory of the largest plan a body holds (about 2,000 tasks)."""
 SAME = 0.5
 """Text at least this alike (shared words over all words) is the same task or milestone."""
 UNSURE = 0.3
@@ -64,12 +68,25 @@ class Memory(NamedTuple):
 
 def encode(memory: Memory) -> str:
     """The memory as one hidden Markdown line, with a digest so that a hand-edited or
-    cut copy is known as such."""
+    cut copy is known as such. Titles are shortened as far as it takes for the line to fit
+    in a comment beside the summary (a plan of thousands of tasks)."""
+    line = ""
+    for keep in (120, 60, 30, 12):
+        line = _encoded(memory, keep)
+        if len(line) <= MEMORY_LINE_LIMIT:
+            break
+    return line
+
+
+def _encoded(memory: Memory, keep: int) -> str:
+    def short(t: Remembered) -> list[str]:
+        return [t.id, t.milestone, t.title[:keep], t.handed]
+
     data = json.dumps(
         {
-            "m": [list(m) for m in memory.milestones],
-            "t": [list(t) for t in memory.tasks],
-            "r": [list(t) for t in memory.removed],
+            "m": [[i, title[:keep]] for i, title in memory.milestones],
+            "t": [short(t) for t in memory.tasks],
+            "r": [[t.id, t.milestone, t.title[: keep // 2]] for t in memory.removed],
             "u": list(memory.used),
             "v": memory.version,
             "d": memory.roadmap,
@@ -104,9 +121,10 @@ def decode(text: str) -> tuple[Memory | None, list[Finding]]:
     if _digest(packed) != match.group(2):
         return None, [lost]
     try:
-        raw = zlib.decompress(base64.b64decode(packed), bufsize=65_536)
-        if len(raw) > 8 * 1_048_576:
-            return None, [lost]
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(base64.b64decode(packed), MAX_MEMORY_BYTES + 1)
+        if len(raw) > MAX_MEMORY_BYTES or inflate.unconsumed_tail:
+            return None, [lost]  # more than any plan's memory: not ours
         data = json.loads(raw)
         memory = Memory(
             milestones=tuple((str(i), str(t)) for i, t in data["m"]),
@@ -117,7 +135,7 @@ def decode(text: str) -> tuple[Memory | None, list[Finding]]:
             roadmap=str(data.get("d", "")),
             changes=tuple(str(c) for c in data.get("c", [])),
         )
-    except (ValueError, TypeError, KeyError, zlib.error):
+    except (ValueError, TypeError, KeyError, RecursionError, zlib.error):
         return None, [lost]
     return memory, []
 
@@ -256,13 +274,20 @@ def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matc
     # matched by their text.
     pending = [(k, words(t.title)) for k, (_, _, t) in enumerate(drafted) if not t.id]
     stated_tasks = {(t.id or "").upper() for _, _, t in drafted if t.id}
-    left = [
-        (r.id, words(r.title))
+    remembered = [
+        r
         for r in memory.tasks
         if not any(r.id.upper().endswith(f"-{s}") or r.id.upper() == s for s in stated_tasks)
     ]
+    left = [(r.id, words(r.title)) for r in remembered]
+    # Of tasks equally alike, the one of the same milestone: two milestones may each have
+    # a "Write tests" task, and deleting one must not hand its id to the other.
+    homes = (
+        [milestones[drafted[k][0]].id or "" for k, _ in pending],
+        [r.milestone for r in remembered],
+    )
     kept: set[str] = set()
-    for k, rid in _best_pairs(pending, left, findings, "T"):
+    for k, rid in _best_pairs(pending, left, findings, "T", homes):
         mi, ti, t = drafted[k]
         milestones[mi].tasks[ti] = replace(t, id=rid)
         kept.add(rid)
@@ -275,13 +300,19 @@ def _best_pairs(
     old: list[tuple[str, frozenset[str]]],
     findings: list[Finding],
     kind: str,
+    homes: tuple[list[str], list[str]] | None = None,
 ) -> list[tuple[int, str]]:
-    """Pairs of a new item and an old id, most alike first (the nearer in order when
-    equally alike), each item and id once, at least ``SAME`` alike; an item only
-    ``UNSURE`` alike to an old one it did not get is a finding."""
+    """Pairs of a new item and an old id, most alike first (in the same milestone, given
+    ``homes``, then the nearer in order, when equally alike), each item and id once, at
+    least ``SAME`` alike; an item only ``UNSURE`` alike to an old one it did not get is a
+    finding."""
+
+    def away(n_pos: int, o_pos: int) -> int:
+        return 0 if homes is None or homes[0][n_pos] == homes[1][o_pos] else 1
+
     scored = sorted(
         (
-            (-likeness(nw, ow), abs(n_pos - o_pos), n_pos, o_pos)
+            (-likeness(nw, ow), away(n_pos, o_pos), abs(n_pos - o_pos), n_pos, o_pos)
             for n_pos, (_, nw) in enumerate(new)
             for o_pos, (_, ow) in enumerate(old)
         ),
@@ -290,7 +321,7 @@ def _best_pairs(
     taken_old: set[int] = set()
     pairs: list[tuple[int, str]] = []
     unsure: list[tuple[int, str]] = []
-    for neg, _, n_pos, o_pos in scored:
+    for neg, _, _, n_pos, o_pos in scored:
         if n_pos in taken_new or o_pos in taken_old:
             continue
         if -neg >= SAME:

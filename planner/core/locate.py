@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any, NamedTuple
 
-from planner.core.boundaries import Protected
+from planner.core.boundaries import Protected, is_unbounded, lookalike
 from planner.core.paths import path_matches
 from planner.core.patterns import LazyPattern
 from planner.core.repo import (
@@ -351,11 +351,15 @@ class Locator:
         ``guard`` protects."""
 
         def allowed(path: str) -> bool:
-            if guard is None:
-                return True
+            # Never a path the fanout would refuse: protected, unbounded, or written with
+            # characters that pass for others (the task would only be held back).
             known = self._allowed.get(path)
             if known is None:
-                known = self._allowed[path] = not guard.touched(path)
+                known = self._allowed[path] = not (
+                    (guard is not None and guard.touched(path))
+                    or is_unbounded(path)
+                    or lookalike(path) is not None
+                )
             return known
 
         evidence: list[str] = []
@@ -408,7 +412,7 @@ class Locator:
         if subjects:
             evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
         tests += subjects
-        files = list(dict.fromkeys(p for p in chosen + tests if allowed(p)))
+        files = list(dict.fromkeys(_literal(p) for p in chosen + tests if allowed(p)))
         paths = [p for p in self._folded(files) if allowed(p)]
         if len(paths) < len(self._folded(files)):
             paths = files  # a folder that touches a protected path: its files instead
@@ -542,6 +546,14 @@ def ground(
             tasks.append(t.model_copy(update={"diff_boundary": boundary.model_copy(update=update)}))
         out.append(m.model_copy(update={"tasks": tasks}))
     return out
+
+
+def _literal(path: str) -> str:
+    """A file's path as a glob that matches it alone: a ``*``, ``?`` or ``[`` in its name
+    is written as a one-character class (``src/gir[*].py``)."""
+    if _WILD.isdisjoint(path):
+        return path
+    return "".join(f"[{c}]" if c in _WILD else c for c in path)
 
 
 def candidates(boundary: DiffBoundary) -> list[str]:

@@ -206,10 +206,11 @@ def _milestone(
         status = "in_progress"
     else:
         status = "planned"
+    title = one_line(d.title, 200) or mid
     milestone = Milestone(
         id=mid,
-        title=d.title,
-        outcome=one_line(outcome, 2000),
+        title=title,
+        outcome=one_line(outcome, 2000) or title,
         status=status,
         dependencies=[],
         acceptance=acceptance,

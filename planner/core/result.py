@@ -120,9 +120,15 @@ def changes(memory: Memory | None, contract: Contract) -> list[str]:
     return [
         f"### Changes in version {contract.roadmap.version}",
         "",
-        *(f"- **{what}:** " + ", ".join(f"`{i}`" for i in ids) for what, ids in parts),
+        *(f"- **{what}:** {_listed(ids)}" for what, ids in parts),
         "",
     ]
+
+
+def _listed(ids: list[str], most: int = 20) -> str:
+    """The first ``most`` ids, then how many more: the memory keeps this line."""
+    shown = ", ".join(f"`{i}`" for i in ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
 
 
 def task_digest(task: FanoutTask) -> str:
@@ -224,8 +230,9 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         files=files,
         matrix={"include": rows},
         waves=waves,
-        summary=render_summary(contract, fanout, by_wave, findings, list(memory.changes))
+        # The memory first: a summary too long for a comment is cut at its end, never
+        # the memory with it.
+        summary=encode(memory)
         + "\n"
-        + encode(memory)
-        + "\n",
+        + render_summary(contract, fanout, by_wave, findings, list(memory.changes)),
     )

@@ -39,7 +39,10 @@ class _BoundedLoader(yaml.SafeLoader):
 
 def load_yaml(text: str) -> Any:
     """The one YAML document in ``text``; a size limit is the caller's to apply."""
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)  # its reader refuses some characters at once
+    except yaml.YAMLError as exc:
+        raise YamlError(f"it is not valid YAML: {one_line(str(exc), 200)}") from exc
     try:
         return loader.get_single_data()
     except RecursionError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -174,13 +175,24 @@ def slugify(text: str, limit: int = 48) -> str:
     return "".join(out).strip("-")[:limit].rstrip("-")
 
 
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+# Characters that show nothing: format and control characters, lone combining marks,
+# and the fillers some scripts draw as blank (Hangul fillers, the Braille blank).
+_BLANK_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
+_UNSEEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Zs", "Zl", "Zp"})
 
 
 def visible(text: str) -> bool:
     """Whether the text holds a character a reader sees (not only spaces, nor only
-    zero-width or invisible characters)."""
-    return any(not c.isspace() and c not in _INVISIBLE for c in text)
+    zero-width, control, combining or blank-filler characters)."""
+    return any(
+        " " < c < "\x7f"
+        or (
+            not c.isascii()
+            and c not in _BLANK_FILLERS
+            and unicodedata.category(c) not in _UNSEEN
+        )
+        for c in text
+    )
 
 
 def one_line(text: str, limit: int = 200) -> str:

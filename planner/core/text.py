@@ -186,11 +186,7 @@ def visible(text: str) -> bool:
     zero-width, control, combining or blank-filler characters)."""
     return any(
         " " < c < "\x7f"
-        or (
-            not c.isascii()
-            and c not in _BLANK_FILLERS
-            and unicodedata.category(c) not in _UNSEEN
-        )
+        or (not c.isascii() and c not in _BLANK_FILLERS and unicodedata.category(c) not in _UNSEEN)
         for c in text
     )
 

@@ -16,9 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.core import identity
+from planner.core.done import tick_line
+from planner.core.plan import build_plan, render_result
 from planner.core.plan import plan as plan_core
 from planner.core.result import task_digest
-from planner.model import Issue, PlanRequest
+from planner.model import Config, Issue, PlanRequest
 from tests.runner import RunnerResult, run_action, webhook
 from tests.servers.github import GitHubServer
 from tests.test_github import NUMBER, TOKEN
@@ -215,6 +217,8 @@ def test_the_summary_says_what_changed_since_the_last_plan(
     assert "- **added:** `M1-T4`" in second.summary
     assert "- **reworded:** `M1-T3`" in second.summary
     assert "- **removed:** `M1-T2`" in second.summary
+    block = (second.workspace / "IMPLEMENTATION_PLAN.md").read_text()
+    assert "#### Changes in version 2" in block and "- **added:** `M1-T4`" in block
 
 
 def test_the_version_goes_up_only_when_the_plan_changes(
@@ -271,3 +275,50 @@ def test_a_memory_that_inflates_past_any_plan_is_refused() -> None:
     digest = hashlib.sha256(packed.encode()).hexdigest()[:16]
     memory, findings = identity.decode(f"<!-- {identity.MARKER} v1 {digest} {packed} -->")
     assert memory is None and [f.rule for f in findings] == ["identity-memory-lost"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(TITLES), unique=True, min_size=1, max_size=6),
+            st.integers(min_value=0, max_value=7),
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_merged_work_ticks_the_task_it_was_handed_out_for(
+    steps: list[tuple[list[str], int]],
+) -> None:
+    """The loop over random edits (tasks inserted, removed, reordered) with a merge after
+    each plan: a merged branch ticks the box of the very text it was handed out for, and a
+    task in flight is never handed out twice."""
+    memory: str | None = None
+    handed: dict[str, str] = {}  # id -> the text it was handed out for
+    done: set[str] = set()
+    for titles, pick in steps:
+        finished = {handed[i] for i in done}
+        body = "## Tasks\n" + "".join(f"- [{'x' if t in finished else ' '}] {t}\n" for t in titles)
+        built = build_plan(
+            PlanRequest(issue=Issue(number=1, title="t", body=body), memory=memory), Config()
+        )
+        result = render_result(
+            built, PlanRequest(issue=Issue(number=1, title="t", body=body)), Config()
+        )
+        memory = result.summary
+        assert built.contract is not None
+        text_of = {t.id: t.title for m in built.contract.roadmap.milestones for t in m.tasks}
+        for row in result.matrix["include"]:
+            tid = row["task"]
+            assert tid not in handed or handed[tid] != text_of[tid], f"{tid} handed out twice"
+            handed[tid] = text_of[tid]
+        in_flight = sorted(i for i in handed if i in text_of and i not in done)
+        if not in_flight:
+            continue
+        merged = in_flight[pick % len(in_flight)]
+        line = built.task_lines[merged]
+        ticked = tick_line(body, line)
+        assert ticked is not None
+        assert ticked.splitlines()[line - 1] == f"- [x] {handed[merged]}", "the right box"
+        done.add(merged)

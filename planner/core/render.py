@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic_core import PydanticSerializationError
@@ -44,9 +44,14 @@ def _bullets(items: Iterable[str], empty: str = "_None recorded._") -> list[str]
 
 
 def render_plan_block(
-    contract: Contract, plan_file: str, specs_dir: str, waves: dict[str, int]
+    contract: Contract,
+    plan_file: str,
+    specs_dir: str,
+    waves: dict[str, int],
+    changes: Sequence[str] = (),
 ) -> str:
-    """The managed block of IMPLEMENTATION_PLAN.md for one planning issue."""
+    """The managed block of IMPLEMENTATION_PLAN.md for one planning issue; ``changes``:
+    what the current version changed in the tasks (the summary's section)."""
     roadmap = contract.roadmap
     number = contract.issue.number
     focus = next((m for m in roadmap.milestones if m.id == roadmap.focus), None)
@@ -111,6 +116,13 @@ def render_plan_block(
             )
     if not any_task:
         lines.append("_No tasks yet: add a task list to the issue._")
+    if changes:
+        lines += [
+            "",
+            *[c.replace("### ", "#### ", 1) if c.startswith("### ") else c for c in changes],
+        ]
+        while lines[-1] == "":
+            lines.pop()
     lines += ["", "### Decisions", ""]
     for d in contract.decisions:
         link = f"[decision issue]({d.issue})" if d.issue else "not raised as an issue"

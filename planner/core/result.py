@@ -181,6 +181,7 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         )
     number = contract.issue.number
     paths = config.paths
+    rows, memory = _in_flight(plan, fanout, paths.output_dir, request.hand_out)
     files = {contract_file(paths.output_dir, number): to_json(contract)}
     written_fanout = fanout
     if fanout is not None and len(fanout.tasks) < config.fanout.min_tasks:
@@ -201,7 +202,9 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         files[paths.plan_file] = replace_block(
             request.plan_text,
             str(number),
-            render_plan_block(contract, paths.plan_file, paths.specs_dir, waves),
+            render_plan_block(
+                contract, paths.plan_file, paths.specs_dir, waves, list(memory.changes)
+            ),
             paths.plan_file,
         )
     except BlockError as exc:
@@ -219,7 +222,6 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
             )
         except BlockError as exc:
             findings.append(finding("plan-file-markers", str(exc)))
-    rows, memory = _in_flight(plan, fanout, paths.output_dir, request.hand_out)
     by_wave: dict[str, list[str]] = {}
     for tid, wave in sorted(waves.items(), key=lambda kv: (kv[1], kv[0])):
         by_wave.setdefault(str(wave), []).append(tid)

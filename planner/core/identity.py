@@ -302,6 +302,46 @@ def _best_pairs(
     kind: str,
     homes: tuple[list[str], list[str]] | None = None,
 ) -> list[tuple[int, str]]:
+    """``_alike_pairs``, after the items whose words are exactly an old one's are paired
+    (in the same milestone, then the nearest in order): most of a re-plan is unchanged,
+    and pairing those first keeps the comparison of every new item with every old one to
+    the few that changed."""
+    by_words: dict[frozenset[str], list[int]] = {}
+    for o_pos, (_, ow) in enumerate(old):
+        by_words.setdefault(ow, []).append(o_pos)
+    pairs: list[tuple[int, str]] = []
+    taken_old: set[int] = set()
+    rest: list[int] = []
+    for n_pos, (_, nw) in enumerate(new):
+        same = [o for o in by_words.get(nw, []) if o not in taken_old]
+        if not same:
+            rest.append(n_pos)
+            continue
+        home = homes[0][n_pos] if homes else None
+        best = min(
+            same,
+            key=lambda o: (0 if homes is None or homes[1][o] == home else 1, abs(o - n_pos), o),
+        )
+        taken_old.add(best)
+        pairs.append((new[n_pos][0], old[best][0]))
+    left = [o for o in range(len(old)) if o not in taken_old]
+    more = _alike_pairs(
+        [new[n] for n in rest],
+        [old[o] for o in left],
+        findings,
+        kind,
+        (([homes[0][n] for n in rest], [homes[1][o] for o in left]) if homes is not None else None),
+    )
+    return pairs + more
+
+
+def _alike_pairs(
+    new: list[tuple[int, frozenset[str]]],
+    old: list[tuple[str, frozenset[str]]],
+    findings: list[Finding],
+    kind: str,
+    homes: tuple[list[str], list[str]] | None = None,
+) -> list[tuple[int, str]]:
     """Pairs of a new item and an old id, most alike first (in the same milestone, given
     ``homes``, then the nearer in order, when equally alike), each item and id once, at
     least ``SAME`` alike; an item only ``UNSURE`` alike to an old one it did not get is a

@@ -8,9 +8,9 @@ from typing import NamedTuple
 
 from planner.core import rules
 from planner.core.boundaries import hold_unsafe
+from planner.core.evidence import candidates as boundary_candidates
 from planner.core.findings import finding
 from planner.core.graph import assign_waves, find_cycles, topological_order
-from planner.core.locate import candidates as boundary_candidates
 from planner.core.text import one_line
 from planner.model import (
     Contract,

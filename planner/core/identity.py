@@ -9,8 +9,7 @@ comment, or the contract when one was committed. Everything here is pure.
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import binascii
 import json
 import zlib
 from collections.abc import Sequence
@@ -95,12 +94,19 @@ def _encoded(memory: Memory, keep: int) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     ).encode("utf-8")
-    packed = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+    packed = binascii.b2a_base64(zlib.compress(data, 9), newline=False).decode("ascii")
     return f"<!-- {MARKER} v{MEMORY_VERSION} {_digest(packed)} {packed} -->"
 
 
+def _checksum(data: bytes) -> str:
+    """16 hex digits that change with any change of ``data``: CRC-32 forwards and of the
+    bytes reversed. Not a seal against forgery (only the token's own comment is read), a
+    check that a copy is whole and unedited; zlib is loaded anyway, a hash module is not."""
+    return f"{zlib.crc32(data):08x}{zlib.crc32(data[::-1]):08x}"
+
+
 def _digest(packed: str) -> str:
-    return hashlib.sha256(packed.encode("ascii")).hexdigest()[:16]
+    return _checksum(packed.encode("ascii"))
 
 
 def decode(text: str) -> tuple[Memory | None, list[Finding]]:
@@ -122,7 +128,7 @@ def decode(text: str) -> tuple[Memory | None, list[Finding]]:
         return None, [lost]
     try:
         inflate = zlib.decompressobj()
-        raw = inflate.decompress(base64.b64decode(packed), MAX_MEMORY_BYTES + 1)
+        raw = inflate.decompress(binascii.a2b_base64(packed), MAX_MEMORY_BYTES + 1)
         if len(raw) > MAX_MEMORY_BYTES or inflate.unconsumed_tail:
             return None, [lost]  # more than any plan's memory: not ours
         data = json.loads(raw)
@@ -213,7 +219,7 @@ def roadmap_digest(contract: Contract) -> str:
 def digest(*parts: object) -> str:
     """A short digest of what a task was when handed out: a change shows as another."""
     text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return _checksum(text.encode("utf-8"))[:12]
 
 
 # ---------------------------------------------------------------------------- matching

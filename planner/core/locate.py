@@ -18,6 +18,7 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 from planner.core.boundaries import Protected, is_unbounded, lookalike
+from planner.core.evidence import CANDIDATE, NAMED_IN_TEXT, TaskContext
 from planner.core.paths import path_matches
 from planner.core.patterns import LazyPattern
 from planner.core.repo import (
@@ -84,13 +85,6 @@ RANKED_HEAD = 64
 head."""
 """A word of the rest of the request weighs at most ``BACKGROUND_WEIGHT``, and all of them
 together at most ``BACKGROUND_SHARE`` times the task's own words."""
-
-
-CANDIDATE = "candidate: {}"
-"""The evidence of a task held back: one of the files that match it best."""
-NAMED_IN_TEXT = "named in the task's text"
-"""The evidence of a boundary the task's text wrote (not a ``paths:`` hint): it is looked
-up in the repository before it is handed out."""
 
 
 _Background = tuple[dict[int, float], list[int], int, set[int]]
@@ -483,13 +477,6 @@ def _resolved(locator: Locator, boundary: DiffBoundary, text: str) -> DiffBounda
     return boundary.model_copy(update={"paths": paths, "evidence": [NAMED_IN_TEXT, *notes]})
 
 
-class TaskContext(NamedTuple):
-    """What surrounds a task in the request: its milestone's and parent's titles."""
-
-    milestone: str
-    parent: str | None = None
-
-
 def ground(
     milestones: list[Milestone],
     contexts: dict[str, TaskContext],
@@ -554,9 +541,3 @@ def _literal(path: str) -> str:
     if _WILD.isdisjoint(path):
         return path
     return "".join(f"[{c}]" if c in _WILD else c for c in path)
-
-
-def candidates(boundary: DiffBoundary) -> list[str]:
-    """The candidates recorded for a task held back for want of a boundary."""
-    prefix = CANDIDATE.format("")
-    return [e.removeprefix(prefix) for e in boundary.evidence if e.startswith(prefix)]

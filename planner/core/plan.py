@@ -14,10 +14,10 @@ from planner.core import identity, rules
 from planner.core.boundaries import protected_globs
 from planner.core.decisions import build_decisions, link_issues, repository_url
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
+from planner.core.evidence import TaskContext
 from planner.core.fanout import fan_out
 from planner.core.focus import choose_focus
 from planner.core.ids import milestone_ids
-from planner.core.locate import TaskContext, ground
 from planner.core.milestones import build_milestones, contract_defaults, place_loose_tasks
 from planner.core.progress import earlier_progress
 from planner.core.read import read_request
@@ -96,7 +96,9 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     )
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
     milestones = in_dependency_order(milestones)
-    if config.fanout.propose_boundaries:
+    if config.fanout.propose_boundaries and repository is not None:
+        from planner.core.locate import ground  # only a plan in a repository loads it
+
         contexts = {
             task.id: TaskContext(d.title, drafted.parent)
             for made, d in zip(built.milestones, placed.milestones, strict=True)

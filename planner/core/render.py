@@ -10,7 +10,7 @@ from typing import Any
 from pydantic_core import PydanticSerializationError
 
 from planner.core.briefs import code_span
-from planner.core.locate import candidates
+from planner.core.evidence import candidates
 from planner.core.text import markdown_inline, markdown_paragraph, mermaid_label, slugify
 from planner.model import Contract, Fanout, Finding, Milestone
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from planner.core import rules
+from planner.core.evidence import NAMED_IN_TEXT
 from planner.core.findings import finding
 from planner.core.ids import task_ids
-from planner.core.locate import NAMED_IN_TEXT
 from planner.core.paths import PathError, any_overlap, normalize_glob
 from planner.core.progress import Progress
 from planner.core.read import DraftMilestone, DraftTask

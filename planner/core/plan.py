@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from planner.core import identity, rules
-from planner.core.boundaries import protected_globs
+from planner.core.boundaries import Protected, protected_globs
 from planner.core.decisions import build_decisions, link_issues, repository_url
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
 from planner.core.evidence import TaskContext
@@ -96,7 +96,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     )
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
     milestones = in_dependency_order(milestones)
-    if config.fanout.propose_boundaries and repository is not None:
+    if config.fanout.propose_boundaries and holds_code(repository, config):
         from planner.core.locate import ground  # only a plan in a repository loads it
 
         contexts = {
@@ -171,6 +171,15 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         },
         memory=memory,
     )
+
+
+def holds_code(repository: RepoIndex | None, config: Config) -> bool:
+    """Whether the checkout holds anything but the planning files: a repository to
+    propose boundaries from, not one yet to be written."""
+    if repository is None:
+        return False
+    guard = Protected(protected_globs(config))
+    return any(not guard.touched(f.path) for f in repository.files)
 
 
 def recall(request: PlanRequest) -> tuple[identity.Memory | None, list[Finding]]:

@@ -34,7 +34,9 @@ _VISIBLE = (
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
     "\U000e0000-\U000e007f]"
 )
-NonEmptyStr = Annotated[str, StringConstraints(min_length=1, pattern=_VISIBLE)]
+NonEmptyStr = Annotated[str, StringConstraints(min_length=1)]
+VisibleStr = Annotated[str, StringConstraints(min_length=1, pattern=_VISIBLE)]
+"""The texts a person and an agent read first (titles, objectives, outcomes, questions)."""
 # A count of lines, issues or versions no real plan comes near: far above any, far below
 # what breaks a reader that holds numbers in 64 bits.
 Count = Annotated[int, Field(gt=0, le=1_000_000_000)]
@@ -100,10 +102,10 @@ class Task(Strict):
     """One unit of work for one agent or person."""
 
     id: MilestoneId = Field(description="Stable id, e.g. M1-T2.")
-    title: NonEmptyStr
+    title: VisibleStr
     role: Role
     kind: TaskKind
-    objective: NonEmptyStr = Field(description="The concrete change to make.")
+    objective: VisibleStr = Field(description="The concrete change to make.")
     status: Literal["planned", "done"] = "planned"
     risk_class: RiskClass
     diff_boundary: DiffBoundary
@@ -117,8 +119,8 @@ class Task(Strict):
 
 class Milestone(Strict):
     id: MilestoneId
-    title: NonEmptyStr
-    outcome: NonEmptyStr
+    title: VisibleStr
+    outcome: VisibleStr
     status: Status = "planned"
     dependencies: list[str] = Field(description="Ids of milestones that must be done first.")
     acceptance: list[NonEmptyStr] = Field(min_length=1)
@@ -153,7 +155,7 @@ class Roadmap(Strict):
     )
 
     version: Count = Field(description="Goes up only when the roadmap's content changes.")
-    objective: NonEmptyStr
+    objective: VisibleStr
     focus: str | None = Field(
         description="The one focused milestone: first not done whose dependencies are done, "
         "passing over one of verification work only while feature work is open (seed rule 7)."
@@ -190,7 +192,7 @@ class Decision(Strict):
     )
 
     id: MilestoneId
-    question: NonEmptyStr
+    question: VisibleStr
     options: list[NonEmptyStr]
     impact: RiskClass
     blocks: list[str] = Field(description="Ids of the milestones this decision blocks.")

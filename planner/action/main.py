@@ -549,7 +549,9 @@ def _repository(workspace: Workspace, config: Config) -> RepoIndex | None:
     """The checkout's index, from which boundaries are proposed (read once a run)."""
     if not config.fanout.propose_boundaries:
         return None
-    return workspace.repository_index()
+    from planner.core.boundaries import protected_globs
+
+    return workspace.repository_index(protected_globs(config))
 
 
 def _request(workspace: Workspace, config: Config, settings: Settings, issue: Issue) -> PlanRequest:

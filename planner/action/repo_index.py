@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from planner.core.boundaries import Protected
+from planner.core.patterns import LazyPattern
 from planner.core.repo import RepoIndex, SourceFile
 
 MAX_FILES = 200_000
@@ -52,7 +54,7 @@ _SKIPPED_FOLDERS = frozenset(
         "venv",
     }
 )
-_GENERATED = re.compile(
+_GENERATED = LazyPattern(
     r"(?:\.min\.(?:js|css)|\.pb\.go|_pb2\.py|\.generated\.\w+|_generated\.\w+|\.g\.dart|"
     r"\.snap|\.lock|-lock\.json|-lock\.yaml|\.map|\.svg)$|^(?:go\.sum|package-lock\.json|"
     r"yarn\.lock|pnpm-lock\.yaml|poetry\.lock|uv\.lock|Cargo\.lock|Gemfile\.lock|"
@@ -167,7 +169,7 @@ _BY_NAME: dict[str, list[str]] = {
     "Justfile": _MAKE,
 }
 _COMPILED: dict[int, re.Pattern[str]] = {}
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,63}")
+_IDENTIFIER = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]{2,63}")
 
 
 def _definitions(patterns: list[str]) -> re.Pattern[str]:
@@ -210,8 +212,10 @@ def _skipped(path: str) -> bool:
     return suffix in _BINARY_SUFFIXES or bool(_GENERATED.search(name))
 
 
-def build_index(root: Path) -> RepoIndex:
-    """The index of the checkout at ``root``."""
+def build_index(root: Path, known_only: Sequence[str] = ()) -> RepoIndex:
+    """The index of the checkout at ``root``; files matching ``known_only`` (the planning
+    files, protected paths: never proposed) are known by path only, not read."""
+    guard = Protected(list(known_only)) if known_only else None
     listed = tracked_files(root)
     paths = listed if listed is not None else list(_walk(root))
     truncated = len(paths) > MAX_FILES
@@ -220,7 +224,7 @@ def build_index(root: Path) -> RepoIndex:
     unread: list[str] = []
     budget = MAX_TOTAL_BYTES
     for path in paths:
-        if _skipped(path) or budget <= 0:
+        if _skipped(path) or budget <= 0 or (guard is not None and guard.touched(path)):
             truncated = truncated or budget <= 0
             unread.append(path)
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from planner.core.repo import RepoIndex
@@ -35,13 +35,14 @@ class Workspace:
             raise WorkspaceError(f"the workspace {root} is a file, not a folder")
         self._index: RepoIndex | None = None
 
-    def repository_index(self) -> RepoIndex:
+    def repository_index(self, known_only: Sequence[str] = ()) -> RepoIndex:
         """The index of the checkout (its tracked files and what they define), read on
-        the first call and kept for the run."""
+        the first call and kept for the run; ``known_only``: globs of files known by path
+        only (the planning files)."""
         if self._index is None:
             from planner.action.repo_index import build_index
 
-            self._index = build_index(self.root)
+            self._index = build_index(self.root, known_only)
         return self._index
 
     def _parts(self, relative: str) -> tuple[str, ...]:

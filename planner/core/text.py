@@ -195,8 +195,8 @@ def one_line(text: str, limit: int = 200) -> str:
     """Collapse white space (newlines included) and cut to ``limit`` characters; text
     with nothing visible in it is empty."""
     collapsed = " ".join(text.split())
-    if not visible(collapsed):
-        return ""
+    if not (collapsed and " " < collapsed[0] < "\x7f") and not visible(collapsed):
+        return ""  # (most text opens with a printable ASCII character: no need to look)
     return collapsed if len(collapsed) <= limit else collapsed[: limit - 1] + "…"
 
 

@@ -101,7 +101,7 @@ class Draft:
 
 
 def _texts(items: list[str]) -> list[str]:
-    return [" ".join(str(i).split()) for i in items if visible(str(i))]
+    return [" ".join(str(i).split()) for i in items if str(i).strip() and visible(str(i))]
 
 
 def tidy(draft: Draft) -> Draft:

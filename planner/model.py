@@ -480,6 +480,14 @@ class LabelsConfig(Strict):
     decision: NonEmptyStr = "decision/major"
 
 
+class SubIssuesConfig(Strict):
+    type: NonEmptyStr | None = Field(
+        default="Task",
+        description="The issue type given to sub-issues where the organisation defines one "
+        "of that name (null: none); a repository a user owns gets none.",
+    )
+
+
 class PathsConfig(Strict):
     plan_file: NonEmptyStr = "IMPLEMENTATION_PLAN.md"
     specs_dir: NonEmptyStr = "specs"
@@ -520,6 +528,7 @@ class Config(Strict):
     fanout: FanoutConfig = Field(default_factory=FanoutConfig)
     labels: LabelsConfig = Field(default_factory=LabelsConfig)
     decisions: DecisionsConfig = Field(default_factory=DecisionsConfig)
+    sub_issues: SubIssuesConfig = Field(default_factory=SubIssuesConfig)
     protected_paths: list[NonEmptyStr] = Field(
         default_factory=lambda: [".github/workflows/**", ".github/actions/**", ".git/**"],
         description="Globs no task may be handed out to change; the planning files are "

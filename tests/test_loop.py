@@ -341,3 +341,18 @@ def test_sub_issues_are_listed_in_the_plans_order(tmp_path: Path, github: GitHub
     moves = len(github.calls("PATCH", r"/sub_issues/priority"))
     assert plan(tmp_path / "3", github).code == 0
     assert len(github.calls("PATCH", r"/sub_issues/priority")) == moves, "nothing to move"
+
+
+def test_sub_issues_get_the_organisations_task_type(tmp_path: Path, github: GitHubServer) -> None:
+    github.issue_types = ["Bug", "Task", "Feature"]  # an organisation that defines types
+    assert plan(tmp_path / "1", github).code == 0
+    assert sub_issue(github, "M1-T1")["type"] == {"name": "Task"}
+
+
+def test_a_user_owned_repository_gets_no_type_and_no_finding(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    result = plan(tmp_path / "1", github)  # the stand-in's owner is a user: types are 404
+    assert result.code == 0
+    assert "type" not in sub_issue(github, "M1-T1")
+    assert "github-side-effect" not in result.outputs["findings"]

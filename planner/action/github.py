@@ -83,7 +83,10 @@ class GitHubPort(Protocol):
     def account(self) -> str: ...
     def list_created_by(self, login: str) -> list[IssueInfo]: ...
     def ensure_label(self, name: str, color: str, description: str) -> None: ...
-    def create_issue(self, title: str, body: str, labels: list[str]) -> IssueInfo: ...
+    def create_issue(
+        self, title: str, body: str, labels: list[str], issue_type: str | None = None
+    ) -> IssueInfo: ...
+    def issue_types(self) -> list[str]: ...
     def edit_issue(
         self,
         number: int,
@@ -163,6 +166,7 @@ class PyGithubAdapter:
         )
         # A lazy repository: no request until something of it is read or written.
         self._repo: Repository = self._github.withLazy(True).get_repo(repository)
+        self._owner = repository.split("/", 1)[0]
         self._token = token
         self._account: str | None = None
         self.attempts = attempts
@@ -306,12 +310,52 @@ class PyGithubAdapter:
 
         self._call(f"Creating label '{name}'", ensure, write=True)
 
-    def create_issue(self, title: str, body: str, labels: list[str]) -> IssueInfo:
-        return self._call(
-            "Creating an issue",
-            lambda: self._info(self._repo.create_issue(title=title, body=body, labels=labels)),
-            write=True,
-        )
+    def create_issue(
+        self, title: str, body: str, labels: list[str], issue_type: str | None = None
+    ) -> IssueInfo:
+        if issue_type is None:
+            return self._call(
+                "Creating an issue",
+                lambda: self._info(self._repo.create_issue(title=title, body=body, labels=labels)),
+                write=True,
+            )
+
+        def create() -> IssueInfo:
+            # PyGithub's create_issue has no issue type yet: the same POST, with "type".
+            from github.Issue import Issue as GithubIssue
+
+            requester = self._repo._requester
+            headers, data = requester.requestJsonAndCheck(
+                "POST",
+                f"{self._repo.url}/issues",
+                input={"title": title, "body": body, "labels": labels, "type": issue_type},
+            )
+            return self._info(GithubIssue(requester, headers, data, completed=True))
+
+        return self._call("Creating an issue", create, write=True)
+
+    def issue_types(self) -> list[str]:
+        """The issue types the repository's organisation defines (enabled ones); none for a
+        repository a user owns, or an organisation without types (404)."""
+        from github.GithubException import GithubException
+
+        def fetch() -> list[str]:
+            try:
+                _, data = self._repo._requester.requestJsonAndCheck(
+                    "GET", f"/orgs/{self._owner}/issue-types"
+                )
+            except GithubException as exc:
+                if exc.status == 404:
+                    return []
+                raise
+            items = data if isinstance(data, list) else []
+            return [
+                str(t["name"])
+                for t in items
+                if isinstance(t, dict) and t.get("name") and t.get("is_enabled", True)
+            ]
+
+        return self._call("Reading the organisation's issue types", fetch)
 
     def edit_issue(
         self,

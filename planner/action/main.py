@@ -255,7 +255,11 @@ def _plan(
         from planner.action.effects import SideEffects
 
         effects = SideEffects(
-            port, issue, config.labels.decision, max_decision_issues=config.decisions.max_issues
+            port,
+            issue,
+            config.labels.decision,
+            max_decision_issues=config.decisions.max_issues,
+            issue_type=config.sub_issues.type,
         )
         if settings.comment:
             # The plan's memory of its ids lives in its own summary comment (§14).

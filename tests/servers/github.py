@@ -35,6 +35,7 @@ class GitHubServer(StubServer):
         self.labels: dict[str, dict[str, Any]] = {}
         self.sub_issues: dict[int, list[int]] = {}
         self.blocked_by: dict[int, list[int]] = {}  # issue number -> its blockers' numbers
+        self.issue_types: list[str] = []  # the organisation's issue types (none: a user)
         self._next_id = 5000
         # The Git Data API: blobs by sha, trees as flat {path: blob sha}, commits, branches.
         self.blobs: dict[str, bytes] = {}
@@ -367,6 +368,9 @@ class GitHubServer(StubServer):
             if self.login is None:
                 return Reply(403, {"message": "Resource not accessible by integration"})
             return Reply(200, dict(self.account))
+        org_types = re.fullmatch(r"/orgs/([^/]+)/issue-types", path)
+        if org_types and request.method == "GET":
+            return self.list_issue_types(request, org_types.group(1))
         prefix = f"/repos/{REPO}"
         if not path.startswith(prefix):
             return Reply(404, {"message": "Not Found"})
@@ -441,6 +445,8 @@ class GitHubServer(StubServer):
                 },
             )
         number = max(self.issues, default=0) + 1
+        if data.get("type") is not None and data["type"] not in self.issue_types:
+            return Reply(422, {"message": "Validation Failed", "errors": [{"field": "type"}]})
         issue = self.add_issue(
             number,
             data["title"],
@@ -448,7 +454,21 @@ class GitHubServer(StubServer):
             list(data.get("labels") or []),
             author=self.account,
         )
+        if data.get("type") is not None:
+            issue["type"] = {"name": data["type"]}
         return Reply(201, issue)
+
+    def list_issue_types(self, request: Recorded, org: str) -> Reply:
+        """An organisation's issue types; a user (or an organisation without types): 404."""
+        if not self.issue_types:
+            return Reply(404, {"message": "Not Found"})
+        return Reply(
+            200,
+            [
+                {"id": i + 1, "name": name, "is_enabled": True}
+                for i, name in enumerate(self.issue_types)
+            ],
+        )
 
     def get_issue(self, request: Recorded, number: str) -> Reply:
         issue = self._issue_or_404(number)

@@ -33,12 +33,13 @@ class SideEffects:
         label: str,
         outage_severity: str = "warning",
         max_decision_issues: int = 20,
+        issue_type: str | None = None,
     ) -> None:
         self.calls = Calls(port, planning, outage_severity)
         self.named = NamedIssues(self.calls, label)
         self.decisions = RaisedDecisions(self.calls, label, max_decision_issues)
         self.comment = SummaryComment(self.calls)
-        self.sub_issues = SubIssues(self.calls)
+        self.sub_issues = SubIssues(self.calls, issue_type)
 
     @property
     def report(self) -> EffectsReport:

@@ -29,8 +29,9 @@ def sub_issue_body(issue: int, task: FanoutTask) -> str:
 
 
 class SubIssues:
-    def __init__(self, calls: Calls) -> None:
+    def __init__(self, calls: Calls, issue_type: str | None = None) -> None:
         self.calls = calls
+        self.issue_type = issue_type
 
     def sync(self, fanout: Fanout) -> dict[str, tuple[int, list[int]]]:
         """Make and link a sub-issue for each task that has none (found by its hidden
@@ -42,6 +43,7 @@ class SubIssues:
             return {}
         linked = by_marker(current, f"<!-- planner-task: {n}/")
         room = SUB_ISSUE_LIMIT - len(current)
+        kind = self._type(fanout, linked)
         for t in fanout.tasks:
             if t.id in linked:
                 continue
@@ -58,7 +60,7 @@ class SubIssues:
             title = one_line(f"{t.id}: {safe_text(t.title)}", 200)
             created = calls.attempt(
                 f"creating sub-issue for {t.id}",
-                partial(calls.port.create_issue, title, sub_issue_body(n, t), []),
+                partial(calls.port.create_issue, title, sub_issue_body(n, t), [], kind),
             )
             if created is not None:
                 calls.attempt(
@@ -71,6 +73,14 @@ class SubIssues:
         subs = {tid: info.number for tid, info in linked.items()}
         blocked = self._link_dependencies(fanout, subs)
         return {tid: (subs[tid], blocked.get(tid, [])) for tid in subs}
+
+    def _type(self, fanout: Fanout, linked: dict[str, IssueInfo]) -> str | None:
+        """The issue type new sub-issues get: the configured one, where the organisation
+        defines it (read only when a sub-issue is to be made)."""
+        if self.issue_type is None or all(t.id in linked for t in fanout.tasks):
+            return None
+        types = self._try("reading the organisation's issue types", self.calls.port.issue_types)
+        return self.issue_type if types and self.issue_type in types else None
 
     def _order(self, fanout: Fanout, before: list[IssueInfo], linked: dict[str, IssueInfo]) -> None:
         """The plan's sub-issues listed in the plan's order (its waves, then dependency

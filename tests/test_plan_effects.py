@@ -117,3 +117,21 @@ def test_a_url_the_request_gives_is_kept() -> None:
 def test_nothing_to_link_leaves_the_plan_as_it_is() -> None:
     planned = build_plan(request(), Config())
     assert link_decision_issues(planned, {}) is planned
+
+
+def test_writes_keep_githubs_pace_for_content(github: GitHubServer) -> None:
+    """At most 80 writes in any minute: the 81st waits until the first is a minute old
+    (a fake clock, so the test itself does not wait)."""
+    now = [1000.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    port = PyGithubAdapter(TOKEN, REPO, github.url, attempts=1, sleep=sleep, clock=lambda: now[0])
+    for n in range(81):
+        port.create_comment(7, f"note {n}")
+        now[0] += 0.1  # each write takes a tenth of a second
+    assert slept == [pytest.approx(60.0 - 80 * 0.1)]
+    assert len(github.comments_on(7)) == 81

@@ -8,6 +8,7 @@ here and becomes a :class:`GitHubError` whose message says what to change.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -57,6 +58,10 @@ class PullInfo:
     url: str
     title: str
     body: str
+
+
+WRITES_PER_MINUTE = 80
+"""GitHub's documented pace for requests that create content (a secondary limit)."""
 
 
 class GitHubError(RuntimeError):
@@ -152,6 +157,7 @@ class PyGithubAdapter:
         max_wait: float = 120.0,
         backoff: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from github import Auth, Github
 
@@ -172,6 +178,8 @@ class PyGithubAdapter:
         self.attempts = attempts
         self.max_wait = max_wait
         self.backoff = backoff
+        self._clock = clock
+        self._writes: deque[float] = deque()  # when the last writes were made
         self._sleep = sleep
 
     # ------------------------------------------------------------ retry and translation
@@ -182,6 +190,8 @@ class PyGithubAdapter:
         from requests.exceptions import RetryError, Timeout
 
         waited = 0.0
+        if write:
+            self._pace()
         for attempt in range(1, self.attempts + 1):
             try:
                 return fn()
@@ -218,6 +228,20 @@ class PyGithubAdapter:
             self._sleep(delay)
             waited += delay
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pace(self) -> None:
+        """Hold writes to GitHub's pace for content: at most ``WRITES_PER_MINUTE`` in any
+        minute. A plan making many sub-issues waits rather than meeting the secondary
+        rate limit (which a run would wait out too, within ``max_wait``)."""
+        now = self._clock()
+        while self._writes and now - self._writes[0] >= 60.0:
+            self._writes.popleft()
+        if len(self._writes) >= WRITES_PER_MINUTE:
+            wait = 60.0 - (now - self._writes[0])
+            self._sleep(wait)
+            now = self._clock()
+            self._writes.popleft()
+        self._writes.append(now)
 
     def _delay(self, attempt: int, headers: dict[str, str]) -> float:
         retry_after = headers.get("retry-after", "")

@@ -10,6 +10,7 @@ import unicodedata
 
 from planner.core.findings import finding
 from planner.core.paths import GlobIndex
+from planner.core.repo import RepoIndex
 from planner.model import Config, DeferredTask, Finding, Task
 
 CONFIG_FILE = ".github/planner.yml"
@@ -47,6 +48,15 @@ class Protected:
     def touched(self, glob: str) -> list[str]:
         """The protected globs that ``glob`` overlaps, in their configured order."""
         return [self._globs[i] for i in sorted(set(self._index.overlapping(glob)))]
+
+
+def holds_code(index: RepoIndex | None, protected: list[str]) -> bool:
+    """Whether a checkout's index holds a file besides the protected and planning ones:
+    a repository to propose boundaries from, not one yet to be written."""
+    if index is None:
+        return False
+    guard = Protected(protected)
+    return any(not guard.touched(f.path) for f in index.files)
 
 
 def is_unbounded(glob: str) -> bool:

@@ -26,3 +26,10 @@ def candidates(boundary: DiffBoundary) -> list[str]:
     """The candidates recorded for a task held back for want of a boundary."""
     prefix = CANDIDATE.format("")
     return [e.removeprefix(prefix) for e in boundary.evidence if e.startswith(prefix)]
+
+
+def paths_line(boundary: DiffBoundary) -> str:
+    """The nested line that hands out a task held back for want of a boundary: its best
+    candidates, or a placeholder to fill in."""
+    found = candidates(boundary)[:3]
+    return f"- paths: {', '.join(found) or 'src/module/**'}"

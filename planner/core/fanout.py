@@ -9,6 +9,7 @@ from typing import NamedTuple
 from planner.core import rules
 from planner.core.boundaries import hold_unsafe
 from planner.core.evidence import candidates as boundary_candidates
+from planner.core.evidence import paths_line
 from planner.core.findings import finding
 from planner.core.graph import assign_waves, find_cycles, topological_order
 from planner.core.text import one_line
@@ -195,7 +196,7 @@ def needs_boundary(task: Task, milestone: str) -> Finding:
     """The warning for a task held back for want of a boundary: its best candidates, and
     the line that hands it out."""
     candidates = boundary_candidates(task.diff_boundary)
-    line = f"- paths: {', '.join(candidates[:3]) if candidates else 'src/module/**'}"
+    line = paths_line(task.diff_boundary)
     where = (
         f"The repository's best matches are {', '.join(candidates)}; if they are right, add"
         if candidates

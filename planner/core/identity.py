@@ -20,7 +20,7 @@ from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.read import DraftMilestone
 from planner.core.text import one_line
-from planner.model import Contract, Finding
+from planner.model import Contract, Finding, Roadmap
 
 MEMORY_VERSION = 1
 MARKER = "planner:ids"
@@ -204,14 +204,14 @@ def remember(
         removed,
         tuple(dict.fromkeys(used)),
         contract.roadmap.version,
-        roadmap_digest(contract),
+        roadmap_digest(contract.roadmap),
         changes,
     )
 
 
-def roadmap_digest(contract: Contract) -> str:
+def roadmap_digest(roadmap: Roadmap) -> str:
     """A digest of the roadmap's content, its version aside."""
-    data = contract.roadmap.model_dump(mode="json")
+    data = roadmap.model_dump(mode="json")
     data.pop("version", None)
     return digest(data)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any, NamedTuple
 
-from planner.core.boundaries import Protected, is_unbounded, lookalike
+from planner.core.boundaries import Protected, holds_code, is_unbounded, lookalike
 from planner.core.evidence import CANDIDATE, NAMED_IN_TEXT, TaskContext
 from planner.core.paths import path_matches
 from planner.core.patterns import LazyPattern
@@ -71,7 +71,10 @@ CONTEXT_WEIGHT = 0.25
 """The weight of a word of the task's milestone or parent title (its own words weigh 1)."""
 BACKGROUND_WEIGHT = 0.3
 BACKGROUND_SHARE = 2.0
+"""A word of the rest of the request weighs at most ``BACKGROUND_WEIGHT``, and all of them
+together at most ``BACKGROUND_SHARE`` times the task's own words."""
 BACKGROUND_BEST = 50
+"""Of the files only the rest of the request matches, how many are ranked."""
 PLAN_WORDS = 60
 PLAN_SHARE = 0.6
 """A prose file holding at least ``PLAN_SHARE`` of the distinct words of a request of at
@@ -83,8 +86,6 @@ against code: a plan's words are in its documents too."""
 RANKED_HEAD = 64
 """How much of a ranking a proposal reads: its boundary and candidates come from the
 head."""
-"""A word of the rest of the request weighs at most ``BACKGROUND_WEIGHT``, and all of them
-together at most ``BACKGROUND_SHARE`` times the task's own words."""
 
 
 _Background = tuple[dict[int, float], list[int], int, set[int]]
@@ -131,10 +132,12 @@ class TaskText(NamedTuple):
 
 
 class Locator:
-    """The index of one repository, ready to rank its files for many tasks."""
+    """The index of one repository, ready to rank its files for many tasks; never a path
+    that ``guard`` protects."""
 
-    def __init__(self, index: RepoIndex) -> None:
+    def __init__(self, index: RepoIndex, guard: Protected | None = None) -> None:
         self.index = index
+        self.guard = guard
         files = index.files
         self.paths = [f.path for f in files]
         self._tests = CodeTests(self.paths + list(index.unread))
@@ -278,7 +281,7 @@ class Locator:
         self, task: TaskText, keep: Callable[[int], bool] | None = None, prose: float = 1.0
     ) -> list[tuple[float, int]]:
         """Files by BM25 over the task's words, its context's and its background's (see
-        ``_query``), best first. The background is the same for every task of a request,
+        ``TaskText``), best first. The background is the same for every task of a request,
         so its scores are made once; of the files only it matches, the best few are
         enough to rank. ``keep``: which files may be ranked; ``prose``: the weight of
         prose files (documents, notes) against code."""
@@ -340,22 +343,21 @@ class Locator:
 
     # ------------------------------------------------------------------ proposal
 
-    def propose(self, task: TaskText, guard: Protected | None = None) -> Proposal:
-        """The tightest boundary the evidence supports for one task; never a path that
-        ``guard`` protects."""
+    def allowed(self, path: str) -> bool:
+        """Whether a path may be proposed: not one the fanout would refuse (protected,
+        unbounded, or written with characters that pass for others)."""
+        known = self._allowed.get(path)
+        if known is None:
+            known = self._allowed[path] = not (
+                (self.guard is not None and self.guard.touched(path))
+                or is_unbounded(path)
+                or lookalike(path) is not None
+            )
+        return known
 
-        def allowed(path: str) -> bool:
-            # Never a path the fanout would refuse: protected, unbounded, or written with
-            # characters that pass for others (the task would only be held back).
-            known = self._allowed.get(path)
-            if known is None:
-                known = self._allowed[path] = not (
-                    (guard is not None and guard.touched(path))
-                    or is_unbounded(path)
-                    or lookalike(path) is not None
-                )
-            return known
-
+    def propose(self, task: TaskText) -> Proposal:
+        """The tightest boundary the evidence supports for one task."""
+        allowed = self.allowed
         evidence: list[str] = []
         chosen: list[str] = []
         docs_task = task.kind == "docs" or bool(_DOCS_WORDS & set(text_words(task.text)))
@@ -407,9 +409,8 @@ class Locator:
             evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
         tests += subjects
         files = list(dict.fromkeys(_literal(p) for p in chosen + tests if allowed(p)))
-        paths = [p for p in self._folded(files) if allowed(p)]
-        if len(paths) < len(self._folded(files)):
-            paths = files  # a folder that touches a protected path: its files instead
+        folded = self._folded(files)
+        paths = folded if all(allowed(p) for p in folded) else files  # (a folder may not be)
         # A ranking alone is evidence when its best file holds a word of the task's own
         # (not only of its milestone or the rest of the request).
         own = set(text_words(task.text))
@@ -487,12 +488,10 @@ def ground(
     """The milestones with a proposed boundary for each open task that states none (the
     planner's evidence recorded beside it); a task whose evidence is thin keeps no paths
     (``source: none``) and its best candidates as its evidence, to be held back."""
-    if index is None:
-        return milestones
-    guard = Protected(protected)
-    if all(guard.touched(f.path) for f in index.files):
+    if not holds_code(index, protected):
         return milestones  # nothing but the planning files: a repository yet to be written
-    locator = Locator(index)
+    assert index is not None
+    locator = Locator(index, Protected(protected))
     out: list[Milestone] = []
     for m in milestones:
         stated = tuple(p for t in m.tasks for p in t.diff_boundary.paths)
@@ -517,7 +516,7 @@ def ground(
                 kind=t.kind,
                 sibling_paths=stated,
             )
-            proposal = locator.propose(text, guard)
+            proposal = locator.propose(text)
             notes = boundary.evidence if boundary.source == "none" else []
             update: dict[str, Any]
             if proposal.confident:

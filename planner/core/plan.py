@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from planner.core import identity, rules
-from planner.core.boundaries import Protected, protected_globs
+from planner.core.boundaries import holds_code, protected_globs
 from planner.core.decisions import build_decisions, link_issues, repository_url
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
 from planner.core.evidence import TaskContext
@@ -96,7 +96,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     )
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
     milestones = in_dependency_order(milestones)
-    if config.fanout.propose_boundaries and holds_code(repository, config):
+    if config.fanout.propose_boundaries and holds_code(repository, protected_globs(config)):
         from planner.core.locate import ground  # only a plan in a repository loads it
 
         contexts = {
@@ -173,15 +173,6 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     )
 
 
-def holds_code(repository: RepoIndex | None, config: Config) -> bool:
-    """Whether the checkout holds anything but the planning files: a repository to
-    propose boundaries from, not one yet to be written."""
-    if repository is None:
-        return False
-    guard = Protected(protected_globs(config))
-    return any(not guard.touched(f.path) for f in repository.files)
-
-
 def recall(request: PlanRequest) -> tuple[identity.Memory | None, list[Finding]]:
     """The previous plan's ids: the memory in the planner's summary comment, else the
     contract committed with the plan, else none (a first plan)."""
@@ -220,9 +211,7 @@ def roadmap_version(
     if not isinstance(old, dict) or not isinstance(old.get("version"), int):
         if memory is None or memory.version < 1 or not memory.roadmap:
             return 1
-        data = roadmap.model_dump(mode="json")
-        data.pop("version", None)
-        same = identity.digest(data) == memory.roadmap
+        same = identity.roadmap_digest(roadmap) == memory.roadmap
         return memory.version if same else memory.version + 1
     new = roadmap.model_dump(mode="json")
     unchanged = {k: v for k, v in new.items() if k != "version"} == {

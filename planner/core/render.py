@@ -10,7 +10,7 @@ from typing import Any
 from pydantic_core import PydanticSerializationError
 
 from planner.core.briefs import code_span
-from planner.core.evidence import candidates
+from planner.core.evidence import paths_line
 from planner.core.text import markdown_inline, markdown_paragraph, mermaid_label, slugify
 from planner.model import Contract, Fanout, Finding, Milestone
 
@@ -220,8 +220,9 @@ def _boundaries(contract: Contract, fanout: Fanout | None) -> list[str]:
     focus = next((m for m in contract.roadmap.milestones if m.id == contract.roadmap.focus), None)
     if focus is None:
         return []
-    held = {d.task for d in fanout.deferred if d.rule == "needs-boundary"} if fanout else set()
-    if fanout is None:
+    if fanout is not None:
+        held = {d.task for d in fanout.deferred if d.rule == "needs-boundary"}
+    else:
         held = {
             t.id
             for t in focus.tasks
@@ -253,7 +254,7 @@ def _boundaries(contract: Contract, fanout: Fanout | None) -> list[str]:
             "",
         ]
         for t in waiting:
-            line = f"- paths: {', '.join(candidates(t.diff_boundary)[:3]) or 'src/module/**'}"
+            line = paths_line(t.diff_boundary)
             lines.append(f"- `{t.id}` {markdown_inline(t.title, 120)} — add {code_span(line, 300)}")
         lines.append("")
     return lines

@@ -171,9 +171,9 @@ class CodeTests:
             if not candidates:
                 continue
             test_dir = test.split("/")[:-1]
-            best = max(_shared(test_dir, c.split("/")[:-1]) for c in candidates)
+            best = max(_shared_folders(test_dir, c.split("/")[:-1]) for c in candidates)
             for code in candidates:
-                if _shared(test_dir, code.split("/")[:-1]) == best:
+                if _shared_folders(test_dir, code.split("/")[:-1]) == best:
                     self._tests.setdefault(code, []).append(test)
                     self._subjects.setdefault(test, []).append(code)
 
@@ -186,9 +186,8 @@ class CodeTests:
         return self._subjects.get(path, [])
 
 
-def _shared(a: list[str], b: list[str]) -> int:
-    """How many leading folders two folder paths share, counting a test folder as
-    standing in for the code's own (``tests/client`` beside ``httpx``)."""
+def _shared_folders(a: list[str], b: list[str]) -> int:
+    """How many leading folders two folder paths share."""
     count = 0
     for x, y in zip(a, b, strict=False):
         if x != y:

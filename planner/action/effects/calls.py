@@ -59,12 +59,13 @@ class Calls:
 
         return self.attempt(what, call) is not None
 
-    def attempt(self, what: str, fn: Callable[[], T]) -> T | None:
-        """Run a call; what it returned, or None when it failed."""
+    def attempt(self, what: str, fn: Callable[[], T], severity: str | None = None) -> T | None:
+        """Run a call; what it returned, or None when it failed (reported as ``severity``
+        when given, else by ``severity()``)."""
         try:
             result = fn()
         except GitHubError as exc:
-            self.report.failed(what, exc, self.severity(exc))
+            self.report.failed(what, exc, severity or self.severity(exc))
             return None
         self.report.done.append(what)
         return result

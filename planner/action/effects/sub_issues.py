@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from planner.action.effects.calls import Calls
 from planner.action.effects.markers import by_marker, safe_text, task_marker
-from planner.action.github import GitHubError, IssueInfo
+from planner.action.github import IssueInfo
 from planner.core.graph import fewest_links
 from planner.core.text import one_line
 from planner.model import Fanout, FanoutTask, Finding
@@ -79,7 +79,7 @@ class SubIssues:
         defines it (read only when a sub-issue is to be made)."""
         if self.issue_type is None or all(t.id in linked for t in fanout.tasks):
             return None
-        types = self._try("reading the organisation's issue types", self.calls.port.issue_types)
+        types = self._linked("reading the organisation's issue types", self.calls.port.issue_types)
         return self.issue_type if types and self.issue_type in types else None
 
     def _order(self, fanout: Fanout, before: list[IssueInfo], linked: dict[str, IssueInfo]) -> None:
@@ -95,7 +95,7 @@ class SubIssues:
             at = order.index(item.id)
             if at > 0 and order[at - 1] == prev.id:
                 continue
-            self._try(
+            self._linked(
                 f"moving sub-issue #{item.number} after #{prev.number}",
                 partial(calls.port.move_sub_issue, n, item.id, prev.id),
             )
@@ -117,7 +117,7 @@ class SubIssues:
         for tid, number in subs.items():
             if tid not in wanted:
                 continue  # a sub-issue of a task no longer in the fanout: left as it is
-            current = self._try(
+            current = self._linked(
                 f"listing what blocks the sub-issue of {tid}",
                 partial(calls.port.list_blocked_by, number),
             )
@@ -127,24 +127,18 @@ class SubIssues:
             want = {subs[d] for d in wanted[tid] if d in subs}
             blocked[tid] = sorted(want)
             for blocker in sorted(want - have):
-                self._try(
+                self._linked(
                     f"marking {tid} blocked by {ours[blocker]}",
                     partial(calls.port.add_blocked_by, number, blocker),
                 )
             for blocker in sorted((have & set(ours)) - want):
-                self._try(
+                self._linked(
                     f"removing {ours[blocker]} from what blocks {tid}",
                     partial(calls.port.remove_blocked_by, number, blocker),
                 )
         return blocked
 
-    def _try(self, what: str, fn: Callable[[], T]) -> T | None:
-        """A dependency call: its failure is a warning whatever its status (a server
-        without issue dependencies answers 404), the sub-issues stand without the links."""
-        try:
-            result = fn()
-        except GitHubError as exc:
-            self.calls.report.failed(what, exc, "warning")
-            return None
-        self.calls.report.done.append(what)
-        return result
+    def _linked(self, what: str, fn: Callable[[], T]) -> T | None:
+        """A dependency or order call: its failure is a warning whatever its status (a
+        server without issue dependencies answers 404); the sub-issues stand without."""
+        return self.calls.attempt(what, fn, "warning")

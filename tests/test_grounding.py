@@ -85,14 +85,14 @@ def shop(tmp_path: Path) -> Path:
 
 
 def locator(tmp_path: Path) -> Locator:
-    return Locator(build_index(shop(tmp_path)))
+    return Locator(build_index(shop(tmp_path)), GUARD)
 
 
 GUARD = Protected(protected_globs(Config()))
 
 
 def propose(loc: Locator, text: str, kind: str = "feature") -> list[str]:
-    proposal = loc.propose(TaskText(text=text, kind=kind), GUARD)
+    proposal = loc.propose(TaskText(text=text, kind=kind))
     assert proposal.confident, proposal
     return proposal.paths
 
@@ -166,7 +166,7 @@ def test_a_docs_task_goes_to_the_docs(tmp_path: Path) -> None:
 
 def test_a_protected_path_is_never_proposed(tmp_path: Path) -> None:
     loc = locator(tmp_path)
-    proposal = loc.propose(TaskText(text="Run the test job of ci.yml on ubuntu-latest"), GUARD)
+    proposal = loc.propose(TaskText(text="Run the test job of ci.yml on ubuntu-latest"))
     assert all(not GUARD.touched(p) for p in proposal.paths), proposal.paths
 
 
@@ -200,7 +200,7 @@ def shop_locator(tmp_path_factory: pytest.TempPathFactory) -> Locator:
 def test_no_proposed_boundary_is_unbounded_or_protected(
     shop_locator: Locator, words: list[str]
 ) -> None:
-    proposal = shop_locator.propose(TaskText(text=" ".join(words)), GUARD)
+    proposal = shop_locator.propose(TaskText(text=" ".join(words)))
     for path in proposal.paths:
         assert not is_unbounded(path) and not path.startswith("**")
         assert not GUARD.touched(path)
@@ -386,7 +386,7 @@ def test_a_file_whose_name_passes_for_another_is_never_proposed(tmp_path: Path) 
         root,
         {"docs/install-linux.md": "# Install on Linux\n", "docs/ja/install（linux）.md": "x\n"},
     )
-    loc = Locator(build_index(root))
-    proposal = loc.propose(TaskText(text="Update the linux install documentation"), GUARD)
+    loc = Locator(build_index(root), GUARD)
+    proposal = loc.propose(TaskText(text="Update the linux install documentation"))
     assert proposal.confident and "docs/ja/install（linux）.md" not in proposal.paths
     assert all(lookalike(p) is None for p in proposal.paths)

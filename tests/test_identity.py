@@ -24,6 +24,7 @@ from planner.model import Config, Issue, PlanRequest
 from tests.runner import RunnerResult, run_action, webhook
 from tests.servers.github import GitHubServer
 from tests.test_github import NUMBER, TOKEN
+from tests.test_loop import matrix, merged_event
 
 BODY = """## Tasks
 - [ ] Write the tokenizer in `lang/tokenizer/`
@@ -56,22 +57,14 @@ def plan(tmp: Path, server: GitHubServer, inputs: dict[str, str] | None = None) 
 
 
 def merge(tmp: Path, server: GitHubServer, branch: str) -> RunnerResult:
-    payload = webhook("pull_request", "closed")
-    pr = payload["pull_request"]
-    pr.update(number=7, merged=True, html_url="https://github.com/o/r/pull/7")
-    pr["head"]["ref"] = branch
     return run_action(
         tmp,
         "pull_request",
-        payload,
+        merged_event(branch, 7),
         token=TOKEN,
         inputs={"upload-artifact": "false"},
         extra_env={"GITHUB_API_URL": server.url},
     )
-
-
-def matrix(result: RunnerResult) -> list[str]:
-    return [row["task"] for row in json.loads(result.outputs["matrix"])["include"]]
 
 
 def contract(result: RunnerResult) -> dict[str, Any]:

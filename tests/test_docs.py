@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import yaml
 
 from planner.action.settings import from_env
-from tests.runner import ROOT
+from tests.runner import ROOT, run_action, webhook
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -32,10 +33,13 @@ def test_every_declared_input_is_read_by_the_settings() -> None:
         assert f'"{name}"' in source, f"settings.py never reads input {name}"
 
 
-def test_every_declared_output_is_written() -> None:
-    source = (ROOT / "planner" / "action" / "main.py").read_text(encoding="utf-8")
-    for name in ACTION["outputs"]:
-        assert f'"{name}"' in source, f"main.py never sets output {name}"
+def test_every_declared_output_is_written(tmp_path: Path) -> None:
+    """A plan sets every output action.yml declares (a later job reads them by name)."""
+    payload = webhook("issues", "opened")
+    payload["issue"]["body"] = (ROOT / "examples" / "issue-42.md").read_text(encoding="utf-8")
+    result = run_action(tmp_path, "issues", payload, inputs={"upload-artifact": "false"})
+    assert result.code == 0, result.stdout
+    assert sorted(result.outputs) == sorted(ACTION["outputs"])
 
 
 def test_action_defaults_parse() -> None:

@@ -120,3 +120,28 @@ def test_second_run_changes_nothing(case: str, tmp_path: Path) -> None:
     run(settings, io.StringIO(), github=lambda s: None, artifacts=lambda s: None, issue=issue)
     after = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
     assert after == snapshot
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_every_file_written_is_checked_before_github_is_touched(case: str) -> None:
+    """``file_names`` (what a run checks it can write before it raises decision issues
+    or ticks a merged task) names every file the run then writes."""
+    from planner.core.plan import build_plan, file_names, render_result
+    from planner.model import Config, PlanRequest
+
+    folder = CASES / case
+    meta = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
+    before = folder / "before"
+    draft = meta.get("draft")
+    request = PlanRequest(
+        issue=Issue(
+            number=meta["number"],
+            title=meta["title"],
+            body=(folder / "request.md").read_text(encoding="utf-8"),
+        ),
+        draft=(before / draft).read_text(encoding="utf-8") if draft else None,
+        draft_name=draft,
+    )
+    planned = build_plan(request, Config())
+    written = set(render_result(planned, request, Config()).files)
+    assert written and written <= set(file_names(planned, Config()))

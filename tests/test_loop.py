@@ -171,6 +171,37 @@ def test_a_body_edited_meanwhile_is_not_overwritten(tmp_path: Path, github: GitH
     assert matrix(result) == ["M1-T3"], "the task still counts as done in this run"
 
 
+def test_a_merge_that_cannot_write_its_files_ticks_nothing(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    """The merged path checks every file it will write before it ticks the box or closes
+    the sub-issue: a stopped run leaves GitHub as it was."""
+    first = plan(tmp_path / "plan", github)
+    assert first.code == 0, first.stdout
+    body, writes = github.issues[NUMBER]["body"], len(github.calls("PATCH"))
+    workspace = tmp_path / "m1" / "workspace"
+    (workspace / "elsewhere").mkdir(parents=True)
+    (workspace / "IMPLEMENTATION_PLAN.md").symlink_to("elsewhere/plan.md")
+    stopped = merge(tmp_path / "m1", github, merged_event("planner/1/M1-T1"))
+    assert stopped.code == 2, stopped.stdout
+    assert "'IMPLEMENTATION_PLAN.md' is a symbolic link" in stopped.stdout
+    assert github.issues[NUMBER]["body"] == body
+    assert len(github.calls("PATCH")) == writes
+    assert sub_issue(github, "M1-T1")["state"] == "open"
+
+
+def test_a_merge_reads_the_plans_memory_once(tmp_path: Path, github: GitHubServer) -> None:
+    """The summary comment, where the plan keeps its ids, is read once for the plan
+    before the merge and reused for the plan after it: a merge lists the comments no
+    more often than a plan does (once to recall, once to update)."""
+    comments = rf".*/issues/{NUMBER}/comments"
+    assert plan(tmp_path / "plan", github).code == 0
+    by_plan = len(github.calls("GET", comments))
+    done = merge(tmp_path / "m1", github, merged_event("planner/1/M1-T1"))
+    assert done.code == 0, done.stdout
+    assert len(github.calls("GET", comments)) - by_plan == by_plan == 2
+
+
 @pytest.mark.parametrize(
     ("payload", "rule"),
     [

@@ -22,7 +22,14 @@ from planner.core.milestones import build_milestones, contract_defaults, place_l
 from planner.core.progress import earlier_progress
 from planner.core.read import read_request
 from planner.core.repo import RepoIndex
-from planner.core.result import Plan, PlanResult, contract_file, fanout_file, render_result
+from planner.core.result import (
+    Plan,
+    PlanResult,
+    contract_file,
+    fanout_file,
+    file_names,
+    render_result,
+)
 from planner.core.text import one_line
 from planner.model import (
     Config,
@@ -42,6 +49,7 @@ __all__ = [
     "build_plan",
     "contract_file",
     "fanout_file",
+    "file_names",
     "link_decision_issues",
     "plan",
     "render_result",

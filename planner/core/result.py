@@ -162,6 +162,23 @@ def _in_flight(
     return kept, remember(plan.contract, now, plan.memory, made)
 
 
+def file_names(plan: Plan, config: Config) -> list[str]:
+    """The files ``render_result`` may write for ``plan``, known before it renders them:
+    enough to check that each can be written before anything is changed on GitHub."""
+    contract, fanout = plan.contract, plan.fanout
+    if contract is None:
+        return []
+    paths, number = config.paths, contract.issue.number
+    names = [contract_file(paths.output_dir, number)]
+    if fanout is not None:
+        if len(fanout.tasks) >= config.fanout.min_tasks:
+            names.append(fanout_file(paths.output_dir, number))
+        names += [brief_path(paths.output_dir, number, t.id) for t in fanout.tasks]
+    names.append(paths.plan_file)
+    names += [spec_path(paths.specs_dir, number, m) for m in contract.roadmap.milestones]
+    return names
+
+
 def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResult:
     """The files (contract, fanout, plan block, specs), matrix and summary of a plan.
     A fanout below ``fanout.min_tasks`` is listed in the matrix but not written (each

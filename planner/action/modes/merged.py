@@ -1,0 +1,182 @@
+"""A merged pull request (PRODUCT.md §12, step 4): find its task as check mode does, tick
+it in the planning issue and close its sub-issue, then plan again, once; the matrix holds
+only the tasks this merge made ready. A pull request that names no task, or one done
+already, changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from planner.action import events
+from planner.action.modes.plan import plan_issue, read_request, repository
+from planner.action.modes.run import Outcome, Run
+from planner.action.settings import SettingsError
+from planner.core.findings import finding
+from planner.core.plan import Plan, build_plan, file_names
+from planner.model import Config, Contract, Finding, Issue, PlanRequest, Task
+
+if TYPE_CHECKING:
+    from planner.action.github import GitHubPort
+
+
+@dataclass
+class AlreadyDone:
+    """A merged task found done already: a replay, perhaps of a run that failed after
+    ticking the box; what that run left undone is finished (never done twice)."""
+
+    finding: Finding
+    number: int
+    task: str
+
+
+@dataclass
+class Finished:
+    """The task a merged pull request finished, with its planning issue as it reads now,
+    the request read from it (its memory included) and its plan before the merge, and the
+    task's full name."""
+
+    issue: Issue
+    request: PlanRequest
+    before: Plan
+    task: Task
+    name: str
+
+
+def merged(run: Run, config: Config) -> Outcome | None:
+    from planner.action.merged import close_sub_issue, mark_done
+    from planner.core.done import handed_out
+
+    settings = run.settings
+    trigger = events.resolve(
+        settings.event_name, events.load_event(settings.event_path), "plan", None
+    )
+    if trigger.skip:
+        run.skip(trigger.skip)
+        return None
+    assert trigger.merged is not None
+    port = run.port()
+    if port is None:
+        raise SettingsError(
+            "a merged pull request's task is marked done in its planning issue through the "
+            "API, which needs the github-token input (default ${{ github.token }}) and "
+            "GITHUB_REPOSITORY"
+        )
+    pull = trigger.merged
+    found = finished_task(run, port, pull, config)
+    if isinstance(found, AlreadyDone):
+        # A replay: the sub-issue a failed run could not close is closed now (an open one
+        # with the task's marker only, so a second replay changes nothing).
+        left = close_sub_issue(port, found.number, found.task, pull)
+        return Outcome.skipped(found.finding, *left.findings)
+    if isinstance(found, Finding):
+        return Outcome.skipped(found)
+    issue, task = found.issue, found.task
+    # As for a plan: nothing is changed on GitHub by a run that cannot write its files.
+    run.workspace.check_all(file_names(found.before, config))
+    marked = mark_done(port, issue, task.id, found.before.task_lines.get(task.id), pull)
+    outcome = plan_issue(
+        run,
+        config,
+        issue.model_copy(update={"body": marked.body}),
+        done=(task.id,),
+        handed=handed_out(found.before.fanout),
+        memory=found.request.memory,
+    )
+    made_ready = ", ".join(row["task"] for row in outcome.matrix) or "no task"
+    outcome.findings[:0] = [
+        finding(
+            "done-merged",
+            f"Pull request #{pull.number} was merged: task {found.name} is done. Made ready: "
+            f"{made_ready}.",
+            task=task.id,
+        ),
+        *marked.findings,
+    ]
+    done = "; ".join(marked.done) or "nothing changed on GitHub"
+    outcome.summary = (
+        f"**Merged:** #{pull.number} finished task `{task.id}` of #{issue.number} ({done}). "
+        f"**Handed out now:** {made_ready}.\n\n" + outcome.summary
+    )
+    return outcome
+
+
+def finished_task(
+    run: Run, port: GitHubPort, pull: events.MergedPull, config: Config
+) -> Finished | AlreadyDone | Finding:
+    """The task a merged pull request finished; or the finding that says why nothing is
+    marked done (no task named, the issue gone, the task done already or no longer
+    planned)."""
+    from planner.core.gate import name_task, named_issues
+
+    plans: dict[int, tuple[Issue, PlanRequest, Plan]] = {}
+    contracts = {c.issue.number: c for c in _workspace_contracts(run, config)}
+    for number in named_issues(pull.pull_request):
+        _plan_now(run, port, config, number, plans)
+        made = plans[number][2].contract if number in plans else None
+        if made is not None:
+            contracts[number] = made
+    named, problems = name_task(list(contracts.values()), pull.pull_request, explicit_only=True)
+    if named is not None and named.contract.issue.number not in plans:
+        _plan_now(run, port, config, named.contract.issue.number, plans)
+        if named.contract.issue.number not in plans:
+            gone = f"the planning issue #{named.contract.issue.number} of {named.name} is gone"
+            named, problems = None, [finding("done-no-task", gone, severity="warning")]
+    if named is None:
+        why = "; ".join(f.message for f in problems) or "it names no task of a plan"
+        return finding(
+            "done-no-task",
+            f"Pull request #{pull.number} was merged; nothing was marked done: {why}",
+            severity="warning" if problems else "notice",
+        )
+    issue, request, before = plans[named.contract.issue.number]
+    milestones = before.contract.roadmap.milestones if before.contract else []
+    task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
+    if task is None or task.status == "done":
+        state = "is done already" if task else f"is no longer in the plan of #{issue.number}"
+        said = finding(
+            "done-no-task",
+            f"Pull request #{pull.number} was merged for task {named.name}, which {state}; "
+            "nothing changes.",
+            task=named.task.id,
+        )
+        return AlreadyDone(said, issue.number, task.id) if task else said
+    return Finished(issue, request, before, task, named.name)
+
+
+def _plan_now(
+    run: Run,
+    port: GitHubPort,
+    config: Config,
+    number: int,
+    plans: dict[int, tuple[Issue, PlanRequest, Plan]],
+) -> None:
+    """Plan issue ``number`` as it reads now, into ``plans``; an issue that does not exist
+    is left out (the name then matches no plan)."""
+    from planner.action.effects import SideEffects
+    from planner.action.github import GitHubError
+
+    try:
+        issue = port.get_issue(number)
+    except GitHubError as exc:
+        if exc.status == 404:
+            return
+        raise SettingsError(str(exc)) from None
+    request = read_request(run, config, issue)
+    if run.settings.comment:
+        # The plan keeps its ids in its summary comment (§14).
+        memory = SideEffects(port, issue, config.labels.decision).read_comment()
+        request = request.model_copy(update={"memory": memory})
+    plans[number] = (issue, request, build_plan(request, config, repository(run.workspace, config)))
+
+
+def _workspace_contracts(run: Run, config: Config) -> list[Contract]:
+    """The contracts in the workspace's output folder that load and pass their schema."""
+    from planner.core.check import load_contract
+
+    found = []
+    for name in run.workspace.list_files(config.paths.output_dir, "planning-output-", ".json"):
+        contract, _ = load_contract(run.workspace.read_text(name) or "", name)
+        if contract is not None:
+            found.append(contract)
+    return found

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import cached_property
 from typing import Literal
 
 from planner.core.boundaries import hold_unsafe
@@ -385,46 +387,255 @@ def contracts_by_issue(loaded: list[tuple[str, Contract]]) -> tuple[list[Contrac
     return kept, findings
 
 
-def _hidden_changes(
-    named: NamedTask, changes: list[FileChange], scope: list[str], boundary: list[str]
-) -> list[Finding]:
-    """Changes whose diff does not show what they do: a .gitattributes (it can mark files
-    binary, hide their diffs or run filters on checkout), allowed only where the boundary
-    names it; and Git LFS pointers, whose counted lines are the pointer's, not the
-    content's. ``scope``: the boundary and what a widen label admitted."""
-    findings: list[Finding] = []
-    inside = [c for c in changes if in_any(c.path, scope)]  # outside: the boundary says
-    attributes = [
-        c.path
-        for c in inside
-        if c.path.rsplit("/", 1)[-1] == ".gitattributes"
-        and not any(g.rsplit("/", 1)[-1] == ".gitattributes" for g in boundary)
-    ]
-    if attributes:
-        findings.append(
-            finding(
-                "check-gitattributes",
-                f"Task {named.name} changes {_shown(attributes)}, which changes how git "
-                "shows and checks out files (binary marks, diff drivers, filters), so the diff "
-                "may not show what the pull request does. Name the file in the task's paths "
-                "if the task is to change it.",
-                milestone=named.milestone.id,
-                task=named.task.id,
-            )
+@dataclass(frozen=True)
+class Pull:
+    """One pull request as the gate's rules see it: the task it names (None: a planning
+    change), what it changes, the planning paths, the paths no task may change, and its
+    labels."""
+
+    named: NamedTask | None
+    changes: list[FileChange]
+    planning: list[str]
+    guarded: list[str]
+    labels: tuple[str, ...] = ()
+
+    @cached_property
+    def touched(self) -> list[str]:
+        """Every path changed, and the target of every symbolic link changed."""
+        return [c.path for c in self.changes] + [
+            c.target for c in self.changes if c.kind == "symlink" and c.target is not None
+        ]
+
+    @cached_property
+    def boundary(self) -> list[str]:
+        return self.named.task.diff_boundary.paths if self.named else []
+
+    @cached_property
+    def beyond(self) -> tuple[list[str], list[str]]:
+        """Paths outside the boundary (planning paths aside): those a widen label
+        admitted, and those still outside."""
+        outside = sorted(
+            {
+                p
+                for p in self.touched
+                if not in_any(p, self.boundary) and not in_any(p, self.planning)
+            }
         )
-    pointers = [c.path for c in inside if c.lfs]
+        if not outside or WIDEN_LABEL not in self.labels:
+            return [], outside
+        return (
+            [p for p in outside if not in_any(p, self.guarded)],
+            [p for p in outside if in_any(p, self.guarded)],
+        )
+
+    def about_task(self, rule: str, message: str) -> Finding:
+        """A finding of the named task."""
+        assert self.named is not None
+        return finding(rule, message, milestone=self.named.milestone.id, task=self.named.task.id)
+
+
+GateRule = Callable[[Pull], Iterable[Finding]]
+
+
+def _symlinks_outside(pull: Pull) -> Iterable[Finding]:
+    for c in pull.changes:
+        if c.kind == "symlink" and c.target is None:
+            yield finding(
+                "check-symlink-outside",
+                f"{c.path} is a symbolic link to {one_line(c.link or '', 200)!r}, which leads "
+                "outside the repository (or into a loop of links, or is longer than the 4,096 "
+                "bytes a system follows); a pull request may not add such links.",
+            )
+
+
+def _paths_git_refuses(pull: Pull) -> Iterable[Finding]:
+    refused = sorted({c.path for c in pull.changes if refused_by_git(c.path)})
+    if refused:
+        yield finding(
+            "check-path-invalid",
+            f"This pull request changes {_shown(refused)}: a path git refuses to check out "
+            "(a name that is empty, '.', '..' or git's own '.git'), which could only have "
+            "been pushed as hand-made tree objects. Remove it.",
+        )
+
+
+def _planning_change_only(pull: Pull) -> Iterable[Finding]:
+    outside = sorted({p for p in pull.touched if not in_any(p, pull.planning)})
+    if outside:
+        yield finding(
+            "seed-1-no-production-code",
+            "This pull request names no planned task, so it is a planning change, and "
+            f"planning changes touch only planning files ({', '.join(pull.planning)}); "
+            f"it also changes {_shown(outside)}. Name the task it works on (branch "
+            "planner/<issue>/<task>, a 'Planner-Task: #<issue>/<task>' line in the body "
+            "or a label task:<issue>/<task>), or move those changes to a task's pull "
+            "request.",
+        )
+
+
+def _task_ready(pull: Pull) -> Iterable[Finding]:
+    """A task whose boundary the plan would never hand out is not ready, whatever the
+    contract says: naming it by hand gains nothing."""
+    assert pull.named is not None
+    task = pull.named.task
+    reason = not_ready(pull.named)
+    if reason is None:
+        held, _ = hold_unsafe([task], pull.guarded, "")
+        if held:
+            reason = f"it is never handed out: its {held[task.id].reason}"
+    if reason:
+        yield pull.about_task(
+            "check-task-not-ready",
+            f"This pull request works on {pull.named.name}, which is not ready: {reason}. "
+            "Work on a task of the current wave (the plan's matrix output).",
+        )
+
+
+def _task_changes_something(pull: Pull) -> Iterable[Finding]:
+    assert pull.named is not None
+    if not pull.changes:
+        yield pull.about_task(
+            "check-task-empty",
+            f"This pull request names task {pull.named.name} but changes no file; merged, it "
+            "would mark the task done with nothing done. Push the task's change, or name "
+            "no task.",
+        )
+
+
+def _no_planning_files(pull: Pull) -> Iterable[Finding]:
+    assert pull.named is not None
+    planning = sorted({p for p in pull.touched if in_any(p, pull.planning)})
+    if planning:
+        yield pull.about_task(
+            "check-planning-files",
+            f"A task's pull request may not change planning files; {pull.named.name} changes "
+            f"{_shown(planning)}. Change the plan in its own pull request (naming no task).",
+        )
+
+
+def _widened(pull: Pull) -> Iterable[Finding]:
+    assert pull.named is not None
+    admitted, _ = pull.beyond
+    if admitted:
+        yield pull.about_task(
+            "check-widened",
+            f"The label {WIDEN_LABEL} admitted {_shown(admitted)}, outside task "
+            f"{pull.named.name}'s boundary ({', '.join(pull.boundary)}). To widen the plan "
+            f"itself, add '- paths: {', '.join(admitted[:5])}' under the task in the "
+            "issue.",
+        )
+
+
+def _within_boundary(pull: Pull) -> Iterable[Finding]:
+    assert pull.named is not None
+    _, outside = pull.beyond
+    if outside:
+        boundary = pull.boundary
+        proposed = pull.named.task.diff_boundary.source == "proposed"
+        yield pull.about_task(
+            "check-diff-boundary",
+            f"Task {pull.named.name} may change only {', '.join(boundary)}"
+            f"{' (proposed by the planner from the repository)' if proposed else ''}; "
+            f"this pull request also changes {_shown(outside)} (a symbolic link counts by "
+            "its own path and by its target). If the task needs them, add "
+            f"'- paths: {', '.join([*boundary, *outside][:8])}' under the task in the "
+            f"issue, or a maintainer adds the label {WIDEN_LABEL} to this pull request "
+            "(protected paths stay refused).",
+        )
+
+
+def _no_protected_paths(pull: Pull) -> Iterable[Finding]:
+    assert pull.named is not None
+    shielded = sorted(
+        {
+            p
+            for p in pull.touched
+            if in_any(p, pull.boundary) and in_any(p, pull.guarded) and not in_any(p, pull.planning)
+        }
+    )
+    if shielded:
+        yield pull.about_task(
+            "check-protected-paths",
+            f"Task {pull.named.name} changes protected paths: {_shown(shielded)}. No task's "
+            "pull request may change them, whatever its paths say: narrow the task's "
+            "paths, or, if agents may change them, leave them out of protected_paths in "
+            ".github/planner.yml.",
+        )
+
+
+def _in_scope(pull: Pull) -> list[FileChange]:
+    """Changes the boundary holds, or the widen label admitted (outside: the boundary
+    check says): both are held to the same rules."""
+    admitted, _ = pull.beyond
+    scope = [*pull.boundary, *admitted]
+    return [c for c in pull.changes if in_any(c.path, scope)]
+
+
+def _gitattributes(pull: Pull) -> Iterable[Finding]:
+    """A .gitattributes can mark files binary, hide their diffs or run filters on
+    checkout: allowed only where the boundary names it."""
+    assert pull.named is not None
+    named = any(g.rsplit("/", 1)[-1] == ".gitattributes" for g in pull.boundary)
+    attributes = [c.path for c in _in_scope(pull) if c.path.rsplit("/", 1)[-1] == ".gitattributes"]
+    if attributes and not named:
+        yield pull.about_task(
+            "check-gitattributes",
+            f"Task {pull.named.name} changes {_shown(attributes)}, which changes how git "
+            "shows and checks out files (binary marks, diff drivers, filters), so the diff "
+            "may not show what the pull request does. Name the file in the task's paths "
+            "if the task is to change it.",
+        )
+
+
+def _lfs_pointers(pull: Pull) -> Iterable[Finding]:
+    """Git LFS pointers: the counted lines are the pointer's, not the content's."""
+    assert pull.named is not None
+    pointers = [c.path for c in _in_scope(pull) if c.lfs]
     if pointers:
-        findings.append(
-            finding(
-                "check-lfs-pointer",
-                f"Task {named.name} adds or changes Git LFS pointers ({_shown(pointers)}): "
-                "their content is stored outside git, so its size is not counted. Review the "
-                "files themselves.",
-                milestone=named.milestone.id,
-                task=named.task.id,
-            )
+        yield pull.about_task(
+            "check-lfs-pointer",
+            f"Task {pull.named.name} adds or changes Git LFS pointers ({_shown(pointers)}): "
+            "their content is stored outside git, so its size is not counted. Review the "
+            "files themselves.",
         )
-    return findings
+
+
+def _diff_scope(pull: Pull) -> Iterable[Finding]:
+    assert pull.named is not None
+    total = sum(c.added + c.deleted for c in pull.changes)
+    allowed = pull.named.task.diff_boundary.max_diff_scope
+    if total > allowed:
+        exact = all(c.exact for c in pull.changes)
+        binaries = [c.path for c in pull.changes if c.binary]
+        note = (
+            f" Binary files count one line per {BINARY_LINE_BYTES} bytes: {_shown(binaries)}."
+            if binaries
+            else ""
+        )
+        yield pull.about_task(
+            "check-diff-scope",
+            f"Task {pull.named.name} allows {allowed} changed lines; this pull request changes "
+            f"{'' if exact else 'at least '}{total}.{note} Split it, or raise 'diff:' in the "
+            "plan.",
+        )
+
+
+EVERY_PULL: tuple[GateRule, ...] = (_symlinks_outside, _paths_git_refuses)
+"""Rules for every pull request, in the order their findings are reported."""
+PLANNING_CHANGE: tuple[GateRule, ...] = (_planning_change_only,)
+"""Rules for a pull request that names no task."""
+TASK_CHANGE: tuple[GateRule, ...] = (
+    _task_ready,
+    _task_changes_something,
+    _no_planning_files,
+    _widened,
+    _within_boundary,
+    _no_protected_paths,
+    _gitattributes,
+    _lfs_pointers,
+    _diff_scope,
+)
+"""Rules for a task's pull request."""
 
 
 def check_pull_request(
@@ -436,162 +647,9 @@ def check_pull_request(
     labels: tuple[str, ...] = (),
 ) -> list[Finding]:
     """Hold the pull request's changes to the task :func:`name_task` found (None: a
-    planning change) and to the planning paths of the base's config. A task whose
-    boundary the plan would never hand out (``protected``: the globs plan mode holds
-    back) is not ready, whatever the contract says: naming it by hand gains nothing."""
-    touched = [(c, c.path) for c in changes] + [
-        (c, c.target) for c in changes if c.kind == "symlink" and c.target is not None
-    ]
-    findings = [
-        finding(
-            "check-symlink-outside",
-            f"{c.path} is a symbolic link to {one_line(c.link or '', 200)!r}, which leads "
-            "outside the repository (or into a loop of links, or is longer than the 4,096 "
-            "bytes a system follows); a pull request may not add such links.",
-        )
-        for c in changes
-        if c.kind == "symlink" and c.target is None
-    ]
-    refused = sorted({c.path for c in changes if refused_by_git(c.path)})
-    if refused:
-        findings.append(
-            finding(
-                "check-path-invalid",
-                f"This pull request changes {_shown(refused)}: a path git refuses to check out "
-                "(a name that is empty, '.', '..' or git's own '.git'), which could only have "
-                "been pushed as hand-made tree objects. Remove it.",
-            )
-        )
-    if named is None:
-        outside = sorted({p for _, p in touched if not in_any(p, planning_paths)})
-        if outside:
-            findings.append(
-                finding(
-                    "seed-1-no-production-code",
-                    "This pull request names no planned task, so it is a planning change, and "
-                    f"planning changes touch only planning files ({', '.join(planning_paths)}); "
-                    f"it also changes {_shown(outside)}. Name the task it works on (branch "
-                    "planner/<issue>/<task>, a 'Planner-Task: #<issue>/<task>' line in the body "
-                    "or a label task:<issue>/<task>), or move those changes to a task's pull "
-                    "request.",
-                )
-            )
-        return findings
-    task, milestone_id = named.task, named.milestone.id
-    reason = not_ready(named)
-    if reason is None:
-        held, _ = hold_unsafe([task], protected if protected is not None else planning_paths, "")
-        if held:
-            reason = f"it is never handed out: its {held[task.id].reason}"
-    if reason:
-        findings.append(
-            finding(
-                "check-task-not-ready",
-                f"This pull request works on {named.name}, which is not ready: {reason}. "
-                "Work on a task of the current wave (the plan's matrix output).",
-                milestone=milestone_id,
-                task=task.id,
-            )
-        )
-    if not changes:
-        findings.append(
-            finding(
-                "check-task-empty",
-                f"This pull request names task {named.name} but changes no file; merged, it "
-                "would mark the task done with nothing done. Push the task's change, or name "
-                "no task.",
-                milestone=milestone_id,
-                task=task.id,
-            )
-        )
-    planning = sorted({p for _, p in touched if in_any(p, planning_paths)})
-    if planning:
-        findings.append(
-            finding(
-                "check-planning-files",
-                f"A task's pull request may not change planning files; {named.name} changes "
-                f"{_shown(planning)}. Change the plan in its own pull request (naming no task).",
-                milestone=milestone_id,
-                task=task.id,
-            )
-        )
-    boundary = task.diff_boundary.paths
+    planning change) and to the planning paths of the base's config (``protected``: the
+    globs plan mode holds back; the planning paths when not given)."""
     guarded = protected if protected is not None else planning_paths
-    outside = sorted(
-        {p for _, p in touched if not in_any(p, boundary) and not in_any(p, planning_paths)}
-    )
-    admitted: list[str] = []
-    if outside and WIDEN_LABEL in labels:
-        admitted = [p for p in outside if not in_any(p, guarded)]
-        outside = [p for p in outside if in_any(p, guarded)]
-        if admitted:
-            findings.append(
-                finding(
-                    "check-widened",
-                    f"The label {WIDEN_LABEL} admitted {_shown(admitted)}, outside task "
-                    f"{named.name}'s boundary ({', '.join(boundary)}). To widen the plan "
-                    f"itself, add '- paths: {', '.join(admitted[:5])}' under the task in the "
-                    "issue.",
-                    milestone=milestone_id,
-                    task=task.id,
-                )
-            )
-    if outside:
-        proposed = task.diff_boundary.source == "proposed"
-        findings.append(
-            finding(
-                "check-diff-boundary",
-                f"Task {named.name} may change only {', '.join(boundary)}"
-                f"{' (proposed by the planner from the repository)' if proposed else ''}; "
-                f"this pull request also changes {_shown(outside)} (a symbolic link counts by "
-                "its own path and by its target). If the task needs them, add "
-                f"'- paths: {', '.join([*boundary, *outside][:8])}' under the task in the "
-                f"issue, or a maintainer adds the label {WIDEN_LABEL} to this pull request "
-                "(protected paths stay refused).",
-                milestone=milestone_id,
-                task=task.id,
-            )
-        )
-    guarded = protected if protected is not None else planning_paths
-    shielded = sorted(
-        {
-            p
-            for _, p in touched
-            if in_any(p, boundary) and in_any(p, guarded) and not in_any(p, planning_paths)
-        }
-    )
-    if shielded:
-        findings.append(
-            finding(
-                "check-protected-paths",
-                f"Task {named.name} changes protected paths: {_shown(shielded)}. No task's "
-                "pull request may change them, whatever its paths say: narrow the task's "
-                "paths, or, if agents may change them, leave them out of protected_paths in "
-                ".github/planner.yml.",
-                milestone=milestone_id,
-                task=task.id,
-            )
-        )
-    # What the label admitted is held to the same rules as what the boundary holds.
-    findings += _hidden_changes(named, changes, [*boundary, *admitted], boundary)
-    total = sum(c.added + c.deleted for c in changes)
-    allowed = task.diff_boundary.max_diff_scope
-    if total > allowed:
-        exact = all(c.exact for c in changes)
-        binaries = [c.path for c in changes if c.binary]
-        note = (
-            f" Binary files count one line per {BINARY_LINE_BYTES} bytes: {_shown(binaries)}."
-            if binaries
-            else ""
-        )
-        findings.append(
-            finding(
-                "check-diff-scope",
-                f"Task {named.name} allows {allowed} changed lines; this pull request changes "
-                f"{'' if exact else 'at least '}{total}.{note} Split it, or raise 'diff:' in the "
-                "plan.",
-                milestone=milestone_id,
-                task=task.id,
-            )
-        )
-    return findings
+    pull = Pull(named, changes, planning_paths, guarded, labels)
+    chain = EVERY_PULL + (PLANNING_CHANGE if named is None else TASK_CHANGE)
+    return [found for rule in chain for found in rule(pull)]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import requests
 
 from planner.action.settings import SettingsError, validate_artifact_name
+from planner.core.findings import finding
 from planner.model import Finding
 
 SERVICE = "twirp/github.actions.results.api.v1.ArtifactService"
@@ -66,14 +67,11 @@ def upload_files(
     workspace."""
     if port is None:
         return None, [
-            Finding(
-                rule="artifact-not-uploaded",
-                severity="warning",
-                message=(
-                    "No ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL (local use, or a runner "
-                    "that does not pass them): the artifact was not uploaded. The files are "
-                    "in the workspace."
-                ),
+            finding(
+                "artifact-not-uploaded",
+                "No ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL (local use, or a runner "
+                "that does not pass them): the artifact was not uploaded. The files are "
+                "in the workspace.",
             )
         ]
     retention = retention_days
@@ -85,10 +83,9 @@ def upload_files(
         return port.upload(name, files, retention), []
     except (ArtifactError, SettingsError) as exc:
         return None, [
-            Finding(
-                rule="artifact-upload",
-                severity="warning",
-                message=f"The artifact was not uploaded: {exc}. The files are in the workspace.",
+            finding(
+                "artifact-upload",
+                f"The artifact was not uploaded: {exc}. The files are in the workspace.",
             )
         ]
 

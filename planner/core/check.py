@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -10,19 +13,26 @@ from pydantic import ValidationError
 from planner.core import rules
 from planner.core.boundaries import Protected, is_unbounded, protected_globs
 from planner.core.contract_rules import check_contract, check_fanout
+from planner.core.findings import finding
 from planner.core.focus import focus_milestone
 from planner.core.graph import find_cycles
 from planner.core.paths import overlapping_pairs
 from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
-from planner.model import Config, Contract, Fanout, Finding, Location, Task
+from planner.model import (
+    Config,
+    Contract,
+    Fanout,
+    FanoutTask,
+    Finding,
+    Location,
+    Milestone,
+    Severity,
+    Task,
+)
 from planner.schemas import schema_findings
 
 _TASK_ID = LazyPattern(r"\b[A-Za-z]{1,3}\d{1,4}-[A-Za-z]{1,3}\d{1,4}\b")
-
-
-def _finding(rule: str, severity: str, message: str, **where: Any) -> Finding:
-    return Finding(rule=rule, severity=severity, message=message, location=Location(**where))
 
 
 class _JsonRefused(ValueError):
@@ -50,9 +60,8 @@ def parse_json(text: str, name: str) -> tuple[Any, list[Finding]]:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant), []
     except (ValueError, RecursionError) as exc:
         return None, [
-            _finding(
+            finding(
                 "json-invalid",
-                "error",
                 f"{name} is not valid JSON ({one_line(str(exc), 120)}); rewrite it whole.",
                 file=name,
             )
@@ -98,9 +107,8 @@ def _milestone_graph_findings(contract: Contract, name: str) -> list[Finding]:
     ids = [m.id for m in milestones]
     known = set(ids)
     findings = [
-        _finding(
+        finding(
             "graph-unknown-dependency",
-            "error",
             f"Milestone {m.id} depends on unknown milestone '{dep}'.",
             milestone=m.id,
             file=name,
@@ -111,9 +119,8 @@ def _milestone_graph_findings(contract: Contract, name: str) -> list[Finding]:
         if dep not in known
     ]
     findings.extend(
-        _finding(
+        finding(
             "graph-cycle",
-            "error",
             f"Milestones depend on each other in a cycle: {' → '.join(reversed(cycle))}.",
             milestone=cycle[0],
             file=name,
@@ -132,22 +139,21 @@ def _focus_findings(contract: Contract, name: str) -> list[Finding]:
     expected, _ = focus_milestone(milestones)
     if contract.roadmap.focus != expected:
         findings.append(
-            _finding(
+            finding(
                 "seed-2-one-focus",
-                "error",
                 f"roadmap.focus is {contract.roadmap.focus!r} but should be {expected!r}: the "
                 "first milestone not done whose dependencies are done, passing over one of "
                 "verification work only while feature work is open (seed rules 2 and 7).",
                 file=name,
                 pointer="/roadmap/focus",
+                severity="error",
             )
         )
     in_progress = [i for i, m in enumerate(milestones) if m.status == "in_progress"]
     if len(in_progress) > 1:
         findings.append(
-            _finding(
+            finding(
                 "seed-2-one-focus",
-                "warning",
                 f"Milestones {', '.join(milestones[i].id for i in in_progress)} are all in "
                 "progress; keep one focused milestone at a time.",
                 file=name,
@@ -175,9 +181,8 @@ def _task_findings(contract: Contract, name: str, config: Config) -> list[Findin
             )
             if not t.diff_boundary.paths and t.status != "done" and t.kind != "ops":
                 findings.append(
-                    _finding(
+                    finding(
                         "seed-6-task-contract",
-                        "warning",
                         f"Task {t.id} has an empty diff_boundary.paths.",
                         task=t.id,
                         file=name,
@@ -191,9 +196,8 @@ def _decision_findings(contract: Contract, name: str) -> list[Finding]:
     """Decisions that block a milestone the contract does not have."""
     known = {m.id for m in contract.roadmap.milestones}
     return [
-        _finding(
+        finding(
             "graph-unknown-dependency",
-            "error",
             f"Decision {d.id} blocks unknown milestone '{b}'.",
             file=name,
             pointer=f"/decisions/{i}/blocks/{k}",
@@ -219,9 +223,8 @@ def _task_graph_findings(contract: Contract, name: str) -> list[Finding]:
             for di, dep in enumerate(t.depends_on):
                 if dep not in edges:
                     findings.append(
-                        _finding(
+                        finding(
                             "graph-unknown-dependency",
-                            "error",
                             f"Task {t.id} depends on unknown task '{one_line(dep, 60)}'; name "
                             "a task of this contract, or drop the dependency.",
                             milestone=m.id,
@@ -231,9 +234,8 @@ def _task_graph_findings(contract: Contract, name: str) -> list[Finding]:
                         )
                     )
     findings.extend(
-        _finding(
+        finding(
             "graph-cycle",
-            "error",
             f"Tasks depend on each other in a cycle: {' → '.join(reversed(cycle))} (each "
             "needs the one before it), so none of them can start. Remove one of these "
             "dependencies.",
@@ -246,35 +248,173 @@ def _task_graph_findings(contract: Contract, name: str) -> list[Finding]:
     return findings
 
 
-def _handed_out_paths(fanout: Fanout, name: str, config: Config) -> list[Finding]:
+@dataclass(frozen=True)
+class _FanoutCheck:
+    """A fanout beside its contract, as the fanout checks below see it."""
+
+    contract: Contract
+    fanout: Fanout
+    name: str
+    config: Config
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {t.id: i for i, t in enumerate(self.fanout.tasks)}
+
+    @cached_property
+    def milestone(self) -> Milestone | None:
+        ms = self.contract.roadmap.milestones
+        return next((m for m in ms if m.id == self.fanout.milestone), None)
+
+    @cached_property
+    def planned(self) -> dict[str, Task]:
+        return {t.id: t for t in self.milestone.tasks} if self.milestone else {}
+
+    def at(
+        self,
+        task: FanoutTask,
+        rule: str,
+        message: str,
+        pointer: str = "",
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of fanout task ``task`` at ``pointer`` below it."""
+        where = f"/tasks/{self.index[task.id]}{pointer}"
+        return finding(
+            rule, message, task=task.id, file=self.name, pointer=where, severity=severity
+        )
+
+    def needed(self, task: FanoutTask) -> list[str]:
+        """The contract's dependencies, whatever the fanout says: a fanout that clears a
+        task's depends_on cannot hand it out early."""
+        own = self.planned.get(task.id)
+        return list(dict.fromkeys([*(own.depends_on if own else []), *task.depends_on]))
+
+
+def _handed_out_paths(check: _FanoutCheck) -> Iterable[Finding]:
     """A fanout hands out no unbounded glob and none that touches a protected path, as
     the planner never does: an agent given one could change anything, or the workflows."""
-    guard = Protected(protected_globs(config))
-    findings: list[Finding] = []
-    for i, t in enumerate(fanout.tasks):
+    guard = Protected(protected_globs(check.config))
+    for t in check.fanout.tasks:
         for k, path in enumerate(t.diff_boundary.paths):
-            where = {"task": t.id, "file": name, "pointer": f"/tasks/{i}/diff_boundary/paths/{k}"}
+            at = f"/diff_boundary/paths/{k}"
             if is_unbounded(path):
-                findings.append(
-                    _finding(
-                        "boundary-unbounded",
-                        "error",
-                        f"Fanout task {t.id} is handed '{one_line(path, 40)}', which matches "
-                        "every file. Name the folders or files it changes.",
-                        **where,
-                    )
+                yield check.at(
+                    t,
+                    "boundary-unbounded",
+                    f"Fanout task {t.id} is handed '{one_line(path, 40)}', which matches "
+                    "every file. Name the folders or files it changes.",
+                    at,
                 )
             elif touched := guard.touched(path):
-                findings.append(
-                    _finding(
-                        "boundary-protected",
-                        "error",
-                        f"Fanout task {t.id} is handed '{one_line(path, 40)}', which touches "
-                        f"protected {', '.join(touched)}. No agent is handed a protected path.",
-                        **where,
-                    )
+                yield check.at(
+                    t,
+                    "boundary-protected",
+                    f"Fanout task {t.id} is handed '{one_line(path, 40)}', which touches "
+                    f"protected {', '.join(touched)}. No agent is handed a protected path.",
+                    at,
+                    "error",
                 )
-    return findings
+
+
+def _fanout_focus(check: _FanoutCheck) -> Iterable[Finding]:
+    fanout, focus = check.fanout, check.contract.roadmap.focus
+    if fanout.milestone != focus:
+        yield finding(
+            "fanout-not-focus",
+            f"The fanout is for {fanout.milestone} but the contract's focus is {focus}.",
+            file=check.name,
+            pointer="/milestone",
+        )
+
+
+def _fanout_tasks_planned(check: _FanoutCheck) -> Iterable[Finding]:
+    """Each fanout task is a task of the focus, and none is verification work that seed
+    rule 7 holds back while feature work is open."""
+    milestone = check.milestone
+    all_milestones = check.contract.roadmap.milestones
+    held = (
+        {d.task: d.reason for d in rules.defer_verification(milestone, all_milestones)}
+        if milestone
+        else {}
+    )
+    for t in check.fanout.tasks:
+        if t.id not in check.planned:
+            yield check.at(
+                t,
+                "fanout-unknown-task",
+                f"Fanout task {t.id} is not a task of {check.fanout.milestone} in the contract.",
+                "/id",
+            )
+        if t.id in held:
+            yield check.at(
+                t,
+                "seed-7-feature-first",
+                f"Fanout task {t.id} is verification-only while feature work is open "
+                f"({held[t.id]}).",
+                severity="error",
+            )
+
+
+def _fanout_dependencies(check: _FanoutCheck) -> Iterable[Finding]:
+    """A fanout keeps its contract's dependencies, hands out nothing whose dependencies
+    are open, and puts each task in a later wave than what it depends on."""
+    waves = {t.id: t.wave for t in check.fanout.tasks}
+    done = {t.id for m in check.contract.roadmap.milestones for t in m.tasks if t.status == "done"}
+    for t in check.fanout.tasks:
+        needed = check.needed(t)
+        dropped = [d for d in needed if d not in t.depends_on]
+        if dropped:
+            yield check.at(
+                t,
+                "fanout-wider-than-contract",
+                f"Fanout task {t.id} drops its dependencies {', '.join(dropped)}; a fanout "
+                "may only narrow a task.",
+                "/depends_on",
+            )
+        waiting = [d for d in needed if d not in done and d not in waves]
+        if waiting:
+            yield check.at(
+                t,
+                "fanout-not-ready",
+                f"Fanout task {t.id} is handed out while {', '.join(waiting)}, which it "
+                "depends on, is neither done nor handed out before it.",
+            )
+        for dep in needed:
+            if dep in waves and waves[dep] >= t.wave:
+                yield check.at(
+                    t,
+                    "fanout-wave-order",
+                    f"Task {t.id} (wave {t.wave}) depends on {dep} (wave {waves[dep]}).",
+                    "/wave",
+                )
+
+
+def _fanout_overlaps(check: _FanoutCheck) -> Iterable[Finding]:
+    """Tasks of one wave run at once, so their paths may not overlap."""
+    by_wave: dict[int, list[FanoutTask]] = {}
+    for t in check.fanout.tasks:
+        by_wave.setdefault(t.wave, []).append(t)
+    for wave, members in by_wave.items():
+        for i, j in overlapping_pairs([t.diff_boundary.paths for t in members]):
+            a, b = members[i], members[j]
+            yield check.at(
+                b,
+                "fanout-path-overlap",
+                f"Tasks {a.id} and {b.id} share wave {wave} but their paths overlap.",
+                "/diff_boundary/paths",
+            )
+
+
+FANOUT_CHECKS: tuple[Callable[[_FanoutCheck], Iterable[Finding]], ...] = (
+    _handed_out_paths,
+    _fanout_focus,
+    _fanout_tasks_planned,
+    _fanout_dependencies,
+    _fanout_overlaps,
+)
+"""What validate holds a fanout to beside its contract, in the order reported (the
+contract rules' own fanout check, ``check_fanout``, first)."""
 
 
 def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -> list[Finding]:
@@ -282,113 +422,8 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
     if findings:
         return findings
     fanout = Fanout.model_validate(data)
-    findings += check_fanout(contract, fanout, name)
-    findings += _handed_out_paths(fanout, name, config)
-    if fanout.milestone != contract.roadmap.focus:
-        findings.append(
-            _finding(
-                "fanout-not-focus",
-                "error",
-                f"The fanout is for {fanout.milestone} but the contract's focus "
-                f"is {contract.roadmap.focus}.",
-                file=name,
-                pointer="/milestone",
-            )
-        )
-    milestone = next((m for m in contract.roadmap.milestones if m.id == fanout.milestone), None)
-    planned = {t.id: t for t in milestone.tasks} if milestone else {}
-    held = (
-        {d.task: d.reason for d in rules.defer_verification(milestone, contract.roadmap.milestones)}
-        if milestone
-        else {}
-    )
-    index = {t.id: i for i, t in enumerate(fanout.tasks)}
-    for t in fanout.tasks:
-        if t.id not in planned:
-            findings.append(
-                _finding(
-                    "fanout-unknown-task",
-                    "error",
-                    f"Fanout task {t.id} is not a task of {fanout.milestone} in the contract.",
-                    task=t.id,
-                    file=name,
-                    pointer=f"/tasks/{index[t.id]}/id",
-                )
-            )
-        if t.id in held:
-            findings.append(
-                _finding(
-                    "seed-7-feature-first",
-                    "error",
-                    f"Fanout task {t.id} is verification-only while feature work is open "
-                    f"({held[t.id]}).",
-                    task=t.id,
-                    file=name,
-                    pointer=f"/tasks/{index[t.id]}",
-                )
-            )
-    by_wave: dict[int, list[Task]] = {}
-    for t in fanout.tasks:
-        by_wave.setdefault(t.wave, []).append(t)
-    waves = {t.id: t.wave for t in fanout.tasks}
-    done = {t.id for m in contract.roadmap.milestones for t in m.tasks if t.status == "done"}
-    for t in fanout.tasks:
-        # The contract's dependencies, whatever the fanout says: a fanout that clears a
-        # task's depends_on cannot hand it out early.
-        own = planned.get(t.id)
-        needed = list(dict.fromkeys([*(own.depends_on if own else []), *t.depends_on]))
-        dropped = [d for d in needed if d not in t.depends_on]
-        if dropped:
-            findings.append(
-                _finding(
-                    "fanout-wider-than-contract",
-                    "error",
-                    f"Fanout task {t.id} drops its dependencies {', '.join(dropped)}; a fanout "
-                    "may only narrow a task.",
-                    task=t.id,
-                    file=name,
-                    pointer=f"/tasks/{index[t.id]}/depends_on",
-                )
-            )
-        waiting = [d for d in needed if d not in done and d not in waves]
-        if waiting:
-            findings.append(
-                _finding(
-                    "fanout-not-ready",
-                    "error",
-                    f"Fanout task {t.id} is handed out while {', '.join(waiting)}, which it "
-                    "depends on, is neither done nor handed out before it.",
-                    task=t.id,
-                    file=name,
-                    pointer=f"/tasks/{index[t.id]}",
-                )
-            )
-        for dep in needed:
-            if dep in waves and waves[dep] >= t.wave:
-                findings.append(
-                    _finding(
-                        "fanout-wave-order",
-                        "error",
-                        f"Task {t.id} (wave {t.wave}) depends on {dep} (wave {waves[dep]}).",
-                        task=t.id,
-                        file=name,
-                        pointer=f"/tasks/{index[t.id]}/wave",
-                    )
-                )
-    for wave, members in by_wave.items():
-        for i, j in overlapping_pairs([t.diff_boundary.paths for t in members]):
-            a, b = members[i], members[j]
-            findings.append(
-                _finding(
-                    "fanout-path-overlap",
-                    "error",
-                    f"Tasks {a.id} and {b.id} share wave {wave} but their paths overlap.",
-                    task=b.id,
-                    file=name,
-                    pointer=f"/tasks/{index[b.id]}/diff_boundary/paths",
-                )
-            )
-    return findings
+    check = _FanoutCheck(contract, fanout, name, config)
+    return check_fanout(contract, fanout, name) + [f for c in FANOUT_CHECKS for f in c(check)]
 
 
 def load_contract(text: str, name: str) -> tuple[Contract | None, list[Finding]]:
@@ -399,9 +434,8 @@ def load_contract(text: str, name: str) -> tuple[Contract | None, list[Finding]]
         return Contract.model_validate(data), []
     except ValidationError as exc:
         return None, [
-            _finding(
+            finding(
                 "contract-schema",
-                "error",
                 f"{name} is not a valid contract: {one_line(str(exc), 300)}",
                 file=name,
             )

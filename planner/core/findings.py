@@ -332,6 +332,7 @@ def finding(
     task: str | None = None,
     line: int | None = None,
     file: str | None = None,
+    pointer: str | None = None,
 ) -> Finding:
     """A finding of a rule in ``RULES``, with the rule's usual severity unless one of its
     others is asked for."""
@@ -345,7 +346,7 @@ def finding(
         rule=rule,
         severity=chosen,
         message=message,
-        location=Location(milestone=milestone, task=task, line=line, file=file),
+        location=Location(milestone=milestone, task=task, line=line, file=file, pointer=pointer),
     )
 
 

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, NamedTuple
 
+from planner.core.findings import finding
 from planner.core.text import one_line
-from planner.model import SCHEMA_MODELS, Finding, Location
+from planner.model import SCHEMA_MODELS, Finding
 from planner.schemas.violation import JsonSchemaValueException
 
 
@@ -193,12 +194,12 @@ def schema_findings(name: str, data: Any, file: str | None = None) -> list[Findi
     """A ``<name>-schema`` error for each way ``data`` fails its committed JSON Schema,
     located by JSON Pointer (and by ``file`` when given)."""
     return [
-        Finding(
-            rule=f"{name}-schema",
-            severity="error",
-            message=f"{name} fails its JSON Schema at {e.pointer or '(top level)'}: "
+        finding(
+            f"{name}-schema",
+            f"{name} fails its JSON Schema at {e.pointer or '(top level)'}: "
             f"{one_line(e.message, 300)}",
-            location=Location(file=file, pointer=e.pointer),
+            file=file,
+            pointer=e.pointer,
         )
         for e in schema_errors(name, data)
     ]

@@ -118,68 +118,12 @@ def defer(
     (``blockers``) blocks it; else verification-only ones while feature work is open
     anywhere in the plan (seed rule 7), operations for a person, and those with no
     boundary (stated or proposed)."""
-    findings: list[Finding] = []
-    deferred: dict[str, DeferredTask] = {}
-    later = {} if blockers else {d.task: d for d in rules.defer_verification(focus, milestones)}
-    unbounded: list[Task] = []
-    for t in focus.tasks:
-        if t.status == "done":
-            continue
-        if blockers:
-            deferred[t.id] = DeferredTask(
-                task=t.id,
-                rule="decision-blocks",
-                reason=f"waits on open decision {', '.join(blockers)}",
-            )
-        elif t.id in later:
-            deferred[t.id] = later[t.id]
-            findings.append(
-                finding(
-                    "seed-7-feature-first",
-                    f"Task {t.id} is verification-only work and feature work is still "
-                    f"open ({later[t.id].reason}); it is deferred, not fanned out (seed rule 7).",
-                    milestone=focus.id,
-                    task=t.id,
-                )
-            )
-        elif t.kind == "ops":
-            deferred[t.id] = DeferredTask(
-                task=t.id, rule="task-ops", reason="an operation for a person, not a code change"
-            )
-            findings.append(
-                finding(
-                    "task-ops",
-                    f"Task {t.id} ('{one_line(t.title, 60)}') is an operation for a person "
-                    "(run, tag, publish, review …), not a code change: it stays in the plan "
-                    "and is not handed to an agent. Tick it when it is done.",
-                    milestone=focus.id,
-                    task=t.id,
-                )
-            )
-        elif t.diff_boundary.source in ("proposed", "none") and (
-            why := rules.reads_as_state(t.title, vocabulary or VocabularyConfig())
-        ):
-            deferred[t.id] = DeferredTask(
-                task=t.id, rule="task-not-a-change", reason=f"reads as {why}"
-            )
-            findings.append(
-                finding(
-                    "task-not-a-change",
-                    f"Task {t.id} ('{one_line(t.title, 60)}') reads as {why}, not a change, so "
-                    "it is not handed to an agent: it stays in the plan. If it is work, write "
-                    "it as a change ('Raise coverage of the parser to 80%') or give it a "
-                    "'paths:' line.",
-                    milestone=focus.id,
-                    task=t.id,
-                )
-            )
-        elif not t.diff_boundary.paths:
-            deferred[t.id] = DeferredTask(
-                task=t.id, rule="needs-boundary", reason="has no diff boundary yet"
-            )
-            unbounded.append(t)
+    open_tasks = [t for t in focus.tasks if t.status != "done"]
     if blockers:
-        findings.append(
+        waits = f"waits on open decision {', '.join(blockers)}"
+        return {
+            t.id: DeferredTask(task=t.id, rule="decision-blocks", reason=waits) for t in open_tasks
+        }, [
             finding(
                 "decision-blocks",
                 f"Focus milestone {focus.id} is blocked by open decision "
@@ -187,9 +131,58 @@ def defer(
                 "is resolved (tick it or move it out of Open questions).",
                 milestone=focus.id,
             )
+        ]
+    later = {d.task: d for d in rules.defer_verification(focus, milestones)}
+    deferred: dict[str, DeferredTask] = {}
+    findings: list[Finding] = []
+    unbounded: list[Finding] = []  # reported last, with their candidates
+    for t in open_tasks:
+        held = _hold(t, focus.id, later, vocabulary or VocabularyConfig())
+        if held is not None:
+            deferred[t.id], found = held
+            (unbounded if found.rule == "needs-boundary" else findings).append(found)
+    return deferred, findings + unbounded
+
+
+def _hold(
+    t: Task, milestone: str, later: dict[str, DeferredTask], vocabulary: VocabularyConfig
+) -> tuple[DeferredTask, Finding] | None:
+    """Why an open task of the focus is held back, if it is, and the finding that says so."""
+    if t.id in later:
+        return later[t.id], finding(
+            "seed-7-feature-first",
+            f"Task {t.id} is verification-only work and feature work is still "
+            f"open ({later[t.id].reason}); it is deferred, not fanned out (seed rule 7).",
+            milestone=milestone,
+            task=t.id,
         )
-    findings += [needs_boundary(t, focus.id) for t in unbounded]
-    return deferred, findings
+    if t.kind == "ops":
+        reason = "an operation for a person, not a code change"
+        return DeferredTask(task=t.id, rule="task-ops", reason=reason), finding(
+            "task-ops",
+            f"Task {t.id} ('{one_line(t.title, 60)}') is an operation for a person "
+            "(run, tag, publish, review …), not a code change: it stays in the plan "
+            "and is not handed to an agent. Tick it when it is done.",
+            milestone=milestone,
+            task=t.id,
+        )
+    if t.diff_boundary.source in ("proposed", "none") and (
+        why := rules.reads_as_state(t.title, vocabulary)
+    ):
+        return DeferredTask(task=t.id, rule="task-not-a-change", reason=f"reads as {why}"), finding(
+            "task-not-a-change",
+            f"Task {t.id} ('{one_line(t.title, 60)}') reads as {why}, not a change, so "
+            "it is not handed to an agent: it stays in the plan. If it is work, write "
+            "it as a change ('Raise coverage of the parser to 80%') or give it a "
+            "'paths:' line.",
+            milestone=milestone,
+            task=t.id,
+        )
+    if not t.diff_boundary.paths:
+        reason = "has no diff boundary yet"
+        held = DeferredTask(task=t.id, rule="needs-boundary", reason=reason)
+        return held, needs_boundary(t, milestone)
+    return None
 
 
 def needs_boundary(task: Task, milestone: str) -> Finding:

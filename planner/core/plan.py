@@ -12,15 +12,22 @@ from typing import Any, TypeVar
 
 from planner.core import identity, rules
 from planner.core.boundaries import holds_code, protected_globs
-from planner.core.decisions import build_decisions, link_issues, repository_url
+from planner.core.decisions import Decisions, build_decisions, link_issues, repository_url
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
 from planner.core.evidence import TaskContext
-from planner.core.fanout import fan_out
+from planner.core.fanout import FannedOut, fan_out
 from planner.core.focus import choose_focus
 from planner.core.ids import milestone_ids
-from planner.core.milestones import build_milestones, contract_defaults, place_loose_tasks
+from planner.core.milestones import (
+    Milestones,
+    Placed,
+    build_milestones,
+    contract_defaults,
+    place_loose_tasks,
+)
 from planner.core.progress import earlier_progress
 from planner.core.read import read_request
+from planner.core.read.draft import Draft, DraftTask
 from planner.core.repo import RepoIndex
 from planner.core.result import (
     Plan,
@@ -34,12 +41,14 @@ from planner.core.text import one_line
 from planner.model import (
     Config,
     Contract,
+    Fanout,
     Finding,
     IssueRef,
     Milestone,
     PlanRequest,
     RemovedTask,
     Roadmap,
+    Task,
 )
 from planner.schemas import schema_findings
 
@@ -104,51 +113,20 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     )
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
     milestones = in_dependency_order(milestones)
-    if config.fanout.propose_boundaries and holds_code(repository, protected_globs(config)):
-        from planner.core.locate import ground  # only a plan in a repository loads it
-
-        contexts = {
-            task.id: TaskContext(d.title, drafted.parent)
-            for made, d in zip(built.milestones, placed.milestones, strict=True)
-            for task, drafted in zip(made.tasks, d.tasks, strict=True)
-        }
-        milestones = ground(
-            milestones,
-            contexts,
-            repository,
-            protected_globs(config),
-            f"{issue.title}\n{issue.body}",
-        )
+    drafted = _drafted_tasks(built, placed)
+    milestones = _ground(milestones, drafted, request, config, repository)
     focus = run(choose_focus(milestones))
-    decided = run(
-        build_decisions(
-            draft.decisions,
-            milestones,
-            request.decision_issues,
-            request.previous_contract,
-            request.repository_url or repository_url(issue.url),
-            issue.number,
-        )
-    )
+    decided = run(_decisions(draft, milestones, request))
     findings += rules.check_request(draft, milestones, config.vocabulary)
 
-    roadmap = Roadmap(
-        version=1,
-        objective=one_line(draft.objective or "", 2000)
-        or one_line(issue.title, 2000)
-        or f"Issue #{issue.number}",
-        focus=focus,
-        milestones=milestones,
-        assumptions=[
-            *draft.assumptions,
-            *dict.fromkeys([*placed.assumptions, *built.assumptions, *decided.assumptions]),
-        ],
-        unknowns=list(draft.unknowns),
-        out_of_scope=list(draft.out_of_scope),
-        removed=removed_tasks(memory, matched.removed, milestones),
-    )
-    roadmap = roadmap.model_copy(
-        update={"version": roadmap_version(roadmap, request.previous_contract, memory)}
+    roadmap = _roadmap(
+        request,
+        draft,
+        focus,
+        milestones,
+        [*placed.assumptions, *built.assumptions, *decided.assumptions],
+        removed_tasks(memory, matched.removed, milestones),
+        memory,
     )
     contract = Contract(
         issue=IssueRef(number=issue.number, title=issue.title, url=issue.url),
@@ -158,12 +136,22 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     )
     fanned = run(fan_out(contract, protected_globs(config), config.vocabulary))
 
-    schema_errors = schema_findings("contract", contract.model_dump(mode="json"))
-    if fanned.fanout is not None:
-        schema_errors += schema_findings("fanout", fanned.fanout.model_dump(mode="json"))
-    findings += schema_errors
-    if schema_errors:
-        return Plan(None, None, fanned.waves, findings, named_issues={}, task_lines={})
+    failed = _schema_errors(contract, fanned.fanout)
+    made = _plan(
+        contract, fanned, findings + failed, decided, _drafted_tasks(built, placed), memory
+    )
+    return made if not failed else Plan(None, None, fanned.waves, made.findings, {}, {})
+
+
+def _plan(
+    contract: Contract,
+    fanned: FannedOut,
+    findings: list[Finding],
+    decided: Decisions,
+    drafted: list[tuple[Task, DraftTask, str]],
+    memory: identity.Memory | None,
+) -> Plan:
+    """The plan made."""
     return Plan(
         contract=contract,
         fanout=fanned.fanout,
@@ -171,14 +159,88 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         findings=findings,
         request_issues=decided.given_issues,
         named_issues=decided.named,
-        task_lines={
-            task.id: drafted.line
-            for made, d in zip(built.milestones, placed.milestones, strict=True)
-            for task, drafted in zip(made.tasks, d.tasks, strict=True)
-            if drafted.line is not None
-        },
+        task_lines={t.id: d.line for t, d, _ in drafted if d.line is not None},
         memory=memory,
     )
+
+
+def _decisions(
+    draft: Draft, milestones: list[Milestone], request: PlanRequest
+) -> tuple[Decisions, list[Finding]]:
+    issue = request.issue
+    return build_decisions(
+        draft.decisions,
+        milestones,
+        request.decision_issues,
+        request.previous_contract,
+        request.repository_url or repository_url(issue.url),
+        issue.number,
+    )
+
+
+def _roadmap(
+    request: PlanRequest,
+    draft: Draft,
+    focus: str | None,
+    milestones: list[Milestone],
+    made_assumptions: list[str],
+    removed: list[RemovedTask],
+    memory: identity.Memory | None,
+) -> Roadmap:
+    """The roadmap of the milestones made, versioned against the previous plan: the
+    request's assumptions first, then those the planner made (each once)."""
+    issue = request.issue
+    roadmap = Roadmap(
+        version=1,
+        objective=one_line(draft.objective or "", 2000)
+        or one_line(issue.title, 2000)
+        or f"Issue #{issue.number}",
+        focus=focus,
+        milestones=milestones,
+        assumptions=[*draft.assumptions, *dict.fromkeys(made_assumptions)],
+        unknowns=list(draft.unknowns),
+        out_of_scope=list(draft.out_of_scope),
+        removed=removed,
+    )
+    version = roadmap_version(roadmap, request.previous_contract, memory)
+    return roadmap.model_copy(update={"version": version})
+
+
+def _drafted_tasks(built: Milestones, placed: Placed) -> list[tuple[Task, DraftTask, str]]:
+    """Each task made, with the draft task it was made from and its milestone's title."""
+    return [
+        (task, drafted, d.title)
+        for made, d in zip(built.milestones, placed.milestones, strict=True)
+        for task, drafted in zip(made.tasks, d.tasks, strict=True)
+    ]
+
+
+def _ground(
+    milestones: list[Milestone],
+    drafted: list[tuple[Task, DraftTask, str]],
+    request: PlanRequest,
+    config: Config,
+    repository: RepoIndex | None,
+) -> list[Milestone]:
+    """Boundaries proposed from the repository for tasks that state none (§13)."""
+    if not config.fanout.propose_boundaries or not holds_code(repository, protected_globs(config)):
+        return milestones
+    from planner.core.locate import ground  # only a plan in a repository loads it
+
+    assert repository is not None
+    issue = request.issue
+    contexts = {task.id: TaskContext(title, d.parent) for task, d, title in drafted}
+    return ground(
+        milestones, contexts, repository, protected_globs(config), f"{issue.title}\n{issue.body}"
+    )
+
+
+def _schema_errors(contract: Contract, fanout: Fanout | None) -> list[Finding]:
+    """The plan's own output checked by the committed schemas, as anyone's is."""
+    found = schema_findings("contract", contract.model_dump(mode="json"))
+    if fanout is not None:
+        found += schema_findings("fanout", fanout.model_dump(mode="json"))
+    return found
 
 
 def recall(request: PlanRequest) -> tuple[identity.Memory | None, list[Finding]]:

@@ -75,47 +75,10 @@ def render_plan_block(
                 else "no milestone is ready_"
             )
         ),
-        "",
-        "| ID | Milestone | Status | Risk | Max diff | Depends on | Spec |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    base = posixpath.dirname(plan_file)
-    for m in roadmap.milestones:
-        spec = posixpath.relpath(spec_path(specs_dir, number, m), base or ".")
-        deps = ", ".join(m.dependencies) or "—"
-        lines.append(
-            f"| {m.id} | {markdown_inline(m.title)} | {m.status} | {m.risk_class} | "
-            f"{m.max_diff_scope} | {deps} | [spec]({spec}) |"
-        )
-    lines += ["", "```mermaid", "flowchart TD"]
-    for m in roadmap.milestones:
-        lines.append(f'  {_node(m.id)}["{mermaid_label(f"{m.id}: {m.title}")}"]')
-    for m in roadmap.milestones:
-        lines.extend(f"  {_node(dep)} --> {_node(m.id)}" for dep in m.dependencies)
-    done = [_node(m.id) for m in roadmap.milestones if m.status == "done"]
-    if done:
-        lines.append(f"  classDef done fill:#d4edda,stroke:#28a745\n  class {','.join(done)} done")
-    if focus:
-        lines.append(f"  classDef focus stroke-width:3px\n  class {_node(focus.id)} focus")
-    lines += ["```", "", "### Tasks", ""]
-    any_task = False
-    for m in roadmap.milestones:
-        for t in m.tasks:
-            any_task = True
-            box = "x" if t.status == "done" else " "
-            wave = f" · wave {waves[t.id]}" if t.id in waves else ""
-            boundary = t.diff_boundary
-            proposed = (
-                " · paths proposed: " + ", ".join(code_span(p, 120) for p in boundary.paths)
-                if boundary.source == "proposed" and t.status != "done"
-                else ""
-            )
-            lines.append(
-                f"- [{box}] `{t.id}` {markdown_inline(t.title)} — {t.role} · {t.kind} · "
-                f"risk {t.risk_class}{wave}{proposed}"
-            )
-    if not any_task:
-        lines.append("_No tasks yet: add a task list to the issue._")
+    lines += _milestone_table(contract, plan_file, specs_dir)
+    lines += _milestone_graph(roadmap.milestones, focus)
+    lines += ["", "### Tasks", "", *_task_lines(roadmap.milestones, waves)]
     if changes:
         lines += [
             "",
@@ -135,6 +98,57 @@ def render_plan_block(
     if roadmap.out_of_scope:
         lines += ["", "### Out of scope", "", *_bullets(roadmap.out_of_scope)]
     return "\n".join(lines)
+
+
+def _milestone_table(contract: Contract, plan_file: str, specs_dir: str) -> list[str]:
+    lines = [
+        "",
+        "| ID | Milestone | Status | Risk | Max diff | Depends on | Spec |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    base = posixpath.dirname(plan_file)
+    for m in contract.roadmap.milestones:
+        spec = posixpath.relpath(spec_path(specs_dir, contract.issue.number, m), base or ".")
+        deps = ", ".join(m.dependencies) or "—"
+        lines.append(
+            f"| {m.id} | {markdown_inline(m.title)} | {m.status} | {m.risk_class} | "
+            f"{m.max_diff_scope} | {deps} | [spec]({spec}) |"
+        )
+    return lines
+
+
+def _milestone_graph(milestones: Sequence[Milestone], focus: Milestone | None) -> list[str]:
+    """The milestones and their dependencies as a mermaid flowchart."""
+    lines = ["", "```mermaid", "flowchart TD"]
+    lines += [f'  {_node(m.id)}["{mermaid_label(f"{m.id}: {m.title}")}"]' for m in milestones]
+    for m in milestones:
+        lines.extend(f"  {_node(dep)} --> {_node(m.id)}" for dep in m.dependencies)
+    done = [_node(m.id) for m in milestones if m.status == "done"]
+    if done:
+        lines.append(f"  classDef done fill:#d4edda,stroke:#28a745\n  class {','.join(done)} done")
+    if focus:
+        lines.append(f"  classDef focus stroke-width:3px\n  class {_node(focus.id)} focus")
+    return [*lines, "```"]
+
+
+def _task_lines(milestones: Sequence[Milestone], waves: dict[str, int]) -> list[str]:
+    """A checkbox per task, with its role, kind, risk, wave and proposed paths."""
+    lines = []
+    for m in milestones:
+        for t in m.tasks:
+            box = "x" if t.status == "done" else " "
+            wave = f" · wave {waves[t.id]}" if t.id in waves else ""
+            boundary = t.diff_boundary
+            proposed = (
+                " · paths proposed: " + ", ".join(code_span(p, 120) for p in boundary.paths)
+                if boundary.source == "proposed" and t.status != "done"
+                else ""
+            )
+            lines.append(
+                f"- [{box}] `{t.id}` {markdown_inline(t.title)} — {t.role} · {t.kind} · "
+                f"risk {t.risk_class}{wave}{proposed}"
+            )
+    return lines or ["_No tasks yet: add a task list to the issue._"]
 
 
 def _node(milestone_id: str) -> str:

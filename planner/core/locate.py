@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -24,6 +24,7 @@ from planner.core.patterns import LazyPattern
 from planner.core.repo import (
     CodeTests,
     RepoIndex,
+    SourceFile,
     identifier_words,
     identifiers,
     is_test,
@@ -131,61 +132,14 @@ class TaskText(NamedTuple):
     sibling_paths: tuple[str, ...] = ()
 
 
-class Locator:
-    """The index of one repository, ready to rank its files for many tasks; never a path
-    that ``guard`` protects."""
+class _Tree:
+    """Every path of the repository (read or not), by name and by folder: where a path a
+    task writes is looked up, and how big the folder a boundary might fold into is."""
 
-    def __init__(self, index: RepoIndex, guard: Protected | None = None) -> None:
-        self.index = index
-        self.guard = guard
-        files = index.files
-        self.paths = [f.path for f in files]
-        self._tests = CodeTests(self.paths + list(index.unread))
-        self._by_name: dict[str, list[int]] = {}
-        self._by_lower_name: dict[str, list[int]] = {}
-        self._defined_in: dict[str, list[int]] = {}
-        postings: dict[str, list[tuple[int, float]]] = {}
-        lengths: list[float] = []
-        for i, f in enumerate(files):
-            name = f.path.rsplit("/", 1)[-1]
-            self._by_name.setdefault(name, []).append(i)
-            self._by_lower_name.setdefault(name.lower(), []).append(i)
-            weights: dict[str, float] = {}
-            for word in path_words(f.path):
-                weights[word] = weights.get(word, 0.0) + _IN_PATH
-            prose = f.path.lower().endswith(_DOC_SUFFIXES)
-            for ident in f.defines:
-                if not prose:  # a heading is no definition a task names as code
-                    self._defined_in.setdefault(ident, []).append(i)
-                for word in identifier_words(ident):
-                    weights[word] = weights.get(word, 0.0) + _IN_DEFINES
-            counts = f.counts or (1,) * len(f.mentions)
-            for ident, count in zip(f.mentions, counts, strict=False):
-                for word in identifier_words(ident):
-                    weights[word] = weights.get(word, 0.0) + _IN_MENTIONS * count
-            for word, weight in weights.items():
-                postings.setdefault(word, []).append((i, weight))
-            lengths.append(float(len(weights)))
-        # Each posting holds its file's BM25 term factor, computed once: a query then only
-        # adds them up.
-        average = (sum(lengths) / len(lengths)) if lengths else 1.0
-        self._postings = {
-            word: [
-                (i, tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * lengths[i] / average)))
-                for i, tf in posting
-            ]
-            for word, posting in postings.items()
-        }
-        self._member_sets: dict[str, set[int]] = {}
-        self._backgrounds: dict[str, _Background] = {}
-        self._prior = [_prior(p) for p in self.paths]
-        self._prose = [p.lower().endswith(_PLANS) for p in self.paths]
-        self._weighed: dict[float, list[float]] = {}
-        self._allowed: dict[str, bool] = {}
-        self._count = len(lengths)
+    def __init__(self, paths: Iterable[str]) -> None:
         self._folder_sizes: dict[str, int] = {}
         self._all_names: dict[str, list[str]] = {}
-        self._existing = set(index.all_paths())
+        self._existing = set(paths)
         self._all_folders: set[str] = set()
         for p in self._existing:
             self._all_names.setdefault(p.rsplit("/", 1)[-1], []).append(p)
@@ -195,8 +149,6 @@ class Locator:
                 while folder and folder not in self._all_folders:
                     self._all_folders.add(folder)
                     folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
-
-    # ------------------------------------------------------------------ evidence
 
     def resolve(self, glob: str, text: str = "") -> tuple[list[str], str | None]:
         """A path the task's text wrote, looked up in the repository: itself when it
@@ -228,40 +180,83 @@ class Locator:
             return [glob], f"{glob} is a new file the task creates"
         return [], f"{glob} names no file of the repository"
 
-    def named_files(self, text: str) -> list[tuple[str, list[str]]]:
-        """File names the text writes and the tracked files of that name (a name written
-        with folders matches files whose path ends with it)."""
-        out: list[tuple[str, list[str]]] = []
-        for raw in dict.fromkeys(_FILE_NAME.findall(text)):
-            name = raw.rsplit("/", 1)[-1]
-            hits = self._by_name.get(name) or self._by_lower_name.get(name.lower()) or []
-            if hits:
-                out.append((raw, [self.paths[i] for i in hits]))
+    def folded(self, files: list[str]) -> list[str]:
+        """The files, with those of a small folder most of whose files they are written
+        as the folder's ``folder/*``: the change may add a file beside them."""
+        by_folder: dict[str, list[str]] = {}
+        for f in files:
+            if "/" in f:
+                by_folder.setdefault(f.rsplit("/", 1)[0], []).append(f)
+        out: list[str] = []
+        folded: set[str] = set()
+        for f in files:
+            folder = f.rsplit("/", 1)[0] if "/" in f else None
+            if folder is None:
+                out.append(f)
+                continue
+            if folder in folded:
+                continue
+            size = self._folder_sizes.get(folder, 0)
+            if len(by_folder[folder]) >= FOLD_MIN and size <= FOLD_FACTOR * len(by_folder[folder]):
+                out.append(f"{folder}/*")
+                folded.add(folder)
+            else:
+                out.append(f)
         return out
 
-    def named_definitions(self, text: str) -> list[tuple[str, list[str]]]:
-        """Names written as code (in backticks, called, or shaped as identifiers) and the
-        files that define them."""
-        written: list[str] = []
-        for span in _CODE_SPAN.findall(text):
-            names = identifiers(span)
-            # `renderCart` or `max_redirects` alone in a span is a name; a command line
-            # (`tm show <id>`) is words, of which only the shaped ones are names.
-            written += (
-                names
-                if len(names) == 1 and len(names[0]) >= 4
-                else [n for n in names if _SHAPED.fullmatch(n)]
-            )
-        written += [m.rsplit(".", 1)[-1] for m in _CALLED.findall(text)]
-        written += _SHAPED.findall(text)
-        for dotted in _DOTTED.findall(text):
-            written += dotted.split(".")
-        out: list[tuple[str, list[str]]] = []
-        for name in dict.fromkeys(written):
-            hits = self._defined_in.get(name, [])
-            if hits:
-                out.append((name, [self.paths[i] for i in hits]))
-        return out
+
+class _Ranking:
+    """BM25 over the read files' paths, definitions and identifiers, with field weights;
+    each posting holds its file's term factor, computed once, so a query only adds them
+    up."""
+
+    def __init__(self, files: Sequence[SourceFile]) -> None:
+        self.paths = [f.path for f in files]
+        self.by_name: dict[str, list[int]] = {}
+        self.by_lower_name: dict[str, list[int]] = {}
+        self.defined_in: dict[str, list[int]] = {}
+        postings: dict[str, list[tuple[int, float]]] = {}
+        lengths: list[float] = []
+        for i, f in enumerate(files):
+            name = f.path.rsplit("/", 1)[-1]
+            self.by_name.setdefault(name, []).append(i)
+            self.by_lower_name.setdefault(name.lower(), []).append(i)
+            weights = self._weights(f, i)
+            for word, weight in weights.items():
+                postings.setdefault(word, []).append((i, weight))
+            lengths.append(float(len(weights)))
+        average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self._postings = {
+            word: [
+                (i, tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * lengths[i] / average)))
+                for i, tf in posting
+            ]
+            for word, posting in postings.items()
+        }
+        self._count = len(lengths)
+        self._member_sets: dict[str, set[int]] = {}
+        self._backgrounds: dict[str, _Background] = {}
+        self._prior = [_prior(p) for p in self.paths]
+        self._prose = [p.lower().endswith(_PLANS) for p in self.paths]
+        self._weighed: dict[float, list[float]] = {}
+
+    def _weights(self, f: SourceFile, i: int) -> dict[str, float]:
+        """A file's words and their weights by field (path, definitions, mentions); its
+        definitions are noted as it goes."""
+        weights: dict[str, float] = {}
+        for word in path_words(f.path):
+            weights[word] = weights.get(word, 0.0) + _IN_PATH
+        prose = f.path.lower().endswith(_DOC_SUFFIXES)
+        for ident in f.defines:
+            if not prose:  # a heading is no definition a task names as code
+                self.defined_in.setdefault(ident, []).append(i)
+            for word in identifier_words(ident):
+                weights[word] = weights.get(word, 0.0) + _IN_DEFINES
+        counts = f.counts or (1,) * len(f.mentions)
+        for ident, count in zip(f.mentions, counts, strict=False):
+            for word in identifier_words(ident):
+                weights[word] = weights.get(word, 0.0) + _IN_MENTIONS * count
+        return weights
 
     def scores(self, words: dict[str, float]) -> dict[int, float]:
         """BM25 over the weighted query words, by file."""
@@ -341,6 +336,77 @@ class Locator:
             self._backgrounds[text] = cached
         return cached
 
+    def members(self, word: str) -> set[int]:
+        members = self._member_sets.get(word)
+        if members is None:
+            members = self._member_sets[word] = {i for i, _ in self._postings.get(word, [])}
+        return members
+
+
+class Locator:
+    """The index of one repository, ready to rank its files for many tasks; never a path
+    that ``guard`` protects."""
+
+    def __init__(self, index: RepoIndex, guard: Protected | None = None) -> None:
+        self.index = index
+        self.guard = guard
+        self._ranking = _Ranking(index.files)
+        self.paths = self._ranking.paths
+        self._tree = _Tree(index.all_paths())
+        self._tests = CodeTests(self.paths + list(index.unread))
+        self._allowed: dict[str, bool] = {}
+
+    # ------------------------------------------------------------------ evidence
+
+    def resolve(self, glob: str, text: str = "") -> tuple[list[str], str | None]:
+        """See :meth:`_Tree.resolve`."""
+        return self._tree.resolve(glob, text)
+
+    def named_files(self, text: str) -> list[tuple[str, list[str]]]:
+        """File names the text writes and the tracked files of that name (a name written
+        with folders matches files whose path ends with it)."""
+        out: list[tuple[str, list[str]]] = []
+        for raw in dict.fromkeys(_FILE_NAME.findall(text)):
+            name = raw.rsplit("/", 1)[-1]
+            hits = (
+                self._ranking.by_name.get(name)
+                or self._ranking.by_lower_name.get(name.lower())
+                or []
+            )
+            if hits:
+                out.append((raw, [self.paths[i] for i in hits]))
+        return out
+
+    def named_definitions(self, text: str) -> list[tuple[str, list[str]]]:
+        """Names written as code (in backticks, called, or shaped as identifiers) and the
+        files that define them."""
+        written: list[str] = []
+        for span in _CODE_SPAN.findall(text):
+            names = identifiers(span)
+            # `renderCart` or `max_redirects` alone in a span is a name; a command line
+            # (`tm show <id>`) is words, of which only the shaped ones are names.
+            written += (
+                names
+                if len(names) == 1 and len(names[0]) >= 4
+                else [n for n in names if _SHAPED.fullmatch(n)]
+            )
+        written += [m.rsplit(".", 1)[-1] for m in _CALLED.findall(text)]
+        written += _SHAPED.findall(text)
+        for dotted in _DOTTED.findall(text):
+            written += dotted.split(".")
+        out: list[tuple[str, list[str]]] = []
+        for name in dict.fromkeys(written):
+            hits = self._ranking.defined_in.get(name, [])
+            if hits:
+                out.append((name, [self.paths[i] for i in hits]))
+        return out
+
+    def rank(
+        self, task: TaskText, keep: Callable[[int], bool] | None = None, prose: float = 1.0
+    ) -> list[tuple[float, int]]:
+        """See :meth:`_Ranking.rank`."""
+        return self._ranking.rank(task, keep, prose)
+
     # ------------------------------------------------------------------ proposal
 
     def allowed(self, path: str) -> bool:
@@ -392,8 +458,8 @@ class Locator:
             best = ranked[0][1]
             said = {*text_words(task.text), *text_words(task.context)}
             matched = sorted(
-                (w for w in said if best in self._members(w)),
-                key=lambda w: (len(self._postings.get(w, ())), w),
+                (w for w in said if best in self._ranking.members(w)),
+                key=lambda w: (len(self._ranking.members(w)), w),
             )
             evidence.append(
                 f"ranked by the words {', '.join(matched[:6]) or 'of the task'} "
@@ -409,48 +475,18 @@ class Locator:
             evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
         tests += subjects
         files = list(dict.fromkeys(_literal(p) for p in chosen + tests if allowed(p)))
-        folded = self._folded(files)
+        folded = self._tree.folded(files)
         paths = folded if all(allowed(p) for p in folded) else files  # (a folder may not be)
         # A ranking alone is evidence when its best file holds a word of the task's own
         # (not only of its milestone or the rest of the request).
         own = set(text_words(task.text))
         confident = bool(paths) and (
-            named or bool(ranked and any(ranked[0][1] in self._members(w) for w in own))
+            named or bool(ranked and any(ranked[0][1] in self._ranking.members(w) for w in own))
         )
         return Proposal(paths, evidence, confident, candidates)
 
     def _is_doc(self, i: int) -> bool:
         return self.paths[i].lower().endswith(_DOC_SUFFIXES)
-
-    def _members(self, word: str) -> set[int]:
-        members = self._member_sets.get(word)
-        if members is None:
-            members = self._member_sets[word] = {i for i, _ in self._postings.get(word, [])}
-        return members
-
-    def _folded(self, files: list[str]) -> list[str]:
-        """The files, with those of a small folder most of whose files they are written
-        as the folder's ``folder/*``: the change may add a file beside them."""
-        by_folder: dict[str, list[str]] = {}
-        for f in files:
-            if "/" in f:
-                by_folder.setdefault(f.rsplit("/", 1)[0], []).append(f)
-        out: list[str] = []
-        folded: set[str] = set()
-        for f in files:
-            folder = f.rsplit("/", 1)[0] if "/" in f else None
-            if folder is None:
-                out.append(f)
-                continue
-            if folder in folded:
-                continue
-            size = self._folder_sizes.get(folder, 0)
-            if len(by_folder[folder]) >= FOLD_MIN and size <= FOLD_FACTOR * len(by_folder[folder]):
-                out.append(f"{folder}/*")
-                folded.add(folder)
-            else:
-                out.append(f)
-        return out
 
 
 def _nearest(hits: list[str], siblings: Iterable[str]) -> list[str]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import stat
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -307,35 +307,13 @@ class PullRepository:
     # ------------------------------------------------------------ the changes
 
     def _link_target(self, path: str, link: bytes) -> str | None:
-        """The repository path a link at ``path`` leads to, through the head commit's
-        links; None when it leads outside the repository, loops or is longer than any
-        system follows."""
-        text = link.decode("utf-8", "replace")
-        if text.startswith("/") or len(link) > MAX_LINK_BYTES:
-            return None
-        queue = [*path.split("/")[:-1], *text.split("/")]
-        resolved: list[str] = []
-        hops = 0
-        while queue:
-            part = queue.pop(0)
-            if part in ("", "."):
-                continue
-            if part == "..":
-                if not resolved:
-                    return None
-                resolved.pop()
-                continue
-            resolved.append(part)
-            entry = self._lookup(self.head, "/".join(resolved))
-            if entry is not None and stat.S_ISLNK(entry[0]):
-                hops += 1
-                raw = self._blob(entry[1])
-                inner = raw.decode("utf-8", "replace")
-                if hops > MAX_LINK_HOPS or inner.startswith("/") or len(raw) > MAX_LINK_BYTES:
-                    return None
-                resolved.pop()
-                queue = [*inner.split("/"), *queue]
-        return "/".join(resolved) or "."
+        """See :func:`link_target`; links are followed through the head commit."""
+
+        def entry(at: str) -> bytes | None:
+            found = self._lookup(self.head, at)
+            return self._blob(found[1]) if found is not None and stat.S_ISLNK(found[0]) else None
+
+        return link_target(path, link, entry)
 
     def changes(self, limit: int) -> list[FileChange]:
         """Every path the pull request changes, lines counted exactly up to ``limit``
@@ -365,21 +343,61 @@ class PullRepository:
                 old_data = self._blob(old.sha) if old is not None and old.sha else b""
                 new_data = self._blob(new.sha) if new is not None and new.sha else b""
                 link = new_mode is not None and stat.S_ISLNK(new_mode)
-                if _is_binary(old_data) or _is_binary(new_data):
-                    added, deleted, exact = _binary_lines(new_data), _binary_lines(old_data), True
-                else:
-                    added, deleted, exact = count_lines(old_data, new_data, max(limit - used, 0))
-                item = FileChange(
-                    path,
-                    added=added,
-                    deleted=deleted,
-                    kind="symlink" if link else "file",
-                    binary=_is_binary(old_data) or _is_binary(new_data),
-                    exact=exact,
-                    link=new_data.decode("utf-8", "replace") if link else None,
-                    target=self._link_target(path, new_data) if link else None,
-                    lfs=new_data.startswith(_LFS_POINTER) and len(new_data) < 1024,
-                )
+                target = self._link_target(path, new_data) if link else None
+                item = _file_change(path, old_data, new_data, link, target, max(limit - used, 0))
             used += item.added + item.deleted
             changes.append(item)
         return changes
+
+
+def _file_change(
+    path: str, old: bytes, new: bytes, link: bool, target: str | None, budget: int
+) -> FileChange:
+    """A changed file (or link) with its lines counted exactly up to ``budget``."""
+    binary = _is_binary(old) or _is_binary(new)
+    if binary:
+        added, deleted, exact = _binary_lines(new), _binary_lines(old), True
+    else:
+        added, deleted, exact = count_lines(old, new, budget)
+    return FileChange(
+        path,
+        added=added,
+        deleted=deleted,
+        kind="symlink" if link else "file",
+        binary=binary,
+        exact=exact,
+        link=new.decode("utf-8", "replace") if link else None,
+        target=target,
+        lfs=new.startswith(_LFS_POINTER) and len(new) < 1024,
+    )
+
+
+def link_target(path: str, link: bytes, linked: Callable[[str], bytes | None]) -> str | None:
+    """The repository path a link at ``path`` leads to, following the links it passes
+    (``linked``: a path's link text, None when it is no link); None when it leads outside
+    the repository, loops or is longer than any system follows."""
+    text = link.decode("utf-8", "replace")
+    if text.startswith("/") or len(link) > MAX_LINK_BYTES:
+        return None
+    queue = [*path.split("/")[:-1], *text.split("/")]
+    resolved: list[str] = []
+    hops = 0
+    while queue:
+        part = queue.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not resolved:
+                return None
+            resolved.pop()
+            continue
+        resolved.append(part)
+        raw = linked("/".join(resolved))
+        if raw is not None:
+            hops += 1
+            inner = raw.decode("utf-8", "replace")
+            if hops > MAX_LINK_HOPS or inner.startswith("/") or len(raw) > MAX_LINK_BYTES:
+                return None
+            resolved.pop()
+            queue = [*inner.split("/"), *queue]
+    return "/".join(resolved) or "."

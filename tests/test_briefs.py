@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from planner.core.briefs import code_span
 from planner.core.plan import plan
+from planner.core.text import code_span
 from planner.core.text import markdown_paragraph as paragraph
 from planner.model import Issue, PlanRequest
 

@@ -9,9 +9,8 @@ a list or a quote. So a title or objective cannot forge the brief's own sections
 from __future__ import annotations
 
 import posixpath
-import re
 
-from planner.core.text import markdown_inline, markdown_paragraph
+from planner.core.text import code_span, markdown_inline, markdown_paragraph
 from planner.model import Fanout, FanoutTask
 
 
@@ -22,15 +21,6 @@ def brief_path(output_dir: str, number: int, task_id: str) -> str:
 def task_branch(number: int, task_id: str) -> str:
     """The branch a task's pull request comes from; check mode names the task by it."""
     return f"planner/{number}/{task_id}"
-
-
-def code_span(text: str, limit: int = 300) -> str:
-    """Text in a code span whose fence is longer than any run of backticks in it."""
-    flat = " ".join(text.split())[:limit]
-    runs = [len(r) for r in re.findall(r"`+", flat)]
-    fence = "`" * (max(runs, default=0) + 1)
-    pad = " " if runs or flat.startswith(" ") else ""
-    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _bullets(items: list[str], empty: str) -> list[str]:

@@ -9,9 +9,14 @@ from typing import Any
 
 from pydantic_core import PydanticSerializationError
 
-from planner.core.briefs import code_span
 from planner.core.evidence import paths_line
-from planner.core.text import markdown_inline, markdown_paragraph, mermaid_label, slugify
+from planner.core.text import (
+    code_span,
+    markdown_inline,
+    markdown_paragraph,
+    mermaid_label,
+    slugify,
+)
 from planner.model import Contract, Fanout, Finding, Milestone
 
 SUMMARY_LIMIT = 900_000  # bytes; GitHub drops a step summary over 1 MiB

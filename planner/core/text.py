@@ -225,6 +225,9 @@ _BLOCK_START = LazyPattern(
 )
 
 
+_BACKTICKS = LazyPattern(r"`+")
+
+
 def markdown_paragraph(text: str, limit: int = 2000) -> str:
     """Untrusted text as one paragraph: inline-safe (``markdown_inline``), and never read
     as a block of its own (a heading, list, quote, fence, table row or link definition)."""
@@ -236,6 +239,17 @@ def markdown_paragraph(text: str, limit: int = 2000) -> str:
     # fence, "\\#" no heading), or the delimiter after a list number ("1\\.").
     cut = match.end() - 1 if flat[0].isdigit() else 0
     return flat[:cut] + "\\" + flat[cut:]
+
+
+def code_span(text: str, limit: int = 300) -> str:
+    """Untrusted text in one code span, on one line: fenced by a run of backticks longer
+    than any in it (padded with a space when it holds or starts with one), so no backtick
+    in it can close the span early."""
+    flat = " ".join(text.split())[:limit]
+    runs = [len(r) for r in _BACKTICKS.findall(flat)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if runs or flat.startswith(" ") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def mermaid_label(text: str, limit: int = 60) -> str:

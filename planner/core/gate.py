@@ -428,10 +428,15 @@ class Pull:
             [p for p in outside if in_any(p, self.guarded)],
         )
 
+    @property
+    def task(self) -> NamedTask:
+        """The named task (the task rules run only when there is one)."""
+        assert self.named is not None
+        return self.named
+
     def about_task(self, rule: str, message: str) -> Finding:
         """A finding of the named task."""
-        assert self.named is not None
-        return finding(rule, message, milestone=self.named.milestone.id, task=self.named.task.id)
+        return finding(rule, message, milestone=self.task.milestone.id, task=self.task.task.id)
 
 
 GateRule = Callable[[Pull], Iterable[Finding]]
@@ -476,9 +481,8 @@ def _planning_change_only(pull: Pull) -> Iterable[Finding]:
 def _task_ready(pull: Pull) -> Iterable[Finding]:
     """A task whose boundary the plan would never hand out is not ready, whatever the
     contract says: naming it by hand gains nothing."""
-    assert pull.named is not None
-    task = pull.named.task
-    reason = not_ready(pull.named)
+    task = pull.task.task
+    reason = not_ready(pull.task)
     if reason is None:
         held, _ = hold_unsafe([task], pull.guarded, "")
         if held:
@@ -486,55 +490,51 @@ def _task_ready(pull: Pull) -> Iterable[Finding]:
     if reason:
         yield pull.about_task(
             "check-task-not-ready",
-            f"This pull request works on {pull.named.name}, which is not ready: {reason}. "
+            f"This pull request works on {pull.task.name}, which is not ready: {reason}. "
             "Work on a task of the current wave (the plan's matrix output).",
         )
 
 
 def _task_changes_something(pull: Pull) -> Iterable[Finding]:
-    assert pull.named is not None
     if not pull.changes:
         yield pull.about_task(
             "check-task-empty",
-            f"This pull request names task {pull.named.name} but changes no file; merged, it "
+            f"This pull request names task {pull.task.name} but changes no file; merged, it "
             "would mark the task done with nothing done. Push the task's change, or name "
             "no task.",
         )
 
 
 def _no_planning_files(pull: Pull) -> Iterable[Finding]:
-    assert pull.named is not None
     planning = sorted({p for p in pull.touched if in_any(p, pull.planning)})
     if planning:
         yield pull.about_task(
             "check-planning-files",
-            f"A task's pull request may not change planning files; {pull.named.name} changes "
+            f"A task's pull request may not change planning files; {pull.task.name} changes "
             f"{_shown(planning)}. Change the plan in its own pull request (naming no task).",
         )
 
 
 def _widened(pull: Pull) -> Iterable[Finding]:
-    assert pull.named is not None
     admitted, _ = pull.beyond
     if admitted:
         yield pull.about_task(
             "check-widened",
             f"The label {WIDEN_LABEL} admitted {_shown(admitted)}, outside task "
-            f"{pull.named.name}'s boundary ({', '.join(pull.boundary)}). To widen the plan "
+            f"{pull.task.name}'s boundary ({', '.join(pull.boundary)}). To widen the plan "
             f"itself, add '- paths: {', '.join(admitted[:5])}' under the task in the "
             "issue.",
         )
 
 
 def _within_boundary(pull: Pull) -> Iterable[Finding]:
-    assert pull.named is not None
     _, outside = pull.beyond
     if outside:
         boundary = pull.boundary
-        proposed = pull.named.task.diff_boundary.source == "proposed"
+        proposed = pull.task.task.diff_boundary.source == "proposed"
         yield pull.about_task(
             "check-diff-boundary",
-            f"Task {pull.named.name} may change only {', '.join(boundary)}"
+            f"Task {pull.task.name} may change only {', '.join(boundary)}"
             f"{' (proposed by the planner from the repository)' if proposed else ''}; "
             f"this pull request also changes {_shown(outside)} (a symbolic link counts by "
             "its own path and by its target). If the task needs them, add "
@@ -545,7 +545,6 @@ def _within_boundary(pull: Pull) -> Iterable[Finding]:
 
 
 def _no_protected_paths(pull: Pull) -> Iterable[Finding]:
-    assert pull.named is not None
     shielded = sorted(
         {
             p
@@ -556,7 +555,7 @@ def _no_protected_paths(pull: Pull) -> Iterable[Finding]:
     if shielded:
         yield pull.about_task(
             "check-protected-paths",
-            f"Task {pull.named.name} changes protected paths: {_shown(shielded)}. No task's "
+            f"Task {pull.task.name} changes protected paths: {_shown(shielded)}. No task's "
             "pull request may change them, whatever its paths say: narrow the task's "
             "paths, or, if agents may change them, leave them out of protected_paths in "
             ".github/planner.yml.",
@@ -574,13 +573,12 @@ def _in_scope(pull: Pull) -> list[FileChange]:
 def _gitattributes(pull: Pull) -> Iterable[Finding]:
     """A .gitattributes can mark files binary, hide their diffs or run filters on
     checkout: allowed only where the boundary names it."""
-    assert pull.named is not None
     named = any(g.rsplit("/", 1)[-1] == ".gitattributes" for g in pull.boundary)
     attributes = [c.path for c in _in_scope(pull) if c.path.rsplit("/", 1)[-1] == ".gitattributes"]
     if attributes and not named:
         yield pull.about_task(
             "check-gitattributes",
-            f"Task {pull.named.name} changes {_shown(attributes)}, which changes how git "
+            f"Task {pull.task.name} changes {_shown(attributes)}, which changes how git "
             "shows and checks out files (binary marks, diff drivers, filters), so the diff "
             "may not show what the pull request does. Name the file in the task's paths "
             "if the task is to change it.",
@@ -589,21 +587,19 @@ def _gitattributes(pull: Pull) -> Iterable[Finding]:
 
 def _lfs_pointers(pull: Pull) -> Iterable[Finding]:
     """Git LFS pointers: the counted lines are the pointer's, not the content's."""
-    assert pull.named is not None
     pointers = [c.path for c in _in_scope(pull) if c.lfs]
     if pointers:
         yield pull.about_task(
             "check-lfs-pointer",
-            f"Task {pull.named.name} adds or changes Git LFS pointers ({_shown(pointers)}): "
+            f"Task {pull.task.name} adds or changes Git LFS pointers ({_shown(pointers)}): "
             "their content is stored outside git, so its size is not counted. Review the "
             "files themselves.",
         )
 
 
 def _diff_scope(pull: Pull) -> Iterable[Finding]:
-    assert pull.named is not None
     total = sum(c.added + c.deleted for c in pull.changes)
-    allowed = pull.named.task.diff_boundary.max_diff_scope
+    allowed = pull.task.task.diff_boundary.max_diff_scope
     if total > allowed:
         exact = all(c.exact for c in pull.changes)
         binaries = [c.path for c in pull.changes if c.binary]
@@ -614,7 +610,7 @@ def _diff_scope(pull: Pull) -> Iterable[Finding]:
         )
         yield pull.about_task(
             "check-diff-scope",
-            f"Task {pull.named.name} allows {allowed} changed lines; this pull request changes "
+            f"Task {pull.task.name} allows {allowed} changed lines; this pull request changes "
             f"{'' if exact else 'at least '}{total}.{note} Split it, or raise 'diff:' in the "
             "plan.",
         )

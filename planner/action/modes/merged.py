@@ -167,7 +167,7 @@ def _plan_now(
         # The plan keeps its ids in its summary comment (§14).
         memory = SideEffects(port, issue, config.labels.decision).read_comment()
         request = request.model_copy(update={"memory": memory})
-    plans[number] = (issue, request, build_plan(request, config, repository(run.workspace, config)))
+    plans[number] = (issue, request, build_plan(request, config, repository(run, config)))
 
 
 def _workspace_contracts(run: Run, config: Config) -> list[Contract]:

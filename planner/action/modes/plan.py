@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from planner.action import events
 from planner.action.modes.run import Outcome, Run
 from planner.action.settings import SettingsError
-from planner.action.workspace import Workspace
 from planner.core.findings import finding
 from planner.core.plan import (
     PlanResult,
@@ -72,7 +71,7 @@ def plan_issue(
         # The plan's memory of its ids lives in its own summary comment (§14).
         memory = memory if memory is not None else effects.read_comment()
         request = request.model_copy(update={"memory": memory})
-    planned = build_plan(request, config, repository(run.workspace, config))
+    planned = build_plan(request, config, repository(run, config))
     if effects is not None and planned.contract is not None and settings.create_decision_issues:
         # Every file must be writable before anything is made on GitHub: a run that will
         # stop at a linked plan file raises no decision issue first.
@@ -194,13 +193,16 @@ def planning_issue(run: Run) -> Issue | None:
         raise SettingsError(str(exc)) from None
 
 
-def repository(workspace: Workspace, config: Config) -> RepoIndex | None:
-    """The checkout's index, from which boundaries are proposed (read once a run)."""
+def repository(run: Run, config: Config) -> RepoIndex | None:
+    """The checkout's index, from which boundaries are proposed (read once a run); the
+    planning files and the draft the run plans from are known by path only, so they are
+    never proposed as a task's boundary."""
     if not config.fanout.propose_boundaries:
         return None
     from planner.core.boundaries import protected_globs
 
-    return workspace.repository_index(protected_globs(config))
+    draft = [run.settings.draft] if run.settings.draft else []
+    return run.workspace.repository_index([*protected_globs(config), *draft])
 
 
 def read_request(run: Run, config: Config, issue: Issue) -> PlanRequest:

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from planner.core.read.draft import Draft, DraftDecision, DraftMilestone, DraftTask, Source
+from planner.core.read.taskmaster import looks_like_taskmaster, taskmaster_draft
 from planner.core.safe_yaml import YamlError, load_yaml
 from planner.core.text import one_line
 from planner.schemas import schema_errors
@@ -39,7 +40,10 @@ def load_structured(text: str, kind: str) -> Any:
 
 
 def looks_like_draft(data: Any) -> bool:
-    return isinstance(data, dict) and ("roadmap" in data or "milestones" in data)
+    """A draft in the contract's shape, or a Taskmaster tasks.json."""
+    return (
+        isinstance(data, dict) and ("roadmap" in data or "milestones" in data)
+    ) or looks_like_taskmaster(data)
 
 
 def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
@@ -48,6 +52,8 @@ def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
     Every field is optional (partial drafts are completed later); fields that
     are present must have the contract's types. Errors name the JSON path.
     """
+    if looks_like_taskmaster(data):
+        data = taskmaster_draft(data)
     if isinstance(data, dict) and "roadmap" not in data and "milestones" in data:
         data = {"roadmap": data}
     errors = schema_errors("draft", data)

@@ -171,23 +171,33 @@ def test_a_body_edited_meanwhile_is_not_overwritten(tmp_path: Path, github: GitH
     assert matrix(result) == ["M1-T3"], "the task still counts as done in this run"
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "IMPLEMENTATION_PLAN.md",  # a file the plan before the merge writes
+        f".agent/tasks/{NUMBER}-M2-T1.md",  # the brief of a task the merge makes ready
+    ],
+)
 def test_a_merge_that_cannot_write_its_files_ticks_nothing(
-    tmp_path: Path, github: GitHubServer
+    link: str, tmp_path: Path, github: GitHubServer
 ) -> None:
-    """The merged path checks every file it will write before it ticks the box or closes
-    the sub-issue: a stopped run leaves GitHub as it was."""
-    first = plan(tmp_path / "plan", github)
-    assert first.code == 0, first.stdout
+    """The merged path checks every file it may write (the briefs of the tasks the merge
+    makes ready among them) before it ticks the box or closes the sub-issue: a stopped
+    run leaves GitHub as it was, and a later run can still finish the task."""
+    assert plan(tmp_path / "plan", github).code == 0
+    for n, task in enumerate(["M1-T1", "M1-T2"]):
+        assert merge(tmp_path / task, github, merged_event(f"planner/1/{task}", 10 + n)).code == 0
     body, writes = github.issues[NUMBER]["body"], len(github.calls("PATCH"))
-    workspace = tmp_path / "m1" / "workspace"
+    workspace = tmp_path / "last" / "workspace"
     (workspace / "elsewhere").mkdir(parents=True)
-    (workspace / "IMPLEMENTATION_PLAN.md").symlink_to("elsewhere/plan.md")
-    stopped = merge(tmp_path / "m1", github, merged_event("planner/1/M1-T1"))
+    (workspace / link).parent.mkdir(parents=True, exist_ok=True)
+    (workspace / link).symlink_to(workspace / "elsewhere" / "x.md")
+    stopped = merge(tmp_path / "last", github, merged_event("planner/1/M1-T3", 12))
     assert stopped.code == 2, stopped.stdout
-    assert "'IMPLEMENTATION_PLAN.md' is a symbolic link" in stopped.stdout
+    assert f"'{link}' is a symbolic link" in stopped.stdout
     assert github.issues[NUMBER]["body"] == body
     assert len(github.calls("PATCH")) == writes
-    assert sub_issue(github, "M1-T1")["state"] == "open"
+    assert sub_issue(github, "M1-T3")["state"] == "open"
 
 
 def test_a_merge_reads_the_plans_memory_once(tmp_path: Path, github: GitHubServer) -> None:

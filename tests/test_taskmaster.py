@@ -37,9 +37,9 @@ def task_master(root: Path, *args: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def planned(root: Path, *extra: str) -> dict[str, Any]:
+def planned(root: Path, *extra: str, request: str = "issue.md") -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "planner", "plan", "issue.md", "--workspace", ".", *extra],
+        [sys.executable, "-m", "planner", "plan", request, "--workspace", ".", *extra],
         cwd=root,
         capture_output=True,
         text=True,
@@ -154,3 +154,119 @@ def test_a_json_that_is_no_tasks_json_is_refused_with_the_reason() -> None:
     made = build_plan(request, Config())
     (bad,) = [f for f in made.findings if f.rule == "draft-invalid"]
     assert "tasks.json was not used" in bad.message
+
+
+def findings_of(body: str, draft: str | None = None) -> list[str]:
+    request = PlanRequest(
+        issue=Issue(number=1, title="Config", body=body),
+        draft=draft,
+        draft_name="tasks.json" if draft else None,
+    )
+    return [f"{f.rule}: {f.message}" for f in build_plan(request, Config()).findings]
+
+
+def task(number: Any, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": number,
+        "title": f"Task {number}",
+        "status": "pending",
+        "dependencies": [],
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("tasks", "said"),
+    [
+        ([task(1, dependencies=2)], "task 1 has 'dependencies' 2; it is a list"),
+        ([task(1, dependencies="12")], "task 1 has 'dependencies' '12'; it is a list"),
+        ([task(1, subtasks=5)], "task 1 has 'subtasks' 5; it is a list"),
+        ([task(1, subtasks=[task(1, dependencies=2)])], "subtask 1.1 has 'dependencies' 2"),
+        ([task([1])], "task 1 of the list has the id [1]; Taskmaster ids are numbers"),
+        ([task("a b")], "has the id 'a b'; Taskmaster ids are numbers"),
+        ([task(True)], "has the id True"),
+        ([task(1), task(1)], "task 1 appears twice"),
+        ([task(1, title="\u200b\u200b")], "task 1 has no title"),
+        ([task(1, status=3)], "task 1 has the status 3; it is text"),
+        ([task(1, subtasks=["x"])], "subtask 1 of task 1 is not an object"),
+    ],
+)
+def test_a_tasks_json_not_as_taskmaster_writes_it_is_refused_in_its_terms(
+    tasks: list[Any], said: str
+) -> None:
+    for found in (
+        findings_of("- [ ] Add `src/a.py`", json.dumps({"master": {"tasks": tasks}})),
+        findings_of("- [ ] Add `src/a.py`\n\n```json\n" + json.dumps({"tasks": tasks}) + "\n```"),
+    ):
+        (refused,) = [f for f in found if f.startswith("draft-invalid")]
+        assert "read as Taskmaster's tasks.json" in refused and said in refused, refused
+
+
+def test_an_example_holding_tasks_in_an_ordinary_issue_is_not_the_plan() -> None:
+    """Only a file with Taskmaster's own fields on every task is read as one: a JSON
+    example of some API that happens to hold "tasks" stays an example."""
+    body = (
+        "## Tasks\n- [ ] Add cursor pagination in `api/tasks.py`\n\n## Notes\n\n```json\n"
+        + json.dumps({"data": {"tasks": [{"id": 1, "title": "Buy milk"}]}})
+        + "\n```\n"
+    )
+    contract = plan_of(body)
+    assert [t["title"] for t in tasks(contract).values()] == [
+        "Add cursor pagination in `api/tasks.py`"
+    ]
+
+
+def test_cancelled_work_and_the_dependencies_on_it_are_dropped_and_said() -> None:
+    file = {
+        "tasks": [
+            task(1, status="cancelled"),
+            task(
+                2,
+                dependencies=[1],
+                subtasks=[task(1, status="cancelled"), task(2, dependencies=["2.1", 1])],
+            ),
+            task(3, status="deferred", dependencies=[2]),
+        ]
+    }
+    contract = plan_of("Plan it.", json.dumps(file), "tasks.json")
+    assert list(milestones(contract)) == ["M2", "M3"]
+    assert milestones(contract)["M2"]["dependencies"] == []
+    assert tasks(contract)["M2-T2"]["depends_on"] == []
+    said = " ".join(contract["roadmap"]["assumptions"])
+    assert "task 2 depended on cancelled task 1; dropped" in said
+    assert "subtask 2.2 depended on cancelled work (2.1); dropped" in said
+    assert "marks task 3 'deferred'; the plan holds it as open work" in said
+
+
+def test_a_dependency_on_a_task_the_file_lacks_is_reported_not_dropped() -> None:
+    file = {"tasks": [task(1, dependencies=[99])]}
+    found = findings_of("Plan it.", json.dumps(file))
+    assert any(f.startswith("graph-unknown-dependency") and "M99" in f for f in found), found
+
+
+def test_the_taskmaster_folder_and_the_draft_are_never_a_boundary(tmp_path: Path) -> None:
+    """The file the plan is read from is no work to hand out: the draft input's file
+    (however its path is written), and Taskmaster's folder when the issue holds the
+    tasks itself."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "ingest.py").write_text("def ingest_batch(events):\n    return events\n")
+    file = {
+        "master": {"tasks": [task(1, title="Ingest events in batches", details="ingest batch")]}
+    }
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "tasks.json").write_text(json.dumps(file))
+    # The request comes from GitHub, not from the checkout.
+    issue = tmp_path.parent / f"{tmp_path.name}-issue.md"
+    issue.write_text("Plan the ingest work.\n")
+    by_draft = planned(tmp_path, "--draft", "./plans/tasks.json", request=str(issue))
+    (tmp_path / "plans" / "tasks.json").unlink()
+    (tmp_path / TASKS).parent.mkdir(parents=True)
+    (tmp_path / TASKS).write_text(json.dumps(file))
+    git = ["git", "-C", str(tmp_path)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)  # the index is what the planner reads
+    issue.write_text("```json\n" + json.dumps(file) + "\n```\n")
+    in_issue = planned(tmp_path, request=str(issue))
+    for contract in (by_draft, in_issue):
+        paths = [p for t in tasks(contract).values() for p in t["diff_boundary"]["paths"]]
+        assert paths and all(p.startswith("src/") for p in paths), paths

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from planner.core.boundaries import Protected, holds_code, is_unbounded, lookalike
 from planner.core.evidence import CANDIDATE, NAMED_IN_TEXT, TaskContext
-from planner.core.paths import path_matches
+from planner.core.paths import literal_glob, path_matches
 from planner.core.patterns import LazyPattern
 from planner.core.repo import (
     CodeTests,
@@ -474,7 +474,7 @@ class Locator:
         if subjects:
             evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
         tests += subjects
-        files = list(dict.fromkeys(_literal(p) for p in chosen + tests if allowed(p)))
+        files = list(dict.fromkeys(literal_glob(p) for p in chosen + tests if allowed(p)))
         folded = self._tree.folded(files)
         paths = folded if all(allowed(p) for p in folded) else files  # (a folder may not be)
         # A ranking alone is evidence when its best file holds a word of the task's own
@@ -568,11 +568,3 @@ def ground(
             tasks.append(t.model_copy(update={"diff_boundary": boundary.model_copy(update=update)}))
         out.append(m.model_copy(update={"tasks": tasks}))
     return out
-
-
-def _literal(path: str) -> str:
-    """A file's path as a glob that matches it alone: a ``*``, ``?`` or ``[`` in its name
-    is written as a one-character class (``src/gir[*].py``)."""
-    if _WILD.isdisjoint(path):
-        return path
-    return "".join(f"[{c}]" if c in _WILD else c for c in path)

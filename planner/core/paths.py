@@ -19,6 +19,14 @@ class PathError(ValueError):
     """A path that could reach outside the repository."""
 
 
+def literal_glob(path: str) -> str:
+    """A file's path as a glob that matches it alone: a ``*``, ``?`` or ``[`` in its name
+    is written as a one-character class (``src/gir[*].py``)."""
+    if _WILDCARDS.isdisjoint(path):
+        return path
+    return "".join(f"[{c}]" if c in _WILDCARDS else c for c in path)
+
+
 def normalize_glob(raw: str) -> str:
     """Turn a path or glob named in a request into a repository-relative glob.
 

@@ -162,9 +162,11 @@ def _in_flight(
     return kept, remember(plan.contract, now, plan.memory, made)
 
 
-def file_names(plan: Plan, config: Config) -> list[str]:
+def file_names(plan: Plan, config: Config, *, any_ready: bool = False) -> list[str]:
     """The files ``render_result`` may write for ``plan``, known before it renders them:
-    enough to check that each can be written before anything is changed on GitHub."""
+    enough to check that each can be written before anything is changed on GitHub.
+    ``any_ready``: with the brief of every open task, for a plan made again once a task
+    is done (any of them may then be handed out)."""
     contract, fanout = plan.contract, plan.fanout
     if contract is None:
         return []
@@ -174,9 +176,16 @@ def file_names(plan: Plan, config: Config) -> list[str]:
         if len(fanout.tasks) >= config.fanout.min_tasks:
             names.append(fanout_file(paths.output_dir, number))
         names += [brief_path(paths.output_dir, number, t.id) for t in fanout.tasks]
+    if any_ready:
+        names += [
+            brief_path(paths.output_dir, number, t.id)
+            for m in contract.roadmap.milestones
+            for t in m.tasks
+            if t.status != "done"
+        ]
     names.append(paths.plan_file)
     names += [spec_path(paths.specs_dir, number, m) for m in contract.roadmap.milestones]
-    return names
+    return list(dict.fromkeys(names))
 
 
 def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResult:

@@ -72,8 +72,9 @@ def merged(run: Run, config: Config) -> Outcome | None:
     if isinstance(found, Finding):
         return Outcome.skipped(found)
     issue, task = found.issue, found.task
-    # As for a plan: nothing is changed on GitHub by a run that cannot write its files.
-    run.workspace.check_all(file_names(found.before, config))
+    # As for a plan: nothing is changed on GitHub by a run that cannot write its files
+    # (the plan after the tick may hand out any open task, so each brief is checked).
+    run.workspace.check_all(file_names(found.before, config, any_ready=True))
     marked = mark_done(port, issue, task.id, found.before.task_lines.get(task.id), pull)
     outcome = plan_issue(
         run,

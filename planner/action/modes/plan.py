@@ -5,6 +5,7 @@ and the artifact made where asked for (PRODUCT.md §12)."""
 from __future__ import annotations
 
 import json
+import posixpath
 from typing import TYPE_CHECKING, Any
 
 from planner.action import events
@@ -200,9 +201,13 @@ def repository(run: Run, config: Config) -> RepoIndex | None:
     if not config.fanout.propose_boundaries:
         return None
     from planner.core.boundaries import protected_globs
+    from planner.core.paths import literal_glob
 
-    draft = [run.settings.draft] if run.settings.draft else []
-    return run.workspace.repository_index([*protected_globs(config), *draft])
+    # Taskmaster's folder holds its plans (tasks.json, PRDs, reports), never code.
+    known = [*protected_globs(config), ".taskmaster/**"]
+    if run.settings.draft:
+        known.append(literal_glob(posixpath.normpath(run.settings.draft)))
+    return run.workspace.repository_index(known)
 
 
 def read_request(run: Run, config: Config, issue: Issue) -> PlanRequest:

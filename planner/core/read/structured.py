@@ -10,7 +10,12 @@ import json
 from typing import Any
 
 from planner.core.read.draft import Draft, DraftDecision, DraftMilestone, DraftTask, Source
-from planner.core.read.taskmaster import looks_like_taskmaster, taskmaster_draft
+from planner.core.read.taskmaster import (
+    TaskmasterError,
+    looks_like_taskmaster,
+    taskmaster_draft,
+    taskmaster_shaped,
+)
 from planner.core.safe_yaml import YamlError, load_yaml
 from planner.core.text import one_line
 from planner.schemas import schema_errors
@@ -52,8 +57,11 @@ def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
     Every field is optional (partial drafts are completed later); fields that
     are present must have the contract's types. Errors name the JSON path.
     """
-    if looks_like_taskmaster(data):
-        data = taskmaster_draft(data)
+    if taskmaster_shaped(data):
+        try:
+            data = taskmaster_draft(data)
+        except TaskmasterError as exc:
+            raise DraftError(f"{origin} is read as Taskmaster's tasks.json, and {exc}") from None
     if isinstance(data, dict) and "roadmap" not in data and "milestones" in data:
         data = {"roadmap": data}
     errors = schema_errors("draft", data)

@@ -81,10 +81,12 @@ ArtifactFactory = Callable[[Settings], "ArtifactPort | None"]
 def default_github(settings: Settings) -> GitHubPort | None:
     if settings.github_token is None or not settings.repository:
         return None
-    from planner.action.github import PyGithubAdapter
+    from planner.action.github import GitHubClient, IssuesAdapter
 
-    return PyGithubAdapter(
-        settings.github_token.get_secret_value(), settings.repository, settings.api_url
+    return IssuesAdapter(
+        GitHubClient(
+            settings.github_token.get_secret_value(), settings.repository, settings.api_url
+        )
     )
 
 
@@ -310,9 +312,10 @@ def _persist(
 ) -> None:
     """Commit the planning files to the issue's plan branch and keep its pull request
     (input ``commit: pull-request``)."""
-    from planner.action.persist import GitDataPort, persist_plan, planning_files
+    from planner.action.persist import git_data, persist_plan, planning_files
 
-    if not isinstance(port, GitDataPort):
+    git = git_data(port)
+    if git is None:
         outcome.findings.append(
             finding(
                 "github-side-effect",
@@ -324,7 +327,7 @@ def _persist(
         return
     assert result.contract is not None
     persisted = persist_plan(
-        port,
+        git,
         issue.number,
         issue.title,
         result.contract.roadmap.version,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from planner.model import Issue
 
 if TYPE_CHECKING:
+    from github import Github
     from github.Repository import Repository
 
 T = TypeVar("T")
@@ -36,6 +37,18 @@ class IssueInfo:
     body: str
     state: str
     author: str = ""
+    milestone: int | None = None  # the repository milestone's number
+    node_id: str = ""  # the GraphQL id (Projects)
+
+
+@dataclass(frozen=True)
+class MilestoneInfo:
+    """A repository milestone (open or closed)."""
+
+    number: int
+    title: str
+    description: str
+    state: str
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,10 @@ class GitHubPort(Protocol):
     def remove_blocked_by(self, number: int, blocker: int) -> None: ...
     def get_named_issue(self, number: int) -> NamedIssueInfo: ...
     def add_label(self, number: int, name: str) -> None: ...
+    def list_milestones(self) -> list[MilestoneInfo]: ...
+    def create_milestone(self, title: str, description: str) -> MilestoneInfo: ...
+    def rename_milestone(self, number: int, title: str) -> None: ...
+    def set_milestone(self, number: int, milestone: int) -> None: ...
 
 
 def explain(status: int | None, what: str, data: Any = None) -> str:
@@ -267,40 +284,16 @@ class IssuesAdapter:
         self._account: str | None = None
 
     def get_issue(self, number: int) -> Issue:
-        def fetch() -> Issue:
-            issue = self._repo.get_issue(number)
-            if issue.pull_request is not None:
-                raise GitHubError(
-                    f"#{number} is a pull request, not an issue; give the planning issue's number"
-                )
-            return Issue(
-                number=issue.number,
-                title=issue.title or "",
-                body=issue.body or "",
-                labels=[label.name for label in issue.labels],
-                url=issue.html_url,
-            )
-
-        return self._call(f"Fetching issue #{number}", fetch)
+        return self._call(
+            f"Fetching issue #{number}", lambda: _planning_issue(self._repo.get_issue(number))
+        )
 
     def account(self) -> str:
         """The login of the token's own account: ``GET /user`` for a personal token; an
         installation token (``GITHUB_TOKEN``) may not read it and writes as the Actions bot."""
-        from github.GithubException import GithubException
-
-        if self._account is not None:
-            return self._account
-
-        def fetch() -> str:
-            try:
-                login: str = self.client.github.get_user().login
-                return login
-            except GithubException as exc:
-                if exc.status == 403:
-                    return ACTIONS_BOT
-                raise
-
-        self._account = self._call("Reading the token's account", fetch)
+        if self._account is None:
+            github = self.client.github
+            self._account = self._call("Reading the token's account", lambda: _login_of(github))
         return self._account
 
     def list_created_by(self, login: str) -> list[IssueInfo]:
@@ -433,23 +426,45 @@ class IssuesAdapter:
 
     def get_named_issue(self, number: int) -> NamedIssueInfo:
         """An existing issue named by a decision (a pull request is reported as one)."""
-
-        def fetch() -> NamedIssueInfo:
-            issue = self._repo.get_issue(number)
-            return NamedIssueInfo(
-                number=issue.number,
-                url=issue.html_url,
-                state=issue.state,
-                labels=tuple(label.name for label in issue.labels),
-                pull_request=issue.pull_request is not None,
-            )
-
-        return self._call(f"Reading issue #{number}", fetch)
+        return self._call(
+            f"Reading issue #{number}", lambda: _named_issue(self._repo.get_issue(number))
+        )
 
     def add_label(self, number: int, name: str) -> None:
         self._call(
             f"Labelling issue #{number} '{name}'",
             lambda: self._repo.get_issue(number).add_to_labels(name),
+            write=True,
+        )
+
+    def list_milestones(self) -> list[MilestoneInfo]:
+        """Every milestone of the repository, open and closed."""
+        return self._call(
+            "Listing the repository's milestones",
+            lambda: [_milestone(m) for m in self._repo.get_milestones(state="all")],
+        )
+
+    def create_milestone(self, title: str, description: str) -> MilestoneInfo:
+        return self._call(
+            f"Creating milestone '{title}'",
+            lambda: _milestone(_create_milestone(self._repo, title, description)),
+            write=True,
+        )
+
+    def rename_milestone(self, number: int, title: str) -> None:
+        self._call(
+            f"Renaming milestone {number} to '{title}'",
+            lambda: self._repo.get_milestone(number).edit(title),
+            write=True,
+        )
+
+    def set_milestone(self, number: int, milestone: int) -> None:
+        """Put issue ``number`` in the repository milestone numbered ``milestone``."""
+        self._call(
+            f"Putting #{number} in milestone {milestone}",
+            lambda: self._repo.get_issue(number).edit(
+                milestone=self._repo.get_milestone(milestone)
+            ),
             write=True,
         )
 
@@ -568,7 +583,71 @@ def _info(issue: Any) -> IssueInfo:
         body=issue.body or "",
         state=issue.state,
         author=_login(issue),
+        milestone=issue.milestone.number if issue.milestone is not None else None,
+        node_id=issue.node_id or "",
     )
+
+
+def _login_of(github: Github) -> str:
+    from github.GithubException import GithubException
+
+    try:
+        login: str = github.get_user().login
+        return login
+    except GithubException as exc:
+        if exc.status == 403:
+            return ACTIONS_BOT
+        raise
+
+
+def _planning_issue(issue: Any) -> Issue:
+    if issue.pull_request is not None:
+        raise GitHubError(
+            f"#{issue.number} is a pull request, not an issue; give the planning issue's number"
+        )
+    return Issue(
+        number=issue.number,
+        title=issue.title or "",
+        body=issue.body or "",
+        labels=[label.name for label in issue.labels],
+        url=issue.html_url,
+    )
+
+
+def _named_issue(issue: Any) -> NamedIssueInfo:
+    return NamedIssueInfo(
+        number=issue.number,
+        url=issue.html_url,
+        state=issue.state,
+        labels=tuple(label.name for label in issue.labels),
+        pull_request=issue.pull_request is not None,
+    )
+
+
+def _milestone(milestone: Any) -> MilestoneInfo:
+    return MilestoneInfo(
+        number=milestone.number,
+        title=milestone.title or "",
+        description=milestone.description or "",
+        state=milestone.state,
+    )
+
+
+def _create_milestone(repo: Repository, title: str, description: str) -> Any:
+    from github.GithubException import GithubException
+
+    try:
+        return repo.create_milestone(title, description=description)
+    except GithubException as exc:
+        # made meanwhile by a concurrent run (titles are unique): that is the one
+        if exc.status != 422 or "already_exists" not in str(exc.data):
+            raise
+    found = [m for m in repo.get_milestones(state="all") if m.title == title]
+    if not found:
+        raise GitHubError(
+            f"Creating milestone '{title}' failed: GitHub says it exists, yet it is not listed"
+        )
+    return found[0]
 
 
 def _login(item: Any) -> str:

@@ -262,6 +262,7 @@ def _plan(
             config.labels.decision,
             max_decision_issues=config.decisions.max_issues,
             issue_type=config.sub_issues.type,
+            milestones=settings.milestones,
         )
         if settings.comment:
             # The plan's memory of its ids lives in its own summary comment (§14).
@@ -287,7 +288,7 @@ def _plan(
     if effects is not None and result.contract is not None:
         if settings.create_sub_issues and result.fanout is not None:
             # Sub-issues first, so the summary links each task to its own.
-            links = effects.sync_sub_issues(result.fanout)
+            links = effects.sync_sub_issues(result.fanout, result.contract)
             outcome.summary = with_sub_issues(result.summary, links)
         if settings.comment:
             effects.sync_comment(outcome.summary)

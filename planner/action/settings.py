@@ -48,6 +48,7 @@ class Settings(NamedTuple):
     create_decision_issues: bool = True
     decision_label: str | None = None
     create_sub_issues: bool = False
+    milestones: bool = False
     upload_artifact: bool = True
     artifact_name: str | None = None
     retention_days: int | None = None
@@ -150,6 +151,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         create_decision_issues=_bool(env, "create-decision-issues", True),
         decision_label=_input(env, "decision-label") or None,
         create_sub_issues=_bool(env, "create-sub-issues", False),
+        milestones=_bool(env, "milestones", False),
         upload_artifact=_bool(env, "upload-artifact", True),
         artifact_name=artifact_name,
         retention_days=_int(env, "retention-days", 1, 90),

@@ -263,6 +263,7 @@ def _plan(
             max_decision_issues=config.decisions.max_issues,
             issue_type=config.sub_issues.type,
             milestones=settings.milestones,
+            project=settings.project,
         )
         if settings.comment:
             # The plan's memory of its ids lives in its own summary comment (§14).

@@ -49,6 +49,7 @@ class Settings(NamedTuple):
     decision_label: str | None = None
     create_sub_issues: bool = False
     milestones: bool = False
+    project: tuple[str, int] | None = None  # owner, number
     upload_artifact: bool = True
     artifact_name: str | None = None
     retention_days: int | None = None
@@ -73,6 +74,27 @@ def is_number(text: str) -> bool:
     """Plain ASCII digits: ``str.isdigit`` also takes ``²`` and ``٣``, which ``int`` refuses
     or reads as another number."""
     return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+PROJECT = LazyPattern(
+    r"(?:https?://[^/\s]+/(?:orgs|users)/)?([A-Za-z0-9][A-Za-z0-9-]{0,38})/(?:projects/)?"
+    r"([1-9][0-9]{0,8})(?:/views/[0-9]+)?/?"
+)
+
+
+def _project(value: str) -> tuple[str, int] | None:
+    """The ``project`` input: a project's URL (``https://github.com/orgs/<org>/projects/<n>``
+    or ``…/users/<user>/projects/<n>``) or ``<owner>/<n>``; the owner and number."""
+    if not value:
+        return None
+    match = PROJECT.fullmatch(value)
+    if match is None:
+        raise SettingsError(
+            f"input 'project' is {value[:200]!r}; give the project's URL "
+            "(https://github.com/orgs/<org>/projects/<number>, or users/<user>/projects/"
+            "<number>) or <owner>/<number>"
+        )
+    return match.group(1), int(match.group(2))
 
 
 def _input(env: Mapping[str, str], name: str) -> str:
@@ -152,6 +174,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         decision_label=_input(env, "decision-label") or None,
         create_sub_issues=_bool(env, "create-sub-issues", False),
         milestones=_bool(env, "milestones", False),
+        project=_project(_input(env, "project")),
         upload_artifact=_bool(env, "upload-artifact", True),
         artifact_name=artifact_name,
         retention_days=_int(env, "retention-days", 1, 90),

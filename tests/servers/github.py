@@ -1,6 +1,6 @@
-"""A stand-in for GitHub's REST API (issues, comments, labels, sub-issues, milestones; the Git Data
-API and pull requests) with state across requests, answering in GitHub's shapes so the
-unmodified PyGithub can talk to it."""
+"""A stand-in for GitHub's REST API (issues, comments, labels, sub-issues, milestones; the
+Git Data API and pull requests; GraphQL for Projects in ``projects``) with state across
+requests, answering in GitHub's shapes so the unmodified PyGithub can talk to it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from tests.servers.base import Recorded, Reply, StubServer
+from tests.servers.projects import ProjectsBoard
 
 REPO = "Codertocat/Hello-World"
 ACTIONS_BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
@@ -37,6 +38,7 @@ class GitHubServer(StubServer):
         self.blocked_by: dict[int, list[int]] = {}  # issue number -> its blockers' numbers
         self.issue_types: list[str] = []  # the organisation's issue types (none: a user)
         self.milestones: dict[int, dict[str, Any]] = {}
+        self.board = ProjectsBoard(self.issues)  # Projects (v2), over GraphQL
         self._next_id = 5000
         # The Git Data API: blobs by sha, trees as flat {path: blob sha}, commits, branches.
         self.blobs: dict[str, bytes] = {}
@@ -401,6 +403,8 @@ class GitHubServer(StubServer):
             if self.login is None:
                 return Reply(403, {"message": "Resource not accessible by integration"})
             return Reply(200, dict(self.account))
+        if path in ("/graphql", "/api/graphql") and request.method == "POST":
+            return self.board.handle(request)
         org_types = re.fullmatch(r"/orgs/([^/]+)/issue-types", path)
         if org_types and request.method == "GET":
             return self.list_issue_types(request, org_types.group(1))

@@ -1,12 +1,12 @@
 """GitHub side effects of a plan (PRODUCT.md §7): decision issues (raised, or existing
-ones that a decision names marked), the sticky comment, sub-issues (in a repository
-milestone per plan milestone, on request). Each is found again
-by a hidden marker among what the token's own account wrote, so re-runs never duplicate,
-and what two runs at once both made is reduced to one (the oldest) right after.
+ones that a decision names marked), the sticky comment, sub-issues (on request in a
+repository milestone per plan milestone, and on a Projects board). Each is found again by
+a hidden marker among what the token's own account wrote, so re-runs never duplicate, and
+what two runs at once both made is reduced to one (the oldest) right after.
 
 One module a concern: ``decisions`` (the issues the planner raises), ``named`` (existing
 issues a decision names), ``comment`` (the summary comment), ``sub_issues`` (the tasks),
-``milestones`` (their repository milestones);
+``milestones`` (their repository milestones), ``project`` (their project items);
 ``calls`` and ``markers`` are what they share. ``SideEffects`` puts them together over one
 port, one report and one reading of the token's account."""
 
@@ -18,8 +18,10 @@ from planner.action.effects.decisions import DecisionIssues, RaisedDecisions
 from planner.action.effects.markers import task_marker
 from planner.action.effects.milestones import PlanMilestones
 from planner.action.effects.named import NamedIssues
+from planner.action.effects.project import ProjectItems
 from planner.action.effects.sub_issues import SubIssues
 from planner.action.github import GitHubPort
+from planner.action.projects import projects_of
 from planner.model import Contract, Fanout, Issue
 
 __all__ = ["DecisionIssues", "EffectsReport", "SideEffects", "task_marker"]
@@ -38,6 +40,7 @@ class SideEffects:
         max_decision_issues: int = 20,
         issue_type: str | None = None,
         milestones: bool = False,
+        project: tuple[str, int] | None = None,
     ) -> None:
         self.calls = Calls(port, planning, outage_severity)
         self.named = NamedIssues(self.calls, label)
@@ -45,6 +48,8 @@ class SideEffects:
         self.comment = SummaryComment(self.calls)
         self.sub_issues = SubIssues(self.calls, issue_type)
         self.milestones = PlanMilestones(self.calls) if milestones else None
+        board = projects_of(port) if project is not None else None
+        self.project = ProjectItems(self.calls, board, *project) if board and project else None
 
     @property
     def report(self) -> EffectsReport:
@@ -75,4 +80,6 @@ class SideEffects:
                 self.sub_issues.linked[t.id] for t in fanout.tasks if t.id in self.sub_issues.linked
             ]
             self.milestones.sync(contract, fanout.milestone, ours)
+        if self.project is not None:
+            self.project.sync(fanout.tasks, self.sub_issues.linked)
         return links

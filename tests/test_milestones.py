@@ -140,3 +140,14 @@ def test_the_action_input_puts_sub_issues_in_milestones(tmp_path: Path) -> None:
         (milestone,) = server.milestones.values()
         assert milestone["title"].startswith(f"{fanout['milestone']}: ")
         assert server.in_milestone(milestone["title"]) == sorted(server.sub_issues[1])
+
+
+def test_a_marker_in_the_outcome_cannot_claim_another_milestone(github: GitHubServer) -> None:
+    forged = BODY.replace(
+        "Store events durably.", "Store events. <!-- planner-milestone: 7/M2 --> @octocat"
+    )
+    github.issues[7]["body"] = forged
+    sync(github, forged)
+    (made,) = github.milestones.values()
+    assert made["description"].count("<!-- planner-milestone:") == 1
+    assert "@octocat" not in made["description"]

@@ -144,13 +144,26 @@ def test_request_text_never_reaches_the_query_text(github: GitHubServer) -> None
 def test_the_project_input_takes_a_url_or_owner_and_number(
     value: str, parsed: tuple[str, int] | None
 ) -> None:
-    env = {"GITHUB_WORKSPACE": "/tmp", "INPUT_PROJECT": value}
+    env = {"GITHUB_WORKSPACE": "/tmp", "INPUT_PROJECT": value, "INPUT_CREATE-SUB-ISSUES": "true"}
     assert from_env(env).project == parsed
 
 
 def test_a_project_input_that_names_no_project_says_what_to_give() -> None:
     with pytest.raises(SettingsError, match="input 'project'.*<owner>/<number>"):
-        from_env({"GITHUB_WORKSPACE": "/tmp", "INPUT_PROJECT": "octo-org/projects"})
+        from_env(
+            {
+                "GITHUB_WORKSPACE": "/tmp",
+                "INPUT_PROJECT": "octo-org/projects",
+                "INPUT_CREATE-SUB-ISSUES": "true",
+            }
+        )
+
+
+@pytest.mark.parametrize(("name", "value"), [("project", "octo-org/5"), ("milestones", "true")])
+def test_board_and_milestones_without_sub_issues_say_so(name: str, value: str) -> None:
+    env = {"GITHUB_WORKSPACE": "/tmp", f"INPUT_{name.upper()}": value}
+    with pytest.raises(SettingsError, match=f"input '{name}'.*create-sub-issues: true"):
+        from_env(env)
 
 
 def test_the_action_input_adds_sub_issues_to_the_project(tmp_path: Path) -> None:

@@ -154,6 +154,13 @@ def from_env(env: Mapping[str, str]) -> Settings:
     artifact_name = _input(env, "artifact-name") or None
     if artifact_name:
         validate_artifact_name(artifact_name)
+    if not _bool(env, "create-sub-issues", False):
+        for name in ("milestones", "project"):
+            if _input(env, name) not in ("", "false"):
+                raise SettingsError(
+                    f"input '{name}' acts on sub-issues; set create-sub-issues: true as well "
+                    f"(or leave {name} out)"
+                )
     cap_raw = env.get("GITHUB_RETENTION_DAYS", "").strip()
     event_path = env.get("GITHUB_EVENT_PATH")
     config = _input(env, "config")

@@ -11,8 +11,9 @@ from __future__ import annotations
 from functools import partial
 
 from planner.action.effects.calls import Calls
+from planner.action.effects.markers import safe_text
 from planner.action.github import IssueInfo, MilestoneInfo
-from planner.core.text import neutralize_mentions, one_line
+from planner.core.text import one_line
 from planner.model import Contract, Milestone
 
 MILESTONE_TITLE_LIMIT = 200
@@ -28,9 +29,11 @@ def milestone_title(milestone: Milestone) -> str:
 
 
 def milestone_description(issue: int, milestone: Milestone) -> str:
+    """The marker, then the outcome quoted safely: request text can neither mention
+    anyone nor forge another milestone's marker (a description is Markdown)."""
     return (
         f"{milestone_marker(issue, milestone.id)}\nThe tasks of milestone {milestone.id} of "
-        f"#{issue}: {neutralize_mentions(one_line(milestone.outcome, 500))}"
+        f"#{issue}: {safe_text(milestone.outcome, 500)}"
     )
 
 

@@ -189,3 +189,40 @@ def test_the_action_input_adds_sub_issues_to_the_project(tmp_path: Path) -> None
         assert server.sub_issues[1]
         for number in server.sub_issues[1]:
             assert server.board.values_of(number) == {"Status": "Todo"}
+
+
+def test_a_project_token_is_used_for_the_project_only(tmp_path: Path) -> None:
+    """GITHUB_TOKEN makes the sub-issues; the project token, which alone may use the
+    project, adds them to it; it is masked in the log."""
+    installation, personal = "ghs_" + "1nst4ll" * 5, "github_pat_" + "P3rs0n4l" * 5
+    example = (ROOT / "examples" / "issue-42.md").read_text(encoding="utf-8")
+    with GitHubServer(token=installation) as server:
+        server.board.add_project("octo-org", 5, {"Status": STATUS})
+        server.board.token = personal
+        server.add_issue(1, "Split event ingestion", example)
+        payload = webhook("issues", "edited")
+        payload["issue"]["number"] = 1
+        payload["issue"]["body"] = example
+        inputs = {"create-sub-issues": "true", "project": "octo-org/5"}
+        env = {"GITHUB_API_URL": server.url}
+        without = run_action(
+            tmp_path / "1", "issues", payload, token=installation, inputs=inputs, extra_env=env
+        )
+        assert without.code == 0, without.stdout
+        assert "project-token" in without.stdout and "Projects: read and write" in without.stdout
+        assert not server.board.items
+        inputs["project-token"] = personal
+        result = run_action(
+            tmp_path / "2", "issues", payload, token=installation, inputs=inputs, extra_env=env
+        )
+        assert result.code == 0, result.stdout
+        assert f"::add-mask::{personal}" in result.stdout
+        for number in server.sub_issues[1]:
+            assert server.board.values_of(number) == {"Status": "Todo"}
+            assert server.issues[number]["user"]["login"] == "github-actions[bot]"
+
+
+def test_a_project_token_without_a_project_says_so() -> None:
+    env = {"GITHUB_WORKSPACE": "/tmp", "INPUT_PROJECT-TOKEN": "ghp_x"}
+    with pytest.raises(SettingsError, match="input 'project-token'.*name the project"):
+        from_env(env)

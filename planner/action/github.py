@@ -197,12 +197,29 @@ class GitHubClient:
         self.repo: Repository = self.github.withLazy(True).get_repo(repository)
         self.owner = repository.split("/", 1)[0]
         self._token = token
+        self._where = (repository, api_url, timeout)
         self.attempts = attempts
         self.max_wait = max_wait
         self.backoff = backoff
         self._clock = clock
         self._writes: deque[float] = deque()  # when the last writes were made
         self._sleep = sleep
+
+    def with_token(self, token: str) -> GitHubClient:
+        """A client like this one for another token (its own pace: GitHub paces by
+        account)."""
+        repository, api_url, timeout = self._where
+        return GitHubClient(
+            token,
+            repository,
+            api_url,
+            timeout=timeout,
+            attempts=self.attempts,
+            max_wait=self.max_wait,
+            backoff=self.backoff,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
 
     def call(self, what: str, fn: Callable[[], T], *, write: bool = False) -> T:
         from github.GithubException import GithubException

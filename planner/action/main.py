@@ -149,6 +149,8 @@ def _run(
     )
     if settings.github_token is not None:
         workflow.mask(settings.github_token.get_secret_value())
+    if settings.project_token is not None:
+        workflow.mask(settings.project_token.get_secret_value())
     if settings.runtime_token is not None:
         workflow.mask(settings.runtime_token.get_secret_value())
     try:
@@ -264,6 +266,7 @@ def _plan(
             issue_type=config.sub_issues.type,
             milestones=settings.milestones,
             project=settings.project,
+            project_token=settings.project_token,
         )
         if settings.comment:
             # The plan's memory of its ids lives in its own summary comment (§14).

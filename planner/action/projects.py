@@ -65,7 +65,7 @@ query($id: ID!) {
 
 TOKEN_FIX = (
     "The workflow's GITHUB_TOKEN cannot reach user or organisation projects: pass as "
-    "github-token a personal access token (classic, scope 'project') or a fine-grained or "
+    "project-token a personal access token (classic, scope 'project') or a fine-grained or "
     "GitHub App token with 'Projects: read and write'."
 )
 
@@ -187,10 +187,13 @@ class ProjectsAdapter:
         return data
 
 
-def projects_of(port: object) -> ProjectPort | None:
+def projects_of(port: object, token: str | None = None) -> ProjectPort | None:
     """The Projects port beside a run's issues port: an adapter over the issues adapter's
-    own client; None for any other port (an offline run, a fake without projects)."""
-    return ProjectsAdapter(port.client) if isinstance(port, IssuesAdapter) else None
+    own client, or over one for ``token`` (input ``project-token``); None for any other
+    port (an offline run, a fake without projects)."""
+    if not isinstance(port, IssuesAdapter):
+        return None
+    return ProjectsAdapter(port.client.with_token(token) if token else port.client)
 
 
 def _values(item: dict[str, Any]) -> dict[str, str]:

@@ -50,6 +50,7 @@ class Settings(NamedTuple):
     create_sub_issues: bool = False
     milestones: bool = False
     project: tuple[str, int] | None = None  # owner, number
+    project_token: SecretStr | None = None
     upload_artifact: bool = True
     artifact_name: str | None = None
     retention_days: int | None = None
@@ -161,6 +162,9 @@ def from_env(env: Mapping[str, str]) -> Settings:
                     f"input '{name}' acts on sub-issues; set create-sub-issues: true as well "
                     f"(or leave {name} out)"
                 )
+    project_token = _input(env, "project-token")
+    if project_token and not _input(env, "project"):
+        raise SettingsError("input 'project-token' is set but 'project' is empty; name the project")
     cap_raw = env.get("GITHUB_RETENTION_DAYS", "").strip()
     event_path = env.get("GITHUB_EVENT_PATH")
     config = _input(env, "config")
@@ -182,6 +186,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         create_sub_issues=_bool(env, "create-sub-issues", False),
         milestones=_bool(env, "milestones", False),
         project=_project(_input(env, "project")),
+        project_token=SecretStr(project_token) if project_token else None,
         upload_artifact=_bool(env, "upload-artifact", True),
         artifact_name=artifact_name,
         retention_days=_int(env, "retention-days", 1, 90),

@@ -392,11 +392,10 @@ class GitHubServer(StubServer):
     # ---------------------------------------------------------------- routing
 
     def handle(self, request: Recorded) -> Reply:
-        if (
-            self.token
-            and request.headers.get("authorization") != f"token {self.token}"
-            and request.headers.get("authorization") != f"Bearer {self.token}"
-        ):
+        tokens = {self.token, self.board.token} - {None, ""}
+        if self.token and request.headers.get("authorization") not in {
+            f"{kind} {token}" for token in tokens for kind in ("token", "Bearer")
+        }:
             return Reply(401, {"message": "Bad credentials"})
         path = request.path.removeprefix("/api/v3")
         if path == "/user" and request.method == "GET":

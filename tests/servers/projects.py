@@ -26,6 +26,7 @@ class ProjectsBoard:
         self.issues = issues
         self.projects: dict[tuple[str, int], dict[str, Any]] = {}
         self.access = "write"
+        self.token: str | None = None  # the one token that may use the projects, if set
         self.items: dict[str, dict[str, Any]] = {}  # item id -> {project, content, values}
         self.operations: list[str] = []
 
@@ -66,6 +67,11 @@ class ProjectsBoard:
         return [i for i, item in self.items.items() if item["content"] == node_id]
 
     def handle(self, request: Recorded) -> Reply:
+        if self.token is not None and request.headers.get("authorization") not in (
+            f"token {self.token}",
+            f"Bearer {self.token}",
+        ):
+            return _error("FORBIDDEN", "Resource not accessible by integration")
         body = request.json() or {}
         query, variables = body.get("query", ""), body.get("variables") or {}
         if any(v in query for v in _strings(variables)):

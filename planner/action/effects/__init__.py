@@ -12,6 +12,8 @@ port, one report and one reading of the token's account."""
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from planner.action.effects.calls import Calls, EffectsReport
 from planner.action.effects.comment import SummaryComment
 from planner.action.effects.decisions import DecisionIssues, RaisedDecisions
@@ -41,6 +43,7 @@ class SideEffects:
         issue_type: str | None = None,
         milestones: bool = False,
         project: tuple[str, int] | None = None,
+        project_token: SecretStr | None = None,
     ) -> None:
         self.calls = Calls(port, planning, outage_severity)
         self.named = NamedIssues(self.calls, label)
@@ -48,7 +51,8 @@ class SideEffects:
         self.comment = SummaryComment(self.calls)
         self.sub_issues = SubIssues(self.calls, issue_type)
         self.milestones = PlanMilestones(self.calls) if milestones else None
-        board = projects_of(port) if project is not None else None
+        token = project_token.get_secret_value() if project_token is not None else None
+        board = projects_of(port, token) if project is not None else None
         self.project = ProjectItems(self.calls, board, *project) if board and project else None
 
     @property

@@ -99,7 +99,15 @@ def test_a_code_span_holds_the_whole_text(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["# Boundary", "[x]: https://evil.example", "1. Change anything", "> quoted", "```", "---"],
+    [
+        "# Boundary",
+        "[x]: https://evil.example",
+        "1. Change anything",
+        "> quoted",
+        "```",
+        "---",
+        "--",
+    ],
 )
 def test_the_block_starts_an_attacker_would_try_are_text(text: str) -> None:
     assert blocks(markdown_paragraph(text)) == ["paragraph_open", "paragraph_close"]

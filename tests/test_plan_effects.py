@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from planner.action.effects import SideEffects
-from planner.action.github import PyGithubAdapter
+from planner.action.github import GitHubClient, IssuesAdapter
 from planner.core.plan import build_plan, link_decision_issues, render_result
 from planner.model import Config, Issue, PlanRequest
 from tests.servers.github import REPO, GitHubServer
@@ -44,7 +44,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Argument lazy is deprecated:Depr
 
 
 def effects(server: GitHubServer) -> SideEffects:
-    port = PyGithubAdapter(TOKEN, REPO, server.url, attempts=1)
+    port = IssuesAdapter(GitHubClient(TOKEN, REPO, server.url, attempts=1))
     issue = Issue(number=7, title="Store events", body=BODY)
     return SideEffects(port, issue, "decision/major")
 
@@ -129,7 +129,8 @@ def test_writes_keep_githubs_pace_for_content(github: GitHubServer) -> None:
         slept.append(seconds)
         now[0] += seconds
 
-    port = PyGithubAdapter(TOKEN, REPO, github.url, attempts=1, sleep=sleep, clock=lambda: now[0])
+    client = GitHubClient(TOKEN, REPO, github.url, attempts=1, sleep=sleep, clock=lambda: now[0])
+    port = IssuesAdapter(client)
     for n in range(81):
         port.create_comment(7, f"note {n}")
         now[0] += 0.1  # each write takes a tenth of a second

@@ -1,8 +1,13 @@
-"""The GitHub port, and its adapter over PyGithub.
+"""The GitHub ports' adapters over PyGithub, and the one client they share.
 
-PyGithub is imported only when the adapter is built (a token was given), so
-offline planning never pays for it. Every PyGithub and HTTP failure is caught
-here and becomes a :class:`GitHubError` whose message says what to change.
+:class:`GitHubClient` makes every call: it retries, paces writes and waits out rate
+limits, and turns every PyGithub and HTTP failure into a :class:`GitHubError` whose
+message says what to change. Over it, :class:`IssuesAdapter` is the :class:`GitHubPort`
+(issues, comments, labels, sub-issues, dependencies) and :class:`GitDataAdapter` the
+port that commits the plan (``persist.GitDataPort``: the Git Data API and pulls).
+
+PyGithub is imported only when the client is built (a token was given), so offline
+planning never pays for it.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from planner.model import Issue
 
 if TYPE_CHECKING:
+    from github import Github
     from github.Repository import Repository
 
 T = TypeVar("T")
@@ -31,6 +37,18 @@ class IssueInfo:
     body: str
     state: str
     author: str = ""
+    milestone: int | None = None  # the repository milestone's number
+    node_id: str = ""  # the GraphQL id (Projects)
+
+
+@dataclass(frozen=True)
+class MilestoneInfo:
+    """A repository milestone (open or closed)."""
+
+    number: int
+    title: str
+    description: str
+    state: str
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,10 @@ class GitHubPort(Protocol):
     def remove_blocked_by(self, number: int, blocker: int) -> None: ...
     def get_named_issue(self, number: int) -> NamedIssueInfo: ...
     def add_label(self, number: int, name: str) -> None: ...
+    def list_milestones(self) -> list[MilestoneInfo]: ...
+    def create_milestone(self, title: str, description: str) -> MilestoneInfo: ...
+    def rename_milestone(self, number: int, title: str) -> None: ...
+    def set_milestone(self, number: int, milestone: int) -> None: ...
 
 
 def explain(status: int | None, what: str, data: Any = None) -> str:
@@ -138,8 +160,9 @@ def explain(status: int | None, what: str, data: Any = None) -> str:
     return f"{what} failed with HTTP {status}{detail}."
 
 
-class PyGithubAdapter:
-    """GitHubPort over PyGithub, with bounded retries and backoff of our own.
+class GitHubClient:
+    """One PyGithub connection to one repository, with bounded retries and backoff of our
+    own; every adapter's call goes through :meth:`call`.
 
     PyGithub's own retry is switched off: it retries POSTs after a 5xx, which can
     create an issue twice. Here reads are retried; writes are retried only on
@@ -161,7 +184,7 @@ class PyGithubAdapter:
     ) -> None:
         from github import Auth, Github
 
-        self._github = Github(
+        self.github = Github(
             auth=Auth.Token(token),
             base_url=api_url,
             timeout=int(max(timeout, 1)),
@@ -171,10 +194,10 @@ class PyGithubAdapter:
             user_agent="planner-action",
         )
         # A lazy repository: no request until something of it is read or written.
-        self._repo: Repository = self._github.withLazy(True).get_repo(repository)
-        self._owner = repository.split("/", 1)[0]
+        self.repo: Repository = self.github.withLazy(True).get_repo(repository)
+        self.owner = repository.split("/", 1)[0]
         self._token = token
-        self._account: str | None = None
+        self._where = (repository, api_url, timeout)
         self.attempts = attempts
         self.max_wait = max_wait
         self.backoff = backoff
@@ -182,9 +205,23 @@ class PyGithubAdapter:
         self._writes: deque[float] = deque()  # when the last writes were made
         self._sleep = sleep
 
-    # ------------------------------------------------------------ retry and translation
+    def with_token(self, token: str) -> GitHubClient:
+        """A client like this one for another token (its own pace: GitHub paces by
+        account)."""
+        repository, api_url, timeout = self._where
+        return GitHubClient(
+            token,
+            repository,
+            api_url,
+            timeout=timeout,
+            attempts=self.attempts,
+            max_wait=self.max_wait,
+            backoff=self.backoff,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
 
-    def _call(self, what: str, fn: Callable[[], T], *, write: bool = False) -> T:
+    def call(self, what: str, fn: Callable[[], T], *, write: bool = False) -> T:
         from github.GithubException import GithubException
         from requests.exceptions import ConnectionError as RequestsConnectionError
         from requests.exceptions import RetryError, Timeout
@@ -252,54 +289,28 @@ class PyGithubAdapter:
             return max(0.0, float(reset) - time.time()) + 1.0
         return float(self.backoff * (2 ** (attempt - 1)))
 
-    # ------------------------------------------------------------ the port
+
+class IssuesAdapter:
+    """:class:`GitHubPort` over a :class:`GitHubClient`: the planning issue, decision
+    issues, the comment, labels, sub-issues and their dependencies."""
+
+    def __init__(self, client: GitHubClient) -> None:
+        self.client = client
+        self._repo = client.repo
+        self._call = client.call
+        self._account: str | None = None
 
     def get_issue(self, number: int) -> Issue:
-        def fetch() -> Issue:
-            issue = self._repo.get_issue(number)
-            if issue.pull_request is not None:
-                raise GitHubError(
-                    f"#{number} is a pull request, not an issue; give the planning issue's number"
-                )
-            return Issue(
-                number=issue.number,
-                title=issue.title or "",
-                body=issue.body or "",
-                labels=[label.name for label in issue.labels],
-                url=issue.html_url,
-            )
-
-        return self._call(f"Fetching issue #{number}", fetch)
-
-    def _info(self, issue: Any) -> IssueInfo:
-        return IssueInfo(
-            number=issue.number,
-            id=issue.id,
-            url=issue.html_url,
-            title=issue.title or "",
-            body=issue.body or "",
-            state=issue.state,
-            author=_login(issue),
+        return self._call(
+            f"Fetching issue #{number}", lambda: _planning_issue(self._repo.get_issue(number))
         )
 
     def account(self) -> str:
         """The login of the token's own account: ``GET /user`` for a personal token; an
         installation token (``GITHUB_TOKEN``) may not read it and writes as the Actions bot."""
-        from github.GithubException import GithubException
-
-        if self._account is not None:
-            return self._account
-
-        def fetch() -> str:
-            try:
-                login: str = self._github.get_user().login
-                return login
-            except GithubException as exc:
-                if exc.status == 403:
-                    return ACTIONS_BOT
-                raise
-
-        self._account = self._call("Reading the token's account", fetch)
+        if self._account is None:
+            github = self.client.github
+            self._account = self._call("Reading the token's account", lambda: _login_of(github))
         return self._account
 
     def list_created_by(self, login: str) -> list[IssueInfo]:
@@ -307,79 +318,35 @@ class PyGithubAdapter:
         return self._call(
             f"Listing issues opened by {login}",
             lambda: [
-                self._info(i)
+                _info(i)
                 for i in self._repo.get_issues(creator=login, state="all")  # type: ignore[arg-type]
                 if i.pull_request is None
             ],
         )
 
     def ensure_label(self, name: str, color: str, description: str) -> None:
-        from github.GithubException import GithubException
-
-        def ensure() -> None:
-            try:
-                # The repository is lazy, so its labels are too: reading an attribute
-                # makes the request (and raises 404 when the label is missing).
-                if self._repo.get_label(name).color is not None:
-                    return
-            except GithubException as exc:
-                if exc.status != 404:
-                    raise
-            try:
-                self._repo.create_label(name, color, description)
-            except GithubException as exc:
-                # created meanwhile by a concurrent run: that is what we wanted
-                if exc.status != 422 or "already_exists" not in str(exc.data):
-                    raise
-
-        self._call(f"Creating label '{name}'", ensure, write=True)
+        self._call(
+            f"Creating label '{name}'",
+            lambda: _ensure_label(self._repo, name, color, description),
+            write=True,
+        )
 
     def create_issue(
         self, title: str, body: str, labels: list[str], issue_type: str | None = None
     ) -> IssueInfo:
-        if issue_type is None:
-            return self._call(
-                "Creating an issue",
-                lambda: self._info(self._repo.create_issue(title=title, body=body, labels=labels)),
-                write=True,
-            )
-
-        def create() -> IssueInfo:
-            # PyGithub's create_issue has no issue type yet: the same POST, with "type".
-            from github.Issue import Issue as GithubIssue
-
-            requester = self._repo._requester
-            headers, data = requester.requestJsonAndCheck(
-                "POST",
-                f"{self._repo.url}/issues",
-                input={"title": title, "body": body, "labels": labels, "type": issue_type},
-            )
-            return self._info(GithubIssue(requester, headers, data, completed=True))
-
-        return self._call("Creating an issue", create, write=True)
+        return self._call(
+            "Creating an issue",
+            lambda: _info(_create_issue(self._repo, title, body, labels, issue_type)),
+            write=True,
+        )
 
     def issue_types(self) -> list[str]:
         """The issue types the repository's organisation defines (enabled ones); none for a
         repository a user owns, or an organisation without types (404)."""
-        from github.GithubException import GithubException
-
-        def fetch() -> list[str]:
-            try:
-                _, data = self._repo._requester.requestJsonAndCheck(
-                    "GET", f"/orgs/{self._owner}/issue-types"
-                )
-            except GithubException as exc:
-                if exc.status == 404:
-                    return []
-                raise
-            items = data if isinstance(data, list) else []
-            return [
-                str(t["name"])
-                for t in items
-                if isinstance(t, dict) and t.get("name") and t.get("is_enabled", True)
-            ]
-
-        return self._call("Reading the organisation's issue types", fetch)
+        return self._call(
+            "Reading the organisation's issue types",
+            lambda: _issue_types(self._repo, self.client.owner),
+        )
 
     def edit_issue(
         self,
@@ -434,7 +401,7 @@ class PyGithubAdapter:
     def list_sub_issues(self, number: int) -> list[IssueInfo]:
         return self._call(
             f"Listing sub-issues of #{number}",
-            lambda: [self._info(s) for s in self._repo.get_issue(number).get_sub_issues()],
+            lambda: [_info(s) for s in self._repo.get_issue(number).get_sub_issues()],
         )
 
     def add_sub_issue(self, number: int, sub_issue_id: int) -> None:
@@ -456,7 +423,7 @@ class PyGithubAdapter:
         """The issues that block issue ``number`` (GitHub's issue dependencies)."""
         return self._call(
             f"Listing what blocks #{number}",
-            lambda: [self._info(s) for s in self._repo.get_issue(number).get_blocked_by()],
+            lambda: [_info(s) for s in self._repo.get_issue(number).get_blocked_by()],
         )
 
     def add_blocked_by(self, number: int, blocker: int) -> None:
@@ -476,18 +443,9 @@ class PyGithubAdapter:
 
     def get_named_issue(self, number: int) -> NamedIssueInfo:
         """An existing issue named by a decision (a pull request is reported as one)."""
-
-        def fetch() -> NamedIssueInfo:
-            issue = self._repo.get_issue(number)
-            return NamedIssueInfo(
-                number=issue.number,
-                url=issue.html_url,
-                state=issue.state,
-                labels=tuple(label.name for label in issue.labels),
-                pull_request=issue.pull_request is not None,
-            )
-
-        return self._call(f"Reading issue #{number}", fetch)
+        return self._call(
+            f"Reading issue #{number}", lambda: _named_issue(self._repo.get_issue(number))
+        )
 
     def add_label(self, number: int, name: str) -> None:
         self._call(
@@ -496,8 +454,46 @@ class PyGithubAdapter:
             write=True,
         )
 
-    # ------------------------------------------------------------ the Git Data API and pulls
-    # (committing the plan, PRODUCT.md §12 step 5: no git binary, only the REST API)
+    def list_milestones(self) -> list[MilestoneInfo]:
+        """Every milestone of the repository, open and closed."""
+        return self._call(
+            "Listing the repository's milestones",
+            lambda: [_milestone(m) for m in self._repo.get_milestones(state="all")],
+        )
+
+    def create_milestone(self, title: str, description: str) -> MilestoneInfo:
+        return self._call(
+            f"Creating milestone '{title}'",
+            lambda: _milestone(_create_milestone(self._repo, title, description)),
+            write=True,
+        )
+
+    def rename_milestone(self, number: int, title: str) -> None:
+        self._call(
+            f"Renaming milestone {number} to '{title}'",
+            lambda: self._repo.get_milestone(number).edit(title),
+            write=True,
+        )
+
+    def set_milestone(self, number: int, milestone: int) -> None:
+        """Put issue ``number`` in the repository milestone numbered ``milestone``."""
+        self._call(
+            f"Putting #{number} in milestone {milestone}",
+            lambda: self._repo.get_issue(number).edit(
+                milestone=self._repo.get_milestone(milestone)
+            ),
+            write=True,
+        )
+
+
+class GitDataAdapter:
+    """``persist.GitDataPort`` over a :class:`GitHubClient`: committing the plan through
+    the Git Data API and keeping its pull request (PRODUCT.md §12 step 5: no git binary,
+    only the REST API)."""
+
+    def __init__(self, client: GitHubClient) -> None:
+        self._repo = client.repo
+        self._call = client.call
 
     def default_branch(self) -> str:
         return self._call(
@@ -595,6 +591,135 @@ class PyGithubAdapter:
         )
 
 
+def _info(issue: Any) -> IssueInfo:
+    return IssueInfo(
+        number=issue.number,
+        id=issue.id,
+        url=issue.html_url,
+        title=issue.title or "",
+        body=issue.body or "",
+        state=issue.state,
+        author=_login(issue),
+        milestone=issue.milestone.number if issue.milestone is not None else None,
+        node_id=issue.node_id or "",
+    )
+
+
+def _login_of(github: Github) -> str:
+    from github.GithubException import GithubException
+
+    try:
+        login: str = github.get_user().login
+        return login
+    except GithubException as exc:
+        if exc.status == 403:
+            return ACTIONS_BOT
+        raise
+
+
+def _planning_issue(issue: Any) -> Issue:
+    if issue.pull_request is not None:
+        raise GitHubError(
+            f"#{issue.number} is a pull request, not an issue; give the planning issue's number"
+        )
+    return Issue(
+        number=issue.number,
+        title=issue.title or "",
+        body=issue.body or "",
+        labels=[label.name for label in issue.labels],
+        url=issue.html_url,
+    )
+
+
+def _named_issue(issue: Any) -> NamedIssueInfo:
+    return NamedIssueInfo(
+        number=issue.number,
+        url=issue.html_url,
+        state=issue.state,
+        labels=tuple(label.name for label in issue.labels),
+        pull_request=issue.pull_request is not None,
+    )
+
+
+def _milestone(milestone: Any) -> MilestoneInfo:
+    return MilestoneInfo(
+        number=milestone.number,
+        title=milestone.title or "",
+        description=milestone.description or "",
+        state=milestone.state,
+    )
+
+
+def _create_milestone(repo: Repository, title: str, description: str) -> Any:
+    from github.GithubException import GithubException
+
+    try:
+        return repo.create_milestone(title, description=description)
+    except GithubException as exc:
+        # made meanwhile by a concurrent run (titles are unique): that is the one
+        if exc.status != 422 or "already_exists" not in str(exc.data):
+            raise
+    found = [m for m in repo.get_milestones(state="all") if m.title == title]
+    if not found:
+        raise GitHubError(
+            f"Creating milestone '{title}' failed: GitHub says it exists, yet it is not listed"
+        )
+    return found[0]
+
+
 def _login(item: Any) -> str:
     user = item.user
     return str(user.login) if user is not None and user.login else ""
+
+
+def _ensure_label(repo: Repository, name: str, color: str, description: str) -> None:
+    from github.GithubException import GithubException
+
+    try:
+        # The repository is lazy, so its labels are too: reading an attribute
+        # makes the request (and raises 404 when the label is missing).
+        if repo.get_label(name).color is not None:
+            return
+    except GithubException as exc:
+        if exc.status != 404:
+            raise
+    try:
+        repo.create_label(name, color, description)
+    except GithubException as exc:
+        # created meanwhile by a concurrent run: that is what we wanted
+        if exc.status != 422 or "already_exists" not in str(exc.data):
+            raise
+
+
+def _create_issue(
+    repo: Repository, title: str, body: str, labels: list[str], issue_type: str | None
+) -> Any:
+    if issue_type is None:
+        return repo.create_issue(title=title, body=body, labels=labels)
+    # PyGithub's create_issue has no issue type yet: the same POST, with "type".
+    from github.Issue import Issue as GithubIssue
+
+    requester = repo._requester
+    headers, data = requester.requestJsonAndCheck(
+        "POST",
+        f"{repo.url}/issues",
+        input={"title": title, "body": body, "labels": labels, "type": issue_type},
+    )
+    return GithubIssue(requester, headers, data, completed=True)
+
+
+def _issue_types(repo: Repository, owner: str) -> list[str]:
+    from github.GithubException import GithubException
+
+    try:
+        _, data = repo._requester.requestJsonAndCheck("GET", f"/orgs/{owner}/issue-types")
+    except GithubException as exc:
+        if exc.status == 404:
+            return []
+        raise
+    items = data if isinstance(data, list) else []
+    return [
+        str(t["name"])
+        for t in items
+        if isinstance(t, dict) and t.get("name") and t.get("is_enabled", True)
+    ]

@@ -45,10 +45,12 @@ FINDINGS_OUTPUT_LIMIT = 200
 def default_github(settings: Settings) -> GitHubPort | None:
     if settings.github_token is None or not settings.repository:
         return None
-    from planner.action.github import PyGithubAdapter
+    from planner.action.github import GitHubClient, IssuesAdapter
 
-    return PyGithubAdapter(
-        settings.github_token.get_secret_value(), settings.repository, settings.api_url
+    return IssuesAdapter(
+        GitHubClient(
+            settings.github_token.get_secret_value(), settings.repository, settings.api_url
+        )
     )
 
 
@@ -104,6 +106,8 @@ def _run(
     )
     if settings.github_token is not None:
         workflow.mask(settings.github_token.get_secret_value())
+    if settings.project_token is not None:
+        workflow.mask(settings.project_token.get_secret_value())
     if settings.runtime_token is not None:
         workflow.mask(settings.runtime_token.get_secret_value())
     try:

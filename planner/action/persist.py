@@ -37,6 +37,17 @@ class GitDataPort(Protocol):
     def edit_pull(self, number: int, title: str, body: str) -> None: ...
 
 
+def git_data(port: object) -> GitDataPort | None:
+    """The port that commits the plan, beside a run's issues port: a git-data adapter over
+    the issues adapter's own client (one connection, one pace), or the port itself where
+    it is both (a fake); None without a token."""
+    from planner.action.github import GitDataAdapter, IssuesAdapter
+
+    if isinstance(port, IssuesAdapter):
+        return GitDataAdapter(port.client)
+    return port if isinstance(port, GitDataPort) else None
+
+
 @dataclass
 class Persisted:
     commit: str | None = None

@@ -48,6 +48,9 @@ class Settings(NamedTuple):
     create_decision_issues: bool = True
     decision_label: str | None = None
     create_sub_issues: bool = False
+    milestones: bool = False
+    project: tuple[str, int] | None = None  # owner, number
+    project_token: SecretStr | None = None
     upload_artifact: bool = True
     artifact_name: str | None = None
     retention_days: int | None = None
@@ -72,6 +75,27 @@ def is_number(text: str) -> bool:
     """Plain ASCII digits: ``str.isdigit`` also takes ``²`` and ``٣``, which ``int`` refuses
     or reads as another number."""
     return text.isascii() and text.isdigit() and len(text) <= 18
+
+
+PROJECT = LazyPattern(
+    r"(?:https?://[^/\s]+/(?:orgs|users)/)?([A-Za-z0-9][A-Za-z0-9-]{0,38})/(?:projects/)?"
+    r"([1-9][0-9]{0,8})(?:/views/[0-9]+)?/?"
+)
+
+
+def _project(value: str) -> tuple[str, int] | None:
+    """The ``project`` input: a project's URL (``https://github.com/orgs/<org>/projects/<n>``
+    or ``…/users/<user>/projects/<n>``) or ``<owner>/<n>``; the owner and number."""
+    if not value:
+        return None
+    match = PROJECT.fullmatch(value)
+    if match is None:
+        raise SettingsError(
+            f"input 'project' is {value[:200]!r}; give the project's URL "
+            "(https://github.com/orgs/<org>/projects/<number>, or users/<user>/projects/"
+            "<number>) or <owner>/<number>"
+        )
+    return match.group(1), int(match.group(2))
 
 
 def _input(env: Mapping[str, str], name: str) -> str:
@@ -131,6 +155,16 @@ def from_env(env: Mapping[str, str]) -> Settings:
     artifact_name = _input(env, "artifact-name") or None
     if artifact_name:
         validate_artifact_name(artifact_name)
+    if not _bool(env, "create-sub-issues", False):
+        for name in ("milestones", "project"):
+            if _input(env, name) not in ("", "false"):
+                raise SettingsError(
+                    f"input '{name}' acts on sub-issues; set create-sub-issues: true as well "
+                    f"(or leave {name} out)"
+                )
+    project_token = _input(env, "project-token")
+    if project_token and not _input(env, "project"):
+        raise SettingsError("input 'project-token' is set but 'project' is empty; name the project")
     cap_raw = env.get("GITHUB_RETENTION_DAYS", "").strip()
     event_path = env.get("GITHUB_EVENT_PATH")
     config = _input(env, "config")
@@ -150,6 +184,9 @@ def from_env(env: Mapping[str, str]) -> Settings:
         create_decision_issues=_bool(env, "create-decision-issues", True),
         decision_label=_input(env, "decision-label") or None,
         create_sub_issues=_bool(env, "create-sub-issues", False),
+        milestones=_bool(env, "milestones", False),
+        project=_project(_input(env, "project")),
+        project_token=SecretStr(project_token) if project_token else None,
         upload_artifact=_bool(env, "upload-artifact", True),
         artifact_name=artifact_name,
         retention_days=_int(env, "retention-days", 1, 90),

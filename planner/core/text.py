@@ -218,9 +218,11 @@ def markdown_inline(text: str, limit: int = 300) -> str:
 
 
 # A paragraph line that CommonMark would read as a block of its own: a heading, a quote,
-# a list item, a thematic break, a fence, a table row or a link reference definition.
+# a list item, a thematic break, a fence, a table row or a link reference definition. A
+# line of break characters only is escaped even when it is short of a break: after a
+# list's "- " ("- --") it would be one.
 _BLOCK_START = LazyPattern(
-    r"^(?:#{1,6}(?=\s|$)|>|[*+-](?=\s|$)|[*_-](?=(?:\s*[*_-]){2,}\s*$)|`{3,}|~{3,}|\[|"
+    r"^(?:#{1,6}(?=\s|$)|>|[*+-](?=\s|$)|[*_-](?=(?:\s*[*_-])*\s*$)|`{3,}|~{3,}|\[|"
     r"\d{1,9}[.)](?=\s|$)|=(?==*\s*$))"
 )
 

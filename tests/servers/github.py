@@ -1,6 +1,6 @@
-"""A stand-in for GitHub's REST API (issues, comments, labels, sub-issues; the Git Data
-API and pull requests) with state across requests, answering in GitHub's shapes so the
-unmodified PyGithub can talk to it."""
+"""A stand-in for GitHub's REST API (issues, comments, labels, sub-issues, milestones; the
+Git Data API and pull requests; GraphQL for Projects in ``projects``) with state across
+requests, answering in GitHub's shapes so the unmodified PyGithub can talk to it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from tests.servers.base import Recorded, Reply, StubServer
+from tests.servers.projects import ProjectsBoard
 
 REPO = "Codertocat/Hello-World"
 ACTIONS_BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
@@ -36,6 +37,8 @@ class GitHubServer(StubServer):
         self.sub_issues: dict[int, list[int]] = {}
         self.blocked_by: dict[int, list[int]] = {}  # issue number -> its blockers' numbers
         self.issue_types: list[str] = []  # the organisation's issue types (none: a user)
+        self.milestones: dict[int, dict[str, Any]] = {}
+        self.board = ProjectsBoard(self.issues)  # Projects (v2), over GraphQL
         self._next_id = 5000
         # The Git Data API: blobs by sha, trees as flat {path: blob sha}, commits, branches.
         self.blobs: dict[str, bytes] = {}
@@ -79,6 +82,7 @@ class GitHubServer(StubServer):
             "html_url": self.html(number),
             "labels": [self._label(name) for name in labels or []],
             "user": dict(author or OWNER),
+            "milestone": None,
             "created_at": "2026-11-20T10:00:00Z",
             "updated_at": "2026-11-20T10:00:00Z",
         }
@@ -98,6 +102,37 @@ class GitHubServer(StubServer):
                 "url": f"{self.url}/repos/{REPO}/labels/{name}",
                 "default": False,
             },
+        )
+
+    def add_milestone(
+        self, title: str, description: str = "", state: str = "open"
+    ) -> dict[str, Any]:
+        number = max(self.milestones, default=0) + 1
+        milestone = {
+            "url": f"{self.url}/repos/{REPO}/milestones/{number}",
+            "html_url": f"https://github.com/{REPO}/milestone/{number}",
+            "labels_url": f"{self.url}/repos/{REPO}/milestones/{number}/labels",
+            "id": self._id(),
+            "node_id": f"MI_{number}",
+            "number": number,
+            "title": title,
+            "description": description,
+            "creator": dict(self.account),
+            "open_issues": 0,
+            "closed_issues": 0,
+            "state": state,
+            "created_at": "2026-11-20T10:00:00Z",
+            "updated_at": "2026-11-20T10:00:00Z",
+            "due_on": None,
+            "closed_at": None,
+        }
+        self.milestones[number] = milestone
+        return milestone
+
+    def in_milestone(self, title: str) -> list[int]:
+        """The numbers of the issues in the milestone of that title."""
+        return sorted(
+            n for n, i in self.issues.items() if i["milestone"] and i["milestone"]["title"] == title
         )
 
     def labelled(self, name: str) -> list[dict[str, Any]]:
@@ -357,17 +392,18 @@ class GitHubServer(StubServer):
     # ---------------------------------------------------------------- routing
 
     def handle(self, request: Recorded) -> Reply:
-        if (
-            self.token
-            and request.headers.get("authorization") != f"token {self.token}"
-            and request.headers.get("authorization") != f"Bearer {self.token}"
-        ):
+        tokens = {self.token, self.board.token} - {None, ""}
+        if self.token and request.headers.get("authorization") not in {
+            f"{kind} {token}" for token in tokens for kind in ("token", "Bearer")
+        }:
             return Reply(401, {"message": "Bad credentials"})
         path = request.path.removeprefix("/api/v3")
         if path == "/user" and request.method == "GET":
             if self.login is None:
                 return Reply(403, {"message": "Resource not accessible by integration"})
             return Reply(200, dict(self.account))
+        if path in ("/graphql", "/api/graphql") and request.method == "POST":
+            return self.board.handle(request)
         org_types = re.fullmatch(r"/orgs/([^/]+)/issue-types", path)
         if org_types and request.method == "GET":
             return self.list_issue_types(request, org_types.group(1))
@@ -405,6 +441,10 @@ class GitHubServer(StubServer):
             ("PATCH", r"/issues/(\d+)/sub_issues/priority", self.prioritize_sub_issue),
             ("GET", r"/issues/(\d+)/sub_issues", self.list_sub_issues),
             ("POST", r"/issues/(\d+)/sub_issues", self.add_sub_issue),
+            ("GET", r"/milestones", self.list_milestones),
+            ("POST", r"/milestones", self.create_milestone),
+            ("GET", r"/milestones/(\d+)", self.get_milestone),
+            ("PATCH", r"/milestones/(\d+)", self.edit_milestone),
             ("GET", r"/labels/(.+)", self.get_label),
             ("POST", r"/labels", self.create_label),
         ]
@@ -482,7 +522,56 @@ class GitHubServer(StubServer):
         for key in ("title", "body", "state"):
             if key in data:
                 issue[key] = data[key]
+        if "milestone" in data:  # a milestone's number; null (or "") takes it off
+            if data["milestone"] and data["milestone"] not in self.milestones:
+                return Reply(
+                    422, {"message": "Validation Failed", "errors": [{"field": "milestone"}]}
+                )
+            issue["milestone"] = self.milestones.get(data["milestone"] or 0)
         return Reply(200, issue)
+
+    def list_milestones(self, request: Recorded) -> Reply:
+        state = request.query.get("state", ["open"])[0]
+        found = [m for m in self.milestones.values() if state in ("all", m["state"])]
+        return Reply(200, found)
+
+    def create_milestone(self, request: Recorded) -> Reply:
+        data = request.json()
+        if not data.get("title"):
+            return Reply(422, {"message": "Validation Failed", "errors": [{"field": "title"}]})
+        if any(m["title"] == data["title"] for m in self.milestones.values()):
+            return Reply(
+                422,
+                {
+                    "message": "Validation Failed",
+                    "errors": [
+                        {"resource": "Milestone", "code": "already_exists", "field": "title"}
+                    ],
+                },
+            )
+        made = self.add_milestone(
+            data["title"], data.get("description") or "", data.get("state", "open")
+        )
+        return Reply(201, made)
+
+    def get_milestone(self, request: Recorded, number: str) -> Reply:
+        milestone = self.milestones.get(int(number))
+        return Reply(200, milestone) if milestone else Reply(404, {"message": "Not Found"})
+
+    def edit_milestone(self, request: Recorded, number: str) -> Reply:
+        milestone = self.milestones.get(int(number))
+        if milestone is None:
+            return Reply(404, {"message": "Not Found"})
+        data = request.json()
+        taken = [m for m in self.milestones.values() if m is not milestone]
+        if "title" in data and any(m["title"] == data["title"] for m in taken):
+            return Reply(
+                422, {"message": "Validation Failed", "errors": [{"code": "already_exists"}]}
+            )
+        for key in ("title", "description", "state"):
+            if key in data:
+                milestone[key] = data[key]
+        return Reply(200, milestone)
 
     def list_comments(self, request: Recorded, number: str) -> Reply:
         if self._issue_or_404(number) is None:

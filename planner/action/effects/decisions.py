@@ -72,6 +72,17 @@ def decision_body(issue: int, decision: Decision) -> str:
     return f"{decision_marker(issue, decision.id)}\n{managed}"
 
 
+def owner_text(body: str) -> str:
+    """What the owner wrote in a decision issue's body: all but the planner's part, its
+    markers and the notes it added when closing."""
+    begin, end = markers(DECISION_BLOCK)
+    start, stop = body.find(begin), body.find(end)
+    if 0 <= start < stop:
+        body = body[:start] + body[stop + len(end) :]
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL)
+    return body.split("\n---\n**Resolved:**")[0]
+
+
 class RaisedDecisions:
     def __init__(self, calls: Calls, label: str, max_issues: int = 20) -> None:
         self.calls = calls
@@ -196,16 +207,7 @@ class RaisedDecisions:
             partial(self.calls.port.list_comments, found.number),
         )
         theirs = [c for c in comments or [] if c.author != me and c.body.strip()]
-        if theirs:
-            text = max(theirs, key=lambda c: c.id).body
-        else:
-            text = found.body
-            begin, end = markers(DECISION_BLOCK)
-            start, stop = text.find(begin), text.find(end)
-            if 0 <= start < stop:
-                text = text[:start] + text[stop + len(end) :]
-            text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
-            text = text.split("\n---\n**Resolved:**")[0]
+        text = max(theirs, key=lambda c: c.id).body if theirs else owner_text(found.body)
         text = text.strip()
         return text[:ANSWER_LIMIT] if text else NO_ANSWER
 

@@ -32,6 +32,7 @@ class SubIssues:
     def __init__(self, calls: Calls, issue_type: str | None = None) -> None:
         self.calls = calls
         self.issue_type = issue_type
+        self.linked: dict[str, IssueInfo] = {}  # each task's sub-issue, after sync()
 
     def sync(self, fanout: Fanout) -> dict[str, tuple[int, list[int]]]:
         """Make and link a sub-issue for each task that has none (found by its hidden
@@ -70,6 +71,7 @@ class SubIssues:
                 linked[t.id] = created
                 room -= 1
         self._order(fanout, [c for c in current if c.id in {i.id for i in linked.values()}], linked)
+        self.linked = linked
         subs = {tid: info.number for tid, info in linked.items()}
         blocked = self._link_dependencies(fanout, subs)
         return {tid: (subs[tid], blocked.get(tid, [])) for tid in subs}

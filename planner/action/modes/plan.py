@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.action import events
 from planner.action.modes.run import Outcome, Run
-from planner.action.settings import SettingsError
+from planner.action.settings import Settings, SettingsError
 from planner.core.findings import finding
 from planner.core.plan import (
     PlanResult,
@@ -67,7 +67,7 @@ def plan_issue(
     request = read_request(run, config, issue).model_copy(
         update={"hand_out": settings.replan, "done_tasks": list(done)}
     )
-    effects = _effects(port, issue, config) if port is not None else None
+    effects = _effects(port, issue, config, settings) if port is not None else None
     if effects is not None and settings.comment:
         # The plan's memory of its ids lives in its own summary comment (§14).
         memory = memory if memory is not None else effects.read_comment()
@@ -100,7 +100,7 @@ def plan_issue(
 _OFFLINE = "No github-token: planned offline. No decision issues, comment or sub-issues were made."
 
 
-def _effects(port: GitHubPort, issue: Issue, config: Config) -> SideEffects:
+def _effects(port: GitHubPort, issue: Issue, config: Config, settings: Settings) -> SideEffects:
     from planner.action.effects import SideEffects
 
     return SideEffects(
@@ -109,13 +109,17 @@ def _effects(port: GitHubPort, issue: Issue, config: Config) -> SideEffects:
         config.labels.decision,
         max_decision_issues=config.decisions.max_issues,
         issue_type=config.sub_issues.type,
+        milestones=settings.milestones,
+        project=settings.project,
+        project_token=settings.project_token,
     )
 
 
 def _github_effects(run: Run, effects: SideEffects, result: PlanResult, outcome: Outcome) -> None:
     """Sub-issues first, so the summary links each task to its own; then the comment."""
     if run.settings.create_sub_issues and result.fanout is not None:
-        outcome.summary = with_sub_issues(result.summary, effects.sync_sub_issues(result.fanout))
+        links = effects.sync_sub_issues(result.fanout, result.contract)
+        outcome.summary = with_sub_issues(result.summary, links)
     if run.settings.comment:
         effects.sync_comment(outcome.summary)
     outcome.findings += effects.report.findings
@@ -130,9 +134,10 @@ def _persist(
 ) -> None:
     """Commit the planning files to the issue's plan branch and keep its pull request
     (input ``commit: pull-request``)."""
-    from planner.action.persist import GitDataPort, persist_plan, planning_files
+    from planner.action.persist import git_data, persist_plan, planning_files
 
-    if not isinstance(port, GitDataPort):
+    git = git_data(port)
+    if git is None:
         outcome.findings.append(
             finding(
                 "github-side-effect",
@@ -144,7 +149,7 @@ def _persist(
         return
     assert result.contract is not None
     persisted = persist_plan(
-        port,
+        git,
         issue.number,
         issue.title,
         result.contract.roadmap.version,

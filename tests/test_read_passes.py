@@ -402,7 +402,8 @@ def test_dependencies_stated_with_once_until_and_in_sequence() -> None:
         "## Schritt 1: Schema\n- [ ] Add a.py\n\n## Schritt 2: Export\nSetzt Schritt 1 "
         "voraus.\n- [ ] Add b.py\n",
     )
-    assert draft.milestones[1].dependencies == ["Schritt 1: Schema"]
+    # "Schritt 1" is numbered as "Phase 1" is, and named by its number.
+    assert draft.milestones[1].dependencies == ["M1"]
     draft = read_request(
         "t",
         "## Phase 1: Schema\n- [ ] Add a.py\n\n## Phase 2: Client\nOnce Phase 1 is live, we "
@@ -434,7 +435,8 @@ def test_spanish_and_french_plans_read_as_english_ones(body: str) -> None:
     draft = read_request("t", body)
     assert draft.objective is not None
     assert [len(m.tasks) for m in draft.milestones] == [1, 1]
-    assert draft.milestones[1].dependencies == [draft.milestones[0].title]
+    # "Fase 1" and "Étape 1" are numbered as "Phase 1" is: M1, named by its number.
+    assert draft.milestones[1].dependencies == [draft.milestones[0].id] == ["M1"]
     assert len(draft.acceptance) == len(draft.decisions) == len(draft.out_of_scope) == 1
 
 
@@ -1424,3 +1426,17 @@ def test_a_milestone_required_first_or_begun_after_another_waits_on_it() -> None
         "- [ ] Show the rates in `web/rates.tsx`\n",
     )
     assert [m.dependencies for m in draft.milestones] == [[], ["Storage"], ["Fetching"]]
+
+
+def test_a_milestone_noun_in_any_language_is_numbered_and_named_by_its_number() -> None:
+    """One lexicon: a noun that numbers a heading also resolves in a dependency sentence."""
+    draft = read_request(
+        "t",
+        "## フェーズ1: 設定\n- [ ] Add a.py\n\n## フェーズ2: 画面\nStarts after フェーズ1.\n"
+        "- [ ] Add b.py\n\n## Etapa 3: Pulido\nDepende de la etapa 2.\n- [ ] Add c.py\n",
+    )
+    assert [(m.id, m.title, m.dependencies) for m in draft.milestones] == [
+        ("M1", "設定", []),
+        ("M2", "画面", ["M1"]),
+        ("M3", "Pulido", ["M2"]),
+    ]

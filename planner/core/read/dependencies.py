@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.draft import Draft, DraftMilestone
+from planner.core.read.lex import LEX, WORDS
 from planner.core.read.markup import plain
 from planner.core.read.vocabulary import runbook_stage
 from planner.core.text import issue_refs, one_line
@@ -25,20 +26,18 @@ from planner.model import Finding
 # same in German, Spanish and French ("Setzt Schritt 1 voraus", "Depende de la fase 1").
 _WAITS = (
     r"(?:can |may )?(?:only )?(?:starts?|begins?|start|begin) (?:once|when|until)|"
-    r"waits? until|^(?:only )?(?:once|after|when)(?=[^.;]{0,80}?\b(?:phases?|steps?|stages?|"
-    r"milestones?|epics?|sprints?) ?\d)|setzt|hängt von|depende de|requiere|dépend de|nécessite"
+    r"waits? until|^(?:only )?(?:once|after|when)"
+    rf"(?=[^.;]{{0,80}}?\b(?:{LEX.milestone_noun}|{LEX.milestone_group_noun})s? ?\d)"
 )
 # "Once events are flowing (milestone 1 in production), we ...": the clause before the
 # comma names what is waited on.
 _CLAUSE = LazyPattern(r"(?:only )?(?:once|after|when)\b([^.;]{0,160}?)(?:,|$)", re.IGNORECASE)
 _DEPENDS = LazyPattern(
-    r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
-    rf"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for|{_WAITS})\b",
+    rf"\b(?:{LEX.depends_on}|needs (?!to)|{LEX.starts_after}|after|{_WAITS})\b",
     re.IGNORECASE,
 )
 PROSE_DEPENDS = LazyPattern(
-    r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?(?:starts?|begins?) after|"
-    rf"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by|{_WAITS}|"
+    rf"\b(?:{LEX.depends_on}|needs (?!to)|{LEX.starts_after}|{_WAITS}|"
     r"(?:start|begin) (?:[^.;:]|\.(?=\S)){1,40}? after)\b",
     re.IGNORECASE,
 )
@@ -46,12 +45,12 @@ PROSE_DEPENDS = LazyPattern(
 # steps in order": each milestone of the group (or of the plan) waits on the one before
 # it ("in order of priority" is no order of work).
 SEQUENTIAL = LazyPattern(
-    r"^(?!.*\bnot\b).*\b(?:phases|steps|stages|milestones|sprints|parts|schritte|etappen)\b"
+    rf"^(?!.*\bnot\b).*\b(?:{LEX.milestone_nouns})\b"
     r".*\b(?:sequential(?:ly)?|in sequence|one after (?:the )?(?:other|another)|"
     r"in (?:this |the )?order(?! (?:of|to)\b)|nacheinander)\b"
     # "Each phase starts only after the previous one has passed its checks", "Every step
     # waits for the one before it", "Each stage must be done before the next one starts".
-    r"|\b(?:each|every) (?:phase|step|stage|milestone|sprint|part|wave|section)\b[^.;]*?"
+    rf"|\b(?:each|every) (?:{LEX.milestone_noun}|part|section)\b[^.;]*?"
     r"(?:\b(?:starts?|begins?|waits?|depends?|builds?|follows?|runs?|comes?)\b[^.;]*?"
     r"\b(?:after|once|until|when|on|upon|for)\b[^.;]*?\b(?:previous|prior|preceding|"
     r"one before)\b|\bbefore the next\b)",
@@ -75,7 +74,7 @@ _PLACE = LazyPattern(r"\((?:do |comes? |goes )?(first|last)\)", re.IGNORECASE)
 # "## Before phase 1", "## After the last phase": a milestone named by its place.
 _AROUND = LazyPattern(r"(before|after)\s+(.{1,80})$", re.IGNORECASE)
 _PREVIOUS = LazyPattern(
-    r"(?:the )?(?:last|previous|preceding|final) (?:phase|step|stage|milestone|one)$", re.I
+    rf"(?:the )?(?:last|previous|preceding|final) (?:{LEX.milestone_noun}|one)$", re.I
 )
 _AFTERWARDS = LazyPattern(r"(?:post-(?!mortem)\w|after\s)", re.IGNORECASE)
 _BOTH = LazyPattern(r"\s*(?:both|the two)\b", re.IGNORECASE)
@@ -83,7 +82,7 @@ _PARALLEL = LazyPattern(
     r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I
 )
 _OBJECT_KIND = LazyPattern(
-    r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
+    rf"((?:{LEX.milestone_noun})s?|{LEX.story_noun}|user stories|stories)\s*\d", re.I
 )
 _STORY = LazyPattern(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
 _ALL_STORIES = LazyPattern(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
@@ -93,7 +92,7 @@ _OUTLINE = LazyPattern(r"(\d{1,4}(?:\.\d{1,4})*)\.?(?=\s)")
 _NO_DEPENDENCY = LazyPattern(r"\bno (?:other )?dependenc", re.IGNORECASE)
 BLOCKS_ALL = LazyPattern(
     r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
-    r"no [\w ]{1,40} can (?:begin|start) until this (?:phase|milestone|stage) is complete)",
+    rf"no [\w ]{{1,40}} can (?:begin|start) until this (?:{LEX.milestone_noun}) is complete)",
     re.IGNORECASE,
 )
 FOUNDATION = LazyPattern(
@@ -101,22 +100,15 @@ FOUNDATION = LazyPattern(
     r"scaffolding)\b|.*\b(?:blocking prerequisites?|shared infrastructure)\b",
     re.IGNORECASE,
 )
-_STAGES = ("alpha", "beta", "ga|general availability|stable", "deprecation|removal")
-_STAGE_START = LazyPattern(
-    r"(alpha|beta|ga|general availability|stable|deprecation|removal)\b", re.I
-)
+_STAGES = tuple(WORDS[f"graduation.{stage}"] for stage in ("alpha", "beta", "ga", "removal"))
+_STAGE_START = LazyPattern("({})\\b".format("|".join(n for names in _STAGES for n in names)), re.I)
 _NUMBER_REF = LazyPattern(
-    r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})(?!\.?\d)"
+    rf"(?:(?:{LEX.milestone_noun})s?|m)\s*(\d{{1,4}})(?!\.?\d)"
     r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
     re.IGNORECASE,
 )
-_STORY_REF = LazyPattern(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
-_FILLER = frozenset(
-    "the a an of all any phase phases stage milestone complete completion completed done "
-    "finished being is are be must work tasks task to and its their this that live merged "
-    "shipped released voraus ab der die das den dem la el los las de del le les l d du des "
-    "fase étape etape schritt list checklist section sections items first".split()
-)
+_STORY_REF = LazyPattern(rf"\b(?:{LEX.story_noun})\s*(\d{{1,3}})\b", re.IGNORECASE)
+_FILLER = frozenset(WORDS["filler"])
 
 
 @dataclass
@@ -221,7 +213,7 @@ class _Index:
             return [m for n, m in sorted(self.numbers.items()) if n >= wanted]
         story = _STORY_REF.search(text)
         if story:
-            pattern = re.compile(rf"\b(?:us|user story|story)\s*{story.group(1)}\b", re.IGNORECASE)
+            pattern = re.compile(rf"\b(?:{LEX.story_noun})\s*{story.group(1)}\b", re.IGNORECASE)
             return [m for m, _, _, labelled in self.titles if pattern.search(labelled)]
         if _ALL_STORIES.search(text):
             return [m for m, _, _, labelled in self.titles if _STORY.search(labelled)]
@@ -297,7 +289,7 @@ def _stage(title: str) -> int | None:
     if not match:
         return None
     word = match.group(1).lower()
-    return next(i for i, names in enumerate(_STAGES) if word in names.split("|"))
+    return next(i for i, names in enumerate(_STAGES) if word in names)
 
 
 def _key_of(milestone: DraftMilestone) -> str:

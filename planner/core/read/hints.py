@@ -12,13 +12,15 @@ import re
 from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.read.draft import DraftMilestone, DraftTask
+from planner.core.read.lex import LEX
 from planner.core.read.vocabulary import HINT_KEYS, KIND_WORDS, RISK_WORDS, ROLE_WORDS
 from planner.core.text import issue_refs, one_line
 from planner.model import RISK_ORDER, Finding, RiskClass, Severity
 
 _HINT = LazyPattern(r"([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*)", re.DOTALL)
 _ID_PREFIX = LazyPattern(
-    r"(?:milestone\s+|phase\s+|task\s+)?([A-Za-z]{1,3}\d{1,4}(?:-[A-Za-z]{1,3}\d{1,4})?)"
+    rf"(?:(?:{LEX.milestone_noun}|{LEX.task_noun})\s+)?"
+    r"([A-Za-z]{1,3}\d{1,4}(?:-[A-Za-z]{1,3}\d{1,4})?)"
     r"\s*(?::|\.|\)|-|–|—)\s+",
     re.IGNORECASE,
 )
@@ -65,8 +67,7 @@ _ADDRESSED = frozenset(
     }
 )
 _NUMBERED = LazyPattern(
-    r"((?:milestone|phase|stage|step)\s+|"
-    r"(?:フェーズ|ステップ|マイルストーン|段階|阶段|里程碑|단계)\s*)(\d{1,4})"
+    rf"((?:{LEX.milestone_noun})\s*)(\d{{1,4}})"
     r"\s*(?::|\.(?!\d)|\)|-|–|—|$)\s*",
     re.IGNORECASE,
 )

@@ -829,42 +829,30 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     "verb": (
         "add",
         "adopt",
-        "allow",
         "build",
         "bump",
         "change",
-        "clean",
-        "complete",
         "configure",
         "connect",
         "convert",
         "create",
-        "define",
         "delete",
         "deprecate",
-        "design",
-        "document",
         "drop",
         "enable",
-        "ensure",
         "expose",
         "extend",
         "extract",
-        "figure",
         "fix",
         "handle",
         "harden",
         "implement",
-        "improve",
         "integrate",
         "introduce",
-        "investigate",
-        "make",
         "map",
         "migrate",
         "move",
         "port",
-        "provide",
         "record",
         "refactor",
         "remove",
@@ -872,14 +860,11 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "replace",
         "rewrite",
         "set",
-        "ship",
         "split",
         "support",
         "switch",
         "update",
         "upgrade",
-        "use",
-        "validate",
         "wire",
         "write",
         "include",
@@ -905,7 +890,6 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "import",
         "cache",
         "hide",
-        "keep",
         "reuse",
         "skip",
         "raise",
@@ -914,6 +898,56 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "rework",
         "restore",
         "register",
+        "consume",
+        "count",
+        "decode",
+        "encode",
+        "instrument",
+        "publish",
+        "route",
+        "schedule",
+        "serialize",
+        "enforce",
+        "separate",
+    ),
+    "verb_loose": (
+        "avoid",
+        "check",
+        "increase",
+        "let",
+        "mark",
+        "measure",
+        "merge",
+        "prevent",
+        "protect",
+        "reduce",
+        "require",
+        "speed",
+        "start",
+        "stop",
+        "test",
+        "tidy",
+        "track",
+        "turn",
+        "warn",
+    ),
+    "verb_vague": (
+        "allow",
+        "ship",
+        "clean",
+        "complete",
+        "define",
+        "design",
+        "document",
+        "ensure",
+        "figure",
+        "improve",
+        "investigate",
+        "make",
+        "provide",
+        "keep",
+        "use",
+        "validate",
     ),
 }
 
@@ -997,12 +1031,20 @@ class LEX:
     story_noun: Final = "user story|story|us"
     task_noun: Final = "task"
     verb: Final = (
-        "investigate|configure|deprecate|implement|integrate|introduce|complete|document"
-        "|refactor|validate|generate|register|connect|convert|extract|improve|migrate"
-        "|provide|replace|rewrite|support|upgrade|include|display|persist|restore|change"
-        "|create|define|delete|design|enable|ensure|expose|extend|figure|handle|harden"
-        "|record|remove|rename|switch|update|return|render|reject|accept|filter|export"
-        "|import|rework|adopt|allow|build|clean|split|write|print|parse|store|limit|retry"
-        "|cache|reuse|raise|bump|drop|make|move|port|ship|wire|show|emit|load|save|send"
-        "|sort|hide|keep|skip|wrap|add|fix|map|set|use"
+        "instrument|configure|deprecate|implement|integrate|introduce|serialize|refactor"
+        "|generate|register|schedule|separate|connect|convert|extract|migrate|replace"
+        "|rewrite|support|upgrade|include|display|persist|restore|consume|publish|enforce"
+        "|change|create|delete|enable|expose|extend|handle|harden|record|remove|rename"
+        "|switch|update|return|render|reject|accept|filter|export|import|rework|decode"
+        "|encode|adopt|build|split|write|print|parse|store|limit|retry|cache|reuse|raise"
+        "|count|route|bump|drop|move|port|wire|show|emit|load|save|send|sort|hide|skip"
+        "|wrap|add|fix|map|set"
+    )
+    verb_loose: Final = (
+        "increase|measure|prevent|protect|require|reduce|avoid|check|merge|speed|start"
+        "|track|mark|stop|test|tidy|turn|warn|let"
+    )
+    verb_vague: Final = (
+        "investigate|complete|document|validate|improve|provide|define|design|ensure"
+        "|figure|allow|clean|ship|make|keep|use"
     )

@@ -184,7 +184,7 @@ CRITERION_PREFIXES = frozenset(
 ACKNOWLEDGEMENTS = WORDS["acknowledgement"]
 
 # Verbs that open an instruction: "Add a code of conduct", "Investigate each case".
-IMPERATIVE_VERBS = frozenset(WORDS["verb"])
+IMPERATIVE_VERBS = frozenset(WORDS["verb"] + WORDS["verb_vague"])
 
 # Sentences that state work without an imperative ("these changes need to be polished").
 WORK_PHRASES = LazyPattern(

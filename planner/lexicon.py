@@ -62,7 +62,10 @@ def _flatten(data: Mapping[str, Any], where: str) -> dict[str, list[str]]:
         if not isinstance(phrases, list) or not all(
             isinstance(p, str) and p.strip() for p in phrases
         ):
-            raise LexiconError(f"{where}: '{concept}' must be a list of phrases")
+            raise LexiconError(
+                f"{where}: '{concept}' must be a list of phrases (quote a word YAML reads "
+                'as another type: "on", "no", "yes")'
+            )
         if any(p != p.lower() for p in phrases):
             raise LexiconError(f"{where}: the phrases of '{concept}' must be lower case")
     return flat
@@ -97,10 +100,6 @@ def alternation(phrases: tuple[str, ...]) -> str:
     """The phrases as one alternation: escaped (a space stays a space), longest first."""
     ordered = sorted(phrases, key=len, reverse=True)
     return "|".join(re.escape(p).replace("\\ ", " ") for p in ordered)
-
-
-def attribute(concept: str) -> str:
-    return concept.replace(".", "_")
 
 
 def _quote(text: str) -> str:
@@ -148,13 +147,22 @@ def source(words: Mapping[str, tuple[str, ...]]) -> str:
         '    """Each concept as an alternation: ``f"(?:{LEX.milestone_noun})\\\\s*(\\\\d+)"``."""',
         "",
     ]
+    slots: dict[str, tuple[str, ...]] = {}
     for concept, phrases in words.items():
-        if "." in concept:
-            continue  # a section role is looked up whole, never matched inside a pattern
+        # A group ("risk.low", "risk.high") is one slot of all its phrases ("risk").
+        name = concept.split(".", 1)[0]
+        slots[name] = tuple(dict.fromkeys(slots.get(name, ()) + phrases))
+    for concept, phrases in sorted(slots.items()):
         pieces = _wrapped(alternation(phrases))
         line = f"    {concept}: Final = {_quote(alternation(phrases))}"
         if len(line) <= 100:
             lines.append(line)
+        elif len(_quote(alternation(phrases))) <= 100 - 8:
+            lines += [
+                f"    {concept}: Final = (",
+                f"        {_quote(alternation(phrases))}",
+                "    )",
+            ]
         else:
             lines.append(f"    {concept}: Final = (")
             lines.extend(f"        {_quote(piece)}" for piece in pieces)

@@ -10,7 +10,7 @@ from planner.core.read.assemble import assemble
 from planner.core.read.classify import classify, milestone_like
 from planner.core.read.dependencies import resolve
 from planner.core.read.draft import DraftMilestone
-from planner.core.read.markup import done_marked, plain, with_emoji
+from planner.core.read.markup import ask, done_marked, plain, with_emoji
 from planner.core.read.outline import ItemList, Paragraph, label_of, outline, tokens, walk
 from planner.core.read.vocabulary import extend, role_of
 from planner.core.text import code_locations
@@ -1440,3 +1440,16 @@ def test_a_milestone_noun_in_any_language_is_numbered_and_named_by_its_number() 
         ("M2", "画面", ["M1"]),
         ("M3", "Pulido", ["M2"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "work"),
+    [
+        ("It would be really helpful if the export kept the order.", "the export kept"),
+        ("I'd like to see a dark theme in the settings.", "a dark theme"),
+        ("We would like it if uploads resumed.", "uploads resumed"),
+        ("Please add a retry to the upload.", "add a retry"),
+    ],
+)
+def test_a_polite_request_asks_for_the_work_after_its_lead(sentence: str, work: str) -> None:
+    assert ask(sentence).startswith(work)

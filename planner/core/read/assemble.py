@@ -26,6 +26,7 @@ from planner.core.read.dependencies import (
     apply_dependencies,
 )
 from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
+from planner.core.read.lex import LEX
 from planner.core.read.markup import (
     ask,
     done_marked,
@@ -83,25 +84,25 @@ from planner.core.read.vocabulary import (
 from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
-_MARKER = LazyPattern(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
+_MARKER = LazyPattern(rf"\(({LEX.risk})\)", re.IGNORECASE)
 _PAREN_CRITERION = LazyPattern(
-    r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
+    rf"\(\s*((?:{LEX.criterion_label})\s*:[^()]{{1,300}})\)",
     re.IGNORECASE,
 )
 _PAREN_WAITS = LazyPattern(
-    r"\(\s*((?:after|depends? on|needs|requires|blocked by)\s[^()]{1,80})\)", re.IGNORECASE
+    rf"\(\s*((?:{LEX.after}|{LEX.depends_on}|{LEX.needs})\s[^()]{{1,80}})\)", re.IGNORECASE
 )
 _FAVOUR = LazyPattern(
-    r"(?:can|could|would|will) you\b|any (?:update|news|thoughts)\b|thoughts\b|wdyt\b|ptal\b",
+    rf"(?:{LEX.favour_ask})\b",
     re.IGNORECASE,
 )
 _CHOICE = LazyPattern(
-    r"\b(?:or|vs\.?|versus|whether|which|either|tbd|undecided|to decide|choose|pick)\b",
+    rf"\b(?:{LEX.choice_word})\b",
     re.IGNORECASE,
 )
-_MUST = LazyPattern(r"\b(?:must|must not|mustn't)\b", re.IGNORECASE)
+_MUST = LazyPattern(rf"\b(?:{LEX.must})\b", re.IGNORECASE)
 _GOAL = LazyPattern(
-    r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
+    rf"(?:the |our )?(?:{LEX.goal_noun})(?: of this [\w ]{{1,30}})? is "
     r"(?:that |to |for )?",
     re.IGNORECASE,
 )

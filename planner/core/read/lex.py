@@ -41,6 +41,37 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "i am on the latest",
         "i have tested with the latest",
     ),
+    "after": ("after",),
+    "alert.notes": (
+        "note",
+        "tip",
+        "important",
+    ),
+    "alert.risks": (
+        "warning",
+        "caution",
+    ),
+    "blocks_all": (
+        "blocks all",
+        "blocking prerequisite",
+        "blocking prerequisites",
+        "must be complete before",
+        "must be completed before",
+    ),
+    "choice_word": (
+        "or",
+        "vs",
+        "vs.",
+        "versus",
+        "whether",
+        "which",
+        "either",
+        "tbd",
+        "undecided",
+        "to decide",
+        "choose",
+        "pick",
+    ),
     "criterion_label": (
         "checkpoint",
         "exit criteria",
@@ -74,6 +105,30 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "dépend de",
         "nécessite",
     ),
+    "document_author": (
+        "created",
+        "written",
+        "maintained",
+        "owned",
+    ),
+    "document_edit": (
+        "updated",
+        "last updated",
+        "edited",
+        "last edited",
+        "modified",
+        "last modified",
+        "reviewed",
+        "last reviewed",
+    ),
+    "document_source": (
+        "imported",
+        "exported",
+        "copied",
+        "migrated",
+        "generated",
+        "converted",
+    ),
     "done_word": (
         "done",
         "complete",
@@ -91,6 +146,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "won't fix",
         "wont fix",
         "won't be done",
+        "wont be done",
         "wontfix",
         "dropped",
         "cancelled",
@@ -109,6 +165,43 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "n/a",
         "not planned",
         "deferred",
+    ),
+    "each": (
+        "each",
+        "every",
+    ),
+    "estimate_label": (
+        "story points",
+        "story point",
+        "points",
+        "point",
+        "pts",
+        "pt",
+        "sp",
+        "estimate",
+    ),
+    "favour_ask": (
+        "can you",
+        "could you",
+        "would you",
+        "will you",
+        "any update",
+        "any news",
+        "any thoughts",
+        "thoughts",
+        "wdyt",
+        "ptal",
+    ),
+    "field_label": (
+        "effort",
+        "size",
+        "complexity",
+        "estimated complexity",
+        "priority",
+        "agent",
+        "difficulty",
+        "estimated difficulty",
+        "t-shirt size",
     ),
     "filler": (
         "the",
@@ -174,6 +267,48 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "étape",
         "etape",
     ),
+    "foundation": (
+        "setup",
+        "set-up",
+        "foundation",
+        "foundational",
+        "core",
+        "infrastructure",
+        "groundwork",
+        "bootstrap",
+        "scaffolding",
+    ),
+    "foundation_phrase": (
+        "blocking prerequisite",
+        "blocking prerequisites",
+        "shared infrastructure",
+    ),
+    "gherkin_aside": (
+        "feature",
+        "background",
+        "examples",
+        "rule",
+    ),
+    "gherkin_scenario": (
+        "scenario",
+        "scenario outline",
+        "scenario template",
+        "example",
+    ),
+    "gherkin_step": (
+        "given",
+        "when",
+        "then",
+        "and",
+        "but",
+    ),
+    "goal_noun": (
+        "goal",
+        "aim",
+        "objective",
+        "purpose",
+        "intent",
+    ),
     "graduation.alpha": ("alpha",),
     "graduation.beta": ("beta",),
     "graduation.ga": (
@@ -199,6 +334,22 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "thank you",
         "many thanks",
         "cheers",
+    ),
+    "in_order": (
+        "sequential",
+        "sequentially",
+        "in sequence",
+        "one after the other",
+        "one after another",
+        "one after other",
+        "in order",
+        "in this order",
+        "in the order",
+    ),
+    "intensifier": (
+        "really",
+        "very",
+        "super",
     ),
     "legend_status": (
         "done",
@@ -270,6 +421,15 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "étapes",
         "jalons",
     ),
+    "must": (
+        "must",
+        "must not",
+        "mustn't",
+    ),
+    "needs": (
+        "needs",
+        "need",
+    ),
     "not_work": (
         "in",
         "this",
@@ -318,6 +478,94 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "todo",
         "not started",
     ),
+    "order_link": (
+        "after",
+        "once",
+        "until",
+        "when",
+        "on",
+        "upon",
+        "for",
+    ),
+    "order_verb": (
+        "start",
+        "starts",
+        "begin",
+        "begins",
+        "wait",
+        "waits",
+        "depend",
+        "depends",
+        "build",
+        "builds",
+        "follow",
+        "follows",
+        "run",
+        "runs",
+        "come",
+        "comes",
+    ),
+    "owner_label": (
+        "owner",
+        "owners",
+        "assignee",
+        "assignees",
+        "assigned to",
+    ),
+    "parallel": (
+        "in parallel",
+        "parallel",
+        "together",
+        "concurrently",
+        "at the same time",
+    ),
+    "polite_lead": (
+        "it would be nice if",
+        "it would be helpful if",
+        "it would be great if",
+        "it would be useful if",
+        "it would be good if",
+        "it would be really nice if",
+        "it would be really helpful if",
+        "it would be really great if",
+        "it would be really useful if",
+        "it would be very nice if",
+        "it would be very helpful if",
+        "it would be very useful if",
+        "it would be super nice if",
+        "it would be super helpful if",
+        "i'd like",
+        "i would like",
+        "we'd like",
+        "we would like",
+        "i'd really like",
+        "i would really like",
+        "we'd really like",
+        "we would really like",
+        "i'd like it if",
+        "i would like it if",
+        "we'd like it if",
+        "we would like it if",
+        "i'd like to see",
+        "i would like to see",
+        "we'd like to see",
+        "we would like to see",
+        "please",
+        "could you",
+    ),
+    "praise": (
+        "nice",
+        "helpful",
+        "great",
+        "useful",
+        "good",
+    ),
+    "previous": (
+        "previous",
+        "prior",
+        "preceding",
+        "one before",
+    ),
     "question_lead": (
         "open",
         "open question",
@@ -346,6 +594,23 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "not applicable",
         "not worth it",
         "no longer",
+    ),
+    "risk.critical": (
+        "critical",
+        "crit",
+    ),
+    "risk.high": (
+        "high",
+        "major",
+    ),
+    "risk.low": (
+        "low",
+        "minor",
+    ),
+    "risk.medium": (
+        "medium",
+        "med",
+        "moderate",
     ),
     "role.acceptance": (
         "acceptance",
@@ -826,6 +1091,39 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "story",
     ),
     "task_noun": ("task",),
+    "test_artifact": (
+        "test",
+        "tests",
+        "spec",
+        "specs",
+        "case",
+        "cases",
+        "benchmark",
+        "benchmarks",
+        "fixture",
+        "fixtures",
+    ),
+    "test_kind": (
+        "unit",
+        "integration",
+        "e2e",
+        "end-to-end",
+        "contract",
+        "regression",
+        "snapshot",
+        "property",
+        "property-based",
+        "fuzz",
+        "golden",
+    ),
+    "test_verb": (
+        "add",
+        "write",
+        "create",
+        "extend",
+        "cover",
+        "update",
+    ),
     "verb": (
         "add",
         "adopt",
@@ -949,6 +1247,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "use",
         "validate",
     ),
+    "waits_on": (
+        "blocked on",
+        "waiting on",
+        "waiting for",
+        "waits on",
+    ),
 }
 
 
@@ -965,6 +1269,15 @@ class LEX:
         "|i'm willing|yes, i will|i searched|i can help|yes, i can|i've read|i confirm"
         "|i accept|i agree"
     )
+    after: Final = "after"
+    alert: Final = "important|warning|caution|note|tip"
+    blocks_all: Final = (
+        "must be completed before|must be complete before|blocking prerequisites"
+        "|blocking prerequisite|blocks all"
+    )
+    choice_word: Final = (
+        "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
+    )
     criterion_label: Final = "success criteria|exit criteria|checkpoint|acceptance|done when"
     criterion_lead: Final = "success looks like|ships when|done when|exit when"
     depends_on: Final = (
@@ -972,12 +1285,26 @@ class LEX:
         "|builds on|waits for|hängt von|dépend de|nécessite|requires|build on|wait for"
         "|requiere|require|setzt"
     )
+    document_author: Final = "maintained|created|written|owned"
+    document_edit: Final = (
+        "last modified|last reviewed|last updated|last edited|modified|reviewed|updated|edited"
+    )
+    document_source: Final = "generated|converted|imported|exported|migrated|copied"
     done_word: Final = "completed|complete|finished|released|shipped|done"
     dropped: Final = (
-        "no longer needed|won't be done|out of scope|unnecessary|replaced by|not planned"
-        "|not needed|superseded|won't fix|cancelled|not doing|abandoned|duplicate"
-        "|won't do|wont fix|canceled|obsolete|descoped|moved to|deferred|wont do|wontfix"
-        "|dropped|skipped|skip|n/a"
+        "no longer needed|won't be done|wont be done|out of scope|unnecessary|replaced by"
+        "|not planned|not needed|superseded|won't fix|cancelled|not doing|abandoned"
+        "|duplicate|won't do|wont fix|canceled|obsolete|descoped|moved to|deferred"
+        "|wont do|wontfix|dropped|skipped|skip|n/a"
+    )
+    each: Final = "every|each"
+    estimate_label: Final = "story points|story point|estimate|points|point|pts|pt|sp"
+    favour_ask: Final = (
+        "any thoughts|any update|could you|would you|will you|any news|thoughts|can you|wdyt|ptal"
+    )
+    field_label: Final = (
+        "estimated complexity|estimated difficulty|t\\-shirt size|complexity|difficulty"
+        "|priority|effort|agent|size"
     )
     filler: Final = (
         "completion|milestone|completed|checklist|complete|finished|released|sections"
@@ -986,10 +1313,25 @@ class LEX:
         "|any|are|and|its|der|die|das|den|dem|los|las|del|les|des|an|of|is|be|to|ab|la|el"
         "|de|le|du|a|l|d"
     )
+    foundation: Final = (
+        "infrastructure|foundational|scaffolding|foundation|groundwork|bootstrap|set\\-up"
+        "|setup|core"
+    )
+    foundation_phrase: Final = "blocking prerequisites|blocking prerequisite|shared infrastructure"
+    gherkin_aside: Final = "background|examples|feature|rule"
+    gherkin_scenario: Final = "scenario template|scenario outline|scenario|example"
+    gherkin_step: Final = "given|when|then|and|but"
+    goal_noun: Final = "objective|purpose|intent|goal|aim"
+    graduation: Final = "general availability|deprecation|removal|stable|alpha|beta|ga"
     greeting: Final = (
         "good afternoon|good morning|good evening|many thanks|greetings|thank you|thanks"
         "|cheers|hello|hiya|dear|hey|hi"
     )
+    in_order: Final = (
+        "one after the other|one after another|one after other|in this order|sequentially"
+        "|in the order|in sequence|sequential|in order"
+    )
+    intensifier: Final = "really|super|very"
     legend_status: Final = (
         "in progress|not started|completed|complete|finished|shipped|blocked|planned|done"
         "|todo|open|wip"
@@ -1005,6 +1347,8 @@ class LEX:
         "meilensteine|milestones|schritte|sprints|etappen|phases|stages|phasen|etapas"
         "|étapes|jalons|steps|parts|epics|fases|pasos|hitos"
     )
+    must: Final = "must not|mustn't|must"
+    needs: Final = "needs|need"
     not_work: Final = (
         "in diesem|included|planned|covered|geplant|a goal|sprint|these|doing|going|goals"
         "|scope|jetzt|this|part|teil|now|for|our|in|im"
@@ -1014,6 +1358,27 @@ class LEX:
         "in progress|in\\-progress|not started|tentative|upcoming|proposed|planned|current"
         "|next|todo|wip"
     )
+    order_link: Final = "after|until|once|when|upon|for|on"
+    order_verb: Final = (
+        "depends|follows|starts|begins|depend|builds|follow|start|begin|waits|build|comes"
+        "|wait|runs|come|run"
+    )
+    owner_label: Final = "assigned to|assignees|assignee|owners|owner"
+    parallel: Final = "at the same time|concurrently|in parallel|parallel|together"
+    polite_lead: Final = (
+        "it would be really helpful if|it would be really useful if"
+        "|it would be super helpful if|it would be really great if"
+        "|it would be very helpful if|it would be really nice if"
+        "|it would be very useful if|it would be super nice if|it would be very nice if"
+        "|it would be helpful if|it would be useful if|it would be great if"
+        "|we would really like|we would like to see|it would be nice if"
+        "|it would be good if|i would really like|we would like it if|i would like to see"
+        "|i would like it if|we'd really like|we'd like to see|i'd really like"
+        "|we'd like it if|i'd like to see|i'd like it if|we would like|i would like"
+        "|we'd like|could you|i'd like|please"
+    )
+    praise: Final = "helpful|useful|great|nice|good"
+    previous: Final = "one before|preceding|previous|prior"
     question_lead: Final = (
         "blocking decision|decision needed|open question|questions|to decide|question"
         "|decision|open|tbd|q"
@@ -1021,6 +1386,90 @@ class LEX:
     remark: Final = (
         "not applicable|not necessary|not relevant|not worth it|never mind|irrelevant"
         "|nevermind|elsewhere|redundant|no longer|already|exists|my bad|oops|nvm"
+    )
+    risk: Final = "critical|moderate|medium|major|minor|crit|high|low|med"
+    role: Final = (
+        "is your feature request related to a problem\\? please describe"
+        "|is your feature request related to a problem"
+        "|describe alternatives you have considered"
+        "|describe alternatives you've considered|describe the solution you would like"
+        "|is there an existing issue for this|dependencies and execution order"
+        "|describe the solution you'd like|dependencies \\& execution order"
+        "|pros and cons of the options|non\\-functional requirements"
+        "|frequently asked questions|performance requirements|criterios de aceptación"
+        "|questions for the owner|user story dependencies|alternatives considered"
+        "|guide\\-level explanation|ownership and team asks|implementation strategy"
+        "|monitoring and alerting|verification checklist|verify after deploying"
+        "|critères d'acceptation|technical requirements|additional information"
+        "|implementation history|parallel opportunities|implementation details"
+        "|rollout and monitoring|implementation phases|about tracking issues"
+        "|retrospective actions|alternatives rejected|rejected alternatives"
+        "|außerhalb des umfangs|risks and mitigations|monitoring \\& alerting"
+        "|verify after merging|verify after release|unresolved questions"
+        "|describe the feature|future possibilities|implementation steps"
+        "|implementation tasks|implementation notes|rollout \\& monitoring"
+        "|acceptance criteria|post\\-release checks|completion criteria"
+        "|go / no\\-go criteria|implementation plan|graduation criteria"
+        "|dependencies to add|relevant log output|root cause analysis|feature description"
+        "|validation strategy|post\\-deploy checks|definition of done|expected behaviour"
+        "|success looks like|verify after merge|akzeptanzkriterien|preguntas abiertas"
+        "|questions ouvertes|phase dependencies|additional context|validation results"
+        "|considered options|options considered|steps to reproduce|reproduction steps"
+        "|retro action items|rollback procedure|verification steps|go/no\\-go criteria"
+        "|testing checklist|expected behavior|post\\-merge checks|guardrail metrics"
+        "|pending decisions|points to clarify|known limitations|problem statement"
+        "|table of contents|proposed solution|fuera del alcance|hors du périmètre"
+        "|unknowns and gaps|verification plan|acceptance tests|success criteria"
+        "|release criteria|go\\-live criteria|independent test|expected results"
+        "|abnahmekriterien|decisions needed|decision outcome|dependency chain"
+        "|release schedule|path conventions|revision history|technology stack"
+        "|suggested labels|actual behaviour|how to reproduce|operating system"
+        "|parallel example|contingency plan|describe the bug|epic description"
+        "|fuera de alcance|expected outcome|breaking changes|proposed changes"
+        "|testing strategy|success metrics|launch criteria|expected result"
+        "|voraussetzungen|owner decisions|decision needed|execution order|version history"
+        "|actual behavior|code of conduct|lessons learned|milestone dates|bug description"
+        "|feature request|zusammenfassung|risk assessment|remaining tasks|how to validate"
+        "|test checklist|health metrics|pre\\-conditions|open questions|open decisions"
+        "|needs decision|must not break|execution plan|file structure|related issues"
+        "|rollback steps|back\\-out steps|recovery steps|status updates|hors périmètre"
+        "|remaining work|implementation|work breakdown|task breakdown|implementación"
+        "|done criteria|exit criteria|ship criteria|preconditions|to be decided"
+        "|offene fragen|delivery plan|current state|prerequisites|design axioms"
+        "|previous work|rollback plan|release notes|backout steps|retrospective"
+        "|retro actions|meeting notes|back\\-out plan|suggested fix|stretch goals"
+        "|non\\-objectifs|hors du champ|core features|scope of work|observability"
+        "|mise en œuvre|how to verify|testing steps|precondition|dependencies"
+        "|rollout plan|release plan|project plan|known issues|alternatives|user stories"
+        "|organization|related work|to reproduce|reproduction|target users|progress log"
+        "|backout plan|consequences|target dates|antecedentes|sprint goals|possible fix"
+        "|proposed fix|out of scope|not in scope|nice to have|stretch goal|no objetivos"
+        "|action items|deliverables|child issues|verification|post\\-checks|post checks"
+        "|should have|key results|assumptions|open points|constraints|workstreams"
+        "|conventions|screenshots|environment|discussions|limitations|retro notes"
+        "|release log|revert plan|hintergrund|description|sprint goal|future work"
+        "|not planned|nicht\\-ziele|action plan|initiatives|open issues|how to test"
+        "|acceptance|done means|go / no\\-go|checkpoint|ships when|guardrails|assumption"
+        "|open point|to clarify|dependency|depends on|blocked by|invariants|milestones"
+        "|known bugs|background|motivation|references|change log|status quo|tech stack"
+        "|prior work|discussion|root cause|status log|objectives|could have|won't have"
+        "|nichtziele|work items|next steps|sub\\-issues|follow\\-ups|follow ups|monitoring"
+        "|validation|test steps|done when|must show|must have|exit when|decisions"
+        "|questions|to decide|invariant|milestone|work plan|rationale|reference|resources"
+        "|changelog|use cases|ownership|team asks|prior art|key dates|objective"
+        "|non\\-goals|non goals|wont have|drawbacks|task list|checklist|sub\\-tasks"
+        "|breakdown|followups|procedure|umsetzung|test plan|go/no\\-go|go\\-no\\-go"
+        "|go no\\-go|criteria|annahmen|decision|blockers|releases|see also|contents"
+        "|appendix|glossary|use case|examples|timeline|schedule|personas|rollback"
+        "|work log|hinweise|contexto|contexte|overview|proposal|solution|objetivo"
+        "|objectif|nongoals|won't do|deferred|tasklist|features|subtasks|aufgaben"
+        "|unknowns|roadmap|context|problem|history|results|related|example|metrics"
+        "|version|browser|journal|updates|kontext|hinweis|summary|purpose|mission|resumen"
+        "|wont do|outcome|caveats|risiken|riesgos|risques|changes|unknown|testing|verify"
+        "|phases|stages|legend|format|labels|owners|status|intent|résumé|result|tareas"
+        "|tâches|notes|links|owner|input|usage|users|recap|retro|dates|goals|tl;dr|ziele"
+        "|later|risks|tasks|to do|to\\-do|todos|steps|tests|plan|note|logs|goal|tldr|what"
+        "|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
     )
     stage_name: Final = "general availability|deprecation|preview|removal|stable|alpha|beta|mvp|ga"
     starts_after: Final = (
@@ -1030,6 +1479,12 @@ class LEX:
     )
     story_noun: Final = "user story|story|us"
     task_noun: Final = "task"
+    test_artifact: Final = "benchmarks|benchmark|fixtures|fixture|tests|specs|cases|test|spec|case"
+    test_kind: Final = (
+        "property\\-based|integration|end\\-to\\-end|regression|contract|snapshot|property"
+        "|golden|unit|fuzz|e2e"
+    )
+    test_verb: Final = "create|extend|update|write|cover|add"
     verb: Final = (
         "instrument|configure|deprecate|implement|integrate|introduce|serialize|refactor"
         "|generate|register|schedule|separate|connect|convert|extract|migrate|replace"
@@ -1048,3 +1503,4 @@ class LEX:
         "investigate|complete|document|validate|improve|provide|define|design|ensure"
         "|figure|allow|clean|ship|make|keep|use"
     )
+    waits_on: Final = "waiting for|blocked on|waiting on|waits on"

@@ -28,6 +28,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from planner.core.patterns import LazyPattern
+from planner.core.read.lex import LEX, WORDS
 from planner.core.read.markup import has_legend, status_emoji
 from planner.core.read.names import milestone_like
 from planner.core.read.tracker import Story, add_lines, continues, story_of
@@ -40,7 +41,7 @@ NO_RESPONSE = "_No response_"
 _PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
 _CHECKBOX = LazyPattern(r"\[([ xX])\]\s+")
 # A criterion that names itself in its first words: "Done when ...", "Ships when ...".
-_LEAD_IN = LazyPattern(r"(done when|ships when|exit when|success looks like)\b", re.IGNORECASE)
+_LEAD_IN = LazyPattern(rf"({LEX.criterion_lead})\b", re.IGNORECASE)
 # "**Label**: rest", "**Label:** rest", "__Label__ rest"; the label is at most 80 characters.
 _BOLD_LABEL = LazyPattern(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
 _PLAIN_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
@@ -57,13 +58,10 @@ _CRITERIA_LEAD_IN = LazyPattern(
     re.IGNORECASE,
 )
 # GitHub alerts: "> [!NOTE]" on the first line of a blockquote.
-_ALERT = LazyPattern(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_ALERT = LazyPattern(rf"\[!({LEX.alert})\]\s*", re.IGNORECASE)
 _ALERT_LABELS = {
-    "note": "Notes",
-    "tip": "Notes",
-    "important": "Notes",
-    "warning": "Risks",
-    "caution": "Risks",
+    **dict.fromkeys(WORDS["alert.notes"], "Notes"),
+    **dict.fromkeys(WORDS["alert.risks"], "Risks"),
 }
 # HTML that stands for Markdown blocks; what it holds is read as Markdown.
 _HTML_SKIP = LazyPattern(

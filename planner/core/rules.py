@@ -11,7 +11,7 @@ from itertools import islice
 from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.read import Draft
-from planner.core.read.lex import WORDS
+from planner.core.read.lex import LEX, WORDS
 from planner.core.text import code_locations, contains_any_phrase, named_components, one_line
 from planner.model import DeferredTask, Finding, Milestone, Task, VocabularyConfig
 
@@ -43,14 +43,12 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
 # green", "Basic implementation exists", "Coverage ≥80%", "Setup Phase: 8 tasks",
 # "handleQuery: +4.5% (32% → 80%)", "No breaking changes to existing installations".
 _STATE = LazyPattern(
-    r"\b(?:exists?|passe[sd]|passing|works?|succeeds?|remains?|stays?|met|maintained|"
-    r"verified|achieved|completed?|(?:should|must)\s+be\s+(?:all\s+)?(?:green|clean|"
-    r"passing|stable|fast|zero|empty|done|complete))\b",
+    rf"\b(?:{LEX.state_verb}|(?:{LEX.obligation})\s+be\s+(?:all\s+)?(?:{LEX.state_adjective}))\b",
     re.I,
 )
-_MEASURE = LazyPattern(r"[≥≤→]|[<>]=?\s*\d|\b\d+(?:\.\d+)?\s*(?:ms|seconds?|minutes?)\b")
+_MEASURE = LazyPattern(rf"[≥≤→]|[<>]=?\s*\d|\b\d+(?:\.\d+)?\s*(?:{LEX.time_unit})\b")
 _COUNTED = LazyPattern(r"^[^:]{1,40}:\s*[+\-~≈]?\d")
-_CONSTRAINT = LazyPattern(r"^(?:no|all|every|each|zero|none)\b", re.I)
+_CONSTRAINT = LazyPattern(rf"^(?:{LEX.quantifier})\b", re.I)
 # Ids, numbering, tags and a conventional commit's type ("T012 [P]", "1.2)", "docs:",
 # "feat(renderer):") before the words of a line.
 _LEAD = LazyPattern(

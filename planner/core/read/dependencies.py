@@ -46,14 +46,12 @@ PROSE_DEPENDS = LazyPattern(
 # it ("in order of priority" is no order of work).
 SEQUENTIAL = LazyPattern(
     rf"^(?!.*\bnot\b).*\b(?:{LEX.milestone_nouns})\b"
-    r".*\b(?:sequential(?:ly)?|in sequence|one after (?:the )?(?:other|another)|"
-    r"in (?:this |the )?order(?! (?:of|to)\b)|nacheinander)\b"
+    rf".*\b(?:{LEX.in_order})(?! (?:of|to)\b)\b"
     # "Each phase starts only after the previous one has passed its checks", "Every step
     # waits for the one before it", "Each stage must be done before the next one starts".
-    rf"|\b(?:each|every) (?:{LEX.milestone_noun}|part|section)\b[^.;]*?"
-    r"(?:\b(?:starts?|begins?|waits?|depends?|builds?|follows?|runs?|comes?)\b[^.;]*?"
-    r"\b(?:after|once|until|when|on|upon|for)\b[^.;]*?\b(?:previous|prior|preceding|"
-    r"one before)\b|\bbefore the next\b)",
+    rf"|\b(?:{LEX.each}) (?:{LEX.milestone_noun}|{LEX.milestone_noun_loose}|section)\b[^.;]*?"
+    rf"(?:\b(?:{LEX.order_verb})\b[^.;]*?\b(?:{LEX.order_link})\b[^.;]*?\b(?:{LEX.previous})\b"
+    r"|\bbefore the next\b)",
     re.IGNORECASE,
 )
 WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
@@ -74,13 +72,11 @@ _PLACE = LazyPattern(r"\((?:do |comes? |goes )?(first|last)\)", re.IGNORECASE)
 # "## Before phase 1", "## After the last phase": a milestone named by its place.
 _AROUND = LazyPattern(r"(before|after)\s+(.{1,80})$", re.IGNORECASE)
 _PREVIOUS = LazyPattern(
-    rf"(?:the )?(?:last|previous|preceding|final) (?:{LEX.milestone_noun}|one)$", re.I
+    rf"(?:the )?(?:last|final|{LEX.previous}) (?:{LEX.milestone_noun}|one)$", re.I
 )
 _AFTERWARDS = LazyPattern(r"(?:post-(?!mortem)\w|after\s)", re.IGNORECASE)
 _BOTH = LazyPattern(r"\s*(?:both|the two)\b", re.IGNORECASE)
-_PARALLEL = LazyPattern(
-    r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I
-)
+_PARALLEL = LazyPattern(rf"\b(?:{LEX.parallel})\b", re.I)
 _OBJECT_KIND = LazyPattern(
     rf"((?:{LEX.milestone_noun})s?|{LEX.story_noun}|user stories|stories)\s*\d", re.I
 )
@@ -91,13 +87,12 @@ _VERSION = LazyPattern(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
 _OUTLINE = LazyPattern(r"(\d{1,4}(?:\.\d{1,4})*)\.?(?=\s)")
 _NO_DEPENDENCY = LazyPattern(r"\bno (?:other )?dependenc", re.IGNORECASE)
 BLOCKS_ALL = LazyPattern(
-    r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
+    rf"\b(?:{LEX.blocks_all}|"
     rf"no [\w ]{{1,40}} can (?:begin|start) until this (?:{LEX.milestone_noun}) is complete)",
     re.IGNORECASE,
 )
 FOUNDATION = LazyPattern(
-    r"(?:setup|set-up|foundation|foundational|core|infrastructure|groundwork|bootstrap|"
-    r"scaffolding)\b|.*\b(?:blocking prerequisites?|shared infrastructure)\b",
+    rf"(?:{LEX.foundation})\b|.*\b(?:{LEX.foundation_phrase})\b",
     re.IGNORECASE,
 )
 _STAGES = tuple(WORDS[f"graduation.{stage}"] for stage in ("alpha", "beta", "ga", "removal"))

@@ -27,20 +27,20 @@ _ID_PREFIX = LazyPattern(
 # Story points: "[5]" or "**[5]**" before a task, "(3 pts)", "[2 points]", "(SP 3)" anywhere.
 _LEADING_POINTS = LazyPattern(r"(?:\*\*|__)?\[\s*\d{1,3}(?:\.\d)?\s*\](?:\*\*|__)?\s+")
 _POINTS = LazyPattern(
-    r"\s*[\[(]\s*(?:(?:sp|story points?|points?|estimate)\s*:?\s*\d{1,3}(?:\.\d)?|"
-    r"\d{1,3}(?:\.\d)?\s*(?:pts?|points?|sp|story points?))\s*[\])]",
+    rf"\s*[\[(]\s*(?:(?:{LEX.estimate_label})\s*:?\s*\d{{1,3}}(?:\.\d)?|"
+    rf"\d{{1,3}}(?:\.\d)?\s*(?:{LEX.estimate_label}))\s*[\])]",
     re.IGNORECASE,
 )
 # Assignees at the end: "— @jonas", "(@alice)", "@a, @b", "owner: @c".
 _OWNERS = LazyPattern(
-    r"\s*([-–—|:]\s*|\(|\b(?:by|owners?|assignees?)\s*:?\s*)?\(?"
-    r"(?:\b(?:by|owners?|assignees?)\s*:?\s*)?"
+    rf"\s*([-–—|:]\s*|\(|\b(?:by|{LEX.owner_label})\s*:?\s*)?\(?"
+    rf"(?:\b(?:by|{LEX.owner_label})\s*:?\s*)?"
     r"@[A-Za-z0-9][\w.-]{0,38}(?:\s*(?:,|and|&)\s*@[A-Za-z0-9][\w.-]{0,38}){0,9}\)?\s*[.]?\s*$",
     re.IGNORECASE,
 )
 _ESTIMATE_OR_OWNER = LazyPattern(
-    r"(?:\*\*|__)?(?:story points?|points?|pts|sp|estimate|effort|size|assignees?|assigned to|"
-    r"owners?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,200}",
+    rf"(?:\*\*|__)?(?:{LEX.estimate_label}|effort|size|{LEX.owner_label})"
+    r"(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,200}",
     re.IGNORECASE,
 )
 # Words after which a mention is whom the task speaks to, not who does it.
@@ -134,7 +134,7 @@ SIBLING_FIELDS = frozenset({"paths", "depends", "risk", "diff", "role", "kind"})
 # Labels of a task's metadata the plan has no field for: "Estimated complexity: M",
 # "Agent: backend", "Priority: P1".
 _FIELD_ONLY = LazyPattern(
-    r"(?:\*\*|__)?(?:estimated\s+)?(?:complexity|priority|agent|difficulty|t-shirt\s+size)"
+    rf"(?:\*\*|__)?(?:estimated\s+)?(?:{LEX.field_label})"
     r"(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,60}",
     re.IGNORECASE,
 )

@@ -72,6 +72,20 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "choose",
         "pick",
     ),
+    "criteria_lead_in": (
+        "must hold",
+        "must all hold",
+        "must be true",
+        "must all be true",
+        "to be accepted",
+        "is accepted",
+        "counts as done",
+        "counts done",
+        "to count as done",
+        "to count done",
+        "be considered done",
+        "be considered as done",
+    ),
     "criterion_label": (
         "checkpoint",
         "exit criteria",
@@ -345,6 +359,8 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "in order",
         "in this order",
         "in the order",
+        "nacheinander",
+        "der reihe nach",
     ),
     "intensifier": (
         "really",
@@ -426,6 +442,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "must not",
         "mustn't",
     ),
+    "need_to": (
+        "need to",
+        "needs to",
+        "need to be",
+        "needs to be",
+    ),
     "needs": (
         "needs",
         "need",
@@ -464,6 +486,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "eight",
         "nine",
         "ten",
+    ),
+    "obligation": (
+        "should",
+        "must",
     ),
     "open_status": (
         "planned",
@@ -519,6 +545,13 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "concurrently",
         "at the same time",
     ),
+    "please_ask": (
+        "please add",
+        "please support",
+        "please make",
+        "please allow",
+        "could you",
+    ),
     "polite_lead": (
         "it would be nice if",
         "it would be helpful if",
@@ -565,6 +598,14 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "prior",
         "preceding",
         "one before",
+    ),
+    "quantifier": (
+        "no",
+        "all",
+        "every",
+        "each",
+        "zero",
+        "none",
     ),
     "question_lead": (
         "open",
@@ -1085,6 +1126,38 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "can begin after",
         "can only begin after",
     ),
+    "state_adjective": (
+        "green",
+        "clean",
+        "passing",
+        "stable",
+        "fast",
+        "zero",
+        "empty",
+        "done",
+        "complete",
+    ),
+    "state_verb": (
+        "exist",
+        "exists",
+        "passes",
+        "passed",
+        "passing",
+        "work",
+        "works",
+        "succeed",
+        "succeeds",
+        "remain",
+        "remains",
+        "stay",
+        "stays",
+        "met",
+        "maintained",
+        "verified",
+        "achieved",
+        "complete",
+        "completed",
+    ),
     "story_noun": (
         "us",
         "user story",
@@ -1123,6 +1196,13 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "extend",
         "cover",
         "update",
+    ),
+    "time_unit": (
+        "ms",
+        "second",
+        "seconds",
+        "minute",
+        "minutes",
     ),
     "verb": (
         "add",
@@ -1253,6 +1333,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "waiting for",
         "waits on",
     ),
+    "wish": (
+        "i'd like",
+        "i would like",
+        "we'd like",
+        "we would like",
+    ),
 }
 
 
@@ -1277,6 +1363,11 @@ class LEX:
     )
     choice_word: Final = (
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
+    )
+    criteria_lead_in: Final = (
+        "be considered as done|be considered done|must all be true|to count as done"
+        "|to be accepted|counts as done|must all hold|to count done|must be true"
+        "|is accepted|counts done|must hold"
     )
     criterion_label: Final = "success criteria|exit criteria|checkpoint|acceptance|done when"
     criterion_lead: Final = "success looks like|ships when|done when|exit when"
@@ -1328,8 +1419,9 @@ class LEX:
         "|cheers|hello|hiya|dear|hey|hi"
     )
     in_order: Final = (
-        "one after the other|one after another|one after other|in this order|sequentially"
-        "|in the order|in sequence|sequential|in order"
+        "one after the other|one after another|one after other|der reihe nach"
+        "|in this order|sequentially|in the order|nacheinander|in sequence|sequential"
+        "|in order"
     )
     intensifier: Final = "really|super|very"
     legend_status: Final = (
@@ -1348,12 +1440,14 @@ class LEX:
         "|étapes|jalons|steps|parts|epics|fases|pasos|hitos"
     )
     must: Final = "must not|mustn't|must"
+    need_to: Final = "needs to be|need to be|needs to|need to"
     needs: Final = "needs|need"
     not_work: Final = (
         "in diesem|included|planned|covered|geplant|a goal|sprint|these|doing|going|goals"
         "|scope|jetzt|this|part|teil|now|for|our|in|im"
     )
     number_word: Final = "three|seven|eight|four|five|nine|one|two|six|ten"
+    obligation: Final = "should|must"
     open_status: Final = (
         "in progress|in\\-progress|not started|tentative|upcoming|proposed|planned|current"
         "|next|todo|wip"
@@ -1365,6 +1459,7 @@ class LEX:
     )
     owner_label: Final = "assigned to|assignees|assignee|owners|owner"
     parallel: Final = "at the same time|concurrently|in parallel|parallel|together"
+    please_ask: Final = "please support|please allow|please make|please add|could you"
     polite_lead: Final = (
         "it would be really helpful if|it would be really useful if"
         "|it would be super helpful if|it would be really great if"
@@ -1379,6 +1474,7 @@ class LEX:
     )
     praise: Final = "helpful|useful|great|nice|good"
     previous: Final = "one before|preceding|previous|prior"
+    quantifier: Final = "every|each|zero|none|all|no"
     question_lead: Final = (
         "blocking decision|decision needed|open question|questions|to decide|question"
         "|decision|open|tbd|q"
@@ -1477,6 +1573,11 @@ class LEX:
         "|can start after|can begin after|starts after|begins after|start after"
         "|begin after"
     )
+    state_adjective: Final = "complete|passing|stable|green|clean|empty|fast|zero|done"
+    state_verb: Final = (
+        "maintained|completed|succeeds|verified|achieved|complete|passing|succeed|remains"
+        "|exists|passes|passed|remain|exist|works|stays|work|stay|met"
+    )
     story_noun: Final = "user story|story|us"
     task_noun: Final = "task"
     test_artifact: Final = "benchmarks|benchmark|fixtures|fixture|tests|specs|cases|test|spec|case"
@@ -1485,6 +1586,7 @@ class LEX:
         "|golden|unit|fuzz|e2e"
     )
     test_verb: Final = "create|extend|update|write|cover|add"
+    time_unit: Final = "seconds|minutes|second|minute|ms"
     verb: Final = (
         "instrument|configure|deprecate|implement|integrate|introduce|serialize|refactor"
         "|generate|register|schedule|separate|connect|convert|extract|migrate|replace"
@@ -1504,3 +1606,4 @@ class LEX:
         "|figure|allow|clean|ship|make|keep|use"
     )
     waits_on: Final = "waiting for|blocked on|waiting on|waits on"
+    wish: Final = "we would like|i would like|we'd like|i'd like"

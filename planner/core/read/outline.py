@@ -53,8 +53,7 @@ _LISTS = frozenset({"bullet_list", "ordered_list"})
 _LIST_NUMBER = LazyPattern(r"(\d{1,3})[.)]\s+(?=\S)")
 # "These must hold for the rollout to be accepted:": a lead-in to criteria.
 _CRITERIA_LEAD_IN = LazyPattern(
-    r".{0,120}\b(?:must (?:all )?hold|must (?:all )?be true|to be accepted|is accepted|"
-    r"(?:counts|to count|be considered) (?:as )?done)\b.{0,60}:",
+    rf".{{0,120}}\b(?:{LEX.criteria_lead_in})\b.{{0,60}}:",
     re.IGNORECASE,
 )
 # GitHub alerts: "> [!NOTE]" on the first line of a blockquote.

@@ -74,9 +74,8 @@ ROLE_TABLE: dict[str, str] = {
 # Lines about the document rather than the work: "Last updated by @kaito on ...",
 # "Imported from Jira — ...", "Draft for review with ...". Never the objective.
 DOCUMENT_NOTES = LazyPattern(
-    r"(?:last |)(?:updated|edited|modified|reviewed)\b|(?:imported|exported|copied|migrated|"
-    r"generated|converted) (?:from|by|with|on)\b|(?:created|written|maintained|owned) by\b|"
-    r"draft (?:for|under) review\b|status:",
+    rf"(?:{LEX.document_edit})\b|(?:{LEX.document_source}) (?:from|by|with|on)\b|"
+    rf"(?:{LEX.document_author}) by\b|draft (?:for|under) review\b|status:",
     re.IGNORECASE,
 )
 
@@ -90,10 +89,8 @@ GREETING = LazyPattern(
 # An item of a Testing section that is a test to write, not a check to pass: "Unit
 # tests for the date parser", "Add a 1M-row case to `bench/export.py`".
 TEST_WORK = LazyPattern(
-    r"(?:add|write|create|extend|cover|update)\b[^\n]{0,200}?\b(?:tests?|specs?|cases?|"
-    r"benchmarks?|fixtures?)\b|"
-    r"(?:unit|integration|e2e|end-to-end|contract|regression|snapshot|property|"
-    r"property-based|fuzz|golden)[- ]?(?:tests?|specs?)\b|tests? (?:for|that|covering)\b",
+    rf"(?:{LEX.test_verb})\b[^\n]{{0,200}}?\b(?:{LEX.test_artifact})\b|"
+    rf"(?:{LEX.test_kind})[- ]?(?:tests?|specs?)\b|tests? (?:for|that|covering)\b",
     re.IGNORECASE,
 )
 
@@ -188,9 +185,9 @@ IMPERATIVE_VERBS = frozenset(WORDS["verb"] + WORDS["verb_vague"])
 
 # Sentences that state work without an imperative ("these changes need to be polished").
 WORK_PHRASES = LazyPattern(
-    r"\b(?:needs? to (?:be )?\w+|must be \w+ed|will add|we will (?!not)\w+|should be \w+ed|"
-    r"would be (?:really |very |super )?(?:nice|helpful|great|useful|good) if|"
-    r"(?:i|we)(?:'d| would) like|please (?:add|support|make|allow)|could you)\b",
+    rf"\b(?:(?:{LEX.need_to}) \w+|(?:{LEX.obligation}) be \w+ed|will add|we will (?!not)\w+|"
+    rf"would be (?:(?:{LEX.intensifier}) )?(?:{LEX.praise}) if|"
+    rf"{LEX.wish}|{LEX.please_ask})\b",
     re.IGNORECASE,
 )
 

@@ -1453,3 +1453,18 @@ def test_a_milestone_noun_in_any_language_is_numbered_and_named_by_its_number() 
 )
 def test_a_polite_request_asks_for_the_work_after_its_lead(sentence: str, work: str) -> None:
     assert ask(sentence).startswith(work)
+
+
+def test_a_question_whose_options_are_a_list_is_one_open_decision() -> None:
+    draft = read_request(
+        "t",
+        "Nobody knows when a preview build is meant to expire.\n\n"
+        "Should it expire when:\n- the pull request is merged, or\n- the branch is deleted, or\n"
+        "- a week has passed?\n\nWe should:\n1. Settle the rule\n"
+        "2. Write it down in `docs/previews.md`\n",
+    )
+    (decision,) = draft.decisions
+    assert decision.question.startswith("Should it expire when:")
+    assert "the branch is deleted" in decision.question
+    titles = [t.title for t in draft.loose_tasks]
+    assert not [t for t in titles if "merged" in t]

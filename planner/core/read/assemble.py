@@ -26,7 +26,7 @@ from planner.core.read.dependencies import (
     apply_dependencies,
 )
 from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
-from planner.core.read.lex import LEX
+from planner.core.read.lex import LEX, WORDS
 from planner.core.read.markup import (
     ask,
     done_marked,
@@ -84,6 +84,8 @@ from planner.core.read.vocabulary import (
 from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
+# The first words of a question: "Should we ...:", "Which store ...:".
+QUESTION_WORDS = frozenset(WORDS["question_word"])
 _MARKER = LazyPattern(rf"\(({LEX.risk})\)", re.IGNORECASE)
 _PAREN_CRITERION = LazyPattern(
     rf"\(\s*((?:{LEX.criterion_label})\s*:[^()]{{1,300}})\)",
@@ -418,9 +420,12 @@ def take_asked_questions(outline: Outline) -> list[DraftDecision]:
                 blocks[index] = Paragraph("\n".join(kept), block.line)
 
     take(outline.preamble)
+    found.extend(_take_option_questions(outline.preamble))
     for section in walk(outline.sections):
         if section.role != "decisions":
             take(section.blocks)
+        if section.role in (None, "objective", "notes"):
+            found.extend(_take_option_questions(section.blocks))
     for section in walk(outline.sections):
         section.blocks = [b for b in section.blocks if not _empty(b)]
     outline.preamble[:] = [b for b in outline.preamble if not _empty(b)]
@@ -767,6 +772,38 @@ def _work_lists(blocks: list[Block]) -> list[Item]:
     if len(plain_lists) > 1:
         plain_lists = [b for b in plain_lists if any(_reads_as_work(i.text) for i in b.items)]
     return [item for block in plain_lists for item in block.items]
+
+
+def _take_option_questions(blocks: list[Block]) -> list[DraftDecision]:
+    """A question whose options are a list: a lead-in that ends with a colon over a list
+    whose last item asks ("Is it meant to happen when:" then "- it is merged, or" ...
+    "- it is released?"), or whose lead-in opens as a question does. The question and its
+    options are one open decision; the list is no work."""
+    found: list[DraftDecision] = []
+    index = 0
+    while index + 1 < len(blocks):
+        lead, options = blocks[index], blocks[index + 1]
+        if (
+            isinstance(lead, Paragraph)
+            and isinstance(options, ItemList)
+            and 2 <= len(options.items) <= 12
+            and not any(item.checked is not None for item in options.items)
+            and _asks_with_options(plain(lead.text), [plain(i.text) for i in options.items])
+        ):
+            texts = [plain(i.text).rstrip(" ,;") for i in options.items]
+            question = f"{plain(lead.text)} {' / '.join(texts)}"
+            found.append(DraftDecision(question=one_line(question, 300), line=lead.line))
+            del blocks[index : index + 2]
+            continue
+        index += 1
+    return found
+
+
+def _asks_with_options(lead: str, options: list[str]) -> bool:
+    if not lead.endswith(":") or len(lead) > 300 or "\n" in lead:
+        return False
+    first = lead.split(maxsplit=1)[0].lower()
+    return options[-1].rstrip(" )").endswith("?") or first in QUESTION_WORDS
 
 
 def _is_field(text: str) -> bool:

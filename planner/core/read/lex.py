@@ -619,6 +619,25 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "tbd",
         "q",
     ),
+    "question_word": (
+        "is",
+        "are",
+        "should",
+        "shall",
+        "do",
+        "does",
+        "can",
+        "could",
+        "would",
+        "will",
+        "which",
+        "what",
+        "when",
+        "where",
+        "who",
+        "how",
+        "whether",
+    ),
     "remark": (
         "already",
         "exists",
@@ -1478,6 +1497,9 @@ class LEX:
     question_lead: Final = (
         "blocking decision|decision needed|open question|questions|to decide|question"
         "|decision|open|tbd|q"
+    )
+    question_word: Final = (
+        "whether|should|shall|could|would|which|where|does|will|what|when|are|can|who|how|is|do"
     )
     remark: Final = (
         "not applicable|not necessary|not relevant|not worth it|never mind|irrelevant"

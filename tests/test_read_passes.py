@@ -1468,3 +1468,32 @@ def test_a_question_whose_options_are_a_list_is_one_open_decision() -> None:
     assert "the branch is deleted" in decision.question
     titles = [t.title for t in draft.loose_tasks]
     assert not [t for t in titles if "merged" in t]
+
+
+def test_a_roadmap_kept_in_markdown_fences_is_read_as_the_markdown_it_holds() -> None:
+    body = (
+        "```md\n# About\nThis list is a timeline: each release comes after the one above.\n```\n\n"
+        "```markdown\n# 0.1.0 Parser\n- [x] Tokenise the input in `src/lex.rs`\n"
+        "# 0.2.0 Checker\n- [ ] Check types in `src/check.rs`\n```\n\n"
+        "```md\n# 0.3.0 Emitter\n- [ ] Emit C in `src/emit.rs`\n```\n"
+    )
+    draft = read_request("t", body)
+    assert [(m.title, [t.title for t in m.tasks]) for m in draft.milestones] == [
+        ("0.1.0 Parser", ["Tokenise the input in `src/lex.rs`"]),
+        ("0.2.0 Checker", ["Check types in `src/check.rs`"]),
+        ("0.3.0 Emitter", ["Emit C in `src/emit.rs`"]),
+    ]
+    # "This list is a timeline": each release waits on the one before it.
+    assert [len(m.dependencies) for m in draft.milestones] == [0, 1, 1]
+
+
+def test_a_markdown_fence_beside_the_documents_own_structure_stays_an_example() -> None:
+    body = (
+        "## Tasks\n- [ ] Document the issue template in `docs/template.md`\n\n"
+        "For example:\n\n```md\n## Phase 1\n- [ ] Something\n```\n"
+    )
+    draft = read_request("t", body)
+    assert not draft.milestones
+    assert [t.title for t in draft.loose_tasks] == [
+        "Document the issue template in `docs/template.md`"
+    ]

@@ -45,7 +45,7 @@ PROSE_DEPENDS = LazyPattern(
 # steps in order": each milestone of the group (or of the plan) waits on the one before
 # it ("in order of priority" is no order of work).
 SEQUENTIAL = LazyPattern(
-    rf"^(?!.*\bnot\b).*\b(?:{LEX.milestone_nouns})\b"
+    rf"^(?!.*\bnot\b).*\b(?:{LEX.milestone_nouns}|{LEX.ordered_whole})\b"
     rf".*\b(?:{LEX.in_order})(?! (?:of|to)\b)\b"
     # "Each phase starts only after the previous one has passed its checks", "Every step
     # waits for the one before it", "Each stage must be done before the next one starts".

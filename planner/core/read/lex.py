@@ -359,6 +359,8 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "in order",
         "in this order",
         "in the order",
+        "a timeline",
+        "in chronological order",
         "nacheinander",
         "der reihe nach",
     ),
@@ -530,6 +532,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "runs",
         "come",
         "comes",
+    ),
+    "ordered_whole": (
+        "list",
+        "roadmap",
+        "plan",
+        "timeline",
     ),
     "owner_label": (
         "owner",
@@ -1438,9 +1446,9 @@ class LEX:
         "|cheers|hello|hiya|dear|hey|hi"
     )
     in_order: Final = (
-        "one after the other|one after another|one after other|der reihe nach"
-        "|in this order|sequentially|in the order|nacheinander|in sequence|sequential"
-        "|in order"
+        "in chronological order|one after the other|one after another|one after other"
+        "|der reihe nach|in this order|sequentially|in the order|nacheinander|in sequence"
+        "|sequential|a timeline|in order"
     )
     intensifier: Final = "really|super|very"
     legend_status: Final = (
@@ -1476,6 +1484,7 @@ class LEX:
         "depends|follows|starts|begins|depend|builds|follow|start|begin|waits|build|comes"
         "|wait|runs|come|run"
     )
+    ordered_whole: Final = "timeline|roadmap|list|plan"
     owner_label: Final = "assigned to|assignees|assignee|owners|owner"
     parallel: Final = "at the same time|concurrently|in parallel|parallel|together"
     please_ask: Final = "please support|please allow|please make|please add|could you"

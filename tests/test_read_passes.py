@@ -1497,3 +1497,25 @@ def test_a_markdown_fence_beside_the_documents_own_structure_stays_an_example() 
     assert [t.title for t in draft.loose_tasks] == [
         "Document the issue template in `docs/template.md`"
     ]
+
+
+def test_numbered_groups_over_numbered_steps_are_milestones_holding_their_steps() -> None:
+    """Kiro's tasks.md: "- [ ] 1. Group" over "- [ ] 1.1 Step"; a checkpoint is a criterion."""
+    body = (
+        "## Tasks\n- [ ] 1. Storage\n  - [ ] 1.1 Add the table in `db/a.sql`\n"
+        "    - _Requirements: 2.1_\n  - [x] 1.2 Add the index in `db/b.sql`\n"
+        "- [ ] 2. API\n  - [ ] 2.1 Add the route in `api/b.py`\n  - _Depends: 1.1_\n"
+        "- [ ] 3. Checkpoint – ensure all tests pass\n"
+    )
+    draft = read_request("t", body)
+    assert [(m.title, [(t.title, t.done) for t in m.tasks]) for m in draft.milestones] == [
+        (
+            "1. Storage",
+            [("1.1 Add the table in `db/a.sql`", False), ("1.2 Add the index in `db/b.sql`", True)],
+        ),
+        ("2. API", [("2.1 Add the route in `api/b.py`", False)]),
+    ]
+    assert not draft.loose_tasks
+    # "_Depends: 1.1_" names a step of group 1, so group 2 waits on group 1.
+    assert draft.milestones[1].dependencies == ["1. Storage"]
+    assert draft.milestones[1].acceptance == ["Checkpoint – ensure all tests pass"]

@@ -66,6 +66,7 @@ from planner.core.read.tasks import (
 )
 from planner.core.read.vocabulary import (
     CRITERIA_GROUPS,
+    CRITERION_PREFIXES,
     DESIGN_SECTIONS,
     DOCUMENT_NOTES,
     FUTURE_WORK,
@@ -287,8 +288,13 @@ def stated_work(blocks: list[Block]) -> list[DraftTask]:
 
 
 def milestone_child(c: _Collected, milestone: DraftMilestone, child: Item) -> None:
-    """A list item under a milestone: a hint, a labelled group, a criterion or a task."""
-    hint = hints.parse_hint(child.text)
+    """A list item under a milestone: a hint (``risk: high``, or ``_Depends: 1.1_`` set in
+    italics), a labelled group, a criterion or a task."""
+    hint = hints.parse_hint(_upright(child.text.strip()))
+    if hint and hint[0] == "depends" and _STEP_NUMBER.match(hint[1] + " x"):
+        # "_Depends: 1.1_": a step of another group, resolved by its outline number.
+        c.statements.append(Statement(milestone, hint[1], child.line, stated=True))
+        return
     label = heading_text(child.text) if child.text.rstrip().endswith(":") else ""
     kind = role_of(label, c.table) if label else None
     if kind in ("acceptance", "validation", "risks", "tasks", "outcome"):
@@ -320,6 +326,47 @@ def milestone_from_item(c: _Collected, item: Item) -> DraftMilestone:
     if item.paragraphs and not milestone.outcome:
         milestone.outcome = plain(item.paragraphs[0])
     return milestone
+
+
+# "1. Storage" over "1.1 Add the table": a group of numbered steps and one of its steps.
+_GROUP_NUMBER = LazyPattern(r"(\d{1,3})\.\s+(?=\S)")
+_STEP_NUMBER = LazyPattern(r"(\d{1,3})\.\d{1,3}\.?\s+\S")
+
+
+def numbered_groups(blocks: list[Block]) -> list[Item] | None:
+    """The groups of a task list numbered in two levels (``- [ ] 1. Storage`` over
+    ``- [ ] 1.1 Add the table``, as Kiro's tasks.md writes them): each top-level item is
+    numbered, and most hold steps numbered under their own number. ``None`` otherwise."""
+    items = lists(blocks)
+    if len(items) < 2:
+        return None
+    grouped = 0
+    for item in items:
+        group = _GROUP_NUMBER.match(plain(item.text))
+        if group is None:
+            return None
+        steps = [_STEP_NUMBER.match(plain(child.text)) for child in item.children]
+        if any(step and step.group(1) == group.group(1) for step in steps):
+            grouped += 1
+    return items if 2 * grouped > len(items) else None
+
+
+def milestones_from_groups(c: _Collected, groups: list[Item]) -> list[DraftMilestone]:
+    """Each numbered group as a milestone holding its steps; a group that only states a
+    criterion ("5. Checkpoint – ensure all tests pass") is one of the group before it."""
+    milestones: list[DraftMilestone] = []
+    for item in groups:
+        if not item.children and milestones and _states_a_criterion(item.text):
+            milestones[-1].acceptance.append(_GROUP_NUMBER.sub("", plain(item.text), count=1))
+            continue
+        milestones.append(milestone_from_item(c, item))
+    return milestones
+
+
+def _states_a_criterion(text: str) -> bool:
+    words = normalize(plain(text)).replace("–", " ").replace("-", " ").split()
+    words = words[1:] if words and words[0].rstrip(".").isdigit() else words
+    return bool(words) and (words[0] in CRITERION_PREFIXES or is_criterion(" ".join(words)))
 
 
 # --------------------------------------------------------------------------- decisions
@@ -596,6 +643,11 @@ def _visit(
             # Before the milestones nested in it ("## Epic 1" with work of its own).
             start = len(draft.milestones)
             draft.milestones.insert(start, milestone_from_section(c, draft, section, criteria))
+            continue
+        if role in ("tasks", "group") and (groups := numbered_groups(section.blocks)):
+            c.task_sections += 1
+            draft.milestones.extend(milestones_from_groups(c, groups))
+            _visit(c, draft, objective, section.children)
             continue
         if role in ("tasks", "group"):
             c.task_sections += 1

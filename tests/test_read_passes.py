@@ -1519,3 +1519,21 @@ def test_numbered_groups_over_numbered_steps_are_milestones_holding_their_steps(
     # "_Depends: 1.1_" names a step of group 1, so group 2 waits on group 1.
     assert draft.milestones[1].dependencies == ["1. Storage"]
     assert draft.milestones[1].acceptance == ["Checkpoint – ensure all tests pass"]
+
+
+def test_a_decision_phrased_as_work_is_an_open_decision() -> None:
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Decide whether the v1 endpoint stays after the move\n"
+        "- [ ] Either keep the nightly export or decide to drop it\n"
+        "- [x] Decide which queue to use\n- [ ] Add the queue client in `jobs/queue.py`\n",
+    )
+    assert [d.question for d in draft.decisions] == [
+        "Decide whether the v1 endpoint stays after the move",
+        "Either keep the nightly export or decide to drop it",
+    ]
+    # A decision already taken is a record of the work, not an open one.
+    assert [t.title for t in draft.loose_tasks] == [
+        "Decide which queue to use",
+        "Add the queue client in `jobs/queue.py`",
+    ]

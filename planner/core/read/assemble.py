@@ -606,12 +606,25 @@ def assemble(
     return draft, c.findings
 
 
+# "Decide whether to keep the v1 endpoint", "Either keep it or decide to drop it": a
+# decision phrased as work.
+_DECIDES = LazyPattern(
+    rf"(?:{LEX.decision_lead})\b|either\b[^.;]{{1,200}}\bor\s+(?:{LEX.decision_lead})\b",
+    re.IGNORECASE,
+)
+
+
+def _decides(task: DraftTask) -> bool:
+    """An open task whose work is to take a decision, not to change anything."""
+    return not task.done and bool(_DECIDES.match(task.title))
+
+
 def _questions_out_of_work(draft: Draft) -> None:
     """A plain item that asks ("watch mode? maybe, if it's cheap") is an open question
     about the work, not a task to hand out."""
     for tasks in [draft.loose_tasks, *(m.tasks for m in draft.milestones)]:
-        asked = [task for task in tasks if task.asks]
-        tasks[:] = [task for task in tasks if not task.asks]
+        asked = [task for task in tasks if task.asks or _decides(task)]
+        tasks[:] = [task for task in tasks if not (task.asks or _decides(task))]
         draft.decisions.extend(
             DraftDecision(question=one_line(task.objective or task.title, 300), line=task.line)
             for task in asked

@@ -99,6 +99,21 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "exit when",
         "success looks like",
     ),
+    "decision_lead": (
+        "decide",
+        "decide whether",
+        "decide which",
+        "decide if",
+        "decide on",
+        "decide between",
+        "choose between",
+        "choose whether",
+        "pick between",
+        "settle on",
+        "settle whether",
+        "agree on",
+        "agree whether",
+    ),
     "depends_on": (
         "depends on",
         "depend on",
@@ -1398,6 +1413,11 @@ class LEX:
     )
     criterion_label: Final = "success criteria|exit criteria|checkpoint|acceptance|done when"
     criterion_lead: Final = "success looks like|ships when|done when|exit when"
+    decision_lead: Final = (
+        "decide whether|decide between|choose between|choose whether|settle whether"
+        "|agree whether|decide which|pick between|decide if|decide on|settle on|agree on"
+        "|decide"
+    )
     depends_on: Final = (
         "depend upon|builds upon|depends on|blocked by|build upon|depende de|depend on"
         "|builds on|waits for|hängt von|dépend de|nécessite|requires|build on|wait for"

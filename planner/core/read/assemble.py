@@ -855,13 +855,19 @@ def _take_option_questions(blocks: list[Block]) -> list[DraftDecision]:
             and not any(item.checked is not None for item in options.items)
             and _asks_with_options(plain(lead.text), [plain(i.text) for i in options.items])
         ):
-            texts = [plain(i.text).rstrip(" ,;") for i in options.items]
+            texts = [_option(plain(i.text)) for i in options.items]
             question = f"{plain(lead.text)} {' / '.join(texts)}"
             found.append(DraftDecision(question=one_line(question, 300), line=lead.line))
             del blocks[index : index + 2]
             continue
         index += 1
     return found
+
+
+def _option(text: str) -> str:
+    """An option without the "…, or" that joins it to the next."""
+    text = text.rstrip(" ,;")
+    return text[:-3].rstrip(" ,;") if text.endswith(" or") else text
 
 
 def _asks_with_options(lead: str, options: list[str]) -> bool:

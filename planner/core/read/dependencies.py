@@ -31,7 +31,7 @@ _WAITS = (
 )
 # "Once events are flowing (milestone 1 in production), we ...": the clause before the
 # comma names what is waited on.
-_CLAUSE = LazyPattern(r"(?:only )?(?:once|after|when)\b([^.;]{0,160}?)(?:,|$)", re.IGNORECASE)
+_CLAUSE = LazyPattern(rf"(?:{LEX.clause_lead})\b([^.;]{{0,160}}?)(?:,|$)", re.IGNORECASE)
 _DEPENDS = LazyPattern(
     rf"\b(?:{LEX.depends_on}|needs (?!to)|{LEX.starts_after}|after|{_WAITS})\b",
     re.IGNORECASE,
@@ -59,20 +59,26 @@ WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )
 _ARROW = LazyPattern(r"\s*(?:→|⟶|->|=>|⇒)\s*")
 # "Order: shared config first, then the packages, then the apps", "Start with the
 # schema, then the API", "Storage, then fetching, then display": an order in words.
-_THEN = LazyPattern(r"\s*[,;]?\s*\b(?:and )?then\b\s*", re.IGNORECASE)
+_THEN = LazyPattern(rf"\s*[,;]?\s*\b(?:and )?(?:{LEX.then})\b\s*", re.IGNORECASE)
 ORDER = LazyPattern(
-    r"^(?:[^:]{1,40}:\s*)?(?:[^,;.]{1,80}?\bfirst\s*[,;]?\s*(?:and )?then\b|"
-    r"(?:start|begin) with\b[^;.]{1,80}?\bthen\b|[^;.]{1,80}?\bthen\b[^;.]{1,80}?\bthen\b)",
+    rf"^(?:[^:]{{1,40}}:\s*)?"
+    rf"(?:[^,;.]{{1,80}}?\b(?:{LEX.first})\s*[,;]?\s*(?:and )?(?:{LEX.then})\b|"
+    rf"(?:{LEX.start_with})\b[^;.]{{1,80}}?\b(?:{LEX.then})\b|"
+    rf"[^;.]{{1,80}}?\b(?:{LEX.then})\b[^;.]{{1,80}}?\b(?:{LEX.then})\b)",
     re.IGNORECASE,
 )
 _LABEL = LazyPattern(r"^[^:]{1,40}:\s*")
-_FIRST = LazyPattern(r"^\s*(?:start|begin) with\s+|\s+first\s*$", re.IGNORECASE)
+_FIRST = LazyPattern(rf"^\s*(?:{LEX.start_with})\s+|\s+(?:{LEX.first})\s*$", re.IGNORECASE)
 # "## Cleanup (last)", "## Freeze the schema (first)": a place in the order of the plan.
-_PLACE = LazyPattern(r"\((?:do |comes? |goes )?(first|last)\)", re.IGNORECASE)
+_PLACE = LazyPattern(
+    rf"\((?:do |comes? |goes )?(?:(?P<first>{LEX.first})|(?P<last>{LEX.last}))\)", re.IGNORECASE
+)
 # "## Before phase 1", "## After the last phase": a milestone named by its place.
-_AROUND = LazyPattern(r"(before|after)\s+(.{1,80})$", re.IGNORECASE)
+_AROUND = LazyPattern(
+    rf"(?:(?P<before>{LEX.before})|(?P<after>{LEX.after}))\s+(?P<name>.{{1,80}})$", re.IGNORECASE
+)
 _PREVIOUS = LazyPattern(
-    rf"(?:the )?(?:last|final|{LEX.previous}) (?:{LEX.milestone_noun}|one)$", re.I
+    rf"(?:the )?(?:{LEX.last}|{LEX.previous}) (?:{LEX.milestone_noun}|one)$", re.I
 )
 _AFTERWARDS = LazyPattern(r"(?:post-(?!mortem)\w|after\s)", re.IGNORECASE)
 _BOTH = LazyPattern(r"\s*(?:both|the two)\b", re.IGNORECASE)
@@ -85,7 +91,7 @@ _ALL_STORIES = LazyPattern(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b"
 _VERSION = LazyPattern(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
 # "2. Data model", "3 — bulk", "1.2 Route": the outline number a title opens with.
 _OUTLINE = LazyPattern(r"(\d{1,4}(?:\.\d{1,4})*)\.?(?=\s)")
-_NO_DEPENDENCY = LazyPattern(r"\bno (?:other )?dependenc", re.IGNORECASE)
+_NO_DEPENDENCY = LazyPattern(rf"\b(?:{LEX.no_dependency})", re.IGNORECASE)
 BLOCKS_ALL = LazyPattern(
     rf"\b(?:{LEX.blocks_all}|"
     rf"no [\w ]{{1,40}} can (?:begin|start) until this (?:{LEX.milestone_noun}) is complete)",
@@ -299,7 +305,11 @@ def _placed(
     """Milestones whose title says where they stand: "Cleanup (last)" waits on every
     other milestone and "(first)" goes before every other; "Before phase 1" goes before
     the milestone it names and "After the last phase" waits on the one it names."""
-    places = {id(m): p.group(1).lower() for m in milestones if (p := _PLACE.search(m.title))}
+    places = {
+        id(m): "first" if p.group("first") else "last"
+        for m in milestones
+        if (p := _PLACE.search(m.title))
+    }
     for milestone in (m for m in milestones if id(m) in places):
         for other in milestones:
             if places[id(milestone)] == "last" and places.get(id(other)) != "last":
@@ -310,14 +320,14 @@ def _placed(
         around = _AROUND.match(plain(milestone.title, keep_targets=False))
         if not around:
             continue
-        name = around.group(2)
-        if around.group(1).lower() == "after" and _PREVIOUS.match(name):
+        name = around.group("name")
+        if around.group("after") and _PREVIOUS.match(name):
             named = milestones[at - 1 : at]
         else:
             named = _resolve_in(index, name)
         if len(named) != 1 or named[0] is milestone:
             continue
-        if around.group(1).lower() == "after":
+        if around.group("after"):
             depend(milestone, named[0])
         else:
             depend(named[0], milestone)

@@ -51,6 +51,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "warning",
         "caution",
     ),
+    "before": ("before",),
     "blocks_all": (
         "blocks all",
         "blocking prerequisite",
@@ -71,6 +72,14 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "to decide",
         "choose",
         "pick",
+    ),
+    "clause_lead": (
+        "once",
+        "after",
+        "when",
+        "only once",
+        "only after",
+        "only when",
     ),
     "criteria_lead_in": (
         "must hold",
@@ -296,6 +305,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "étape",
         "etape",
     ),
+    "first": ("first",),
     "foundation": (
         "setup",
         "set-up",
@@ -384,6 +394,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "very",
         "super",
     ),
+    "last": (
+        "last",
+        "final",
+    ),
     "legend_status": (
         "done",
         "complete",
@@ -468,6 +482,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     "needs": (
         "needs",
         "need",
+    ),
+    "no_dependency": (
+        "no dependency",
+        "no dependencies",
+        "no other dependency",
+        "no other dependencies",
     ),
     "not_work": (
         "in",
@@ -1156,6 +1176,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "deprecation",
         "removal",
     ),
+    "start_with": (
+        "start with",
+        "begin with",
+    ),
     "starts_after": (
         "starts after",
         "start after",
@@ -1239,6 +1263,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "cover",
         "update",
     ),
+    "then": ("then",),
     "time_unit": (
         "ms",
         "second",
@@ -1399,6 +1424,7 @@ class LEX:
     )
     after: Final = "after"
     alert: Final = "important|warning|caution|note|tip"
+    before: Final = "before"
     blocks_all: Final = (
         "must be completed before|must be complete before|blocking prerequisites"
         "|blocking prerequisite|blocks all"
@@ -1406,6 +1432,7 @@ class LEX:
     choice_word: Final = (
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
     )
+    clause_lead: Final = "only after|only once|only when|after|once|when"
     criteria_lead_in: Final = (
         "be considered as done|be considered done|must all be true|to count as done"
         "|to be accepted|counts as done|must all hold|to count done|must be true"
@@ -1451,6 +1478,7 @@ class LEX:
         "|any|are|and|its|der|die|das|den|dem|los|las|del|les|des|an|of|is|be|to|ab|la|el"
         "|de|le|du|a|l|d"
     )
+    first: Final = "first"
     foundation: Final = (
         "infrastructure|foundational|scaffolding|foundation|groundwork|bootstrap|set\\-up"
         "|setup|core"
@@ -1471,6 +1499,7 @@ class LEX:
         "|sequential|a timeline|in order"
     )
     intensifier: Final = "really|super|very"
+    last: Final = "final|last"
     legend_status: Final = (
         "in progress|not started|completed|complete|finished|shipped|blocked|planned|done"
         "|todo|open|wip"
@@ -1489,6 +1518,7 @@ class LEX:
     must: Final = "must not|mustn't|must"
     need_to: Final = "needs to be|need to be|needs to|need to"
     needs: Final = "needs|need"
+    no_dependency: Final = "no other dependencies|no other dependency|no dependencies|no dependency"
     not_work: Final = (
         "in diesem|included|planned|covered|geplant|a goal|sprint|these|doing|going|goals"
         "|scope|jetzt|this|part|teil|now|for|our|in|im"
@@ -1619,6 +1649,7 @@ class LEX:
         "|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
     )
     stage_name: Final = "general availability|deprecation|preview|removal|stable|alpha|beta|mvp|ga"
+    start_with: Final = "start with|begin with"
     starts_after: Final = (
         "can only start after|can only begin after|only starts after|only start after"
         "|can start after|can begin after|starts after|begins after|start after"
@@ -1637,6 +1668,7 @@ class LEX:
         "|golden|unit|fuzz|e2e"
     )
     test_verb: Final = "create|extend|update|write|cover|add"
+    then: Final = "then"
     time_unit: Final = "seconds|minutes|second|minute|ms"
     verb: Final = (
         "instrument|configure|deprecate|implement|integrate|introduce|serialize|refactor"

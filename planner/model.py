@@ -367,7 +367,7 @@ class VocabularyConfig(Strict):
         default_factory=lambda: ["document", "documentation", "docs", "readme", "changelog"]
     )
     implementation_verbs: list[NonEmptyStr] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="More verbs that make a developer objective a concrete code change (seed "
         "rule 8), added to the reader's own (docs/lexicon.md, `verb`), which also open an "
         "instruction.",

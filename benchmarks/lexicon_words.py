@@ -3,7 +3,8 @@
 Words belong in the lexicon's data files (``planner/core/read/lexicon/``); a regular
 expression should keep only structure and the lexicon's concept slots. This counts what
 is still spelled in code: the string constants given to ``LazyPattern(...)`` and
-``re.compile(...)`` (and the literal parts of f-strings given to them) in
+``re.compile(...)`` (the literal parts of f-strings given to them, and of the module's
+string constants they splice in) in
 ``planner/core/read/*.py`` and ``planner/core/*.py``, with escapes (``\\b``, ``\\w``),
 character classes (``[A-Za-z]``), inline flags and group names taken out, then every
 alphabetic word of two letters or more.
@@ -30,27 +31,41 @@ _QUANTIFIER = re.compile(r"\{\d*,?\d*\}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def literal_parts(node: ast.expr) -> list[str]:
-    """The string constants of a pattern argument (an f-string's literal parts)."""
+def literal_parts(node: ast.expr, pieces: dict[str, ast.expr]) -> list[str]:
+    """The string constants of a pattern argument: an f-string's literal parts, and those
+    of a module's own string constant it splices in (``{_WAITS}``); a lexicon slot
+    (``{LEX.after}``) adds none."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.JoinedStr):
-        return [v.value for v in node.values if isinstance(v, ast.Constant)]
+        return [part for v in node.values for part in literal_parts(v, pieces)]
+    if isinstance(node, ast.FormattedValue):
+        return literal_parts(node.value, pieces)
+    if isinstance(node, ast.Name) and node.id in pieces:
+        return literal_parts(pieces.pop(node.id), pieces)  # each piece once
     if isinstance(node, ast.BinOp):
-        return literal_parts(node.left) + literal_parts(node.right)
+        return literal_parts(node.left, pieces) + literal_parts(node.right, pieces)
     return []
 
 
 def patterns(path: Path) -> list[str]:
     """The literal text of every pattern compiled in the module at ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    pieces = {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Constant, ast.JoinedStr))
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     found: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and node.args):
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
         if name in CALLS:
-            found.append("\x00".join(literal_parts(node.args[0])))
+            found.append("\x00".join(literal_parts(node.args[0], dict(pieces))))
     return found
 
 

@@ -29,15 +29,17 @@ _WAITS = (
     r"waits? until|^(?:only )?(?:once|after|when)"
     rf"(?=[^.;]{{0,80}}?\b(?:{LEX.milestone_noun}|{LEX.milestone_group_noun})s? ?\d)"
 )
+# "Can only start after Phase 2", "begins after the pilot".
+_STARTS_AFTER = rf"(?:can )?(?:only )?(?:{LEX.start_verb}) (?:{LEX.after})"
 # "Once events are flowing (milestone 1 in production), we ...": the clause before the
 # comma names what is waited on.
 _CLAUSE = LazyPattern(rf"(?:{LEX.clause_lead})\b([^.;]{{0,160}}?)(?:,|$)", re.IGNORECASE)
 _DEPENDS = LazyPattern(
-    rf"\b(?:{LEX.depends_on}|needs (?!to)|{LEX.starts_after}|after|{_WAITS})\b",
+    rf"\b(?:{LEX.depends_on}|needs (?!to)|{_STARTS_AFTER}|after|{_WAITS})\b",
     re.IGNORECASE,
 )
 PROSE_DEPENDS = LazyPattern(
-    rf"\b(?:{LEX.depends_on}|needs (?!to)|{LEX.starts_after}|{_WAITS}|"
+    rf"\b(?:{LEX.depends_on}|needs (?!to)|{_STARTS_AFTER}|{_WAITS}|"
     r"(?:start|begin) (?:[^.;:]|\.(?=\S)){1,40}? after)\b",
     re.IGNORECASE,
 )

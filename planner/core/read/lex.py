@@ -596,36 +596,6 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "could you",
     ),
     "polite_lead": (
-        "it would be nice if",
-        "it would be helpful if",
-        "it would be great if",
-        "it would be useful if",
-        "it would be good if",
-        "it would be really nice if",
-        "it would be really helpful if",
-        "it would be really great if",
-        "it would be really useful if",
-        "it would be very nice if",
-        "it would be very helpful if",
-        "it would be very useful if",
-        "it would be super nice if",
-        "it would be super helpful if",
-        "i'd like",
-        "i would like",
-        "we'd like",
-        "we would like",
-        "i'd really like",
-        "i would really like",
-        "we'd really like",
-        "we would really like",
-        "i'd like it if",
-        "i would like it if",
-        "we'd like it if",
-        "we would like it if",
-        "i'd like to see",
-        "i would like to see",
-        "we'd like to see",
-        "we would like to see",
         "please",
         "could you",
     ),
@@ -1176,21 +1146,15 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "deprecation",
         "removal",
     ),
+    "start_verb": (
+        "start",
+        "starts",
+        "begin",
+        "begins",
+    ),
     "start_with": (
         "start with",
         "begin with",
-    ),
-    "starts_after": (
-        "starts after",
-        "start after",
-        "begins after",
-        "begin after",
-        "can start after",
-        "can only start after",
-        "only starts after",
-        "only start after",
-        "can begin after",
-        "can only begin after",
     ),
     "state_adjective": (
         "green",
@@ -1405,6 +1369,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "i would like",
         "we'd like",
         "we would like",
+        "i'd really like",
+        "i would really like",
+        "we'd really like",
+        "we would really like",
     ),
 }
 
@@ -1538,18 +1506,7 @@ class LEX:
     owner_label: Final = "assigned to|assignees|assignee|owners|owner"
     parallel: Final = "at the same time|concurrently|in parallel|parallel|together"
     please_ask: Final = "please support|please allow|please make|please add|could you"
-    polite_lead: Final = (
-        "it would be really helpful if|it would be really useful if"
-        "|it would be super helpful if|it would be really great if"
-        "|it would be very helpful if|it would be really nice if"
-        "|it would be very useful if|it would be super nice if|it would be very nice if"
-        "|it would be helpful if|it would be useful if|it would be great if"
-        "|we would really like|we would like to see|it would be nice if"
-        "|it would be good if|i would really like|we would like it if|i would like to see"
-        "|i would like it if|we'd really like|we'd like to see|i'd really like"
-        "|we'd like it if|i'd like to see|i'd like it if|we would like|i would like"
-        "|we'd like|could you|i'd like|please"
-    )
+    polite_lead: Final = "could you|please"
     praise: Final = "helpful|useful|great|nice|good"
     previous: Final = "one before|preceding|previous|prior"
     quantifier: Final = "every|each|zero|none|all|no"
@@ -1649,12 +1606,8 @@ class LEX:
         "|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
     )
     stage_name: Final = "general availability|deprecation|preview|removal|stable|alpha|beta|mvp|ga"
+    start_verb: Final = "starts|begins|start|begin"
     start_with: Final = "start with|begin with"
-    starts_after: Final = (
-        "can only start after|can only begin after|only starts after|only start after"
-        "|can start after|can begin after|starts after|begins after|start after"
-        "|begin after"
-    )
     state_adjective: Final = "complete|passing|stable|green|clean|empty|fast|zero|done"
     state_verb: Final = (
         "maintained|completed|succeeds|verified|achieved|complete|passing|succeed|remains"
@@ -1689,4 +1642,7 @@ class LEX:
         "|figure|allow|clean|ship|make|keep|use"
     )
     waits_on: Final = "waiting for|blocked on|waiting on|waits on"
-    wish: Final = "we would like|i would like|we'd like|i'd like"
+    wish: Final = (
+        "we would really like|i would really like|we'd really like|i'd really like"
+        "|we would like|i would like|we'd like|i'd like"
+    )

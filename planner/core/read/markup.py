@@ -34,7 +34,8 @@ _DONE_DASH = LazyPattern(rf"\s*[-–—:|]\s*(?:{LEX.done_word})\s*[.!]?\s*$", r
 # A sentence ends at ". " before a capital or markup, but not after "e.g." or "i.e.".
 _SENTENCE_END = LazyPattern(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`*_(\[])")
 _POLITE = LazyPattern(
-    rf"(?:{LEX.polite_lead})\s+",
+    rf"(?:it would be (?:(?:{LEX.intensifier}) )?(?:{LEX.praise}) if|"
+    rf"(?:{LEX.wish})(?: it if| to see)?|{LEX.polite_lead})\s+",
     re.IGNORECASE,
 )
 # Status words after a heading that say nothing about the work itself: "v0.5 — planned".

@@ -335,6 +335,28 @@ def _placed(
             depend(named[0], milestone)
 
 
+@dataclass
+class _Edges:
+    """The dependencies being gathered: for each milestone, what it waits on, in the
+    order found, as the keys the planner resolves."""
+
+    milestones: list[DraftMilestone]
+    index: _Index
+    wanted: dict[int, dict[str, None]]
+    place: dict[int, int]  # where each milestone stands in the plan
+
+    @classmethod
+    def of(cls, milestones: list[DraftMilestone]) -> _Edges:
+        stated = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
+        place = {id(m): at for at, m in enumerate(milestones)}
+        return cls(milestones, _Index(milestones), stated, place)
+
+    def depend(self, subject: DraftMilestone, target: DraftMilestone) -> None:
+        edges = self.wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
+        if target is not subject:
+            edges.setdefault(_key_of(target))
+
+
 def apply_dependencies(
     statements: list[Statement],
     blocking: list[DraftMilestone],
@@ -344,118 +366,154 @@ def apply_dependencies(
     """Stated dependencies into ``DraftMilestone.dependencies``, as ids or titles the
     planner resolves; what names nothing in the plan becomes an unknown. In each of
     ``chains`` (milestones said to run in sequence) a milestone waits on the one before."""
-    milestones = draft.milestones
-    index = _Index(milestones)
-    place = {id(m): at for at, m in enumerate(milestones)}
-    wanted: dict[int, dict[str, None]] = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
-
-    def depend(subject: DraftMilestone, target: DraftMilestone) -> None:
-        edges = wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
-        if target is not subject:
-            edges.setdefault(_key_of(target))
-
+    edges = _Edges.of(draft.milestones)
     findings: list[Finding] = []
     for statement in statements:
-        text = plain(statement.text, keep_targets=False)
-        if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
-            continue  # "T002 and T003 can run together" states the absence of one
-        steps = [_resolve_in(index, part) for part in _ARROW.split(text)]
-        if len(steps) < 2 and ORDER.match(text):
-            # "Shared config first, then the packages, then the apps": the names may
-            # be loose ("shared settings"), since each of them must name a milestone.
-            parts = _THEN.split(_LABEL.sub("", text.strip(" .")))
-            parts[0] = _FIRST.sub("", parts[0]).strip()
-            steps = [_resolve_in(index, part) or index.closest(part) for part in parts]
-        if len(steps) > 1 and all(steps):
-            # "Setup → US1 → US2": each step waits on the one before it.
-            for waited_on, waiting in zip(steps, steps[1:], strict=False):
-                for subject in waiting:
-                    for target in waited_on:
-                        depend(subject, target)
-            continue
-        keyword = _DEPENDS.search(text)
-        subjects: list[DraftMilestone]
-        if keyword:
-            before, after = text[: keyword.start()], text[keyword.end() :]
-            named = before.split(":", 1)[0] if ":" in before else before
-            subjects = _resolve_in(index, named) if named.strip(" -*:") else []
-            if not subjects and statement.subject is not None:
-                subjects = [statement.subject]
-                at = place[id(statement.subject)]
-                if _BOTH.match(named) and at > 0:
-                    # "Both apps start publishing after ..." below the second of two
-                    # sections speaks of it and the one before it.
-                    subjects.insert(0, milestones[at - 1])
-        elif statement.stated:
-            subjects = [statement.subject] if statement.subject else []
-            after = text
-        else:
-            continue
-        if statement.stated and statement.subject is None and not subjects:
-            if not keyword and not _resolve_in(index, after):
-                draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
-            continue
-        names = _objects(after)
-        clause = _CLAUSE.match(text)
-        if clause and not any(_resolve_in(index, name) for name in names):
-            names = [f"{m.group(0)}" for m in _NUMBER_REF.finditer(clause.group(1))]
-        if not any(_resolve_in(index, name) for name in names) and index.referred(after):
-            # "Starts once the totals are reliable (#42 closed)": the issue is work of
-            # the milestone waited on.
-            names = [f"#{ref}" for ref in issue_refs(after)]
-        for name in names:
-            targets = _resolve_in(index, name) or index.referred(name)
-            if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
-                hints.warn(
-                    findings,
-                    "request-ambiguous-dependency",
-                    f"'{one_line(name, 60)}' could be any of "
-                    f"{', '.join(one_line(t.title, 40) for t in targets[:5])}"
-                    f"{' …' if len(targets) > 5 else ''}; no dependency was "
-                    "recorded. Name the milestone by its id or full title.",
-                    statement.line,
-                )
-                continue
-            for subject in subjects:
-                for target in targets:
-                    depend(subject, target)
-    _placed(milestones, index, depend)
+        _apply_statement(edges, statement, draft, findings)
+    _placed(draft.milestones, edges.index, edges.depend)
     for chain in chains or []:
         for earlier, later in zip(chain, chain[1:], strict=False):
-            depend(later, earlier)
+            edges.depend(later, earlier)
+    _in_stage_order(edges)
+    blockers = {id(m) for m in blocking}
+    _after_blockers(edges, blockers)
+    _after_stories(edges, blockers)
+    _afterwards(edges)
+    for milestone in draft.milestones:
+        milestone.dependencies = list(edges.wanted.get(id(milestone), {}))
+    return findings
+
+
+def _apply_statement(
+    edges: _Edges, statement: Statement, draft: Draft, findings: list[Finding]
+) -> None:
+    """One statement: an order of several milestones, or who waits on what."""
+    index = edges.index
+    text = plain(statement.text, keep_targets=False)
+    if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
+        return  # "T002 and T003 can run together" states the absence of one
+    steps = _sequence(index, text)
+    if len(steps) > 1 and all(steps):
+        # "Setup → US1 → US2": each step waits on the one before it.
+        for waited_on, waiting in zip(steps, steps[1:], strict=False):
+            for subject in waiting:
+                for target in waited_on:
+                    edges.depend(subject, target)
+        return
+    keyword = _DEPENDS.search(text)
+    if keyword:
+        subjects, after = _subjects(edges, statement, text, keyword), text[keyword.end() :]
+    elif statement.stated:
+        subjects, after = ([statement.subject] if statement.subject else []), text
+    else:
+        return
+    if statement.stated and statement.subject is None and not subjects:
+        if not keyword and not _resolve_in(index, after):
+            draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
+        return
+    for name in _names_waited_on(index, text, after):
+        targets = _resolve_in(index, name) or index.referred(name)
+        if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
+            hints.warn(
+                findings,
+                "request-ambiguous-dependency",
+                f"'{one_line(name, 60)}' could be any of "
+                f"{', '.join(one_line(t.title, 40) for t in targets[:5])}"
+                f"{' …' if len(targets) > 5 else ''}; no dependency was "
+                "recorded. Name the milestone by its id or full title.",
+                statement.line,
+            )
+            continue
+        for subject in subjects:
+            for target in targets:
+                edges.depend(subject, target)
+
+
+def _sequence(index: _Index, text: str) -> list[list[DraftMilestone]]:
+    """The milestones an order names, step by step: "Setup → US1 → US2", "Shared config
+    first, then the packages, then the apps" (whose names may be loose, "shared
+    settings", since each of them must name a milestone)."""
+    steps = [_resolve_in(index, part) for part in _ARROW.split(text)]
+    if len(steps) < 2 and ORDER.match(text):
+        parts = _THEN.split(_LABEL.sub("", text.strip(" .")))
+        parts[0] = _FIRST.sub("", parts[0]).strip()
+        steps = [_resolve_in(index, part) or index.closest(part) for part in parts]
+    return steps
+
+
+def _subjects(
+    edges: _Edges, statement: Statement, text: str, keyword: re.Match[str]
+) -> list[DraftMilestone]:
+    """Who waits: the milestones named before the dependency phrase ("Phase 3 depends
+    on …"), else the milestone the statement stands in."""
+    before = text[: keyword.start()]
+    named = before.split(":", 1)[0] if ":" in before else before
+    subjects = _resolve_in(edges.index, named) if named.strip(" -*:") else []
+    if not subjects and statement.subject is not None:
+        subjects = [statement.subject]
+        at = edges.place[id(statement.subject)]
+        if _BOTH.match(named) and at > 0:
+            # "Both apps start publishing after ..." below the second of two sections
+            # speaks of it and the one before it.
+            subjects.insert(0, edges.milestones[at - 1])
+    return subjects
+
+
+def _names_waited_on(index: _Index, text: str, after: str) -> list[str]:
+    """What the statement waits on: the names after its dependency phrase, the numbered
+    milestones of its "Once …," clause, or the issues it refers to ("Starts once the
+    totals are reliable (#42 closed)": the issue is work of the milestone waited on)."""
+    names = _objects(after)
+    clause = _CLAUSE.match(text)
+    if clause and not any(_resolve_in(index, name) for name in names):
+        names = [f"{m.group(0)}" for m in _NUMBER_REF.finditer(clause.group(1))]
+    if not any(_resolve_in(index, name) for name in names) and index.referred(after):
+        names = [f"#{ref}" for ref in issue_refs(after)]
+    return names
+
+
+def _in_stage_order(edges: _Edges) -> None:
+    """Release stages (alpha, beta, GA, removal) and runbook stages (prep, procedure,
+    cleanup): each waits on the stage before it."""
     for rank_of in (_stage, runbook_stage):
-        staged = [(m, rank) for m in milestones if (rank := rank_of(m.title)) is not None]
+        staged = [(m, rank) for m in edges.milestones if (rank := rank_of(m.title)) is not None]
         for (earlier, first), (later, then) in zip(staged, staged[1:], strict=False):
             if first < then:
-                depend(later, earlier)
-    # After a phase that blocks the rest, each later phase waits on the nearest such
-    # phase before it (which waits on the ones before it): the same order, linear edges.
-    blockers = {id(m) for m in blocking}
+                edges.depend(later, earlier)
+
+
+def _after_blockers(edges: _Edges, blockers: set[int]) -> None:
+    """After a phase that blocks the rest, each later phase waits on the nearest such
+    phase before it (which waits on the ones before it): the same order, linear edges."""
     last: DraftMilestone | None = None
-    for milestone in milestones:
+    for milestone in edges.milestones:
         if last is not None:
-            depend(milestone, last)
+            edges.depend(milestone, last)
         if id(milestone) in blockers:
             last = milestone
-    # Spec Kit's phases after the user stories (Polish, cross-cutting work) wait on the
-    # stories before them, as its template's execution order says.
+
+
+def _after_stories(edges: _Edges, blockers: set[int]) -> None:
+    """Spec Kit's phases after the user stories (Polish, cross-cutting work) wait on the
+    stories before them, as its template's execution order says."""
     stories: list[DraftMilestone] = []
-    for milestone in milestones:
+    for milestone in edges.milestones:
         if _STORY.search(f"{milestone.id or ''} {milestone.title}"):
             stories.append(milestone)
         elif stories and id(milestone) not in blockers:
             for story in stories:
-                depend(milestone, story)
-    # "## Post-release" (or an "After ..." that names no milestone) with nothing stated:
-    # it waits on the ends of the work before it, the earlier milestones that no other
-    # earlier one waits on.
+                edges.depend(milestone, story)
+
+
+def _afterwards(edges: _Edges) -> None:
+    """ "## Post-release" (or an "After ..." that names no milestone) with nothing
+    stated waits on the ends of the work before it: the earlier milestones that no other
+    earlier one waits on."""
+    milestones, wanted = edges.milestones, edges.wanted
     for at, milestone in enumerate(milestones):
         if at and _AFTERWARDS.match(milestone.title) and not wanted.get(id(milestone)):
             preceding = milestones[:at]
             waited = {key for m in preceding for key in wanted.get(id(m), {})}
             for end in preceding:
                 if _key_of(end) not in waited:
-                    depend(milestone, end)
-    for milestone in milestones:
-        milestone.dependencies = list(wanted.get(id(milestone), {}))
-    return findings
+                    edges.depend(milestone, end)

@@ -25,12 +25,14 @@ from planner.model import Finding
 # "Can start once Phase 1 is live", "Nothing here starts until Core is done", and the
 # same in German, Spanish and French ("Setzt Schritt 1 voraus", "Depende de la fase 1").
 _WAITS = (
-    r"(?:can |may )?(?:only )?(?:starts?|begins?|start|begin) (?:once|when|until)|"
-    r"waits? until|^(?:only )?(?:once|after|when)"
+    rf"(?:(?:{LEX.modal_can}) )?(?:(?:{LEX.only}) )?(?:{LEX.start_verb}) (?:{LEX.wait_link})|"
+    rf"(?:{LEX.wait_verb}) until|^(?:{LEX.clause_lead})"
     rf"(?=[^.;]{{0,80}}?\b(?:{LEX.milestone_noun}|{LEX.milestone_group_noun})s? ?\d)"
 )
 # "Can only start after Phase 2", "begins after the pilot".
-_STARTS_AFTER = rf"(?:can )?(?:only )?(?:{LEX.start_verb}) (?:{LEX.after})"
+_STARTS_AFTER = (
+    rf"(?:(?:{LEX.modal_can}) )?(?:(?:{LEX.only}) )?(?:{LEX.start_verb}) (?:{LEX.after})"
+)
 # "Once events are flowing (milestone 1 in production), we ...": the clause before the
 # comma names what is waited on.
 _CLAUSE = LazyPattern(rf"(?:{LEX.clause_lead})\b([^.;]{{0,160}}?)(?:,|$)", re.IGNORECASE)
@@ -56,7 +58,7 @@ SEQUENTIAL = LazyPattern(
     r"|\bbefore the next\b)",
     re.IGNORECASE,
 )
-WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
+WITHIN_GROUP = LazyPattern(rf"\b(?:{LEX.within}) (?:an? |each |the )?\w+", re.I)
 # "Setup → US1 → US2": an order written as a chain of arrows.
 _ARROW = LazyPattern(r"\s*(?:→|⟶|->|=>|⇒)\s*")
 # "Order: shared config first, then the packages, then the apps", "Start with the
@@ -83,10 +85,10 @@ _PREVIOUS = LazyPattern(
     rf"(?:the )?(?:{LEX.last}|{LEX.previous}) (?:{LEX.milestone_noun}|one)$", re.I
 )
 _AFTERWARDS = LazyPattern(r"(?:post-(?!mortem)\w|after\s)", re.IGNORECASE)
-_BOTH = LazyPattern(r"\s*(?:both|the two)\b", re.IGNORECASE)
+_BOTH = LazyPattern(rf"\s*(?:{LEX.both})\b", re.IGNORECASE)
 _PARALLEL = LazyPattern(rf"\b(?:{LEX.parallel})\b", re.I)
 _OBJECT_KIND = LazyPattern(
-    rf"((?:{LEX.milestone_noun})s?|{LEX.story_noun}|user stories|stories)\s*\d", re.I
+    rf"((?:{LEX.milestone_noun})s?|{LEX.story_noun}|{LEX.stories})\s*\d", re.I
 )
 _STORY = LazyPattern(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
 _ALL_STORIES = LazyPattern(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
@@ -107,7 +109,7 @@ _STAGES = tuple(WORDS[f"graduation.{stage}"] for stage in ("alpha", "beta", "ga"
 _STAGE_START = LazyPattern("({})\\b".format("|".join(n for names in _STAGES for n in names)), re.I)
 _NUMBER_REF = LazyPattern(
     rf"(?:(?:{LEX.milestone_noun})s?|m)\s*(\d{{1,4}})(?!\.?\d)"
-    r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
+    rf"(\+|\s+(?:{LEX.and_later}))?",
     re.IGNORECASE,
 )
 _STORY_REF = LazyPattern(rf"\b(?:{LEX.story_noun})\s*(\d{{1,3}})\b", re.IGNORECASE)

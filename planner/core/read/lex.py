@@ -41,6 +41,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "i am on the latest",
         "i have tested with the latest",
     ),
+    "addressed_to": (
+        "for",
+        "to",
+    ),
     "after": ("after",),
     "alert.notes": (
         "note",
@@ -51,6 +55,14 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "warning",
         "caution",
     ),
+    "and_later": (
+        "and later",
+        "and after",
+        "and beyond",
+        "& later",
+        "& after",
+        "& beyond",
+    ),
     "before": ("before",),
     "blocks_all": (
         "blocks all",
@@ -58,6 +70,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "blocking prerequisites",
         "must be complete before",
         "must be completed before",
+    ),
+    "both": (
+        "both",
+        "the two",
     ),
     "choice_word": (
         "or",
@@ -159,6 +175,16 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "reviewed",
         "last reviewed",
     ),
+    "document_link": (
+        "from",
+        "by",
+        "with",
+        "on",
+    ),
+    "document_review": (
+        "draft for review",
+        "draft under review",
+    ),
     "document_source": (
         "imported",
         "exported",
@@ -167,6 +193,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "generated",
         "converted",
     ),
+    "document_status": ("status:",),
     "done_word": (
         "done",
         "complete",
@@ -468,6 +495,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "étapes",
         "jalons",
     ),
+    "modal_can": (
+        "can",
+        "may",
+    ),
     "must": (
         "must",
         "must not",
@@ -482,6 +513,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     "needs": (
         "needs",
         "need",
+    ),
+    "negation": (
+        "not",
+        "nicht",
     ),
     "no_dependency": (
         "no dependency",
@@ -528,6 +563,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "should",
         "must",
     ),
+    "only": ("only",),
     "open_status": (
         "planned",
         "in progress",
@@ -587,6 +623,11 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "together",
         "concurrently",
         "at the same time",
+    ),
+    "plan_word": (
+        "plan",
+        "roadmap",
+        "schedule",
     ),
     "please_ask": (
         "please add",
@@ -1188,6 +1229,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "complete",
         "completed",
     ),
+    "stories": (
+        "stories",
+        "user stories",
+    ),
     "story_noun": (
         "us",
         "user story",
@@ -1219,6 +1264,14 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "fuzz",
         "golden",
     ),
+    "test_of": (
+        "test for",
+        "tests for",
+        "test that",
+        "tests that",
+        "test covering",
+        "tests covering",
+    ),
     "test_verb": (
         "add",
         "write",
@@ -1234,6 +1287,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "seconds",
         "minute",
         "minutes",
+    ),
+    "time_word": (
+        "timeline",
+        "schedule",
     ),
     "verb": (
         "add",
@@ -1358,11 +1415,32 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "use",
         "validate",
     ),
+    "wait_link": (
+        "once",
+        "when",
+        "until",
+    ),
+    "wait_verb": (
+        "wait",
+        "waits",
+    ),
     "waits_on": (
         "blocked on",
         "waiting on",
         "waiting for",
         "waits on",
+    ),
+    "will": ("will",),
+    "will_adverb": (
+        "be",
+        "also",
+        "now",
+    ),
+    "will_not": (
+        "not",
+        "only",
+        "still",
+        "never",
     ),
     "wish": (
         "i'd like",
@@ -1373,6 +1451,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "i would really like",
         "we'd really like",
         "we would really like",
+    ),
+    "within": (
+        "inside",
+        "within",
+        "in each",
+        "per",
     ),
 }
 
@@ -1390,13 +1474,16 @@ class LEX:
         "|i'm willing|yes, i will|i searched|i can help|yes, i can|i've read|i confirm"
         "|i accept|i agree"
     )
+    addressed_to: Final = "for|to"
     after: Final = "after"
     alert: Final = "important|warning|caution|note|tip"
+    and_later: Final = "and beyond|and later|and after|\\& beyond|\\& later|\\& after"
     before: Final = "before"
     blocks_all: Final = (
         "must be completed before|must be complete before|blocking prerequisites"
         "|blocking prerequisite|blocks all"
     )
+    both: Final = "the two|both"
     choice_word: Final = (
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
     )
@@ -1422,7 +1509,10 @@ class LEX:
     document_edit: Final = (
         "last modified|last reviewed|last updated|last edited|modified|reviewed|updated|edited"
     )
+    document_link: Final = "from|with|by|on"
+    document_review: Final = "draft under review|draft for review"
     document_source: Final = "generated|converted|imported|exported|migrated|copied"
+    document_status: Final = "status:"
     done_word: Final = "completed|complete|finished|released|shipped|done"
     dropped: Final = (
         "no longer needed|won't be done|wont be done|out of scope|unnecessary|replaced by"
@@ -1483,9 +1573,11 @@ class LEX:
         "meilensteine|milestones|schritte|sprints|etappen|phases|stages|phasen|etapas"
         "|étapes|jalons|steps|parts|epics|fases|pasos|hitos"
     )
+    modal_can: Final = "can|may"
     must: Final = "must not|mustn't|must"
     need_to: Final = "needs to be|need to be|needs to|need to"
     needs: Final = "needs|need"
+    negation: Final = "nicht|not"
     no_dependency: Final = "no other dependencies|no other dependency|no dependencies|no dependency"
     not_work: Final = (
         "in diesem|included|planned|covered|geplant|a goal|sprint|these|doing|going|goals"
@@ -1493,6 +1585,7 @@ class LEX:
     )
     number_word: Final = "three|seven|eight|four|five|nine|one|two|six|ten"
     obligation: Final = "should|must"
+    only: Final = "only"
     open_status: Final = (
         "in progress|in\\-progress|not started|tentative|upcoming|proposed|planned|current"
         "|next|todo|wip"
@@ -1505,6 +1598,7 @@ class LEX:
     ordered_whole: Final = "timeline|roadmap|list|plan"
     owner_label: Final = "assigned to|assignees|assignee|owners|owner"
     parallel: Final = "at the same time|concurrently|in parallel|parallel|together"
+    plan_word: Final = "schedule|roadmap|plan"
     please_ask: Final = "please support|please allow|please make|please add|could you"
     polite_lead: Final = "could you|please"
     praise: Final = "helpful|useful|great|nice|good"
@@ -1613,6 +1707,7 @@ class LEX:
         "maintained|completed|succeeds|verified|achieved|complete|passing|succeed|remains"
         "|exists|passes|passed|remain|exist|works|stays|work|stay|met"
     )
+    stories: Final = "user stories|stories"
     story_noun: Final = "user story|story|us"
     task_noun: Final = "task"
     test_artifact: Final = "benchmarks|benchmark|fixtures|fixture|tests|specs|cases|test|spec|case"
@@ -1620,9 +1715,11 @@ class LEX:
         "property\\-based|integration|end\\-to\\-end|regression|contract|snapshot|property"
         "|golden|unit|fuzz|e2e"
     )
+    test_of: Final = "tests covering|test covering|tests that|tests for|test that|test for"
     test_verb: Final = "create|extend|update|write|cover|add"
     then: Final = "then"
     time_unit: Final = "seconds|minutes|second|minute|ms"
+    time_word: Final = "timeline|schedule"
     verb: Final = (
         "instrument|configure|deprecate|implement|integrate|introduce|serialize|refactor"
         "|generate|register|schedule|separate|connect|convert|extract|migrate|replace"
@@ -1641,8 +1738,14 @@ class LEX:
         "investigate|complete|document|validate|improve|provide|define|design|ensure"
         "|figure|allow|clean|ship|make|keep|use"
     )
+    wait_link: Final = "until|once|when"
+    wait_verb: Final = "waits|wait"
     waits_on: Final = "waiting for|blocked on|waiting on|waits on"
+    will: Final = "will"
+    will_adverb: Final = "also|now|be"
+    will_not: Final = "still|never|only|not"
     wish: Final = (
         "we would really like|i would really like|we'd really like|i'd really like"
         "|we would like|i would like|we'd like|i'd like"
     )
+    within: Final = "in each|inside|within|per"

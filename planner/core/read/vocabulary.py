@@ -74,8 +74,8 @@ ROLE_TABLE: dict[str, str] = {
 # Lines about the document rather than the work: "Last updated by @kaito on ...",
 # "Imported from Jira — ...", "Draft for review with ...". Never the objective.
 DOCUMENT_NOTES = LazyPattern(
-    rf"(?:{LEX.document_edit})\b|(?:{LEX.document_source}) (?:from|by|with|on)\b|"
-    rf"(?:{LEX.document_author}) by\b|draft (?:for|under) review\b|status:",
+    rf"(?:{LEX.document_edit})\b|(?:{LEX.document_source}) (?:{LEX.document_link})\b|"
+    rf"(?:{LEX.document_author}) by\b|(?:{LEX.document_review})\b|{LEX.document_status}",
     re.IGNORECASE,
 )
 
@@ -90,7 +90,7 @@ GREETING = LazyPattern(
 # tests for the date parser", "Add a 1M-row case to `bench/export.py`".
 TEST_WORK = LazyPattern(
     rf"(?:{LEX.test_verb})\b[^\n]{{0,200}}?\b(?:{LEX.test_artifact})\b|"
-    rf"(?:{LEX.test_kind})[- ]?(?:tests?|specs?)\b|tests? (?:for|that|covering)\b",
+    rf"(?:{LEX.test_kind})[- ]?(?:{LEX.test_artifact})\b|(?:{LEX.test_of})\b",
     re.IGNORECASE,
 )
 
@@ -121,7 +121,7 @@ SETTLED_DECISIONS = frozenset({"decision", "decision outcome", "decided", "resol
 # "Q: ...?").
 QUESTION_LEADS = LazyPattern(
     r"(?:❓\s*)?(?:cc\b[^?]{0,200}?\s[-–—:]\s*|"
-    rf"(?:{LEX.question_lead})(?:\s+(?:for|to)\s+[^:?]{{1,60}})?\s*:\s*|"
+    rf"(?:{LEX.question_lead})(?:\s+(?:{LEX.addressed_to})\s+[^:?]{{1,60}})?\s*:\s*|"
     r"(?:[A-Za-z][\w-]{0,38}[._][\w.-]{0,38}[A-Za-z0-9](?:\s*\([^()]{1,40}\))?|"
     r"[A-Za-z][\w.-]{0,38}\s*\([^()\d]{0,40}\d[^()]{0,40}\))\s*:\s*)",
     re.IGNORECASE,
@@ -155,7 +155,7 @@ PREFIX_WORDS = frozenset({"retro", "retrospective"})
 
 # A heading that says what is *not* part of the work: "Not this quarter", "Not doing
 # now", "Nicht Teil dieses Tickets", "Retro items (not sprint work)".
-_NOT_WORK = LazyPattern(rf"(?:not|nicht)\s+(?:{LEX.not_work})\b")
+_NOT_WORK = LazyPattern(rf"(?:{LEX.negation})\s+(?:{LEX.not_work})\b")
 # "3.1 Local storage", "2. Goals": an outline number before the name.
 _OUTLINE_NUMBER = LazyPattern(r"\d{1,3}(?:\.\d{1,3})*\.?\s+")
 
@@ -193,7 +193,9 @@ WORK_PHRASES = LazyPattern(
 
 # In a section that holds work written as prose ("## Detailed design"), a sentence that
 # says what will be done: "We will add ...", "The resolver will resolve ...".
-FUTURE_WORK = LazyPattern(r"\bwill (?!not\b|only\b|still\b|never\b)(?:be |also |now )?\w+", re.I)
+FUTURE_WORK = LazyPattern(
+    rf"\b(?:{LEX.will}) (?!(?:{LEX.will_not})\b)(?:(?:{LEX.will_adverb}) )?\w+", re.I
+)
 
 HINT_KEYS: dict[str, str] = {
     "id": "id",

@@ -97,6 +97,13 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "only after",
         "only when",
     ),
+    "create_verb": (
+        "create",
+        "add",
+        "write",
+        "introduce",
+        "generate",
+    ),
     "criteria_lead_in": (
         "must hold",
         "must all hold",
@@ -401,6 +408,30 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "many thanks",
         "cheers",
     ),
+    "html_break": (
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "li",
+        "details",
+        "blockquote",
+        "section",
+        "article",
+        "center",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+        "br",
+    ),
+    "html_skipped": (
+        "pre",
+        "table",
+        "script",
+        "style",
+        "svg",
+    ),
     "in_order": (
         "sequential",
         "sequentially",
@@ -438,6 +469,18 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "todo",
         "planned",
         "open",
+    ),
+    "meta_file": (
+        "license",
+        "licence",
+        "copying",
+        "notice",
+        "changelog",
+        "changes",
+        "history",
+        "news",
+        "authors",
+        "codeowners",
     ),
     "milestone_group_noun": ("epic",),
     "milestone_noun": (
@@ -1488,6 +1531,7 @@ class LEX:
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
     )
     clause_lead: Final = "only after|only once|only when|after|once|when"
+    create_verb: Final = "introduce|generate|create|write|add"
     criteria_lead_in: Final = (
         "be considered as done|be considered done|must all be true|to count as done"
         "|to be accepted|counts as done|must all hold|to count done|must be true"
@@ -1551,6 +1595,8 @@ class LEX:
         "good afternoon|good morning|good evening|many thanks|greetings|thank you|thanks"
         "|cheers|hello|hiya|dear|hey|hi"
     )
+    html_break: Final = "blockquote|details|section|article|center|div|ul|ol|li|dl|dt|dd|hr|br|p"
+    html_skipped: Final = "script|table|style|pre|svg"
     in_order: Final = (
         "in chronological order|one after the other|one after another|one after other"
         "|der reihe nach|in this order|sequentially|in the order|nacheinander|in sequence"
@@ -1561,6 +1607,9 @@ class LEX:
     legend_status: Final = (
         "in progress|not started|completed|complete|finished|shipped|blocked|planned|done"
         "|todo|open|wip"
+    )
+    meta_file: Final = (
+        "codeowners|changelog|license|licence|copying|changes|history|authors|notice|news"
     )
     milestone_group_noun: Final = "epic"
     milestone_noun: Final = (

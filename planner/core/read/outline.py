@@ -64,7 +64,7 @@ _ALERT_LABELS = {
 }
 # HTML that stands for Markdown blocks; what it holds is read as Markdown.
 _HTML_SKIP = LazyPattern(
-    r"<!--.*?(?:-->|$)|<(pre|table|script|style|svg)\b[^>]{0,500}>.*?(?:</\1\s*>|$)",
+    rf"<!--.*?(?:-->|$)|<({LEX.html_skipped})\b[^>]{{0,500}}>.*?(?:</\1\s*>|$)",
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_HEADING = LazyPattern(
@@ -79,7 +79,7 @@ _HTML_CHECKBOX = LazyPattern(
 _CHECKED = LazyPattern(r"\schecked\b", re.IGNORECASE)
 _HTML_ITEM = LazyPattern(r"<li\b[^<>]{0,500}>", re.IGNORECASE)
 _HTML_BREAK = LazyPattern(
-    r"</?(?:p|div|ul|ol|li|details|blockquote|section|article|center|dl|dt|dd|hr|br)\b"
+    rf"</?(?:{LEX.html_break})\b"
     r"[^<>]{0,500}/?>",
     re.IGNORECASE,
 )

@@ -37,12 +37,12 @@ _STARTS_AFTER = (
 # comma names what is waited on.
 _CLAUSE = LazyPattern(rf"(?:{LEX.clause_lead})\b([^.;]{{0,160}}?)(?:,|$)", re.IGNORECASE)
 _DEPENDS = LazyPattern(
-    rf"\b(?:{LEX.depends_on}|needs (?!to)|{_STARTS_AFTER}|after|{_WAITS})\b",
+    rf"\b(?:{LEX.depends_on}|(?:{LEX.needs}) (?!to)|{_STARTS_AFTER}|{LEX.after}|{_WAITS})\b",
     re.IGNORECASE,
 )
 PROSE_DEPENDS = LazyPattern(
-    rf"\b(?:{LEX.depends_on}|needs (?!to)|{_STARTS_AFTER}|{_WAITS}|"
-    r"(?:start|begin) (?:[^.;:]|\.(?=\S)){1,40}? after)\b",
+    rf"\b(?:{LEX.depends_on}|(?:{LEX.needs}) (?!to)|{_STARTS_AFTER}|{_WAITS}|"
+    rf"(?:{LEX.start_verb}) (?:[^.;:]|\.(?=\S)){{1,40}}? (?:{LEX.after}))\b",
     re.IGNORECASE,
 )
 # "Phases inside an epic are sequential", "The steps run in order", "Please follow the

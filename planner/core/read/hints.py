@@ -39,7 +39,7 @@ _OWNERS = LazyPattern(
     re.IGNORECASE,
 )
 _ESTIMATE_OR_OWNER = LazyPattern(
-    rf"(?:\*\*|__)?(?:{LEX.estimate_label}|effort|size|{LEX.owner_label})"
+    rf"(?:\*\*|__)?(?:{LEX.estimate_label}|{LEX.effort_label}|{LEX.owner_label})"
     r"(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,200}",
     re.IGNORECASE,
 )
@@ -134,7 +134,7 @@ SIBLING_FIELDS = frozenset({"paths", "depends", "risk", "diff", "role", "kind"})
 # Labels of a task's metadata the plan has no field for: "Estimated complexity: M",
 # "Agent: backend", "Priority: P1".
 _FIELD_ONLY = LazyPattern(
-    rf"(?:\*\*|__)?(?:estimated\s+)?(?:{LEX.field_label})"
+    rf"(?:\*\*|__)?(?:{LEX.field_label}|{LEX.effort_label})"
     r"(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,60}",
     re.IGNORECASE,
 )

@@ -75,6 +75,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "both",
         "the two",
     ),
+    "carbon_copy": ("cc",),
     "choice_word": (
         "or",
         "vs",
@@ -242,6 +243,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "each",
         "every",
     ),
+    "effort_label": (
+        "effort",
+        "size",
+    ),
     "estimate_label": (
         "story points",
         "story point",
@@ -265,15 +270,15 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "ptal",
     ),
     "field_label": (
-        "effort",
-        "size",
         "complexity",
         "estimated complexity",
         "priority",
         "agent",
         "difficulty",
         "estimated difficulty",
+        "estimated priority",
         "t-shirt size",
+        "estimated t-shirt size",
     ),
     "filler": (
         "the",
@@ -451,6 +456,11 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "really",
         "very",
         "super",
+    ),
+    "issue_noun": (
+        "issue",
+        "pr",
+        "pull request",
     ),
     "last": (
         "last",
@@ -751,6 +761,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "not applicable",
         "not worth it",
         "no longer",
+    ),
+    "requirement_noun": (
+        "requirement",
+        "requirements",
     ),
     "risk.critical": (
         "critical",
@@ -1527,6 +1541,7 @@ class LEX:
         "|blocking prerequisite|blocks all"
     )
     both: Final = "the two|both"
+    carbon_copy: Final = "cc"
     choice_word: Final = (
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
     )
@@ -1565,13 +1580,14 @@ class LEX:
         "|wont do|wontfix|dropped|skipped|skip|n/a"
     )
     each: Final = "every|each"
+    effort_label: Final = "effort|size"
     estimate_label: Final = "story points|story point|estimate|points|point|pts|pt|sp"
     favour_ask: Final = (
         "any thoughts|any update|could you|would you|will you|any news|thoughts|can you|wdyt|ptal"
     )
     field_label: Final = (
-        "estimated complexity|estimated difficulty|t\\-shirt size|complexity|difficulty"
-        "|priority|effort|agent|size"
+        "estimated t\\-shirt size|estimated complexity|estimated difficulty"
+        "|estimated priority|t\\-shirt size|complexity|difficulty|priority|agent"
     )
     filler: Final = (
         "completion|milestone|completed|checklist|complete|finished|released|sections"
@@ -1603,6 +1619,7 @@ class LEX:
         "|sequential|a timeline|in order"
     )
     intensifier: Final = "really|super|very"
+    issue_noun: Final = "pull request|issue|pr"
     last: Final = "final|last"
     legend_status: Final = (
         "in progress|not started|completed|complete|finished|shipped|blocked|planned|done"
@@ -1664,6 +1681,7 @@ class LEX:
         "not applicable|not necessary|not relevant|not worth it|never mind|irrelevant"
         "|nevermind|elsewhere|redundant|no longer|already|exists|my bad|oops|nvm"
     )
+    requirement_noun: Final = "requirements|requirement"
     risk: Final = "critical|moderate|medium|major|minor|crit|high|low|med"
     role: Final = (
         "is your feature request related to a problem\\? please describe"

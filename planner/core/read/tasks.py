@@ -50,7 +50,7 @@ _TASK_DEPENDS = LazyPattern(
 # An item that only says what the work waits on ("Depends on #12", "Blocked by #3 and #4").
 _WAITS_ON = LazyPattern(
     rf"(?:{LEX.depends_on}|{LEX.waits_on}|{LEX.needs}|{LEX.after})\s+"
-    r"(?:(?:issue|pr|pull request)\s+)?(?:#\d{1,7}|https?://\S{1,300})"
+    rf"(?:(?:{LEX.issue_noun})\s+)?(?:#\d{{1,7}}|https?://\S{{1,300}})"
     r"(?:\s*(?:,|and|&)\s*(?:#\d{1,7}|https?://\S{1,300})){0,20}\s*[.)]?",
     re.IGNORECASE,
 )

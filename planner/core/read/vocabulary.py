@@ -120,7 +120,7 @@ SETTLED_DECISIONS = frozenset({"decision", "decision outcome", "decided", "resol
 # who asked it in a pasted comment thread ("r.okafor: ...?", "Maria (2024-02-19): ...?",
 # "Q: ...?").
 QUESTION_LEADS = LazyPattern(
-    r"(?:❓\s*)?(?:cc\b[^?]{0,200}?\s[-–—:]\s*|"
+    rf"(?:❓\s*)?(?:(?:{LEX.carbon_copy})\b[^?]{{0,200}}?\s[-–—:]\s*|"
     rf"(?:{LEX.question_lead})(?:\s+(?:{LEX.addressed_to})\s+[^:?]{{1,60}})?\s*:\s*|"
     r"(?:[A-Za-z][\w-]{0,38}[._][\w.-]{0,38}[A-Za-z0-9](?:\s*\([^()]{1,40}\))?|"
     r"[A-Za-z][\w.-]{0,38}\s*\([^()\d]{0,40}\d[^()]{0,40}\))\s*:\s*)",

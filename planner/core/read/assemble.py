@@ -609,7 +609,7 @@ def assemble(
 # "Decide whether to keep the v1 endpoint", "Either keep it or decide to drop it": a
 # decision phrased as work.
 _DECIDES = LazyPattern(
-    rf"(?:either\b[^.;]{{1,200}}\bor\s+)?(?:{LEX.decision_lead})\b",
+    rf"(?:(?:{LEX.either})\b[^.;]{{1,200}}\b(?:{LEX.alternative})\s+)?(?:{LEX.decision_lead})\b",
     re.IGNORECASE,
 )
 

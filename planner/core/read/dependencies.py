@@ -26,7 +26,7 @@ from planner.model import Finding
 # same in German, Spanish and French ("Setzt Schritt 1 voraus", "Depende de la fase 1").
 _WAITS = (
     rf"(?:(?:{LEX.modal_can}) )?(?:(?:{LEX.only}) )?(?:{LEX.start_verb}) (?:{LEX.wait_link})|"
-    rf"(?:{LEX.wait_verb}) until|^(?:{LEX.clause_lead})"
+    rf"(?:{LEX.wait_verb}) (?:{LEX.until})|^(?:{LEX.clause_lead})"
     rf"(?=[^.;]{{0,80}}?\b(?:{LEX.milestone_noun}|{LEX.milestone_group_noun})s? ?\d)"
 )
 # "Can only start after Phase 2", "begins after the pilot".
@@ -53,9 +53,10 @@ SEQUENTIAL = LazyPattern(
     rf".*\b(?:{LEX.in_order})(?! (?:of|to)\b)\b"
     # "Each phase starts only after the previous one has passed its checks", "Every step
     # waits for the one before it", "Each stage must be done before the next one starts".
-    rf"|\b(?:{LEX.each}) (?:{LEX.milestone_noun}|{LEX.milestone_noun_loose}|section)\b[^.;]*?"
+    rf"|\b(?:{LEX.each}) (?:{LEX.milestone_noun}|{LEX.milestone_noun_loose}|{LEX.section_noun})\b"
+    r"[^.;]*?"
     rf"(?:\b(?:{LEX.order_verb})\b[^.;]*?\b(?:{LEX.order_link})\b[^.;]*?\b(?:{LEX.previous})\b"
-    r"|\bbefore the next\b)",
+    rf"|\b(?:{LEX.before_next})\b)",
     re.IGNORECASE,
 )
 WITHIN_GROUP = LazyPattern(rf"\b(?:{LEX.within}) (?:an? |each |the )?\w+", re.I)
@@ -75,7 +76,8 @@ _LABEL = LazyPattern(r"^[^:]{1,40}:\s*")
 _FIRST = LazyPattern(rf"^\s*(?:{LEX.start_with})\s+|\s+(?:{LEX.first})\s*$", re.IGNORECASE)
 # "## Cleanup (last)", "## Freeze the schema (first)": a place in the order of the plan.
 _PLACE = LazyPattern(
-    rf"\((?:do |comes? |goes )?(?:(?P<first>{LEX.first})|(?P<last>{LEX.last}))\)", re.IGNORECASE
+    rf"\((?:(?:{LEX.place_verb}) )?(?:(?P<first>{LEX.first})|(?P<last>{LEX.last}))\)",
+    re.IGNORECASE,
 )
 # "## Before phase 1", "## After the last phase": a milestone named by its place.
 _AROUND = LazyPattern(
@@ -84,7 +86,7 @@ _AROUND = LazyPattern(
 _PREVIOUS = LazyPattern(
     rf"(?:the )?(?:{LEX.last}|{LEX.previous}) (?:{LEX.milestone_noun}|one)$", re.I
 )
-_AFTERWARDS = LazyPattern(r"(?:post-(?!mortem)\w|after\s)", re.IGNORECASE)
+_AFTERWARDS = LazyPattern(rf"(?:(?:{LEX.post_prefix})-(?!mortem)\w|(?:{LEX.after})\s)", re.I)
 _BOTH = LazyPattern(rf"\s*(?:{LEX.both})\b", re.IGNORECASE)
 _PARALLEL = LazyPattern(rf"\b(?:{LEX.parallel})\b", re.I)
 _OBJECT_KIND = LazyPattern(
@@ -98,7 +100,8 @@ _OUTLINE = LazyPattern(r"(\d{1,4}(?:\.\d{1,4})*)\.?(?=\s)")
 _NO_DEPENDENCY = LazyPattern(rf"\b(?:{LEX.no_dependency})", re.IGNORECASE)
 BLOCKS_ALL = LazyPattern(
     rf"\b(?:{LEX.blocks_all}|"
-    rf"no [\w ]{{1,40}} can (?:begin|start) until this (?:{LEX.milestone_noun}) is complete)",
+    rf"no [\w ]{{1,40}} can (?:{LEX.start_verb}) (?:{LEX.until}) this (?:{LEX.milestone_noun}) "
+    r"is complete)",
     re.IGNORECASE,
 )
 FOUNDATION = LazyPattern(

@@ -55,6 +55,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "warning",
         "caution",
     ),
+    "alternative": ("or",),
     "and_later": (
         "and later",
         "and after",
@@ -64,6 +65,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "& beyond",
     ),
     "before": ("before",),
+    "before_next": ("before the next",),
     "blocks_all": (
         "blocks all",
         "blocking prerequisite",
@@ -247,6 +249,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "effort",
         "size",
     ),
+    "either": ("either",),
     "estimate_label": (
         "story points",
         "story point",
@@ -345,6 +348,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "etape",
     ),
     "first": ("first",),
+    "fiscal_year": ("fy",),
     "foundation": (
         "setup",
         "set-up",
@@ -677,6 +681,13 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "concurrently",
         "at the same time",
     ),
+    "place_verb": (
+        "do",
+        "come",
+        "comes",
+        "go",
+        "goes",
+    ),
     "plan_word": (
         "plan",
         "roadmap",
@@ -693,6 +704,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "please",
         "could you",
     ),
+    "post_prefix": ("post",),
     "praise": (
         "nice",
         "helpful",
@@ -745,6 +757,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "how",
         "whether",
     ),
+    "release_candidate": ("rc",),
     "remark": (
         "already",
         "exists",
@@ -1233,6 +1246,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "test steps",
         "testing steps",
     ),
+    "section_noun": ("section",),
     "stage_name": (
         "alpha",
         "beta",
@@ -1349,6 +1363,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "timeline",
         "schedule",
     ),
+    "until": ("until",),
     "verb": (
         "add",
         "adopt",
@@ -1534,8 +1549,10 @@ class LEX:
     addressed_to: Final = "for|to"
     after: Final = "after"
     alert: Final = "important|warning|caution|note|tip"
+    alternative: Final = "or"
     and_later: Final = "and beyond|and later|and after|\\& beyond|\\& later|\\& after"
     before: Final = "before"
+    before_next: Final = "before the next"
     blocks_all: Final = (
         "must be completed before|must be complete before|blocking prerequisites"
         "|blocking prerequisite|blocks all"
@@ -1581,6 +1598,7 @@ class LEX:
     )
     each: Final = "every|each"
     effort_label: Final = "effort|size"
+    either: Final = "either"
     estimate_label: Final = "story points|story point|estimate|points|point|pts|pt|sp"
     favour_ask: Final = (
         "any thoughts|any update|could you|would you|will you|any news|thoughts|can you|wdyt|ptal"
@@ -1597,6 +1615,7 @@ class LEX:
         "|de|le|du|a|l|d"
     )
     first: Final = "first"
+    fiscal_year: Final = "fy"
     foundation: Final = (
         "infrastructure|foundational|scaffolding|foundation|groundwork|bootstrap|set\\-up"
         "|setup|core"
@@ -1664,9 +1683,11 @@ class LEX:
     ordered_whole: Final = "timeline|roadmap|list|plan"
     owner_label: Final = "assigned to|assignees|assignee|owners|owner"
     parallel: Final = "at the same time|concurrently|in parallel|parallel|together"
+    place_verb: Final = "comes|come|goes|do|go"
     plan_word: Final = "schedule|roadmap|plan"
     please_ask: Final = "please support|please allow|please make|please add|could you"
     polite_lead: Final = "could you|please"
+    post_prefix: Final = "post"
     praise: Final = "helpful|useful|great|nice|good"
     previous: Final = "one before|preceding|previous|prior"
     quantifier: Final = "every|each|zero|none|all|no"
@@ -1677,6 +1698,7 @@ class LEX:
     question_word: Final = (
         "whether|should|shall|could|would|which|where|does|will|what|when|are|can|who|how|is|do"
     )
+    release_candidate: Final = "rc"
     remark: Final = (
         "not applicable|not necessary|not relevant|not worth it|never mind|irrelevant"
         "|nevermind|elsewhere|redundant|no longer|already|exists|my bad|oops|nvm"
@@ -1766,6 +1788,7 @@ class LEX:
         "|later|risks|tasks|to do|to\\-do|todos|steps|tests|plan|note|logs|goal|tldr|what"
         "|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
     )
+    section_noun: Final = "section"
     stage_name: Final = "general availability|deprecation|preview|removal|stable|alpha|beta|mvp|ga"
     start_verb: Final = "starts|begins|start|begin"
     start_with: Final = "start with|begin with"
@@ -1787,6 +1810,7 @@ class LEX:
     then: Final = "then"
     time_unit: Final = "seconds|minutes|second|minute|ms"
     time_word: Final = "timeline|schedule"
+    until: Final = "until"
     verb: Final = (
         "instrument|configure|deprecate|implement|integrate|introduce|serialize|refactor"
         "|generate|register|schedule|separate|connect|convert|extract|migrate|replace"

@@ -22,14 +22,14 @@ _MILESTONE = LazyPattern(
     rf"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{{0,3}}|[IVX]{{1,5}})|{LEX.number_word})\+?"
     rf"|(?:{LEX.milestone_noun})\s*\d{{1,3}}"
     r"|M\d{1,4}"
-    r"|[QH][1-4](?:\s+(?:FY)?\d{2,4})?"
+    rf"|[QH][1-4](?:\s+(?:{LEX.fiscal_year})?\d{{2,4}})?"
     r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
     r"|v\d{1,3}"
     r")\s*(?:$|[:.)\-–—(]|\s)",
     re.IGNORECASE,
 )
 _STAGE = LazyPattern(
-    rf"(?:{LEX.stage_name}|rc\d*)"
+    rf"(?:{LEX.stage_name}|(?:{LEX.release_candidate})\d*)"
     r"(?:$|[\s:(\-–—])",
     re.IGNORECASE,
 )

@@ -136,11 +136,6 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "decision_lead": (
         "decide",
-        "decide whether",
-        "decide which",
-        "decide if",
-        "decide on",
-        "decide between",
         "choose between",
         "choose whether",
         "pick between",
@@ -1572,9 +1567,8 @@ class LEX:
     criterion_label: Final = "success criteria|exit criteria|checkpoint|acceptance|done when"
     criterion_lead: Final = "success looks like|ships when|done when|exit when"
     decision_lead: Final = (
-        "decide whether|decide between|choose between|choose whether|settle whether"
-        "|agree whether|decide which|pick between|decide if|decide on|settle on|agree on"
-        "|decide"
+        "choose between|choose whether|settle whether|agree whether|pick between"
+        "|settle on|agree on|decide"
     )
     depends_on: Final = (
         "depend upon|builds upon|depends on|blocked by|build upon|depende de|depend on"

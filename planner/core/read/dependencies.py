@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from planner.core.patterns import LazyPattern
 from planner.core.read import hints
@@ -140,25 +140,27 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())
 
 
-@dataclass
 class _Index:
     """What a dependency may name a milestone by, computed once per plan, so that
-    resolving every statement stays linear in the document."""
+    resolving every statement stays linear in the document. (A plain class: a dataclass
+    would generate its methods at every start-up.)"""
 
-    milestones: list[DraftMilestone]
-    numbers: dict[int, DraftMilestone] = field(default_factory=dict)
-    titles: list[tuple[DraftMilestone, set[str], str, str]] = field(default_factory=list)
-    # By version named in the title, by title word, and by a title's first word: the
-    # milestones a name can mean are looked up, never searched for one by one.
-    versions: dict[str, list[int]] = field(default_factory=dict)
-    words: dict[str, list[int]] = field(default_factory=dict)
-    firsts: dict[str, list[int]] = field(default_factory=dict)
-    # By the outline number a title opens with ("2. Data model", "3 — bulk") and by the
-    # issues its tasks (or its heading) refer to ("#42 Hourly rollup job").
-    outlines: dict[str, list[int]] = field(default_factory=dict)
-    issues: dict[int, list[int]] = field(default_factory=dict)
+    def __init__(self, milestones: list[DraftMilestone]) -> None:
+        self.milestones = milestones
+        self.numbers: dict[int, DraftMilestone] = {}
+        self.titles: list[tuple[DraftMilestone, set[str], str, str]] = []
+        # By version named in the title, by title word, and by a title's first word: the
+        # milestones a name can mean are looked up, never searched for one by one.
+        self.versions: dict[str, list[int]] = {}
+        self.words: dict[str, list[int]] = {}
+        self.firsts: dict[str, list[int]] = {}
+        # By the outline number a title opens with ("2. Data model", "3 — bulk") and by
+        # the issues its tasks (or its heading) refer to ("#42 Hourly rollup job").
+        self.outlines: dict[str, list[int]] = {}
+        self.issues: dict[int, list[int]] = {}
+        self._fill()
 
-    def __post_init__(self) -> None:
+    def _fill(self) -> None:
         for at, m in enumerate(self.milestones):
             number = _number(m)
             if number is not None:
@@ -340,21 +342,16 @@ def _placed(
             depend(named[0], milestone)
 
 
-@dataclass
 class _Edges:
     """The dependencies being gathered: for each milestone, what it waits on, in the
-    order found, as the keys the planner resolves."""
+    order found, as the keys the planner resolves. (A plain class: a dataclass would
+    generate its methods at every start-up.)"""
 
-    milestones: list[DraftMilestone]
-    index: _Index
-    wanted: dict[int, dict[str, None]]
-    place: dict[int, int]  # where each milestone stands in the plan
-
-    @classmethod
-    def of(cls, milestones: list[DraftMilestone]) -> _Edges:
-        stated = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
-        place = {id(m): at for at, m in enumerate(milestones)}
-        return cls(milestones, _Index(milestones), stated, place)
+    def __init__(self, milestones: list[DraftMilestone]) -> None:
+        self.milestones = milestones
+        self.index = _Index(milestones)
+        self.wanted = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
+        self.place = {id(m): at for at, m in enumerate(milestones)}  # where each stands
 
     def depend(self, subject: DraftMilestone, target: DraftMilestone) -> None:
         edges = self.wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
@@ -371,7 +368,7 @@ def apply_dependencies(
     """Stated dependencies into ``DraftMilestone.dependencies``, as ids or titles the
     planner resolves; what names nothing in the plan becomes an unknown. In each of
     ``chains`` (milestones said to run in sequence) a milestone waits on the one before."""
-    edges = _Edges.of(draft.milestones)
+    edges = _Edges(draft.milestones)
     findings: list[Finding] = []
     for statement in statements:
         _apply_statement(edges, statement, draft, findings)

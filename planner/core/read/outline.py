@@ -395,19 +395,20 @@ def _markdown_of(html: str) -> str:
     )
 
 
-@dataclass
 class OutlineState:
     """What the block rules share while they read a body: the sections open (innermost
-    last), where a block goes, and what the document said once for all of it."""
+    last), where a block goes, and what the document said once for all of it. (A plain
+    class: a dataclass would generate its methods at every start-up.)"""
 
-    table: Mapping[str, str]
-    circles: bool  # the document has a legend that says what its coloured circles mean
-    preamble: list[Block] = field(default_factory=list)
-    top: list[Section] = field(default_factory=list)
-    stack: list[Section] = field(default_factory=list)
-    details: list[Section | None] = field(default_factory=list)  # <details> open
-    titled: int = 0  # how many of the open <details> opened a section
-    broken: Section | None = None  # the section a thematic break last stood in
+    def __init__(self, table: Mapping[str, str], circles: bool) -> None:
+        self.table = table
+        self.circles = circles  # a legend says what the document's coloured circles mean
+        self.preamble: list[Block] = []
+        self.top: list[Section] = []
+        self.stack: list[Section] = []
+        self.details: list[Section | None] = []  # the <details> open
+        self.titled = 0  # how many of the open <details> opened a section
+        self.broken: Section | None = None  # the section a thematic break last stood in
 
     def open_section(self, section: Section) -> None:
         while self.stack and self.stack[-1].level >= section.level:

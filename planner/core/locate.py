@@ -21,6 +21,7 @@ from planner.core.boundaries import Protected, holds_code, is_unbounded, lookali
 from planner.core.evidence import CANDIDATE, NAMED_IN_TEXT, TaskContext
 from planner.core.paths import literal_glob, path_matches
 from planner.core.patterns import LazyPattern
+from planner.core.read.lex import LEX
 from planner.core.repo import (
     CodeTests,
     RepoIndex,
@@ -47,7 +48,7 @@ _CALLED = LazyPattern(r"(?<![\w.])([A-Za-z_][\w.]{0,100})\(\)")
 _SHAPED = LazyPattern(r"\b(?:[a-z]+[A-Z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z]+_[A-Za-z0-9_]+)\b")
 _WILD = frozenset("*?[")
 # A task that makes a file: a bare name it writes is a new file at the root, not a product.
-_CREATES = LazyPattern(r"\b(?:create|add|write|introduce|generate)", re.I)
+_CREATES = LazyPattern(rf"\b(?:{LEX.create_verb})", re.I)
 _DOTTED = LazyPattern(r"(?<![\w.])[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,8}\b")
 _DOCS_WORDS = frozenset({"doc", "docs", "documentation", "readme", "guide", "tutorial"})
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".mdx")
@@ -92,7 +93,7 @@ head."""
 _Background = tuple[dict[int, float], list[int], int, set[int]]
 _PLANS = (*_DOC_SUFFIXES, ".mdc")
 _META_NAMES = LazyPattern(
-    r"^(?:LICEN[CS]E|COPYING|NOTICE|CHANGELOG|CHANGES|HISTORY|NEWS|AUTHORS|CODEOWNERS)"
+    rf"^(?:{LEX.meta_file})"
     r"(?:\.\w+)?$",
     re.I,
 )

@@ -92,7 +92,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         place_loose_tasks(
             draft,
             one_line(issue.title, 200) or f"Issue #{issue.number}",
-            config.vocabulary.implementation_verbs,
+            rules.implementation_verbs(config.vocabulary),
         )
     )
     memory = run(recall(request))

@@ -11,6 +11,7 @@ from itertools import islice
 from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.read import Draft
+from planner.core.read.lex import LEX, WORDS
 from planner.core.text import code_locations, contains_any_phrase, named_components, one_line
 from planner.model import DeferredTask, Finding, Milestone, Task, VocabularyConfig
 
@@ -24,7 +25,7 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     if contains_any_phrase(first.strip("`*_"), vocabulary.operations):
         return "ops"
     if contains_any_phrase(objective, vocabulary.verification):
-        if not contains_any_phrase(objective, vocabulary.implementation_verbs):
+        if not contains_any_phrase(objective, implementation_verbs(vocabulary)):
             return "verification"
         first = objective.split(maxsplit=1)[0] if objective.split() else ""
         if contains_any_phrase(first, vocabulary.verification):
@@ -42,26 +43,17 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
 # green", "Basic implementation exists", "Coverage ≥80%", "Setup Phase: 8 tasks",
 # "handleQuery: +4.5% (32% → 80%)", "No breaking changes to existing installations".
 _STATE = LazyPattern(
-    r"\b(?:exists?|passe[sd]|passing|works?|succeeds?|remains?|stays?|met|maintained|"
-    r"verified|achieved|completed?|(?:should|must)\s+be\s+(?:all\s+)?(?:green|clean|"
-    r"passing|stable|fast|zero|empty|done|complete))\b",
+    rf"\b(?:{LEX.state_verb}|(?:{LEX.obligation})\s+be\s+(?:all\s+)?(?:{LEX.state_adjective}))\b",
     re.I,
 )
-_MEASURE = LazyPattern(r"[≥≤→]|[<>]=?\s*\d|\b\d+(?:\.\d+)?\s*(?:ms|seconds?|minutes?)\b")
+_MEASURE = LazyPattern(rf"[≥≤→]|[<>]=?\s*\d|\b\d+(?:\.\d+)?\s*(?:{LEX.time_unit})\b")
 _COUNTED = LazyPattern(r"^[^:]{1,40}:\s*[+\-~≈]?\d")
-_CONSTRAINT = LazyPattern(r"^(?:no|all|every|each|zero|none)\b", re.I)
+_CONSTRAINT = LazyPattern(rf"^(?:{LEX.quantifier})\b", re.I)
 # Ids, numbering, tags and a conventional commit's type ("T012 [P]", "1.2)", "docs:",
 # "feat(renderer):") before the words of a line.
 _LEAD = LazyPattern(
     r"^(?:[\[(]?[A-Z]{0,3}\d[\w.]*[\])]?[.:)]?\s+|\[[^\]]{1,12}\]\s*|[-*•]\s+|"
     r"[a-z]{2,8}(?:\([\w./-]{1,30}\))?!?:\s+)+"
-)
-# Imperative openings beyond the implementation verbs: "Ensure …", "Make …", "Allow …".
-_VERBS = frozenset(
-    """allow avoid check clean create define design document drop enable ensure expose
-    improve increase keep let limit make mark measure merge prevent protect provide raise
-    reduce reject rename require reuse set show skip speed start stop switch test tidy track
-    turn use validate warn""".split()
 )
 
 
@@ -72,7 +64,7 @@ def reads_as_state(title: str, vocabulary: VocabularyConfig) -> str | None:
     agent on a boundary the planner proposed."""
     text = _LEAD.sub("", title.strip().strip("*_`")).strip()
     first = text.split(maxsplit=1)[0].lower().strip("*_`:,") if text else ""
-    verbs = {v.lower() for v in vocabulary.implementation_verbs} | _VERBS
+    verbs = _OPENING_VERBS | set(implementation_verbs(vocabulary))
     second = text.split(maxsplit=2)[1:2]
     if first in verbs and second and _STATE.fullmatch(second[0]):
         return "a state to reach"  # "Build passes", "Test suite works": a noun, then a state
@@ -94,8 +86,21 @@ def _is_docs_path(path: str) -> bool:
     return lowered.startswith(("docs/", "doc/")) or lowered.endswith((".md", ".rst", ".adoc"))
 
 
+# Every verb that opens a task's title as work, concrete or not ("Ensure …", "Start …").
+_OPENING_VERBS = frozenset(WORDS["verb"] + WORDS["verb_vague"] + WORDS["verb_loose"])
+
+
+def implementation_verbs(vocabulary: VocabularyConfig) -> tuple[str, ...]:
+    """The verbs of a concrete change: the reader's own (the lexicon's ``verb``, which
+    also open an instruction) and the config's."""
+    extra = tuple(
+        v.lower() for v in vocabulary.implementation_verbs if v.lower() not in WORDS["verb"]
+    )
+    return WORDS["verb"] + extra if extra else WORDS["verb"]
+
+
 def has_implementation_verb(objective: str, vocabulary: VocabularyConfig) -> bool:
-    return contains_any_phrase(objective, vocabulary.implementation_verbs)
+    return contains_any_phrase(objective, implementation_verbs(vocabulary))
 
 
 def has_code_location(task: Task) -> bool:

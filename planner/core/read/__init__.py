@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from markdown_it.tree import SyntaxTreeNode
+
 from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.read.assemble import assemble
@@ -120,6 +122,30 @@ def _fenced_draft(root_children: list[Fence], findings: list[Finding]) -> Draft 
     return None
 
 
+_MARKDOWN_FENCES = frozenset({"md", "markdown"})
+_STRUCTURE = frozenset({"heading", "bullet_list", "ordered_list", "table"})
+
+
+def _work_in_markdown_fences(body: str, root: SyntaxTreeNode) -> str | None:
+    """The document with its ``md`` fences opened, where its own work is inside them: a
+    roadmap kept whole in ```md blocks (headings and checklists inside, none outside) is
+    read as the Markdown it holds, not as code. ``None`` where that is not so."""
+    lines = body.split("\n")
+    parts: list[str] = []
+    holds_work = False
+    for node in root.children:
+        info = (node.info or "").strip().lower().split(" ")[0] if node.type == "fence" else ""
+        if info in _MARKDOWN_FENCES:
+            inner = tokens(node.content)
+            holds_work = holds_work or any(c.type in _STRUCTURE for c in inner.children)
+            parts.append(node.content)
+        elif node.type in _STRUCTURE:
+            return None  # the document has structure of its own: a fence is an example
+        elif node.map:
+            parts.append("\n".join(lines[node.map[0] : node.map[1]]))
+    return "\n\n".join(parts) if holds_work else None
+
+
 def read_request(
     title: str,
     body: str,
@@ -142,6 +168,9 @@ def read_request(
         body = cut_body(body)
     body = with_emoji(body.replace("\r\n", "\n").replace("\r", "\n"))
     root = tokens(body)
+    unfenced = _work_in_markdown_fences(body, root)
+    if unfenced is not None:
+        root = tokens(unfenced)
 
     fences = [
         Fence((node.info or "").strip().lower(), node.content, line_of(node))

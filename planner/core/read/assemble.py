@@ -26,6 +26,7 @@ from planner.core.read.dependencies import (
     apply_dependencies,
 )
 from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
+from planner.core.read.lex import LEX, WORDS
 from planner.core.read.markup import (
     ask,
     done_marked,
@@ -65,6 +66,7 @@ from planner.core.read.tasks import (
 )
 from planner.core.read.vocabulary import (
     CRITERIA_GROUPS,
+    CRITERION_PREFIXES,
     DESIGN_SECTIONS,
     DOCUMENT_NOTES,
     FUTURE_WORK,
@@ -83,25 +85,27 @@ from planner.core.read.vocabulary import (
 from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import RISK_ORDER, Finding
 
-_MARKER = LazyPattern(r"\((major|critical|high|medium|minor|low)\)", re.IGNORECASE)
+# The first words of a question: "Should we ...:", "Which store ...:".
+QUESTION_WORDS = frozenset(WORDS["question_word"])
+_MARKER = LazyPattern(rf"\(({LEX.risk})\)", re.IGNORECASE)
 _PAREN_CRITERION = LazyPattern(
-    r"\(\s*((?:checkpoint|exit criteria|done when|acceptance|success criteria)\s*:[^()]{1,300})\)",
+    rf"\(\s*((?:{LEX.criterion_label})\s*:[^()]{{1,300}})\)",
     re.IGNORECASE,
 )
 _PAREN_WAITS = LazyPattern(
-    r"\(\s*((?:after|depends? on|needs|requires|blocked by)\s[^()]{1,80})\)", re.IGNORECASE
+    rf"\(\s*((?:{LEX.after}|{LEX.depends_on}|{LEX.needs})\s[^()]{{1,80}})\)", re.IGNORECASE
 )
 _FAVOUR = LazyPattern(
-    r"(?:can|could|would|will) you\b|any (?:update|news|thoughts)\b|thoughts\b|wdyt\b|ptal\b",
+    rf"(?:{LEX.favour_ask})\b",
     re.IGNORECASE,
 )
 _CHOICE = LazyPattern(
-    r"\b(?:or|vs\.?|versus|whether|which|either|tbd|undecided|to decide|choose|pick)\b",
+    rf"\b(?:{LEX.choice_word})\b",
     re.IGNORECASE,
 )
-_MUST = LazyPattern(r"\b(?:must|must not|mustn't)\b", re.IGNORECASE)
+_MUST = LazyPattern(rf"\b(?:{LEX.must})\b", re.IGNORECASE)
 _GOAL = LazyPattern(
-    r"(?:the |our )?(?:goal|aim|objective|purpose|intent)(?: of this [\w ]{1,30})? is "
+    rf"(?:the |our )?(?:{LEX.goal_noun})(?: of this [\w ]{{1,30}})? is "
     r"(?:that |to |for )?",
     re.IGNORECASE,
 )
@@ -284,8 +288,13 @@ def stated_work(blocks: list[Block]) -> list[DraftTask]:
 
 
 def milestone_child(c: _Collected, milestone: DraftMilestone, child: Item) -> None:
-    """A list item under a milestone: a hint, a labelled group, a criterion or a task."""
-    hint = hints.parse_hint(child.text)
+    """A list item under a milestone: a hint (``risk: high``, or ``_Depends: 1.1_`` set in
+    italics), a labelled group, a criterion or a task."""
+    hint = hints.parse_hint(_upright(child.text.strip()))
+    if hint and hint[0] == "depends" and _STEP_NUMBER.match(hint[1] + " x"):
+        # "_Depends: 1.1_": a step of another group, resolved by its outline number.
+        c.statements.append(Statement(milestone, hint[1], child.line, stated=True))
+        return
     label = heading_text(child.text) if child.text.rstrip().endswith(":") else ""
     kind = role_of(label, c.table) if label else None
     if kind in ("acceptance", "validation", "risks", "tasks", "outcome"):
@@ -317,6 +326,47 @@ def milestone_from_item(c: _Collected, item: Item) -> DraftMilestone:
     if item.paragraphs and not milestone.outcome:
         milestone.outcome = plain(item.paragraphs[0])
     return milestone
+
+
+# "1. Storage" over "1.1 Add the table": a group of numbered steps and one of its steps.
+_GROUP_NUMBER = LazyPattern(r"(\d{1,3})\.\s+(?=\S)")
+_STEP_NUMBER = LazyPattern(r"(\d{1,3})\.\d{1,3}\.?\s+\S")
+
+
+def numbered_groups(blocks: list[Block]) -> list[Item] | None:
+    """The groups of a task list numbered in two levels (``- [ ] 1. Storage`` over
+    ``- [ ] 1.1 Add the table``, as Kiro's tasks.md writes them): each top-level item is
+    numbered, and most hold steps numbered under their own number. ``None`` otherwise."""
+    items = lists(blocks)
+    if len(items) < 2:
+        return None
+    grouped = 0
+    for item in items:
+        group = _GROUP_NUMBER.match(plain(item.text))
+        if group is None:
+            return None
+        steps = [_STEP_NUMBER.match(plain(child.text)) for child in item.children]
+        if any(step and step.group(1) == group.group(1) for step in steps):
+            grouped += 1
+    return items if 2 * grouped > len(items) else None
+
+
+def milestones_from_groups(c: _Collected, groups: list[Item]) -> list[DraftMilestone]:
+    """Each numbered group as a milestone holding its steps; a group that only states a
+    criterion ("5. Checkpoint – ensure all tests pass") is one of the group before it."""
+    milestones: list[DraftMilestone] = []
+    for item in groups:
+        if not item.children and milestones and _states_a_criterion(item.text):
+            milestones[-1].acceptance.append(_GROUP_NUMBER.sub("", plain(item.text), count=1))
+            continue
+        milestones.append(milestone_from_item(c, item))
+    return milestones
+
+
+def _states_a_criterion(text: str) -> bool:
+    words = normalize(plain(text)).replace("–", " ").replace("-", " ").split()
+    words = words[1:] if words and words[0].rstrip(".").isdigit() else words
+    return bool(words) and (words[0] in CRITERION_PREFIXES or is_criterion(" ".join(words)))
 
 
 # --------------------------------------------------------------------------- decisions
@@ -417,9 +467,12 @@ def take_asked_questions(outline: Outline) -> list[DraftDecision]:
                 blocks[index] = Paragraph("\n".join(kept), block.line)
 
     take(outline.preamble)
+    found.extend(_take_option_questions(outline.preamble))
     for section in walk(outline.sections):
         if section.role != "decisions":
             take(section.blocks)
+        if section.role in (None, "objective", "notes"):
+            found.extend(_take_option_questions(section.blocks))
     for section in walk(outline.sections):
         section.blocks = [b for b in section.blocks if not _empty(b)]
     outline.preamble[:] = [b for b in outline.preamble if not _empty(b)]
@@ -553,12 +606,25 @@ def assemble(
     return draft, c.findings
 
 
+# "Decide whether to keep the v1 endpoint", "Either keep it or decide to drop it": a
+# decision phrased as work.
+_DECIDES = LazyPattern(
+    rf"(?:(?:{LEX.either})\b[^.;]{{1,200}}\b(?:{LEX.alternative})\s+)?(?:{LEX.decision_lead})\b",
+    re.IGNORECASE,
+)
+
+
+def _decides(task: DraftTask) -> bool:
+    """An open task whose work is to take a decision, not to change anything."""
+    return not task.done and bool(_DECIDES.match(task.title))
+
+
 def _questions_out_of_work(draft: Draft) -> None:
     """A plain item that asks ("watch mode? maybe, if it's cheap") is an open question
     about the work, not a task to hand out."""
     for tasks in [draft.loose_tasks, *(m.tasks for m in draft.milestones)]:
-        asked = [task for task in tasks if task.asks]
-        tasks[:] = [task for task in tasks if not task.asks]
+        asked = [task for task in tasks if task.asks or _decides(task)]
+        tasks[:] = [task for task in tasks if not (task.asks or _decides(task))]
         draft.decisions.extend(
             DraftDecision(question=one_line(task.objective or task.title, 300), line=task.line)
             for task in asked
@@ -590,6 +656,11 @@ def _visit(
             # Before the milestones nested in it ("## Epic 1" with work of its own).
             start = len(draft.milestones)
             draft.milestones.insert(start, milestone_from_section(c, draft, section, criteria))
+            continue
+        if role in ("tasks", "group") and (groups := numbered_groups(section.blocks)):
+            c.task_sections += 1
+            draft.milestones.extend(milestones_from_groups(c, groups))
+            _visit(c, draft, objective, section.children)
             continue
         if role in ("tasks", "group"):
             c.task_sections += 1
@@ -766,6 +837,44 @@ def _work_lists(blocks: list[Block]) -> list[Item]:
     if len(plain_lists) > 1:
         plain_lists = [b for b in plain_lists if any(_reads_as_work(i.text) for i in b.items)]
     return [item for block in plain_lists for item in block.items]
+
+
+def _take_option_questions(blocks: list[Block]) -> list[DraftDecision]:
+    """A question whose options are a list: a lead-in that ends with a colon over a list
+    whose last item asks ("Is it meant to happen when:" then "- it is merged, or" ...
+    "- it is released?"), or whose lead-in opens as a question does. The question and its
+    options are one open decision; the list is no work."""
+    found: list[DraftDecision] = []
+    index = 0
+    while index + 1 < len(blocks):
+        lead, options = blocks[index], blocks[index + 1]
+        if (
+            isinstance(lead, Paragraph)
+            and isinstance(options, ItemList)
+            and 2 <= len(options.items) <= 12
+            and not any(item.checked is not None for item in options.items)
+            and _asks_with_options(plain(lead.text), [plain(i.text) for i in options.items])
+        ):
+            texts = [_option(plain(i.text)) for i in options.items]
+            question = f"{plain(lead.text)} {' / '.join(texts)}"
+            found.append(DraftDecision(question=one_line(question, 300), line=lead.line))
+            del blocks[index : index + 2]
+            continue
+        index += 1
+    return found
+
+
+def _option(text: str) -> str:
+    """An option without the "…, or" that joins it to the next."""
+    text = text.rstrip(" ,;")
+    return text[:-3].rstrip(" ,;") if text.endswith(" or") else text
+
+
+def _asks_with_options(lead: str, options: list[str]) -> bool:
+    if not lead.endswith(":") or len(lead) > 300 or "\n" in lead:
+        return False
+    first = lead.split(maxsplit=1)[0].lower()
+    return options[-1].rstrip(" )").endswith("?") or first in QUESTION_WORDS
 
 
 def _is_field(text: str) -> bool:

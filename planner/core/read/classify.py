@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 
 from planner.core.patterns import LazyPattern
+from planner.core.read.lex import LEX
 from planner.core.read.markup import heading_text, plain, states_work
 from planner.core.read.names import milestone_like
 from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
@@ -32,9 +33,9 @@ from planner.core.read.vocabulary import (
 from planner.core.text import code_locations
 
 # The last word of a heading that names a plan of work rather than its milestones.
-_PLAN_WORD = LazyPattern(r"\b(?:plan|roadmap|schedule)$")
+_PLAN_WORD = LazyPattern(rf"\b(?:{LEX.plan_word})$")
 # The last word of a heading that places work in time; a table of steps under it is work.
-_TIME_WORD = LazyPattern(r"\b(?:timeline|schedule)$")
+_TIME_WORD = LazyPattern(rf"\b(?:{LEX.time_word})$")
 _ASIDE_ROLES = frozenset({"notes", "out_of_scope", "risks", "decisions", "unknowns"})
 _TASK_HEADING = LazyPattern(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
 _LIST_ROLES = frozenset(

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.draft import Draft, DraftMilestone
+from planner.core.read.lex import LEX, WORDS
 from planner.core.read.markup import plain
 from planner.core.read.vocabulary import runbook_stage
 from planner.core.text import issue_refs, one_line
@@ -24,99 +25,98 @@ from planner.model import Finding
 # "Can start once Phase 1 is live", "Nothing here starts until Core is done", and the
 # same in German, Spanish and French ("Setzt Schritt 1 voraus", "Depende de la fase 1").
 _WAITS = (
-    r"(?:can |may )?(?:only )?(?:starts?|begins?|start|begin) (?:once|when|until)|"
-    r"waits? until|^(?:only )?(?:once|after|when)(?=[^.;]{0,80}?\b(?:phases?|steps?|stages?|"
-    r"milestones?|epics?|sprints?) ?\d)|setzt|hängt von|depende de|requiere|dépend de|nécessite"
+    rf"(?:(?:{LEX.modal_can}) )?(?:(?:{LEX.only}) )?(?:{LEX.start_verb}) (?:{LEX.wait_link})|"
+    rf"(?:{LEX.wait_verb}) (?:{LEX.until})|^(?:{LEX.clause_lead})"
+    rf"(?=[^.;]{{0,80}}?\b(?:{LEX.milestone_noun}|{LEX.milestone_group_noun})s? ?\d)"
+)
+# "Can only start after Phase 2", "begins after the pilot".
+_STARTS_AFTER = (
+    rf"(?:(?:{LEX.modal_can}) )?(?:(?:{LEX.only}) )?(?:{LEX.start_verb}) (?:{LEX.after})"
 )
 # "Once events are flowing (milestone 1 in production), we ...": the clause before the
 # comma names what is waited on.
-_CLAUSE = LazyPattern(r"(?:only )?(?:once|after|when)\b([^.;]{0,160}?)(?:,|$)", re.IGNORECASE)
+_CLAUSE = LazyPattern(rf"(?:{LEX.clause_lead})\b([^.;]{{0,160}}?)(?:,|$)", re.IGNORECASE)
 _DEPENDS = LazyPattern(
-    r"\b(?:depends? on|depend upon|requires?|needs (?!to)|(?:can )?(?:only )?starts? after|"
-    rf"can (?:only )?start after|after|builds? (?:up)?on|blocked by|waits? for|{_WAITS})\b",
+    rf"\b(?:{LEX.depends_on}|(?:{LEX.needs}) (?!to)|{_STARTS_AFTER}|{LEX.after}|{_WAITS})\b",
     re.IGNORECASE,
 )
 PROSE_DEPENDS = LazyPattern(
-    r"\b(?:depends? on|requires|needs (?!to)|(?:can )?(?:only )?(?:starts?|begins?) after|"
-    rf"can (?:only )?start after|builds? (?:up)?on|waits? for|blocked by|{_WAITS}|"
-    r"(?:start|begin) (?:[^.;:]|\.(?=\S)){1,40}? after)\b",
+    rf"\b(?:{LEX.depends_on}|(?:{LEX.needs}) (?!to)|{_STARTS_AFTER}|{_WAITS}|"
+    rf"(?:{LEX.start_verb}) (?:[^.;:]|\.(?=\S)){{1,40}}? (?:{LEX.after}))\b",
     re.IGNORECASE,
 )
 # "Phases inside an epic are sequential", "The steps run in order", "Please follow the
 # steps in order": each milestone of the group (or of the plan) waits on the one before
 # it ("in order of priority" is no order of work).
 SEQUENTIAL = LazyPattern(
-    r"^(?!.*\bnot\b).*\b(?:phases|steps|stages|milestones|sprints|parts|schritte|etappen)\b"
-    r".*\b(?:sequential(?:ly)?|in sequence|one after (?:the )?(?:other|another)|"
-    r"in (?:this |the )?order(?! (?:of|to)\b)|nacheinander)\b"
+    rf"^(?!.*\bnot\b).*\b(?:{LEX.milestone_nouns}|{LEX.ordered_whole})\b"
+    rf".*\b(?:{LEX.in_order})(?! (?:of|to)\b)\b"
     # "Each phase starts only after the previous one has passed its checks", "Every step
     # waits for the one before it", "Each stage must be done before the next one starts".
-    r"|\b(?:each|every) (?:phase|step|stage|milestone|sprint|part|wave|section)\b[^.;]*?"
-    r"(?:\b(?:starts?|begins?|waits?|depends?|builds?|follows?|runs?|comes?)\b[^.;]*?"
-    r"\b(?:after|once|until|when|on|upon|for)\b[^.;]*?\b(?:previous|prior|preceding|"
-    r"one before)\b|\bbefore the next\b)",
+    rf"|\b(?:{LEX.each}) (?:{LEX.milestone_noun}|{LEX.milestone_noun_loose}|{LEX.section_noun})\b"
+    r"[^.;]*?"
+    rf"(?:\b(?:{LEX.order_verb})\b[^.;]*?\b(?:{LEX.order_link})\b[^.;]*?\b(?:{LEX.previous})\b"
+    rf"|\b(?:{LEX.before_next})\b)",
     re.IGNORECASE,
 )
-WITHIN_GROUP = LazyPattern(r"\b(?:inside|within|in each|per) (?:an? |each |the )?\w+", re.I)
+WITHIN_GROUP = LazyPattern(rf"\b(?:{LEX.within}) (?:an? |each |the )?\w+", re.I)
 # "Setup → US1 → US2": an order written as a chain of arrows.
 _ARROW = LazyPattern(r"\s*(?:→|⟶|->|=>|⇒)\s*")
 # "Order: shared config first, then the packages, then the apps", "Start with the
 # schema, then the API", "Storage, then fetching, then display": an order in words.
-_THEN = LazyPattern(r"\s*[,;]?\s*\b(?:and )?then\b\s*", re.IGNORECASE)
+_THEN = LazyPattern(rf"\s*[,;]?\s*\b(?:and )?(?:{LEX.then})\b\s*", re.IGNORECASE)
 ORDER = LazyPattern(
-    r"^(?:[^:]{1,40}:\s*)?(?:[^,;.]{1,80}?\bfirst\s*[,;]?\s*(?:and )?then\b|"
-    r"(?:start|begin) with\b[^;.]{1,80}?\bthen\b|[^;.]{1,80}?\bthen\b[^;.]{1,80}?\bthen\b)",
+    rf"^(?:[^:]{{1,40}}:\s*)?"
+    rf"(?:[^,;.]{{1,80}}?\b(?:{LEX.first})\s*[,;]?\s*(?:and )?(?:{LEX.then})\b|"
+    rf"(?:{LEX.start_with})\b[^;.]{{1,80}}?\b(?:{LEX.then})\b|"
+    rf"[^;.]{{1,80}}?\b(?:{LEX.then})\b[^;.]{{1,80}}?\b(?:{LEX.then})\b)",
     re.IGNORECASE,
 )
 _LABEL = LazyPattern(r"^[^:]{1,40}:\s*")
-_FIRST = LazyPattern(r"^\s*(?:start|begin) with\s+|\s+first\s*$", re.IGNORECASE)
+_FIRST = LazyPattern(rf"^\s*(?:{LEX.start_with})\s+|\s+(?:{LEX.first})\s*$", re.IGNORECASE)
 # "## Cleanup (last)", "## Freeze the schema (first)": a place in the order of the plan.
-_PLACE = LazyPattern(r"\((?:do |comes? |goes )?(first|last)\)", re.IGNORECASE)
+_PLACE = LazyPattern(
+    rf"\((?:(?:{LEX.place_verb}) )?(?:(?P<first>{LEX.first})|(?P<last>{LEX.last}))\)",
+    re.IGNORECASE,
+)
 # "## Before phase 1", "## After the last phase": a milestone named by its place.
-_AROUND = LazyPattern(r"(before|after)\s+(.{1,80})$", re.IGNORECASE)
+_AROUND = LazyPattern(
+    rf"(?:(?P<before>{LEX.before})|(?P<after>{LEX.after}))\s+(?P<name>.{{1,80}})$", re.IGNORECASE
+)
 _PREVIOUS = LazyPattern(
-    r"(?:the )?(?:last|previous|preceding|final) (?:phase|step|stage|milestone|one)$", re.I
+    rf"(?:the )?(?:{LEX.last}|{LEX.previous}) (?:{LEX.milestone_noun}|one)$", re.I
 )
-_AFTERWARDS = LazyPattern(r"(?:post-(?!mortem)\w|after\s)", re.IGNORECASE)
-_BOTH = LazyPattern(r"\s*(?:both|the two)\b", re.IGNORECASE)
-_PARALLEL = LazyPattern(
-    r"\b(?:in parallel|parallel|together|concurrently|at the same time)\b", re.I
-)
+_AFTERWARDS = LazyPattern(rf"(?:(?:{LEX.post_prefix})-(?!mortem)\w|(?:{LEX.after})\s)", re.I)
+_BOTH = LazyPattern(rf"\s*(?:{LEX.both})\b", re.IGNORECASE)
+_PARALLEL = LazyPattern(rf"\b(?:{LEX.parallel})\b", re.I)
 _OBJECT_KIND = LazyPattern(
-    r"(phases?|stages?|milestones?|steps?|us|user stories|stories)\s*\d", re.I
+    rf"((?:{LEX.milestone_noun})s?|{LEX.story_noun}|{LEX.stories})\s*\d", re.I
 )
 _STORY = LazyPattern(r"\b(?:us\s*\d{1,3}|user story)\b", re.IGNORECASE)
 _ALL_STORIES = LazyPattern(r"\ball (?:\w+ )?(?:(?:desired|the|user) )*stories\b", re.IGNORECASE)
 _VERSION = LazyPattern(r"\bv?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?\b")
 # "2. Data model", "3 — bulk", "1.2 Route": the outline number a title opens with.
 _OUTLINE = LazyPattern(r"(\d{1,4}(?:\.\d{1,4})*)\.?(?=\s)")
-_NO_DEPENDENCY = LazyPattern(r"\bno (?:other )?dependenc", re.IGNORECASE)
+_NO_DEPENDENCY = LazyPattern(rf"\b(?:{LEX.no_dependency})", re.IGNORECASE)
 BLOCKS_ALL = LazyPattern(
-    r"\b(?:blocks all|blocking prerequisites?|must be complete(?:d)? before|"
-    r"no [\w ]{1,40} can (?:begin|start) until this (?:phase|milestone|stage) is complete)",
+    rf"\b(?:{LEX.blocks_all}|"
+    rf"no [\w ]{{1,40}} can (?:{LEX.start_verb}) (?:{LEX.until}) this (?:{LEX.milestone_noun}) "
+    r"is complete)",
     re.IGNORECASE,
 )
 FOUNDATION = LazyPattern(
-    r"(?:setup|set-up|foundation|foundational|core|infrastructure|groundwork|bootstrap|"
-    r"scaffolding)\b|.*\b(?:blocking prerequisites?|shared infrastructure)\b",
+    rf"(?:{LEX.foundation})\b|.*\b(?:{LEX.foundation_phrase})\b",
     re.IGNORECASE,
 )
-_STAGES = ("alpha", "beta", "ga|general availability|stable", "deprecation|removal")
-_STAGE_START = LazyPattern(
-    r"(alpha|beta|ga|general availability|stable|deprecation|removal)\b", re.I
-)
+_STAGES = tuple(WORDS[f"graduation.{stage}"] for stage in ("alpha", "beta", "ga", "removal"))
+_STAGE_START = LazyPattern("({})\\b".format("|".join(n for names in _STAGES for n in names)), re.I)
 _NUMBER_REF = LazyPattern(
-    r"(?:phases?|milestones?|stages?|steps?|m)\s*(\d{1,4})(?!\.?\d)"
-    r"(\+|\s+(?:and|&) (?:later|after|beyond))?",
+    rf"(?:(?:{LEX.milestone_noun})s?|m)\s*(\d{{1,4}})(?!\.?\d)"
+    rf"(\+|\s+(?:{LEX.and_later}))?",
     re.IGNORECASE,
 )
-_STORY_REF = LazyPattern(r"\b(?:us|user story|story)\s*(\d{1,3})\b", re.IGNORECASE)
-_FILLER = frozenset(
-    "the a an of all any phase phases stage milestone complete completion completed done "
-    "finished being is are be must work tasks task to and its their this that live merged "
-    "shipped released voraus ab der die das den dem la el los las de del le les l d du des "
-    "fase étape etape schritt list checklist section sections items first".split()
-)
+_STORY_REF = LazyPattern(rf"\b(?:{LEX.story_noun})\s*(\d{{1,3}})\b", re.IGNORECASE)
+_FILLER = frozenset(WORDS["filler"])
 
 
 @dataclass
@@ -140,25 +140,27 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())
 
 
-@dataclass
 class _Index:
     """What a dependency may name a milestone by, computed once per plan, so that
-    resolving every statement stays linear in the document."""
+    resolving every statement stays linear in the document. (A plain class: a dataclass
+    would generate its methods at every start-up.)"""
 
-    milestones: list[DraftMilestone]
-    numbers: dict[int, DraftMilestone] = field(default_factory=dict)
-    titles: list[tuple[DraftMilestone, set[str], str, str]] = field(default_factory=list)
-    # By version named in the title, by title word, and by a title's first word: the
-    # milestones a name can mean are looked up, never searched for one by one.
-    versions: dict[str, list[int]] = field(default_factory=dict)
-    words: dict[str, list[int]] = field(default_factory=dict)
-    firsts: dict[str, list[int]] = field(default_factory=dict)
-    # By the outline number a title opens with ("2. Data model", "3 — bulk") and by the
-    # issues its tasks (or its heading) refer to ("#42 Hourly rollup job").
-    outlines: dict[str, list[int]] = field(default_factory=dict)
-    issues: dict[int, list[int]] = field(default_factory=dict)
+    def __init__(self, milestones: list[DraftMilestone]) -> None:
+        self.milestones = milestones
+        self.numbers: dict[int, DraftMilestone] = {}
+        self.titles: list[tuple[DraftMilestone, set[str], str, str]] = []
+        # By version named in the title, by title word, and by a title's first word: the
+        # milestones a name can mean are looked up, never searched for one by one.
+        self.versions: dict[str, list[int]] = {}
+        self.words: dict[str, list[int]] = {}
+        self.firsts: dict[str, list[int]] = {}
+        # By the outline number a title opens with ("2. Data model", "3 — bulk") and by
+        # the issues its tasks (or its heading) refer to ("#42 Hourly rollup job").
+        self.outlines: dict[str, list[int]] = {}
+        self.issues: dict[int, list[int]] = {}
+        self._fill()
 
-    def __post_init__(self) -> None:
+    def _fill(self) -> None:
         for at, m in enumerate(self.milestones):
             number = _number(m)
             if number is not None:
@@ -221,7 +223,7 @@ class _Index:
             return [m for n, m in sorted(self.numbers.items()) if n >= wanted]
         story = _STORY_REF.search(text)
         if story:
-            pattern = re.compile(rf"\b(?:us|user story|story)\s*{story.group(1)}\b", re.IGNORECASE)
+            pattern = re.compile(rf"\b(?:{LEX.story_noun})\s*{story.group(1)}\b", re.IGNORECASE)
             return [m for m, _, _, labelled in self.titles if pattern.search(labelled)]
         if _ALL_STORIES.search(text):
             return [m for m, _, _, labelled in self.titles if _STORY.search(labelled)]
@@ -297,7 +299,7 @@ def _stage(title: str) -> int | None:
     if not match:
         return None
     word = match.group(1).lower()
-    return next(i for i, names in enumerate(_STAGES) if word in names.split("|"))
+    return next(i for i, names in enumerate(_STAGES) if word in names)
 
 
 def _key_of(milestone: DraftMilestone) -> str:
@@ -312,7 +314,11 @@ def _placed(
     """Milestones whose title says where they stand: "Cleanup (last)" waits on every
     other milestone and "(first)" goes before every other; "Before phase 1" goes before
     the milestone it names and "After the last phase" waits on the one it names."""
-    places = {id(m): p.group(1).lower() for m in milestones if (p := _PLACE.search(m.title))}
+    places = {
+        id(m): "first" if p.group("first") else "last"
+        for m in milestones
+        if (p := _PLACE.search(m.title))
+    }
     for milestone in (m for m in milestones if id(m) in places):
         for other in milestones:
             if places[id(milestone)] == "last" and places.get(id(other)) != "last":
@@ -323,17 +329,34 @@ def _placed(
         around = _AROUND.match(plain(milestone.title, keep_targets=False))
         if not around:
             continue
-        name = around.group(2)
-        if around.group(1).lower() == "after" and _PREVIOUS.match(name):
+        name = around.group("name")
+        if around.group("after") and _PREVIOUS.match(name):
             named = milestones[at - 1 : at]
         else:
             named = _resolve_in(index, name)
         if len(named) != 1 or named[0] is milestone:
             continue
-        if around.group(1).lower() == "after":
+        if around.group("after"):
             depend(milestone, named[0])
         else:
             depend(named[0], milestone)
+
+
+class _Edges:
+    """The dependencies being gathered: for each milestone, what it waits on, in the
+    order found, as the keys the planner resolves. (A plain class: a dataclass would
+    generate its methods at every start-up.)"""
+
+    def __init__(self, milestones: list[DraftMilestone]) -> None:
+        self.milestones = milestones
+        self.index = _Index(milestones)
+        self.wanted = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
+        self.place = {id(m): at for at, m in enumerate(milestones)}  # where each stands
+
+    def depend(self, subject: DraftMilestone, target: DraftMilestone) -> None:
+        edges = self.wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
+        if target is not subject:
+            edges.setdefault(_key_of(target))
 
 
 def apply_dependencies(
@@ -345,118 +368,154 @@ def apply_dependencies(
     """Stated dependencies into ``DraftMilestone.dependencies``, as ids or titles the
     planner resolves; what names nothing in the plan becomes an unknown. In each of
     ``chains`` (milestones said to run in sequence) a milestone waits on the one before."""
-    milestones = draft.milestones
-    index = _Index(milestones)
-    place = {id(m): at for at, m in enumerate(milestones)}
-    wanted: dict[int, dict[str, None]] = {id(m): dict.fromkeys(m.dependencies) for m in milestones}
-
-    def depend(subject: DraftMilestone, target: DraftMilestone) -> None:
-        edges = wanted.setdefault(id(subject), dict.fromkeys(subject.dependencies))
-        if target is not subject:
-            edges.setdefault(_key_of(target))
-
+    edges = _Edges(draft.milestones)
     findings: list[Finding] = []
     for statement in statements:
-        text = plain(statement.text, keep_targets=False)
-        if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
-            continue  # "T002 and T003 can run together" states the absence of one
-        steps = [_resolve_in(index, part) for part in _ARROW.split(text)]
-        if len(steps) < 2 and ORDER.match(text):
-            # "Shared config first, then the packages, then the apps": the names may
-            # be loose ("shared settings"), since each of them must name a milestone.
-            parts = _THEN.split(_LABEL.sub("", text.strip(" .")))
-            parts[0] = _FIRST.sub("", parts[0]).strip()
-            steps = [_resolve_in(index, part) or index.closest(part) for part in parts]
-        if len(steps) > 1 and all(steps):
-            # "Setup → US1 → US2": each step waits on the one before it.
-            for waited_on, waiting in zip(steps, steps[1:], strict=False):
-                for subject in waiting:
-                    for target in waited_on:
-                        depend(subject, target)
-            continue
-        keyword = _DEPENDS.search(text)
-        subjects: list[DraftMilestone]
-        if keyword:
-            before, after = text[: keyword.start()], text[keyword.end() :]
-            named = before.split(":", 1)[0] if ":" in before else before
-            subjects = _resolve_in(index, named) if named.strip(" -*:") else []
-            if not subjects and statement.subject is not None:
-                subjects = [statement.subject]
-                at = place[id(statement.subject)]
-                if _BOTH.match(named) and at > 0:
-                    # "Both apps start publishing after ..." below the second of two
-                    # sections speaks of it and the one before it.
-                    subjects.insert(0, milestones[at - 1])
-        elif statement.stated:
-            subjects = [statement.subject] if statement.subject else []
-            after = text
-        else:
-            continue
-        if statement.stated and statement.subject is None and not subjects:
-            if not keyword and not _resolve_in(index, after):
-                draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
-            continue
-        names = _objects(after)
-        clause = _CLAUSE.match(text)
-        if clause and not any(_resolve_in(index, name) for name in names):
-            names = [f"{m.group(0)}" for m in _NUMBER_REF.finditer(clause.group(1))]
-        if not any(_resolve_in(index, name) for name in names) and index.referred(after):
-            # "Starts once the totals are reliable (#42 closed)": the issue is work of
-            # the milestone waited on.
-            names = [f"#{ref}" for ref in issue_refs(after)]
-        for name in names:
-            targets = _resolve_in(index, name) or index.referred(name)
-            if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
-                hints.warn(
-                    findings,
-                    "request-ambiguous-dependency",
-                    f"'{one_line(name, 60)}' could be any of "
-                    f"{', '.join(one_line(t.title, 40) for t in targets[:5])}"
-                    f"{' …' if len(targets) > 5 else ''}; no dependency was "
-                    "recorded. Name the milestone by its id or full title.",
-                    statement.line,
-                )
-                continue
-            for subject in subjects:
-                for target in targets:
-                    depend(subject, target)
-    _placed(milestones, index, depend)
+        _apply_statement(edges, statement, draft, findings)
+    _placed(draft.milestones, edges.index, edges.depend)
     for chain in chains or []:
         for earlier, later in zip(chain, chain[1:], strict=False):
-            depend(later, earlier)
+            edges.depend(later, earlier)
+    _in_stage_order(edges)
+    blockers = {id(m) for m in blocking}
+    _after_blockers(edges, blockers)
+    _after_stories(edges, blockers)
+    _afterwards(edges)
+    for milestone in draft.milestones:
+        milestone.dependencies = list(edges.wanted.get(id(milestone), {}))
+    return findings
+
+
+def _apply_statement(
+    edges: _Edges, statement: Statement, draft: Draft, findings: list[Finding]
+) -> None:
+    """One statement: an order of several milestones, or who waits on what."""
+    index = edges.index
+    text = plain(statement.text, keep_targets=False)
+    if _NO_DEPENDENCY.search(text) or _PARALLEL.search(text):
+        return  # "T002 and T003 can run together" states the absence of one
+    steps = _sequence(index, text)
+    if len(steps) > 1 and all(steps):
+        # "Setup → US1 → US2": each step waits on the one before it.
+        for waited_on, waiting in zip(steps, steps[1:], strict=False):
+            for subject in waiting:
+                for target in waited_on:
+                    edges.depend(subject, target)
+        return
+    keyword = _DEPENDS.search(text)
+    if keyword:
+        subjects, after = _subjects(edges, statement, text, keyword), text[keyword.end() :]
+    elif statement.stated:
+        subjects, after = ([statement.subject] if statement.subject else []), text
+    else:
+        return
+    if statement.stated and statement.subject is None and not subjects:
+        if not keyword and not _resolve_in(index, after):
+            draft.unknowns.append(f"Depends on '{one_line(text, 200)}', outside this plan")
+        return
+    for name in _names_waited_on(index, text, after):
+        targets = _resolve_in(index, name) or index.referred(name)
+        if len(targets) > 1 and not re.search(r"\+|all|stories", name, re.IGNORECASE):
+            hints.warn(
+                findings,
+                "request-ambiguous-dependency",
+                f"'{one_line(name, 60)}' could be any of "
+                f"{', '.join(one_line(t.title, 40) for t in targets[:5])}"
+                f"{' …' if len(targets) > 5 else ''}; no dependency was "
+                "recorded. Name the milestone by its id or full title.",
+                statement.line,
+            )
+            continue
+        for subject in subjects:
+            for target in targets:
+                edges.depend(subject, target)
+
+
+def _sequence(index: _Index, text: str) -> list[list[DraftMilestone]]:
+    """The milestones an order names, step by step: "Setup → US1 → US2", "Shared config
+    first, then the packages, then the apps" (whose names may be loose, "shared
+    settings", since each of them must name a milestone)."""
+    steps = [_resolve_in(index, part) for part in _ARROW.split(text)]
+    if len(steps) < 2 and ORDER.match(text):
+        parts = _THEN.split(_LABEL.sub("", text.strip(" .")))
+        parts[0] = _FIRST.sub("", parts[0]).strip()
+        steps = [_resolve_in(index, part) or index.closest(part) for part in parts]
+    return steps
+
+
+def _subjects(
+    edges: _Edges, statement: Statement, text: str, keyword: re.Match[str]
+) -> list[DraftMilestone]:
+    """Who waits: the milestones named before the dependency phrase ("Phase 3 depends
+    on …"), else the milestone the statement stands in."""
+    before = text[: keyword.start()]
+    named = before.split(":", 1)[0] if ":" in before else before
+    subjects = _resolve_in(edges.index, named) if named.strip(" -*:") else []
+    if not subjects and statement.subject is not None:
+        subjects = [statement.subject]
+        at = edges.place[id(statement.subject)]
+        if _BOTH.match(named) and at > 0:
+            # "Both apps start publishing after ..." below the second of two sections
+            # speaks of it and the one before it.
+            subjects.insert(0, edges.milestones[at - 1])
+    return subjects
+
+
+def _names_waited_on(index: _Index, text: str, after: str) -> list[str]:
+    """What the statement waits on: the names after its dependency phrase, the numbered
+    milestones of its "Once …," clause, or the issues it refers to ("Starts once the
+    totals are reliable (#42 closed)": the issue is work of the milestone waited on)."""
+    names = _objects(after)
+    clause = _CLAUSE.match(text)
+    if clause and not any(_resolve_in(index, name) for name in names):
+        names = [f"{m.group(0)}" for m in _NUMBER_REF.finditer(clause.group(1))]
+    if not any(_resolve_in(index, name) for name in names) and index.referred(after):
+        names = [f"#{ref}" for ref in issue_refs(after)]
+    return names
+
+
+def _in_stage_order(edges: _Edges) -> None:
+    """Release stages (alpha, beta, GA, removal) and runbook stages (prep, procedure,
+    cleanup): each waits on the stage before it."""
     for rank_of in (_stage, runbook_stage):
-        staged = [(m, rank) for m in milestones if (rank := rank_of(m.title)) is not None]
+        staged = [(m, rank) for m in edges.milestones if (rank := rank_of(m.title)) is not None]
         for (earlier, first), (later, then) in zip(staged, staged[1:], strict=False):
             if first < then:
-                depend(later, earlier)
-    # After a phase that blocks the rest, each later phase waits on the nearest such
-    # phase before it (which waits on the ones before it): the same order, linear edges.
-    blockers = {id(m) for m in blocking}
+                edges.depend(later, earlier)
+
+
+def _after_blockers(edges: _Edges, blockers: set[int]) -> None:
+    """After a phase that blocks the rest, each later phase waits on the nearest such
+    phase before it (which waits on the ones before it): the same order, linear edges."""
     last: DraftMilestone | None = None
-    for milestone in milestones:
+    for milestone in edges.milestones:
         if last is not None:
-            depend(milestone, last)
+            edges.depend(milestone, last)
         if id(milestone) in blockers:
             last = milestone
-    # Spec Kit's phases after the user stories (Polish, cross-cutting work) wait on the
-    # stories before them, as its template's execution order says.
+
+
+def _after_stories(edges: _Edges, blockers: set[int]) -> None:
+    """Spec Kit's phases after the user stories (Polish, cross-cutting work) wait on the
+    stories before them, as its template's execution order says."""
     stories: list[DraftMilestone] = []
-    for milestone in milestones:
+    for milestone in edges.milestones:
         if _STORY.search(f"{milestone.id or ''} {milestone.title}"):
             stories.append(milestone)
         elif stories and id(milestone) not in blockers:
             for story in stories:
-                depend(milestone, story)
-    # "## Post-release" (or an "After ..." that names no milestone) with nothing stated:
-    # it waits on the ends of the work before it, the earlier milestones that no other
-    # earlier one waits on.
+                edges.depend(milestone, story)
+
+
+def _afterwards(edges: _Edges) -> None:
+    """ "## Post-release" (or an "After ..." that names no milestone) with nothing
+    stated waits on the ends of the work before it: the earlier milestones that no other
+    earlier one waits on."""
+    milestones, wanted = edges.milestones, edges.wanted
     for at, milestone in enumerate(milestones):
         if at and _AFTERWARDS.match(milestone.title) and not wanted.get(id(milestone)):
             preceding = milestones[:at]
             waited = {key for m in preceding for key in wanted.get(id(m), {})}
             for end in preceding:
                 if _key_of(end) not in waited:
-                    depend(milestone, end)
-    for milestone in milestones:
-        milestone.dependencies = list(wanted.get(id(milestone), {}))
-    return findings
+                    edges.depend(milestone, end)

@@ -12,33 +12,35 @@ import re
 from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.read.draft import DraftMilestone, DraftTask
+from planner.core.read.lex import LEX
 from planner.core.read.vocabulary import HINT_KEYS, KIND_WORDS, RISK_WORDS, ROLE_WORDS
 from planner.core.text import issue_refs, one_line
 from planner.model import RISK_ORDER, Finding, RiskClass, Severity
 
 _HINT = LazyPattern(r"([A-Za-z][A-Za-z _-]{0,24}?)\s*:\s*(.*)", re.DOTALL)
 _ID_PREFIX = LazyPattern(
-    r"(?:milestone\s+|phase\s+|task\s+)?([A-Za-z]{1,3}\d{1,4}(?:-[A-Za-z]{1,3}\d{1,4})?)"
+    rf"(?:(?:{LEX.milestone_noun}|{LEX.task_noun})\s+)?"
+    r"([A-Za-z]{1,3}\d{1,4}(?:-[A-Za-z]{1,3}\d{1,4})?)"
     r"\s*(?::|\.|\)|-|–|—)\s+",
     re.IGNORECASE,
 )
 # Story points: "[5]" or "**[5]**" before a task, "(3 pts)", "[2 points]", "(SP 3)" anywhere.
 _LEADING_POINTS = LazyPattern(r"(?:\*\*|__)?\[\s*\d{1,3}(?:\.\d)?\s*\](?:\*\*|__)?\s+")
 _POINTS = LazyPattern(
-    r"\s*[\[(]\s*(?:(?:sp|story points?|points?|estimate)\s*:?\s*\d{1,3}(?:\.\d)?|"
-    r"\d{1,3}(?:\.\d)?\s*(?:pts?|points?|sp|story points?))\s*[\])]",
+    rf"\s*[\[(]\s*(?:(?:{LEX.estimate_label})\s*:?\s*\d{{1,3}}(?:\.\d)?|"
+    rf"\d{{1,3}}(?:\.\d)?\s*(?:{LEX.estimate_label}))\s*[\])]",
     re.IGNORECASE,
 )
 # Assignees at the end: "— @jonas", "(@alice)", "@a, @b", "owner: @c".
 _OWNERS = LazyPattern(
-    r"\s*([-–—|:]\s*|\(|\b(?:by|owners?|assignees?)\s*:?\s*)?\(?"
-    r"(?:\b(?:by|owners?|assignees?)\s*:?\s*)?"
+    rf"\s*([-–—|:]\s*|\(|\b(?:by|{LEX.owner_label})\s*:?\s*)?\(?"
+    rf"(?:\b(?:by|{LEX.owner_label})\s*:?\s*)?"
     r"@[A-Za-z0-9][\w.-]{0,38}(?:\s*(?:,|and|&)\s*@[A-Za-z0-9][\w.-]{0,38}){0,9}\)?\s*[.]?\s*$",
     re.IGNORECASE,
 )
 _ESTIMATE_OR_OWNER = LazyPattern(
-    r"(?:\*\*|__)?(?:story points?|points?|pts|sp|estimate|effort|size|assignees?|assigned to|"
-    r"owners?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,200}",
+    rf"(?:\*\*|__)?(?:{LEX.estimate_label}|{LEX.effort_label}|{LEX.owner_label})"
+    r"(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,200}",
     re.IGNORECASE,
 )
 # Words after which a mention is whom the task speaks to, not who does it.
@@ -65,8 +67,7 @@ _ADDRESSED = frozenset(
     }
 )
 _NUMBERED = LazyPattern(
-    r"((?:milestone|phase|stage|step)\s+|"
-    r"(?:フェーズ|ステップ|マイルストーン|段階|阶段|里程碑|단계)\s*)(\d{1,4})"
+    rf"((?:{LEX.milestone_noun})\s*)(\d{{1,4}})"
     r"\s*(?::|\.(?!\d)|\)|-|–|—|$)\s*",
     re.IGNORECASE,
 )
@@ -133,7 +134,7 @@ SIBLING_FIELDS = frozenset({"paths", "depends", "risk", "diff", "role", "kind"})
 # Labels of a task's metadata the plan has no field for: "Estimated complexity: M",
 # "Agent: backend", "Priority: P1".
 _FIELD_ONLY = LazyPattern(
-    r"(?:\*\*|__)?(?:estimated\s+)?(?:complexity|priority|agent|difficulty|t-shirt\s+size)"
+    rf"(?:\*\*|__)?(?:{LEX.field_label}|{LEX.effort_label})"
     r"(?:\*\*|__)?\s*:(?:\*\*|__)?\s*[^\n]{0,60}",
     re.IGNORECASE,
 )

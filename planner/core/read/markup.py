@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from planner.core.patterns import LazyPattern
+from planner.core.read.lex import LEX
 from planner.core.read.vocabulary import DONE_MARKS, DONE_WORDS, IMPERATIVE_VERBS, WORK_PHRASES
 
 # Each pattern is linear: bounded repetitions, no nested quantifiers.
@@ -26,23 +27,20 @@ _EMPHASIS = LazyPattern(
 _STRIKE = LazyPattern(r"~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~")
 _CHECKBOX = LazyPattern(r"\[([ xX])\]\s+")
 _DONE_SUFFIX = LazyPattern(
-    r"\s*[\(\[]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[\)\]]\s*[.!]?\s*$",
+    rf"\s*[\(\[]\s*(?:{LEX.done_word})\s*[\)\]]\s*[.!]?\s*$",
     re.IGNORECASE,
 )
-_DONE_DASH = LazyPattern(
-    r"\s*[-–—:|]\s*(?:" + "|".join(sorted(DONE_WORDS)) + r")\s*[.!]?\s*$", re.IGNORECASE
-)
+_DONE_DASH = LazyPattern(rf"\s*[-–—:|]\s*(?:{LEX.done_word})\s*[.!]?\s*$", re.IGNORECASE)
 # A sentence ends at ". " before a capital or markup, but not after "e.g." or "i.e.".
 _SENTENCE_END = LazyPattern(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`*_(\[])")
 _POLITE = LazyPattern(
-    r"(?:it would be (?:really |very |super )?(?:nice|helpful|great|useful|good) if|"
-    r"(?:i|we)(?:'d| would) (?:really )?like (?:it if |to see )?|please|could you)\s+",
+    rf"(?:it would be (?:(?:{LEX.intensifier}) )?(?:{LEX.praise}) if|"
+    rf"(?:{LEX.wish})(?: it if| to see)?|{LEX.polite_lead})\s+",
     re.IGNORECASE,
 )
 # Status words after a heading that say nothing about the work itself: "v0.5 — planned".
 _OPEN_STATUS = LazyPattern(
-    r"\s*(?:[-–—:|]\s*|[\(\[]\s*)(?:planned|in progress|in-progress|wip|next|upcoming|"
-    r"current|tentative|proposed|todo|not started)\s*[\)\]]?\s*[.!]?\s*$",
+    rf"\s*(?:[-–—:|]\s*|[\(\[]\s*)(?:{LEX.open_status})\s*[\)\]]?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 _STATUS_EMOJI = "🚧⏳🔜🟢🟡🟠🔴⚪✅✔️☑️✓❌⬜🔲⚠️"
@@ -55,21 +53,18 @@ CIRCLES_DONE = ("🟢",)
 CIRCLES_OPEN = ("🟡", "🟠", "🔴", "⚪", "🔵", "🟣")
 _CIRCLES = ("🟢", "🟡", "🔴", "⚪")  # a legend names them, each before what it means
 _LEGEND = LazyPattern(
-    r"(?:🟢|🟡|🔴|⚪)\ufe0f?\s{0,3}(?:[=:–—-]\s{0,3})?(?:done|complete|completed|shipped|"
-    r"finished|in progress|wip|blocked|not started|todo|planned|open)\b",
+    r"(?:🟢|🟡|🔴|⚪)\ufe0f?\s{0,3}(?:[=:–—-]\s{0,3})?"
+    rf"(?:{LEX.legend_status})\b",
     re.IGNORECASE,
 )
 # Words after a struck-through item that say it was dropped, not done.
 _DROPPED = LazyPattern(
-    r"\b(?:not needed|no longer needed|unnecessary|won'?t (?:do|fix|be done)|wontfix|"
-    r"dropped|cancell?ed|obsolete|skip(?:ped)?|descoped|out of scope|not doing|abandoned|"
-    r"superseded|moved to|replaced by|duplicate|n/a|not planned|deferred)\b",
+    rf"\b(?:{LEX.dropped})\b",
     re.IGNORECASE,
 )
 # A remark after a struck-out item, not a new name for it: "~~Add CI~~ already exists, my bad".
 _REMARK = LazyPattern(
-    r"\b(?:already|exists|my bad|oops|nvm|never ?mind|elsewhere|redundant|irrelevant|"
-    r"not (?:necessary|relevant|applicable|worth it)|no longer)\b",
+    rf"\b(?:{LEX.remark})\b",
     re.IGNORECASE,
 )
 # GitHub's shortcodes for the status marks the reader knows, as older issues write them:

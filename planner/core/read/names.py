@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from planner.core.patterns import LazyPattern
+from planner.core.read.lex import LEX
 from planner.core.read.markup import heading_text
 
 # A milestone word, then what names one milestone of several: a number (``Phase 2``,
@@ -17,21 +18,18 @@ from planner.core.read.markup import heading_text
 # a number word; never an ordinary word (``Release notes``, ``Milestone dates``).
 _MILESTONE = LazyPattern(
     r"(?:\[[ xX]\]\s+)?(?:"
-    r"(?:milestone|phase|stage|step|sprint|iteration|workstream|release|wave|epic|part|"
-    r"week|month|quarter|objective|goal|schritt|etappe|meilenstein|fase|paso|hito|etapa|[ée]tape|"
-    r"jalon)"
-    r"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{0,3}|[IVX]{1,5})|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten)\+?"
-    r"|(?:フェーズ|ステップ|マイルストーン|段階|阶段|里程碑|단계)\s*\d{1,3}"
+    rf"(?:{LEX.milestone_noun}|{LEX.milestone_group_noun}|{LEX.milestone_noun_loose})"
+    rf"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{{0,3}}|[IVX]{{1,5}})|{LEX.number_word})\+?"
+    rf"|(?:{LEX.milestone_noun})\s*\d{{1,3}}"
     r"|M\d{1,4}"
-    r"|[QH][1-4](?:\s+(?:FY)?\d{2,4})?"
+    rf"|[QH][1-4](?:\s+(?:{LEX.fiscal_year})?\d{{2,4}})?"
     r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
     r"|v\d{1,3}"
     r")\s*(?:$|[:.)\-–—(]|\s)",
     re.IGNORECASE,
 )
 _STAGE = LazyPattern(
-    r"(?:alpha|beta|ga|general availability|stable|preview|rc\d*|mvp|deprecation|removal)"
+    rf"(?:{LEX.stage_name}|(?:{LEX.release_candidate})\d*)"
     r"(?:$|[\s:(\-–—])",
     re.IGNORECASE,
 )

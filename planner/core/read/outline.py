@@ -19,7 +19,7 @@ over one line or one HTML block each, and nesting is bounded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,6 +28,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from planner.core.patterns import LazyPattern
+from planner.core.read.lex import LEX, WORDS
 from planner.core.read.markup import has_legend, status_emoji
 from planner.core.read.names import milestone_like
 from planner.core.read.tracker import Story, add_lines, continues, story_of
@@ -40,7 +41,7 @@ NO_RESPONSE = "_No response_"
 _PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
 _CHECKBOX = LazyPattern(r"\[([ xX])\]\s+")
 # A criterion that names itself in its first words: "Done when ...", "Ships when ...".
-_LEAD_IN = LazyPattern(r"(done when|ships when|exit when|success looks like)\b", re.IGNORECASE)
+_LEAD_IN = LazyPattern(rf"({LEX.criterion_lead})\b", re.IGNORECASE)
 # "**Label**: rest", "**Label:** rest", "__Label__ rest"; the label is at most 80 characters.
 _BOLD_LABEL = LazyPattern(r"(\*\*|__)([^*_\n]{1,80}?)\1\s*(:?)\s*(.*)", re.DOTALL)
 _PLAIN_LABEL = LazyPattern(r"([A-Za-z][A-Za-z0-9 &/'()-]{0,60}?)\s*:\s*(.*)", re.DOTALL)
@@ -52,22 +53,18 @@ _LISTS = frozenset({"bullet_list", "ordered_list"})
 _LIST_NUMBER = LazyPattern(r"(\d{1,3})[.)]\s+(?=\S)")
 # "These must hold for the rollout to be accepted:": a lead-in to criteria.
 _CRITERIA_LEAD_IN = LazyPattern(
-    r".{0,120}\b(?:must (?:all )?hold|must (?:all )?be true|to be accepted|is accepted|"
-    r"(?:counts|to count|be considered) (?:as )?done)\b.{0,60}:",
+    rf".{{0,120}}\b(?:{LEX.criteria_lead_in})\b.{{0,60}}:",
     re.IGNORECASE,
 )
 # GitHub alerts: "> [!NOTE]" on the first line of a blockquote.
-_ALERT = LazyPattern(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_ALERT = LazyPattern(rf"\[!({LEX.alert})\]\s*", re.IGNORECASE)
 _ALERT_LABELS = {
-    "note": "Notes",
-    "tip": "Notes",
-    "important": "Notes",
-    "warning": "Risks",
-    "caution": "Risks",
+    **dict.fromkeys(WORDS["alert.notes"], "Notes"),
+    **dict.fromkeys(WORDS["alert.risks"], "Risks"),
 }
 # HTML that stands for Markdown blocks; what it holds is read as Markdown.
 _HTML_SKIP = LazyPattern(
-    r"<!--.*?(?:-->|$)|<(pre|table|script|style|svg)\b[^>]{0,500}>.*?(?:</\1\s*>|$)",
+    rf"<!--.*?(?:-->|$)|<({LEX.html_skipped})\b[^>]{{0,500}}>.*?(?:</\1\s*>|$)",
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_HEADING = LazyPattern(
@@ -82,7 +79,7 @@ _HTML_CHECKBOX = LazyPattern(
 _CHECKED = LazyPattern(r"\schecked\b", re.IGNORECASE)
 _HTML_ITEM = LazyPattern(r"<li\b[^<>]{0,500}>", re.IGNORECASE)
 _HTML_BREAK = LazyPattern(
-    r"</?(?:p|div|ul|ol|li|details|blockquote|section|article|center|dl|dt|dd|hr|br)\b"
+    rf"</?(?:{LEX.html_break})\b"
     r"[^<>]{0,500}/?>",
     re.IGNORECASE,
 )
@@ -398,176 +395,313 @@ def _markdown_of(html: str) -> str:
     )
 
 
+class OutlineState:
+    """What the block rules share while they read a body: the sections open (innermost
+    last), where a block goes, and what the document said once for all of it. (A plain
+    class: a dataclass would generate its methods at every start-up.)"""
+
+    def __init__(self, table: Mapping[str, str], circles: bool) -> None:
+        self.table = table
+        self.circles = circles  # a legend says what the document's coloured circles mean
+        self.preamble: list[Block] = []
+        self.top: list[Section] = []
+        self.stack: list[Section] = []
+        self.details: list[Section | None] = []  # the <details> open
+        self.titled = 0  # how many of the open <details> opened a section
+        self.broken: Section | None = None  # the section a thematic break last stood in
+
+    def open_section(self, section: Section) -> None:
+        while self.stack and self.stack[-1].level >= section.level:
+            self.stack.pop()
+        (self.stack[-1].children if self.stack else self.top).append(section)
+        self.stack.append(section)
+
+    def open_label(
+        self,
+        title: str,
+        line: int | None,
+        *,
+        label: bool = False,
+        stated: str | None = None,
+        run_in: bool = False,
+    ) -> None:
+        """A section opened by a line rather than a heading, half a level below the
+        section it stands in."""
+        parent = self.stack[-1].level if self.stack else 0
+        section = Section(title, parent + 0.5, line, label=label, stated=stated, run_in=run_in)
+        self.open_section(section)
+
+    def close_label(self) -> None:
+        while self.stack and (self.stack[-1].label or self.stack[-1].stated):
+            self.stack.pop()
+
+    def add(self, block: Block) -> None:
+        (self.stack[-1].blocks if self.stack else self.preamble).append(block)
+
+
 def outline(root: SyntaxTreeNode, table: Mapping[str, str] = ROLE_TABLE) -> Outline:
-    """Split the body's blocks into a tree of sections (headings and label lines)."""
-    preamble: list[Block] = []
-    top: list[Section] = []
-    stack: list[Section] = []
-    details: list[Section | None] = []  # the <details> sections open, innermost last
-    titled = [0]  # how many of them opened a section
-    broken: list[Section | None] = [None]  # the section a thematic break last stood in
+    """Split the body's blocks into a tree of sections (headings and label lines): each
+    block goes to the first rule of ``BLOCK_RULES`` that takes it."""
     circles = any(
         node.type == "paragraph" and has_legend(inline_text(node)) for node in root.children
     )
+    state = OutlineState(table, circles)
+    read(state, root.children, 0)
+    return Outline(state.preamble, state.top)
 
-    def open_section(section: Section) -> None:
-        while stack and stack[-1].level >= section.level:
-            stack.pop()
-        (stack[-1].children if stack else top).append(section)
-        stack.append(section)
 
-    def close_label() -> None:
-        while stack and (stack[-1].label or stack[-1].stated):
-            stack.pop()
+def read(state: OutlineState, nodes: list[SyntaxTreeNode], offset: int, depth: int = 0) -> None:
+    """Each block in turn; a paragraph is told whether a list follows it."""
+    for index, node in enumerate(nodes):
+        before_list = index + 1 < len(nodes) and nodes[index + 1].type in _LISTS
+        visit(state, node, offset, depth, before_list)
 
-    def add(block: Block) -> None:
-        (stack[-1].blocks if stack else preamble).append(block)
 
-    def read(nodes: list[SyntaxTreeNode], offset: int, depth: int = 0) -> None:
-        for index, node in enumerate(nodes):
-            listed = index + 1 < len(nodes) and nodes[index + 1].type in _LISTS
-            visit(node, offset, depth, listed)
+def visit(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool = False
+) -> None:
+    rule = BLOCK_RULES.get(node.type)
+    if rule is not None:
+        rule(state, node, offset, depth, before_list)
 
-    def paragraph(text: str, line: int | None, before_list: bool = False) -> None:
-        parts = _label_runs(text, table)
-        if len(parts) > 1:
-            # "**Goal**: ...\n**Independent Test**: ...": a label a line, each its own.
-            for index, (start, part) in enumerate(parts):
-                where = line + start if line is not None else None
-                paragraph(part, where, before_list and index == len(parts) - 1)
-            return
-        story = story_of(text, line)
-        if story is not None:
-            close_label()
-            parent = stack[-1].level if stack else 0
-            open_section(Section(story.title, parent + 0.5, line, stated="milestone"))
-            _fill(stack[-1], story)
-            return
-        if stack and stack[-1].stated:
-            if continues(text):
-                more_fields = Story(stack[-1].title, line)
-                add_lines(more_fields, text, line)
-                _fill(stack[-1], more_fields)
-                return
-            stack.pop()  # what follows a story's fields is no longer the story's
-        first, _, more = text.partition("\n")
-        label = label_of(first, table)
+
+# ---------------------------------------------------------------------------- block rules
+
+
+def heading_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    state.close_label()
+    level = int(node.tag[1:])
+    state.open_section(Section(inline_text(node).strip(), level, at(node, offset)))
+
+
+def paragraph_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    paragraph(state, inline_text(node), at(node, offset), before_list)
+
+
+def list_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    found = ItemList(items_of(node, state.circles), at(node, offset), node.type == "ordered_list")
+    found.after_break = bool(state.stack) and state.stack[-1] is state.broken
+    state.add(found)
+
+
+def table_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    state.add(_table(node))
+
+
+def fence_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    info = (node.info or "").strip().lower()
+    if info == "[tasklist]":
+        # GitHub's tasklist block: a task list under a heading that only titles the block
+        # ("### Tasks"); the list belongs to the section it stands in.
+        start = at(node, offset) or 0
+        for child in tokens(node.content).children:
+            if child.type != "heading":
+                visit(state, child, start, depth)
+    else:
+        state.add(Fence(info, node.content, at(node, offset)))
+
+
+def break_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    state.close_label()
+    state.broken = state.stack[-1] if state.stack else None
+
+
+def quote_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    """A blockquote's blocks where it stands; an alert's under the label its kind names
+    (a warning is a risk, a note or tip is not work)."""
+    children = list(node.children)
+    alert = None
+    if children and children[0].type == "paragraph":
+        text = inline_text(children[0])
+        alert = _ALERT.match(text.lstrip())
+    depth_before = len(state.stack)
+    if alert:
+        label = _ALERT_LABELS.get(alert.group(1).lower())
         if label:
-            close_label()
-            parent = stack[-1].level if stack else 0
-            open_section(Section(label[0], parent + 0.5, line, label=True))
-            rest = "\n".join(part for part in (label[1], more) if part.strip())
-            if rest.strip():
-                add(_as_list(rest, line, circles) or Paragraph(rest, line))
-                if not rest.rstrip().endswith(":"):
-                    close_label()  # "**Checkpoint**: a sentence." is one paragraph
-        elif before_list and (named := _milestone_line(text)):
-            while stack and (stack[-1].label or stack[-1].run_in):
-                stack.pop()  # the milestone line before it, and its labels, end here
-            parent = stack[-1].level if stack else 0
-            open_section(Section(named[0], parent + 0.5, line, run_in=True))
-            if named[1]:
-                add(Paragraph(named[1], line))
-        elif text.strip() and text.strip() != NO_RESPONSE:
-            add(_as_list(text, line, circles) or Paragraph(text, line))
+            state.close_label()
+            state.open_label(label, at(node, offset), label=True)
+            depth_before = len(state.stack) - 1
+        rest = text.lstrip()[alert.end() :]
+        if rest.strip():
+            paragraph(state, rest, at(children[0], offset))
+        children = children[1:]
+    for child in children:
+        if alert and alert.group(1).lower() != "tip" and _is_checklist(child):
+            _close_quote(state, depth_before)  # a checklist in a note or warning is work
+        visit(state, child, offset, depth)
+    _close_quote(state, depth_before)
 
-    def quote(node: SyntaxTreeNode, offset: int, depth: int) -> None:
-        """A blockquote's blocks where it stands; an alert's under the label its kind
-        names (a warning is a risk, a note or tip is not work)."""
-        children = list(node.children)
-        alert = None
-        if children and children[0].type == "paragraph":
-            text = inline_text(children[0])
-            alert = _ALERT.match(text.lstrip())
-        depth_before = len(stack)
-        if alert:
-            label = _ALERT_LABELS.get(alert.group(1).lower())
-            if label:
-                close_label()
-                parent = stack[-1].level if stack else 0
-                open_section(Section(label, parent + 0.5, at(node, offset), label=True))
-                depth_before = len(stack) - 1
-            rest = text.lstrip()[alert.end() :]
-            if rest.strip():
-                paragraph(rest, at(children[0], offset))
-            children = children[1:]
-        for child in children:
-            if alert and alert.group(1).lower() != "tip" and _is_checklist(child):
-                close_quote(depth_before)  # a checklist in a note or warning is still work
-            visit(child, offset, depth)
-        close_quote(depth_before)
 
-    def close_quote(depth_before: int) -> None:
-        while len(stack) > depth_before and stack[-1].label:
-            stack.pop()  # a label inside the quote ends with it
+def _close_quote(state: OutlineState, depth_before: int) -> None:
+    while len(state.stack) > depth_before and state.stack[-1].label:
+        state.stack.pop()  # a label inside the quote ends with it
 
-    def html(content: str, offset: int, depth: int) -> None:
-        """An HTML block as Markdown; ``<summary>`` opens a section that ``</details>``
-        closes."""
-        if depth >= _HTML_DEPTH:
+
+def html_rule(
+    state: OutlineState, node: SyntaxTreeNode, offset: int, depth: int, before_list: bool
+) -> None:
+    """An HTML block as Markdown; ``<summary>`` opens a section that ``</details>``
+    closes."""
+    offset = (at(node, offset) or 1) - 1
+    if depth >= _HTML_DEPTH:
+        return
+    text = _HTML_SKIP.sub("\n", node.content)
+    start = 0
+    for tag in _SUMMARY.finditer(text):
+        _markdown(state, text[start : tag.start()], offset, depth)
+        start = tag.end()
+        if tag.group(1) is not None:
+            _open_details(state, tag.group(1), offset)
+        elif state.details:
+            _close_details(state)
+    _markdown(state, text[start:], offset, depth)
+
+
+def _open_details(state: OutlineState, summary: str, offset: int) -> None:
+    title = _PROGRESS.sub("", " ".join(_INLINE_TAG.sub(" ", summary).split()))
+    section = Section(title, (state.stack[-1].level if state.stack else 0) + 0.25, offset + 1)
+    if state.titled >= _DETAILS_DEPTH:
+        title = ""  # <details> never closed nest no deeper than this
+    if title:
+        state.close_label()
+        state.open_section(section)
+        state.titled += 1
+    state.details.append(section if title else None)
+
+
+def _close_details(state: OutlineState) -> None:
+    closed = state.details.pop()
+    state.titled -= closed is not None
+    if closed is not None and any(open is closed for open in state.stack):
+        while state.stack and state.stack.pop() is not closed:
+            pass
+
+
+def _markdown(state: OutlineState, fragment: str, offset: int, depth: int) -> None:
+    if fragment.strip():
+        read(state, tokens(_markdown_of(fragment)).children, offset, depth + 1)
+
+
+BlockRule = Callable[[OutlineState, SyntaxTreeNode, int, int, bool], None]
+# The block rules by the kind of block they read, in the order markdown-it names them.
+BLOCK_RULES: dict[str, BlockRule] = {
+    "heading": heading_rule,
+    "paragraph": paragraph_rule,
+    "bullet_list": list_rule,
+    "ordered_list": list_rule,
+    "table": table_rule,
+    "fence": fence_rule,
+    "hr": break_rule,
+    "blockquote": quote_rule,
+    "html_block": html_rule,
+}
+
+
+# ------------------------------------------------------------------------ paragraph rules
+
+
+def paragraph(state: OutlineState, text: str, line: int | None, before_list: bool = False) -> None:
+    """A paragraph goes to the first rule of ``PARAGRAPH_RULES`` that takes it."""
+    for rule in PARAGRAPH_RULES:
+        if rule(state, text, line, before_list):
             return
-        text = _HTML_SKIP.sub("\n", content)
-        start = 0
-        for tag in _SUMMARY.finditer(text):
-            markdown(text[start : tag.start()], offset, depth)
-            start = tag.end()
-            if tag.group(1) is not None:
-                title = _PROGRESS.sub("", " ".join(_INLINE_TAG.sub(" ", tag.group(1)).split()))
-                section = Section(title, (stack[-1].level if stack else 0) + 0.25, offset + 1)
-                if titled[0] >= _DETAILS_DEPTH:
-                    title = ""  # <details> never closed nest no deeper than this
-                if title:
-                    close_label()
-                    open_section(section)
-                    titled[0] += 1
-                details.append(section if title else None)
-            elif details:
-                closed = details.pop()
-                titled[0] -= closed is not None
-                if closed is not None and any(open is closed for open in stack):
-                    while stack and stack.pop() is not closed:
-                        pass
-        markdown(text[start:], offset, depth)
 
-    def markdown(fragment: str, offset: int, depth: int) -> None:
-        if fragment.strip():
-            read(tokens(_markdown_of(fragment)).children, offset, depth + 1)
 
-    def visit(node: SyntaxTreeNode, offset: int, depth: int, before_list: bool = False) -> None:
-        kind = node.type
-        if kind == "heading":
-            level = int(node.tag[1:])
-            close_label()
-            open_section(Section(inline_text(node).strip(), level, at(node, offset)))
-        elif kind == "paragraph":
-            paragraph(inline_text(node), at(node, offset), before_list)
-        elif kind in ("bullet_list", "ordered_list"):
-            found = ItemList(items_of(node, circles), at(node, offset), kind == "ordered_list")
-            found.after_break = bool(stack) and stack[-1] is broken[0]
-            add(found)
-        elif kind == "table":
-            add(_table(node))
-        elif kind == "fence":
-            info = (node.info or "").strip().lower()
-            if info == "[tasklist]":
-                # GitHub's tasklist block: a task list under a heading that only titles
-                # the block ("### Tasks"); the list belongs to the section it stands in.
-                start = at(node, offset) or 0
-                for child in tokens(node.content).children:
-                    if child.type != "heading":
-                        visit(child, start, depth)
-            else:
-                add(Fence(info, node.content, at(node, offset)))
-        elif kind == "hr":
-            close_label()
-            broken[0] = stack[-1] if stack else None
-        elif kind == "blockquote":
-            quote(node, offset, depth)
-        elif kind == "html_block":
-            html(node.content, (at(node, offset) or 1) - 1, depth)
+def label_runs(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
+    """ "**Goal**: ...\n**Independent Test**: ...": a label a line, each its own."""
+    parts = _label_runs(text, state.table)
+    if len(parts) <= 1:
+        return False
+    for index, (start, part) in enumerate(parts):
+        where = line + start if line is not None else None
+        paragraph(state, part, where, before_list and index == len(parts) - 1)
+    return True
 
-    read(root.children, 0)
-    return Outline(preamble, top)
+
+def tracker_story(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
+    """ "Story: PAY-12 …" opens a milestone its fields fill."""
+    story = story_of(text, line)
+    if story is None:
+        return False
+    state.close_label()
+    state.open_label(story.title, line, stated="milestone")
+    _fill(state.stack[-1], story)
+    return True
+
+
+def story_fields(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
+    """More fields of the story above; anything else ends it."""
+    if not (state.stack and state.stack[-1].stated):
+        return False
+    if continues(text):
+        more_fields = Story(state.stack[-1].title, line)
+        add_lines(more_fields, text, line)
+        _fill(state.stack[-1], more_fields)
+        return True
+    state.stack.pop()  # what follows a story's fields is no longer the story's
+    return False
+
+
+def label_line(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
+    """ "**Acceptance criteria:**" opens a section as a heading of that name would."""
+    first, _, more = text.partition("\n")
+    label = label_of(first, state.table)
+    if not label:
+        return False
+    state.close_label()
+    state.open_label(label[0], line, label=True)
+    rest = "\n".join(part for part in (label[1], more) if part.strip())
+    if rest.strip():
+        state.add(_as_list(rest, line, state.circles) or Paragraph(rest, line))
+        if not rest.rstrip().endswith(":"):
+            state.close_label()  # "**Checkpoint**: a sentence." is one paragraph
+    return True
+
+
+def milestone_line(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
+    """ "m2 parser (after m1)" over a list opens a milestone, as a heading would."""
+    named = _milestone_line(text) if before_list else None
+    if not named:
+        return False
+    while state.stack and (state.stack[-1].label or state.stack[-1].run_in):
+        state.stack.pop()  # the milestone line before it, and its labels, end here
+    state.open_label(named[0], line, run_in=True)
+    if named[1]:
+        state.add(Paragraph(named[1], line))
+    return True
+
+
+def plain_paragraph(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
+    """Text, or a status board written as lines, where it stands."""
+    if text.strip() and text.strip() != NO_RESPONSE:
+        state.add(_as_list(text, line, state.circles) or Paragraph(text, line))
+    return True
+
+
+ParagraphRule = Callable[[OutlineState, str, int | None, bool], bool]
+# Tried in order; the first that takes the paragraph ends the search.
+PARAGRAPH_RULES: tuple[ParagraphRule, ...] = (
+    label_runs,
+    tracker_story,
+    story_fields,
+    label_line,
+    milestone_line,
+    plain_paragraph,
+)
 
 
 def _fill(section: Section, story: Story) -> None:

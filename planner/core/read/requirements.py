@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.draft import DraftMilestone, DraftTask
+from planner.core.read.lex import LEX
 from planner.core.read.markup import done_marked, heading_text, plain, status_emoji
 from planner.core.read.outline import Item, ItemList, Outline, Section, Table
 from planner.core.read.tasks import task_from_item
@@ -37,7 +38,8 @@ from planner.model import Finding
 _ITEM_ID = LazyPattern(r"(?:\*\*|__)?\[?([A-Z]{1,4}-?\d{1,3})\]?(?:\*\*|__)?[:.)]?\s+(?=\S)")
 _ID = LazyPattern(r"\b([A-Z]{1,4})-?(\d{1,3})\b(?:\s*(?:–|—|-|to)\s*(?:\1-?)?(\d{1,3})\b)?")
 _BY_NUMBER = LazyPattern(
-    r"\brequirements?\s+#?(\d{1,3}(?:\s*(?:,|and|&|–|-)\s*#?\d{1,3}){0,20})", re.IGNORECASE
+    rf"\b(?:{LEX.requirement_noun})\s+#?(\d{{1,3}}(?:\s*(?:,|and|&|–|-)\s*#?\d{{1,3}}){{0,20}})",
+    re.IGNORECASE,
 )
 _PARTS = LazyPattern(r";|\s\+\s|<br\s*/?>", re.IGNORECASE)
 _MILESTONE_HEADERS = frozenset({"milestone", "milestones", "phase", "stage", "release", "name"})

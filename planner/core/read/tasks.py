@@ -10,6 +10,7 @@ import re
 from planner.core.patterns import LazyPattern
 from planner.core.read import hints
 from planner.core.read.draft import DraftTask
+from planner.core.read.lex import LEX
 from planner.core.read.markup import (
     ask,
     done_marked,
@@ -42,14 +43,14 @@ from planner.model import Finding
 
 _SPEC_KIT = LazyPattern(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
 _TASK_DEPENDS = LazyPattern(
-    r"\b(?:depends? on|after|requires|needs|blocked by)\s+"
+    rf"\b(?:{LEX.depends_on}|{LEX.after}|{LEX.needs})\s+"
     r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
     re.IGNORECASE,
 )
 # An item that only says what the work waits on ("Depends on #12", "Blocked by #3 and #4").
 _WAITS_ON = LazyPattern(
-    r"(?:depends? on|blocked (?:by|on)|requires|needs|waiting (?:on|for)|waits (?:on|for)|"
-    r"after)\s+(?:(?:issue|pr|pull request)\s+)?(?:#\d{1,7}|https?://\S{1,300})"
+    rf"(?:{LEX.depends_on}|{LEX.waits_on}|{LEX.needs}|{LEX.after})\s+"
+    rf"(?:(?:{LEX.issue_noun})\s+)?(?:#\d{{1,7}}|https?://\S{{1,300}})"
     r"(?:\s*(?:,|and|&)\s*(?:#\d{1,7}|https?://\S{1,300})){0,20}\s*[.)]?",
     re.IGNORECASE,
 )
@@ -86,10 +87,10 @@ _BOARD_HEADERS = frozenset(
 )
 _TICKET = LazyPattern(r"(?:[A-Z][A-Z0-9]{0,9}-\d{1,6}|#\d{1,7})")
 # Gherkin: "Scenario: ..." and its Given/When/Then steps are one criterion.
-_SCENARIO = LazyPattern(r"(?:scenario(?: outline| template)?|example)\s*:\s*(.*)", re.IGNORECASE)
-_STEP = LazyPattern(r"(given|when|then|and|but|\*)\s+(.*)", re.IGNORECASE)
+_SCENARIO = LazyPattern(rf"(?:{LEX.gherkin_scenario})\s*:\s*(.*)", re.IGNORECASE)
+_STEP = LazyPattern(rf"({LEX.gherkin_step}|\*)\s+(.*)", re.IGNORECASE)
 # Tags, tables, doc strings, comments and the headings around scenarios.
-_GHERKIN_ASIDE = LazyPattern(r'[@|#]|"""|(?:feature|background|examples|rule)\s*:', re.IGNORECASE)
+_GHERKIN_ASIDE = LazyPattern(rf'[@|#]|"""|(?:{LEX.gherkin_aside})\s*:', re.IGNORECASE)
 _GHERKIN_FENCES = frozenset({"gherkin", "feature", "cucumber"})
 
 

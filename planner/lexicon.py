@@ -1,0 +1,213 @@
+"""``python -m planner.lexicon``: compile the reader's words, kept as data in
+``planner/core/read/lexicon/<language>.yaml``, into the module the reader imports
+(``planner/core/read/lex.py``) and the reference page that lists them
+(``docs/lexicon.md``).
+
+Each data file maps a concept (``milestone_noun``, ``depends_on``, ``role.acceptance``) to
+the phrases that say it in that language, lower case. A concept's phrases are the union of
+every language's, English first. The generated module holds them twice: as tuples
+(``WORDS``) for code that compares whole words, and as one regular-expression alternation
+per concept (``LEX.milestone_noun``), longest phrase first so a longer phrase wins over
+its own beginning, for the slots of the reader's patterns. Nothing is compiled or read at
+import time, so start-up pays for a few string constants only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent
+DATA = ROOT / "core" / "read" / "lexicon"
+MODULE = ROOT / "core" / "read" / "lex.py"
+REFERENCE = ROOT.parent / "docs" / "lexicon.md"
+# English first: the reference page lists the languages in this order, and a concept's
+# tuple keeps it.
+LANGUAGES = ("en", "de", "es", "fr", "ja", "zh", "ko")
+_NAMES = {
+    "en": "English",
+    "de": "German",
+    "es": "Spanish",
+    "fr": "French",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ko": "Korean",
+}
+_CONCEPT = re.compile(r"[a-z][a-z_]*(?:\.[a-z][a-z_]*)?")
+
+
+class LexiconError(ValueError):
+    """A data file that is not a mapping of concepts to lists of phrases."""
+
+
+def _flatten(data: Mapping[str, Any], where: str) -> dict[str, list[str]]:
+    """``{role: {tasks: [...]}}`` -> ``{"role.tasks": [...]}``; one level of nesting."""
+    flat: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            for inner, phrases in value.items():
+                flat[f"{key}.{inner}"] = phrases
+        else:
+            flat[str(key)] = value
+    for concept, phrases in flat.items():
+        if not _CONCEPT.fullmatch(concept):
+            raise LexiconError(f"{where}: '{concept}' is not a concept name (a-z and _)")
+        if not isinstance(phrases, list) or not all(
+            isinstance(p, str) and p.strip() for p in phrases
+        ):
+            raise LexiconError(
+                f"{where}: '{concept}' must be a list of phrases (quote a word YAML reads "
+                'as another type: "on", "no", "yes")'
+            )
+        if any(p != p.lower() for p in phrases):
+            raise LexiconError(f"{where}: the phrases of '{concept}' must be lower case")
+    return flat
+
+
+def load(folder: Path = DATA) -> dict[str, dict[str, list[str]]]:
+    """Each language's concepts, as its data file gives them."""
+    languages: dict[str, dict[str, list[str]]] = {}
+    for language in LANGUAGES:
+        path = folder / f"{language}.yaml"
+        if path.exists():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            if not isinstance(data, Mapping):
+                raise LexiconError(f"{path.name}: must map concepts to lists of phrases")
+            languages[language] = _flatten(data, path.name)
+    unknown = sorted(p.stem for p in folder.glob("*.yaml") if p.stem not in LANGUAGES)
+    if unknown:
+        raise LexiconError(f"no language named {', '.join(unknown)}; add it to LANGUAGES")
+    return languages
+
+
+def merged(languages: Mapping[str, Mapping[str, list[str]]]) -> dict[str, tuple[str, ...]]:
+    """Each concept's phrases over all languages, English first, each phrase once."""
+    concepts: dict[str, dict[str, None]] = {}
+    for language in LANGUAGES:
+        for concept, phrases in languages.get(language, {}).items():
+            concepts.setdefault(concept, {}).update(dict.fromkeys(phrases))
+    return {concept: tuple(concepts[concept]) for concept in sorted(concepts)}
+
+
+def alternation(phrases: tuple[str, ...]) -> str:
+    """The phrases as one alternation: escaped (a space stays a space), longest first."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(re.escape(p).replace("\\ ", " ") for p in ordered)
+
+
+def _quote(text: str) -> str:
+    """A Python string literal for ``text``, double-quoted as ruff writes it."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _wrapped(text: str, width: int = 80) -> list[str]:
+    """``text`` cut before a ``|`` into pieces of about ``width`` characters."""
+    pieces: list[str] = []
+    for part in text.split("|"):
+        if pieces and len(pieces[-1]) + len(part) < width:
+            pieces[-1] += "|" + part
+        else:
+            pieces.append(("|" if pieces else "") + part)
+    return pieces
+
+
+def source(words: Mapping[str, tuple[str, ...]]) -> str:
+    """The generated module's text."""
+    lines = [
+        '"""The reader\'s words, generated by ``python -m planner.lexicon`` from',
+        "``planner/core/read/lexicon/*.yaml``: edit those files, then run the command.",
+        "",
+        "``WORDS`` holds each concept's phrases; ``LEX`` each concept as a regular-expression",
+        'alternation (escaped, longest phrase first) for a pattern\'s slot."""',
+        "",
+        "from typing import Final",
+        "",
+        "WORDS: Final[dict[str, tuple[str, ...]]] = {",
+    ]
+    for concept, phrases in words.items():
+        one = f"    {_quote(concept)}: ({_quote(phrases[0])},),"
+        if len(phrases) == 1 and len(one) <= 100:
+            lines.append(one)  # as ruff writes a tuple of one
+            continue
+        lines.append(f"    {_quote(concept)}: (")
+        lines.extend(f"        {_quote(phrase)}," for phrase in phrases)
+        lines.append("    ),")
+    lines += [
+        "}",
+        "",
+        "",
+        "class LEX:",
+        '    """Each concept as an alternation: ``f"(?:{LEX.milestone_noun})\\\\s*(\\\\d+)"``."""',
+        "",
+    ]
+    slots: dict[str, tuple[str, ...]] = {}
+    for concept, phrases in words.items():
+        # A group ("risk.low", "risk.high") is one slot of all its phrases ("risk").
+        name = concept.split(".", 1)[0]
+        slots[name] = tuple(dict.fromkeys(slots.get(name, ()) + phrases))
+    for concept, phrases in sorted(slots.items()):
+        pieces = _wrapped(alternation(phrases))
+        line = f"    {concept}: Final = {_quote(alternation(phrases))}"
+        if len(line) <= 100:
+            lines.append(line)
+        elif len(_quote(alternation(phrases))) <= 100 - 8:
+            lines += [
+                f"    {concept}: Final = (",
+                f"        {_quote(alternation(phrases))}",
+                "    )",
+            ]
+        else:
+            lines.append(f"    {concept}: Final = (")
+            lines.extend(f"        {_quote(piece)}" for piece in pieces)
+            lines.append("    )")
+    return "\n".join(lines) + "\n"
+
+
+def reference(languages: Mapping[str, Mapping[str, list[str]]]) -> str:
+    """The reference page: every concept and its phrases, language by language."""
+    words = merged(languages)
+    out = [
+        "# The words the reader knows",
+        "",
+        "Generated by `python -m planner.lexicon` from `planner/core/read/lexicon/*.yaml`;",
+        "edit those files, not this page. A phrase added there reaches every pass of the",
+        "reader that uses its concept. A configuration can add phrases to the section",
+        "roles (`vocabulary.sections`).",
+        "",
+    ]
+    for concept in words:
+        out += [f"## `{concept}`", ""]
+        for language in LANGUAGES:
+            phrases = languages.get(language, {}).get(concept)
+            if phrases:
+                shown = ", ".join(f"`{p}`" if p.strip() == p else f"`{p!r}`" for p in phrases)
+                out.append(f"- {_NAMES[language]}: {shown}")
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
+
+
+def main(data: Path = DATA, module: Path = MODULE, page: Path = REFERENCE) -> int:
+    languages = load(data)
+    _write(module, source(merged(languages)))
+    _write(page, reference(languages))
+    print(f"wrote {module.name} and {page.name} from {len(languages)} languages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,7 +24,7 @@ from planner.action.effects.project import ProjectItems
 from planner.action.effects.sub_issues import SubIssues
 from planner.action.github import GitHubPort
 from planner.action.projects import projects_of
-from planner.model import Contract, Fanout, Issue
+from planner.model import Contract, Fanout, Issue, Severity
 
 __all__ = ["DecisionIssues", "EffectsReport", "SideEffects", "task_marker"]
 
@@ -38,7 +38,7 @@ class SideEffects:
         port: GitHubPort,
         planning: Issue,
         label: str,
-        outage_severity: str = "warning",
+        outage_severity: Severity = "warning",
         max_decision_issues: int = 20,
         issue_type: str | None = None,
         milestones: bool = False,

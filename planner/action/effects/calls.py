@@ -9,7 +9,8 @@ from functools import partial
 from typing import TypeVar
 
 from planner.action.github import CommentInfo, GitHubError, GitHubPort
-from planner.model import Finding, Issue, Location
+from planner.core.findings import finding
+from planner.model import Finding, Issue, Severity
 
 T = TypeVar("T")
 
@@ -20,14 +21,13 @@ class EffectsReport:
     findings: list[Finding] = field(default_factory=list)
     not_done: list[str] = field(default_factory=list)
 
-    def failed(self, what: str, exc: GitHubError, severity: str) -> None:
+    def failed(self, what: str, exc: GitHubError, severity: Severity) -> None:
         self.not_done.append(what)
         self.findings.append(
-            Finding(
-                rule="github-side-effect",
+            finding(
+                "github-side-effect",
+                f"Not done: {what}. {exc} The plan files were still written.",
                 severity=severity,
-                message=f"Not done: {what}. {exc} The plan files were still written.",
-                location=Location(),
             )
         )
 
@@ -37,14 +37,16 @@ class Calls:
     not done with a finding. A failed call never raises, so one refusal costs only what
     depends on it and the plan is still written."""
 
-    def __init__(self, port: GitHubPort, planning: Issue, outage_severity: str = "warning") -> None:
+    def __init__(
+        self, port: GitHubPort, planning: Issue, outage_severity: Severity = "warning"
+    ) -> None:
         self.port = port
         self.planning = planning
         self.outage = outage_severity
         self.me: str | None = None
         self.report = EffectsReport()
 
-    def severity(self, exc: GitHubError) -> str:
+    def severity(self, exc: GitHubError) -> Severity:
         """A call the run may go on without (``GitHubError.skippable``) is a warning (or
         the configured outage severity): the plan is made, the writes are skipped. Any
         other refusal is an error."""
@@ -59,7 +61,7 @@ class Calls:
 
         return self.attempt(what, call) is not None
 
-    def attempt(self, what: str, fn: Callable[[], T], severity: str | None = None) -> T | None:
+    def attempt(self, what: str, fn: Callable[[], T], severity: Severity | None = None) -> T | None:
         """Run a call; what it returned, or None when it failed (reported as ``severity``
         when given, else by ``severity()``)."""
         try:

@@ -10,9 +10,10 @@ from typing import TypeVar
 from planner.action.effects.calls import Calls
 from planner.action.effects.markers import by_marker, safe_text, task_marker
 from planner.action.github import IssueInfo
+from planner.core.findings import finding
 from planner.core.graph import fewest_links
 from planner.core.text import one_line
-from planner.model import Fanout, FanoutTask, Finding
+from planner.model import Fanout, FanoutTask
 
 T = TypeVar("T")
 SUB_ISSUE_LIMIT = 100  # GitHub's limit of sub-issues per parent
@@ -50,10 +51,9 @@ class SubIssues:
                 continue
             if room <= 0:
                 calls.report.findings.append(
-                    Finding(
-                        rule="github-sub-issue-limit",
-                        severity="warning",
-                        message=f"#{n} already has {SUB_ISSUE_LIMIT} sub-issues (GitHub's limit); "
+                    finding(
+                        "github-sub-issue-limit",
+                        f"#{n} already has {SUB_ISSUE_LIMIT} sub-issues (GitHub's limit); "
                         f"no sub-issue was made for {t.id} and later tasks.",
                     )
                 )

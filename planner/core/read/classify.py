@@ -104,9 +104,7 @@ def _role(section: Section, parent: str | None, table: Mapping[str, str]) -> str
             return "task"
         return known or ("group" if not section.label else parent)
     if parent == "acceptance":
-        if explicit:
-            return "milestone"
-        return known or "acceptance"
+        return known or "acceptance"  # "Success criteria" > "Phase 1: …": its criteria
     if parent in ("task", "detail"):
         return "detail"
     if parent == "notes":

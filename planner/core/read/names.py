@@ -22,6 +22,7 @@ _MILESTONE = LazyPattern(
     rf"\s+(?:v?\d[\w.]*|(?-i:[A-Z]\d{{0,3}}|[IVX]{{1,5}})|{LEX.number_word})\+?"
     rf"|(?:{LEX.milestone_noun})\s*\d{{1,3}}"
     r"|M\d{1,4}"
+    r"|P\d{1,2}(?=:)"  # a priority tier over its work: "## P0: Critical fixes"
     rf"|[QH][1-4](?:\s+(?:{LEX.fiscal_year})?\d{{2,4}})?"
     r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
     r"|v\d{1,3}"
@@ -36,8 +37,8 @@ _STAGE = LazyPattern(
 
 
 def milestone_like(title: str) -> bool:
-    """``Phase 1: Setup``, ``### Stage B``, ``M2 - API``, ``v0.2.0``, ``#### Alpha (1.21)``,
-    ``Etapa 2``, ``フェーズ1``."""
+    """``Phase 1: Setup``, ``### Stage B``, ``M2 - API``, ``P0: Fixes``, ``v0.2.0``,
+    ``#### Alpha (1.21)``, ``Etapa 2``, ``フェーズ1``."""
     text = heading_text(title)
     if len(text) > 300:
         return False

@@ -155,6 +155,16 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
         # A label line inside a milestone speaks for that milestone; its children
         # (none, as labels are leaves) need no context.
         _assign(section.children, section.role, table)
+        if section.role == "milestones" and any(
+            child.role == "milestones" for child in section.children
+        ):
+            # "# Migration Roadmap" > "## Migration Phases" > "### Phase 1": the phases
+            # are the milestones; the roadmap's other sections ("## Benefits", "## Example
+            # PR sequence") are about them, not milestones of their own.
+            for child in section.children:
+                if child.role == "milestone" and not milestone_like(child.title):
+                    child.role = "notes"
+                    _assign(child.children, "notes", table)
         if (
             section.role == "milestone"
             and any(child.role == "milestone" for child in section.children)

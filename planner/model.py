@@ -392,6 +392,7 @@ class VocabularyConfig(Strict):
             "ask",
             "advertise",
             "tweet",
+            "publish",
         ],
         description="Verbs that open an operation a person performs rather than a code change "
         "('Run the release script', 'Tag the commit'): such a task is kind 'ops', kept in the "

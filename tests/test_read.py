@@ -322,9 +322,10 @@ def test_operations_stay_in_the_plan_and_are_never_handed_out() -> None:
         "## Tasks\n- [ ] Bump the version in `pyproject.toml`\n"
         "- [ ] Update `CHANGELOG.md` with the merged changes\n"
         "- [ ] Run `make release` and tag the commit\n- [ ] Announce the release\n"
+        "- [ ] Publish the new packages to the hosted repositories\n"
     )
     tasks = result.contract.roadmap.milestones[0].tasks  # type: ignore[attr-defined]
-    assert [t.kind for t in tasks] == ["feature", "docs", "ops", "ops"]
+    assert [t.kind for t in tasks] == ["feature", "docs", "ops", "ops", "ops"]
     fanned = [t.id for t in result.fanout.tasks]  # type: ignore[attr-defined]
     assert fanned == ["M1-T1", "M1-T2"]
     rules = {(f.rule, f.severity) for f in result.findings}  # type: ignore[attr-defined]

@@ -54,6 +54,12 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "quotes": lambda size: fill(
         lambda n: "> " * (n % 30) + f"[!NOTE]\n> - [ ] Add x{n} in a{n}/\n\n", size
     ),
+    # A sentence the order rules read word by word: "Each phase starts after after ...",
+    # and an order's subject word repeated ("list list list ...").
+    "order words": lambda size: fill(
+        lambda n: "Each phase " + "starts after " * 300 + ".\n\n", size
+    ),
+    "order subject": lambda size: "list " * (size // 5),
     "html": lambda size: fill(
         lambda n: (
             f"<details><summary><b>Part {n}</b> (1/2)</summary>\n\n- [ ] Add x{n} in a/\n\n"

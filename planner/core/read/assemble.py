@@ -20,10 +20,10 @@ from planner.core.read.dependencies import (
     FOUNDATION,
     ORDER,
     PROSE_DEPENDS,
-    SEQUENTIAL,
     WITHIN_GROUP,
     Statement,
     apply_dependencies,
+    sequential,
 )
 from planner.core.read.draft import LIST_SECTIONS, Draft, DraftDecision, DraftMilestone, DraftTask
 from planner.core.read.lex import LEX, WORDS
@@ -696,7 +696,7 @@ def _visit(
             continue
         elif role == "dependencies":
             for text, line, _ in entries(section.blocks):
-                if SEQUENTIAL.search(text):
+                if sequential(text):
                     sequences_stated(c, draft, [text])
                 else:
                     c.statements.append(Statement(None, text, line, stated=True))
@@ -731,7 +731,7 @@ def group_prose(c: _Collected, section: Section, group: list[DraftMilestone]) ->
     c.groups.append(group)
     for paragraph in paragraphs(section.blocks):
         for sentence in sentences(plain(paragraph.text)):
-            if SEQUENTIAL.search(sentence):
+            if sequential(sentence):
                 c.chains.append(group)
             elif PROSE_DEPENDS.search(sentence):
                 c.statements.append(Statement(group[0], sentence, paragraph.line, stated=False))
@@ -745,7 +745,7 @@ def sequences_stated(c: _Collected, draft: Draft, texts: list[str]) -> None:
         for sentence in sentences(text):
             if ORDER.match(sentence):
                 c.statements.append(Statement(None, sentence, None, stated=False))
-            elif SEQUENTIAL.search(sentence):
+            elif sequential(sentence):
                 if WITHIN_GROUP.search(sentence) and c.groups:
                     c.chains.extend(c.groups)
                 else:

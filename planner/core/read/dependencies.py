@@ -48,17 +48,47 @@ PROSE_DEPENDS = LazyPattern(
 # "Phases inside an epic are sequential", "The steps run in order", "Please follow the
 # steps in order": each milestone of the group (or of the plan) waits on the one before
 # it ("in order of priority" is no order of work).
-SEQUENTIAL = LazyPattern(
-    rf"^(?!.*\bnot\b).*\b(?:{LEX.milestone_nouns}|{LEX.ordered_whole})\b"
-    rf".*\b(?:{LEX.in_order})(?! (?:of|to)\b)\b"
-    # "Each phase starts only after the previous one has passed its checks", "Every step
-    # waits for the one before it", "Each stage must be done before the next one starts".
-    rf"|\b(?:{LEX.each}) (?:{LEX.milestone_noun}|{LEX.milestone_noun_loose}|{LEX.section_noun})\b"
-    r"[^.;]*?"
-    rf"(?:\b(?:{LEX.order_verb})\b[^.;]*?\b(?:{LEX.order_link})\b[^.;]*?\b(?:{LEX.previous})\b"
-    rf"|\b(?:{LEX.before_next})\b)",
+_NEGATED = LazyPattern(rf"\b(?:{LEX.negation})\b", re.IGNORECASE)
+_WHOLE = LazyPattern(rf"\b(?:{LEX.milestone_nouns}|{LEX.ordered_whole})\b", re.IGNORECASE)
+_IN_ORDER = LazyPattern(rf"\b(?:{LEX.in_order})(?! (?:of|to)\b)\b", re.IGNORECASE)
+_DENIED = LazyPattern(rf"\b(?:{LEX.order_denied})\s+$", re.IGNORECASE)
+_EACH = LazyPattern(
+    rf"\b(?:{LEX.each}) (?:{LEX.milestone_noun}|{LEX.milestone_noun_loose}|{LEX.section_noun})\b",
     re.IGNORECASE,
 )
+_ORDER_VERB = LazyPattern(rf"\b(?:{LEX.order_verb})\b", re.IGNORECASE)
+_ORDER_LINK = LazyPattern(rf"\b(?:{LEX.order_link})\b", re.IGNORECASE)
+_PRIOR = LazyPattern(rf"\b(?:{LEX.previous})\b", re.IGNORECASE)
+_BEFORE_NEXT = LazyPattern(rf"\b(?:{LEX.before_next})\b", re.IGNORECASE)
+_PART = LazyPattern(r"[^.;]+")
+
+
+def sequential(text: str) -> bool:
+    """Whether a sentence says the milestones (of a group, or of the plan) run in order,
+    each waiting on the one before it: "These phases are sequential", "The roadmap is in
+    order" ("in order of priority" is no order of work, "rather than in order" none at
+    all); "Each phase starts only after the previous one has passed its checks", "Every
+    step waits for the one before it", "Each stage must be done before the next one
+    starts". Each word is looked for once, left to right: linear in the text."""
+    whole = _WHOLE.search(text)
+    if whole and not _NEGATED.search(text):
+        for found in _IN_ORDER.finditer(text, whole.end()):
+            if not _DENIED.search(text, 0, found.start()):
+                return True
+    for clause in _PART.finditer(text):
+        each = _EACH.search(clause.group())
+        if each is None:
+            continue
+        rest = clause.group()
+        if _BEFORE_NEXT.search(rest, each.end()):
+            return True
+        verb = _ORDER_VERB.search(rest, each.end())
+        link = _ORDER_LINK.search(rest, verb.end()) if verb else None
+        if link and _PRIOR.search(rest, link.end()):
+            return True
+    return False
+
+
 WITHIN_GROUP = LazyPattern(rf"\b(?:{LEX.within}) (?:an? |each |the )?\w+", re.I)
 # "Setup → US1 → US2": an order written as a chain of arrows.
 _ARROW = LazyPattern(r"\s*(?:→|⟶|->|=>|⇒)\s*")

@@ -629,6 +629,11 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "todo",
         "not started",
     ),
+    "order_denied": (
+        "not",
+        "rather than",
+        "instead of",
+    ),
     "order_link": (
         "after",
         "once",
@@ -1671,6 +1676,7 @@ class LEX:
         "in progress|in\\-progress|not started|tentative|upcoming|proposed|planned|current"
         "|next|todo|wip"
     )
+    order_denied: Final = "rather than|instead of|not"
     order_link: Final = "after|until|once|when|upon|for|on"
     order_verb: Final = (
         "depends|follows|starts|begins|depend|builds|follow|start|begin|waits|build|comes"

@@ -124,15 +124,18 @@ def _fenced_draft(root_children: list[Fence], findings: list[Finding]) -> Draft 
 
 _MARKDOWN_FENCES = frozenset({"md", "markdown"})
 _STRUCTURE = frozenset({"heading", "bullet_list", "ordered_list", "table"})
+_LEAD_TEXT = 200  # characters of lead text a document kept in md fences may have outside them
 
 
 def _work_in_markdown_fences(body: str, root: SyntaxTreeNode) -> str | None:
     """The document with its ``md`` fences opened, where its own work is inside them: a
-    roadmap kept whole in ```md blocks (headings and checklists inside, none outside) is
-    read as the Markdown it holds, not as code. ``None`` where that is not so."""
+    roadmap kept whole in ```md blocks (headings and checklists inside, none outside, and
+    at most a short lead paragraph) is read as the Markdown it holds, not as code. ``None``
+    where that is not so: a proposal that shows a template in a fence keeps it an example."""
     lines = body.split("\n")
     parts: list[str] = []
     holds_work = False
+    said = []  # what stands outside the fences
     for node in root.children:
         info = (node.info or "").strip().lower().split(" ")[0] if node.type == "fence" else ""
         if info in _MARKDOWN_FENCES:
@@ -143,6 +146,10 @@ def _work_in_markdown_fences(body: str, root: SyntaxTreeNode) -> str | None:
             return None  # the document has structure of its own: a fence is an example
         elif node.map:
             parts.append("\n".join(lines[node.map[0] : node.map[1]]))
+            if node.type != "hr":
+                said.append(parts[-1])
+    if len(said) > 1 or sum(len(text) for text in said) > _LEAD_TEXT:
+        return None  # prose of its own around the fences: they show an example
     return "\n\n".join(parts) if holds_work else None
 
 

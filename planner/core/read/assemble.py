@@ -615,8 +615,16 @@ _DECIDES = LazyPattern(
 
 
 def _decides(task: DraftTask) -> bool:
-    """An open task whose work is to take a decision, not to change anything."""
-    return not task.done and bool(_DECIDES.match(task.title))
+    """An open task whose work is to take a decision, not to change anything: one that
+    also names where it changes code ("Decide the key format and implement it in
+    `cache.py`") is work, and a bare "Decide" asks nothing."""
+    return (
+        not task.done
+        and len(task.title.split()) > 1
+        and not task.paths
+        and not code_locations(task.title)
+        and bool(_DECIDES.match(task.title))
+    )
 
 
 def _questions_out_of_work(draft: Draft) -> None:

@@ -16,6 +16,7 @@ from planner.action.settings import SettingsError, from_env
 from planner.core.plan import build_plan, render_result
 from planner.model import Config, Fanout, Issue, PlanRequest
 from tests.runner import ROOT, run_action, webhook
+from tests.servers.base import Fault
 from tests.servers.github import REPO, GitHubServer
 
 TOKEN = "ghp_" + "T0k3n" * 7
@@ -121,6 +122,37 @@ def test_a_token_or_project_that_will_not_do_is_a_warning_with_the_fix(
     assert warning.severity == "warning"
     assert says in warning.message
     assert "Projects: read and write" in warning.message and "GITHUB_TOKEN" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "says", "severity"),
+    [
+        (401, {"message": "Bad credentials"}, "the token was rejected", "warning"),
+        (403, {"message": "Forbidden"}, "the token may not use projects", "warning"),
+        (404, {"message": "Not Found"}, "the project or its owner was not found", "warning"),
+        (
+            200,
+            {"data": None, "errors": [{"type": "RATE_LIMITED", "message": "API rate limit"}]},
+            "GraphQL rate limit was reached",
+            "warning",
+        ),
+    ],
+)
+def test_a_refusal_of_the_graphql_endpoint_names_the_projects_own_fix(
+    github: GitHubServer, status: int, body: dict[str, object], says: str, severity: str
+) -> None:
+    """An HTTP refusal is about the project token (never 'give the job issues: write',
+    never 'check the issue number'); GraphQL's own rate limit is an outage, said so."""
+    github.board.add_project("octo-org", 5, {"Status": STATUS})
+    github.faults.append(Fault("POST", r".*/graphql$", status, times=None, body=body))
+    effects = sync(github)
+    assert len(github.sub_issues[7]) == 2, "the sub-issues stand without the board"
+    findings = effects.report.findings
+    assert findings and all(f.severity == severity for f in findings)
+    assert says in findings[0].message, findings[0].message
+    if status != 200:
+        assert "project-token" in findings[0].message
+        assert "issues: write" not in findings[0].message
 
 
 def test_request_text_never_reaches_the_query_text(github: GitHubServer) -> None:

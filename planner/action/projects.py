@@ -8,10 +8,13 @@ project says travels only in GraphQL variables, never in the query text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from planner.action.github import GitHubClient, GitHubError, IssuesAdapter
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from github.GithubException import GithubException
@@ -111,14 +114,30 @@ class ProjectsAdapter:
 
     def __init__(self, client: GitHubClient) -> None:
         self._requester = client.repo._requester
-        self._call = client.call
+        self._client_call = client.call
+
+    def _call(self, what: str, fn: Callable[[], T], *, write: bool = False) -> T:
+        """The client's call, with the project's own fix for a refusal: an HTTP 401, 403
+        or 404 from the GraphQL endpoint is about the project token, not the issues'."""
+        try:
+            return self._client_call(what, fn, write=write)
+        except GitHubError as exc:
+            if (
+                isinstance(exc, ProjectRefused)
+                or exc.transient
+                or exc.status not in (401, 403, 404)
+            ):
+                raise
+            said = {401: "the token was rejected", 403: "the token may not use projects"}
+            why = said.get(exc.status or 0, "the project or its owner was not found")
+            raise ProjectRefused(f"{what} failed: {why}. {TOKEN_FIX}", status=exc.status) from None
 
     def project(self, owner: str, number: int) -> ProjectInfo:
         def read() -> ProjectInfo:
             data = self._graphql(PROJECT_QUERY, {"owner": owner, "number": number})
             found = (data.get("repositoryOwner") or {}).get("projectV2")
             if not found:
-                raise GitHubError(_not_found(owner, number, ""), status=404)
+                raise ProjectRefused(_not_found(owner, number, ""), status=404)
             fields = tuple(
                 ProjectField(
                     id=f["id"],
@@ -211,17 +230,29 @@ def _values(item: dict[str, Any]) -> dict[str, str]:
     return values
 
 
+class ProjectRefused(GitHubError):
+    """A refusal about the project, its message naming the project's own fix."""
+
+
 def _refusal(exc: GithubException) -> Exception:
     """A GraphQL refusal as a GitHubError a user can act on; anything else (an HTTP
-    status, a rate limit) is left for the client to retry or explain."""
+    status, a rate limit) is left for the client to retry or explain. GraphQL's own rate
+    limit (HTTP 200, an error of type RATE_LIMITED) is an outage: a warning, and the next
+    run adds what this one could not."""
     errors = exc.data.get("errors") if isinstance(exc.data, dict) else None
     if not errors:
         return exc
     first = errors[0] if isinstance(errors[0], dict) else {}
     said = str(first.get("message", ""))[:200]
+    if first.get("type") == "RATE_LIMITED":
+        return GitHubError(
+            f"GitHub's GraphQL rate limit was reached (GitHub said: {said}); the next run "
+            "adds what this one could not.",
+            transient=True,
+        )
     if first.get("type") == "NOT_FOUND":
-        return GitHubError(_not_found("", 0, said), status=404)
-    return GitHubError(
+        return ProjectRefused(_not_found("", 0, said), status=404)
+    return ProjectRefused(
         f"The token may not use the project (GitHub said: {said}). {TOKEN_FIX}", status=403
     )
 

@@ -100,6 +100,21 @@ def test_a_milestone_renamed_in_the_plan_renames_its_repository_milestone(
     assert github.in_milestone("M1: Durable store") == sorted(github.sub_issues[7])
 
 
+def test_another_planning_issues_milestone_of_the_same_title_is_not_shared(
+    github: GitHubServer,
+) -> None:
+    """Issue #3's plan also has an "M1: Store": its milestone stays its own, and this
+    plan's gets the issue's number after its title (titles are unique in a repository)."""
+    theirs = github.add_milestone("M1: Store", "<!-- planner-milestone: 3/M1 -->\nTheirs.")
+    sync(github)
+    assert github.in_milestone("M1: Store") == []
+    assert github.in_milestone("M1: Store (#7)") == sorted(github.sub_issues[7])
+    assert theirs["description"].endswith("Theirs.")
+    before = len(milestone_writes(github))
+    sync(github)
+    assert len(milestone_writes(github)) == before, "a replay writes nothing"
+
+
 def test_a_sub_issue_moved_to_another_milestone_is_left_there(github: GitHubServer) -> None:
     sync(github)
     other = github.add_milestone("Release 2")

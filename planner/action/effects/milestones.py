@@ -60,34 +60,43 @@ class PlanMilestones:
         return number
 
     def _repository_milestone(self, milestone: Milestone) -> int | None:
-        """The number of the plan milestone's repository milestone: found by title, else
-        by the planner's marker (renamed to the plan's title), else created."""
+        """The number of the plan milestone's repository milestone: the one the planner
+        made for it (found by its marker, renamed to the plan's title when that changed),
+        else one of its title that no other plan made (a milestone made by hand is used
+        as it is), else a new one. Another planning issue's milestone of the same title
+        is never shared: this plan's gets the issue's number after its title."""
         calls = self.calls
         port = calls.port
         existing = calls.attempt("listing the repository's milestones", port.list_milestones)
         if existing is None:
             return None
+        n = calls.planning.number
         title = milestone_title(milestone)
+        others = [m for m in existing if _MARKER_LEAD in m.description]
+        if (taken := _by_title(others, title)) and milestone_marker(n, milestone.id) not in (
+            taken.description
+        ):
+            title = one_line(f"{title} (#{n})", MILESTONE_TITLE_LIMIT)
+        marker = milestone_marker(n, milestone.id)
+        ours = next((m for m in existing if marker in m.description), None)
+        if ours is not None:
+            if ours.title != title and _by_title(existing, title) is None:
+                calls.attempt(
+                    f"renaming milestone '{ours.title}' to '{title}'",
+                    partial(port.rename_milestone, ours.number, title),
+                )
+            return ours.number
         found = _by_title(existing, title)
         if found is not None:
             return found.number
-        marker = milestone_marker(calls.planning.number, milestone.id)
-        ours = next((m for m in existing if marker in m.description), None)
-        if ours is not None:
-            calls.attempt(
-                f"renaming milestone '{ours.title}' to '{title}'",
-                partial(port.rename_milestone, ours.number, title),
-            )
-            return ours.number
         made = calls.attempt(
             f"creating milestone '{title}'",
-            partial(
-                port.create_milestone,
-                title,
-                milestone_description(calls.planning.number, milestone),
-            ),
+            partial(port.create_milestone, title, milestone_description(n, milestone)),
         )
         return made.number if made is not None else None
+
+
+_MARKER_LEAD = "<!-- planner-milestone: "
 
 
 def _by_title(milestones: list[MilestoneInfo], title: str) -> MilestoneInfo | None:

@@ -210,4 +210,10 @@ def main(data: Path = DATA, module: Path = MODULE, page: Path = REFERENCE) -> in
 
 
 if __name__ == "__main__":
+    if sys.argv[1:]:
+        print(
+            "usage: python -m planner.lexicon\n\nRegenerates planner/core/read/lex.py and "
+            "docs/lexicon.md from planner/core/read/lexicon/*.yaml; it takes no arguments."
+        )
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     sys.exit(main())

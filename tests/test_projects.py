@@ -169,6 +169,11 @@ def test_request_text_never_reaches_the_query_text(github: GitHubServer) -> None
     [
         ("https://github.com/orgs/octo-org/projects/5", ("octo-org", 5)),
         ("https://github.com/users/octocat/projects/12/views/1", ("octocat", 12)),
+        # As copied from the browser with an item open.
+        (
+            "https://github.com/orgs/octo-org/projects/5/views/2?pane=issue&itemId=3",
+            ("octo-org", 5),
+        ),
         ("octo-org/5", ("octo-org", 5)),
         ("", None),
     ],

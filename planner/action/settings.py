@@ -79,7 +79,7 @@ def is_number(text: str) -> bool:
 
 PROJECT = LazyPattern(
     r"(?:https?://[^/\s]+/(?:orgs|users)/)?([A-Za-z0-9][A-Za-z0-9-]{0,38})/(?:projects/)?"
-    r"([1-9][0-9]{0,8})(?:/views/[0-9]+)?/?"
+    r"([1-9][0-9]{0,8})(?:/views/[0-9]+)?/?(?:\?[^\s#]*)?(?:#\S*)?"
 )
 
 

@@ -1417,3 +1417,16 @@ def test_a_milestone_required_first_or_begun_after_another_waits_on_it() -> None
 )
 def test_a_polite_request_asks_for_the_work_after_its_lead(sentence: str, work: str) -> None:
     assert ask(sentence).startswith(work)
+
+
+def test_a_roadmap_in_md_fences_keeps_the_issues_line_numbers() -> None:
+    """What is read inside opened fences is found at its line in the issue as written
+    (findings and the box a merge ticks point there)."""
+    body = (
+        "```md\n# About\nThis list is a timeline.\n```\n\n"
+        "```markdown\n# 0.1.0 Parser\n- [ ] Tokenise the input in `src/lex.rs`\n```\n"
+    )
+    draft = read_request("t", body)
+    (milestone,) = draft.milestones
+    assert body.split("\n")[milestone.line - 1] == "# 0.1.0 Parser"
+    assert body.split("\n")[milestone.tasks[0].line - 1].startswith("- [ ] Tokenise")

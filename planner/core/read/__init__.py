@@ -133,24 +133,26 @@ def _work_in_markdown_fences(body: str, root: SyntaxTreeNode) -> str | None:
     at most a short lead paragraph) is read as the Markdown it holds, not as code. ``None``
     where that is not so: a proposal that shows a template in a fence keeps it an example."""
     lines = body.split("\n")
-    parts: list[str] = []
+    opened = list(lines)  # the fence lines blanked, every other line where it was
     holds_work = False
     said = []  # what stands outside the fences
     for node in root.children:
         info = (node.info or "").strip().lower().split(" ")[0] if node.type == "fence" else ""
-        if info in _MARKDOWN_FENCES:
+        if info in _MARKDOWN_FENCES and node.map:
             inner = tokens(node.content)
             holds_work = holds_work or any(c.type in _STRUCTURE for c in inner.children)
-            parts.append(node.content)
+            start, end = node.map
+            opened[start] = ""
+            if end - 1 > start and lines[end - 1].strip().startswith(node.markup):
+                opened[end - 1] = ""  # (an unclosed fence runs to the end)
         elif node.type in _STRUCTURE:
             return None  # the document has structure of its own: a fence is an example
-        elif node.map:
-            parts.append("\n".join(lines[node.map[0] : node.map[1]]))
-            if node.type != "hr":
-                said.append(parts[-1])
+        elif node.map and node.type != "hr":
+            said.append("\n".join(lines[node.map[0] : node.map[1]]))
     if len(said) > 1 or sum(len(text) for text in said) > _LEAD_TEXT:
         return None  # prose of its own around the fences: they show an example
-    return "\n\n".join(parts) if holds_work else None
+    # Lines stay where they were, so what is found in them keeps the issue's line numbers.
+    return "\n".join(opened) if holds_work else None
 
 
 def read_request(

@@ -319,7 +319,7 @@ def test_tasks_marked_done_without_a_checkbox() -> None:
 
 def test_tables_of_work_and_task_headings() -> None:
     draft, _ = draft_of(
-        "## Features\n\n### 1. Export\nText.\n\n### 2. Import\n\n## Work\n\n"
+        "## Tasks\n\n### 1. Export\nText.\n\n### 2. Import\n\n## Work\n\n"
         "| Task | Status |\n| --- | --- |\n| Add a.py | done |\n| Add b.py | open |\n"
     )
     tasks = [(t.title, t.done) for t in draft.loose_tasks]  # type: ignore[attr-defined]

@@ -248,6 +248,9 @@ def _has_work_table(section: Section) -> bool:
     return any(isinstance(block, Table) and tasks_from_table(block) for block in section.blocks)
 
 
+_FEATURE_LIST = LazyPattern(rf"(?:{LEX.feature_list})")
+
+
 def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline:
     """Set ``role`` on every section of the outline (in place) and return it."""
     title = _document_title(outline)
@@ -285,4 +288,19 @@ def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline
         for section in loose:
             section.role = "milestone"
             _assign(section.children, "milestone", table)
+    top = title.children if title is not None else outline.sections
+    features = [s for s in top if s.role == "tasks" and _names_features(s)]
+    if features and any(
+        s.role in ("milestone", "milestones", "tasks") and s not in features for s in flat
+    ):
+        # A PRD's "Core Features" beside its roadmap says what the product will do; the
+        # roadmap holds the work that does it. (Where the features are the only list of
+        # work, or stand inside a milestone, they are the work.)
+        for section in features:
+            section.role = "notes"
+            _assign(section.children, "notes", table)
     return outline
+
+
+def _names_features(section: Section) -> bool:
+    return _FEATURE_LIST.fullmatch(normalize(heading_text(section.title))) is not None

@@ -267,6 +267,13 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "wdyt",
         "ptal",
     ),
+    "feature_list": (
+        "features",
+        "core features",
+        "key features",
+        "main features",
+        "feature list",
+    ),
     "field_label": (
         "complexity",
         "estimated complexity",
@@ -1604,6 +1611,7 @@ class LEX:
     favour_ask: Final = (
         "any thoughts|any update|could you|would you|will you|any news|thoughts|can you|wdyt|ptal"
     )
+    feature_list: Final = "core features|main features|key features|feature list|features"
     field_label: Final = (
         "estimated t\\-shirt size|estimated complexity|estimated difficulty"
         "|estimated priority|t\\-shirt size|complexity|difficulty|priority|agent"

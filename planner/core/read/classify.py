@@ -174,6 +174,11 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
             # "Phase 1.2") groups them, as a Milestones section does.
             section.role = "milestones"
             _assign(section.children, "milestones", table)
+            if not any(child.role == "milestone" for child in section.children):
+                # "Phase 7" > "#### Week 1 Tasks": read as a group, its milestone-like
+                # child is a task list after all; the phase stays the milestone, its
+                # children what the group read them as (its work, its notes).
+                section.role = "milestone"
         elif (section.role == "milestones" and _list_of_steps(section)) or (
             section.role == "notes"
             and _TIME_WORD.search(normalize(heading_text(section.title)))

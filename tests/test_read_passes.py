@@ -1430,3 +1430,16 @@ def test_a_roadmap_in_md_fences_keeps_the_issues_line_numbers() -> None:
     (milestone,) = draft.milestones
     assert body.split("\n")[milestone.line - 1] == "# 0.1.0 Parser"
     assert body.split("\n")[milestone.tasks[0].line - 1].startswith("- [ ] Tokenise")
+
+
+def test_a_graduation_step_names_the_stage_it_reaches() -> None:
+    """KEP-style graduation: "Alpha -> Beta Graduation" is the step to beta, after alpha."""
+    draft = read_request(
+        "t",
+        "## Alpha Graduation\n- [ ] Add the feature gate in `pkg/gate.go`\n\n"
+        "## Alpha -> Beta Graduation\n- [ ] Add the e2e test in `test/e2e/gate_test.go`\n\n"
+        "## Beta -> GA Graduation\n- [ ] Remove the gate check in `pkg/gate.go`\n",
+    )
+    alpha, beta, ga = draft.milestones
+    assert beta.dependencies == [alpha.id or alpha.title]
+    assert ga.dependencies == [beta.id or beta.title]

@@ -307,10 +307,10 @@ def _resolve_in(index: _Index, reference: str) -> list[DraftMilestone]:
 
 
 def _objects(text: str) -> list[str]:
-    """``Phase 1 and 2``, ``US1, US2 & US3`` -> the names, each with the word its
-    bare numbers share (``phases 1 and 2`` -> phase 1, phase 2)."""
+    """``Phase 1 and 2``, ``US1, US2 & US3``, ``Phase 3 + Phase 4`` -> the names, each
+    with the word its bare numbers share (``phases 1 and 2`` -> phase 1, phase 2)."""
     cut = re.split(r"\s[-–—]\s|;|\.\s|\(|\s+being\s|\s+is\s|\s+are\s", text, maxsplit=1)[0]
-    parts = [p.strip(" .:`*") for p in re.split(r",|\s+and\s+|\s*&\s*|\s+or\s+", cut)]
+    parts = [p.strip(" .:`*") for p in re.split(r",|\s+and\s+|\s*[&+]\s*|\s+or\s+", cut)]
     out: list[str] = []
     kind = ""
     for part in (p for p in parts if p):
@@ -324,8 +324,9 @@ def _objects(text: str) -> list[str]:
 
 
 def _stage(title: str) -> int | None:
-    """Alpha 0, Beta 1, GA 2, removal 3: the graduation stage a milestone title names."""
-    match = _STAGE_START.match(title.strip())
+    """Alpha 0, Beta 1, GA 2, removal 3: the graduation stage a milestone title names (a
+    step between two, "Alpha -> Beta Graduation", names the one it reaches)."""
+    match = _STAGE_START.match(_ARROW.split(title)[-1].strip())
     if not match:
         return None
     word = match.group(1).lower()

@@ -632,6 +632,22 @@ def label_runs(state: OutlineState, text: str, line: int | None, before_list: bo
     return True
 
 
+def field_row(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
+    """ "**Duration**: 3 days | **Dependencies**: Phase 2 complete": fields on one line,
+    each read as its own label line (a Spec Kit phase's header)."""
+    if "\n" in text or "|" not in text:
+        return False
+    parts = [part.strip() for part in _FIELD_SEPARATOR.split(text)]
+    if len(parts) < 2 or not all(_BOLD_LABEL.fullmatch(part) for part in parts):
+        return False
+    for index, part in enumerate(parts):
+        paragraph(state, part, line, before_list and index == len(parts) - 1)
+    return True
+
+
+_FIELD_SEPARATOR = LazyPattern(r"\s+\|\s+(?=\*\*|__)")
+
+
 def tracker_story(state: OutlineState, text: str, line: int | None, before_list: bool) -> bool:
     """ "Story: PAY-12 …" opens a milestone its fields fill."""
     story = story_of(text, line)
@@ -696,6 +712,7 @@ ParagraphRule = Callable[[OutlineState, str, int | None, bool], bool]
 # Tried in order; the first that takes the paragraph ends the search.
 PARAGRAPH_RULES: tuple[ParagraphRule, ...] = (
     label_runs,
+    field_row,
     tracker_story,
     story_fields,
     label_line,

@@ -427,12 +427,14 @@ def _validate_fanout(contract: Contract, text: str, name: str, config: Config) -
 
 
 def load_contract(text: str, name: str) -> tuple[Contract | None, list[Finding]]:
-    data, findings = parse_json(text, name)
-    if data is None:
+    """A contract file as the model, or the findings that say why not: its JSON, then its
+    schema (each error with its JSON Pointer, as validate reports them)."""
+    data, findings = _parse_checked(text, name, "contract")
+    if data is None or findings:
         return None, findings
     try:
         return Contract.model_validate(data), []
-    except ValidationError as exc:
+    except ValidationError as exc:  # what the schema cannot say (none known)
         return None, [
             finding(
                 "contract-schema",

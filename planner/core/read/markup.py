@@ -25,7 +25,7 @@ _EMPHASIS = LazyPattern(
     r"(?<![\w*~])(?:\*\*|__|~~)(?=[^\s*_~])|(?<=[^\s*_~])(?:\*\*|__|~~)(?![\w*~])"
 )
 _STRIKE = LazyPattern(r"~~(?=\S)([^\n]{1,1000}?)(?<=\S)~~")
-_CHECKBOX = LazyPattern(r"\[([ xX])\]\s+")
+_CHECKBOX = LazyPattern(r"\[([ xX])\]\*?\s+")  # Kiro marks an optional task "[ ]*"
 _DONE_SUFFIX = LazyPattern(
     rf"\s*[\(\[]\s*(?:{LEX.done_word})\s*[\)\]]\s*[.!]?\s*$",
     re.IGNORECASE,

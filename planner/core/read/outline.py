@@ -39,7 +39,7 @@ NO_RESPONSE = "_No response_"
 # Only the block structure is read (inline text is taken as written), so the inline
 # pass, the costly part on hostile bodies, is off.
 _PARSER = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
-_CHECKBOX = LazyPattern(r"\[([ xX])\]\s+")
+_CHECKBOX = LazyPattern(r"\[([ xX])\]\*?\s+")  # Kiro marks an optional task "[ ]*"
 # A criterion that names itself in its first words: "Done when ...", "Ships when ...".
 _LEAD_IN = LazyPattern(rf"({LEX.criterion_lead})\b", re.IGNORECASE)
 # "**Label**: rest", "**Label:** rest", "__Label__ rest"; the label is at most 80 characters.

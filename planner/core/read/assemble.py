@@ -580,6 +580,7 @@ def assemble(
     recognised = any(s.role for s in walk(outline.sections))
     draft.objective = _objective(objective, outline)
     recognised = _work_outside_sections(c, draft, outline, objective, recognised)
+    _index_entries_out(draft)
     _questions_out_of_work(draft)
     if c.tests_to_write:
         # Tests of the whole plan come after the work they test.
@@ -612,6 +613,25 @@ _DECIDES = LazyPattern(
     rf"(?:(?:{LEX.either})\b[^.;]{{1,200}}\b(?:{LEX.alternative})\s+)?(?:{LEX.decision_lead})\b",
     re.IGNORECASE,
 )
+
+
+def _index_entries_out(draft: Draft) -> None:
+    """A roadmap that lists its phases ("- [x] **Phase 1: Catalogue** - scan and look up")
+    and then details each ("### Phase 1: Catalogue" with its criteria and plans) names
+    each phase twice: the entry with nothing of its own is the index's, and the detailed
+    milestone is the phase (with the index's tick where it has no tasks to say)."""
+    detailed: dict[str, DraftMilestone] = {}
+    for m in draft.milestones:
+        if m.id and (m.tasks or m.acceptance or m.validation):
+            detailed.setdefault(m.id, m)
+    kept = []
+    for m in draft.milestones:
+        full = detailed.get(m.id or "")
+        if full is not None and full is not m and not (m.tasks or m.acceptance or m.validation):
+            full.done = full.done or (m.done and not full.tasks)
+            continue
+        kept.append(m)
+    draft.milestones[:] = kept
 
 
 def _decides(task: DraftTask) -> bool:

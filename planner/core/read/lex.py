@@ -1208,6 +1208,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "sub-issues",
         "subtasks",
         "sub-tasks",
+        "plans",
         "child issues",
         "work breakdown",
         "task breakdown",
@@ -1795,8 +1796,8 @@ class LEX:
         "|resumen|wont do|outcome|caveats|risiken|riesgos|risques|changes|unknown|testing"
         "|verify|phases|stages|legend|format|labels|owners|status|intent|résumé|result"
         "|tareas|tâches|notes|links|owner|input|usage|users|recap|retro|dates|goals|tl;dr"
-        "|ziele|later|risks|tasks|to do|to\\-do|todos|steps|tests|plan|note|logs|goal|tldr"
-        "|what|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
+        "|ziele|later|risks|tasks|to do|to\\-do|todos|steps|plans|tests|plan|note|logs"
+        "|goal|tldr|what|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
     )
     section_noun: Final = "section"
     stage_name: Final = "general availability|deprecation|preview|removal|stable|alpha|beta|mvp|ga"

@@ -645,6 +645,7 @@ def field_row(state: OutlineState, text: str, line: int | None, before_list: boo
     return True
 
 
+_ASIDE_ONLY = LazyPattern(r"\([^()\n]{1,160}\)\s*:")
 _FIELD_SEPARATOR = LazyPattern(r"\s+\|\s+(?=\*\*|__)")
 
 
@@ -680,7 +681,10 @@ def label_line(state: OutlineState, text: str, line: int | None, before_list: bo
         return False
     state.close_label()
     state.open_label(label[0], line, label=True)
-    rest = "\n".join(part for part in (label[1], more) if part.strip())
+    # "**Success Criteria** (what must be TRUE):" over its list: the aside says what the
+    # list is, it is none of its entries.
+    said = "" if _ASIDE_ONLY.fullmatch(label[1].strip()) else label[1]
+    rest = "\n".join(part for part in (said, more) if part.strip())
     if rest.strip():
         state.add(_as_list(rest, line, state.circles) or Paragraph(rest, line))
         if not rest.rstrip().endswith(":"):

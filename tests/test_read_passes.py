@@ -1443,3 +1443,13 @@ def test_a_graduation_step_names_the_stage_it_reaches() -> None:
     alpha, beta, ga = draft.milestones
     assert beta.dependencies == [alpha.id or alpha.title]
     assert ga.dependencies == [beta.id or beta.title]
+
+
+def test_a_checkpoint_item_is_a_criterion_and_checkpoint_work_is_work() -> None:
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Add checkpoint saving in `src/ckpt.py`\n"
+        "- [ ] 2. Checkpoint: the suite passes\n- [ ] 3. Final checkpoint - all green\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == ["Add checkpoint saving in `src/ckpt.py`"]
+    assert draft.acceptance == ["the suite passes", "all green"]

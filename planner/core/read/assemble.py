@@ -581,6 +581,7 @@ def assemble(
     draft.objective = _objective(objective, outline)
     recognised = _work_outside_sections(c, draft, outline, objective, recognised)
     _index_entries_out(draft)
+    _checkpoints_out(draft)
     _questions_out_of_work(draft)
     if c.tests_to_write:
         # Tests of the whole plan come after the work they test.
@@ -632,6 +633,27 @@ def _index_entries_out(draft: Draft) -> None:
             continue
         kept.append(m)
     draft.milestones[:] = kept
+
+
+def _checkpoints_out(draft: Draft) -> None:
+    """ "- [ ] 3. Checkpoint - Ensure all tests pass" in a numbered checklist (Kiro's): a
+    check of the work before it, so a criterion of its milestone (or of the plan), not
+    work to hand out."""
+    for milestone, tasks in [
+        (None, draft.loose_tasks),
+        *((m, m.tasks) for m in draft.milestones),
+    ]:
+        checks = [t for t in tasks if not t.done and _CHECKPOINT.match(t.title)]
+        if not checks:
+            continue
+        tasks[:] = [t for t in tasks if t not in checks]
+        said = [_CHECKPOINT.sub("", t.title, count=1).strip(" -–—:") or t.title for t in checks]
+        (milestone.acceptance if milestone else draft.acceptance).extend(said)
+
+
+_CHECKPOINT = LazyPattern(
+    rf"(?:\d{{1,3}}(?:\.\d{{1,3}})*\.?\s+)?(?:{LEX.checkpoint})\b", re.IGNORECASE
+)
 
 
 def _decides(task: DraftTask) -> bool:

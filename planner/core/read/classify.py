@@ -20,7 +20,7 @@ from planner.core.patterns import LazyPattern
 from planner.core.read.lex import LEX
 from planner.core.read.markup import heading_text, plain, states_work
 from planner.core.read.names import milestone_like
-from planner.core.read.outline import ItemList, Outline, Paragraph, Section, Table, walk
+from planner.core.read.outline import Item, ItemList, Outline, Paragraph, Section, Table, walk
 from planner.core.read.tasks import tasks_from_table
 from planner.core.read.vocabulary import (
     ROLE_TABLE,
@@ -136,9 +136,27 @@ def _list_of_steps(section: Section) -> bool:
     ]
     if not items:
         return _has_work_table(section)  # | When | Step | Owner | Status |
-    if any(milestone_like(item.text) for item in items):
+    if any(milestone_like(item.text) and not _checked_step(item) for item in items):
         return False
-    return not all(item.children for item in items)
+    return not all(_heads_work(item) for item in items)
+
+
+def _heads_work(item: Item) -> bool:
+    """An item over work of its own: a plain item over any list, a checkbox over a
+    checklist. A checkbox over plain bullets is a task and its details ("- [ ] 2. Add the
+    middleware" over "- Return 429 ..." and "- _Requirements: 2.1_", as Kiro writes)."""
+    if not item.children:
+        return False
+    return item.checked is None or any(child.checked is not None for child in item.children)
+
+
+def _checked_step(item: Item) -> bool:
+    """ "- [ ] 2.1 Create the model": a checkbox numbered as a step of an outline (Kiro's
+    tasks.md), not a release "2.1"."""
+    return item.checked is not None and _STEP_NUMBER.match(plain(item.text)) is not None
+
+
+_STEP_NUMBER = LazyPattern(r"\d{1,3}(?:\.\d{1,3})+\.?\s")
 
 
 def _holds_work(section: Section) -> bool:

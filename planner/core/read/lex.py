@@ -78,6 +78,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "the two",
     ),
     "carbon_copy": ("cc",),
+    "checkpoint": (
+        "checkpoint",
+        "final checkpoint",
+    ),
     "choice_word": (
         "or",
         "vs",
@@ -1569,6 +1573,7 @@ class LEX:
     )
     both: Final = "the two|both"
     carbon_copy: Final = "cc"
+    checkpoint: Final = "final checkpoint|checkpoint"
     choice_word: Final = (
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
     )

@@ -14,6 +14,7 @@ from planner.core.read.markup import ask, done_marked, plain, with_emoji
 from planner.core.read.outline import ItemList, Paragraph, label_of, outline, tokens, walk
 from planner.core.read.vocabulary import extend, role_of
 from planner.core.text import code_locations
+from tests.runner import ROOT
 
 
 def sections(body: str) -> list[tuple[str, str | None]]:
@@ -1453,3 +1454,12 @@ def test_a_checkpoint_item_is_a_criterion_and_checkpoint_work_is_work() -> None:
     )
     assert [t.title for t in draft.loose_tasks] == ["Add checkpoint saving in `src/ckpt.py`"]
     assert draft.acceptance == ["the suite passes", "all green"]
+
+
+def test_an_epics_stories_are_its_tasks_each_with_its_own_criteria() -> None:
+    body = (ROOT / "tests/reader_cases/bmad-epic-stories/issue.md").read_text(encoding="utf-8")
+    (epic,) = read_request("t", body).milestones
+    first, second = epic.tasks
+    assert first.acceptance[0] == "Given the feed is reachable"
+    assert second.acceptance[-1] == "Then matching stations are listed"
+    assert epic.acceptance == []

@@ -234,7 +234,9 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
         for text, line, _ in entries(part.blocks):
             c.statements.append(Statement(milestone, text, line, stated=True))
     elif role == "task":
-        milestone.tasks.append(task_from_heading(part))
+        task = task_from_heading(part)
+        task.acceptance.extend(_criteria_under(c, part))
+        milestone.tasks.append(task)
     elif role in ("tasks", "group"):
         milestone.tasks.extend(work_in(c.findings, part) or prose_work(part))
         for child in part.children:
@@ -247,6 +249,17 @@ def milestone_part(c: _Collected, draft: Draft, milestone: DraftMilestone, part:
         read_decisions(c, draft, part)
     elif role in LIST_SECTIONS:
         getattr(draft, role).extend(text for text, _, _ in entries(part.blocks))
+
+
+def _criteria_under(c: _Collected, task: Section) -> list[str]:
+    """The criteria a task heading holds ("### Story 1.2: Search" over "**Acceptance
+    Criteria:**" and its Given/When/Then lines): the task's own, not its milestone's."""
+    return [
+        text
+        for part in walk(task.children)
+        if role_of(heading_text(part.title), c.table) == "acceptance"
+        for text, _, _ in entries(part.blocks)
+    ]
 
 
 def tests_to_write(c: _Collected, blocks: list[Block]) -> tuple[list[DraftTask], set[str]]:

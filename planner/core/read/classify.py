@@ -37,7 +37,12 @@ _PLAN_WORD = LazyPattern(rf"\b(?:{LEX.plan_word})$")
 # The last word of a heading that places work in time; a table of steps under it is work.
 _TIME_WORD = LazyPattern(rf"\b(?:{LEX.time_word})$")
 _ASIDE_ROLES = frozenset({"notes", "out_of_scope", "risks", "decisions", "unknowns"})
-_TASK_HEADING = LazyPattern(r"\[[ xX]\]\s+\S|\d{1,3}[.)]\s+\S")
+# "### [x] Add the parser", "### 2. Board layout", and a story of an epic ("### Story 1.2:
+# Search stations", as BMAD's epics file writes them).
+_TASK_HEADING = LazyPattern(
+    rf"\[[ xX]\]\s+\S|\d{{1,3}}[.)]\s+\S|(?:{LEX.story_noun})\s*\d{{1,3}}(?:\.\d{{1,3}})?\s*:",
+    re.IGNORECASE,
+)
 _LIST_ROLES = frozenset(
     {
         "objective",

@@ -595,6 +595,7 @@ def assemble(
     recognised = _work_outside_sections(c, draft, outline, objective, recognised)
     _index_entries_out(draft)
     _checkpoints_out(draft)
+    draft.decisions.extend(_clarifications_asked(outline, draft))
     _questions_out_of_work(draft)
     if c.tests_to_write:
         # Tests of the whole plan come after the work they test.
@@ -646,6 +647,29 @@ def _index_entries_out(draft: Draft) -> None:
             continue
         kept.append(m)
     draft.milestones[:] = kept
+
+
+def _clarifications_asked(outline: Outline, draft: Draft) -> list[DraftDecision]:
+    """Spec Kit's marker of an open point, "[NEEDS CLARIFICATION: must bookings sync to
+    Outlook?]" or "**Constraints**: NEEDS CLARIFICATION - ...", wherever it stands: an
+    open decision (once)."""
+    known = {d.question for d in draft.decisions}
+    found: list[DraftDecision] = []
+    blocks = [*outline.preamble, *(b for s in walk(outline.sections) for b in s.blocks)]
+    texts = [(p.text, p.line) for p in paragraphs(blocks)]
+    texts += [(text, line) for text, line, _ in entries(lists_only(blocks))]
+    for text, line in texts:
+        for asked in (a for raw in text.split("\n") for a in _CLARIFY.finditer(plain(raw))):
+            question = one_line(asked.group(1).strip(" -–—:]"), 300)
+            if question and question not in known:
+                known.add(question)
+                found.append(DraftDecision(question=question, line=line))
+    return found[:10]
+
+
+_CLARIFY = LazyPattern(
+    rf"\b(?:{LEX.clarification})\b\s*[:\-–—]?\s*([^\]\n]{{3,300}})", re.IGNORECASE
+)
 
 
 def _checkpoints_out(draft: Draft) -> None:

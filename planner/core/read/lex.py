@@ -96,6 +96,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "choose",
         "pick",
     ),
+    "clarification": ("needs clarification",),
     "clause_lead": (
         "once",
         "after",
@@ -1577,6 +1578,7 @@ class LEX:
     choice_word: Final = (
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"
     )
+    clarification: Final = "needs clarification"
     clause_lead: Final = "only after|only once|only when|after|once|when"
     create_verb: Final = "introduce|generate|create|write|add"
     criteria_lead_in: Final = (

@@ -826,6 +826,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "success metrics",
         "quality gates",
         "quality gate",
+        "constitution check",
         "exit criteria",
         "completion criteria",
         "release criteria",
@@ -1021,6 +1022,9 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "related",
         "related issues",
         "prior art",
+        "technical context",
+        "project structure",
+        "complexity tracking",
         "example",
         "examples",
         "usage",
@@ -1745,15 +1749,16 @@ class LEX:
         "|implementation tasks|implementation notes|rollout \\& monitoring"
         "|acceptance criteria|post\\-release checks|completion criteria"
         "|go / no\\-go criteria|implementation plan|graduation criteria"
-        "|dependencies to add|relevant log output|root cause analysis|feature description"
-        "|validation strategy|post\\-deploy checks|definition of done|expected behaviour"
-        "|success looks like|verify after merge|akzeptanzkriterien|preguntas abiertas"
-        "|questions ouvertes|phase dependencies|additional context|validation results"
-        "|considered options|options considered|steps to reproduce|reproduction steps"
-        "|retro action items|rollback procedure|verification steps|go/no\\-go criteria"
-        "|testing checklist|expected behavior|post\\-merge checks|guardrail metrics"
-        "|pending decisions|points to clarify|known limitations|problem statement"
-        "|table of contents|proposed solution|fuera del alcance|hors du périmètre"
+        "|dependencies to add|complexity tracking|relevant log output|root cause analysis"
+        "|feature description|validation strategy|post\\-deploy checks|definition of done"
+        "|constitution check|expected behaviour|success looks like|verify after merge"
+        "|akzeptanzkriterien|preguntas abiertas|questions ouvertes|phase dependencies"
+        "|additional context|validation results|considered options|options considered"
+        "|steps to reproduce|reproduction steps|retro action items|rollback procedure"
+        "|verification steps|go/no\\-go criteria|testing checklist|expected behavior"
+        "|post\\-merge checks|guardrail metrics|pending decisions|points to clarify"
+        "|known limitations|problem statement|table of contents|technical context"
+        "|project structure|proposed solution|fuera del alcance|hors du périmètre"
         "|unknowns and gaps|verification plan|acceptance tests|success criteria"
         "|release criteria|go\\-live criteria|independent test|expected results"
         "|abnahmekriterien|decisions needed|decision outcome|dependency chain"

@@ -18,6 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "tests" / "node" / "node_modules" / "@octokit" / "webhooks-examples"
 
 
+def issue_event(action: str, number: int, body: str) -> dict[str, Any]:
+    """A real ``issues`` payload of ``action`` for issue ``number`` holding ``body``."""
+    payload = webhook("issues", action)
+    payload["issue"]["number"] = number
+    payload["issue"]["body"] = body
+    return payload
+
+
 def webhook(event: str, action: str | None = None, index: int = 0) -> dict[str, Any]:
     """A real payload from @octokit/webhooks-examples (installed by scripts/test)."""
     listing = EXAMPLES / "api.github.com" / "index.json"

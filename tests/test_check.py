@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import ROOT, RunnerResult, run_action, webhook
+from tests.runner import ROOT, RunnerResult, issue_event, run_action, webhook
 
 IDENTITY = ("-c", "user.name=t", "-c", "user.email=t@e")
 
@@ -27,9 +27,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def _issue(number: int) -> dict:
-    payload = webhook("issues", "opened")
-    payload["issue"]["number"] = number
-    payload["issue"]["body"] = (ROOT / "examples" / "issue-42.md").read_text()
+    payload = issue_event("opened", number, (ROOT / "examples" / "issue-42.md").read_text())
     return payload
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import ROOT, RunnerResult, run_action, webhook
+from tests.runner import ROOT, RunnerResult, issue_event, run_action, webhook
 from tests.servers.base import Fault
 from tests.servers.github import GitHubServer
 
@@ -32,9 +32,7 @@ def plan_issue(
     inputs: dict[str, str] | None = None,
     workspace: Path | None = None,
 ) -> RunnerResult:
-    payload = webhook("issues", "edited")
-    payload["issue"]["number"] = NUMBER
-    payload["issue"]["body"] = body
+    payload = issue_event("edited", NUMBER, body)
     server.issues[NUMBER]["body"] = body
     return run_action(
         tmp,

@@ -21,7 +21,7 @@ from planner.core.plan import build_plan, render_result
 from planner.core.plan import plan as plan_core
 from planner.core.result import task_digest
 from planner.model import Config, Issue, PlanRequest
-from tests.runner import RunnerResult, run_action, webhook
+from tests.runner import RunnerResult, issue_event, run_action
 from tests.servers.github import GitHubServer
 from tests.test_github import NUMBER, TOKEN
 from tests.test_loop import matrix, merged_event
@@ -43,9 +43,7 @@ def github() -> Iterator[GitHubServer]:
 
 
 def plan(tmp: Path, server: GitHubServer, inputs: dict[str, str] | None = None) -> RunnerResult:
-    payload = webhook("issues", "edited")
-    payload["issue"]["number"] = NUMBER
-    payload["issue"]["body"] = server.issues[NUMBER]["body"]
+    payload = issue_event("edited", NUMBER, server.issues[NUMBER]["body"])
     return run_action(
         tmp,
         "issues",

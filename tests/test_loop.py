@@ -18,7 +18,7 @@ from planner.core.done import tick_line
 from planner.core.gate import PullRequest, name_task, named_issues
 from planner.core.plan import build_plan
 from planner.model import Config, Issue, PlanRequest
-from tests.runner import RunnerResult, run_action, webhook
+from tests.runner import RunnerResult, issue_event, run_action, webhook
 from tests.servers.base import Fault
 from tests.servers.github import GitHubServer
 from tests.servers.results import ResultsServer, runtime_token
@@ -60,9 +60,7 @@ def env(server: GitHubServer, extra: dict[str, str] | None = None) -> dict[str, 
 
 
 def plan(tmp: Path, server: GitHubServer, extra: dict[str, str] | None = None) -> RunnerResult:
-    payload = webhook("issues", "edited")
-    payload["issue"]["number"] = NUMBER
-    payload["issue"]["body"] = server.issues[NUMBER]["body"]
+    payload = issue_event("edited", NUMBER, server.issues[NUMBER]["body"])
     return run_action(
         tmp,
         "issues",

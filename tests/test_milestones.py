@@ -14,7 +14,7 @@ from planner.action.effects import SideEffects
 from planner.action.github import GitHubClient, IssuesAdapter
 from planner.core.plan import build_plan, render_result
 from planner.model import Config, Contract, Fanout, Issue, PlanRequest
-from tests.runner import ROOT, run_action, webhook
+from tests.runner import ROOT, issue_event, run_action
 from tests.servers.github import REPO, GitHubServer
 
 TOKEN = "ghs_" + "T0k3n" * 7
@@ -139,9 +139,7 @@ def test_the_action_input_puts_sub_issues_in_milestones(tmp_path: Path) -> None:
     example = (ROOT / "examples" / "issue-42.md").read_text(encoding="utf-8")
     with GitHubServer(token=TOKEN) as server:
         server.add_issue(1, "Split event ingestion", example)
-        payload = webhook("issues", "edited")
-        payload["issue"]["number"] = 1
-        payload["issue"]["body"] = example
+        payload = issue_event("edited", 1, example)
         result = run_action(
             tmp_path,
             "issues",

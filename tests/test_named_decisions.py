@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import RunnerResult, run_action, webhook
+from tests.runner import RunnerResult, issue_event, run_action
 from tests.servers.github import OWNER, REPO, GitHubServer
 from tests.test_github import NUMBER, TOKEN, plan_issue, writes
 
@@ -134,9 +134,7 @@ def test_a_named_pull_request_or_missing_issue_is_not_marked(
 
 
 def test_without_a_token_the_contract_still_links_the_named_issue(tmp_path: Path) -> None:
-    payload = webhook("issues", "edited")
-    payload["issue"]["number"] = NUMBER
-    payload["issue"]["body"] = BODY
+    payload = issue_event("edited", NUMBER, BODY)
     result = run_action(
         tmp_path, "issues", payload, extra_env={"GITHUB_SERVER_URL": "https://ghe.example.com"}
     )

@@ -15,7 +15,7 @@ from planner.action.github import GitHubClient, IssuesAdapter
 from planner.action.settings import SettingsError, from_env
 from planner.core.plan import build_plan, render_result
 from planner.model import Config, Fanout, Issue, PlanRequest
-from tests.runner import ROOT, run_action, webhook
+from tests.runner import ROOT, issue_event, run_action
 from tests.servers.base import Fault
 from tests.servers.github import REPO, GitHubServer
 
@@ -208,9 +208,7 @@ def test_the_action_input_adds_sub_issues_to_the_project(tmp_path: Path) -> None
     with GitHubServer(token=TOKEN, login="octocat") as server:
         server.board.add_project("octo-org", 5, {"Status": STATUS})
         server.add_issue(1, "Split event ingestion", example)
-        payload = webhook("issues", "edited")
-        payload["issue"]["number"] = 1
-        payload["issue"]["body"] = example
+        payload = issue_event("edited", 1, example)
         result = run_action(
             tmp_path,
             "issues",
@@ -237,9 +235,7 @@ def test_a_project_token_is_used_for_the_project_only(tmp_path: Path) -> None:
         server.board.add_project("octo-org", 5, {"Status": STATUS})
         server.board.token = personal
         server.add_issue(1, "Split event ingestion", example)
-        payload = webhook("issues", "edited")
-        payload["issue"]["number"] = 1
-        payload["issue"]["body"] = example
+        payload = issue_event("edited", 1, example)
         inputs = {"create-sub-issues": "true", "project": "octo-org/5"}
         env = {"GITHUB_API_URL": server.url}
         without = run_action(

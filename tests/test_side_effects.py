@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.runner import RunnerResult, run_action, webhook
+from tests.runner import RunnerResult, issue_event, run_action
 from tests.servers.base import Hold
 from tests.servers.github import GitHubServer
 from tests.test_github import EXAMPLE, NUMBER, TOKEN, plan_issue
@@ -147,9 +147,7 @@ def test_a_recorded_answer_outlives_a_run_without_a_token(
     decision["body"] += "\nOwner: 7 days, for the audit trail.\n"
     decision["state"] = "closed"
     plan_issue(tmp_path / "2", github, workspace=first.workspace)
-    payload = webhook("issues", "edited")
-    payload["issue"]["number"] = NUMBER
-    payload["issue"]["body"] = EXAMPLE
+    payload = issue_event("edited", NUMBER, EXAMPLE)
     offline = run_action(tmp_path / "3", "issues", payload, workspace=first.workspace)
     assert offline.code == 0, offline.stdout
     kept = contract(offline)["decisions"][0]

@@ -1463,3 +1463,20 @@ def test_an_epics_stories_are_its_tasks_each_with_its_own_criteria() -> None:
     assert first.acceptance[0] == "Given the feed is reachable"
     assert second.acceptance[-1] == "Then matching stations are listed"
     assert epic.acceptance == []
+
+
+def test_a_gsd_plans_task_keeps_its_files_done_and_the_decisions_options() -> None:
+    body = (ROOT / "tests/reader_cases/gsd-plan/issue.md").read_text(encoding="utf-8")
+    draft = read_request("t", body)
+    (task,) = draft.milestones[0].tasks
+    assert task.paths == ["src/alerts/schedule.ts", "src/alerts/store.ts"]
+    assert task.acceptance == ["Starring a station books its next alert."]
+    assert draft.milestones[0].validation == ["npm test passes"]
+    assert draft.decisions[0].options == ["One hour", "Sailor chooses"]
+
+
+def test_a_gsd_plan_of_unclosed_tags_is_read_as_markdown_quickly() -> None:
+    """Hostile: thousands of opened tags that never close are no plan (a bounded scan)."""
+    body = "<tasks>" + "<task type='auto'><name>x" * 5000
+    draft = read_request("t", body)
+    assert draft.source in ("markdown", "fallback")

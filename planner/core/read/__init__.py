@@ -35,6 +35,7 @@ from planner.core.read.draft import (
     DraftTask,
     tidy,
 )
+from planner.core.read.gsd import gsd_plan_draft, looks_like_gsd_plan
 from planner.core.read.hints import parse_hint, risk_word, split_list
 from planner.core.read.markup import heading_text, with_emoji
 from planner.core.read.outline import Fence, headings, line_of, outline, tokens
@@ -190,6 +191,20 @@ def read_request(
     if draft is not None:
         draft.findings = findings
         return tidy(draft)
+
+    if looks_like_gsd_plan(body):
+        # A GSD PLAN.md pasted whole: its <task> blocks are the work.
+        try:
+            draft = draft_from_data(gsd_plan_draft(body, title), "fenced", "the GSD plan")
+            draft.findings = findings
+            return tidy(draft)
+        except DraftError as exc:
+            findings.append(
+                finding(
+                    "draft-invalid",
+                    f"The GSD plan was not used: {exc}. Fix it, or plan from the Markdown.",
+                )
+            )
 
     if draft_text is not None:
         name = draft_name or "the draft file"

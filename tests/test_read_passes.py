@@ -1480,3 +1480,15 @@ def test_a_gsd_plan_of_unclosed_tags_is_read_as_markdown_quickly() -> None:
     body = "<tasks>" + "<task type='auto'><name>x" * 5000
     draft = read_request("t", body)
     assert draft.source in ("markdown", "fallback")
+
+
+def test_a_status_inside_the_texts_own_parentheses_is_kept() -> None:
+    """ "(SKIPPED - TODO)" is the task's own aside: the title is not cut to "(SKIPPED"."""
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Write the subnet test (SKIPPED - TODO)\n- [ ] Add x in `a.py` - planned\n",
+    )
+    assert [t.title for t in draft.loose_tasks] == [
+        "Write the subnet test (SKIPPED - TODO)",
+        "Add x in `a.py`",
+    ]

@@ -199,8 +199,11 @@ def done_marked(title: str) -> tuple[str, bool]:
             done = True
             text = text[: suffix.start()]
         status = _OPEN_STATUS.search(text)
-        if status and status.start() > 0:
-            text = text[: status.start()]
+        kept = text[: status.start()] if status and status.start() > 0 else text
+        # "(SKIPPED - TODO)" is the text's own aside, not a status after it: a cut that
+        # would leave a parenthesis open keeps the text whole.
+        if kept.count("(") <= kept.count(")") and kept.count("[") <= kept.count("]"):
+            text = kept
     return " ".join(_strip_symbols(text).split()), done  # "🔑 Keyboard" is Keyboard
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from planner.core import rules
-from planner.core.boundaries import Protected, is_unbounded, protected_globs
-from planner.core.contract_rules import check_contract, check_fanout
+from planner.core.boundaries import Protected, protected_globs
+from planner.core.contract_rules import at_pointer, check_contract, check_fanout, path_findings
 from planner.core.findings import finding
 from planner.core.focus import focus_milestone
 from planner.core.graph import find_cycles
@@ -292,29 +292,15 @@ class _FanoutCheck:
 
 
 def _handed_out_paths(check: _FanoutCheck) -> Iterable[Finding]:
-    """A fanout hands out no unbounded glob and none that touches a protected path, as
-    the planner never does: an agent given one could change anything, or the workflows."""
+    """A fanout hands out only paths a contract may hold (inside the repository, bounded,
+    in plain characters, never protected), held by the same check as the contract's: an
+    agent given one could change anything, or the workflows."""
     guard = Protected(protected_globs(check.config))
-    for t in check.fanout.tasks:
-        for k, path in enumerate(t.diff_boundary.paths):
-            at = f"/diff_boundary/paths/{k}"
-            if is_unbounded(path):
-                yield check.at(
-                    t,
-                    "boundary-unbounded",
-                    f"Fanout task {t.id} is handed '{one_line(path, 40)}', which matches "
-                    "every file. Name the folders or files it changes.",
-                    at,
-                )
-            elif touched := guard.touched(path):
-                yield check.at(
-                    t,
-                    "boundary-protected",
-                    f"Fanout task {t.id} is handed '{one_line(path, 40)}', which touches "
-                    f"protected {', '.join(touched)}. No agent is handed a protected path.",
-                    at,
-                    "error",
-                )
+    for i, t in enumerate(check.fanout.tasks):
+        for k, raw in enumerate(t.diff_boundary.paths):
+            pointer = f"/tasks/{i}/diff_boundary/paths/{k}"
+            for found in path_findings(t, check.fanout.milestone, raw, guard):
+                yield at_pointer(found, pointer, check.name)
 
 
 def _fanout_focus(check: _FanoutCheck) -> Iterable[Finding]:

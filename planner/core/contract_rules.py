@@ -18,7 +18,8 @@ from planner.model import RISK_ORDER, Config, Contract, Fanout, Finding, Task
 _CONTRACT_FILE = LazyPattern(r"planning-output-(\d{1,12})\.json$")
 
 
-def _at(f: Finding, pointer: str, name: str) -> Finding:
+def at_pointer(f: Finding, pointer: str, name: str) -> Finding:
+    """The finding located at ``pointer`` in the file ``name``."""
     return f.model_copy(
         update={"location": f.location.model_copy(update={"pointer": pointer, "file": name})}
     )
@@ -37,7 +38,7 @@ def check_contract(contract: Contract, name: str, config: Config) -> list[Findin
     match = _CONTRACT_FILE.search(name)
     if match and int(match.group(1)) != contract.issue.number:
         findings.append(
-            _at(
+            at_pointer(
                 finding(
                     "contract-issue-mismatch",
                     f"{name} holds the contract of issue #{contract.issue.number}; a contract "
@@ -54,7 +55,7 @@ def check_contract(contract: Contract, name: str, config: Config) -> list[Findin
     for mid, where, t in _tasks(contract):
         if t.diff_boundary.max_diff_scope > scopes[mid]:
             findings.append(
-                _at(
+                at_pointer(
                     finding(
                         "diff-scope-exceeds-milestone",
                         f"Task {t.id} allows {t.diff_boundary.max_diff_scope} changed lines, "
@@ -71,8 +72,8 @@ def check_contract(contract: Contract, name: str, config: Config) -> list[Findin
             continue
         for k, raw in enumerate(t.diff_boundary.paths):
             findings += [
-                _at(f, f"{where}/diff_boundary/paths/{k}", name)
-                for f in _path_findings(t, mid, raw, protected)
+                at_pointer(f, f"{where}/diff_boundary/paths/{k}", name)
+                for f in path_findings(t, mid, raw, protected)
             ]
     return findings
 
@@ -89,7 +90,7 @@ def _duplicate_ids(contract: Contract, name: str) -> list[Finding]:
         first = seen.setdefault(ident.upper(), pointer)
         if first != pointer:
             findings.append(
-                _at(
+                at_pointer(
                     finding(
                         "graph-duplicate-id",
                         f"Id '{one_line(ident, 40)}' is used again (first at {first}); every "
@@ -102,7 +103,9 @@ def _duplicate_ids(contract: Contract, name: str) -> list[Finding]:
     return findings
 
 
-def _path_findings(task: Task, mid: str, raw: str, protected: Protected) -> list[Finding]:
+def path_findings(task: Task, mid: str, raw: str, protected: Protected) -> list[Finding]:
+    """What is wrong with one path a task is given (a contract's or a fanout's): outside
+    the repository, unbounded, written with look-alike characters, or protected."""
     try:
         glob = normalize_glob(raw)
     except PathError as exc:
@@ -160,7 +163,7 @@ def check_fanout(contract: Contract, fanout: Fanout, name: str) -> list[Finding]
     ):
         if got != want:
             findings.append(
-                _at(
+                at_pointer(
                     finding(
                         "fanout-contract-mismatch",
                         f"The fanout's {pointer[1:].replace('/', '.')} is {got} but its "
@@ -173,7 +176,7 @@ def check_fanout(contract: Contract, fanout: Fanout, name: str) -> list[Finding]
     blockers = [d.id for d in contract.decisions if fanout.milestone in d.blocks]
     if blockers and fanout.tasks:
         findings.append(
-            _at(
+            at_pointer(
                 finding(
                     "decision-blocks",
                     f"Milestone {fanout.milestone} waits on open decision "
@@ -189,7 +192,7 @@ def check_fanout(contract: Contract, fanout: Fanout, name: str) -> list[Finding]
     for i, t in enumerate(fanout.tasks):
         own = planned.get(t.id)
         if own is not None:
-            findings += [_at(f, f"/tasks/{i}{tail}", name) for f, tail in _wider(t, own)]
+            findings += [at_pointer(f, f"/tasks/{i}{tail}", name) for f, tail in _wider(t, own)]
     return findings
 
 

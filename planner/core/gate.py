@@ -434,6 +434,14 @@ class Pull:
         assert self.named is not None
         return self.named
 
+    @cached_property
+    def in_scope(self) -> list[FileChange]:
+        """Changes the boundary holds, or the widen label admitted (outside: the boundary
+        check says): both are held to the same rules."""
+        admitted, _ = self.beyond
+        scope = [*self.boundary, *admitted]
+        return [c for c in self.changes if in_any(c.path, scope)]
+
     def about_task(self, rule: str, message: str) -> Finding:
         """A finding of the named task."""
         return finding(rule, message, milestone=self.task.milestone.id, task=self.task.task.id)
@@ -562,19 +570,11 @@ def _no_protected_paths(pull: Pull) -> Iterable[Finding]:
         )
 
 
-def _in_scope(pull: Pull) -> list[FileChange]:
-    """Changes the boundary holds, or the widen label admitted (outside: the boundary
-    check says): both are held to the same rules."""
-    admitted, _ = pull.beyond
-    scope = [*pull.boundary, *admitted]
-    return [c for c in pull.changes if in_any(c.path, scope)]
-
-
 def _gitattributes(pull: Pull) -> Iterable[Finding]:
     """A .gitattributes can mark files binary, hide their diffs or run filters on
     checkout: allowed only where the boundary names it."""
     named = any(g.rsplit("/", 1)[-1] == ".gitattributes" for g in pull.boundary)
-    attributes = [c.path for c in _in_scope(pull) if c.path.rsplit("/", 1)[-1] == ".gitattributes"]
+    attributes = [c.path for c in pull.in_scope if c.path.rsplit("/", 1)[-1] == ".gitattributes"]
     if attributes and not named:
         yield pull.about_task(
             "check-gitattributes",
@@ -587,7 +587,7 @@ def _gitattributes(pull: Pull) -> Iterable[Finding]:
 
 def _lfs_pointers(pull: Pull) -> Iterable[Finding]:
     """Git LFS pointers: the counted lines are the pointer's, not the content's."""
-    pointers = [c.path for c in _in_scope(pull) if c.lfs]
+    pointers = [c.path for c in pull.in_scope if c.lfs]
     if pointers:
         yield pull.about_task(
             "check-lfs-pointer",

@@ -656,8 +656,13 @@ def _clarifications_asked(outline: Outline, draft: Draft) -> list[DraftDecision]
     known = {d.question for d in draft.decisions}
     found: list[DraftDecision] = []
     blocks = [*outline.preamble, *(b for s in walk(outline.sections) for b in s.blocks)]
-    texts = [(p.text, p.line) for p in paragraphs(blocks)]
-    texts += [(text, line) for text, line, _ in entries(lists_only(blocks))]
+    # Most requests name no clarification: only the blocks holding the marker's word are
+    # read further (markup removes characters, never adds a word).
+    texts = [(p.text, p.line) for p in paragraphs(blocks) if _names_clarification(p.text)]
+    marked: list[Block] = [
+        b for b in blocks if isinstance(b, ItemList) and _items_name_clarification(b.items)
+    ]
+    texts += [(text, line) for text, line, _ in entries(marked)]
     for text, line in texts:
         for asked in (a for raw in text.split("\n") for a in _CLARIFY.finditer(plain(raw))):
             question = one_line(asked.group(1).strip(" -–—:]"), 300)
@@ -665,6 +670,18 @@ def _clarifications_asked(outline: Outline, draft: Draft) -> list[DraftDecision]
                 known.add(question)
                 found.append(DraftDecision(question=question, line=line))
     return found[:10]
+
+
+_CLARIFY_WORDS = frozenset(phrase.split()[-1] for phrase in WORDS["clarification"])
+
+
+def _names_clarification(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _CLARIFY_WORDS)
+
+
+def _items_name_clarification(items: list[Item]) -> bool:
+    return any(_names_clarification(i.text) or _items_name_clarification(i.children) for i in items)
 
 
 _CLARIFY = LazyPattern(

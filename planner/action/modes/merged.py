@@ -55,7 +55,7 @@ def merged(run: Run, config: Config) -> Outcome | None:
         run.skip(trigger.skip)
         return None
     assert trigger.merged is not None
-    port = run.port()
+    port = run.port
     if port is None:
         raise SettingsError(
             "a merged pull request's task is marked done in its planning issue through the "

@@ -62,7 +62,7 @@ def plan_issue(
     ``done``: tasks known done (a merged pull request's); ``handed``: tasks handed out
     already, left out of the matrix; ``memory``: the summary comment, when the caller read
     it already this run."""
-    settings, port = run.settings, run.port()
+    settings, port = run.settings, run.port
     notices = [] if port is not None else [finding("offline", _OFFLINE)]
     request = read_request(run, config, issue).model_copy(
         update={"hand_out": settings.replan, "done_tasks": list(done)}
@@ -182,7 +182,7 @@ def planning_issue(run: Run) -> Issue | None:
     if trigger.skip:
         run.skip(trigger.skip)
         return None
-    port = run.port()
+    port = run.port
     if trigger.issue is not None and not (trigger.fetch and port is not None):
         return trigger.issue
     assert trigger.number is not None

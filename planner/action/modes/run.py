@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from planner.action.settings import Settings
@@ -60,16 +61,11 @@ class Run:
     workflow: Workflow
     github: GitHubFactory
     artifacts: ArtifactFactory
-    _port: GitHubPort | None = field(default=None, init=False)
-    _port_made: bool = field(default=False, init=False)
 
+    @cached_property
     def port(self) -> GitHubPort | None:
         """The GitHub client, made once and only when a token was given."""
-        if not self._port_made:
-            self._port_made = True
-            if self.settings.github_token is not None:
-                self._port = self.github(self.settings)
-        return self._port
+        return self.github(self.settings) if self.settings.github_token is not None else None
 
     def skip(self, why: str) -> None:
         """Say on the runner why this event asks for nothing."""

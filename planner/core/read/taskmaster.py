@@ -100,6 +100,11 @@ def _title(task: Mapping[str, Any], what: str) -> str:
     return title
 
 
+def _task_status(status: str) -> str:
+    """A task is done or planned: work started or under review is still open."""
+    return "done" if status in DONE else "planned"
+
+
 class _Reader:
     """One tasks.json, read task by task; what it leaves out is said in ``notes``."""
 
@@ -117,7 +122,6 @@ class _Reader:
             seen.add(number)
             self.tasks.append((number, task))
         self.dropped = {n for n, t in self.tasks if _status(t, f"task {n}") in DROPPED}
-        self.numbers = {n for n, _ in self.tasks}
 
     def draft(self) -> dict[str, Any]:
         milestones = []
@@ -157,17 +161,13 @@ class _Reader:
                     "id": f"{mid}-T1",
                     "title": title,
                     "objective": _objective(title, described, details),
-                    "status": "done" if status in DONE else "planned",
+                    "status": _task_status(status),
                 }
             )
         milestone: dict[str, Any] = {
             "id": mid,
             "title": title,
-            "status": "done"
-            if status in DONE
-            else "in_progress"
-            if status in STARTED
-            else "planned",
+            "status": "in_progress" if status in STARTED else _task_status(status),
             "outcome": " ".join(p for p in (described, details if subtasks else "") if p) or None,
             "dependencies": list(dict.fromkeys(depends)),
             "validation": [strategy] if strategy else [],
@@ -206,7 +206,7 @@ class _Reader:
                     "id": f"{mid}-T{sid}",
                     "title": title,
                     "objective": _objective(title, sub.get("description"), sub.get("details")),
-                    "status": "done" if status in DONE else "planned",
+                    "status": _task_status(status),
                     "depends_on": needs,
                 }
             )

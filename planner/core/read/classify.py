@@ -224,9 +224,10 @@ def _document_title(outline: Outline) -> Section | None:
     if top.level != 1 or top.label or not top.children:
         return None
     # "# Tasks: add-csv-export" over "## 1. Export service", "## 2. API" (OpenSpec's
-    # tasks.md): the document's name, over the groups that hold the work.
+    # tasks.md), "# Implementation Tasks: Search" over its phases, whose checklists may
+    # stand in parts of their own: the document's name, over the groups that hold the work.
     names_file = role_of(heading_text(top.title).split(":", 1)[0], ROLE_TABLE) == "tasks"
-    holds = sum(1 for child in top.children if _has_checklist(child)) > 1
+    holds = sum(1 for child in top.children if any(map(_has_checklist, walk([child])))) > 1
     if not milestone_like(top.title) and not (names_file and ":" in top.title and holds):
         return None
     return top

@@ -390,3 +390,26 @@ def test_a_file_whose_name_passes_for_another_is_never_proposed(tmp_path: Path) 
     proposal = loc.propose(TaskText(text="Update the linux install documentation"))
     assert proposal.confident and "docs/ja/install（linux）.md" not in proposal.paths
     assert all(lookalike(p) is None for p in proposal.paths)
+
+
+def test_the_files_a_tasks_details_name_or_create_are_its_boundary(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text(
+        "## Tasks\n"
+        "1. **Tidy the checkout flow**\n"
+        "   - Move the weight rule out of `shop/shipping.py`\n"
+        "   - Create `shop/rates.py` with the parcel rates\n"
+        "   - Create `vendor/rates/table.py` for the carrier\n"
+        "   - Spec: specs/checkout.md\n"
+    )
+    code, out = cli_plan(request, root, "--issue-number", "8")
+    assert code == 0, out
+    contract = json.loads((root / ".agent" / "planning-output-8.json").read_text())
+    boundary = contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]
+    assert boundary["source"] == "proposed", boundary
+    assert covers(boundary["paths"], "shop/shipping.py", "shop/rates.py"), boundary
+    # A new file in a folder the repository does not have, and a planning file, are not.
+    assert not covers(boundary["paths"], "vendor/rates/table.py"), boundary
+    assert not any(p.startswith("specs") for p in boundary["paths"]), boundary
+    assert "its details create shop/rates.py" in boundary["evidence"], boundary

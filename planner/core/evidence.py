@@ -16,10 +16,12 @@ up in the repository before it is handed out."""
 
 
 class TaskContext(NamedTuple):
-    """What surrounds a task in the request: its milestone's and parent's titles."""
+    """What surrounds a task in the request: its milestone's and parent's titles, and
+    the lines the author wrote under it (its details, read as its criteria)."""
 
     milestone: str
     parent: str | None = None
+    details: tuple[str, ...] = ()
 
 
 def candidates(boundary: DiffBoundary) -> list[str]:

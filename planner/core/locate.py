@@ -32,6 +32,7 @@ from planner.core.repo import (
     path_words,
     text_words,
 )
+from planner.core.text import code_locations
 from planner.model import DiffBoundary, Milestone, Task
 
 # A file name as a task writes it: a name with a suffix of letters (``test_urlparse.py``,
@@ -70,6 +71,8 @@ FOLD_FACTOR = 2.0
 """A folder's files become ``folder/*`` when the boundary takes at least ``FOLD_MIN`` of
 them and the folder holds at most ``FOLD_FACTOR`` times as many."""
 CONTEXT_WEIGHT = 0.25
+# A word of the lines under a task ("- Update the loader's paths"): its own, said less.
+DETAILS_WEIGHT = 0.5
 """The weight of a word of the task's milestone or parent title (its own words weigh 1)."""
 BACKGROUND_WEIGHT = 0.3
 BACKGROUND_SHARE = 2.0
@@ -131,6 +134,9 @@ class TaskText(NamedTuple):
     """The request's other text: it weighs least, and no more in all than the task."""
     kind: str = "feature"
     sibling_paths: tuple[str, ...] = ()
+    details: str = ""
+    """The lines under the task ("- Update `.ralph/loop.sh` paths"): the files they name
+    are the task's, their words weigh less than its own."""
 
 
 class _Tree:
@@ -180,6 +186,9 @@ class _Tree:
         if re.search(made, text, re.I):
             return [glob], f"{glob} is a new file the task creates"
         return [], f"{glob} names no file of the repository"
+
+    def has_folder(self, folder: str) -> bool:
+        return folder in self._all_folders
 
     def folded(self, files: list[str]) -> list[str]:
         """The files, with those of a small folder most of whose files they are written
@@ -287,6 +296,8 @@ class _Ranking:
             words[word] = words.get(word, 0.0) + 1.0
         for word in text_words(task.context):
             words[word] = words.get(word, 0.0) + CONTEXT_WEIGHT
+        for word in text_words(task.details):
+            words[word] = words.get(word, 0.0) + DETAILS_WEIGHT
         scores = self.scores(words)
         background, best, count, plans = self._background(task.background)
         if count:
@@ -433,6 +444,10 @@ class Locator:
             if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
                 chosen += picked
                 evidence.append(f"names {raw}: {', '.join(picked)}")
+        for path, why in self._in_details(task.details):
+            if allowed(path) and path not in chosen and len(chosen) < MAX_NAMED:
+                chosen.append(path)
+                evidence.append(why)
         for name, hits in self.named_definitions(task.text):
             hits = [h for h in hits if allowed(h)]
             if 0 < len(hits) <= 3 and len(chosen) < MAX_NAMED and not set(hits) <= set(chosen):
@@ -485,6 +500,25 @@ class Locator:
             named or bool(ranked and any(ranked[0][1] in self._ranking.members(w) for w in own))
         )
         return Proposal(paths, evidence, confident, candidates)
+
+    def _in_details(self, details: str) -> list[tuple[str, str]]:
+        """The paths the lines under a task write, with why each is the task's: a file
+        or folder of the repository ("- Update `.ralph/loop.sh` paths"), or a new file
+        a line says to create in a folder that exists ("- Create `docs/install.md`")."""
+        out: list[tuple[str, str]] = []
+        for line in details.splitlines():
+            creates = _CREATES.match(line.strip().lstrip("*_`")) is not None
+            for path in code_locations(line):
+                found, note = self._tree.resolve(path, line)
+                if note is None:
+                    out += [(p, f"its details name {p}") for p in found]
+                elif "new" in note:
+                    top = path.split("/", 1)[0]
+                    if creates and "/" in path and self._tree.has_folder(top):
+                        out += [(p, f"its details create {p}") for p in found]
+                elif found:
+                    out += [(p, f"its details name {path}: {p}") for p in found]
+        return out
 
     def _is_doc(self, i: int) -> bool:
         return self.paths[i].lower().endswith(_DOC_SUFFIXES)
@@ -552,6 +586,7 @@ def ground(
                 background=request_text,
                 kind=t.kind,
                 sibling_paths=stated,
+                details="\n".join(context.details),
             )
             proposal = locator.propose(text)
             notes = boundary.evidence if boundary.source == "none" else []

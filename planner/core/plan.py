@@ -229,7 +229,9 @@ def _ground(
 
     assert repository is not None
     issue = request.issue
-    contexts = {task.id: TaskContext(title, d.parent) for task, d, title in drafted}
+    contexts = {
+        task.id: TaskContext(title, d.parent, tuple(d.acceptance)) for task, d, title in drafted
+    }
     return ground(
         milestones, contexts, repository, protected_globs(config), f"{issue.title}\n{issue.body}"
     )

@@ -108,9 +108,30 @@ def contract(
 
 def test_finding_takes_the_severity_from_the_rule_table() -> None:
     assert finding("seed-3-validation", "m").severity == "notice"
-    assert finding("seed-2-one-focus", "m", severity="error").severity == "error"
+    assert finding("seed-2-one-focus", shape="none", severity="error").severity == "error"
     with pytest.raises(ValueError, match="never a notice"):
-        finding("graph-cycle", "m", severity="notice")
+        finding("graph-cycle", severity="notice", what="Tasks", path="A → B")
+
+
+def test_a_rule_reported_by_plan_and_validate_says_the_same_fault_in_both() -> None:
+    """Plan mode on a request and validate on a contract word the fault alike; each
+    adds the fix its reader can make."""
+    from planner.core.plan import plan
+
+    request = "## Milestones\n### M1: A\n- [ ] Add x.py\n  - depends: T9\n"
+    planned = plan(PlanRequest(issue=Issue(number=5, title="t", body=request)))
+    said = [f.message for f in planned.findings if f.rule == "graph-unknown-dependency"]
+    contract = json.loads(planned.files[".agent/planning-output-5.json"])
+    contract["roadmap"]["milestones"][0]["tasks"][0]["depends_on"] = ["T9"]
+    found = validate_contract(json.dumps(contract), "planning-output-5.json", Config())
+    judged = [f.message for f in found if f.rule == "graph-unknown-dependency"]
+    fault = "Task M1-T1 depends on 'T9', which is no task of this plan."
+    assert [m[: len(fault)] for m in said + judged] == [fault, fault], said + judged
+    assert said[0] != judged[0]  # each with its own fix
+    with pytest.raises(ValueError, match="says its own message"):
+        finding("graph-cycle", "Tasks loop")
+    with pytest.raises(ValueError, match="give it whole"):
+        finding("seed-3-validation", what="x")
     assert RULES["seed-3-acceptance"].seed == 3 and RULES["graph-cycle"].seed is None
 
 

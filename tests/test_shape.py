@@ -58,3 +58,64 @@ def test_every_finding_is_made_through_the_rule_table() -> None:
         and node.func.id == "Finding"
     ]
     assert outside == []
+
+
+def _finding_calls() -> Iterator[tuple[str, ast.Call, str]]:
+    """Every ``finding("<rule>", ...)`` call in the package, with where it is."""
+    for name, tree in modules():
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "finding"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                yield f"{name}:{node.lineno}", node, node.args[0].value
+
+
+# The modules that judge what someone else wrote: contracts, fanouts, pull requests.
+JUDGES = (
+    "planner/core/check.py",
+    "planner/core/contract_rules.py",
+    "planner/core/gate.py",
+    "planner/action/modes/check.py",
+    "planner/action/modes/validate.py",
+)
+
+
+def test_a_rule_reported_in_several_places_says_one_thing_everywhere() -> None:
+    """A rule whose row says its message (plan on a request, validate on a contract,
+    check on a pull request all report it) is given facts, never its own wording; its
+    shapes get every fact they name. A rule worded whole is reported either by plan mode
+    or by the modes that judge others' files, never by both, so its wording cannot
+    drift between them."""
+    from planner.core.findings import RULES
+
+    wrong: list[str] = []
+    free: dict[str, dict[bool, list[str]]] = {}
+    for where, call, rule in _finding_calls():
+        says = RULES[rule].says
+        keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+        if not says:
+            judges = where.split(":", 1)[0] in JUDGES
+            free.setdefault(rule, {}).setdefault(judges, []).append(where)
+            if len(call.args) != 2 or {"shape", "fix"} & set(keywords):
+                wrong.append(f"{where}: {rule} needs its message whole")
+            continue
+        shape = keywords.get("shape")
+        shape_name = shape.value if isinstance(shape, ast.Constant) else ""
+        if len(call.args) != 1 or shape_name not in says:
+            wrong.append(f"{where}: {rule} says its own message (shapes {sorted(says)})")
+            continue
+        given = set(keywords) | {"milestone", "task", "file"}
+        missing = RULES[rule].fields(str(shape_name)) - given
+        if missing and None not in {k.arg for k in call.keywords}:  # no **facts
+            wrong.append(f"{where}: {rule} needs {sorted(missing)}")
+    wrong += [
+        f"{rule} is worded by plan and by the judges ({sides}): give it `says`"
+        for rule, sides in free.items()
+        if len(sides) > 1
+    ]
+    assert wrong == []

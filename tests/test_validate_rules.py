@@ -108,9 +108,9 @@ CASES: list[tuple[str, Callable[[Doc, Doc], None], str, str]] = [
     ),
     (
         "workflows",
-        lambda c, f: first_task(c)["diff_boundary"].update(paths=[".github/workflows/**"]),
+        lambda c, f: f["tasks"][0]["diff_boundary"].update(paths=[".github/workflows/**"]),
         "boundary-protected",
-        f"{TASK}/diff_boundary/paths/0",
+        "/tasks/0/diff_boundary/paths/0",
     ),
     (
         "duplicate task id",
@@ -279,3 +279,24 @@ def test_what_plan_mode_writes_validate_accepts(case: str, tmp_path: Path) -> No
         rule for severity, rule, _ in reported(out.getvalue()) if severity == "error"
     }
     assert validate_errors <= planned_errors, out.getvalue()
+
+
+def test_plan_says_what_validate_would_refuse_in_its_own_contract(tmp_path: Path) -> None:
+    """The contract-level checks run in plan mode too: a later milestone's task given
+    every file is an error of the plan (not only of a validate run after it), and one
+    naming a workflow is a warning in both, held back when it is ready."""
+    request = tmp_path / "issue.md"
+    request.write_text(
+        "## Milestones\n### M1: Parser\n- [ ] Add the parser in src/parse.py\n"
+        "### M2: Release\n- [ ] Update .github/workflows/release.yml\n"
+        "- [ ] Tidy everything\n  - paths: **\n"
+    )
+    out = io.StringIO()
+    code = cli.main(["plan", str(request), "--workspace", str(tmp_path)], out)
+    planned = reported(out.getvalue())
+    pointer = "/roadmap/milestones/1/tasks/1/diff_boundary/paths/0"
+    assert code == 1 and ("error", "boundary-unbounded", pointer) in planned, planned
+    judged = io.StringIO()
+    assert cli.main(["validate", "--workspace", str(tmp_path)], judged) == 1
+    assert {r for s, r, _ in reported(judged.getvalue()) if s == "error"} == {"boundary-unbounded"}
+    assert ("warning", "boundary-protected") in {(s, r) for s, r, _ in reported(judged.getvalue())}

@@ -12,10 +12,8 @@ from pydantic import ValidationError
 
 from planner.core import rules
 from planner.core.boundaries import Protected, protected_globs
-from planner.core.contract_rules import at_pointer, check_contract, check_fanout, path_findings
+from planner.core.contract_rules import at_pointer, check_fanout, contract_findings, path_findings
 from planner.core.findings import finding
-from planner.core.focus import focus_milestone
-from planner.core.graph import find_cycles
 from planner.core.paths import overlapping_pairs
 from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
@@ -25,7 +23,6 @@ from planner.model import (
     Fanout,
     FanoutTask,
     Finding,
-    Location,
     Milestone,
     Severity,
     Task,
@@ -90,161 +87,9 @@ def validate_contract(
     if findings:
         return findings
     contract = Contract.model_validate(data)
-    findings += _milestone_graph_findings(contract, name)
-    findings += _task_graph_findings(contract, name)
-    findings += check_contract(contract, name, config)
-    findings += _focus_findings(contract, name)
-    findings += _task_findings(contract, name, config)
-    findings += _decision_findings(contract, name)
+    findings += contract_findings(contract, name, config)
     if fanout_text is not None:
         findings.extend(_validate_fanout(contract, fanout_text, fanout_name or "fanout", config))
-    return findings
-
-
-def _milestone_graph_findings(contract: Contract, name: str) -> list[Finding]:
-    """Milestone dependencies that name no milestone, and milestones in a cycle."""
-    milestones = contract.roadmap.milestones
-    ids = [m.id for m in milestones]
-    known = set(ids)
-    findings = [
-        finding(
-            "graph-unknown-dependency",
-            f"Milestone {m.id} depends on unknown milestone '{dep}'.",
-            milestone=m.id,
-            file=name,
-            pointer=f"/roadmap/milestones/{i}/dependencies/{k}",
-        )
-        for i, m in enumerate(milestones)
-        for k, dep in enumerate(m.dependencies)
-        if dep not in known
-    ]
-    findings.extend(
-        finding(
-            "graph-cycle",
-            f"Milestones depend on each other in a cycle: {' → '.join(reversed(cycle))}.",
-            milestone=cycle[0],
-            file=name,
-            pointer=f"/roadmap/milestones/{ids.index(cycle[0])}/dependencies",
-        )
-        for cycle in find_cycles(ids, {m.id: m.dependencies for m in milestones})
-    )
-    return findings
-
-
-def _focus_findings(contract: Contract, name: str) -> list[Finding]:
-    """Seed rule 2: the focus is the milestone plan mode would choose, and one milestone
-    at a time is in progress."""
-    milestones = contract.roadmap.milestones
-    findings: list[Finding] = []
-    expected, _ = focus_milestone(milestones)
-    if contract.roadmap.focus != expected:
-        findings.append(
-            finding(
-                "seed-2-one-focus",
-                f"roadmap.focus is {contract.roadmap.focus!r} but should be {expected!r}: the "
-                "first milestone not done whose dependencies are done, passing over one of "
-                "verification work only while feature work is open (seed rules 2 and 7).",
-                file=name,
-                pointer="/roadmap/focus",
-                severity="error",
-            )
-        )
-    in_progress = [i for i, m in enumerate(milestones) if m.status == "in_progress"]
-    if len(in_progress) > 1:
-        findings.append(
-            finding(
-                "seed-2-one-focus",
-                f"Milestones {', '.join(milestones[i].id for i in in_progress)} are all in "
-                "progress; keep one focused milestone at a time.",
-                file=name,
-                pointer=f"/roadmap/milestones/{in_progress[1]}/status",
-            )
-        )
-    return findings
-
-
-def _task_findings(contract: Contract, name: str, config: Config) -> list[Finding]:
-    """Seed rules 8 and 6 per task: a concrete objective, and paths for open work."""
-    findings: list[Finding] = []
-    for i, m in enumerate(contract.roadmap.milestones):
-        for j, t in enumerate(m.tasks):
-            at = f"/roadmap/milestones/{i}/tasks/{j}"
-            findings.extend(
-                f.model_copy(
-                    update={
-                        "location": Location(
-                            milestone=m.id, task=t.id, file=name, pointer=f"{at}/objective"
-                        )
-                    }
-                )
-                for f in rules.check_objective(t, m.id, config.vocabulary)
-            )
-            if not t.diff_boundary.paths and t.status != "done" and t.kind != "ops":
-                findings.append(
-                    finding(
-                        "seed-6-task-contract",
-                        f"Task {t.id} has an empty diff_boundary.paths.",
-                        task=t.id,
-                        file=name,
-                        pointer=f"{at}/diff_boundary/paths",
-                    )
-                )
-    return findings
-
-
-def _decision_findings(contract: Contract, name: str) -> list[Finding]:
-    """Decisions that block a milestone the contract does not have."""
-    known = {m.id for m in contract.roadmap.milestones}
-    return [
-        finding(
-            "graph-unknown-dependency",
-            f"Decision {d.id} blocks unknown milestone '{b}'.",
-            file=name,
-            pointer=f"/decisions/{i}/blocks/{k}",
-        )
-        for i, d in enumerate(contract.decisions)
-        for k, b in enumerate(d.blocks)
-        if b not in known
-    ]
-
-
-def _task_graph_findings(contract: Contract, name: str) -> list[Finding]:
-    """Task dependencies that name no task of the contract, and tasks that depend on each
-    other in a cycle (no order can satisfy them, so none of them is ever ready)."""
-    findings: list[Finding] = []
-    where: dict[str, str] = {}  # task id -> JSON Pointer of its depends_on
-    edges: dict[str, list[str]] = {}
-    for mi, m in enumerate(contract.roadmap.milestones):
-        for ti, t in enumerate(m.tasks):
-            where.setdefault(t.id, f"/roadmap/milestones/{mi}/tasks/{ti}/depends_on")
-            edges.setdefault(t.id, t.depends_on)
-    for mi, m in enumerate(contract.roadmap.milestones):
-        for ti, t in enumerate(m.tasks):
-            for di, dep in enumerate(t.depends_on):
-                if dep not in edges:
-                    findings.append(
-                        finding(
-                            "graph-unknown-dependency",
-                            f"Task {t.id} depends on unknown task '{one_line(dep, 60)}'; name "
-                            "a task of this contract, or drop the dependency.",
-                            milestone=m.id,
-                            task=t.id,
-                            file=name,
-                            pointer=f"/roadmap/milestones/{mi}/tasks/{ti}/depends_on/{di}",
-                        )
-                    )
-    findings.extend(
-        finding(
-            "graph-cycle",
-            f"Tasks depend on each other in a cycle: {' → '.join(reversed(cycle))} (each "
-            "needs the one before it), so none of them can start. Remove one of these "
-            "dependencies.",
-            task=cycle[0],
-            file=name,
-            pointer=where[cycle[0]],
-        )
-        for cycle in find_cycles(list(edges), edges)
-    )
     return findings
 
 

@@ -1,19 +1,25 @@
-"""What ``validate`` holds a contract and its fanout to beyond their schemas, when someone
-else wrote them (an LLM agent, a person): the limits plan mode puts on its own output.
+"""The rules a contract is held to beyond its schema, each a small check over the
+contract: ``validate`` runs them on files someone else wrote (an LLM agent, a person),
+plan mode on its own output, so the two cannot drift. Also what ``validate`` holds a
+fanout to beside its contract.
 
 Every finding carries the RFC 6901 JSON Pointer of what is wrong and the file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
+from planner.core import rules
 from planner.core.boundaries import Protected, is_unbounded, lookalike, protected_globs
 from planner.core.findings import finding
+from planner.core.focus import focus_milestone
+from planner.core.graph import find_cycles
 from planner.core.paths import PathError, glob_contains, normalize_glob
 from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
-from planner.model import RISK_ORDER, Config, Contract, Fanout, Finding, Task
+from planner.model import RISK_ORDER, Config, Contract, Fanout, Finding, Severity, Task
 
 _CONTRACT_FILE = LazyPattern(r"planning-output-(\d{1,12})\.json$")
 
@@ -31,88 +37,257 @@ def _tasks(contract: Contract) -> Iterator[tuple[str, str, Task]]:
             yield m.id, f"/roadmap/milestones/{i}/tasks/{j}", t
 
 
-def check_contract(contract: Contract, name: str, config: Config) -> list[Finding]:
-    """A contract's own issue, unique ids, bounded and safe paths, and task scopes within
-    their milestone's."""
-    findings: list[Finding] = []
-    match = _CONTRACT_FILE.search(name)
+@dataclass(frozen=True)
+class Where:
+    """The contract's file, and the config it is held to."""
+
+    name: str
+    config: Config
+
+
+ContractCheck = Callable[[Contract, Where], Iterable[Finding]]
+
+
+def _issue_number(contract: Contract, where: Where) -> Iterator[Finding]:
+    """The contract is filed under its own issue's number."""
+    match = _CONTRACT_FILE.search(where.name)
     if match and int(match.group(1)) != contract.issue.number:
-        findings.append(
-            at_pointer(
-                finding(
-                    "contract-issue-mismatch",
-                    f"{name} holds the contract of issue #{contract.issue.number}; a contract "
-                    f"belongs in planning-output-{contract.issue.number}.json. Rename the file "
-                    "or fix issue.number.",
-                ),
-                "/issue/number",
-                name,
-            )
+        yield finding(
+            "contract-issue-mismatch",
+            fix="Rename the file or fix issue.number.",
+            number=contract.issue.number,
+            file=where.name,
+            pointer="/issue/number",
         )
-    findings += _duplicate_ids(contract, name)
-    protected = Protected(protected_globs(config))
+
+
+def _scopes(contract: Contract, where: Where) -> Iterator[Finding]:
+    """No task allows more changed lines than its milestone."""
     scopes = {m.id: m.max_diff_scope for m in contract.roadmap.milestones}
-    for mid, where, t in _tasks(contract):
+    for mid, at, t in _tasks(contract):
         if t.diff_boundary.max_diff_scope > scopes[mid]:
-            findings.append(
-                at_pointer(
-                    finding(
-                        "diff-scope-exceeds-milestone",
-                        f"Task {t.id} allows {t.diff_boundary.max_diff_scope} changed lines, "
-                        f"more than its milestone {mid} ({scopes[mid]}).",
-                        severity="error",
-                        milestone=mid,
-                        task=t.id,
-                    ),
-                    f"{where}/diff_boundary/max_diff_scope",
-                    name,
-                )
+            yield finding(
+                "diff-scope-exceeds-milestone",
+                fix="Lower the task's max_diff_scope or raise the milestone's.",
+                severity="error",
+                tasks=f"task {t.id} ({t.diff_boundary.max_diff_scope})",
+                scope=scopes[mid],
+                milestone=mid,
+                task=t.id,
+                file=where.name,
+                pointer=f"{at}/diff_boundary/max_diff_scope",
             )
+
+
+def _paths(contract: Contract, where: Where) -> Iterator[Finding]:
+    """An open task's paths are inside the repository, bounded, plain and not protected."""
+    protected = Protected(protected_globs(where.config))
+    for mid, at, t in _tasks(contract):
         if t.status == "done":
             continue
         for k, raw in enumerate(t.diff_boundary.paths):
-            findings += [
-                at_pointer(f, f"{where}/diff_boundary/paths/{k}", name)
-                for f in path_findings(t, mid, raw, protected)
-            ]
-    return findings
+            # Protected paths in a contract are a warning: the task is held back when it
+            # is ready, a fanout that hands it out is refused, and the gate holds the pull
+            # request to protected_paths whatever its boundary says.
+            for f in path_findings(t, mid, raw, protected, "warning"):
+                yield at_pointer(f, f"{at}/diff_boundary/paths/{k}", where.name)
 
 
-def _duplicate_ids(contract: Contract, name: str) -> list[Finding]:
-    findings: list[Finding] = []
+def _duplicate_ids(contract: Contract, where: Where) -> Iterator[Finding]:
+    """Every milestone, task and decision has its own id."""
     seen: dict[str, str] = {}
     places = [
-        *((m.id, f"/roadmap/milestones/{i}/id") for i, m in enumerate(contract.roadmap.milestones)),
-        *((t.id, f"{where}/id") for _, where, t in _tasks(contract)),
-        *((d.id, f"/decisions/{i}/id") for i, d in enumerate(contract.decisions)),
+        *(
+            ("Milestone", m.id, f"/roadmap/milestones/{i}/id")
+            for i, m in enumerate(contract.roadmap.milestones)
+        ),
+        *(("Task", t.id, f"{at}/id") for _, at, t in _tasks(contract)),
+        *(("Decision", d.id, f"/decisions/{i}/id") for i, d in enumerate(contract.decisions)),
     ]
-    for ident, pointer in places:
+    for what, ident, pointer in places:
         first = seen.setdefault(ident.upper(), pointer)
         if first != pointer:
-            findings.append(
-                at_pointer(
-                    finding(
-                        "graph-duplicate-id",
-                        f"Id '{one_line(ident, 40)}' is used again (first at {first}); every "
-                        "milestone, task and decision needs its own id.",
-                    ),
-                    pointer,
-                    name,
-                )
+            yield finding(
+                "graph-duplicate-id",
+                fix=f"(first at {first}) Every milestone, task and decision needs its own id.",
+                what=what,
+                id=one_line(ident, 40),
+                file=where.name,
+                pointer=pointer,
             )
-    return findings
 
 
-def path_findings(task: Task, mid: str, raw: str, protected: Protected) -> list[Finding]:
+def _milestone_graph(contract: Contract, where: Where) -> Iterator[Finding]:
+    """Milestone dependencies name milestones, and form no cycle."""
+    milestones = contract.roadmap.milestones
+    ids = [m.id for m in milestones]
+    known = set(ids)
+    for i, m in enumerate(milestones):
+        for k, dep in enumerate(m.dependencies):
+            if dep not in known:
+                yield finding(
+                    "graph-unknown-dependency",
+                    fix="Name a milestone of this contract, or drop the dependency.",
+                    who=f"Milestone {m.id}",
+                    relation="depends on",
+                    name=one_line(dep, 60),
+                    kind="milestone",
+                    milestone=m.id,
+                    file=where.name,
+                    pointer=f"/roadmap/milestones/{i}/dependencies/{k}",
+                )
+    for cycle in find_cycles(ids, {m.id: m.dependencies for m in milestones}):
+        yield finding(
+            "graph-cycle",
+            fix="Remove one of these dependencies; none of them can be focused until then.",
+            what="Milestones",
+            path=" → ".join(reversed(cycle)),
+            milestone=cycle[0],
+            file=where.name,
+            pointer=f"/roadmap/milestones/{ids.index(cycle[0])}/dependencies",
+        )
+
+
+def _task_graph(contract: Contract, where: Where) -> Iterator[Finding]:
+    """Task dependencies name tasks of the contract, and form no cycle (no order could
+    satisfy one, so none of its tasks would ever be ready)."""
+    at: dict[str, str] = {}  # task id -> JSON Pointer of its depends_on
+    edges: dict[str, list[str]] = {}
+    for _, pointer, t in _tasks(contract):
+        at.setdefault(t.id, f"{pointer}/depends_on")
+        edges.setdefault(t.id, t.depends_on)
+    for mid, pointer, t in _tasks(contract):
+        for k, dep in enumerate(t.depends_on):
+            if dep not in edges:
+                yield finding(
+                    "graph-unknown-dependency",
+                    fix="Name a task of this contract, or drop the dependency.",
+                    who=f"Task {t.id}",
+                    relation="depends on",
+                    name=one_line(dep, 60),
+                    kind="task",
+                    milestone=mid,
+                    task=t.id,
+                    file=where.name,
+                    pointer=f"{pointer}/depends_on/{k}",
+                )
+    for cycle in find_cycles(list(edges), edges):
+        yield finding(
+            "graph-cycle",
+            fix="Remove one of these dependencies.",
+            what="Tasks",
+            path=" → ".join(reversed(cycle)),
+            task=cycle[0],
+            file=where.name,
+            pointer=at[cycle[0]],
+        )
+
+
+def _decision_blocks(contract: Contract, where: Where) -> Iterator[Finding]:
+    """A decision blocks milestones the contract has."""
+    known = {m.id for m in contract.roadmap.milestones}
+    for i, d in enumerate(contract.decisions):
+        for k, blocked in enumerate(d.blocks):
+            if blocked not in known:
+                yield finding(
+                    "graph-unknown-dependency",
+                    fix="Name a milestone of this contract, or drop it from blocks.",
+                    who=f"Decision {d.id}",
+                    relation="blocks",
+                    name=one_line(blocked, 60),
+                    kind="milestone",
+                    file=where.name,
+                    pointer=f"/decisions/{i}/blocks/{k}",
+                )
+
+
+def _focus(contract: Contract, where: Where) -> Iterator[Finding]:
+    """Seed rule 2: the focus is the milestone plan mode would choose, and one milestone
+    at a time is in progress."""
+    milestones = contract.roadmap.milestones
+    expected, _ = focus_milestone(milestones)
+    if contract.roadmap.focus != expected:
+        yield finding(
+            "seed-2-one-focus",
+            shape="not-chosen",
+            given=repr(contract.roadmap.focus),
+            expected=repr(expected),
+            severity="error",
+            file=where.name,
+            pointer="/roadmap/focus",
+        )
+    in_progress = [i for i, m in enumerate(milestones) if m.status == "in_progress"]
+    if len(in_progress) > 1:
+        yield finding(
+            "seed-2-one-focus",
+            shape="several",
+            ids=", ".join(milestones[i].id for i in in_progress),
+            milestone=milestones[in_progress[1]].id,
+            file=where.name,
+            pointer=f"/roadmap/milestones/{in_progress[1]}/status",
+        )
+
+
+def _objectives(contract: Contract, where: Where) -> Iterator[Finding]:
+    """Seed rule 8: a developer task states a concrete change."""
+    for mid, at, t in _tasks(contract):
+        for f in rules.check_objective(t, mid, where.config.vocabulary):
+            yield at_pointer(f, f"{at}/objective", where.name)
+
+
+def _bounded(contract: Contract, where: Where) -> Iterator[Finding]:
+    """Seed rule 6: open work (other than a person's operations) has paths."""
+    for mid, at, t in _tasks(contract):
+        if not t.diff_boundary.paths and t.status != "done" and t.kind != "ops":
+            yield finding(
+                "seed-6-task-contract",
+                f"Task {t.id} has an empty diff_boundary.paths.",
+                milestone=mid,
+                task=t.id,
+                file=where.name,
+                pointer=f"{at}/diff_boundary/paths",
+            )
+
+
+CONTRACT_CHECKS: tuple[tuple[tuple[str, ...], ContractCheck], ...] = (
+    (("graph-unknown-dependency", "graph-cycle"), _milestone_graph),
+    (("graph-unknown-dependency", "graph-cycle"), _task_graph),
+    (("contract-issue-mismatch",), _issue_number),
+    (("graph-duplicate-id",), _duplicate_ids),
+    (("diff-scope-exceeds-milestone",), _scopes),
+    (
+        ("path-outside-repo", "boundary-unbounded", "boundary-lookalike", "boundary-protected"),
+        _paths,
+    ),
+    (("seed-2-one-focus",), _focus),
+    (("seed-8-concrete-objective",), _objectives),
+    (("seed-6-task-contract",), _bounded),
+    (("graph-unknown-dependency",), _decision_blocks),
+)
+"""Each contract-level rule with the check that reports it: ``validate`` and plan mode
+run the same ones."""
+
+
+def contract_findings(contract: Contract, name: str, config: Config) -> list[Finding]:
+    """What every contract-level check finds in ``contract``, filed as ``name``."""
+    where = Where(name, config)
+    return [f for _, check in CONTRACT_CHECKS for f in check(contract, where)]
+
+
+def path_findings(
+    task: Task, mid: str, raw: str, protected: Protected, touches: Severity = "error"
+) -> list[Finding]:
     """What is wrong with one path a task is given (a contract's or a fanout's): outside
-    the repository, unbounded, written with look-alike characters, or protected."""
+    the repository, unbounded, written with look-alike characters, or protected (of
+    severity ``touches``)."""
     try:
         glob = normalize_glob(raw)
     except PathError as exc:
         return [
             finding(
                 "path-outside-repo",
-                f"Task {task.id}: path {exc}. Name a path inside the repository.",
+                fix="Name a path inside the repository.",
+                problem=exc,
                 milestone=mid,
                 task=task.id,
             )
@@ -145,7 +320,7 @@ def path_findings(task: Task, mid: str, raw: str, protected: Protected) -> list[
                 f"Task {task.id}: path '{one_line(raw, 40)}' touches protected "
                 f"{', '.join(touched[:3])}. Narrow it, or allow it with protected_paths in "
                 ".github/planner.yml.",
-                severity="error",
+                severity=touches,
                 milestone=mid,
                 task=task.id,
             )
@@ -176,16 +351,14 @@ def check_fanout(contract: Contract, fanout: Fanout, name: str) -> list[Finding]
     blockers = [d.id for d in contract.decisions if fanout.milestone in d.blocks]
     if blockers and fanout.tasks:
         findings.append(
-            at_pointer(
-                finding(
-                    "decision-blocks",
-                    f"Milestone {fanout.milestone} waits on open decision "
-                    f"{', '.join(blockers)}, yet the fanout hands out its tasks.",
-                    severity="error",
-                    milestone=fanout.milestone,
-                ),
-                "/tasks",
-                name,
+            finding(
+                "decision-blocks",
+                fix="Yet the fanout hands out its tasks.",
+                decisions=", ".join(blockers),
+                severity="error",
+                milestone=fanout.milestone,
+                file=name,
+                pointer="/tasks",
             )
         )
     planned = {t.id: t for _, _, t in _tasks(contract)}

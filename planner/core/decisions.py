@@ -89,21 +89,7 @@ def build_decisions(
     given: set[str] = set()
     named: dict[str, int] = {}
     for d, did in zip(drafts, decision_ids([d.id for d in drafts]), strict=True):
-        blocks: list[str] = []
-        for raw in d.blocks:
-            target = by_key.get(raw.strip().lower()) or titles.get(raw.strip().lower())
-            if target is None:
-                findings.append(
-                    finding(
-                        "graph-unknown-dependency",
-                        f"Decision {did} blocks '{one_line(raw, 60)}', which is not a "
-                        "milestone of this plan; that entry was dropped.",
-                        severity="warning",
-                        line=d.line,
-                    )
-                )
-            elif target.id not in blocks:
-                blocks.append(target.id)
+        blocks = _blocked(d, did, titles | by_key, findings)  # an id wins over a title
         impact = d.impact
         if impact is None:
             impact = (
@@ -144,6 +130,32 @@ def build_decisions(
             )
         )
     return Decisions(decisions, assumptions, frozenset(given), named), findings
+
+
+def _blocked(
+    d: DraftDecision, did: str, milestones: dict[str, Milestone], findings: list[Finding]
+) -> list[str]:
+    """The ids of the milestones a decision blocks, by id or title; a name that is no
+    milestone is dropped, with a warning."""
+    blocks: list[str] = []
+    for raw in d.blocks:
+        target = milestones.get(raw.strip().lower())
+        if target is None:
+            findings.append(
+                finding(
+                    "graph-unknown-dependency",
+                    fix="That entry was dropped.",
+                    who=f"Decision {did}",
+                    relation="blocks",
+                    name=one_line(raw, 60),
+                    kind="milestone",
+                    severity="warning",
+                    line=d.line,
+                )
+            )
+        elif target.id not in blocks:
+            blocks.append(target.id)
+    return blocks
 
 
 def previous_decisions(

@@ -60,10 +60,12 @@ def _milestone_dependencies(
                 findings.append(
                     finding(
                         "graph-unknown-dependency",
-                        f"Milestone {m.id} depends on '{one_line(raw, 60)}', which is not "
-                        f"a milestone of this plan (known: "
-                        f"{', '.join(x.id for x in milestones)}). Fix the dependency (a "
-                        "'depends:' hint, or 'dependencies' in a draft).",
+                        fix=f"Known: {', '.join(x.id for x in milestones)}. Fix the dependency "
+                        "(a 'depends:' hint, or 'dependencies' in a draft).",
+                        who=f"Milestone {m.id}",
+                        relation="depends on",
+                        name=one_line(raw, 60),
+                        kind="milestone",
                         milestone=m.id,
                         line=d.line,
                     )
@@ -108,8 +110,11 @@ def _task_dependencies(
                     findings.append(
                         finding(
                             "graph-unknown-dependency",
-                            f"Task {t.id} depends on '{one_line(raw, 60)}', which is not a "
-                            f"task of this plan. Use a task id such as {m.tasks[0].id}.",
+                            fix=f"Use a task id such as {m.tasks[0].id}.",
+                            who=f"Task {t.id}",
+                            relation="depends on",
+                            name=one_line(raw, 60),
+                            kind="task",
                             milestone=m.id,
                             task=t.id,
                             line=dt.line,
@@ -137,8 +142,9 @@ def cycle_findings(
     return [
         finding(
             "graph-cycle",
-            f"{what} depend on each other in a cycle: {' → '.join(reversed(cycle))} (each "
-            f"needs the one before it). {advice}",
+            fix=advice,
+            what=what,
+            path=" → ".join(reversed(cycle)),
             milestone=cycle[0] if where == "milestone" else None,
             task=cycle[0] if where == "task" else None,
         )

@@ -126,9 +126,9 @@ def defer(
         }, [
             finding(
                 "decision-blocks",
-                f"Focus milestone {focus.id} is blocked by open decision "
-                f"{', '.join(blockers)}; its tasks are not fanned out until the decision "
-                "is resolved (tick it or move it out of Open questions).",
+                fix="Its tasks are not fanned out until the decision is resolved (tick it or "
+                "move it out of Open questions).",
+                decisions=", ".join(blockers),
                 milestone=focus.id,
             )
         ]

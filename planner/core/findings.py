@@ -4,6 +4,8 @@ by mistake, and the README's table can be checked against this one."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from string import Formatter
 from typing import NamedTuple
 
 from planner.model import Finding, Location, Severity
@@ -16,6 +18,14 @@ class Rule(NamedTuple):
     rule is a reason in the fanout's ``deferred[]``, never a finding."""
     summary: str
     """When it is reported, in a line (the README's table says the same)."""
+    says: Mapping[str, str] = {}
+    """What a finding of the rule says, by shape, for a rule reported in several places
+    (plan mode on a request, ``validate`` on a contract, ``check`` on a pull request):
+    each place gives the facts and its own fix, never its own wording of the fault."""
+
+    def fields(self, shape: str = "") -> set[str]:
+        """The facts a shape of the rule's message needs."""
+        return {name for _, name, _, _ in Formatter().parse(self.says[shape]) if name}
 
     @property
     def seed(self) -> int | None:
@@ -24,8 +34,11 @@ class Rule(NamedTuple):
         return int(parts[1]) if parts[0] == "seed" and parts[1].isdigit() else None
 
 
-def _rules(rows: dict[str, tuple[tuple[Severity, ...], str]]) -> dict[str, Rule]:
-    return {rule: Rule(rule, severities, summary) for rule, (severities, summary) in rows.items()}
+_Row = tuple[tuple[Severity, ...], str] | tuple[tuple[Severity, ...], str, Mapping[str, str]]
+
+
+def _rules(rows: dict[str, _Row]) -> dict[str, Rule]:
+    return {rule: Rule(rule, *row) for rule, row in rows.items()}
 
 
 RULES: dict[str, Rule] = _rules(
@@ -33,6 +46,14 @@ RULES: dict[str, Rule] = _rules(
         "seed-2-one-focus": (
             ("warning", "error"),
             "several milestones in progress; or none can be focused",
+            {
+                "several": "Milestones {ids} are all in progress; keep one focused milestone at a "
+                "time (seed rule 2).",
+                "none": "No milestone can be focused: every milestone not done waits on another.",
+                "not-chosen": "roadmap.focus is {given} but should be {expected}: the first "
+                "milestone not done whose dependencies are done, passing over one of "
+                "verification work only while feature work is open (seed rules 2 and 7).",
+            },
         ),
         "seed-3-acceptance": (
             ("warning",),
@@ -82,18 +103,31 @@ RULES: dict[str, Rule] = _rules(
         "graph-cycle": (
             ("error",),
             "milestones or tasks depend on each other in a cycle (the path is printed)",
+            {"": "{what} depend on each other in a cycle: {path} (each needs the one before it)."},
         ),
         "graph-unknown-dependency": (
             ("error", "warning"),
             "a dependency names no milestone or task (a warning where the name is dropped: a "
             "decision's `blocks`, a task's `milestone:` hint)",
+            {"": "{who} {relation} '{name}', which is no {kind} of this plan."},
         ),
-        "graph-duplicate-id": (("error",), "an id used twice"),
+        "graph-duplicate-id": (
+            ("error",),
+            "an id used twice",
+            {
+                "": "{what} id '{id}' is used twice.",
+                "or-invalid": "{what} id '{id}' is used twice or is not a valid id.",
+            },
+        ),
         "contract-issue-mismatch": (
             ("error",),
             "`validate` and `check`: a contract whose `issue.number` is not the one in its "
             "file name (in `check`, on the base it is not used; in a planning change it is "
             "refused)",
+            {
+                "": "{file} holds the contract of issue #{number}; a contract lives only under "
+                "its own issue's number (planning-output-{number}.json)."
+            },
         ),
         "check-duplicate-contract": (
             ("error",),
@@ -116,10 +150,15 @@ RULES: dict[str, Rule] = _rules(
         "diff-scope-exceeds-milestone": (
             ("warning", "error"),
             "a task allows more changed lines than its milestone (an error in `validate`)",
+            {
+                "": "More changed lines are allowed to {tasks} than to milestone {milestone} "
+                "({scope})."
+            },
         ),
         "path-outside-repo": (
             ("error",),
             "an absolute path, `..`, or a backslash in a task's paths",
+            {"": "Task {task}: path {problem}."},
         ),
         "boundary-unbounded": (
             ("error",),
@@ -128,7 +167,8 @@ RULES: dict[str, Rule] = _rules(
         ),
         "boundary-protected": (
             ("warning", "error"),
-            "a ready task whose paths touch `protected_paths` or the planning files: held back",
+            "a task whose paths touch `protected_paths` or the planning files: held back when "
+            "ready (a warning in a contract, an error in a fanout `validate` checks)",
         ),
         "boundary-lookalike": (
             ("error",),
@@ -139,6 +179,7 @@ RULES: dict[str, Rule] = _rules(
             ("warning", "error"),
             "the focus milestone waits on an open decision (an error when a fanout hands out "
             "its tasks)",
+            {"": "Milestone {milestone} waits on open decision {decisions}."},
         ),
         "decision-issue-limit": (
             ("warning",),
@@ -325,23 +366,36 @@ RULES: dict[str, Rule] = _rules(
 
 def finding(
     rule: str,
-    message: str,
+    message: str | None = None,
+    /,
     *,
+    shape: str = "",
+    fix: str = "",
     severity: Severity | None = None,
     milestone: str | None = None,
     task: str | None = None,
     line: int | None = None,
     file: str | None = None,
     pointer: str | None = None,
+    **facts: object,
 ) -> Finding:
     """A finding of a rule in ``RULES``, with the rule's usual severity unless one of its
-    others is asked for."""
+    others is asked for. A rule that ``says`` its message gets the facts (the location's
+    milestone, task and file among them) and the fix that suits where it is reported;
+    any other rule gets its message whole."""
     known = RULES[rule]
     if not known.severities:
         raise ValueError(f"rule {rule} is a fanout's reason to defer a task, not a finding")
     chosen = severity or known.severities[0]
     if chosen not in known.severities:
         raise ValueError(f"rule {rule} is never a {chosen}")
+    if known.says:
+        if message is not None:
+            raise ValueError(f"rule {rule} says its own message: give its facts")
+        said = known.says[shape].format(milestone=milestone, task=task, file=file, **facts)
+        message = f"{said} {fix}" if fix else said
+    elif message is None or shape or fix or facts:
+        raise ValueError(f"rule {rule} has no message of its own: give it whole")
     return Finding(
         rule=rule,
         severity=chosen,

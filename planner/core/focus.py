@@ -61,9 +61,9 @@ def choose_focus(milestones: Sequence[Milestone]) -> tuple[str | None, list[Find
         findings.append(
             finding(
                 "seed-2-one-focus",
-                f"Milestones {', '.join(in_progress)} are all in progress; keep one "
-                f"focused milestone at a time (seed rule 2). The focus is "
-                f"{in_progress[0]} if it is ready.",
+                shape="several",
+                fix=f"The focus is {in_progress[0]} if it is ready.",
+                ids=", ".join(in_progress),
                 milestone=in_progress[1],
             )
         )
@@ -73,8 +73,8 @@ def choose_focus(milestones: Sequence[Milestone]) -> tuple[str | None, list[Find
         findings.append(
             finding(
                 "seed-2-one-focus",
-                "No milestone can be focused: every milestone not done waits on another. "
-                "Resolve the dependency findings above.",
+                shape="none",
+                fix="Resolve the dependency findings above.",
                 severity="error",
             )
         )

@@ -364,9 +364,8 @@ def contracts_by_issue(loaded: list[tuple[str, Contract]]) -> tuple[list[Contrac
             findings.append(
                 finding(
                     "contract-issue-mismatch",
-                    f"{name} holds the contract of issue #{contract.issue.number}, not of the "
-                    f"issue its name gives: it is not used. A contract lives only under its "
-                    f"own issue's number (planning-output-{contract.issue.number}.json).",
+                    fix="It is not used.",
+                    number=contract.issue.number,
                     file=name,
                 )
             )

@@ -58,8 +58,9 @@ def milestone_ids(
             findings.append(
                 finding(
                     "graph-duplicate-id",
-                    f"Milestone id '{mid}' is used twice; the second got a generated id. "
-                    "Give every milestone its own id.",
+                    fix="The second got a generated id; give every milestone its own id.",
+                    what="Milestone",
+                    id=mid,
                     line=d.line,
                 )
             )
@@ -90,8 +91,10 @@ def task_ids(
             findings.append(
                 finding(
                     "graph-duplicate-id",
-                    f"Task id '{one_line(tid, 40)}' is used twice or is not a valid id; "
-                    "a generated id was used instead.",
+                    shape="or-invalid",
+                    fix="A generated id was used instead.",
+                    what="Task",
+                    id=one_line(tid, 40),
                     milestone=milestone,
                     line=t.line,
                 )

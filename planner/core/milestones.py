@@ -89,9 +89,11 @@ def place_loose_tasks(
                 findings.append(
                     finding(
                         "graph-unknown-dependency",
-                        f"Task '{one_line(task.title, 80)}' names milestone "
-                        f"'{one_line(task.milestone, 40)}', which does not exist; it was "
-                        "put in the first milestone.",
+                        fix="The task was put in the first milestone.",
+                        who=f"Task '{one_line(task.title, 80)}'",
+                        relation="names milestone",
+                        name=one_line(task.milestone, 40),
+                        kind="milestone",
                         severity="warning",
                         line=task.line,
                     )
@@ -264,8 +266,9 @@ def _diff_scope(
         [
             finding(
                 "diff-scope-exceeds-milestone",
-                f"Task(s) {', '.join(over)} allow more changed lines than milestone {mid} "
-                f"({d.max_diff_scope}); lower their 'diff:' or raise the milestone's.",
+                fix="Lower their 'diff:' or raise the milestone's.",
+                tasks=f"task{'s' if len(over) > 1 else ''} {', '.join(over)}",
+                scope=d.max_diff_scope,
                 milestone=mid,
                 line=d.line,
             )

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from planner.core import identity, rules
 from planner.core.boundaries import holds_code, protected_globs
+from planner.core.contract_rules import contract_findings
 from planner.core.decisions import Decisions, build_decisions, link_issues, repository_url
 from planner.core.dependencies import in_dependency_order, resolve_dependencies
 from planner.core.evidence import TaskContext
@@ -135,6 +136,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         decisions=decided.decisions,
     )
     fanned = run(fan_out(contract, protected_globs(config), config.vocabulary))
+    findings += _unsaid(contract, config, findings)
 
     failed = _schema_errors(contract, fanned.fanout)
     made = _plan(
@@ -235,6 +237,26 @@ def _ground(
     return ground(
         milestones, contexts, repository, protected_globs(config), f"{issue.title}\n{issue.body}"
     )
+
+
+def _unsaid(contract: Contract, config: Config, said: list[Finding]) -> list[Finding]:
+    """The errors ``validate`` would find in the contract that the plan has not said
+    already, by the same checks, so a plan that passes never fails validate unwarned. The
+    request's own findings (with its lines) speak for a rule where they name the same
+    milestone or task, or none. (Warnings are the plan's own graded view: an open task
+    without a boundary is held back as needs-boundary when it is the focus's.)"""
+
+    def spoken(f: Finding) -> bool:
+        return any(
+            g.rule == f.rule
+            and g.location.milestone in (None, f.location.milestone)
+            and g.location.task in (None, f.location.task)
+            for g in said
+        )
+
+    name = contract_file(config.paths.output_dir, contract.issue.number)
+    found = contract_findings(contract, name, config)
+    return [f for f in found if f.severity == "error" and not spoken(f)]
 
 
 def _schema_errors(contract: Contract, fanout: Fanout | None) -> list[Finding]:

@@ -157,7 +157,8 @@ def task_paths(
             findings.append(
                 finding(
                     "path-outside-repo",
-                    f"Task {tid}: path {exc}. It was dropped from the diff boundary.",
+                    fix="It was dropped from the diff boundary.",
+                    problem=exc,
                     milestone=milestone,
                     task=tid,
                     line=t.line,

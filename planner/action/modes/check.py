@@ -108,9 +108,9 @@ def _planning_contracts(
             findings.append(
                 finding(
                     "contract-issue-mismatch",
-                    f"This planning change files the contract of issue "
-                    f"#{contract.issue.number} as {path}. A contract lives only under its own "
-                    f"issue's number; plan that issue instead of copying its contract.",
+                    fix="This planning change cannot file it there: plan that issue instead "
+                    "of copying its contract.",
+                    number=contract.issue.number,
                     file=path,
                 )
             )

@@ -1492,3 +1492,19 @@ def test_a_status_inside_the_texts_own_parentheses_is_kept() -> None:
         "Write the subnet test (SKIPPED - TODO)",
         "Add x in `a.py`",
     ]
+
+
+def test_a_story_files_tasks_meet_its_numbered_criteria_and_wait_on_their_subtasks() -> None:
+    """BMAD's story file: "(AC: #1, #3)" leaves the title and gives the task those
+    criteria (its sub-tasks too); a task over open sub-tasks waits on them."""
+    body = (ROOT / "tests/reader_cases/story-file-tasks-meet-numbered-criteria/issue.md").read_text(
+        encoding="utf-8"
+    )
+    tasks = {t.title: t for t in read_request("t", body).loose_tasks}
+    button = 'An "Export CSV" button on the report page downloads the visible rows.'
+    limit = "A report over 100,000 rows is refused with a message naming the limit."
+    export = tasks["Export endpoint and button"]
+    assert export.acceptance == [button, limit]
+    assert export.depends_on == ["GET /reports/:id/export.csv streams the rows"]
+    assert tasks["GET /reports/:id/export.csv streams the rows"].acceptance == [button, limit]
+    assert len(tasks["Tests"].acceptance) == 3 and tasks["Tests"].depends_on == []

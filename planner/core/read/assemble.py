@@ -595,6 +595,7 @@ def assemble(
     recognised = _work_outside_sections(c, draft, outline, objective, recognised)
     _index_entries_out(draft)
     _checkpoints_out(draft)
+    _criteria_of_tasks(draft)
     draft.decisions.extend(_clarifications_asked(outline, draft))
     _questions_out_of_work(draft)
     if c.tests_to_write:
@@ -628,6 +629,20 @@ _DECIDES = LazyPattern(
     rf"(?:(?:{LEX.either})\b[^.;]{{1,200}}\b(?:{LEX.alternative})\s+)?(?:{LEX.decision_lead})\b",
     re.IGNORECASE,
 )
+
+
+def _criteria_of_tasks(draft: Draft) -> None:
+    """A task that names the criteria it meets by number ("Reset form (AC: #4, #5)")
+    gets them as its own: its milestone's, else the document's; so do its sub-tasks
+    that name none."""
+    for milestone in [*draft.milestones, None]:
+        tasks = milestone.tasks if milestone else draft.loose_tasks
+        criteria = (milestone.acceptance if milestone else []) or draft.acceptance
+        meets = {t.title: t.meets for t in tasks}
+        for task in tasks:
+            numbers = task.meets or meets.get(task.parent or "", [])
+            met = [criteria[n - 1] for n in numbers if 0 < n <= len(criteria)]
+            task.acceptance[:0] = [c for c in met if c not in task.acceptance]
 
 
 def _index_entries_out(draft: Draft) -> None:

@@ -50,6 +50,9 @@ class DraftTask:
     # A plain item that asks rather than says ("watch mode? maybe, if it's cheap"): an
     # open question about the work, not work yet.
     asks: bool = False
+    # The numbers of the document's acceptance criteria the task meets ("(AC: #1, #3)",
+    # as BMAD's story files write), for its own criteria.
+    meets: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -56,6 +56,8 @@ _WAITS_ON = LazyPattern(
 )
 # "watch mode? maybe": an item whose first clause is a question.
 _ASKS = LazyPattern(r"[^?\n]{1,150}\?(?:\s|$)")
+# "(AC: #1, #3)", "(AC #2)", "(AC: 1-5)": the acceptance criteria a task meets, by number.
+_MEETS = LazyPattern(r"\s*\(\s*ACs?\s*:?\s*(#?\d{1,3}(?:\s*(?:[-–,]|and)\s*#?\d{1,3}){0,20})\s*\)")
 _TASK_ID = LazyPattern(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
 _TAG = LazyPattern(r"\[([^\]\n]{1,24})\]")
 _WORK_HEADERS = frozenset(
@@ -246,6 +248,7 @@ def task_from_item(
     else:
         task_id, text = hints.split_id(raw)
     text, marked = done_marked(text)  # "✅ Add x", "~~Add x~~", "Add x (done)"
+    text, meets = _criteria_met(text)
     task = DraftTask(
         title=one_line(heading_text(hints.without_estimate_and_owner(text)), 200)
         or "untitled task",
@@ -257,6 +260,7 @@ def task_from_item(
         parallel=parallel,
         story=story,
         parent=parent,
+        meets=meets,
     )
     task.asks = item.checked is None and not item.children and _ASKS.match(plain(text)) is not None
     for stated in _TASK_DEPENDS.finditer(text):
@@ -274,7 +278,25 @@ def task_from_item(
             continue  # "points: 3", "assignee: @li": the plan has no field for them
         elif child.text:
             task.acceptance.append(plain(child.text))
+    # A task over sub-tasks is done by them: it waits on those still open, so no agent is
+    # handed the whole while others are handed its parts.
+    task.depends_on.extend(s.title for s in subtasks if s.parent == task.title and not s.done)
     return [task, *subtasks]
+
+
+def _criteria_met(text: str) -> tuple[str, list[int]]:
+    """The text without its "(AC: #1, #3)", and the numbers it names (a range whole)."""
+    found = _MEETS.search(text)
+    if found is None:
+        return text, []
+    numbers: list[int] = []
+    for part in re.split(r"\s*(?:,|and)\s*", found.group(1)):
+        ends = [int(n) for n in re.findall(r"\d+", part)]
+        if len(ends) == 2 and ends[0] < ends[1] <= ends[0] + 50:
+            numbers += range(ends[0], ends[1] + 1)
+        else:
+            numbers += ends
+    return (text[: found.start()] + text[found.end() :]).strip(), list(dict.fromkeys(numbers))
 
 
 def tasks_from_table(table: Table) -> list[DraftTask]:

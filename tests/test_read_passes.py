@@ -1468,9 +1468,11 @@ def test_an_epics_stories_are_its_tasks_each_with_its_own_criteria() -> None:
 def test_a_gsd_plans_task_keeps_its_files_done_and_the_decisions_options() -> None:
     body = (ROOT / "tests/reader_cases/gsd-plan/issue.md").read_text(encoding="utf-8")
     draft = read_request("t", body)
-    (task,) = draft.milestones[0].tasks
+    task, unlisted = draft.milestones[0].tasks
     assert task.paths == ["src/alerts/schedule.ts", "src/alerts/store.ts"]
     assert task.acceptance == ["Starring a station books its next alert."]
+    # A task that lists no <files> may change what the plan's front matter says it does.
+    assert unlisted.paths == [*task.paths, "src/alerts/cancel.ts"]
     assert draft.milestones[0].validation == ["npm test passes"]
     assert draft.decisions[0].options == ["One hour", "Sailor chooses"]
 

@@ -2,7 +2,11 @@
 type="auto">`` a task (``<name>``, ``<files>`` its boundary, ``<action>`` its objective,
 ``<done>`` its criterion), a ``checkpoint:decision`` task an open decision with its
 options, a ``checkpoint:human-verify`` task a criterion checked by a person, and the
-``<verification>`` checklist the milestone's validation.
+``<verification>`` checklist the milestone's validation. Its front matter gives the
+milestone's id (``phase: 02-lending`` and ``plan: 02`` make ``02-02``), its criteria
+first (``must_haves.truths``), the boundary of a task that lists no ``<files>``
+(``files_modified``), and the plans it waits on (``depends_on``), which another request
+holds: an assumption here.
 
 The text is untrusted: tags are found with plain searches, left to right (no pattern
 backtracks over the body), and each value is cut to a bounded length.
@@ -14,11 +18,14 @@ import re
 from typing import Any
 
 from planner.core.patterns import LazyPattern
+from planner.core.safe_yaml import YamlError, load_yaml
 from planner.core.text import one_line
 
 MAX_TASKS = 200
 _TASK_NUMBER = LazyPattern(r"(?:task|step)\s*\d{1,3}\s*[:.)-]\s*", re.IGNORECASE)
 _CHECKBOX = LazyPattern(r"\s*[-*]\s*(?:\[[ xX]\]\s*)?")
+_NUMBER = LazyPattern(r"\d{1,3}")
+MAX_FRONT_MATTER = 20_000
 
 
 def _between(text: str, tag: str, start: int = 0, end: int | None = None) -> tuple[str, int]:
@@ -100,15 +107,27 @@ def gsd_plan_draft(body: str, title: str) -> dict[str, Any]:
         for line in verification.splitlines()
         if line.strip()
     ]
+    front = _front_matter(body)
     milestone: dict[str, Any] = {
         "title": _text(lines[0], 200) if lines else title or "GSD plan",
         "tasks": tasks,
-        "acceptance": checks,
+        "acceptance": [*_strings(_get(front, "must_haves", "truths"), 500), *checks],
         "validation": validation,
     }
     if len(lines) > 1:
         milestone["outcome"] = _text(" ".join(lines[1:]))
-    said = []
+    plan_id = _plan_id(front)
+    if plan_id:
+        milestone["id"] = plan_id
+    files = _strings(front.get("files_modified"), 300)[:50]
+    for task in tasks:
+        if files and "diff_boundary" not in task:
+            task["diff_boundary"] = {"paths": files}
+    said = [
+        f"It waits on GSD plan {one_line(plan, 40)}, which this request does not hold: "
+        "it is taken to be done."
+        for plan in _strings(front.get("depends_on"), 40)[:20]
+    ]
     if block.find("<task", at) != -1:
         said.append(f"Only the first {MAX_TASKS} tasks of the GSD plan were read.")
     return {"roadmap": {"milestones": [milestone], "assumptions": said}, "decisions": decisions}
@@ -129,3 +148,44 @@ def _task(one: str, number: int) -> dict[str, Any]:
     if done.strip():
         task["acceptance"] = [_text(done, 500)]
     return task
+
+
+def _front_matter(body: str) -> dict[str, Any]:
+    """The YAML between the ``---`` lines that open the file; empty when there is none,
+    or when it is not a mapping YAML can read."""
+    text = body.lstrip("\ufeff")
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3, MAX_FRONT_MATTER)
+    if end == -1:
+        return {}
+    try:
+        data = load_yaml(text[3:end])
+    except YamlError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _get(data: dict[str, Any], *keys: str) -> Any:
+    found: Any = data
+    for key in keys:
+        found = found.get(key) if isinstance(found, dict) else None
+    return found
+
+
+def _strings(value: Any, limit: int) -> list[str]:
+    """A list of plain values as text (one value alone is a list of one)."""
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [
+        _text(str(v), limit) for v in items if isinstance(v, str | int | float) and str(v).strip()
+    ]
+
+
+def _plan_id(front: dict[str, Any]) -> str | None:
+    """``phase: 02-lending`` and ``plan: 02`` make ``02-02``."""
+    phase = _NUMBER.match(str(front.get("phase", "")))
+    plan = _NUMBER.fullmatch(str(front.get("plan", "")).strip())
+    if not (phase and plan):
+        return None
+    width = len(phase.group(0))  # YAML reads "plan: 02" as 2
+    return f"{phase.group(0)}-{int(plan.group(0)):0{width}d}"

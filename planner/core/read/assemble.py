@@ -597,6 +597,7 @@ def assemble(
     _checkpoints_out(draft)
     _criteria_of_tasks(draft)
     draft.decisions.extend(_clarifications_asked(outline, draft))
+    draft.decisions.extend(_decisions_left(outline, draft))
     _questions_out_of_work(draft)
     if c.tests_to_write:
         # Tests of the whole plan come after the work they test.
@@ -1010,6 +1011,24 @@ def _reads_as_work(text: str) -> bool:
 def _tables_of_work(blocks: list[Block]) -> list[DraftTask]:
     """The rows of the tables of work among blocks (``| Task | Status |``)."""
     return [task for b in blocks if isinstance(b, Table) for task in tasks_from_table(b)]
+
+
+_DECISION_LEFT = LazyPattern(rf"\b(?:{LEX.decision_left})\b", re.IGNORECASE)
+
+
+def _decisions_left(outline: Outline, draft: Draft) -> list[DraftDecision]:
+    """A decision the prose leaves to someone ("But the core team may decide that this
+    belongs in an RFC of its own"): an open one, in the words that say it. Prose only:
+    a list item that says so is work or a criterion."""
+    asked = {d.question for d in draft.decisions}
+    blocks = [*outline.preamble, *(b for s in walk(outline.sections) for b in s.blocks)]
+    found = [
+        DraftDecision(question=one_line(sentence, 300), line=p.line)
+        for p in paragraphs(blocks)
+        for sentence in sentences(plain(p.text))
+        if _DECISION_LEFT.search(sentence) and one_line(sentence, 300) not in asked
+    ]
+    return found[:5]
 
 
 def _prose_questions(outline: Outline) -> list[DraftDecision]:

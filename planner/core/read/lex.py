@@ -149,6 +149,19 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "agree on",
         "agree whether",
     ),
+    "decision_left": (
+        "will decide",
+        "will determine",
+        "may decide",
+        "may determine",
+        "might decide",
+        "might determine",
+        "would decide",
+        "shall decide",
+        "yet to be decided",
+        "yet to be determined",
+        "still to be decided",
+    ),
     "depends_on": (
         "depends on",
         "depend on",
@@ -1595,6 +1608,11 @@ class LEX:
     decision_lead: Final = (
         "choose between|choose whether|settle whether|agree whether|pick between"
         "|settle on|agree on|decide"
+    )
+    decision_left: Final = (
+        "yet to be determined|still to be decided|yet to be decided|might determine"
+        "|will determine|may determine|might decide|would decide|shall decide|will decide"
+        "|may decide"
     )
     depends_on: Final = (
         "depend upon|builds upon|depends on|blocked by|build upon|depende de|depend on"

@@ -605,3 +605,21 @@ def test_render_result_lists_a_small_fanout_in_the_matrix_only() -> None:
     )
     assert failed.files == {} and failed.matrix == {"include": []}
     assert failed.summary.startswith("## Planning failed")
+
+
+def test_decisions_a_request_logs_as_taken_are_recorded_not_asked() -> None:
+    """A decision log ("### Decisions" of GSD's STATE.md) holds choices made: they are
+    the plan's assumptions, and only the line that asks is an open decision."""
+    from planner.core.plan import plan
+    from tests.runner import ROOT
+
+    body = (ROOT / "tests/reader_cases/gsd-state/issue.md").read_text(encoding="utf-8")
+    made = plan(PlanRequest(issue=Issue(number=5, title="State", body=body)))
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    assert (
+        "Decided: [Phase 1]: Keep the catalogue in SQLite on the device"
+        in (contract["roadmap"]["assumptions"])
+    )
+    assert [d["question"] for d in contract["decisions"]] == [
+        "Should overdue reminders repeat weekly?"
+    ]

@@ -190,7 +190,8 @@ def _roadmap(
     memory: identity.Memory | None,
 ) -> Roadmap:
     """The roadmap of the milestones made, versioned against the previous plan: the
-    request's assumptions first, then those the planner made (each once)."""
+    request's assumptions first, the decisions it records as taken, then those the
+    planner made (each once)."""
     issue = request.issue
     roadmap = Roadmap(
         version=1,
@@ -199,7 +200,11 @@ def _roadmap(
         or f"Issue #{issue.number}",
         focus=focus,
         milestones=milestones,
-        assumptions=[*draft.assumptions, *dict.fromkeys(made_assumptions)],
+        assumptions=[
+            *draft.assumptions,
+            *(f"Decided: {d}" for d in draft.resolved_decisions),
+            *dict.fromkeys(made_assumptions),
+        ],
         unknowns=list(draft.unknowns),
         out_of_scope=list(draft.out_of_scope),
         removed=removed,

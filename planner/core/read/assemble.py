@@ -72,6 +72,7 @@ from planner.core.read.vocabulary import (
     FUTURE_WORK,
     GOALS,
     GREETING,
+    LOGGED_DECISIONS,
     MENTION,
     QUESTION_LEADS,
     ROLE_TABLE,
@@ -415,9 +416,12 @@ def decision_from_item(c: _Collected, item: Item) -> DraftDecision | None:
 def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
     """A decisions section: its questions are open; in a section that records what was
     decided (an ADR's "## Decision"), a line that asks nothing is settled."""
-    settled = normalize(heading_text(section.title)) in SETTLED_DECISIONS
+    title = normalize(heading_text(section.title))
+    settled = title in SETTLED_DECISIONS
+    logged = title in LOGGED_DECISIONS
     for item in lists(section.blocks):
-        decision = None if settled and "?" not in item.text else decision_from_item(c, item)
+        taken = settled or (logged and _states_a_choice_made(item))
+        decision = None if taken and "?" not in item.text else decision_from_item(c, item)
         if decision:
             draft.decisions.append(decision)
         else:
@@ -444,6 +448,20 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
             read_decisions(c, draft, child)
         elif child.role in LIST_SECTIONS:
             getattr(draft, child.role).extend(text for text, _, _ in entries(child.blocks))
+
+
+def _states_a_choice_made(item: Item) -> bool:
+    """A line of a decision log that says what was chosen ("[Phase 2]: Reminders use
+    local notifications, not push"): a sentence of four words or more that neither asks
+    nor offers a choice, with no options under it. A bare topic ("Auth provider") is
+    still open."""
+    text = plain(item.text)
+    return (
+        not item.children
+        and "?" not in text
+        and not _puts_a_choice(text)
+        and len(text.split()) >= 4
+    )
 
 
 def _puts_a_choice(text: str) -> bool:

@@ -401,6 +401,7 @@ def test_the_files_a_tasks_details_name_or_create_are_its_boundary(tmp_path: Pat
         "   - Move the weight rule out of `shop/shipping.py`\n"
         "   - Create `shop/rates.py` with the parcel rates\n"
         "   - Create `vendor/rates/table.py` for the carrier\n"
+        "   - Create `shop/../../etc/cron.py` and `/etc/passwd`\n"
         "   - Spec: specs/checkout.md\n"
     )
     code, out = cli_plan(request, root, "--issue-number", "8")
@@ -411,5 +412,5 @@ def test_the_files_a_tasks_details_name_or_create_are_its_boundary(tmp_path: Pat
     assert covers(boundary["paths"], "shop/shipping.py", "shop/rates.py"), boundary
     # A new file in a folder the repository does not have, and a planning file, are not.
     assert not covers(boundary["paths"], "vendor/rates/table.py"), boundary
-    assert not any(p.startswith("specs") for p in boundary["paths"]), boundary
+    assert not any(p.startswith(("specs", "/", "etc")) or ".." in p for p in boundary["paths"])
     assert "its details create shop/rates.py" in boundary["evidence"], boundary

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from planner.core.boundaries import Protected, holds_code, is_unbounded, lookalike
 from planner.core.evidence import CANDIDATE, NAMED_IN_TEXT, TaskContext
-from planner.core.paths import literal_glob, path_matches
+from planner.core.paths import PathError, literal_glob, normalize_glob, path_matches
 from planner.core.patterns import LazyPattern
 from planner.core.read.lex import LEX
 from planner.core.repo import (
@@ -508,7 +508,11 @@ class Locator:
         out: list[tuple[str, str]] = []
         for line in details.splitlines():
             creates = _CREATES.match(line.strip().lstrip("*_`")) is not None
-            for path in code_locations(line):
+            for written in code_locations(line):
+                try:
+                    path = normalize_glob(written)
+                except PathError:
+                    continue  # outside the repository: never a boundary of this task
                 found, note = self._tree.resolve(path, line)
                 if note is None:
                     out += [(p, f"its details name {p}") for p in found]

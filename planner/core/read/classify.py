@@ -197,11 +197,20 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
             # "Phase 1.2") groups them, as a Milestones section does.
             section.role = "milestones"
             _assign(section.children, "milestones", table)
-            if not any(child.role == "milestone" for child in section.children):
+            if not any(
+                child.role == "milestone" and milestone_like(child.title)
+                for child in section.children
+            ):
                 # "Phase 7" > "#### Week 1 Tasks": read as a group, its milestone-like
                 # child is a task list after all; the phase stays the milestone, its
-                # children what the group read them as (its work, its notes).
+                # children what the group read them as (its work, its notes), and a
+                # part that only holds a list ("#### Industry Standards Applied") a part
+                # of the phase, not a milestone.
                 section.role = "milestone"
+                for child in section.children:
+                    if child.role == "milestone":
+                        child.role = "group"
+                        _assign(child.children, "group", table)
         elif (section.role == "milestones" and _list_of_steps(section)) or (
             section.role == "notes"
             and _TIME_WORD.search(normalize(heading_text(section.title)))
@@ -240,7 +249,7 @@ def _has_checklist(section: Section) -> bool:
         isinstance(block, ItemList)
         and any(
             item.checked is not None
-            and len(item.text.split()) >= 3
+            and (len(item.text.split()) >= 3 or bool(item.children))  # an option has none
             and not is_acknowledgement(plain(item.text))
             for item in block.items
         )
@@ -253,7 +262,8 @@ def _set_aside_lists_of_no_work(milestone: Section, table: Mapping[str, str]) ->
     lists state no work and name no code ("### Kickoff impressions": "- Standups ran
     long") is a note; where the milestone has no checklist, plain lists are its work."""
     parts = [child for child in milestone.children if child.role == "group"]
-    if not (_has_checklist(milestone) or any(_has_checklist(part) for part in parts)):
+    listed = [child for child in milestone.children if child.role in ("group", "tasks")]
+    if not (_has_checklist(milestone) or any(_has_checklist(part) for part in listed)):
         return
     for part in parts:
         if not _may_hold_work(part):

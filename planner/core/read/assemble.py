@@ -35,6 +35,7 @@ from planner.core.read.markup import (
     plain,
     sentences,
 )
+from planner.core.read.names import milestone_like, milestone_name
 from planner.core.read.outline import (
     NO_RESPONSE,
     Block,
@@ -128,6 +129,9 @@ class _Collected:
     table: Mapping[str, str] = field(default_factory=lambda: ROLE_TABLE)
     requirements: Requirements = field(default_factory=Requirements)
     tests_to_write: list[DraftTask] = field(default_factory=list)  # of the whole plan
+    # A criteria section's parts named as milestones ("### Phase 2: Coverage"): whose
+    # criteria they are is settled once every milestone is read.
+    criteria_named: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- milestones
@@ -613,6 +617,7 @@ def assemble(
     recognised = _work_outside_sections(c, draft, outline, objective, recognised)
     _index_entries_out(draft)
     _checkpoints_out(draft)
+    _criteria_of_milestones(c, draft)
     _criteria_of_tasks(draft)
     draft.decisions.extend(_clarifications_asked(outline, draft))
     draft.decisions.extend(_decisions_left(outline, draft))
@@ -648,6 +653,36 @@ _DECIDES = LazyPattern(
     rf"(?:(?:{LEX.either})\b[^.;]{{1,200}}\b(?:{LEX.alternative})\s+)?(?:{LEX.decision_lead})\b",
     re.IGNORECASE,
 )
+
+
+def _criteria_of_milestones(c: _Collected, draft: Draft) -> None:
+    """A criteria section with a part per milestone ("## Success criteria" > "### Phase 1:
+    RFC Features", "### Phase 2: Coverage"): each part's criteria are those of the one
+    milestone that shares a word of its name, or, where there are as many parts as
+    milestones and no name says otherwise, of the milestone in its place (the parts may
+    number them from another start: "Phase 1" for "P0"); the rest are the plan's."""
+    named, c.criteria_named = c.criteria_named, []
+    matches: list[DraftMilestone | None] = []
+    for title, _ in named:
+        words = _name_words(milestone_name(title))
+        sharing = [m for m in draft.milestones if words & _name_words(m.title)]
+        matches.append(sharing[0] if len(sharing) == 1 else None)
+    in_place = len(named) == len(draft.milestones) and all(
+        match is None or match is draft.milestones[i] for i, match in enumerate(matches)
+    )
+    pairs: list[tuple[DraftMilestone, list[str]]] = []
+    for i, ((_, criteria), match) in enumerate(zip(named, matches, strict=True)):
+        milestone = draft.milestones[i] if in_place else match
+        if milestone is None:
+            draft.acceptance.extend(criteria)
+        else:
+            pairs.append((milestone, criteria))
+    for milestone, criteria in pairs:
+        milestone.acceptance.extend(x for x in criteria if x not in milestone.acceptance)
+
+
+def _name_words(name: str) -> set[str]:
+    return set(re.findall(r"\w{4,}", name.lower()))
 
 
 def _criteria_of_tasks(draft: Draft) -> None:
@@ -839,9 +874,7 @@ def _visit(
                 else:
                     c.statements.append(Statement(None, text, line, stated=True))
         elif role == "acceptance":
-            found = entries(section.blocks)
-            draft.acceptance.extend(text for text, _, _ in found)
-            c.acceptance_done.extend(done for _, _, done in found)
+            _criteria_section(c, draft, section, criteria)
         elif role in LIST_SECTIONS:
             tasks, taken = (
                 tests_to_write(c, section.blocks) if role == "validation" else ([], set())
@@ -859,6 +892,17 @@ def _visit(
                 if _MUST.search(sentence)
             )
         _visit(c, draft, objective, section.children, _is_criteria_group(section))
+
+
+def _criteria_section(c: _Collected, draft: Draft, section: Section, criteria: bool) -> None:
+    """A criteria section's entries: the plan's, or, for a part of a criteria section
+    named as a milestone ("### Phase 2: Coverage"), that milestone's once it is known."""
+    found = entries(section.blocks)
+    if criteria and milestone_like(section.title) and found:
+        c.criteria_named.append((section.title, [text for text, _, _ in found]))
+    else:
+        draft.acceptance.extend(text for text, _, _ in found)
+    c.acceptance_done.extend(done for _, _, done in found)
 
 
 def group_prose(c: _Collected, section: Section, group: list[DraftMilestone]) -> None:

@@ -45,3 +45,11 @@ def milestone_like(title: str) -> bool:
     if _MILESTONE.match(text):
         return True
     return len(text.split()) <= 6 and _STAGE.match(text) is not None
+
+
+def milestone_name(title: str) -> str:
+    """What a milestone-like heading calls its milestone after the word that numbers it
+    (``Phase 1: RFC Features`` -> ``RFC Features``)."""
+    text = heading_text(title)
+    found = _MILESTONE.match(text) if len(text) <= 300 else None
+    return text[found.end() :].strip(" :-–—") if found else text

@@ -300,3 +300,20 @@ def test_plan_says_what_validate_would_refuse_in_its_own_contract(tmp_path: Path
     assert cli.main(["validate", "--workspace", str(tmp_path)], judged) == 1
     assert {r for s, r, _ in reported(judged.getvalue()) if s == "error"} == {"boundary-unbounded"}
     assert ("warning", "boundary-protected") in {(s, r) for s, r, _ in reported(judged.getvalue())}
+
+
+def test_a_task_allowed_more_than_its_milestone_is_held_to_the_milestone(tmp_path: Path) -> None:
+    """The author's task scope over its milestone's is a warning of the plan, and the
+    contract holds the task to the milestone's, so validate accepts what plan wrote."""
+    request = tmp_path / "issue.md"
+    request.write_text(
+        "## Milestone 1: Export\n- diff: 100\n\n- [ ] Stream the rows in `reports/csv.py`\n"
+        "  - diff: 900\n"
+    )
+    out = io.StringIO()
+    assert cli.main(["plan", str(request), "--workspace", str(tmp_path)], out) == 0
+    assert "[diff-scope-exceeds-milestone]" in out.getvalue()
+    contract = json.loads((tmp_path / ".agent" / "planning-output-1.json").read_text())
+    task = contract["roadmap"]["milestones"][0]["tasks"][0]
+    assert task["diff_boundary"]["max_diff_scope"] == 100
+    assert cli.main(["validate", "--workspace", str(tmp_path)], io.StringIO()) == 0

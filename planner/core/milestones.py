@@ -180,6 +180,8 @@ def _milestone(
     risk, assumptions = _risk_class(d, mid, tasks, defaults)
     max_diff, assumed, findings = _diff_scope(d, mid, tasks, risk, config)
     assumptions += assumed
+    # A task never allows more than its milestone: the contract stays one validate accepts.
+    tasks = [_held_to(t, max_diff) for t in tasks]
     outcome = d.outcome or (draft.objective if alone else None)
     if not outcome:
         outcome = d.title
@@ -226,6 +228,13 @@ def _milestone(
     return milestone, assumptions, findings
 
 
+def _held_to(task: Task, scope: int) -> Task:
+    if task.diff_boundary.max_diff_scope <= scope:
+        return task
+    boundary = task.diff_boundary.model_copy(update={"max_diff_scope": scope})
+    return task.model_copy(update={"diff_boundary": boundary})
+
+
 def _risk_class(
     d: DraftMilestone, mid: str, tasks: list[Task], defaults: ContractDefaults
 ) -> tuple[RiskClass, list[str]]:
@@ -266,7 +275,7 @@ def _diff_scope(
         [
             finding(
                 "diff-scope-exceeds-milestone",
-                fix="Lower their 'diff:' or raise the milestone's.",
+                fix="They are held to the milestone's; raise its 'diff:' to allow more.",
                 tasks=f"task{'s' if len(over) > 1 else ''} {', '.join(over)}",
                 scope=d.max_diff_scope,
                 milestone=mid,

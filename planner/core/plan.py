@@ -247,13 +247,14 @@ def _ground(
 def _unsaid(contract: Contract, config: Config, said: list[Finding]) -> list[Finding]:
     """The errors ``validate`` would find in the contract that the plan has not said
     already, by the same checks, so a plan that passes never fails validate unwarned. The
-    request's own findings (with its lines) speak for a rule where they name the same
-    milestone or task, or none. (Warnings are the plan's own graded view: an open task
+    request's own findings (with its lines) speak for a rule where they are of the same
+    severity and name the same milestone or task, or none. (Warnings are the plan's own graded view: an open task
     without a boundary is held back as needs-boundary when it is the focus's.)"""
 
     def spoken(f: Finding) -> bool:
         return any(
             g.rule == f.rule
+            and g.severity == f.severity  # a warning does not speak for an error
             and g.location.milestone in (None, f.location.milestone)
             and g.location.task in (None, f.location.task)
             for g in said

@@ -24,6 +24,8 @@ def test_load_yaml_reads_plain_yaml() -> None:
         ("a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), f"deeper than {MAX_DEPTH}"),
         ("a: [\n", "it is not valid YAML"),
         ("!!python/object:os.system {}\n", "it is not valid YAML"),
+        ("when: 2026-13-45\n", "cannot be read (month must be in 1..12)"),
+        ("low: " + "9" * 5000 + "\n", "cannot be read (Exceeds the limit (4300 digits)"),
     ],
 )
 def test_load_yaml_refuses_what_is_unsafe_or_broken(text: str, needle: str) -> None:

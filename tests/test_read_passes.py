@@ -1510,3 +1510,21 @@ def test_a_story_files_tasks_meet_its_numbered_criteria_and_wait_on_their_subtas
     assert export.depends_on == ["GET /reports/:id/export.csv streams the rows"]
     assert tasks["GET /reports/:id/export.csv streams the rows"].acceptance == [button, limit]
     assert len(tasks["Tests"].acceptance) == 3 and tasks["Tests"].depends_on == []
+
+
+@pytest.mark.parametrize(
+    ("front", "why"),
+    [
+        ("phase: " + "9" * 5000 + "\n", "value that cannot be read"),
+        ("- a list\n", "not a mapping"),
+        ("x: y\n" * 5000, "over 20,000 characters"),
+    ],
+)
+def test_a_gsd_plans_front_matter_that_cannot_be_read_is_said_and_the_plan_read(
+    front: str, why: str
+) -> None:
+    body = (ROOT / "tests/reader_cases/gsd-plan/issue.md").read_text(encoding="utf-8")
+    rest = body[body.index("---", 3) :]
+    draft = read_request("t", f"---\n{front}{rest}")
+    assert [t.title for t in draft.milestones[0].tasks][:1] == ["Book the alert"]
+    assert any(why in a for a in draft.assumptions), draft.assumptions

@@ -248,8 +248,9 @@ def _unsaid(contract: Contract, config: Config, said: list[Finding]) -> list[Fin
     """The errors ``validate`` would find in the contract that the plan has not said
     already, by the same checks, so a plan that passes never fails validate unwarned. The
     request's own findings (with its lines) speak for a rule where they are of the same
-    severity and name the same milestone or task, or none. (Warnings are the plan's own graded view: an open task
-    without a boundary is held back as needs-boundary when it is the focus's.)"""
+    severity and name the same milestone or task, or none. (Warnings are the plan's own
+    graded view: an open task without a boundary is held back as needs-boundary when it
+    is the focus's.)"""
 
     def spoken(f: Finding) -> bool:
         return any(

@@ -49,5 +49,10 @@ def load_yaml(text: str) -> Any:
         raise YamlError("the YAML nests too deeply") from exc
     except yaml.YAMLError as exc:
         raise YamlError(f"it is not valid YAML: {one_line(str(exc), 200)}") from exc
+    except YamlError:
+        raise
+    except ValueError as exc:  # a number YAML reads and Python refuses: 4,300 digits and more
+        why = one_line(str(exc).split(":", 1)[0], 120)  # "month must be in 1..12"
+        raise YamlError(f"it holds a value that cannot be read ({why})") from exc
     finally:
         loader.dispose()

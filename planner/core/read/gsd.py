@@ -107,7 +107,7 @@ def gsd_plan_draft(body: str, title: str) -> dict[str, Any]:
         for line in verification.splitlines()
         if line.strip()
     ]
-    front = _front_matter(body)
+    front, unread = _front_matter(body)
     milestone: dict[str, Any] = {
         "title": _text(lines[0], 200) if lines else title or "GSD plan",
         "tasks": tasks,
@@ -128,6 +128,8 @@ def gsd_plan_draft(body: str, title: str) -> dict[str, Any]:
         "it is taken to be done."
         for plan in _strings(front.get("depends_on"), 40)[:20]
     ]
+    if unread:
+        said.append(f"The plan's front matter was not read: {one_line(unread, 200)}.")
     if block.find("<task", at) != -1:
         said.append(f"Only the first {MAX_TASKS} tasks of the GSD plan were read.")
     return {"roadmap": {"milestones": [milestone], "assumptions": said}, "decisions": decisions}
@@ -150,20 +152,20 @@ def _task(one: str, number: int) -> dict[str, Any]:
     return task
 
 
-def _front_matter(body: str) -> dict[str, Any]:
-    """The YAML between the ``---`` lines that open the file; empty when there is none,
-    or when it is not a mapping YAML can read."""
+def _front_matter(body: str) -> tuple[dict[str, Any], str | None]:
+    """The YAML between the ``---`` lines that open the file (empty when there is none),
+    and why it was not read when it is there but not a mapping YAML can read."""
     text = body.lstrip("\ufeff")
-    if not text.startswith("---"):
-        return {}
+    if not text.startswith("---\n") and not text.startswith("---\r\n"):
+        return {}, None
     end = text.find("\n---", 3, MAX_FRONT_MATTER)
     if end == -1:
-        return {}
+        return {}, f"over {MAX_FRONT_MATTER:,} characters, or not closed by a '---' line"
     try:
         data = load_yaml(text[3:end])
-    except YamlError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    except YamlError as exc:
+        return {}, str(exc)
+    return (data, None) if isinstance(data, dict) else ({}, "not a mapping of keys")
 
 
 def _get(data: dict[str, Any], *keys: str) -> Any:
@@ -176,15 +178,22 @@ def _get(data: dict[str, Any], *keys: str) -> Any:
 def _strings(value: Any, limit: int) -> list[str]:
     """A list of plain values as text (one value alone is a list of one)."""
     items = value if isinstance(value, list) else [value] if value is not None else []
-    return [
-        _text(str(v), limit) for v in items if isinstance(v, str | int | float) and str(v).strip()
-    ]
+    return [text for v in items if (text := _plain(v, limit))][:MAX_TASKS]
+
+
+def _plain(value: Any, limit: int = 500) -> str:
+    """A text or a number as text (a number of more than 30 digits is no value here)."""
+    if isinstance(value, str):
+        return _text(value, limit)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**30:
+        return str(value)
+    return ""
 
 
 def _plan_id(front: dict[str, Any]) -> str | None:
     """``phase: 02-lending`` and ``plan: 02`` make ``02-02``."""
-    phase = _NUMBER.match(str(front.get("phase", "")))
-    plan = _NUMBER.fullmatch(str(front.get("plan", "")).strip())
+    phase = _NUMBER.match(_plain(front.get("phase")))
+    plan = _NUMBER.fullmatch(_plain(front.get("plan")))
     if not (phase and plan):
         return None
     width = len(phase.group(0))  # YAML reads "plan: 02" as 2

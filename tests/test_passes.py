@@ -623,3 +623,36 @@ def test_decisions_a_request_logs_as_taken_are_recorded_not_asked() -> None:
     assert [d["question"] for d in contract["decisions"]] == [
         "Should overdue reminders repeat weekly?"
     ]
+
+
+def test_a_task_over_open_sub_tasks_waits_on_them_and_only_on_its_own() -> None:
+    """No agent is handed the whole while others are handed its parts. Two parents'
+    sub-tasks of one title, a sub-task that is a decision, one that already waits on its
+    parent and a done parent add no wrong wait, and the plan stays green."""
+    from planner.core.plan import plan
+
+    body = (
+        "## Tasks\n"
+        "- [ ] Backend export in `reports/csv.py`\n"
+        "  - [ ] Stream the rows in `reports/rows.py`\n"
+        "  - [ ] Tests\n"
+        "- [ ] Frontend export button in `web/app.ts`\n"
+        "  - [ ] Add the button in `web/button.ts`\n"
+        "  - [ ] Tests\n"
+        "  - [ ] Decide whether the v1 endpoint stays\n"
+        "- [ ] T010 Rework the exporter in `reports/export.py`\n"
+        "  - [ ] T011 Stream the rows in `reports/stream.py`, after T010\n"
+        "- [x] Archive old exports in `reports/archive.py`\n"
+        "  - [ ] Delete archives over a year old in `reports/prune.py`\n"
+    )
+    made = plan(PlanRequest(issue=Issue(number=5, title="Export", body=body)))
+    assert not [f for f in made.findings if f.severity == "error"], made.findings
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    waits = {t["id"]: t["depends_on"] for t in contract["roadmap"]["milestones"][0]["tasks"]}
+    assert waits["M1-T1"] == ["M1-T2", "M1-T3"]  # its own "Tests", not the other one
+    assert waits["M1-T4"] == ["M1-T5", "M1-T6"]  # and no wait on the decision
+    assert [d["question"] for d in contract["decisions"]] == [
+        "Decide whether the v1 endpoint stays"
+    ]
+    assert waits["M1-T011"] == ["M1-T010"] and waits["M1-T010"] == []  # no cycle
+    assert waits["M1-T7"] == []  # a done whole waits on nothing

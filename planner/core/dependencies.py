@@ -158,3 +158,39 @@ def in_dependency_order(milestones: list[Milestone]) -> list[Milestone]:
     by_id = {m.id: m for m in milestones}
     order = topological_order(list(by_id), {m.id: m.dependencies for m in milestones})
     return [by_id[i] for i in order]
+
+
+def wait_on_parts(milestones: list[Milestone], parents: Mapping[str, str]) -> list[Milestone]:
+    """A task over sub-tasks (``parents``: sub-task id -> its parent's) is done by them:
+    while it is open it waits on those still open, so no agent is handed the whole while
+    others are handed its parts. A part that is a person's operation, or that already
+    waits on the whole, adds no wait."""
+    tasks = {t.id: t for m in milestones for t in m.tasks}
+    edges = {t.id: list(t.depends_on) for t in tasks.values()}
+    for sub, parent in parents.items():
+        part, whole = tasks.get(sub), tasks.get(parent)
+        if part is None or whole is None or "done" in (part.status, whole.status):
+            continue
+        if part.kind == "ops" or _reaches(edges, sub, parent) or sub in edges[parent]:
+            continue
+        edges[parent].append(sub)
+    return [
+        m.model_copy(
+            update={"tasks": [t.model_copy(update={"depends_on": edges[t.id]}) for t in m.tasks]}
+        )
+        for m in milestones
+    ]
+
+
+def _reaches(edges: Mapping[str, list[str]], start: str, goal: str) -> bool:
+    """Whether ``goal`` is among what ``start`` waits on, however far."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in edges.get(stack.pop(), []):
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False

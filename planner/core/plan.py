@@ -14,7 +14,11 @@ from planner.core import identity, rules
 from planner.core.boundaries import holds_code, protected_globs
 from planner.core.contract_rules import contract_findings
 from planner.core.decisions import Decisions, build_decisions, link_issues, repository_url
-from planner.core.dependencies import in_dependency_order, resolve_dependencies
+from planner.core.dependencies import (
+    in_dependency_order,
+    resolve_dependencies,
+    wait_on_parts,
+)
 from planner.core.evidence import TaskContext
 from planner.core.fanout import FannedOut, fan_out
 from planner.core.focus import choose_focus
@@ -113,8 +117,9 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         )
     )
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
-    milestones = in_dependency_order(milestones)
     drafted = _drafted_tasks(built, placed)
+    milestones = wait_on_parts(milestones, _parents(drafted))
+    milestones = in_dependency_order(milestones)
     milestones = _ground(milestones, drafted, request, config, repository)
     focus = run(choose_focus(milestones))
     decided = run(_decisions(draft, milestones, request))
@@ -242,6 +247,19 @@ def _ground(
     return ground(
         milestones, contexts, repository, protected_globs(config), f"{issue.title}\n{issue.body}"
     )
+
+
+def _parents(drafted: list[tuple[Task, DraftTask, str]]) -> dict[str, str]:
+    """Each sub-task's id, to its parent's: the task of its milestone written just
+    above it under the title it names (a question asked as a sub-task is none)."""
+    last: dict[tuple[str, str], str] = {}
+    parents: dict[str, str] = {}
+    for task, d, milestone in drafted:
+        parent = last.get((milestone, d.parent)) if d.parent is not None else None
+        if parent is not None and not d.asks:
+            parents[task.id] = parent
+        last[(milestone, d.title)] = task.id
+    return parents
 
 
 def _unsaid(contract: Contract, config: Config, said: list[Finding]) -> list[Finding]:

@@ -278,9 +278,6 @@ def task_from_item(
             continue  # "points: 3", "assignee: @li": the plan has no field for them
         elif child.text:
             task.acceptance.append(plain(child.text))
-    # A task over sub-tasks is done by them: it waits on those still open, so no agent is
-    # handed the whole while others are handed its parts.
-    task.depends_on.extend(s.title for s in subtasks if s.parent == task.title and not s.done)
     return [task, *subtasks]
 
 

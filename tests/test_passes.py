@@ -656,3 +656,13 @@ def test_a_task_over_open_sub_tasks_waits_on_them_and_only_on_its_own() -> None:
     ]
     assert waits["M1-T011"] == ["M1-T010"] and waits["M1-T010"] == []  # no cycle
     assert waits["M1-T7"] == []  # a done whole waits on nothing
+
+
+def test_a_ticked_question_is_answered_but_records_no_decision_taken() -> None:
+    from planner.core.plan import plan
+
+    body = "## Tasks\n- [ ] Add x in `a.py`\n\n## Open questions\n- [x] Should previews expire?\n"
+    made = plan(PlanRequest(issue=Issue(number=5, title="t", body=body)))
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    assert not [a for a in contract["roadmap"]["assumptions"] if a.startswith("Decided:")]
+    assert contract["decisions"] == []

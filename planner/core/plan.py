@@ -207,7 +207,8 @@ def _roadmap(
         milestones=milestones,
         assumptions=[
             *draft.assumptions,
-            *(f"Decided: {d}" for d in draft.resolved_decisions),
+            # A ticked question says it was answered, not what: no assumption.
+            *(f"Decided: {d}" for d in draft.resolved_decisions if "?" not in d),
             *dict.fromkeys(made_assumptions),
         ],
         unknowns=list(draft.unknowns),

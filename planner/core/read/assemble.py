@@ -424,7 +424,9 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
     settled = title in SETTLED_DECISIONS
     logged = title in LOGGED_DECISIONS
     for item in lists(section.blocks):
-        taken = settled or (logged and _states_a_choice_made(item))
+        taken = settled or (
+            _states_a_choice_made(item) and (logged or _LOG_ENTRY.match(plain(item.text)))
+        )
         decision = None if taken and "?" not in item.text else decision_from_item(c, item)
         if decision:
             draft.decisions.append(decision)
@@ -454,17 +456,28 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
             getattr(draft, child.role).extend(text for text, _, _ in entries(child.blocks))
 
 
+# A dated or labelled entry of a log: "[Phase 2]: …", "2026-03-02: …", "(2026-03-02) …".
+_LOG_ENTRY = LazyPattern(r"(?:\[[^\]\n]{1,40}\]|\(?\d{4}-\d{2}-\d{2}\)?)\s*[:—–-]?\s")
+_PENDING = LazyPattern(rf"(?:{LEX.decision_pending})\b", re.IGNORECASE)
+
+
 def _states_a_choice_made(item: Item) -> bool:
     """A line of a decision log that says what was chosen ("[Phase 2]: Reminders use
     local notifications, not push"): a sentence of four words or more that neither asks
-    nor offers a choice, with no options under it. A bare topic ("Auth provider") is
-    still open."""
+    nor offers a choice, waits on no one ("Pending: …", "@lena to confirm …"), is no
+    unticked box, and has no options under it. A bare topic ("Auth provider") is still
+    open."""
     text = plain(item.text)
+    said = _LOG_ENTRY.sub("", text, count=1) if _LOG_ENTRY.match(text) else text
     return (
         not item.children
+        and item.checked is not False
         and "?" not in text
         and not _puts_a_choice(text)
-        and len(text.split()) >= 4
+        and not MENTION.search(text)
+        and not _PENDING.match(said)
+        and not _MARKER.search(text)
+        and len(said.split()) >= 4
     )
 
 
@@ -1075,7 +1088,10 @@ def _tables_of_work(blocks: list[Block]) -> list[DraftTask]:
     return [task for b in blocks if isinstance(b, Table) for task in tasks_from_table(b)]
 
 
-_DECISION_LEFT = LazyPattern(rf"\b(?:{LEX.decision_left})\b", re.IGNORECASE)
+_DECISION_LEFT = LazyPattern(
+    rf"\b(?:(?:{LEX.decision_left})\s+(?:{LEX.decision_about})|{LEX.decision_untaken})\b",
+    re.IGNORECASE,
+)
 
 
 def _decisions_left(outline: Outline, draft: Draft) -> list[DraftDecision]:
@@ -1083,7 +1099,10 @@ def _decisions_left(outline: Outline, draft: Draft) -> list[DraftDecision]:
     belongs in an RFC of its own"): an open one, in the words that say it. Prose only:
     a list item that says so is work or a criterion."""
     asked = {d.question for d in draft.decisions}
-    blocks = [*outline.preamble, *(b for s in walk(outline.sections) for b in s.blocks)]
+    blocks = [
+        *outline.preamble,
+        *(b for s in walk(outline.sections) if s.role != "decisions" for b in s.blocks),
+    ]
     found = [
         DraftDecision(question=one_line(sentence, 300), line=p.line)
         for p in paragraphs(blocks)

@@ -139,6 +139,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "exit when",
         "success looks like",
     ),
+    "decision_about": (
+        "whether",
+        "if",
+        "that",
+        "on",
+    ),
     "decision_lead": (
         "decide",
         "choose between",
@@ -158,6 +164,21 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "might determine",
         "would decide",
         "shall decide",
+    ),
+    "decision_pending": (
+        "pending",
+        "waiting",
+        "awaiting",
+        "open",
+        "tbd",
+        "tbc",
+        "to confirm",
+        "to be confirmed",
+        "to decide",
+        "blocked",
+        "needs",
+    ),
+    "decision_untaken": (
         "yet to be decided",
         "yet to be determined",
         "still to be decided",
@@ -1611,15 +1632,19 @@ class LEX:
     )
     criterion_label: Final = "success criteria|exit criteria|checkpoint|acceptance|done when"
     criterion_lead: Final = "success looks like|ships when|done when|exit when"
+    decision_about: Final = "whether|that|if|on"
     decision_lead: Final = (
         "choose between|choose whether|settle whether|agree whether|pick between"
         "|settle on|agree on|decide"
     )
     decision_left: Final = (
-        "yet to be determined|still to be decided|yet to be decided|might determine"
-        "|will determine|may determine|might decide|would decide|shall decide|will decide"
-        "|may decide"
+        "might determine|will determine|may determine|might decide|would decide"
+        "|shall decide|will decide|may decide"
     )
+    decision_pending: Final = (
+        "to be confirmed|to confirm|to decide|awaiting|pending|waiting|blocked|needs|open|tbd|tbc"
+    )
+    decision_untaken: Final = "yet to be determined|still to be decided|yet to be decided"
     depends_on: Final = (
         "depend upon|builds upon|depends on|blocked by|build upon|depende de|depend on"
         "|builds on|waits for|hängt von|dépend de|nécessite|requires|build on|wait for"

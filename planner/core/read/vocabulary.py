@@ -114,10 +114,12 @@ DESIGN_SECTIONS = frozenset(
 # Decision sections that record what was decided (an ADR's "## Decision"): a line
 # there without a question mark is settled, not open.
 SETTLED_DECISIONS = frozenset({"decision", "decision outcome", "decided", "resolution"})
-# Decision sections that log decisions as they are taken (GSD's STATE.md "### Decisions",
-# a project's "Key decisions"): a line there that states a choice ("[Phase 1]: Keep the
-# catalogue in SQLite") is settled; one that asks, or offers a choice, is open.
-LOGGED_DECISIONS = frozenset({"decisions", "key decisions", "decision log", "decisions made"})
+# Decision sections that log decisions as they are taken (a project's "Key decisions", a
+# "Decision log"): a line there that states a choice is settled; one that asks, offers a
+# choice, waits on someone or is an unticked box is open. In a plain "Decisions" section
+# only a line dated or labelled as a log entry is ("[Phase 1]: Keep the catalogue in
+# SQLite", as GSD's STATE.md writes).
+LOGGED_DECISIONS = frozenset({"key decisions", "decision log", "decisions made"})
 
 # What opens a question put to someone outside a questions section: "❓ Open: ...?",
 # "Question for @design: ...?", "**Blocking decision:** ...?", "cc @lena — ...?", and

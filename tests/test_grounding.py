@@ -414,3 +414,21 @@ def test_the_files_a_tasks_details_name_or_create_are_its_boundary(tmp_path: Pat
     assert not covers(boundary["paths"], "vendor/rates/table.py"), boundary
     assert not any(p.startswith(("specs", "/", "etc")) or ".." in p for p in boundary["paths"])
     assert "its details create shop/rates.py" in boundary["evidence"], boundary
+
+
+def test_a_file_the_details_keep_out_is_not_the_tasks(tmp_path: Path) -> None:
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text(
+        "## Acceptance criteria\n1. `shop/basket.py` is not modified\n\n"
+        "## Tasks\n- [ ] Weigh parcels by volume (AC: #1)\n"
+        "  - Do not touch `shop/discount.py`\n  - Don't change `shop/__init__.py`\n"
+        "  - Update `shop/shipping.py`\n  - Create `shop/.git/hooks/post.py`\n"
+    )
+    code, out = cli_plan(request, root, "--issue-number", "8")
+    assert code == 0, out
+    contract = json.loads((root / ".agent" / "planning-output-8.json").read_text())
+    paths = contract["roadmap"]["milestones"][0]["tasks"][0]["diff_boundary"]["paths"]
+    assert covers(paths, "shop/shipping.py"), paths
+    assert not covers(paths, "shop/discount.py") and not covers(paths, "shop/__init__.py")
+    assert not any(".git" in p.split("/") for p in paths), paths

@@ -1527,3 +1527,27 @@ def test_a_gsd_plans_front_matter_that_cannot_be_read_is_said_and_the_plan_read(
     draft = read_request("t", f"---\n{front}{rest}")
     assert [t.title for t in draft.milestones[0].tasks][:1] == ["Book the alert"]
     assert any(why in a for a in draft.assumptions), draft.assumptions
+
+
+def test_the_criteria_a_task_meets_are_those_its_author_numbered() -> None:
+    """ "(AC: #4)" is the criterion written "4." (not the fourth line: nested bullets and
+    a gap in the numbering), or labelled "AC3:"; "(AC 22)" in a line is a current."""
+    numbered = (
+        "## Acceptance Criteria\n\n1. The export can be downloaded\n   - as CSV\n"
+        "   - and as XLSX\n2. Dates are written as ISO 8601\n4. A report over 100,000 rows"
+        " is refused\n5. The button is hidden for guests\n\n## Tasks\n\n"
+        "- [ ] Add the date formatter (AC: #2)\n- [ ] Enforce the row limit (AC: #4)\n"
+        "- [ ] Hide the button (AC: #5)\n- [ ] Show the charger power (AC 22) on the dashboard\n"
+    )
+    tasks = {t.title: t.acceptance for t in read_request("t", numbered).loose_tasks}
+    assert tasks["Add the date formatter"] == ["Dates are written as ISO 8601"]
+    assert tasks["Enforce the row limit"] == ["A report over 100,000 rows is refused"]
+    assert tasks["Hide the button"] == ["The button is hidden for guests"]
+    assert tasks["Show the charger power (AC 22) on the dashboard"] == []
+    labelled = (
+        "## Acceptance Criteria\n\n- **AC1: Export button** on the report page\n"
+        "- **AC2: Dates** in ISO 8601\n- **AC3: Limit** of 100,000 rows\n\n"
+        "## Tasks\n\n- [ ] Enforce the limit (AC: #3)\n"
+    )
+    (task,) = read_request("t", labelled).loose_tasks
+    assert task.acceptance == ["AC3: Limit of 100,000 rows"]

@@ -50,6 +50,7 @@ _SHAPED = LazyPattern(r"\b(?:[a-z]+[A-Z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z]+_[A-
 _WILD = frozenset("*?[")
 # A task that makes a file: a bare name it writes is a new file at the root, not a product.
 _CREATES = LazyPattern(rf"\b(?:{LEX.create_verb})", re.I)
+_HANDS_OFF = LazyPattern(rf"\b(?:{LEX.hands_off})\b", re.I)
 _DOTTED = LazyPattern(r"(?<![\w.])[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,8}\b")
 _DOCS_WORDS = frozenset({"doc", "docs", "documentation", "readme", "guide", "tutorial"})
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".mdx")
@@ -190,9 +191,11 @@ class _Tree:
     def has_folder(self, folder: str) -> bool:
         return folder in self._all_folders
 
-    def folded(self, files: list[str]) -> list[str]:
+    def folded(self, files: list[str], kept_out: Iterable[str] = ()) -> list[str]:
         """The files, with those of a small folder most of whose files they are written
-        as the folder's ``folder/*``: the change may add a file beside them."""
+        as the folder's ``folder/*``: the change may add a file beside them (never a
+        folder holding a file the task is to leave alone)."""
+        keep = {p.rsplit("/", 1)[0] for p in kept_out if "/" in p}
         by_folder: dict[str, list[str]] = {}
         for f in files:
             if "/" in f:
@@ -207,7 +210,11 @@ class _Tree:
             if folder in folded:
                 continue
             size = self._folder_sizes.get(folder, 0)
-            if len(by_folder[folder]) >= FOLD_MIN and size <= FOLD_FACTOR * len(by_folder[folder]):
+            if (
+                folder not in keep
+                and len(by_folder[folder]) >= FOLD_MIN
+                and size <= FOLD_FACTOR * len(by_folder[folder])
+            ):
                 out.append(f"{folder}/*")
                 folded.add(folder)
             else:
@@ -428,6 +435,7 @@ class Locator:
         if known is None:
             known = self._allowed[path] = not (
                 (self.guard is not None and self.guard.touched(path))
+                or ".git" in path.split("/")  # git's own folder, never a change
                 or is_unbounded(path)
                 or lookalike(path) is not None
             )
@@ -435,7 +443,11 @@ class Locator:
 
     def propose(self, task: TaskText) -> Proposal:
         """The tightest boundary the evidence supports for one task."""
-        allowed = self.allowed
+        kept_out = self._kept_out(task.details)
+
+        def allowed(path: str) -> bool:
+            return self.allowed(path) and path not in kept_out
+
         evidence: list[str] = []
         chosen: list[str] = []
         docs_task = task.kind == "docs" or bool(_DOCS_WORDS & set(text_words(task.text)))
@@ -491,7 +503,7 @@ class Locator:
             evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
         tests += subjects
         files = list(dict.fromkeys(literal_glob(p) for p in chosen + tests if allowed(p)))
-        folded = self._tree.folded(files)
+        folded = self._tree.folded(files, kept_out)
         paths = folded if all(allowed(p) for p in folded) else files  # (a folder may not be)
         # A ranking alone is evidence when its best file holds a word of the task's own
         # (not only of its milestone or the rest of the request).
@@ -501,12 +513,30 @@ class Locator:
         )
         return Proposal(paths, evidence, confident, candidates)
 
+    def _kept_out(self, details: str) -> set[str]:
+        """The repository's files the lines under a task say to leave alone ("Do not
+        touch `reports/csv.py`")."""
+        out: set[str] = set()
+        for line in details.splitlines():
+            if not _hands_off(line):
+                continue
+            for written in code_locations(line):
+                try:
+                    found, note = self._tree.resolve(normalize_glob(written), line)
+                except PathError:
+                    continue
+                if note is None or "new" not in note:
+                    out.update(found)
+        return out
+
     def _in_details(self, details: str) -> list[tuple[str, str]]:
         """The paths the lines under a task write, with why each is the task's: a file
         or folder of the repository ("- Update `.ralph/loop.sh` paths"), or a new file
         a line says to create in a folder that exists ("- Create `docs/install.md`")."""
         out: list[tuple[str, str]] = []
         for line in details.splitlines():
+            if _hands_off(line):
+                continue  # "Do not touch `reports/csv.py`": named to be kept out
             creates = _CREATES.match(line.strip().lstrip("*_`")) is not None
             for written in code_locations(line):
                 try:
@@ -526,6 +556,11 @@ class Locator:
 
     def _is_doc(self, i: int) -> bool:
         return self.paths[i].lower().endswith(_DOC_SUFFIXES)
+
+
+def _hands_off(line: str) -> bool:
+    """A line that keeps what it names out of the task ("Don't change `Makefile`")."""
+    return _HANDS_OFF.search(line.replace("n't", " not").replace("n’t", " not")) is not None
 
 
 def _nearest(hits: list[str], siblings: Iterable[str]) -> list[str]:

@@ -243,7 +243,7 @@ def _ground(
     assert repository is not None
     issue = request.issue
     contexts = {
-        task.id: TaskContext(title, d.parent, tuple(d.acceptance)) for task, d, title in drafted
+        task.id: TaskContext(title, d.parent, tuple(d.details)) for task, d, title in drafted
     }
     return ground(
         milestones, contexts, repository, protected_globs(config), f"{issue.title}\n{issue.body}"

@@ -58,6 +58,7 @@ from planner.core.read.tasks import (
     field_of,
     is_criterion,
     lists,
+    numbered_criteria,
     paragraphs,
     prose_tasks,
     task_from_heading,
@@ -631,7 +632,10 @@ def assemble(
     _index_entries_out(draft)
     _checkpoints_out(draft)
     _criteria_of_milestones(c, draft)
-    _criteria_of_tasks(draft)
+    numbered = [
+        numbered_criteria(s.blocks) for s in walk(outline.sections) if s.role == "acceptance"
+    ]
+    _criteria_of_tasks(draft, [n for n in numbered if n])
     draft.decisions.extend(_clarifications_asked(outline, draft))
     draft.decisions.extend(_decisions_left(outline, draft))
     _questions_out_of_work(draft)
@@ -698,17 +702,19 @@ def _name_words(name: str) -> set[str]:
     return set(re.findall(r"\w{4,}", name.lower()))
 
 
-def _criteria_of_tasks(draft: Draft) -> None:
+def _criteria_of_tasks(draft: Draft, numbered: list[dict[int, str]]) -> None:
     """A task that names the criteria it meets by number ("Reset form (AC: #4, #5)")
-    gets them as its own: its milestone's, else the document's; so do its sub-tasks
+    gets them as its own, by the numbers their author wrote: those of the numbered
+    list that holds its milestone's criteria, else the document's; so do its sub-tasks
     that name none."""
     for milestone in [*draft.milestones, None]:
         tasks = milestone.tasks if milestone else draft.loose_tasks
         criteria = (milestone.acceptance if milestone else []) or draft.acceptance
+        listed = next((n for n in numbered if set(n.values()) & set(criteria)), {})
         meets = {t.title: t.meets for t in tasks}
         for task in tasks:
             numbers = task.meets or meets.get(task.parent or "", [])
-            met = [criteria[n - 1] for n in numbers if 0 < n <= len(criteria)]
+            met = [listed[n] for n in numbers if listed.get(n) in criteria]
             task.acceptance[:0] = [c for c in met if c not in task.acceptance]
 
 

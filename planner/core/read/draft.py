@@ -53,6 +53,9 @@ class DraftTask:
     # The numbers of the document's acceptance criteria the task meets ("(AC: #1, #3)",
     # as BMAD's story files write), for its own criteria.
     meets: list[int] = field(default_factory=list)
+    # The plain lines the author wrote under the task (its acceptance holds them too, and
+    # criteria it inherits): where the files it changes may be named.
+    details: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -458,6 +458,17 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "many thanks",
         "cheers",
     ),
+    "hands_off": (
+        "not",
+        "never",
+        "alone",
+        "untouched",
+        "unchanged",
+        "as is",
+        "without",
+        "except",
+        "excluding",
+    ),
     "html_break": (
         "p",
         "div",
@@ -1700,6 +1711,7 @@ class LEX:
         "good afternoon|good morning|good evening|many thanks|greetings|thank you|thanks"
         "|cheers|hello|hiya|dear|hey|hi"
     )
+    hands_off: Final = "untouched|unchanged|excluding|without|except|never|alone|as is|not"
     html_break: Final = "blockquote|details|section|article|center|div|ul|ol|li|dl|dt|dd|hr|br|p"
     html_skipped: Final = "script|table|style|pre|svg"
     in_order: Final = (

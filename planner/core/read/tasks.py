@@ -57,7 +57,12 @@ _WAITS_ON = LazyPattern(
 # "watch mode? maybe": an item whose first clause is a question.
 _ASKS = LazyPattern(r"[^?\n]{1,150}\?(?:\s|$)")
 # "(AC: #1, #3)", "(AC #2)", "(AC: 1-5)": the acceptance criteria a task meets, by number.
-_MEETS = LazyPattern(r"\s*\(\s*ACs?\s*:?\s*(#?\d{1,3}(?:\s*(?:[-–,]|and)\s*#?\d{1,3}){0,20})\s*\)")
+# At the end of a task's line, with a colon or a "#" ("Charger power (AC 22)" is a current).
+_MEETS = LazyPattern(
+    r"\(\s*ACs?\s*(?::\s*#?|#)\s*(\d{1,3}(?:\s*(?:[-–,]|and)\s*#?\d{1,3}){0,20})\s*\)\s*$"
+)
+# "AC2: Dates are ISO 8601", "**AC 3** – Limit": a criterion's own number.
+_CRITERION_NUMBER = LazyPattern(r"ACs?[-\s]?#?(\d{1,3})\b")
 _TASK_ID = LazyPattern(r"(?:M\d{1,4}-)?T\d{1,5}", re.IGNORECASE)
 _TAG = LazyPattern(r"\[([^\]\n]{1,24})\]")
 _WORK_HEADERS = frozenset(
@@ -278,6 +283,7 @@ def task_from_item(
             continue  # "points: 3", "assignee: @li": the plan has no field for them
         elif child.text:
             task.acceptance.append(plain(child.text))
+            task.details.append(plain(child.text))
     return [task, *subtasks]
 
 
@@ -293,7 +299,24 @@ def _criteria_met(text: str) -> tuple[str, list[int]]:
             numbers += range(ends[0], ends[1] + 1)
         else:
             numbers += ends
-    return (text[: found.start()] + text[found.end() :]).strip(), list(dict.fromkeys(numbers))
+    return text[: found.start()].rstrip(), list(dict.fromkeys(numbers))
+
+
+def numbered_criteria(blocks: list[Block]) -> dict[int, str]:
+    """A criteria list by the numbers its author gave them ("4." of an ordered list,
+    "AC4:" of a label), else by place; only its top-level items (as ``entries`` writes
+    them), never the bullets nested under one."""
+    out: dict[int, str] = {}
+    for block in blocks:
+        if not isinstance(block, ItemList):
+            continue
+        for place, item in enumerate(block.items, start=1):
+            text = _strip_mark(plain(item.text))[0]
+            label = _CRITERION_NUMBER.match(text)
+            number = int(label.group(1)) if label else item.number if block.ordered else place
+            if text and number is not None:
+                out.setdefault(number, text)
+    return out
 
 
 def tasks_from_table(table: Table) -> list[DraftTask]:

@@ -666,3 +666,16 @@ def test_a_ticked_question_is_answered_but_records_no_decision_taken() -> None:
     contract = json.loads(made.files[".agent/planning-output-5.json"])
     assert not [a for a in contract["roadmap"]["assumptions"] if a.startswith("Decided:")]
     assert contract["decisions"] == []
+
+
+def test_a_decisions_id_is_never_a_milestones() -> None:
+    from planner.core.plan import plan
+
+    body = (
+        "## Milestones\n### D1: Docs\n- [ ] Add the guide in `docs/guide.md`\n\n"
+        "## Open questions\n- Should the guide cover Windows?\n"
+    )
+    made = plan(PlanRequest(issue=Issue(number=5, title="t", body=body)))
+    assert not [f for f in made.findings if f.severity == "error"], made.findings
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    assert [d["id"] for d in contract["decisions"]] == ["D2"]

@@ -88,7 +88,8 @@ def build_decisions(
     decisions: list[Decision] = []
     given: set[str] = set()
     named: dict[str, int] = {}
-    for d, did in zip(drafts, decision_ids([d.id for d in drafts]), strict=True):
+    used = [m.id for m in milestones] + [t.id for m in milestones for t in m.tasks]
+    for d, did in zip(drafts, decision_ids([d.id for d in drafts], used), strict=True):
         blocks = _blocked(d, did, titles | by_key, findings)  # an id wins over a title
         impact = d.impact
         if impact is None:

@@ -3,7 +3,7 @@ usable, and generated ones (``M3``, ``M1-T2``, ``D1``) for the rest, never clash
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from planner.core.findings import finding
 from planner.core.read import DraftMilestone, DraftTask
@@ -106,8 +106,9 @@ def task_ids(
     return fill_ids(wanted, f"{milestone}-T", taken | used), findings
 
 
-def decision_ids(given: Sequence[str | None]) -> list[str]:
-    """One id per decision: its own when valid, else ``D<n>`` (no finding: a decision's
-    id is rarely written by hand)."""
-    taken = {g.upper() for g in given if g}
-    return fill_ids([g if is_valid_id(g) else None for g in given], "D", taken)
+def decision_ids(given: Sequence[str | None], used: Iterable[str] = ()) -> list[str]:
+    """One id per decision: its own when valid and no milestone's or task's (``used``),
+    else ``D<n>`` never used (no finding: a decision's id is rarely written by hand)."""
+    others = {u.upper() for u in used}
+    wanted = [g if g and is_valid_id(g) and g.upper() not in others else None for g in given]
+    return fill_ids(wanted, "D", others | {g.upper() for g in wanted if g})

@@ -105,29 +105,41 @@ def hold_unsafe(
         odd = [(p, why) for p in paths if (why := lookalike(p))]
         wide = [p for p in paths if is_unbounded(p)]
         touched = sorted({g for p in paths for g in guard.touched(p)})
+        held_out = "It is not handed out."
         if odd:
             path, why = odd[0]
             rule, reason = "boundary-lookalike", f"path {path!r} holds {why}"
-            message = (
-                f"Task {t.id} is not handed out: its path {path!r} holds {why}, so it may not "
-                "be the path it looks like. Write the path in plain characters."
+            said = finding(
+                "boundary-lookalike",
+                fix=f"{held_out} Write the path in plain characters.",
+                path=repr(path),
+                why=why,
+                milestone=milestone,
+                task=t.id,
             )
         elif wide:
             rule, reason = "boundary-unbounded", f"paths {', '.join(wide)} match every file"
-            message = (
-                f"Task {t.id} is not handed out: its paths {', '.join(wide)} match every file. "
-                "Name the folders or files it changes (paths: src/feature/**)."
+            said = finding(
+                "boundary-unbounded",
+                fix=f"{held_out} Name the folders or files it changes (paths: src/feature/**).",
+                paths=", ".join(map(repr, wide)),
+                milestone=milestone,
+                task=t.id,
             )
         elif touched:
             rule, reason = "boundary-protected", f"paths touch protected {', '.join(touched)}"
-            message = (
-                f"Task {t.id} is not handed out: its paths {', '.join(paths)} touch protected "
-                f"paths ({', '.join(touched)}). Narrow its paths, or, if an agent may change "
-                "them, leave them out of protected_paths in .github/planner.yml (the planning "
-                "files stay protected)."
+            said = finding(
+                "boundary-protected",
+                fix=f"{held_out} Narrow its paths, or, if an agent may change them, leave them "
+                "out of protected_paths in .github/planner.yml (the planning files stay "
+                "protected).",
+                paths=", ".join(map(repr, paths)),
+                touched=", ".join(touched),
+                milestone=milestone,
+                task=t.id,
             )
         else:
             continue
         held[t.id] = DeferredTask(task=t.id, rule=rule, reason=reason)
-        findings.append(finding(rule, message, milestone=milestone, task=t.id))
+        findings.append(said)
     return held, findings

@@ -296,8 +296,8 @@ def path_findings(
         return [
             finding(
                 "boundary-unbounded",
-                f"Task {task.id} may change every file ('{one_line(raw, 40)}'); an agent must "
-                "never receive an unbounded task. Name the folders it needs.",
+                fix="An agent must never receive an unbounded task; name the folders it needs.",
+                paths=repr(one_line(raw, 40)),
                 milestone=mid,
                 task=task.id,
             )
@@ -307,7 +307,9 @@ def path_findings(
         return [
             finding(
                 "boundary-lookalike",
-                f"Task {task.id}: path '{one_line(raw, 40)}' {odd}. Write it in plain characters.",
+                fix="Write it in plain characters.",
+                path=repr(one_line(raw, 40)),
+                why=odd,
                 milestone=mid,
                 task=task.id,
             )
@@ -317,9 +319,9 @@ def path_findings(
         return [
             finding(
                 "boundary-protected",
-                f"Task {task.id}: path '{one_line(raw, 40)}' touches protected "
-                f"{', '.join(touched[:3])}. Narrow it, or allow it with protected_paths in "
-                ".github/planner.yml.",
+                fix="Narrow it, or allow it with protected_paths in .github/planner.yml.",
+                paths=repr(one_line(raw, 40)),
+                touched=", ".join(touched[:3]),
                 severity=touches,
                 milestone=mid,
                 task=task.id,

@@ -164,16 +164,19 @@ RULES: dict[str, Rule] = _rules(
             ("error",),
             "a ready task whose paths match every file (`**`, `*`, `**/*`): held back, not "
             "handed out",
+            {"": "Task {task}: paths {paths} match every file."},
         ),
         "boundary-protected": (
             ("warning", "error"),
             "a task whose paths touch `protected_paths` or the planning files: held back when "
             "ready (a warning in a contract, an error in a fanout `validate` checks)",
+            {"": "Task {task}: paths {paths} touch protected paths ({touched})."},
         ),
         "boundary-lookalike": (
             ("error",),
             "a ready task whose path holds invisible or direction-changing characters, or "
             "letters of two scripts in one name: held back",
+            {"": "Task {task}: path {path} holds {why}, so it may not be the path it looks like."},
         ),
         "decision-blocks": (
             ("warning", "error"),

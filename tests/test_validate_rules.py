@@ -317,3 +317,22 @@ def test_a_task_allowed_more_than_its_milestone_is_held_to_the_milestone(tmp_pat
     task = contract["roadmap"]["milestones"][0]["tasks"][0]
     assert task["diff_boundary"]["max_diff_scope"] == 100
     assert cli.main(["validate", "--workspace", str(tmp_path)], io.StringIO()) == 0
+
+
+def test_a_previous_contract_with_a_key_twice_is_not_trusted(tmp_path: Path) -> None:
+    """Plan reads the contract it wrote before as validate does: with a key twice (which
+    copy counts differs between readers) it is no previous plan, so its version is not
+    carried on."""
+    request = tmp_path / "issue.md"
+    request.write_text("## Tasks\n- [ ] Add the parser in `src/parse.py`\n")
+    assert cli.main(["plan", str(request), "--workspace", str(tmp_path)], io.StringIO()) == 0
+    written = tmp_path / ".agent" / "planning-output-1.json"
+    contract = json.loads(written.read_text())
+    contract["roadmap"]["version"] = 7
+    text = json.dumps(contract)
+    written.write_text(text)
+    assert cli.main(["plan", str(request), "--workspace", str(tmp_path)], io.StringIO()) == 0
+    assert json.loads(written.read_text())["roadmap"]["version"] == 7  # carried on
+    written.write_text(text.replace('{"schema', '{"issue": {}, "schema', 1))
+    assert cli.main(["plan", str(request), "--workspace", str(tmp_path)], io.StringIO()) == 0
+    assert json.loads(written.read_text())["roadmap"]["version"] == 1

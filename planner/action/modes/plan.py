@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from planner.action import events
 from planner.action.modes.run import Outcome, Run
 from planner.action.settings import Settings, SettingsError
+from planner.core.check import parse_json
 from planner.core.findings import finding
 from planner.core.plan import (
     PlanResult,
@@ -222,11 +223,9 @@ def read_request(run: Run, config: Config, issue: Issue) -> PlanRequest:
     previous: dict[str, Any] | None = None
     previous_text = workspace.read_text(contract_file(paths.output_dir, issue.number))
     if previous_text:
-        try:
-            loaded = json.loads(previous_text)
-            previous = loaded if isinstance(loaded, dict) else None
-        except ValueError:
-            previous = None
+        # Read as validate reads it: a key twice, NaN or Infinity make it no contract.
+        loaded, problems = parse_json(previous_text, contract_file(paths.output_dir, 0))
+        previous = loaded if isinstance(loaded, dict) and not problems else None
     specs = {
         name: workspace.read_text(name) or ""
         for name in workspace.list_files(paths.specs_dir, f"{issue.number}-", ".md")

@@ -1551,3 +1551,12 @@ def test_the_criteria_a_task_meets_are_those_its_author_numbered() -> None:
     )
     (task,) = read_request("t", labelled).loose_tasks
     assert task.acceptance == ["AC3: Limit of 100,000 rows"]
+
+
+def test_a_phase_over_parts_keeps_its_goal_as_its_outcome() -> None:
+    body = (ROOT / "tests/reader_cases/phase-with-a-list-of-references/issue.md").read_text(
+        encoding="utf-8"
+    )
+    draft = read_request("t", body)
+    assert (draft.milestones[0].outcome or "").startswith("Sailors read charts with no signal")
+    assert draft.objective is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +13,7 @@ from planner.core import rules
 from planner.core.boundaries import Protected, protected_globs
 from planner.core.contract_rules import at_pointer, check_fanout, contract_findings, path_findings
 from planner.core.findings import finding
+from planner.core.jsontext import parse_json
 from planner.core.paths import overlapping_pairs
 from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
@@ -30,39 +30,6 @@ from planner.model import (
 from planner.schemas import schema_findings
 
 _TASK_ID = LazyPattern(r"\b[A-Za-z]{1,3}\d{1,4}-[A-Za-z]{1,3}\d{1,4}\b")
-
-
-class _JsonRefused(ValueError):
-    """A JSON document that parses but that no writer of ours would write."""
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            # Two readers may keep different copies: one check, another action.
-            raise _JsonRefused(f"the key '{one_line(key, 40)}' appears twice in one object")
-        seen[key] = value
-    return seen
-
-
-def _no_constant(name: str) -> Any:
-    raise _JsonRefused(f"{name} is not a JSON number")
-
-
-def parse_json(text: str, name: str) -> tuple[Any, list[Finding]]:
-    """JSON as the standard defines it: a key twice in one object, NaN and Infinity are
-    refused (Python's reader takes them; other readers take them differently)."""
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant), []
-    except (ValueError, RecursionError) as exc:
-        return None, [
-            finding(
-                "json-invalid",
-                f"{name} is not valid JSON ({one_line(str(exc), 120)}); rewrite it whole.",
-                file=name,
-            )
-        ]
 
 
 def _parse_checked(text: str, name: str, schema: str) -> tuple[Any, list[Finding]]:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from planner.action import events
 from planner.action.modes.run import Outcome, Run
 from planner.action.settings import Settings, SettingsError
-from planner.core.check import parse_json
 from planner.core.findings import finding
+from planner.core.jsontext import parse_json
 from planner.core.plan import (
     PlanResult,
     build_plan,

@@ -211,6 +211,8 @@ def _assign(sections: list[Section], parent: str | None, table: Mapping[str, str
                     if child.role == "milestone":
                         child.role = "group"
                         _assign(child.children, "group", table)
+                    elif child.role == "objective":  # "**Goal:** …" is the phase's outcome
+                        child.role = "group" if _has_checklist(child) else "outcome"
         elif (section.role == "milestones" and _list_of_steps(section)) or (
             section.role == "notes"
             and _TIME_WORD.search(normalize(heading_text(section.title)))

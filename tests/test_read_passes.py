@@ -132,6 +132,10 @@ def test_prose_between_phases_is_not_a_milestone() -> None:
         ("Milestone dates (tentative)", False),
         ("Epic summary", False),
         ("Release a new build", False),
+        ("0.?.0 Crash tests before 1.0", True),
+        ("2.x Maintenance", True),
+        ("?.?.? Someday", True),
+        ("x.y coordinates", False),
     ],
 )
 def test_milestone_headings(title: str, expected: bool) -> None:

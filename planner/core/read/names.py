@@ -24,7 +24,8 @@ _MILESTONE = LazyPattern(
     r"|M\d{1,4}"
     r"|P\d{1,2}(?=:)"  # a priority tier over its work: "## P0: Critical fixes"
     rf"|[QH][1-4](?:\s+(?:{LEX.fiscal_year})?\d{{2,4}})?"
-    r"|v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-.\w]*)?"
+    # A version, some of whose parts may be yet to be set: "0.?.0", "2.x", "?.?.?".
+    r"|v?(?:\d{1,4}|\?)\.(?:\d{1,4}|[?xX])(?:\.(?:\d{1,4}|[?xX]))?(?:[-.\w]*)?"
     r"|v\d{1,3}"
     r")\s*(?:$|[:.)\-–—(]|\s)",
     re.IGNORECASE,

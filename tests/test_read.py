@@ -646,14 +646,3 @@ def test_labelled_field_lines_beside_a_task_are_its_fields_not_tasks() -> None:
     api = draft.milestones[1].tasks[0]
     assert api.paths == ["api/events.go", "`api/events_test.go`"]  # the text's and the field's
     assert draft.milestones[1].dependencies == ["M1"]
-
-
-def test_a_thing_named_after_an_operation_is_work_to_build() -> None:
-    """ "Email template", "Deploy script": an operation's word names what is built."""
-    result = planned(
-        "## Tasks\n- [ ] Email template for the reset link in `mail/reset.html`\n"
-        "- [ ] Deploy script for staging in `ops/deploy.sh`\n"
-        "- [ ] Email the beta testers\n"
-    )
-    tasks = result.contract.roadmap.milestones[0].tasks  # type: ignore[attr-defined]
-    assert [t.kind for t in tasks] == ["feature", "feature", "ops"]

@@ -21,11 +21,9 @@ CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
 def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     """feature, verification, docs or ops, from the words of the objective (seed rule 7).
     An objective that opens with an operation ("Run", "Tag", "Publish" …) is ops."""
-    words = objective.split(maxsplit=2)
-    first = words[0] if words else ""
-    names_a_thing = len(words) > 1 and _BUILT_THING.fullmatch(words[1].strip("`*_,.:")) is not None
-    if contains_any_phrase(first.strip("`*_"), vocabulary.operations) and not names_a_thing:
-        return "ops"  # "Run the migrations", but "Email template in the mail service" is work
+    first = objective.split(maxsplit=1)[0] if objective.split() else ""
+    if contains_any_phrase(first.strip("`*_"), vocabulary.operations):
+        return "ops"
     if contains_any_phrase(objective, vocabulary.verification):
         if not contains_any_phrase(objective, implementation_verbs(vocabulary)):
             return "verification"
@@ -38,9 +36,6 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     if contains_any_phrase(objective, vocabulary.docs) and not locations:
         return "docs"
     return "feature"
-
-
-_BUILT_THING = LazyPattern(rf"(?:{LEX.built_thing})", re.I)
 
 
 # What reads as a state, a count or a criterion rather than a change, when the line does not

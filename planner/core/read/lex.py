@@ -77,32 +77,6 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "both",
         "the two",
     ),
-    "built_thing": (
-        "template",
-        "templates",
-        "script",
-        "scripts",
-        "page",
-        "screen",
-        "form",
-        "button",
-        "notes",
-        "job",
-        "pipeline",
-        "workflow",
-        "service",
-        "endpoint",
-        "dialog",
-        "view",
-        "component",
-        "module",
-        "queue",
-        "worker",
-        "handler",
-        "command",
-        "flow",
-        "api",
-    ),
     "carbon_copy": ("cc",),
     "checkpoint": (
         "checkpoint",
@@ -1654,11 +1628,6 @@ class LEX:
         "|blocking prerequisite|blocks all"
     )
     both: Final = "the two|both"
-    built_thing: Final = (
-        "templates|component|template|pipeline|workflow|endpoint|scripts|service|handler"
-        "|command|script|screen|button|dialog|module|worker|notes|queue|page|form|view"
-        "|flow|job|api"
-    )
     carbon_copy: Final = "cc"
     checkpoint: Final = "final checkpoint|checkpoint"
     choice_word: Final = (

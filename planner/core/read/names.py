@@ -24,8 +24,9 @@ _MILESTONE = LazyPattern(
     r"|M\d{1,4}"
     r"|P\d{1,2}(?=:)"  # a priority tier over its work: "## P0: Critical fixes"
     rf"|[QH][1-4](?:\s+(?:{LEX.fiscal_year})?\d{{2,4}})?"
-    # A version, some of whose parts may be yet to be set: "0.?.0", "2.x", "?.?.?".
-    r"|v?(?:\d{1,4}|\?)\.(?:\d{1,4}|[?xX])(?:\.(?:\d{1,4}|[?xX]))?(?:[-.\w]*)?"
+    # A version, some of whose parts may be yet to be set: "0.?.0", "?.?.?" (not "2.x":
+    # "2.x users" is prose about the users of every 2 release).
+    r"|v?(?:\d{1,4}|\?)\.(?:\d{1,4}|\?)(?:\.(?:\d{1,4}|\?))?(?:[-.\w]*)?"
     r"|v\d{1,3}"
     r")\s*(?:$|[:.)\-–—(]|\s)",
     re.IGNORECASE,

@@ -1565,3 +1565,24 @@ def test_a_phase_over_parts_keeps_its_goal_as_its_outcome() -> None:
     draft = read_request("t", body)
     assert (draft.milestones[0].outcome or "").startswith("Sailors read charts with no signal")
     assert draft.objective is None
+
+
+def test_a_decision_section_never_settles_a_line_that_is_still_open() -> None:
+    """An ADR's "Decision" settles what it states, not an unticked box, a line that
+    waits, one put to someone or one marked with its impact."""
+    body = (
+        "## Decision\n- [ ] Use Redis for sessions instead of Postgres\n"
+        "- Pending: token lifetime for refresh tokens\n"
+        "- Waiting on legal to approve the retention period\n"
+        "- @lena to confirm the session timeout value\n- Session cookie domain (major)\n"
+        "- Sessions live in Redis with a 30-day expiry\n"
+    )
+    draft = read_request("t", body)
+    assert len(draft.decisions) == 5
+    assert draft.resolved_decisions == ["Sessions live in Redis with a 30-day expiry"]
+    logged = (ROOT / "tests/reader_cases/decision-logs-beside-open-lines/issue.md").read_text(
+        encoding="utf-8"
+    )
+    taken = read_request("t", logged).resolved_decisions
+    assert "2026-03-04: Keep the catalogue in SQLite (agreed with @lena)" in taken
+    assert "Blocked accounts keep read-only access to their data" in taken and len(taken) == 7

@@ -425,8 +425,8 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
     settled = title in SETTLED_DECISIONS
     logged = title in LOGGED_DECISIONS
     for item in lists(section.blocks):
-        taken = settled or (
-            _states_a_choice_made(item) and (logged or _LOG_ENTRY.match(plain(item.text)))
+        taken = not _still_open(item) and (
+            settled or (_states_a_choice_made(item) and (logged or _log_entry(item.text)))
         )
         decision = None if taken and "?" not in item.text else decision_from_item(c, item)
         if decision:
@@ -458,28 +458,43 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
 
 
 # A dated or labelled entry of a log: "[Phase 2]: …", "2026-03-02: …", "(2026-03-02) …".
-_LOG_ENTRY = LazyPattern(r"(?:\[[^\]\n]{1,40}\]|\(?\d{4}-\d{2}-\d{2}\)?)\s*[:—–-]?\s")
-_PENDING = LazyPattern(rf"(?:{LEX.decision_pending})\b", re.IGNORECASE)
+_LOG_ENTRY = LazyPattern(r"(?:\[([^\]\n]{1,40})\]|\(?\d{4}-\d{2}-\d{2}\)?)\s*[:—–-]?\s")
+# A line that says it waits: "Pending: …", "Open: …", "Waiting on legal …", "Blocked by …".
+_PENDING = LazyPattern(
+    rf"(?:{LEX.decision_pending})(?:\s*:|\s+(?:{LEX.wait_preposition})\b)", re.IGNORECASE
+)
+_STATUS_LABEL = LazyPattern(rf"(?:{LEX.open_status}|{LEX.decision_pending})", re.IGNORECASE)
+
+
+def _log_entry(raw: str) -> bool:
+    """A log's dated or labelled entry, not one labelled with an open status ("[Proposed]:
+    Switch to Kafka", "[Draft] …")."""
+    found = _LOG_ENTRY.match(plain(raw))
+    label = found.group(1) if found else None
+    return found is not None and not (label and _STATUS_LABEL.fullmatch(label.strip()))
+
+
+def _still_open(item: Item) -> bool:
+    """A decision line that is open wherever it stands: an unticked box, a question, one
+    that waits ("Pending: …", "@lena to confirm …") or carries an impact mark ("(major)")."""
+    text = plain(item.text)
+    said = _LOG_ENTRY.sub("", text, count=1)
+    return (
+        item.checked is False
+        or "?" in text
+        or _PENDING.match(said) is not None
+        or MENTION.match(said) is not None
+        or _MARKER.search(text) is not None
+    )
 
 
 def _states_a_choice_made(item: Item) -> bool:
     """A line of a decision log that says what was chosen ("[Phase 2]: Reminders use
-    local notifications, not push"): a sentence of four words or more that neither asks
-    nor offers a choice, waits on no one ("Pending: …", "@lena to confirm …"), is no
-    unticked box, and has no options under it. A bare topic ("Auth provider") is still
-    open."""
+    local notifications, not push"): a sentence of four words or more that offers no
+    choice, with no options under it. A bare topic ("Auth provider") is still open."""
     text = plain(item.text)
-    said = _LOG_ENTRY.sub("", text, count=1) if _LOG_ENTRY.match(text) else text
-    return (
-        not item.children
-        and item.checked is not False
-        and "?" not in text
-        and not _puts_a_choice(text)
-        and not MENTION.search(text)
-        and not _PENDING.match(said)
-        and not _MARKER.search(text)
-        and len(said.split()) >= 4
-    )
+    said = _LOG_ENTRY.sub("", text, count=1)
+    return not item.children and not _puts_a_choice(text) and len(said.split()) >= 4
 
 
 def _puts_a_choice(text: str) -> bool:
@@ -1095,7 +1110,8 @@ def _tables_of_work(blocks: list[Block]) -> list[DraftTask]:
 
 
 _DECISION_LEFT = LazyPattern(
-    rf"\b(?:(?:{LEX.decision_left})\s+(?:{LEX.decision_about})|{LEX.decision_untaken})\b",
+    rf"\b(?:(?:{LEX.decider})\b[^.;!?]{{0,40}}?\b(?:{LEX.decision_left})\s+"
+    rf"(?:{LEX.decision_about})|{LEX.decision_untaken})\b",
     re.IGNORECASE,
 )
 

@@ -139,6 +139,28 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "exit when",
         "success looks like",
     ),
+    "decider": (
+        "team",
+        "group",
+        "owner",
+        "owners",
+        "maintainers",
+        "maintainer",
+        "committee",
+        "board",
+        "council",
+        "lead",
+        "leads",
+        "manager",
+        "management",
+        "we",
+        "they",
+        "you",
+        "someone",
+        "reviewers",
+        "stakeholders",
+        "legal",
+    ),
     "decision_about": (
         "whether",
         "if",
@@ -167,6 +189,8 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "decision_pending": (
         "pending",
+        "draft",
+        "proposal",
         "waiting",
         "awaiting",
         "open",
@@ -1562,6 +1586,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "when",
         "until",
     ),
+    "wait_preposition": (
+        "on",
+        "for",
+        "by",
+        "until",
+    ),
     "wait_verb": (
         "wait",
         "waits",
@@ -1643,6 +1673,10 @@ class LEX:
     )
     criterion_label: Final = "success criteria|exit criteria|checkpoint|acceptance|done when"
     criterion_lead: Final = "success looks like|ships when|done when|exit when"
+    decider: Final = (
+        "stakeholders|maintainers|maintainer|management|committee|reviewers|council"
+        "|manager|someone|owners|group|owner|board|leads|legal|team|lead|they|you|we"
+    )
     decision_about: Final = "whether|that|if|on"
     decision_lead: Final = (
         "choose between|choose whether|settle whether|agree whether|pick between"
@@ -1653,7 +1687,8 @@ class LEX:
         "|shall decide|will decide|may decide"
     )
     decision_pending: Final = (
-        "to be confirmed|to confirm|to decide|awaiting|pending|waiting|blocked|needs|open|tbd|tbc"
+        "to be confirmed|to confirm|to decide|proposal|awaiting|pending|waiting|blocked"
+        "|draft|needs|open|tbd|tbc"
     )
     decision_untaken: Final = "yet to be determined|still to be decided|yet to be decided"
     depends_on: Final = (
@@ -1915,6 +1950,7 @@ class LEX:
         "|figure|allow|clean|ship|make|keep|use"
     )
     wait_link: Final = "until|once|when"
+    wait_preposition: Final = "until|for|on|by"
     wait_verb: Final = "waits|wait"
     waits_on: Final = "waiting for|blocked on|waiting on|waits on"
     will: Final = "will"

@@ -110,3 +110,9 @@ def test_protected_paths_touched_are_named_in_their_configured_order() -> None:
 @pytest.mark.parametrize("path", ["src/api/handler.go", "a b/c~d.py", "x\x7f/y"])
 def test_a_path_in_plain_ascii_is_no_lookalike(path: str) -> None:
     assert lookalike(path) is None
+
+
+def test_a_path_inside_a_nested_git_folder_is_held_back() -> None:
+    guard = Protected([".github/workflows/**"])
+    assert guard.touched("vendor/lib/.git/hooks/post-checkout") == [".git"]
+    assert guard.touched("src/feature/**") == [] and guard.touched("src/.gitignore") == []

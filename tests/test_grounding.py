@@ -432,3 +432,28 @@ def test_a_file_the_details_keep_out_is_not_the_tasks(tmp_path: Path) -> None:
     assert covers(paths, "shop/shipping.py"), paths
     assert not covers(paths, "shop/discount.py") and not covers(paths, "shop/__init__.py")
     assert not any(".git" in p.split("/") for p in paths), paths
+
+
+def test_only_a_line_that_keeps_a_file_out_keeps_it_out(tmp_path: Path) -> None:
+    """ "Rewrite `x` without …" and "make `x` not crash" name the task's file; "do not
+    touch `shop/`" keeps the whole folder out; a task whose path is inside a .git folder
+    (a nested one too) is never handed out."""
+    root = shop(tmp_path)
+    request = tmp_path / "issue.md"
+    request.write_text(
+        "## Tasks\n- [ ] Speed up the parcel weights\n"
+        "  - Rewrite `shop/shipping.py` without the per-item loop\n"
+        "- [ ] Harden the ledger\n  - Make `ledger/ledger.go` not panic on empty input\n"
+        "  - Do not touch `shop/`\n"
+        "- [ ] Update the hooks in `vendor/lib/.git/hooks/post-checkout`\n"
+    )
+    code, out = cli_plan(request, root, "--issue-number", "8")
+    assert code == 0, out
+    contract = json.loads((root / ".agent" / "planning-output-8.json").read_text())
+    weights, ledger, hooks = (
+        t["diff_boundary"]["paths"] for t in contract["roadmap"]["milestones"][0]["tasks"]
+    )
+    assert covers(weights, "shop/shipping.py"), weights
+    assert covers(ledger, "ledger/ledger.go"), ledger
+    assert not any(path_matches("shop/basket.py", p) or p.startswith("shop") for p in ledger)
+    assert not any(".git" in p.split("/") for p in hooks), hooks

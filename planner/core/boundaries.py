@@ -46,8 +46,15 @@ class Protected:
             self._index.add(glob, i)
 
     def touched(self, glob: str) -> list[str]:
-        """The protected globs that ``glob`` overlaps, in their configured order."""
-        return [self._globs[i] for i in sorted(set(self._index.overlapping(glob)))]
+        """The protected globs that ``glob`` overlaps, in their configured order; a path
+        inside any .git folder (a nested one too) touches ``.git``, git's own."""
+        found = [self._globs[i] for i in sorted(set(self._index.overlapping(glob)))]
+        if not found and _GIT in glob.lower().split("/"):
+            return [_GIT]
+        return found
+
+
+_GIT = ".git"
 
 
 def holds_code(index: RepoIndex | None, protected: list[str]) -> bool:

@@ -19,7 +19,13 @@ from typing import Any, NamedTuple
 
 from planner.core.boundaries import Protected, holds_code, is_unbounded, lookalike
 from planner.core.evidence import CANDIDATE, NAMED_IN_TEXT, TaskContext
-from planner.core.paths import PathError, literal_glob, normalize_glob, path_matches
+from planner.core.paths import (
+    PathError,
+    glob_contains,
+    literal_glob,
+    normalize_glob,
+    path_matches,
+)
 from planner.core.patterns import LazyPattern
 from planner.core.read.lex import LEX
 from planner.core.repo import (
@@ -446,7 +452,9 @@ class Locator:
         kept_out = self._kept_out(task.details)
 
         def allowed(path: str) -> bool:
-            return self.allowed(path) and path not in kept_out
+            return self.allowed(path) and not any(
+                path_matches(path, kept) or glob_contains(path, kept) for kept in kept_out
+            )
 
         evidence: list[str] = []
         chosen: list[str] = []
@@ -526,7 +534,7 @@ class Locator:
                 except PathError:
                     continue
                 if note is None or "new" not in note:
-                    out.update(found)
+                    out.update(found)  # a file, or a folder's glob ("reports/**")
         return out
 
     def _in_details(self, details: str) -> list[tuple[str, str]]:

@@ -483,15 +483,20 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "cheers",
     ),
     "hands_off": (
-        "not",
-        "never",
+        "do not touch",
+        "do not change",
+        "do not modify",
+        "do not edit",
+        "never touch",
+        "never change",
+        "must not change",
+        "must not be changed",
+        "is not modified",
+        "is not changed",
+        "stays as it is",
         "alone",
         "untouched",
         "unchanged",
-        "as is",
-        "without",
-        "except",
-        "excluding",
     ),
     "html_break": (
         "p",
@@ -1746,7 +1751,11 @@ class LEX:
         "good afternoon|good morning|good evening|many thanks|greetings|thank you|thanks"
         "|cheers|hello|hiya|dear|hey|hi"
     )
-    hands_off: Final = "untouched|unchanged|excluding|without|except|never|alone|as is|not"
+    hands_off: Final = (
+        "must not be changed|must not change|is not modified|is not changed"
+        "|stays as it is|do not change|do not modify|do not touch|never change"
+        "|do not edit|never touch|untouched|unchanged|alone"
+    )
     html_break: Final = "blockquote|details|section|article|center|div|ul|ol|li|dl|dt|dd|hr|br|p"
     html_skipped: Final = "script|table|style|pre|svg"
     in_order: Final = (

@@ -1586,3 +1586,17 @@ def test_a_decision_section_never_settles_a_line_that_is_still_open() -> None:
     taken = read_request("t", logged).resolved_decisions
     assert "2026-03-04: Keep the catalogue in SQLite (agreed with @lena)" in taken
     assert "Blocked accounts keep read-only access to their data" in taken and len(taken) == 7
+
+
+def test_a_milestones_tasks_meet_its_own_numbered_criteria() -> None:
+    """Two milestones number their criteria from 1 and share one: "(AC: #2)" in the
+    second is the second's; a sub-task takes the criteria of the parent just above it,
+    though two parents share a title."""
+    body = (ROOT / "tests/reader_cases/milestones-number-their-own-criteria/issue.md").read_text(
+        encoding="utf-8"
+    )
+    pdf = read_request("t", body).milestones[1].tasks
+    assert pdf[0].acceptance == ["Pages are A4.", "A report over 500 pages is refused."]
+    assert pdf[1].acceptance == ["All tests pass in CI."]
+    assert pdf[3].acceptance == ["Pages are A4."]
+    assert pdf[5].acceptance == ["A report over 500 pages is refused."]

@@ -725,10 +725,13 @@ def _criteria_of_tasks(draft: Draft, numbered: list[dict[int, str]]) -> None:
     for milestone in [*draft.milestones, None]:
         tasks = milestone.tasks if milestone else draft.loose_tasks
         criteria = (milestone.acceptance if milestone else []) or draft.acceptance
-        listed = next((n for n in numbered if set(n.values()) & set(criteria)), {})
-        meets = {t.title: t.meets for t in tasks}
+        # The numbered list most of whose criteria are its milestone's: each milestone
+        # (or story) may number its own from 1.
+        listed = max(numbered, key=lambda n: len(set(n.values()) & set(criteria)), default={})
+        meets: dict[str, list[int]] = {}  # by title, as the tasks above have it so far
         for task in tasks:
             numbers = task.meets or meets.get(task.parent or "", [])
+            meets[task.title] = task.meets
             met = [listed[n] for n in numbers if listed.get(n) in criteria]
             task.acceptance[:0] = [c for c in met if c not in task.acceptance]
 

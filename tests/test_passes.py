@@ -679,3 +679,27 @@ def test_a_decisions_id_is_never_a_milestones() -> None:
     assert not [f for f in made.findings if f.severity == "error"], made.findings
     contract = json.loads(made.files[".agent/planning-output-5.json"])
     assert [d["id"] for d in contract["decisions"]] == ["D2"]
+
+
+def test_a_whole_waits_on_the_parts_beneath_a_step_and_never_on_checks_or_questions() -> None:
+    """A part that is a person's step, or a decision, leaves its own parts to the whole;
+    a verification part (held back while the whole is open) and a question add no wait,
+    so nothing waits for ever."""
+    from planner.core.plan import plan
+
+    body = (
+        "### M1: Core\n- [ ] Build the API in `src/api.py`\n"
+        "  - [ ] Run the schema migration on staging\n"
+        "    - [ ] Write the migration script in `db/migrate.py`\n"
+        "  - [ ] Decide the cache backend\n    - [ ] Add the cache adapter in `src/cache.py`\n"
+        "  - [ ] Should we use OpenAPI?\n"
+        "- [ ] Build the exporter in `src/export.py`\n"
+        "  - [x] Add the CSV writer in `src/csv_writer.py`\n"
+        "  - [ ] Verify the exporter end to end and record evidence in `docs/evidence/e.md`\n"
+    )
+    made = plan(PlanRequest(issue=Issue(number=5, title="t", body=body)))
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    waits = {t["title"]: t["depends_on"] for t in contract["roadmap"]["milestones"][0]["tasks"]}
+    assert waits["Build the API in `src/api.py`"] == ["M1-T3", "M1-T4"]
+    assert waits["Build the exporter in `src/export.py`"] == []
+    assert [r["task"] for r in made.matrix["include"]] == ["M1-T3", "M1-T4", "M1-T6"]

@@ -163,15 +163,21 @@ def in_dependency_order(milestones: list[Milestone]) -> list[Milestone]:
 def wait_on_parts(milestones: list[Milestone], parents: Mapping[str, str]) -> list[Milestone]:
     """A task over sub-tasks (``parents``: sub-task id -> its parent's) is done by them:
     while it is open it waits on those still open, so no agent is handed the whole while
-    others are handed its parts. A part that is a person's operation, or that already
-    waits on the whole, adds no wait."""
+    others are handed its parts. A part that is a person's operation (its own parts are
+    the whole's), verification work (held back while the whole is open), a question, or
+    that already waits on the whole adds no wait."""
     tasks = {t.id: t for m in milestones for t in m.tasks}
     edges = {t.id: list(t.depends_on) for t in tasks.values()}
-    for sub, parent in parents.items():
+    for sub in parents:
+        parent = parents[sub]
+        while parent in parents and tasks.get(parent) is not None and tasks[parent].kind == "ops":
+            parent = parents[parent]  # a person's step between: the whole waits on its parts
         part, whole = tasks.get(sub), tasks.get(parent)
         if part is None or whole is None or "done" in (part.status, whole.status):
             continue
-        if part.kind == "ops" or _reaches(edges, sub, parent) or sub in edges[parent]:
+        if part.kind in ("ops", "verification") or part.title.rstrip().endswith("?"):
+            continue  # a person's step, checks the whole waits for (seed rule 7), a question
+        if _reaches(edges, sub, parent) or sub in edges[parent]:
             continue
         edges[parent].append(sub)
     return [

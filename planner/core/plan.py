@@ -252,12 +252,12 @@ def _ground(
 
 def _parents(drafted: list[tuple[Task, DraftTask, str]]) -> dict[str, str]:
     """Each sub-task's id, to its parent's: the task of its milestone written just
-    above it under the title it names (a question asked as a sub-task is none)."""
+    above it under the title it names."""
     last: dict[tuple[str, str], str] = {}
     parents: dict[str, str] = {}
     for task, d, milestone in drafted:
         parent = last.get((milestone, d.parent)) if d.parent is not None else None
-        if parent is not None and not d.asks:
+        if parent is not None:
             parents[task.id] = parent
         last[(milestone, d.title)] = task.id
     return parents

@@ -834,6 +834,10 @@ def _questions_out_of_work(draft: Draft) -> None:
     about the work, not a task to hand out."""
     for tasks in [draft.loose_tasks, *(m.tasks for m in draft.milestones)]:
         asked = [task for task in tasks if task.asks or _decides(task)]
+        for question in asked:  # its sub-tasks are its parent's parts now
+            for part in tasks:
+                if part.parent == question.title and part.line and (question.line or 0) < part.line:
+                    part.parent = question.parent
         tasks[:] = [task for task in tasks if not (task.asks or _decides(task))]
         draft.decisions.extend(
             DraftDecision(question=one_line(task.objective or task.title, 300), line=task.line)

@@ -79,3 +79,19 @@ def test_the_config_can_come_from_elsewhere(tmp_path: Path) -> None:
     settings = configured(tmp_path, "fanout:\n  min_tasks: 3\n")
     config = load_config(Workspace(tmp_path), settings, read=lambda name: "fanout: {min_tasks: 5}")
     assert config.fanout.min_tasks == 5, "the base commit's config, not the workspace's"
+
+
+def test_a_configured_path_with_a_control_character_is_a_clear_error(tmp_path: Path) -> None:
+    """A NUL in a configured path is said in one line, for plan and validate alike (it
+    raised "embedded null byte" from the file system)."""
+    import io
+
+    from planner import cli
+
+    configured(tmp_path, 'paths: {plan_file: "PLAN\\0.md"}\n')
+    request = tmp_path / "issue.md"
+    request.write_text("## Tasks\n- [ ] Add x in `a.py`\n", encoding="utf-8")
+    for args in (["plan", str(request)], ["validate"]):
+        out = io.StringIO()
+        code = cli.main([*args, "--workspace", str(tmp_path)], out)
+        assert code != 0 and "holds a control character" in out.getvalue(), out.getvalue()

@@ -1600,3 +1600,11 @@ def test_a_milestones_tasks_meet_its_own_numbered_criteria() -> None:
     assert pdf[1].acceptance == ["All tests pass in CI."]
     assert pdf[3].acceptance == ["Pages are A4."]
     assert pdf[5].acceptance == ["A report over 500 pages is refused."]
+
+
+def test_a_gsd_plans_front_matter_with_broken_characters_is_read_without_them() -> None:
+    body = (ROOT / "tests/reader_cases/gsd-plan/issue.md").read_text(encoding="utf-8")
+    rest = body[body.index("---", 3) :]
+    front = '---\nmust_haves: {truths: ["\\ud800 broken", "Alerts fire"]}\n'
+    draft = read_request("t", front + rest)
+    assert draft.milestones[0].acceptance[0] == "Alerts fire"

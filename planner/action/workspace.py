@@ -46,6 +46,11 @@ class Workspace:
         return self._index
 
     def _parts(self, relative: str) -> tuple[str, ...]:
+        if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in relative):
+            raise WorkspaceError(
+                f"{relative!r} holds a control character or a broken one; name the path in "
+                "plain characters"
+            )
         pure = PurePosixPath(relative.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or not relative.strip():
             raise WorkspaceError(

@@ -184,7 +184,9 @@ def _strings(value: Any, limit: int) -> list[str]:
 def _plain(value: Any, limit: int = 500) -> str:
     """A text or a number as text (a number of more than 30 digits is no value here)."""
     if isinstance(value, str):
-        return _text(value, limit)
+        # A lone surrogate ("\ud800" in YAML) is no text a contract can hold.
+        whole = value.encode("utf-8", "ignore").decode() == value
+        return _text(value, limit) if whole else ""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**30:
         return str(value)
     return ""

@@ -168,8 +168,7 @@ def wait_on_parts(milestones: list[Milestone], parents: Mapping[str, str]) -> li
     that already waits on the whole adds no wait."""
     tasks = {t.id: t for m in milestones for t in m.tasks}
     edges = {t.id: list(t.depends_on) for t in tasks.values()}
-    for sub in parents:
-        parent = parents[sub]
+    for sub, parent in parents.items():
         while parent in parents and tasks.get(parent) is not None and tasks[parent].kind == "ops":
             parent = parents[parent]  # a person's step between: the whole waits on its parts
         part, whole = tasks.get(sub), tasks.get(parent)

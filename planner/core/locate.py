@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -78,9 +78,9 @@ FOLD_FACTOR = 2.0
 """A folder's files become ``folder/*`` when the boundary takes at least ``FOLD_MIN`` of
 them and the folder holds at most ``FOLD_FACTOR`` times as many."""
 CONTEXT_WEIGHT = 0.25
-# A word of the lines under a task ("- Update the loader's paths"): its own, said less.
-DETAILS_WEIGHT = 0.5
 """The weight of a word of the task's milestone or parent title (its own words weigh 1)."""
+DETAILS_WEIGHT = 0.5
+"""The weight of a word of the lines under a task ("- Update the loader's paths")."""
 BACKGROUND_WEIGHT = 0.3
 BACKGROUND_SHARE = 2.0
 """A word of the rest of the request weighs at most ``BACKGROUND_WEIGHT``, and all of them
@@ -441,7 +441,6 @@ class Locator:
         if known is None:
             known = self._allowed[path] = not (
                 (self.guard is not None and self.guard.touched(path))
-                or ".git" in path.split("/")  # git's own folder, never a change
                 or is_unbounded(path)
                 or lookalike(path) is not None
             )
@@ -521,18 +520,22 @@ class Locator:
         )
         return Proposal(paths, evidence, confident, candidates)
 
+    def _written(self, line: str) -> Iterator[tuple[str, list[str], str | None]]:
+        """Each path a line under a task writes, inside the repository, with what it is
+        there (see :meth:`_Tree.resolve`)."""
+        for written in code_locations(line):
+            try:
+                path = normalize_glob(written)
+            except PathError:
+                continue  # outside the repository: never a boundary of this task
+            yield (path, *self._tree.resolve(path, line))
+
     def _kept_out(self, details: str) -> set[str]:
         """The repository's files the lines under a task say to leave alone ("Do not
         touch `reports/csv.py`")."""
         out: set[str] = set()
-        for line in details.splitlines():
-            if not _hands_off(line):
-                continue
-            for written in code_locations(line):
-                try:
-                    found, note = self._tree.resolve(normalize_glob(written), line)
-                except PathError:
-                    continue
+        for line in filter(_hands_off, details.splitlines()):
+            for _, found, note in self._written(line):
                 if note is None or "new" not in note:
                     out.update(found)  # a file, or a folder's glob ("reports/**")
         return out
@@ -546,12 +549,7 @@ class Locator:
             if _hands_off(line):
                 continue  # "Do not touch `reports/csv.py`": named to be kept out
             creates = _CREATES.match(line.strip().lstrip("*_`")) is not None
-            for written in code_locations(line):
-                try:
-                    path = normalize_glob(written)
-                except PathError:
-                    continue  # outside the repository: never a boundary of this task
-                found, note = self._tree.resolve(path, line)
+            for path, found, note in self._written(line):
                 if note is None:
                     out += [(p, f"its details name {p}") for p in found]
                 elif "new" in note:

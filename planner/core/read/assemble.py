@@ -428,7 +428,7 @@ def read_decisions(c: _Collected, draft: Draft, section: Section) -> None:
         taken = not _still_open(item) and (
             settled or (_states_a_choice_made(item) and (logged or _log_entry(item.text)))
         )
-        decision = None if taken and "?" not in item.text else decision_from_item(c, item)
+        decision = None if taken else decision_from_item(c, item)  # a question is open
         if decision:
             draft.decisions.append(decision)
         else:

@@ -11,7 +11,7 @@ fails when the committed files drift.
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StringConstraints, field_validator
 
 SCHEMA_VERSION = "1"
 
@@ -499,6 +499,16 @@ class Issue(Strict):
     body: str
     labels: list[str] = Field(default_factory=empty_list)
     url: str | None = None
+
+    @field_validator("title", "body", mode="before")
+    @classmethod
+    def _whole_characters(cls, value: object) -> object:
+        """A lone surrogate ("\\ud800" in an event's JSON) is no character: it becomes
+        U+FFFD, as a decoder writes what it cannot read, so every text the plan takes
+        from the issue can be written."""
+        if isinstance(value, str) and not value.isascii():
+            return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return value
 
 
 class PlanRequest(Strict):

@@ -703,3 +703,19 @@ def test_a_whole_waits_on_the_parts_beneath_a_step_and_never_on_checks_or_questi
     assert waits["Build the API in `src/api.py`"] == ["M1-T3", "M1-T4"]
     assert waits["Build the exporter in `src/export.py`"] == []
     assert [r["task"] for r in made.matrix["include"]] == ["M1-T3", "M1-T4", "M1-T6"]
+
+
+def test_a_lone_surrogate_in_a_request_never_breaks_the_plan() -> None:
+    """An event's JSON may hold "\\ud800": in the issue's text it is read as U+FFFD (a
+    task's title drops it as it drops any mark no one reads); a fenced draft holding one
+    is refused with its path, and the Markdown is planned."""
+    from planner.core.plan import plan
+
+    made = plan(PlanRequest(issue=Issue(number=5, title="t\ud800", body="- [ ] Add x\ud800")))
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    assert contract["roadmap"]["milestones"][0]["tasks"][0]["title"] == "Add x"
+    fenced = '```yaml\nroadmap:\n  milestones:\n    - title: "A \\ud800"\n```\n- [ ] Add y\n'
+    made = plan(PlanRequest(issue=Issue(number=6, title="t", body=fenced)))
+    refused = [f.message for f in made.findings if f.rule == "draft-invalid"]
+    assert refused and "milestones[0].title: holds a lone surrogate" in refused[0]
+    assert made.contract is not None

@@ -64,6 +64,12 @@ def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
             raise DraftError(f"{origin} is read as Taskmaster's tasks.json, and {exc}") from None
     if isinstance(data, dict) and "roadmap" not in data and "milestones" in data:
         data = {"roadmap": data}
+    broken = _broken_text(data)
+    if broken is not None:
+        raise DraftError(
+            f"{origin}: {broken}: holds a lone surrogate (an escape such as \\ud800 that "
+            "is no character); write the text itself"
+        )
     errors = schema_errors("draft", data)
     if errors:
         first = errors[0]
@@ -123,6 +129,25 @@ def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
     draft.out_of_scope = list(roadmap.get("out_of_scope", []))
     draft.defaults = dict(data.get("contract_defaults", {}))
     return draft
+
+
+def _broken_text(data: Any, path: tuple[Any, ...] = ()) -> str | None:
+    """The JSON path of the first text holding a lone surrogate, if any."""
+    if isinstance(data, str):
+        whole = data.encode("utf-8", "ignore").decode() == data
+        return None if whole else _json_path(path)
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        found = _broken_text(value, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _json_path(parts: Any) -> str:

@@ -223,6 +223,21 @@ def test_the_version_goes_up_only_when_the_plan_changes(
     assert plan(tmp_path / "4", github).outputs["version"] == "2"
 
 
+def test_a_plan_made_again_after_a_removal_is_the_same_contract(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    """The removed task's title is kept whole: a second run from the memory alone gave a
+    cut title, a new contract and a new commit for a plan nobody changed."""
+    long = "- [ ] Write the parser in `lang/parser/` with error recovery and source spans\n"
+    edit(github, BODY.replace("- [ ] Write the parser in `lang/parser/`\n", long))
+    assert plan(tmp_path / "1", github).code == 0
+    edit(github, BODY.replace("- [ ] Write the parser in `lang/parser/`\n", ""))
+    second, third = plan(tmp_path / "2", github), plan(tmp_path / "3", github)
+    assert contract(second)["roadmap"]["removed"][0]["title"] == long[6:-1]
+    assert contract(third) == contract(second)
+    assert third.outputs["version"] == second.outputs["version"]
+
+
 def test_a_deleted_task_does_not_hand_its_id_to_its_twin_in_another_milestone() -> None:
     body = (
         "## Milestone 1: Backend\n- [ ] Write tests in `tests/`\n"

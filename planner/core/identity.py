@@ -85,7 +85,7 @@ def _encoded(memory: Memory, keep: int) -> str:
         {
             "m": [[i, title[:keep]] for i, title in memory.milestones],
             "t": [short(t) for t in memory.tasks],
-            "r": [[t.id, t.milestone, t.title[: keep // 2]] for t in memory.removed],
+            "r": [[t.id, t.milestone, t.title[:keep]] for t in memory.removed],
             "u": list(memory.used),
             "v": memory.version,
             "d": memory.roadmap,

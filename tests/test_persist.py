@@ -107,3 +107,59 @@ def test_the_plan_branch_is_a_planning_change_for_check_mode() -> None:
         branch=BRANCH, title=f"Plan for #{NUMBER}: M1-T1 and more", body="", labels=()
     )
     assert name_task([], pull) == (None, [])
+
+
+ONE_TASK = """## Objective
+Report the build's version on the status page.
+
+## Milestones
+### M1: Version on the status page
+- [ ] Add the version line to `web/status.html`
+
+**Acceptance:** the status page shows the version.
+**Validation:** `make test`
+"""
+
+
+def test_a_plan_that_hands_out_one_task_deletes_the_fanout_an_earlier_plan_kept(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = persist(tmp_path / "1", github)
+    assert first.code == 0, first.stdout
+    fanout = first.outputs["fanout"]
+    assert fanout and fanout in github.files_at(BRANCH), "two ready tasks: a fanout"
+    github.branches["main"] = github.branches[BRANCH]  # the plan's pull request merged
+
+    second = plan_issue(
+        tmp_path / "2",
+        github,
+        ONE_TASK,
+        inputs={"commit": "pull-request"},
+        workspace=checkout(tmp_path / "2", github),
+    )
+    assert second.code == 0, second.stdout
+    assert second.outputs["fanout"] == "" and "fanout-skipped" in second.outputs["findings"]
+    assert not (second.workspace / fanout).exists(), "the stale fanout left the workspace"
+    committed = github.files_at(BRANCH)
+    assert fanout not in committed, "and the plan branch: merging it deletes the file"
+    contract = first.outputs["contract"]
+    assert committed[contract] == (second.workspace / contract).read_text()
+
+    head = github.branches[BRANCH]
+    third = plan_issue(
+        tmp_path / "3",
+        github,
+        ONE_TASK,
+        inputs={"commit": "pull-request"},
+        workspace=checkout(tmp_path / "3", github),
+    )
+    assert third.code == 0, third.stdout
+    assert github.branches[BRANCH] == head, "the branch deletes it already: no new commit"
+
+
+def checkout(folder: Path, server: GitHubServer) -> Path:
+    """A workspace holding the default branch's files, as actions/checkout makes it."""
+    for name, text in server.files_at("main").items():
+        (folder / "checkout" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "checkout" / name).write_text(text, encoding="utf-8")
+    return folder / "checkout"

@@ -151,3 +151,21 @@ def test_workspace_refuses_links_even_inside(tmp_path: Path) -> None:
         workspace.write_all({"a.md": "a\n", "link.md": "b\n"})
     assert not (tmp_path / "a.md").exists(), "a refused run writes nothing at all"
     assert (tmp_path / "real.md").read_text() == "mine\n"
+
+
+def test_a_file_the_plan_no_longer_has_is_deleted_and_a_link_there_refuses_the_run(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".agent").mkdir()
+    (tmp_path / ".agent/planner-fanout-7.json").write_text("{}\n")
+    workspace = Workspace(tmp_path)
+    done = workspace.write_all({"plan.md": "x\n"}, [".agent/planner-fanout-7.json", "none.json"])
+    assert done == ["plan.md", ".agent/planner-fanout-7.json"]
+    assert not (tmp_path / ".agent/planner-fanout-7.json").exists()
+
+    (tmp_path / "kept.json").write_text("mine\n")
+    os.symlink("kept.json", tmp_path / ".agent/planner-fanout-7.json")
+    with pytest.raises(WorkspaceError, match="symbolic link"):
+        workspace.write_all({"plan.md": "y\n"}, [".agent/planner-fanout-7.json"])
+    assert (tmp_path / "plan.md").read_text() == "x\n", "a refused run changes nothing"
+    assert (tmp_path / ".agent/planner-fanout-7.json").is_symlink()

@@ -527,8 +527,24 @@ class GitDataAdapter:
             write=True,
         )
 
-    def create_tree(self, base_tree: str, blobs: dict[str, str]) -> str:
-        """A tree: ``base_tree`` with each path set to its blob."""
+    def has_file(self, commit: str, path: str) -> bool:
+        """Whether the tree of ``commit`` holds a file at ``path``."""
+        from github.GithubException import GithubException
+
+        def read() -> bool:
+            try:
+                found = self._repo.get_contents(path, ref=commit)
+            except GithubException as exc:
+                if exc.status == 404:
+                    return False
+                raise
+            return not isinstance(found, list) and found.type == "file"
+
+        return self._call(f"Reading {path} at {commit[:12]}", read)
+
+    def create_tree(self, base_tree: str, blobs: dict[str, str | None]) -> str:
+        """A tree: ``base_tree`` with each path set to its blob, or deleted where its blob
+        is None (GitHub refuses to delete a path the tree does not hold)."""
         from github.InputGitTreeElement import InputGitTreeElement
 
         def create() -> str:

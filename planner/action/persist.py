@@ -28,8 +28,9 @@ class GitDataPort(Protocol):
     def default_branch(self) -> str: ...
     def branch_head(self, branch: str) -> str | None: ...
     def commit_tree(self, sha: str) -> str: ...
+    def has_file(self, commit: str, path: str) -> bool: ...
     def create_blob(self, text: str) -> str: ...
-    def create_tree(self, base_tree: str, blobs: dict[str, str]) -> str: ...
+    def create_tree(self, base_tree: str, blobs: dict[str, str | None]) -> str: ...
     def create_commit(self, message: str, tree: str, parent: str) -> str: ...
     def set_branch(self, branch: str, sha: str, *, create: bool) -> None: ...
     def open_pull(self, branch: str) -> PullInfo | None: ...
@@ -78,14 +79,20 @@ def planning_files(files: dict[str, str], output_dir: str) -> dict[str, str]:
 
 
 def persist_plan(
-    port: GitDataPort, number: int, title: str, version: int, files: dict[str, str]
+    port: GitDataPort,
+    number: int,
+    title: str,
+    version: int,
+    files: dict[str, str],
+    removed: tuple[str, ...] = (),
 ) -> Persisted:
-    """Commit ``files`` (workspace-relative path -> text) to the issue's plan branch and
-    open or update its pull request; API failures are findings, the plan stays made."""
+    """Commit ``files`` (workspace-relative path -> text), and the deletion of each of
+    ``removed`` the tree holds, to the issue's plan branch and open or update its pull
+    request; API failures are findings, the plan stays made."""
     result = Persisted()
     branch = plan_branch(number)
     try:
-        _commit(port, number, version, files, branch, result)
+        _commit(port, number, version, (files, removed), branch, result)
         if result.commit is not None:
             _pull(port, number, title, branch, result)
     except GitHubError as exc:
@@ -114,30 +121,39 @@ def _commit(
     port: GitDataPort,
     number: int,
     version: int,
-    files: dict[str, str],
+    change: tuple[dict[str, str], tuple[str, ...]],
     branch: str,
     result: Persisted,
 ) -> None:
+    files, removed = change
     base_branch = port.default_branch()
     base = port.branch_head(base_branch)
     if base is None:
         raise GitHubError(f"The default branch {base_branch} has no commit to build on.")
     base_tree = port.commit_tree(base)
     blobs = {path: port.create_blob(text) for path, text in sorted(files.items())}
-    tree = port.create_tree(base_tree, blobs)
+    tree = port.create_tree(base_tree, _deleting(port, base, blobs, removed))
     if tree == base_tree:
         result.done.append(f"the plan is already on {base_branch}; nothing committed")
         return
     head = port.branch_head(branch)
     if head is not None:
         head_tree = port.commit_tree(head)
-        if port.create_tree(head_tree, blobs) == head_tree:
+        if port.create_tree(head_tree, _deleting(port, head, blobs, removed)) == head_tree:
             result.commit = head  # the branch holds these files already
             return
     message = f"Plan for #{number} (roadmap version {version})\n\nWritten by planner-action."
     result.commit = port.create_commit(message, tree, base)
     port.set_branch(branch, result.commit, create=head is None)
     result.done.append(f"committed the plan to {branch}")
+
+
+def _deleting(
+    port: GitDataPort, commit: str, blobs: dict[str, str], removed: tuple[str, ...]
+) -> dict[str, str | None]:
+    """``blobs`` with a deletion for each of ``removed`` that ``commit`` holds."""
+    gone = [p for p in removed if p not in blobs and port.has_file(commit, p)]
+    return {**blobs, **dict.fromkeys(gone)}
 
 
 def _pull(port: GitDataPort, number: int, title: str, branch: str, result: Persisted) -> None:

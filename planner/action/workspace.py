@@ -153,14 +153,22 @@ class Workspace:
         for name in names:
             self.check_writable(name)
 
-    def write_all(self, files: dict[str, str]) -> list[str]:
-        """Write every file whose text changed, after checking that all of them can be
-        written; the names written."""
+    def write_all(self, files: dict[str, str], removed: Iterable[str] = ()) -> list[str]:
+        """Write every file whose text changed and delete each of ``removed`` that is
+        there, after checking that all of them can be written (a link is neither written
+        through nor deleted); the names written or deleted."""
         targets = {name: self.check_writable(name) for name in files}
+        gone = {name: self.check_writable(name) for name in removed if name not in files}
         changed = [name for name, text in files.items() if self.read_text(name) != text]
         for name in changed:
             self._write(targets[name], name, files[name])
-        return changed
+        deleted = [name for name, path in gone.items() if path.is_file()]
+        for name in deleted:
+            try:
+                gone[name].unlink()
+            except OSError as exc:
+                raise WorkspaceError(f"'{name}' cannot be deleted ({exc.strerror})") from None
+        return changed + deleted
 
     def write_text(self, relative: str, text: str) -> Path:
         """Write one file whole or not at all (see :meth:`write_all`)."""

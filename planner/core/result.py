@@ -51,6 +51,10 @@ class PlanResult(NamedTuple):
     matrix: dict[str, list[dict[str, str]]]
     waves: dict[str, int]
     summary: str = ""
+    # Files an earlier plan of this issue wrote that this one no longer has (its fanout,
+    # when this plan writes none): left in place, a stale fanout would hand out tasks the
+    # contract no longer holds ready, and validate would refuse it.
+    removed: tuple[str, ...] = ()
 
     @property
     def focus(self) -> str | None:
@@ -258,6 +262,7 @@ def render_result(plan: Plan, request: PlanRequest, config: Config) -> PlanResul
         files=files,
         matrix={"include": rows},
         waves=waves,
+        removed=() if written_fanout is not None else (fanout_file(paths.output_dir, number),),
         # The memory first: a summary too long for a comment is cut at its end, never
         # the memory with it.
         summary=encode(memory)

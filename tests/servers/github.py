@@ -4,6 +4,7 @@ requests, answering in GitHub's shapes so the unmodified PyGithub can talk to it
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from typing import Any
@@ -270,10 +271,40 @@ class GitHubServer(StubServer):
             return Reply(422, {"message": "Invalid tree info"})
         entries = dict(self.trees[base]) if base else {}
         for item in data["tree"]:
+            if "sha" in item and item["sha"] is None:
+                # GitHub deletes the path, and refuses a path the tree does not hold.
+                if entries.pop(item["path"], None) is None:
+                    return Reply(422, {"message": "GitRPC::BadObjectState"})
+                continue
             if item.get("sha") not in self.blobs or item.get("type") != "blob":
                 return Reply(422, {"message": "Invalid tree info"})
             entries[item["path"]] = item["sha"]
         return Reply(201, self._tree_json(self._store_tree(entries)))
+
+    def get_contents(self, request: Recorded, path: str) -> Reply:
+        """A file of the tree at ``ref`` (a commit or a branch), as GitHub's contents API
+        answers for a file."""
+        ref = request.query.get("ref", ["main"])[0]
+        commit = self.branches.get(ref, ref)
+        if commit not in self.commits:
+            return Reply(404, {"message": "No commit found for the ref " + ref})
+        blob = self.trees[self.commits[commit]["tree"]].get(path)
+        if blob is None:
+            return Reply(404, {"message": "Not Found"})
+        content = self.blobs[blob]
+        return Reply(
+            200,
+            {
+                "type": "file",
+                "encoding": "base64",
+                "size": len(content),
+                "name": path.rsplit("/", 1)[-1],
+                "path": path,
+                "content": base64.b64encode(content).decode(),
+                "sha": blob,
+                "url": f"{self.url}/repos/{REPO}/contents/{path}?ref={ref}",
+            },
+        )
 
     def get_commit(self, request: Recorded, sha: str) -> Reply:
         return (
@@ -416,6 +447,7 @@ class GitHubServer(StubServer):
             ("POST", r"/git/blobs", self.create_blob),
             ("GET", r"/git/trees/([0-9a-f]{40})", self.get_tree),
             ("POST", r"/git/trees", self.create_tree),
+            ("GET", r"/contents/(.+)", self.get_contents),
             ("GET", r"/git/commits/([0-9a-f]{40})", self.get_commit),
             ("POST", r"/git/commits", self.create_commit),
             ("GET", r"/git/ref/heads/(.+)", self.get_ref),

@@ -87,7 +87,7 @@ def plan_issue(
         )
     result = render_result(planned, request, config)
     rows = [r for r in result.matrix["include"] if handed is None or r["task"] not in handed]
-    run.workspace.write_all(result.files)
+    run.workspace.write_all(result.files, result.removed)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary, matrix=rows)
     if effects is not None and result.contract is not None:
         _github_effects(run, effects, result, outcome)
@@ -155,6 +155,7 @@ def _persist(
         issue.title,
         result.contract.roadmap.version,
         planning_files(result.files, config.paths.output_dir),
+        result.removed,
     )
     outcome.findings += persisted.findings
     if persisted.done:

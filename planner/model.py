@@ -511,6 +511,18 @@ class Issue(Strict):
         return value
 
 
+class TrackedIssue(Strict):
+    """An issue a task line only names (``- [ ] #12``), as GitHub answered for it."""
+
+    title: str
+    closed: bool = False
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _whole_characters(cls, value: object) -> object:
+        return Issue._whole_characters(value)
+
+
 class PlanRequest(Strict):
     """Everything the pure core reads: the issue and the planning files, as text."""
 
@@ -543,6 +555,11 @@ class PlanRequest(Strict):
         default=None,
         description="The planner's memory of this plan's ids: its summary comment, where "
         "a hidden line keeps them (PRODUCT.md §14).",
+    )
+    tracked: dict[int, TrackedIssue] = Field(
+        default_factory=dict,
+        description="Issues a task line only names ('- [ ] #12'), by number, as read "
+        "from GitHub: the task takes the issue's title, and is done when it is closed.",
     )
 
 

@@ -61,13 +61,16 @@ class CommentInfo:
 
 @dataclass(frozen=True)
 class NamedIssueInfo:
-    """An existing issue as a decision names it: what marking it needs to know."""
+    """An existing issue the plan names (a decision's, a task line's): what marking it or
+    planning its work needs to know."""
 
     number: int
     url: str
     state: str
     labels: tuple[str, ...]
     pull_request: bool
+    title: str = ""
+    id: int = 0  # the database id (linking it as a sub-issue)
 
 
 @dataclass(frozen=True)
@@ -442,7 +445,8 @@ class IssuesAdapter:
         )
 
     def get_named_issue(self, number: int) -> NamedIssueInfo:
-        """An existing issue named by a decision (a pull request is reported as one)."""
+        """An existing issue named by a decision or a task line (a pull request is
+        reported as one)."""
         return self._call(
             f"Reading issue #{number}", lambda: _named_issue(self._repo.get_issue(number))
         )
@@ -654,6 +658,8 @@ def _named_issue(issue: Any) -> NamedIssueInfo:
         state=issue.state,
         labels=tuple(label.name for label in issue.labels),
         pull_request=issue.pull_request is not None,
+        title=issue.title or "",
+        id=issue.id,
     )
 
 

@@ -241,6 +241,11 @@ RULES: dict[str, Rule] = _rules(
             "the workspace",
         ),
         "offline": (("notice",), "no token: no side effects"),
+        "tracked-issue-unread": (
+            ("notice",),
+            "an issue a task line only names (`- [ ] #12`) could not be read; the line keeps "
+            "the number as its title",
+        ),
         "done-merged": (
             ("notice",),
             "a merged pull request marked its task done; the matrix holds what it made ready",

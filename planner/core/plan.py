@@ -43,6 +43,7 @@ from planner.core.result import (
     render_result,
 )
 from planner.core.text import one_line
+from planner.core.tracked import fill_tracked
 from planner.model import (
     Config,
     Contract,
@@ -84,6 +85,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         request.draft_name,
         sections=config.vocabulary.sections,
     )
+    fill_tracked(draft, request.tracked, request.repository_url)
     findings: list[Finding] = list(draft.findings)
 
     def run(step: tuple[T, list[Finding]]) -> T:

@@ -12,6 +12,8 @@ port, one report and one reading of the token's account."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import SecretStr
 
 from planner.action.effects.calls import Calls, EffectsReport
@@ -73,12 +75,16 @@ class SideEffects:
         return self.comment.sync(summary)
 
     def sync_sub_issues(
-        self, fanout: Fanout, contract: Contract | None = None
+        self,
+        fanout: Fanout,
+        contract: Contract | None = None,
+        tracked: Mapping[str, int] | None = None,
     ) -> dict[str, tuple[int, list[int]]]:
         """Each task's sub-issue number and the numbers of those that block it. With
         ``milestones``, the fanout's sub-issues are put in the repository milestone of the
-        plan milestone (read from ``contract``)."""
-        links = self.sub_issues.sync(fanout)
+        plan milestone (read from ``contract``). ``tracked``: the tasks whose sub-issue is
+        the issue they track (task id -> issue number)."""
+        links = self.sub_issues.sync(fanout, tracked)
         if self.milestones is not None and contract is not None:
             ours = [
                 self.sub_issues.linked[t.id] for t in fanout.tasks if t.id in self.sub_issues.linked

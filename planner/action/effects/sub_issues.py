@@ -3,7 +3,7 @@ linked for each task that has none yet, up to GitHub's limit of sub-issues per p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from typing import TypeVar
 
@@ -35,19 +35,28 @@ class SubIssues:
         self.issue_type = issue_type
         self.linked: dict[str, IssueInfo] = {}  # each task's sub-issue, after sync()
 
-    def sync(self, fanout: Fanout) -> dict[str, tuple[int, list[int]]]:
+    def sync(
+        self, fanout: Fanout, tracked: Mapping[str, int] | None = None
+    ) -> dict[str, tuple[int, list[int]]]:
         """Make and link a sub-issue for each task that has none (found by its hidden
-        marker); one that exists is left as it is."""
+        marker); one that exists is left as it is. A task that tracks an issue of its
+        own (``tracked``: task id -> issue number, a ``- [ ] #12`` line) has that issue
+        for its sub-issue, linked if open, and never a copy."""
         calls = self.calls
         n = calls.planning.number
         current = calls.attempt("listing sub-issues", lambda: calls.port.list_sub_issues(n))
         if current is None:
             return {}
         linked = by_marker(current, f"<!-- planner-task: {n}/")
+        tracked = tracked or {}
+        linked |= {t: i for t, number in tracked.items() for i in current if i.number == number}
         room = SUB_ISSUE_LIMIT - len(current)
-        kind = self._type(fanout, linked)
+        kind = self._type(fanout, {*linked, *tracked})
         for t in fanout.tasks:
             if t.id in linked:
+                continue
+            if t.id in tracked:
+                room -= self._link_tracked(t.id, tracked[t.id], linked, room)
                 continue
             if room <= 0:
                 calls.report.findings.append(
@@ -76,7 +85,23 @@ class SubIssues:
         blocked = self._link_dependencies(fanout, subs)
         return {tid: (subs[tid], blocked.get(tid, [])) for tid in subs}
 
-    def _type(self, fanout: Fanout, linked: dict[str, IssueInfo]) -> str | None:
+    def _link_tracked(self, task: str, number: int, linked: dict[str, IssueInfo], room: int) -> int:
+        """Link open issue ``number`` as the sub-issue of ``task``; 1 when it was."""
+        calls, n = self.calls, self.calls.planning.number
+        named = calls.attempt(
+            f"reading #{number} for {task}", partial(calls.port.get_named_issue, number)
+        )
+        if named is None or named.state != "open" or named.pull_request or room <= 0:
+            return 0
+        if not calls.succeeds(
+            f"linking #{number} as the sub-issue of {task}",
+            partial(calls.port.add_sub_issue, n, named.id),
+        ):
+            return 0
+        linked[task] = IssueInfo(named.number, named.id, named.url, named.title, "", named.state)
+        return 1
+
+    def _type(self, fanout: Fanout, linked: Collection[str]) -> str | None:
         """The issue type new sub-issues get: the configured one, where the organisation
         defines it (read only when a sub-issue is to be made)."""
         if self.issue_type is None or all(t.id in linked for t in fanout.tasks):

@@ -24,7 +24,8 @@ from planner.core.plan import (
 )
 from planner.core.render import with_sub_issues
 from planner.core.repo import RepoIndex
-from planner.model import Config, Issue, PlanRequest
+from planner.core.tracked import MAX_TRACKED, tracked_numbers, tracked_tasks
+from planner.model import Config, Finding, Issue, PlanRequest, TrackedIssue
 
 if TYPE_CHECKING:
     from planner.action.effects import SideEffects
@@ -68,6 +69,10 @@ def plan_issue(
     request = read_request(run, config, issue).model_copy(
         update={"hand_out": settings.replan, "done_tasks": list(done)}
     )
+    if port is not None:
+        tracked, unread = read_tracked(port, request)
+        request = request.model_copy(update={"tracked": tracked})
+        notices += unread
     effects = _effects(port, issue, config, settings) if port is not None else None
     if effects is not None and settings.comment:
         # The plan's memory of its ids lives in its own summary comment (§14).
@@ -90,7 +95,8 @@ def plan_issue(
     run.workspace.write_all(result.files, result.removed)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary, matrix=rows)
     if effects is not None and result.contract is not None:
-        _github_effects(run, effects, result, outcome)
+        tracking = tracked_tasks(result.fanout.tasks if result.fanout else [], request.tracked)
+        _github_effects(run, effects, result, outcome, tracking)
     if settings.commit == "pull-request" and result.contract is not None:
         _persist(port, issue, result, config, outcome)
     outcome.outputs = _outputs(result, rows, config, issue.number)
@@ -99,6 +105,42 @@ def plan_issue(
 
 
 _OFFLINE = "No github-token: planned offline. No decision issues, comment or sub-issues were made."
+
+
+def read_tracked(
+    port: GitHubPort, request: PlanRequest
+) -> tuple[dict[int, TrackedIssue], list[Finding]]:
+    """The issues the request's task lines only name (``- [ ] #12``), read from GitHub:
+    their titles and states, for the core to plan them as the work they are. One that
+    cannot be read leaves its line as written, said in one notice; an outage stops the
+    reading there."""
+    from planner.action.github import GitHubError
+
+    issue = request.issue
+    texts = (issue.body, request.draft or "")
+    numbers = dict.fromkeys(
+        n for text in texts for n in tracked_numbers(text, request.repository_url, issue.number)
+    )
+    tracked: dict[int, TrackedIssue] = {}
+    unread: list[str] = []
+    for number in list(numbers)[:MAX_TRACKED]:
+        try:
+            named = port.get_named_issue(number)
+            tracked[number] = TrackedIssue(title=named.title, closed=named.state == "closed")
+        except GitHubError as exc:
+            unread.append(f"#{number} ({exc})")
+            if exc.transient:
+                break
+    if not unread:
+        return tracked, []
+    return tracked, [
+        finding(
+            "tracked-issue-unread",
+            f"Not read: {'; '.join(unread[:5])}{' …' if len(unread) > 5 else ''}. A task "
+            "line that only names an issue keeps the number as its title until that issue "
+            "can be read; write the change in the line to plan it without the issue.",
+        )
+    ]
 
 
 def _effects(port: GitHubPort, issue: Issue, config: Config, settings: Settings) -> SideEffects:
@@ -116,10 +158,16 @@ def _effects(port: GitHubPort, issue: Issue, config: Config, settings: Settings)
     )
 
 
-def _github_effects(run: Run, effects: SideEffects, result: PlanResult, outcome: Outcome) -> None:
+def _github_effects(
+    run: Run,
+    effects: SideEffects,
+    result: PlanResult,
+    outcome: Outcome,
+    tracked: dict[str, int],
+) -> None:
     """Sub-issues first, so the summary links each task to its own; then the comment."""
     if run.settings.create_sub_issues and result.fanout is not None:
-        links = effects.sync_sub_issues(result.fanout, result.contract)
+        links = effects.sync_sub_issues(result.fanout, result.contract, tracked)
         outcome.summary = with_sub_issues(result.summary, links)
     if run.settings.comment:
         effects.sync_comment(outcome.summary)

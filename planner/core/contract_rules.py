@@ -183,6 +183,39 @@ def _task_graph(contract: Contract, where: Where) -> Iterator[Finding]:
         )
 
 
+def _waits_across(contract: Contract, where: Where) -> Iterator[Finding]:
+    """No task waits on a task of a milestone that waits for its own: with one focus at
+    a time neither could ever be ready. Checked once the milestone and task graphs are
+    acyclic (their own cycles are said above)."""
+    milestones = [m for m in contract.roadmap.milestones if m.status != "done"]
+    tasks = [(m, t) for m in milestones for t in m.tasks if t.status != "done"]
+    if find_cycles([m.id for m in milestones], {m.id: m.dependencies for m in milestones}):
+        return
+    if find_cycles([t.id for _, t in tasks], {t.id: t.depends_on for _, t in tasks}):
+        return
+    # Who waits on what: a task on the tasks it depends on and on the milestones its own
+    # depends on; a milestone on its open tasks.
+    home = {t.id: m.id for m, t in tasks}
+    edges = {t.id: [*t.depends_on, *m.dependencies] for m, t in tasks}
+    edges.update({m.id: [t.id for t in m.tasks if t.id in home] for m in milestones})
+    pointers = {t.id: f"{at}/depends_on" for _, at, t in _tasks(contract)}
+    for cycle in find_cycles(list(edges), edges):
+        across = next(
+            (a for a, b in zip(cycle, cycle[1:], strict=False) if a in home and b in home),
+            cycle[0],
+        )
+        yield finding(
+            "graph-cycle",
+            fix="A task cannot wait on work of a milestone that comes after its own: move "
+            "one of the two tasks, or drop the dependency.",
+            what="Tasks and milestones",
+            path=" → ".join(reversed(cycle)),
+            task=across,
+            file=where.name,
+            pointer=pointers.get(across, ""),
+        )
+
+
 def _decision_blocks(contract: Contract, where: Where) -> Iterator[Finding]:
     """A decision blocks milestones the contract has."""
     known = {m.id for m in contract.roadmap.milestones}
@@ -252,6 +285,7 @@ def _bounded(contract: Contract, where: Where) -> Iterator[Finding]:
 CONTRACT_CHECKS: tuple[tuple[tuple[str, ...], ContractCheck], ...] = (
     (("graph-unknown-dependency", "graph-cycle"), _milestone_graph),
     (("graph-unknown-dependency", "graph-cycle"), _task_graph),
+    (("graph-cycle",), _waits_across),
     (("contract-issue-mismatch",), _issue_number),
     (("graph-duplicate-id",), _duplicate_ids),
     (("diff-scope-exceeds-milestone",), _scopes),

@@ -658,6 +658,42 @@ def test_a_task_over_open_sub_tasks_waits_on_them_and_only_on_its_own() -> None:
     assert waits["M1-T7"] == []  # a done whole waits on nothing
 
 
+def test_a_task_whose_parts_are_all_done_is_done_and_never_handed_out_empty() -> None:
+    """The whole is the sum of its parts: once the last part is merged it is done (said
+    among the assumptions), so the focus moves on instead of handing out an empty task."""
+    from planner.core.plan import plan
+
+    body = (
+        "## Milestones\n### M1: Export\n"
+        "- [ ] Backend export in `reports/csv.py`\n"
+        "  - [ ] Stream the rows in `reports/rows.py`\n"
+        "  - [ ] Quote the fields in `reports/quote.py`\n"
+        "- [ ] Frontend export button in `web/app.ts`\n"
+        "  - [x] Add the button in `web/button.ts`\n"
+        "  - [ ] Wire the button to the export in `web/export.ts`\n\n"
+        "**Acceptance:** the export downloads.\n\n"
+        "### M2: Import\n- [ ] Read CSV uploads in `reports/upload.py`\n\n"
+        "**Acceptance:** an upload is read.\n"
+    )
+    issue = Issue(number=5, title="Export", body=body)
+
+    def planned(done: list[str]) -> tuple[dict[str, Any], list[str]]:
+        made = plan(PlanRequest(issue=issue, done_tasks=done))
+        contract = json.loads(made.files[".agent/planning-output-5.json"])
+        return contract, [row["task"] for row in made.matrix["include"]]
+
+    contract, handed = planned([])
+    assert handed == ["M1-T2", "M1-T3", "M1-T6"], "the parts first, never a whole"
+    contract, handed = planned(["M1-T2", "M1-T3"])
+    m1 = contract["roadmap"]["milestones"][0]
+    assert {t["id"]: t["status"] for t in m1["tasks"]}["M1-T1"] == "done"
+    assert "M1-T1 counted done: every part of it is done." in contract["roadmap"]["assumptions"]
+    assert handed == ["M1-T6"], "the backend whole is not handed out after its parts"
+    contract, handed = planned(["M1-T2", "M1-T3", "M1-T6"])
+    assert contract["roadmap"]["milestones"][0]["status"] == "done"
+    assert contract["roadmap"]["focus"] == "M2" and handed == ["M2-T1"]
+
+
 def test_a_ticked_question_is_answered_but_records_no_decision_taken() -> None:
     from planner.core.plan import plan
 

@@ -160,6 +160,40 @@ def in_dependency_order(milestones: list[Milestone]) -> list[Milestone]:
     return [by_id[i] for i in order]
 
 
+def roll_up(
+    milestones: list[Milestone], parents: Mapping[str, str]
+) -> tuple[list[Milestone], list[str]]:
+    """A task over sub-tasks (``parents``: sub-task id -> its parent's) is done when every
+    part is: it is their sum, and handed out after them it would be an empty task. A
+    milestone whose tasks are then all done is done. Each one ticked this way is said in
+    an assumption."""
+    parts: dict[str, list[str]] = {}
+    for sub, parent in parents.items():
+        parts.setdefault(parent, []).append(sub)
+    status = {t.id: t.status for m in milestones for t in m.tasks}
+    rolled: list[str] = []
+    changed = True
+    while changed:  # a whole over wholes is done once they are
+        changed = False
+        for whole, subs in parts.items():
+            if status.get(whole) == "planned" and all(status.get(s) == "done" for s in subs):
+                status[whole] = "done"
+                rolled.append(whole)
+                changed = True
+    if not rolled:
+        return milestones, []
+    done = set(rolled)
+    result = []
+    for m in milestones:
+        tasks = [t.model_copy(update={"status": "done"}) if t.id in done else t for t in m.tasks]
+        finished = bool(tasks) and all(t.status == "done" for t in tasks)
+        result.append(
+            m.model_copy(update={"tasks": tasks, "status": "done" if finished else m.status})
+        )
+    said = [f"{whole} counted done: every part of it is done." for whole in rolled]
+    return result, said
+
+
 def wait_on_parts(milestones: list[Milestone], parents: Mapping[str, str]) -> list[Milestone]:
     """A task over sub-tasks (``parents``: sub-task id -> its parent's) is done by them:
     while it is open it waits on those still open, so no agent is handed the whole while

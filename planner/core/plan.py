@@ -17,6 +17,7 @@ from planner.core.decisions import Decisions, build_decisions, link_issues, repo
 from planner.core.dependencies import (
     in_dependency_order,
     resolve_dependencies,
+    roll_up,
     wait_on_parts,
 )
 from planner.core.evidence import TaskContext
@@ -120,6 +121,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     )
     milestones = run(resolve_dependencies(built.milestones, placed.milestones))
     drafted = _drafted_tasks(built, placed)
+    milestones, rolled = roll_up(milestones, _parents(drafted))
     milestones = wait_on_parts(milestones, _parents(drafted))
     milestones = in_dependency_order(milestones)
     milestones = _ground(milestones, drafted, request, config, repository)
@@ -132,7 +134,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         draft,
         focus,
         milestones,
-        [*placed.assumptions, *built.assumptions, *decided.assumptions],
+        [*placed.assumptions, *built.assumptions, *rolled, *decided.assumptions],
         removed_tasks(memory, matched.removed, milestones),
         memory,
     )

@@ -116,6 +116,12 @@ def test_offline_the_lines_stay_as_written_and_are_held_back() -> None:
     titles = [t.title for t in plan.contract.roadmap.milestones[0].tasks]
     assert titles[:2] == ["#2", "#3"]
     assert plan.fanout is None or not {"#2", "#3"} & {t.title for t in plan.fanout.tasks}
+    (held,) = [
+        f for f in plan.findings if f.rule == "needs-boundary" and f.location.task == "M1-T1"
+    ]
+    assert "It only names issue #2: planned with a github-token it takes that issue's title" in (
+        held.message
+    ), "the message says how to get the line planned"
 
 
 def test_only_a_bare_reference_to_this_repository_is_tracked() -> None:

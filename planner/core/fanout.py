@@ -13,6 +13,7 @@ from planner.core.evidence import paths_line
 from planner.core.findings import finding
 from planner.core.graph import assign_waves, find_cycles, topological_order
 from planner.core.text import one_line
+from planner.core.tracked import tracked_number
 from planner.model import (
     Contract,
     DeferredTask,
@@ -195,6 +196,11 @@ def needs_boundary(task: Task, milestone: str) -> Finding:
         if candidates
         else "Nothing in the repository matches it well; add"
     )
+    if (number := tracked_number(task.title, None)) is not None:
+        where = (
+            f"It only names issue #{number}: planned with a github-token it takes that "
+            "issue's title, and its boundary from it. Or write the change in the line, or add"
+        )
     return finding(
         "needs-boundary",
         f"Task {task.id} ('{one_line(task.title, 60)}') is held back: it names no file, "

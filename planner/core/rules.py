@@ -13,6 +13,7 @@ from planner.core.patterns import LazyPattern
 from planner.core.read import Draft
 from planner.core.read.lex import LEX, WORDS
 from planner.core.text import code_locations, contains_any_phrase, named_components, one_line
+from planner.core.tracked import tracked_number
 from planner.model import DeferredTask, Finding, Milestone, Task, VocabularyConfig
 
 CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
@@ -119,6 +120,17 @@ def check_objective(task: Task, milestone: str, vocabulary: VocabularyConfig) ->
     location = bool(named_components(task.objective) or code_locations(task.objective))
     if verb and location:
         return []
+    if (number := tracked_number(task.objective, None)) is not None:
+        return [
+            finding(
+                "seed-8-concrete-objective",
+                f"Developer task {task.id} only names issue #{number}, where its work is "
+                "written. Planned with a github-token it takes that issue's title; offline, "
+                f"write the change in the line, e.g. {CONCRETE_EXAMPLE} (seed rule 8).",
+                milestone=milestone,
+                task=task.id,
+            )
+        ]
     missing = [
         name
         for name, ok in (("an implementation verb", verb), ("a code location", location))

@@ -516,11 +516,20 @@ class TrackedIssue(Strict):
 
     title: str
     closed: bool = False
+    not_planned: bool = Field(default=False, description="Closed as not planned.")
+    pull_request: bool = False
 
     @field_validator("title", mode="before")
     @classmethod
-    def _whole_characters(cls, value: object) -> object:
-        return Issue._whole_characters(value)
+    def _plain_characters(cls, value: object) -> object:
+        """Anyone's title: a lone surrogate or a control character (a NUL makes git read
+        the plan file as binary) becomes U+FFFD."""
+        value = Issue._whole_characters(value)
+        if isinstance(value, str):
+            return "".join(
+                "\ufffd" if (ord(c) < 32 and c != "\t") or ord(c) == 127 else c for c in value
+            )
+        return value
 
 
 class PlanRequest(Strict):

@@ -16,8 +16,11 @@ from planner.core.plan import build_plan
 from planner.core.tracked import tracked_number, tracked_numbers
 from planner.model import Config, Issue, PlanRequest, TrackedIssue
 from tests.runner import RunnerResult, issue_event, run_action
+from tests.servers.base import Fault
 from tests.servers.github import REPO, GitHubServer
 from tests.test_github import NUMBER, TOKEN
+from tests.test_loop import merge, merged_event, rules
+from tests.test_loop import plan as loop_plan
 
 TRACKING = """## Objective
 Make webhook delivery survive a restart.
@@ -179,3 +182,87 @@ def test_a_tracked_issue_is_its_tasks_sub_issue_never_a_copy(
     )
     assert again.code == 0, again.stdout
     assert github.sub_issues[NUMBER] == children, "a replay links and makes nothing"
+
+
+def test_a_merged_pull_request_finishes_the_tracked_task_it_was_handed_out_for(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = loop_plan(tmp_path / "plan", github)
+    assert first.code == 0, first.stdout
+    retry = tasks(first)["Retry failed deliveries in `hooks/sender.py` (#2)"]["id"]
+    done = merge(tmp_path / "merge", github, merged_event(f"planner/{NUMBER}/{retry}", 50))
+    assert done.code == 0, done.stdout
+    assert "done-merged" in rules(done)
+    assert "- [x] #2" in github.issues[NUMBER]["body"], "its own line ticked"
+
+
+def test_an_issue_that_cannot_be_read_keeps_its_task_and_is_held_back(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan(tmp_path / "1", github)
+    before = {t["id"]: t["title"] for t in tasks(first).values()}
+    github.faults.append(Fault("GET", rf"/repos/{REPO}/issues/2$", 502, times=10))
+    second = plan(tmp_path / "2", github)
+    assert second.code == 0, second.stdout
+    after = {t["id"]: t["title"] for t in tasks(second).values()}
+    assert after.keys() == before.keys(), "an outage retires no id"
+    unread_lines = ["#2", "#3", f"https://github.com/{REPO}/issues/4"]
+    assert [after[i] for i in before if before[i] != after[i]] == unread_lines
+    handed = {row["task"] for row in json.loads(second.outputs["matrix"])["include"]}
+    assert not handed & {i for i in after if after[i] in unread_lines}, (
+        "work nobody could read is not handed out"
+    )
+    (unread,) = [f for f in json.loads(second.outputs["findings"]) if "Not read" in f["message"]]
+    assert "#2, #3, #4" in unread["message"], "the issues left after the outage are named too"
+
+    github.faults.clear()
+    github.issues[2]["title"] = "Retry failed deliveries with backoff in `hooks/sender.py`"
+    third = plan(tmp_path / "3", github)
+    renamed = tasks(third)["Retry failed deliveries with backoff in `hooks/sender.py` (#2)"]
+    assert before[renamed["id"]].startswith("Retry failed deliveries in"), (
+        "a title edited on GitHub keeps its task's id"
+    )
+
+
+def test_pull_requests_and_issues_closed_as_not_planned(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    github.add_issue(5, "Batch deliveries in hooks/batch.py", "", pull_request=True)
+    github.add_issue(6, "Rewrite the sender in Rust", "")
+    github.issues[6].update(state="closed", state_reason="not_planned")
+    body = TRACKING.replace("- [ ] #3\n", "- [ ] #3\n- [ ] #5\n- [ ] #6\n")
+    result = plan(tmp_path, github, body)
+    assert result.code == 0, result.stdout
+    found = tasks(result)
+    batch = found["Batch deliveries in hooks/batch.py (#5)"]
+    assert batch["kind"] == "ops", "an open pull request is a person's to review and merge"
+    assert not any("Rust" in title for title in found), "not planned: no work"
+    contract = json.loads((result.workspace / result.outputs["contract"]).read_text())
+    assert (
+        "#6 was closed as not planned: left out of the plan."
+        in (contract["roadmap"]["assumptions"])
+    )
+
+
+def test_an_issue_named_twice_is_one_tasks_sub_issue(tmp_path: Path, github: GitHubServer) -> None:
+    body = TRACKING.replace(
+        "- [ ] #3\n", "- [ ] #3\n- [ ] #2\n- [ ] Add the counter in `hooks/queue.py` (#2)\n"
+    )
+    github.issues[NUMBER]["body"] = body
+    result = loop_plan(tmp_path, github)
+    assert result.code == 0, result.stdout
+    children = github.sub_issues[NUMBER]
+    assert children.count(2) == 1
+    assert "github-side-effect" not in rules(result), "no link GitHub would refuse"
+
+
+def test_a_title_with_control_characters_is_written_as_text() -> None:
+    plan = build_plan(request({2: TrackedIssue(title="Fix\x00the\x1bqueue")}), Config())
+    assert plan.contract is not None
+    (task,) = [t for t in plan.contract.roadmap.milestones[0].tasks if t.references == [2]]
+    assert task.title == "Fix\ufffdthe\ufffdqueue (#2)"
+
+
+def test_only_list_items_outside_code_and_comments_are_read() -> None:
+    text = "```md\n- [ ] #5\n```\n<!--\n- [ ] #6\n-->\n~~~\n- #7\n~~~\n- [ ] #8\n"
+    assert tracked_numbers(text, None, planning=1) == [8]

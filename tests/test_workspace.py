@@ -153,7 +153,7 @@ def test_workspace_refuses_links_even_inside(tmp_path: Path) -> None:
     assert (tmp_path / "real.md").read_text() == "mine\n"
 
 
-def test_a_file_the_plan_no_longer_has_is_deleted_and_a_link_there_refuses_the_run(
+def test_a_file_the_plan_no_longer_has_is_deleted_and_a_link_or_folder_there_is_kept(
     tmp_path: Path,
 ) -> None:
     (tmp_path / ".agent").mkdir()
@@ -165,7 +165,12 @@ def test_a_file_the_plan_no_longer_has_is_deleted_and_a_link_there_refuses_the_r
 
     (tmp_path / "kept.json").write_text("mine\n")
     os.symlink("kept.json", tmp_path / ".agent/planner-fanout-7.json")
-    with pytest.raises(WorkspaceError, match="symbolic link"):
-        workspace.write_all({"plan.md": "y\n"}, [".agent/planner-fanout-7.json"])
-    assert (tmp_path / "plan.md").read_text() == "x\n", "a refused run changes nothing"
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs/planner-fanout-7.json").mkdir()
+    done = workspace.write_all(
+        {"plan.md": "y\n"}, [".agent/planner-fanout-7.json", "specs/planner-fanout-7.json"]
+    )
+    assert done == ["plan.md"], "what is not a real file of ours is left alone"
     assert (tmp_path / ".agent/planner-fanout-7.json").is_symlink()
+    assert (tmp_path / "kept.json").read_text() == "mine\n"
+    assert (tmp_path / "specs/planner-fanout-7.json").is_dir()

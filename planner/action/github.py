@@ -71,6 +71,7 @@ class NamedIssueInfo:
     pull_request: bool
     title: str = ""
     id: int = 0  # the database id (linking it as a sub-issue)
+    state_reason: str = ""  # "completed", "not_planned", … (GitHub's, when closed)
 
 
 @dataclass(frozen=True)
@@ -660,6 +661,7 @@ def _named_issue(issue: Any) -> NamedIssueInfo:
         pull_request=issue.pull_request is not None,
         title=issue.title or "",
         id=issue.id,
+        state_reason=issue.state_reason or "",
     )
 
 

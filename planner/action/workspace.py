@@ -154,20 +154,23 @@ class Workspace:
             self.check_writable(name)
 
     def write_all(self, files: dict[str, str], removed: Iterable[str] = ()) -> list[str]:
-        """Write every file whose text changed and delete each of ``removed`` that is
-        there, after checking that all of them can be written (a link is neither written
-        through nor deleted); the names written or deleted."""
+        """Write every file whose text changed, after checking that all of them can be
+        written; then delete each of ``removed`` that is a real file (a link, a folder, or
+        a file behind a linked folder is left as it is, as is one that cannot be
+        deleted). The names written or deleted."""
         targets = {name: self.check_writable(name) for name in files}
-        gone = {name: self.check_writable(name) for name in removed if name not in files}
         changed = [name for name, text in files.items() if self.read_text(name) != text]
         for name in changed:
             self._write(targets[name], name, files[name])
-        deleted = [name for name, path in gone.items() if path.is_file()]
-        for name in deleted:
+        deleted = []
+        for name in removed:
             try:
-                gone[name].unlink()
-            except OSError as exc:
-                raise WorkspaceError(f"'{name}' cannot be deleted ({exc.strerror})") from None
+                path = self.check_writable(name)
+                if name not in files and stat.S_ISREG(path.lstat().st_mode):
+                    path.unlink()
+                    deleted.append(name)
+            except (WorkspaceError, OSError):
+                continue
         return changed + deleted
 
     def write_text(self, relative: str, text: str) -> Path:

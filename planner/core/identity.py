@@ -12,13 +12,14 @@ from __future__ import annotations
 import binascii
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
 from planner.core.findings import finding
 from planner.core.patterns import LazyPattern
 from planner.core.read import DraftMilestone
+from planner.core.read.draft import DraftTask
 from planner.core.text import one_line
 from planner.model import Contract, Finding, Roadmap
 
@@ -26,6 +27,7 @@ MEMORY_VERSION = 1
 MARKER = "planner:ids"
 _LINE = LazyPattern(r"<!-- planner:ids v(\d+) ([0-9a-f]{16}) ([A-Za-z0-9+/=]{1,400000}) -->")
 _WORD = LazyPattern(r"[a-z0-9]+")
+_TRACKED_TITLE = LazyPattern(r"#(\d{1,7})|.{0,400} \(#(\d{1,7})\)")
 MEMORY_LINE_LIMIT = 40_000
 """Characters of the memory line at most: a comment holds 65,536."""
 MAX_MEMORY_BYTES = 4 * 1_048_576
@@ -276,15 +278,23 @@ def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matc
     ):
         milestones[i] = replace(milestones[i], id=d)
     drafted = [(mi, ti, t) for mi, d in enumerate(milestones) for ti, t in enumerate(d.tasks)]
-    # A task whose id the request states keeps it as it always did; the others are
-    # matched by their text.
-    pending = [(k, words(t.title)) for k, (_, _, t) in enumerate(drafted) if not t.id]
+    # A task whose id the request states keeps it as it always did; one that tracks an
+    # issue keeps the id of the task that tracked it before, whatever its title reads;
+    # the others are matched by their text.
     stated_tasks = {(t.id or "").upper() for _, _, t in drafted if t.id}
     remembered = [
         r
         for r in memory.tasks
         if not any(r.id.upper().endswith(f"-{s}") or r.id.upper() == s for s in stated_tasks)
     ]
+    kept: set[str] = set()
+    for k, rid in _by_issue(drafted, remembered):
+        mi, ti, t = drafted[k]
+        drafted[k] = (mi, ti, replace(t, id=rid))
+        milestones[mi].tasks[ti] = drafted[k][2]
+        kept.add(rid)
+    remembered = [r for r in remembered if r.id not in kept]
+    pending = [(k, words(t.title)) for k, (_, _, t) in enumerate(drafted) if not t.id]
     left = [(r.id, words(r.title)) for r in remembered]
     # Of tasks equally alike, the one of the same milestone: two milestones may each have
     # a "Write tests" task, and deleting one must not hand its id to the other.
@@ -292,13 +302,27 @@ def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matc
         [milestones[drafted[k][0]].id or "" for k, _ in pending],
         [r.milestone for r in remembered],
     )
-    kept: set[str] = set()
     for k, rid in _best_pairs(pending, left, findings, "T", homes):
         mi, ti, t = drafted[k]
         milestones[mi].tasks[ti] = replace(t, id=rid)
         kept.add(rid)
     used = frozenset(u.upper() for u in (*memory.used, *(r.id for r in memory.removed)))
     return Matched(milestones, frozenset(kept), list(memory.removed), used), findings
+
+
+def _by_issue(
+    drafted: Sequence[tuple[int, int, DraftTask]], remembered: Sequence[Remembered]
+) -> Iterator[tuple[int, str]]:
+    """Each task that tracks an issue, with the remembered task that tracked the same one
+    (titled ``#12``, or after the issue: ``… (#12)``)."""
+    by_issue: dict[int, str] = {}
+    for r in remembered:
+        found = _TRACKED_TITLE.fullmatch(r.title)
+        if found:
+            by_issue.setdefault(int(found.group(1) or found.group(2)), r.id)
+    for k, (_, _, t) in enumerate(drafted):
+        if t.tracks is not None and not t.id and t.tracks in by_issue:
+            yield k, by_issue.pop(t.tracks)
 
 
 def _best_pairs(

@@ -86,7 +86,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         request.draft_name,
         sections=config.vocabulary.sections,
     )
-    fill_tracked(draft, request.tracked, request.repository_url)
+    tracking = fill_tracked(draft, request.tracked, request.repository_url)
     findings: list[Finding] = list(draft.findings)
 
     def run(step: tuple[T, list[Finding]]) -> T:
@@ -134,7 +134,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
         draft,
         focus,
         milestones,
-        [*placed.assumptions, *built.assumptions, *rolled, *decided.assumptions],
+        [*placed.assumptions, *built.assumptions, *tracking, *rolled, *decided.assumptions],
         removed_tasks(memory, matched.removed, milestones),
         memory,
     )
@@ -150,7 +150,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     failed = _schema_errors(contract, fanned.fanout)
     made = _plan(
         contract, fanned, findings + failed, decided, _drafted_tasks(built, placed), memory
-    )
+    )._replace(tracked_tasks=_tracking(_drafted_tasks(built, placed), request))
     return made if not failed else Plan(None, None, fanned.waves, made.findings, {}, {})
 
 
@@ -173,6 +173,18 @@ def _plan(
         task_lines={t.id: d.line for t, d, _ in drafted if d.line is not None},
         memory=memory,
     )
+
+
+def _tracking(drafted: list[tuple[Task, DraftTask, str]], request: PlanRequest) -> dict[str, int]:
+    """Each task that took an issue's title from GitHub, to that issue (an issue, not a
+    pull request): the issue is the task's sub-issue."""
+    return {
+        t.id: d.tracks
+        for t, d, _ in drafted
+        if d.tracks is not None
+        and d.tracks in request.tracked
+        and not request.tracked[d.tracks].pull_request
+    }
 
 
 def _decisions(

@@ -39,6 +39,8 @@ class Plan(NamedTuple):
     """Ids of decisions whose issue URL the request itself gave; those are kept."""
     memory: Memory | None = None
     """The previous plan's ids, as recalled (PRODUCT.md §14)."""
+    tracked_tasks: dict[str, int] = {}  # noqa: RUF012 (a NamedTuple's default is never changed)
+    """Task id -> the issue it tracks, as read from GitHub: that issue is its sub-issue."""
 
 
 class PlanResult(NamedTuple):

@@ -2,17 +2,20 @@
 issue in a task list. The work is written in that issue, not in the line. Planned with a
 token, the shell reads each such issue's title and state (``PlanRequest.tracked``); the
 task then takes the issue's title, and a closed issue is a done task, as GitHub's own
-task list shows it. Without a token the line stays as written."""
+task list shows it. Without a token, or when the issue cannot be read, the line stays
+as written (and is held back: nothing says what its work is, nor whether it is done).
+Either way the task keeps its id by the issue's number."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Iterator, Mapping
 
 from planner.core.patterns import LazyPattern
-from planner.core.read.draft import Draft, DraftTask
+from planner.core.read.draft import Draft, DraftMilestone, DraftTask
 from planner.core.read.markup import heading_text, plain
 from planner.core.text import one_line
-from planner.model import Task, TrackedIssue
+from planner.model import TrackedIssue
 
 # Most issues one run reads: a tracking issue of a few dozen is common, and each is an
 # API call that anyone who can edit the request can ask for.
@@ -24,6 +27,7 @@ _ONLY = LazyPattern(
 )
 # A list item's text: "- [ ] #12", "* #12", "1. #12".
 _ITEM = LazyPattern(r"[ \t]{0,12}(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(\S{1,400})[ \t]*")
+_FENCE = LazyPattern(r"[ \t]{0,3}(`{3,}|~{3,})")
 
 
 def tracked_number(text: str, repository: str | None) -> int | None:
@@ -41,47 +45,66 @@ def tracked_number(text: str, repository: str | None) -> int | None:
 
 def tracked_numbers(text: str, repository: str | None, planning: int) -> list[int]:
     """The issues ``text``'s list items only refer to, in order, without repeats or the
-    planning issue itself: the ones the shell reads before planning (at most
-    ``MAX_TRACKED``)."""
+    planning issue itself, outside code fences and HTML comments: the ones the shell
+    reads before planning."""
     seen: dict[int, None] = {}
-    for line in text.splitlines():
-        item = _ITEM.fullmatch(line)
+    fence = ""
+    for line in re.sub(r"<!--.*?(?:-->|\Z)", "", text, flags=re.DOTALL).splitlines():
+        opened = _FENCE.match(line)
+        if opened and (not fence or opened.group(1).startswith(fence)):
+            fence = "" if fence else opened.group(1)[0] * 3
+            continue
+        item = None if fence else _ITEM.fullmatch(line)
         number = tracked_number(item.group(1), repository) if item else None
         if number is not None and number != planning:
             seen[number] = None
-            if len(seen) == MAX_TRACKED:
-                break
     return list(seen)
 
 
-def fill_tracked(draft: Draft, tracked: Mapping[int, TrackedIssue], repository: str | None) -> None:
-    """Give each task that only names a tracked issue that issue's title, and tick it
-    when the issue is closed."""
-    if not tracked:
-        return
+def fill_tracked(
+    draft: Draft,
+    tracked: Mapping[int, TrackedIssue],
+    repository: str | None,
+) -> list[str]:
+    """Give each task that only names an issue (the first line naming it) that issue's
+    title; a closed issue or pull request is done work, an open pull request a person's
+    to review and merge, an issue closed as not planned no work at all (left out, and
+    said). What is said among the assumptions."""
+    seen: set[int] = set()
+    said: list[str] = []
+    dropped: set[int] = set()  # ids of the tasks left out
     for task in _tasks(draft):
         number = tracked_number(task.title, repository)
-        issue = tracked.get(number) if number is not None else None
-        if number is None or issue is None or not issue.title.strip():
+        if number is None or number in seen:
             continue
-        task.title = f"{one_line(heading_text(issue.title), 200)} (#{number})"
-        task.objective = plain(issue.title)
+        seen.add(number)
+        issue = tracked.get(number)
+        title = issue.title.strip() if issue is not None else ""
+        task.tracks = number
         task.references = list(dict.fromkeys([*task.references, number]))
-        task.done = task.done or issue.closed
+        if issue is not None and issue.not_planned:
+            dropped.add(id(task))
+            said.append(f"#{number} was closed as not planned: left out of the plan.")
+            continue
+        if title:
+            task.title = f"{one_line(heading_text(title), 200)} (#{number})"
+            task.objective = plain(title)
+        if issue is not None and issue.pull_request and not issue.closed:
+            task.kind = "ops"  # someone's change under review: merging it is a person's step
+        task.done = task.done or (issue is not None and issue.closed)
+    if dropped:
+        _leave_out(draft, dropped)
+    return said
+
+
+def _leave_out(draft: Draft, gone: set[int]) -> None:
+    draft.loose_tasks = [t for t in draft.loose_tasks if id(t) not in gone]
+    for milestone in draft.milestones:
+        milestone.tasks = [t for t in milestone.tasks if id(t) not in gone]
 
 
 def _tasks(draft: Draft) -> Iterator[DraftTask]:
     yield from draft.loose_tasks
+    milestone: DraftMilestone
     for milestone in draft.milestones:
         yield from milestone.tasks
-
-
-def tracked_tasks(tasks: Iterable[Task], tracked: Mapping[int, TrackedIssue]) -> dict[str, int]:
-    """The tasks that took a tracked issue's title (task id -> issue number): their
-    sub-issue is that issue."""
-    found: dict[str, int] = {}
-    for task in tasks:
-        for number in task.references:
-            if number in tracked and task.title.endswith(f"(#{number})"):
-                found[task.id] = number
-    return found

@@ -692,6 +692,9 @@ class GitHubServer(StubServer):
         child = next((i for i in self.issues.values() if i["id"] == sub_id), None)
         if child is None or int(number) not in self.issues:
             return Reply(422, {"message": "Validation Failed"})
+        if any(child["number"] in linked for linked in self.sub_issues.values()):
+            # GitHub: an issue has one parent at most (a second link is refused too).
+            return Reply(422, {"message": "Validation Failed"})
         children = self.sub_issues.setdefault(int(number), [])
         if len(children) >= 100:
             return Reply(422, {"message": "Parent issue already has the maximum sub-issues"})

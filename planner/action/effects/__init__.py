@@ -24,7 +24,7 @@ from planner.action.effects.milestones import PlanMilestones
 from planner.action.effects.named import NamedIssues
 from planner.action.effects.project import ProjectItems
 from planner.action.effects.sub_issues import SubIssues
-from planner.action.github import GitHubPort
+from planner.action.github import GitHubPort, NamedIssueInfo
 from planner.action.projects import projects_of
 from planner.model import Contract, Fanout, Issue, Severity
 
@@ -78,12 +78,12 @@ class SideEffects:
         self,
         fanout: Fanout,
         contract: Contract | None = None,
-        tracked: Mapping[str, int] | None = None,
+        tracked: Mapping[str, NamedIssueInfo] | None = None,
     ) -> dict[str, tuple[int, list[int]]]:
         """Each task's sub-issue number and the numbers of those that block it. With
         ``milestones``, the fanout's sub-issues are put in the repository milestone of the
         plan milestone (read from ``contract``). ``tracked``: the tasks whose sub-issue is
-        the issue they track (task id -> issue number)."""
+        the issue they track (task id -> that issue, as read)."""
         links = self.sub_issues.sync(fanout, tracked)
         if self.milestones is not None and contract is not None:
             ours = [

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from planner.action.effects.calls import Calls
 from planner.action.effects.markers import by_marker, safe_text, task_marker
-from planner.action.github import IssueInfo
+from planner.action.github import IssueInfo, NamedIssueInfo
 from planner.core.findings import finding
 from planner.core.graph import fewest_links
 from planner.core.text import one_line
@@ -36,12 +36,12 @@ class SubIssues:
         self.linked: dict[str, IssueInfo] = {}  # each task's sub-issue, after sync()
 
     def sync(
-        self, fanout: Fanout, tracked: Mapping[str, int] | None = None
+        self, fanout: Fanout, tracked: Mapping[str, NamedIssueInfo] | None = None
     ) -> dict[str, tuple[int, list[int]]]:
         """Make and link a sub-issue for each task that has none (found by its hidden
         marker); one that exists is left as it is. A task that tracks an issue of its
-        own (``tracked``: task id -> issue number, a ``- [ ] #12`` line) has that issue
-        for its sub-issue, linked if open, and never a copy."""
+        own (``tracked``: task id -> that issue, a ``- [ ] #12`` line) has that issue for
+        its sub-issue, linked while open, and never a copy."""
         calls = self.calls
         n = calls.planning.number
         current = calls.attempt("listing sub-issues", lambda: calls.port.list_sub_issues(n))
@@ -49,24 +49,24 @@ class SubIssues:
             return {}
         linked = by_marker(current, f"<!-- planner-task: {n}/")
         tracked = tracked or {}
-        linked |= {t: i for t, number in tracked.items() for i in current if i.number == number}
+        linked |= {t: i for t, info in tracked.items() for i in current if i.id == info.id}
         room = SUB_ISSUE_LIMIT - len(current)
         kind = self._type(fanout, {*linked, *tracked})
         for t in fanout.tasks:
-            if t.id in linked:
-                continue
-            if t.id in tracked:
-                room -= self._link_tracked(t.id, tracked[t.id], linked, room)
+            if t.id in linked or (t.id in tracked and tracked[t.id].state != "open"):
                 continue
             if room <= 0:
                 calls.report.findings.append(
                     finding(
                         "github-sub-issue-limit",
                         f"#{n} already has {SUB_ISSUE_LIMIT} sub-issues (GitHub's limit); "
-                        f"no sub-issue was made for {t.id} and later tasks.",
+                        f"no sub-issue was made or linked for {t.id} and later tasks.",
                     )
                 )
                 break
+            if t.id in tracked:
+                room -= self._link_tracked(t.id, tracked[t.id], linked)
+                continue
             title = one_line(f"{t.id}: {safe_text(t.title)}", 200)
             created = calls.attempt(
                 f"creating sub-issue for {t.id}",
@@ -85,20 +85,15 @@ class SubIssues:
         blocked = self._link_dependencies(fanout, subs)
         return {tid: (subs[tid], blocked.get(tid, [])) for tid in subs}
 
-    def _link_tracked(self, task: str, number: int, linked: dict[str, IssueInfo], room: int) -> int:
-        """Link open issue ``number`` as the sub-issue of ``task``; 1 when it was."""
-        calls, n = self.calls, self.calls.planning.number
-        named = calls.attempt(
-            f"reading #{number} for {task}", partial(calls.port.get_named_issue, number)
-        )
-        if named is None or named.state != "open" or named.pull_request or room <= 0:
-            return 0
+    def _link_tracked(self, task: str, info: NamedIssueInfo, linked: dict[str, IssueInfo]) -> int:
+        """Link the issue ``task`` tracks as its sub-issue; 1 when it was."""
+        calls = self.calls
         if not calls.succeeds(
-            f"linking #{number} as the sub-issue of {task}",
-            partial(calls.port.add_sub_issue, n, named.id),
+            f"linking #{info.number} as the sub-issue of {task}",
+            partial(calls.port.add_sub_issue, calls.planning.number, info.id),
         ):
             return 0
-        linked[task] = IssueInfo(named.number, named.id, named.url, named.title, "", named.state)
+        linked[task] = IssueInfo(info.number, info.id, info.url, info.title, "", info.state)
         return 1
 
     def _type(self, fanout: Fanout, linked: Collection[str]) -> str | None:

@@ -5,11 +5,17 @@ already, changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from planner.action import events
-from planner.action.modes.plan import plan_issue, read_request, repository
+from planner.action.modes.plan import (
+    plan_issue,
+    read_request,
+    read_tracked,
+    repository,
+    tracked_issues,
+)
 from planner.action.modes.run import Outcome, Run
 from planner.action.settings import SettingsError
 from planner.core.findings import finding
@@ -17,7 +23,10 @@ from planner.core.plan import Plan, build_plan, file_names
 from planner.model import Config, Contract, Finding, Issue, PlanRequest, Task
 
 if TYPE_CHECKING:
-    from planner.action.github import GitHubPort
+    from planner.action.github import GitHubPort, NamedIssueInfo
+
+# A planning issue as it reads now: its request, its plan, the issues its lines track.
+Planned = tuple[Issue, PlanRequest, Plan, "dict[int, NamedIssueInfo]"]
 
 
 @dataclass
@@ -41,6 +50,7 @@ class Finished:
     before: Plan
     task: Task
     name: str
+    read: dict[int, NamedIssueInfo] = field(default_factory=dict)
 
 
 def merged(run: Run, config: Config) -> Outcome | None:
@@ -83,6 +93,7 @@ def merged(run: Run, config: Config) -> Outcome | None:
         done=(task.id,),
         handed=handed_out(found.before.fanout),
         memory=found.request.memory,
+        read=found.read,
     )
     made_ready = ", ".join(row["task"] for row in outcome.matrix) or "no task"
     outcome.findings[:0] = [
@@ -110,7 +121,7 @@ def finished_task(
     planned)."""
     from planner.core.gate import name_task, named_issues
 
-    plans: dict[int, tuple[Issue, PlanRequest, Plan]] = {}
+    plans: dict[int, Planned] = {}
     contracts = {c.issue.number: c for c in _workspace_contracts(run, config)}
     for number in named_issues(pull.pull_request):
         _plan_now(run, port, config, number, plans)
@@ -130,7 +141,7 @@ def finished_task(
             f"Pull request #{pull.number} was merged; nothing was marked done: {why}",
             severity="warning" if problems else "notice",
         )
-    issue, request, before = plans[named.contract.issue.number]
+    issue, request, before, read = plans[named.contract.issue.number]
     milestones = before.contract.roadmap.milestones if before.contract else []
     task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
     if task is None or task.status == "done":
@@ -142,7 +153,7 @@ def finished_task(
             task=named.task.id,
         )
         return AlreadyDone(said, issue.number, task.id) if task else said
-    return Finished(issue, request, before, task, named.name)
+    return Finished(issue, request, before, task, named.name, read)
 
 
 def _plan_now(
@@ -150,7 +161,7 @@ def _plan_now(
     port: GitHubPort,
     config: Config,
     number: int,
-    plans: dict[int, tuple[Issue, PlanRequest, Plan]],
+    plans: dict[int, Planned],
 ) -> None:
     """Plan issue ``number`` as it reads now, into ``plans``; an issue that does not exist
     is left out (the name then matches no plan)."""
@@ -164,11 +175,13 @@ def _plan_now(
             return
         raise SettingsError(str(exc)) from None
     request = read_request(run, config, issue)
+    read, _ = read_tracked(port, request)  # as the plan that handed the task out did
+    request = request.model_copy(update={"tracked": tracked_issues(read)})
     if run.settings.comment:
         # The plan keeps its ids in its summary comment (§14).
         memory = SideEffects(port, issue, config.labels.decision).read_comment()
         request = request.model_copy(update={"memory": memory})
-    plans[number] = (issue, request, build_plan(request, config, repository(run, config)))
+    plans[number] = (issue, request, build_plan(request, config, repository(run, config)), read)
 
 
 def _workspace_contracts(run: Run, config: Config) -> list[Contract]:

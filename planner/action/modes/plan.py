@@ -24,12 +24,12 @@ from planner.core.plan import (
 )
 from planner.core.render import with_sub_issues
 from planner.core.repo import RepoIndex
-from planner.core.tracked import MAX_TRACKED, tracked_numbers, tracked_tasks
+from planner.core.tracked import MAX_TRACKED, tracked_numbers
 from planner.model import Config, Finding, Issue, PlanRequest, TrackedIssue
 
 if TYPE_CHECKING:
     from planner.action.effects import SideEffects
-    from planner.action.github import GitHubPort
+    from planner.action.github import GitHubPort, NamedIssueInfo
 
 
 def plan(run: Run, config: Config, issue: Issue | None = None) -> Outcome | None:
@@ -56,6 +56,7 @@ def plan_issue(
     done: tuple[str, ...] = (),
     handed: frozenset[str] | None = None,
     memory: str | None = None,
+    read: dict[int, NamedIssueInfo] | None = None,
 ) -> Outcome:
     """Plan ``issue``, raise its decision issues and fold their URLs into the plan, write
     the files once, then the comment and sub-issues, then the artifact. A failed side
@@ -63,16 +64,17 @@ def plan_issue(
 
     ``done``: tasks known done (a merged pull request's); ``handed``: tasks handed out
     already, left out of the matrix; ``memory``: the summary comment, when the caller read
-    it already this run."""
+    it already this run; ``read``: the issues its lines track, when read already."""
     settings, port = run.settings, run.port
     notices = [] if port is not None else [finding("offline", _OFFLINE)]
     request = read_request(run, config, issue).model_copy(
         update={"hand_out": settings.replan, "done_tasks": list(done)}
     )
-    if port is not None:
-        tracked, unread = read_tracked(port, request)
-        request = request.model_copy(update={"tracked": tracked})
+    if port is not None and read is None:
+        read, unread = read_tracked(port, request)
         notices += unread
+    read = read or {}
+    request = request.model_copy(update={"tracked": tracked_issues(read)})
     effects = _effects(port, issue, config, settings) if port is not None else None
     if effects is not None and settings.comment:
         # The plan's memory of its ids lives in its own summary comment (§14).
@@ -95,7 +97,7 @@ def plan_issue(
     run.workspace.write_all(result.files, result.removed)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary, matrix=rows)
     if effects is not None and result.contract is not None:
-        tracking = tracked_tasks(result.fanout.tasks if result.fanout else [], request.tracked)
+        tracking = {t: read[n] for t, n in planned.tracked_tasks.items() if n in read}
         _github_effects(run, effects, result, outcome, tracking)
     if settings.commit == "pull-request" and result.contract is not None:
         _persist(port, issue, result, config, outcome)
@@ -109,38 +111,54 @@ _OFFLINE = "No github-token: planned offline. No decision issues, comment or sub
 
 def read_tracked(
     port: GitHubPort, request: PlanRequest
-) -> tuple[dict[int, TrackedIssue], list[Finding]]:
-    """The issues the request's task lines only name (``- [ ] #12``), read from GitHub:
-    their titles and states, for the core to plan them as the work they are. One that
+) -> tuple[dict[int, NamedIssueInfo], list[Finding]]:
+    """The issues the request's task lines only name (``- [ ] #12``), read from GitHub
+    (the first ``MAX_TRACKED``), for the core to plan them as the work they are. One that
     cannot be read leaves its line as written, said in one notice; an outage stops the
     reading there."""
     from planner.action.github import GitHubError
 
     issue = request.issue
     texts = (issue.body, request.draft or "")
-    numbers = dict.fromkeys(
-        n for text in texts for n in tracked_numbers(text, request.repository_url, issue.number)
+    numbers = list(
+        dict.fromkeys(
+            n for text in texts for n in tracked_numbers(text, request.repository_url, issue.number)
+        )
     )
-    tracked: dict[int, TrackedIssue] = {}
-    unread: list[str] = []
-    for number in list(numbers)[:MAX_TRACKED]:
+    read: dict[int, NamedIssueInfo] = {}
+    unread: list[int] = numbers[MAX_TRACKED:]
+    for k, number in enumerate(numbers[:MAX_TRACKED]):
         try:
-            named = port.get_named_issue(number)
-            tracked[number] = TrackedIssue(title=named.title, closed=named.state == "closed")
+            read[number] = port.get_named_issue(number)
         except GitHubError as exc:
-            unread.append(f"#{number} ({exc})")
+            unread.append(number)
             if exc.transient:
+                unread += numbers[k + 1 : MAX_TRACKED]
                 break
     if not unread:
-        return tracked, []
-    return tracked, [
+        return read, []
+    names = ", ".join(f"#{n}" for n in sorted(unread)[:10]) + (" …" if len(unread) > 10 else "")
+    return read, [
         finding(
             "tracked-issue-unread",
-            f"Not read: {'; '.join(unread[:5])}{' …' if len(unread) > 5 else ''}. A task "
-            "line that only names an issue keeps the number as its title until that issue "
-            "can be read; write the change in the line to plan it without the issue.",
+            f"Not read: {names} ({len(unread)} issue(s); a run reads at most {MAX_TRACKED}). "
+            "A task line that only names an issue is held back, under its number, until "
+            "that issue is read; write the change in the line to plan it without the issue.",
         )
     ]
+
+
+def tracked_issues(read: dict[int, NamedIssueInfo]) -> dict[int, TrackedIssue]:
+    """What the core is told of each issue read."""
+    return {
+        n: TrackedIssue(
+            title=info.title,
+            closed=info.state == "closed",
+            not_planned=info.state_reason == "not_planned" and not info.pull_request,
+            pull_request=info.pull_request,
+        )
+        for n, info in read.items()
+    }
 
 
 def _effects(port: GitHubPort, issue: Issue, config: Config, settings: Settings) -> SideEffects:
@@ -163,7 +181,7 @@ def _github_effects(
     effects: SideEffects,
     result: PlanResult,
     outcome: Outcome,
-    tracked: dict[str, int],
+    tracked: dict[str, NamedIssueInfo],
 ) -> None:
     """Sub-issues first, so the summary links each task to its own; then the comment."""
     if run.settings.create_sub_issues and result.fanout is not None:

@@ -56,6 +56,9 @@ class DraftTask:
     # The plain lines the author wrote under the task (its acceptance holds them too, and
     # criteria it inherits): where the files it changes may be named.
     details: list[str] = field(default_factory=list)
+    # The issue the line only names ("- [ ] #12"): the task is that issue's work, and
+    # keeps its id across runs by that number whatever the issue's title reads.
+    tracks: int | None = None
 
 
 @dataclass

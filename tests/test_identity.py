@@ -272,6 +272,32 @@ def test_the_memory_leads_the_summary_so_no_cut_loses_it() -> None:
     assert memory is not None and not findings and len(memory.tasks) == planned
 
 
+def test_a_plan_too_large_for_whole_titles_in_its_memory_keeps_every_id() -> None:
+    """The memory cuts titles to fit its comment; an unchanged task compared as it was
+    cut is the same task. Compared whole, a plan of 350 long tasks lost almost every id on
+    every run, and its version went up each time with nothing changed."""
+    import hashlib
+
+    def name(i: int, k: int) -> str:  # a made-up word: titles that compress as little as
+        digest = hashlib.sha256(f"{i}/{k}".encode()).digest()  # real ones do
+        return "".join(chr(97 + b % 26) for b in digest[: 4 + (i + k) % 6])
+
+    body = "## Tasks\n" + "".join(
+        f"- [ ] Add {' '.join(name(i, k) for k in range(14))} in `src/m{i}.py`\n"
+        for i in range(350)
+    )
+    first, line = core_plan(body, None)
+    memory, _ = identity.decode(line)
+    assert memory is not None and memory.cut is not None and memory.cut < 120, "titles cut"
+    summary = line
+    for _ in range(2):
+        again, summary = core_plan(body, summary)
+        assert again == first
+    edited = body.replace(f"- [ ] Add {name(7, 0)} ", f"- [ ] Add the {name(7, 0)} ")
+    after, _ = core_plan(edited, summary)
+    assert sorted(after.values()) == sorted(first.values()), "an edit keeps ids too"
+
+
 def test_a_memory_that_inflates_past_any_plan_is_refused() -> None:
     import base64
     import zlib

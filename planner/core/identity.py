@@ -62,6 +62,9 @@ class Memory(NamedTuple):
     same number while the roadmap is the same."""
     changes: tuple[str, ...] = ()
     """What changed in the tasks at that version of the roadmap (shown until the next)."""
+    cut: int | None = None
+    """How far the titles were shortened to fit the summary comment (characters of the
+    line ``one_line(title, 120)``); None when they are whole (a contract's)."""
 
 
 # ---------------------------------------------------------------------------- keeping
@@ -80,18 +83,19 @@ def encode(memory: Memory) -> str:
 
 
 def _encoded(memory: Memory, keep: int) -> str:
-    def short(t: Remembered) -> list[str]:
-        return [t.id, t.milestone, t.title[:keep], t.handed]
+    def cut(title: str) -> str:
+        return title[:keep].rstrip()  # a title read back is the same text next time
 
     data = json.dumps(
         {
-            "m": [[i, title[:keep]] for i, title in memory.milestones],
-            "t": [short(t) for t in memory.tasks],
-            "r": [[t.id, t.milestone, t.title[:keep]] for t in memory.removed],
+            "m": [[i, cut(title)] for i, title in memory.milestones],
+            "t": [[t.id, t.milestone, cut(t.title), t.handed] for t in memory.tasks],
+            "r": [[t.id, t.milestone, cut(t.title)] for t in memory.removed],
             "u": list(memory.used),
             "v": memory.version,
             "d": memory.roadmap,
             "c": list(memory.changes),
+            "k": keep,
         },
         separators=(",", ":"),
         ensure_ascii=False,
@@ -142,6 +146,7 @@ def decode(text: str) -> tuple[Memory | None, list[Finding]]:
             version=int(data.get("v", 0)),
             roadmap=str(data.get("d", "")),
             changes=tuple(str(c) for c in data.get("c", [])),
+            cut=int(data.get("k", 120)),
         )
     except (ValueError, TypeError, KeyError, RecursionError, zlib.error):
         return None, [lost]
@@ -270,11 +275,17 @@ def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matc
         return Matched(list(drafts), frozenset(), [], frozenset()), []
     findings: list[Finding] = []
     milestones = [replace(d, tasks=list(d.tasks)) for d in drafts]
+
+    def told(title: str) -> frozenset[str]:
+        # A title as the memory kept it: compared as it was cut, an unchanged one is the
+        # same words (a plan too large for whole titles kept none of its ids otherwise).
+        return words(title if memory.cut is None else one_line(title, 120)[: memory.cut])
+
     free = [(mid, words(title)) for mid, title in memory.milestones]
     stated = {d.id.upper() for d in milestones if d.id}
     free = [(mid, w) for mid, w in free if mid.upper() not in stated]
     for i, d in _best_pairs(
-        [(i, words(d.title)) for i, d in enumerate(milestones) if not d.id], free, findings, "M"
+        [(i, told(d.title)) for i, d in enumerate(milestones) if not d.id], free, findings, "M"
     ):
         milestones[i] = replace(milestones[i], id=d)
     drafted = [(mi, ti, t) for mi, d in enumerate(milestones) for ti, t in enumerate(d.tasks)]
@@ -294,7 +305,7 @@ def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matc
         milestones[mi].tasks[ti] = drafted[k][2]
         kept.add(rid)
     remembered = [r for r in remembered if r.id not in kept]
-    pending = [(k, words(t.title)) for k, (_, _, t) in enumerate(drafted) if not t.id]
+    pending = [(k, told(t.title)) for k, (_, _, t) in enumerate(drafted) if not t.id]
     left = [(r.id, words(r.title)) for r in remembered]
     # Of tasks equally alike, the one of the same milestone: two milestones may each have
     # a "Write tests" task, and deleting one must not hand its id to the other.

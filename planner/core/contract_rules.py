@@ -183,37 +183,30 @@ def _task_graph(contract: Contract, where: Where) -> Iterator[Finding]:
         )
 
 
-def _waits_across(contract: Contract, where: Where) -> Iterator[Finding]:
-    """No task waits on a task of a milestone that waits for its own: with one focus at
-    a time neither could ever be ready. Checked once the milestone and task graphs are
-    acyclic (their own cycles are said above)."""
-    milestones = [m for m in contract.roadmap.milestones if m.status != "done"]
-    tasks = [(m, t) for m in milestones for t in m.tasks if t.status != "done"]
-    if find_cycles([m.id for m in milestones], {m.id: m.dependencies for m in milestones}):
-        return
-    if find_cycles([t.id for _, t in tasks], {t.id: t.depends_on for _, t in tasks}):
-        return
-    # Who waits on what: a task on the tasks it depends on and on the milestones its own
-    # depends on; a milestone on its open tasks.
-    home = {t.id: m.id for m, t in tasks}
-    edges = {t.id: [*t.depends_on, *m.dependencies] for m, t in tasks}
-    edges.update({m.id: [t.id for t in m.tasks if t.id in home] for m in milestones})
-    pointers = {t.id: f"{at}/depends_on" for _, at, t in _tasks(contract)}
-    for cycle in find_cycles(list(edges), edges):
-        across = next(
-            (a for a, b in zip(cycle, cycle[1:], strict=False) if a in home and b in home),
-            cycle[0],
-        )
-        yield finding(
-            "graph-cycle",
-            fix="A task cannot wait on work of a milestone that comes after its own: move "
-            "one of the two tasks, or drop the dependency.",
-            what="Tasks and milestones",
-            path=" → ".join(reversed(cycle)),
-            task=across,
-            file=where.name,
-            pointer=pointers.get(across, ""),
-        )
+def _waits_on_later(contract: Contract, where: Where) -> Iterator[Finding]:
+    """No open task waits on an open task of a later milestone: one milestone is the focus
+    at a time, in the plan's order, so such a task is never ready while its own is the
+    focus, and its milestone is never done. A warning, not an error: the rest of the plan
+    stands, and the dependency may be a misreading of the request."""
+    place = {m.id: i for i, m in enumerate(contract.roadmap.milestones)}
+    home = {t.id: (mid, t.status) for mid, _, t in _tasks(contract)}
+    for mid, at, t in _tasks(contract):
+        if t.status == "done":
+            continue
+        for k, dep in enumerate(t.depends_on):
+            there, status = home.get(dep, (mid, "done"))
+            if status != "done" and place[there] > place[mid]:
+                yield finding(
+                    "graph-waits-on-later",
+                    f"Task {t.id} waits on {dep}, a task of milestone {there}, which comes "
+                    f"after {mid}: one milestone is the focus at a time, so {t.id} is never "
+                    f"ready while {mid} is. Move one of the two tasks, or drop the "
+                    "dependency.",
+                    milestone=mid,
+                    task=t.id,
+                    file=where.name,
+                    pointer=f"{at}/depends_on/{k}",
+                )
 
 
 def _decision_blocks(contract: Contract, where: Where) -> Iterator[Finding]:
@@ -285,7 +278,7 @@ def _bounded(contract: Contract, where: Where) -> Iterator[Finding]:
 CONTRACT_CHECKS: tuple[tuple[tuple[str, ...], ContractCheck], ...] = (
     (("graph-unknown-dependency", "graph-cycle"), _milestone_graph),
     (("graph-unknown-dependency", "graph-cycle"), _task_graph),
-    (("graph-cycle",), _waits_across),
+    (("graph-waits-on-later",), _waits_on_later),
     (("contract-issue-mismatch",), _issue_number),
     (("graph-duplicate-id",), _duplicate_ids),
     (("diff-scope-exceeds-milestone",), _scopes),

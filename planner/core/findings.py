@@ -102,9 +102,13 @@ RULES: dict[str, Rule] = _rules(
         ),
         "graph-cycle": (
             ("error",),
-            "milestones or tasks depend on each other in a cycle, a task on a later "
-            "milestone's task among them (the path is printed)",
+            "milestones or tasks depend on each other in a cycle (the path is printed)",
             {"": "{what} depend on each other in a cycle: {path} (each needs the one before it)."},
+        ),
+        "graph-waits-on-later": (
+            ("warning",),
+            "a task waits on an open task of a later milestone: it is never ready while its "
+            "own milestone is the focus",
         ),
         "graph-unknown-dependency": (
             ("error", "warning"),

@@ -285,7 +285,7 @@ def _unsaid(contract: Contract, config: Config, said: list[Finding]) -> list[Fin
     request's own findings (with its lines) speak for a rule where they are of the same
     severity and name the same milestone or task, or none. (Warnings are the plan's own
     graded view: an open task without a boundary is held back as needs-boundary when it
-    is the focus's.)"""
+    is the focus's; a warning only the contract checks find is said too.)"""
 
     def spoken(f: Finding) -> bool:
         return any(
@@ -298,7 +298,15 @@ def _unsaid(contract: Contract, config: Config, said: list[Finding]) -> list[Fin
 
     name = contract_file(config.paths.output_dir, contract.issue.number)
     found = contract_findings(contract, name, config)
-    return [f for f in found if f.severity == "error" and not spoken(f)]
+    return [
+        f
+        for f in found
+        if (f.severity == "error" or f.rule in _ONLY_CONTRACT_WARNS) and not spoken(f)
+    ]
+
+
+# Warnings no step of the plan says before its contract is checked.
+_ONLY_CONTRACT_WARNS = frozenset({"graph-waits-on-later"})
 
 
 def _schema_errors(contract: Contract, fanout: Fanout | None) -> list[Finding]:

@@ -134,9 +134,9 @@ def test_only_a_bare_reference_to_this_repository_is_tracked() -> None:
     assert tracked_number("https://github.com/other/repo/issues/7", here) is None
     assert tracked_number("Fix the crash in #12", here) is None, "a line that says more"
     assert tracked_number("#0", here) is None
-    text = "- [ ] #5\n- [x] #6\nSee #7 for context.\n1. #8\n- [ ] #1\n- #5\n"
-    assert tracked_numbers(text, here, planning=1) == [5, 6, 8], (
-        "list items only, in order, once each, never the planning issue"
+    text = "- [x] #6\n- [ ] #5\nSee #7 for context.\n1. #8\n- [ ] #1\n- #5\n- [x] #5\n"
+    assert tracked_numbers(text, here, planning=1) == [5, 8, 6], (
+        "list items only, open ones first, once each, never the planning issue"
     )
 
 
@@ -266,3 +266,53 @@ def test_a_title_with_control_characters_is_written_as_text() -> None:
 def test_only_list_items_outside_code_and_comments_are_read() -> None:
     text = "```md\n- [ ] #5\n```\n<!--\n- [ ] #6\n-->\n~~~\n- #7\n~~~\n- [ ] #8\n"
     assert tracked_numbers(text, None, planning=1) == [8]
+
+
+def planned_again(body: str, tracked: dict[int, TrackedIssue], runs: int) -> list[dict[str, str]]:
+    """The ids by title of ``runs`` plans of one body, each from the last one's memory."""
+    from planner.core.plan import plan as plan_result
+
+    memory: str | None = None
+    seen = []
+    for _ in range(runs):
+        made = plan_result(
+            PlanRequest(
+                issue=Issue(number=1, title="t", body=body),
+                repository_url=f"https://github.com/{REPO}",
+                tracked=tracked,
+                memory=memory,
+            )
+        )
+        assert made.contract is not None
+        seen.append({t.title: t.id for m in made.contract.roadmap.milestones for t in m.tasks})
+        memory = made.summary
+    return seen
+
+
+def test_a_written_task_naming_the_issue_keeps_its_id_beside_the_line_that_tracks_it() -> None:
+    body = (
+        "## Tasks\n- [ ] Add the dead-letter log for failed retries in hooks/dlq.py (#12)\n"
+        "- [ ] #12\n- [ ] Add the backoff table in hooks/backoff.py\n"
+    )
+    runs = planned_again(body, {12: TrackedIssue(title="Retry failed deliveries")}, 3)
+    assert runs[0] == runs[1] == runs[2], "an unchanged plan keeps every id"
+
+
+def test_a_tracked_task_over_sub_tasks_waits_on_them_online_as_offline() -> None:
+    body = (
+        "## Tasks\n- [ ] #12\n  - [ ] Add the form fields in `web/fields.tsx`\n"
+        "  - [ ] Add the remember-me option in `web/remember.tsx`\n"
+    )
+    made = build_plan(request_of(body, {12: TrackedIssue(title="Login page")}), Config())
+    assert made.contract is not None
+    (whole, *parts) = made.contract.roadmap.milestones[0].tasks
+    assert whole.title == "Login page (#12)"
+    assert whole.depends_on == [p.id for p in parts], "the whole waits on its parts"
+
+
+def request_of(body: str, tracked: dict[int, TrackedIssue]) -> PlanRequest:
+    return PlanRequest(
+        issue=Issue(number=1, title="t", body=body),
+        repository_url=f"https://github.com/{REPO}",
+        tracked=tracked,
+    )

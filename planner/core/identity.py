@@ -12,7 +12,7 @@ from __future__ import annotations
 import binascii
 import json
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -27,7 +27,8 @@ MEMORY_VERSION = 1
 MARKER = "planner:ids"
 _LINE = LazyPattern(r"<!-- planner:ids v(\d+) ([0-9a-f]{16}) ([A-Za-z0-9+/=]{1,400000}) -->")
 _WORD = LazyPattern(r"[a-z0-9]+")
-_TRACKED_TITLE = LazyPattern(r"#(\d{1,7})|.{0,400} \(#(\d{1,7})\)")
+# A committed contract's task that is a line naming an issue, unread: "#12".
+_ONLY_ISSUE = LazyPattern(r"#(\d{1,7})")
 MEMORY_LINE_LIMIT = 40_000
 """Characters of the memory line at most: a comment holds 65,536."""
 MAX_MEMORY_BYTES = 4 * 1_048_576
@@ -44,6 +45,8 @@ class Remembered(NamedTuple):
     title: str
     handed: str = ""
     """A digest of the task as it was handed out to an agent, or empty if it was not."""
+    tracks: str = ""
+    """The number of the issue the task's line only names (``- [ ] #12``), if it does."""
 
 
 class Memory(NamedTuple):
@@ -89,7 +92,10 @@ def _encoded(memory: Memory, keep: int) -> str:
     data = json.dumps(
         {
             "m": [[i, cut(title)] for i, title in memory.milestones],
-            "t": [[t.id, t.milestone, cut(t.title), t.handed] for t in memory.tasks],
+            "t": [
+                [t.id, t.milestone, cut(t.title), t.handed, *([t.tracks] if t.tracks else [])]
+                for t in memory.tasks
+            ],
             "r": [[t.id, t.milestone, cut(t.title)] for t in memory.removed],
             "u": list(memory.used),
             "v": memory.version,
@@ -163,7 +169,12 @@ def from_contract(contract: dict[str, Any] | None) -> Memory | None:
         milestones = roadmap["milestones"]
         kept = tuple((str(m["id"]), str(m["title"])) for m in milestones)
         tasks = tuple(
-            Remembered(str(t["id"]), str(m["id"]), str(t["title"]))
+            Remembered(
+                str(t["id"]),
+                str(m["id"]),
+                str(t["title"]),
+                tracks=found.group(1) if (found := _ONLY_ISSUE.fullmatch(str(t["title"]))) else "",
+            )
             for m in milestones
             for t in m["tasks"]
         )
@@ -182,9 +193,12 @@ def remember(
     handed: dict[str, str],
     previous: Memory | None,
     changes: tuple[str, ...] = (),
+    tracked: Mapping[str, int] | None = None,
 ) -> Memory:
     """The memory of a plan just made: its ids and titles, what was handed out (the
-    previous run's hand-outs still open, and this run's), every id ever used."""
+    previous run's hand-outs still open, and this run's), every id ever used, and the
+    issue each task tracks (``tracked``: task id -> issue number)."""
+    tracked = tracked or {}
     before = {t.id: t.handed for t in previous.tasks} if previous else {}
     tasks = tuple(
         Remembered(
@@ -192,6 +206,7 @@ def remember(
             m.id,
             one_line(t.title, 120),
             handed.get(t.id) or ("" if t.status == "done" else before.get(t.id, "")),
+            str(tracked.get(t.id, "")),
         )
         for m in contract.roadmap.milestones
         for t in m.tasks
@@ -324,13 +339,12 @@ def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matc
 def _by_issue(
     drafted: Sequence[tuple[int, int, DraftTask]], remembered: Sequence[Remembered]
 ) -> Iterator[tuple[int, str]]:
-    """Each task that tracks an issue, with the remembered task that tracked the same one
-    (titled ``#12``, or after the issue: ``… (#12)``)."""
+    """Each task that tracks an issue, with the remembered task that tracked the same
+    one."""
     by_issue: dict[int, str] = {}
     for r in remembered:
-        found = _TRACKED_TITLE.fullmatch(r.title)
-        if found:
-            by_issue.setdefault(int(found.group(1) or found.group(2)), r.id)
+        if r.tracks.isdigit():
+            by_issue.setdefault(int(r.tracks), r.id)
     for k, (_, _, t) in enumerate(drafted):
         if t.tracks is not None and not t.id and t.tracks in by_issue:
             yield k, by_issue.pop(t.tracks)

@@ -150,7 +150,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     failed = _schema_errors(contract, fanned.fanout)
     made = _plan(
         contract, fanned, findings + failed, decided, _drafted_tasks(built, placed), memory
-    )._replace(tracked_tasks=_tracking(_drafted_tasks(built, placed), request))
+    )._replace(tracked_tasks=_tracking(_drafted_tasks(built, placed)))
     return made if not failed else Plan(None, None, fanned.waves, made.findings, {}, {})
 
 
@@ -175,16 +175,9 @@ def _plan(
     )
 
 
-def _tracking(drafted: list[tuple[Task, DraftTask, str]], request: PlanRequest) -> dict[str, int]:
-    """Each task that took an issue's title from GitHub, to that issue (an issue, not a
-    pull request): the issue is the task's sub-issue."""
-    return {
-        t.id: d.tracks
-        for t, d, _ in drafted
-        if d.tracks is not None
-        and d.tracks in request.tracked
-        and not request.tracked[d.tracks].pull_request
-    }
+def _tracking(drafted: list[tuple[Task, DraftTask, str]]) -> dict[str, int]:
+    """Each task whose line only names an issue, to that issue."""
+    return {t.id: d.tracks for t, d, _ in drafted if d.tracks is not None}
 
 
 def _decisions(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from planner.core.patterns import LazyPattern
-from planner.core.read.draft import Draft, DraftMilestone, DraftTask
+from planner.core.read.draft import Draft, DraftTask
 from planner.core.read.markup import heading_text, plain
 from planner.core.text import one_line
 from planner.model import TrackedIssue
@@ -26,7 +26,9 @@ _ONLY = LazyPattern(
     r"#(\d{1,7})[.)]?|(https?://[^\s/]{1,100}/[^\s/]{1,100}/[^\s/]{1,100})/(?:issues|pull)/(\d{1,7})/?"
 )
 # A list item's text: "- [ ] #12", "* #12", "1. #12".
-_ITEM = LazyPattern(r"[ \t]{0,12}(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(\S{1,400})[ \t]*")
+_ITEM = LazyPattern(
+    r"[ \t]{0,12}(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[([ xX])\][ \t]+)?(\S{1,400})[ \t]*"
+)
 _FENCE = LazyPattern(r"[ \t]{0,3}(`{3,}|~{3,})")
 
 
@@ -44,10 +46,12 @@ def tracked_number(text: str, repository: str | None) -> int | None:
 
 
 def tracked_numbers(text: str, repository: str | None, planning: int) -> list[int]:
-    """The issues ``text``'s list items only refer to, in order, without repeats or the
-    planning issue itself, outside code fences and HTML comments: the ones the shell
-    reads before planning."""
+    """The issues ``text``'s list items only refer to, without repeats or the planning
+    issue itself, outside code fences and HTML comments: the ones the shell reads before
+    planning. Those on unticked lines first (a ticked one is done whatever it reads), each
+    in order."""
     seen: dict[int, None] = {}
+    ticked: dict[int, None] = {}
     fence = ""
     for line in re.sub(r"<!--.*?(?:-->|\Z)", "", text, flags=re.DOTALL).splitlines():
         opened = _FENCE.match(line)
@@ -55,10 +59,10 @@ def tracked_numbers(text: str, repository: str | None, planning: int) -> list[in
             fence = "" if fence else opened.group(1)[0] * 3
             continue
         item = None if fence else _ITEM.fullmatch(line)
-        number = tracked_number(item.group(1), repository) if item else None
-        if number is not None and number != planning:
-            seen[number] = None
-    return list(seen)
+        number = tracked_number(item.group(2), repository) if item else None
+        if item and number is not None and number != planning:
+            (ticked if item.group(1) in ("x", "X") else seen)[number] = None
+    return list(seen) + [n for n in ticked if n not in seen]
 
 
 def fill_tracked(
@@ -73,7 +77,7 @@ def fill_tracked(
     seen: set[int] = set()
     said: list[str] = []
     dropped: set[int] = set()  # ids of the tasks left out
-    for task in _tasks(draft):
+    for tasks, at, task in _places(draft):
         number = tracked_number(task.title, repository)
         if number is None or number in seen:
             continue
@@ -87,8 +91,13 @@ def fill_tracked(
             said.append(f"#{number} was closed as not planned: left out of the plan.")
             continue
         if title:
-            task.title = f"{one_line(heading_text(title), 200)} (#{number})"
+            was, task.title = task.title, f"{one_line(heading_text(title), 200)} (#{number})"
             task.objective = plain(title)
+            for part in tasks[at + 1 :]:  # its sub-tasks, below it, name it by its title
+                if part.title == was:
+                    break
+                if part.parent == was:
+                    part.parent = task.title
         if issue is not None and issue.pull_request and not issue.closed:
             task.kind = "ops"  # someone's change under review: merging it is a person's step
         task.done = task.done or (issue is not None and issue.closed)
@@ -103,8 +112,8 @@ def _leave_out(draft: Draft, gone: set[int]) -> None:
         milestone.tasks = [t for t in milestone.tasks if id(t) not in gone]
 
 
-def _tasks(draft: Draft) -> Iterator[DraftTask]:
-    yield from draft.loose_tasks
-    milestone: DraftMilestone
-    for milestone in draft.milestones:
-        yield from milestone.tasks
+def _places(draft: Draft) -> Iterator[tuple[list[DraftTask], int, DraftTask]]:
+    """Each task with the list it is in and its place there."""
+    for tasks in (draft.loose_tasks, *(milestone.tasks for milestone in draft.milestones)):
+        for at, task in enumerate(tasks):
+            yield tasks, at, task

@@ -97,7 +97,11 @@ def plan_issue(
     run.workspace.write_all(result.files, result.removed)
     outcome = Outcome(findings=notices + result.findings, summary=result.summary, matrix=rows)
     if effects is not None and result.contract is not None:
-        tracking = {t: read[n] for t, n in planned.tracked_tasks.items() if n in read}
+        tracking = {
+            t: read[n]
+            for t, n in planned.tracked_tasks.items()
+            if n in read and not read[n].pull_request
+        }
         _github_effects(run, effects, result, outcome, tracking)
     if settings.commit == "pull-request" and result.contract is not None:
         _persist(port, issue, result, config, outcome)

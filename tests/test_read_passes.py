@@ -1608,3 +1608,14 @@ def test_a_gsd_plans_front_matter_with_broken_characters_is_read_without_them() 
     front = '---\nmust_haves: {truths: ["\\ud800 broken", "Alerts fire"]}\n'
     draft = read_request("t", front + rest)
     assert draft.milestones[0].acceptance[0] == "Alerts fire"
+
+
+def test_a_dependency_said_not_to_be_is_none() -> None:
+    from planner.core.read import read_request
+
+    draft = read_request(
+        "t",
+        "## Tasks\n- [ ] Add export in `a.py` (this does not need T2)\n"
+        "- [ ] Add import in `b.py`, which doesn't depend on T1\n- [ ] Add sync in `c.py` (needs T1)\n",
+    )
+    assert [t.depends_on for t in draft.loose_tasks] == [[], [], ["T1"]]

@@ -98,8 +98,19 @@ class DiffBoundary(Strict):
     )
 
 
+def _tracks_optional(schema: dict[str, Any]) -> None:
+    # Contracts written before tasks named the issue they track stay valid.
+    schema["required"] = [k for k in schema.get("required", []) if k != "tracks"]
+
+
 class Task(Strict):
     """One unit of work for one agent or person."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra=_tracks_optional,
+    )
 
     id: MilestoneId = Field(description="Stable id, e.g. M1-T2.")
     title: VisibleStr
@@ -114,6 +125,11 @@ class Task(Strict):
     depends_on: list[str] = Field(description="Ids of tasks that must be done first.")
     references: list[PositiveInt] = Field(
         default_factory=empty_list, description="Issue numbers the task text refers to."
+    )
+    tracks: PositiveInt | None = Field(
+        default=None,
+        description="The issue whose work this task is: its line only named it "
+        "('- [ ] #12'), and its title is that issue's.",
     )
 
 

@@ -88,7 +88,9 @@ def test_a_tracked_issue_is_planned_as_the_work_it_names(
     )
     assert "Add a dead-letter log to the sender (#4)" in found, "a link to the issue too"
     handed = {row["task"] for row in json.loads(result.outputs["matrix"])["include"]}
-    assert retry["id"] in handed
+    assert retry["id"] in handed and retry["tracks"] == 2
+    brief = (result.workspace / f".agent/tasks/{NUMBER}-{retry['id']}.md").read_text()
+    assert "This task is the work of issue #2: read it for what it asks" in brief
     reads = [r.path for r in github.requests if r.method == "GET"]
     read = [f"/repos/{REPO}/issues/{n}" for n in (2, 3, 4)]
     assert [p for p in reads if p in read] == read, "each tracked issue read once"
@@ -316,3 +318,32 @@ def request_of(body: str, tracked: dict[int, TrackedIssue]) -> PlanRequest:
         repository_url=f"https://github.com/{REPO}",
         tracked=tracked,
     )
+
+
+def test_the_committed_contract_remembers_which_task_tracks_which_issue() -> None:
+    """Without the summary comment's memory (comment: false, commit: pull-request) the
+    ids come from the committed contract: its tasks say which issue they track, so a
+    retitled issue, or one named in two milestones, keeps its tasks' ids."""
+    from planner.core.plan import plan as plan_result
+
+    body = (
+        "## Milestones\n### M1: Parser\n- [ ] #12\n- [ ] Add the lexer in `src/lex.py`\n\n"
+        "### M2: Fixes\n- [ ] #12\n- [ ] Add the repair pass in `src/repair.py`\n"
+    )
+    previous: dict[str, Any] | None = None
+    seen = []
+    for title in ("Parser crash", "Parser crash", "Segfault on empty input"):
+        made = plan_result(
+            PlanRequest(
+                issue=Issue(number=1, title="t", body=body),
+                repository_url=f"https://github.com/{REPO}",
+                tracked={12: TrackedIssue(title=title)},
+                previous_contract=previous,
+            )
+        )
+        contract = json.loads(made.files[".agent/planning-output-1.json"])
+        previous = contract
+        tasks_now = [t for m in contract["roadmap"]["milestones"] for t in m["tasks"]]
+        seen.append([(t["id"], t["tracks"]) for t in tasks_now])
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0][0] == ("M1-T1", 12), "the contract says which issue the task tracks"

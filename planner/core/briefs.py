@@ -75,6 +75,15 @@ def render_brief(fanout: Fanout, task: FanoutTask, waves: dict[str, int] | None 
         "",
         markdown_paragraph(task.objective),
         "",
+        *(
+            [
+                f"This task is the work of issue #{task.tracks}: read it for what it asks, "
+                f"and say `Fixes #{task.tracks}` in the pull request.",
+                "",
+            ]
+            if task.tracks
+            else []
+        ),
         "## Boundary",
         "",
         "Change only files inside these paths (globs; `**` spans folders):",

@@ -249,7 +249,7 @@ RULES: dict[str, Rule] = _rules(
         "tracked-issue-unread": (
             ("notice",),
             "an issue a task line only names (`- [ ] #12`) could not be read; the line keeps "
-            "the number as its title",
+            "the number as its title and is not handed out",
         ),
         "done-merged": (
             ("notice",),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import binascii
 import json
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -27,8 +27,6 @@ MEMORY_VERSION = 1
 MARKER = "planner:ids"
 _LINE = LazyPattern(r"<!-- planner:ids v(\d+) ([0-9a-f]{16}) ([A-Za-z0-9+/=]{1,400000}) -->")
 _WORD = LazyPattern(r"[a-z0-9]+")
-# A committed contract's task that is a line naming an issue, unread: "#12".
-_ONLY_ISSUE = LazyPattern(r"#(\d{1,7})")
 MEMORY_LINE_LIMIT = 40_000
 """Characters of the memory line at most: a comment holds 65,536."""
 MAX_MEMORY_BYTES = 4 * 1_048_576
@@ -170,10 +168,7 @@ def from_contract(contract: dict[str, Any] | None) -> Memory | None:
         kept = tuple((str(m["id"]), str(m["title"])) for m in milestones)
         tasks = tuple(
             Remembered(
-                str(t["id"]),
-                str(m["id"]),
-                str(t["title"]),
-                tracks=found.group(1) if (found := _ONLY_ISSUE.fullmatch(str(t["title"]))) else "",
+                str(t["id"]), str(m["id"]), str(t["title"]), tracks=str(t.get("tracks") or "")
             )
             for m in milestones
             for t in m["tasks"]
@@ -193,12 +188,10 @@ def remember(
     handed: dict[str, str],
     previous: Memory | None,
     changes: tuple[str, ...] = (),
-    tracked: Mapping[str, int] | None = None,
 ) -> Memory:
     """The memory of a plan just made: its ids and titles, what was handed out (the
     previous run's hand-outs still open, and this run's), every id ever used, and the
-    issue each task tracks (``tracked``: task id -> issue number)."""
-    tracked = tracked or {}
+    issue each task tracks."""
     before = {t.id: t.handed for t in previous.tasks} if previous else {}
     tasks = tuple(
         Remembered(
@@ -206,7 +199,7 @@ def remember(
             m.id,
             one_line(t.title, 120),
             handed.get(t.id) or ("" if t.status == "done" else before.get(t.id, "")),
-            str(tracked.get(t.id, "")),
+            str(t.tracks or ""),
         )
         for m in contract.roadmap.milestones
         for t in m.tasks
@@ -235,6 +228,10 @@ def roadmap_digest(roadmap: Roadmap) -> str:
     """A digest of the roadmap's content, its version aside."""
     data = roadmap.model_dump(mode="json")
     data.pop("version", None)
+    for milestone in data["milestones"]:
+        for task in milestone["tasks"]:
+            if task["tracks"] is None:
+                del task["tracks"]  # a plan made before tasks tracked issues is the same
     return digest(data)
 
 
@@ -343,7 +340,7 @@ def _by_issue(
     one."""
     by_issue: dict[int, str] = {}
     for r in remembered:
-        if r.tracks.isdigit():
+        if r.tracks.isascii() and r.tracks.isdigit():
             by_issue.setdefault(int(r.tracks), r.id)
     for k, (_, _, t) in enumerate(drafted):
         if t.tracks is not None and not t.id and t.tracks in by_issue:

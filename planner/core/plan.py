@@ -150,7 +150,7 @@ def build_plan(request: PlanRequest, config: Config, repository: RepoIndex | Non
     failed = _schema_errors(contract, fanned.fanout)
     made = _plan(
         contract, fanned, findings + failed, decided, _drafted_tasks(built, placed), memory
-    )._replace(tracked_tasks=_tracking(_drafted_tasks(built, placed)))
+    )
     return made if not failed else Plan(None, None, fanned.waves, made.findings, {}, {})
 
 
@@ -173,11 +173,6 @@ def _plan(
         task_lines={t.id: d.line for t, d, _ in drafted if d.line is not None},
         memory=memory,
     )
-
-
-def _tracking(drafted: list[tuple[Task, DraftTask, str]]) -> dict[str, int]:
-    """Each task whose line only names an issue, to that issue."""
-    return {t.id: d.tracks for t, d, _ in drafted if d.tracks is not None}
 
 
 def _decisions(

@@ -39,9 +39,6 @@ class Plan(NamedTuple):
     """Ids of decisions whose issue URL the request itself gave; those are kept."""
     memory: Memory | None = None
     """The previous plan's ids, as recalled (PRODUCT.md §14)."""
-    tracked_tasks: dict[str, int] = {}  # noqa: RUF012 (a NamedTuple's default is never changed)
-    """Task id -> the issue its line only names (``- [ ] #12``): kept in the memory, and
-    the task's sub-issue where that issue was read."""
 
 
 class PlanResult(NamedTuple):
@@ -166,7 +163,7 @@ def _in_flight(
     made = tuple(changes(plan.memory, plan.contract))
     if not made and plan.memory and plan.memory.version == plan.contract.roadmap.version:
         made = plan.memory.changes  # the same version: what changed in it still holds
-    return kept, remember(plan.contract, now, plan.memory, made, plan.tracked_tasks)
+    return kept, remember(plan.contract, now, plan.memory, made)
 
 
 def file_names(plan: Plan, config: Config, *, any_ready: bool = False) -> list[str]:

@@ -137,6 +137,7 @@ def _task(
         acceptance=acceptance,
         depends_on=list(t.depends_on),
         references=sorted(set(t.references)),
+        tracks=t.tracks,
     )
     return _Made(task, defaulted, assumptions, findings)
 

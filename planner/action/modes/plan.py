@@ -98,9 +98,10 @@ def plan_issue(
     outcome = Outcome(findings=notices + result.findings, summary=result.summary, matrix=rows)
     if effects is not None and result.contract is not None:
         tracking = {
-            t: read[n]
-            for t, n in planned.tracked_tasks.items()
-            if n in read and not read[n].pull_request
+            t.id: read[t.tracks]
+            for m in result.contract.roadmap.milestones
+            for t in m.tasks
+            if t.tracks in read and not read[t.tracks].pull_request
         }
         _github_effects(run, effects, result, outcome, tracking)
     if settings.commit == "pull-request" and result.contract is not None:
@@ -146,8 +147,9 @@ def read_tracked(
         finding(
             "tracked-issue-unread",
             f"Not read: {names} ({len(unread)} issue(s); a run reads at most {MAX_TRACKED}). "
-            "A task line that only names an issue is held back, under its number, until "
-            "that issue is read; write the change in the line to plan it without the issue.",
+            "A task line that only names an issue keeps its number for a title until that "
+            "issue is read, and is not handed out; write the change in the line to plan it "
+            "without the issue.",
         )
     ]
 

@@ -110,6 +110,7 @@ def draft_from_data(data: Any, source: Source, origin: str) -> Draft:
                     acceptance=list(t.get("acceptance", [])),
                     depends_on=list(t.get("depends_on", [])),
                     references=list(t.get("references", [])),
+                    tracks=t.get("tracks"),
                 )
             )
         draft.milestones.append(milestone)

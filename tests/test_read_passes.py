@@ -1616,6 +1616,10 @@ def test_a_dependency_said_not_to_be_is_none() -> None:
     draft = read_request(
         "t",
         "## Tasks\n- [ ] Add export in `a.py` (this does not need T2)\n"
-        "- [ ] Add import in `b.py`, which doesn't depend on T1\n- [ ] Add sync in `c.py` (needs T1)\n",
+        "- [ ] Add import in `b.py`, which doesn\u2019t depend on T1\n"
+        "- [ ] Add sync in `c.py`: does **not** need to wait for T1\n"
+        "- [ ] Add retry in `d.py`, no longer depends on T3\n"
+        "- [ ] Add backoff in `e.py` (not before T2 is done; depends on T3)\n"
+        "- [ ] Add logs in `f.py` (needs T1)\n",
     )
-    assert [t.depends_on for t in draft.loose_tasks] == [[], [], ["T1"]]
+    assert [t.depends_on for t in draft.loose_tasks] == [[], [], [], [], ["T3"], ["T1"]]

@@ -654,6 +654,9 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "negation": (
         "not",
+        "never",
+        "cannot",
+        "no longer",
         "nicht",
     ),
     "no_dependency": (
@@ -1788,7 +1791,7 @@ class LEX:
     must: Final = "must not|mustn't|must"
     need_to: Final = "needs to be|need to be|needs to|need to"
     needs: Final = "needs|need"
-    negation: Final = "nicht|not"
+    negation: Final = "no longer|cannot|never|nicht|not"
     no_dependency: Final = "no other dependencies|no other dependency|no dependencies|no dependency"
     not_work: Final = (
         "in diesem|included|planned|covered|geplant|a goal|sprint|these|doing|going|goals"

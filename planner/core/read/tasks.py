@@ -47,8 +47,11 @@ _TASK_DEPENDS = LazyPattern(
     r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
     re.IGNORECASE,
 )
-# "does not need T3", "doesn't depend on T2": a dependency said not to be.
-_DENIED = LazyPattern(rf"(?:\b(?:{LEX.negation})|n't)\s+$", re.IGNORECASE)
+# "does not need T3", "doesn’t depend on T2", "does **not** need to wait for T2": a
+# dependency said not to be (a negation at most two words before it).
+_DENIED = LazyPattern(
+    rf"(?:\b(?:{LEX.negation})|n['’]t)[*_]{{0,2}}(?:\s+[\w-]+){{0,2}}\s+$", re.IGNORECASE
+)
 # An item that only says what the work waits on ("Depends on #12", "Blocked by #3 and #4").
 _WAITS_ON = LazyPattern(
     rf"(?:{LEX.depends_on}|{LEX.waits_on}|{LEX.needs}|{LEX.after})\s+"
@@ -271,7 +274,7 @@ def task_from_item(
     )
     task.asks = item.checked is None and not item.children and _ASKS.match(plain(text)) is not None
     for stated in _TASK_DEPENDS.finditer(text):
-        if not _DENIED.search(text, max(0, stated.start() - 24), stated.start()):
+        if not _DENIED.search(text, max(0, stated.start() - 40), stated.start()):
             task.depends_on.extend(_TASK_ID.findall(stated.group(1)))
     subtasks: list[DraftTask] = []
     for child in item.children:

@@ -149,36 +149,61 @@ def test_a_task_waiting_on_a_later_milestones_task_is_said(planned: dict[str, An
     waits on an M2 task is never ready and M1 never done: the plan would stall with no
     word of why."""
     contract = json.loads(json.dumps(planned))
-    task(contract, 0, 3)["depends_on"] = ["M2-T1"]
+    task(contract, 0, 0)["depends_on"] = ["M2-T1"]
+    task(contract, 0, 3)["depends_on"] = ["M2-T2"]  # verification waits for features anyway
     found = validate_contract(json.dumps(contract), "plan.json", Config())
     (later,) = [f for f in found if f.rule == "graph-waits-on-later"]
-    assert later.severity == "warning" and later.location.task == "M1-T4"
-    assert later.location.pointer == "/roadmap/milestones/0/tasks/3/depends_on/0"
-    assert "Task M1-T4 waits on M2-T1, a task of milestone M2, which comes after M1" in (
+    assert later.severity == "warning" and later.location.task == "M1-T1"
+    assert later.location.pointer == "/roadmap/milestones/0/tasks/0/depends_on/0"
+    assert "Task M1-T1 waits on M2-T1, a task of milestone M2, which comes after M1" in (
         later.message
     )
     assert not [f for f in found if f.severity == "error"]
 
     task(contract, 1, 0)["status"] = "done"
+    task(contract, 1, 1)["status"] = "done"
     assert not [f for f in findings(contract) if f[0] == "graph-waits-on-later"], (
         "a done task is no wait: the same line is fine once M2-T1 is done"
     )
 
 
-@pytest.mark.parametrize("depends", ["", "Depends on: M1\n"])
-def test_plan_says_a_task_waits_on_the_next_milestone_and_stays_green(
-    tmp_path: Path, depends: str
-) -> None:
-    request = tmp_path / "request.md"
-    request.write_text(
+TASKMASTER = """```json
+{"master": {"tasks": [
+ {"id": 1, "title": "Add the config loader", "status": "pending", "dependencies": [],
+  "subtasks": [{"id": 1, "title": "Validate keys in src/config.py", "status": "pending",
+                "dependencies": ["2.1"]}]},
+ {"id": 2, "title": "Add the schema module", "status": "pending", "dependencies": [],
+  "subtasks": [{"id": 1, "title": "Define the schema in src/schema.py", "status": "pending",
+                "dependencies": []}]}
+]}}
+```
+"""
+
+
+def test_a_task_waiting_on_the_next_milestone_puts_it_first_or_is_said(tmp_path: Path) -> None:
+    """Milestones nothing orders are put in the order their tasks wait in (Taskmaster's
+    subtasks name other tasks' subtasks); where the request makes the later one wait for
+    the earlier, the plan says so and stays green."""
+
+    def planned(body: str) -> tuple[dict[str, Any], str]:
+        workspace = tmp_path / str(len(list(tmp_path.iterdir())))
+        workspace.mkdir()
+        (workspace / "request.md").write_text(body, encoding="utf-8")
+        out = io.StringIO()
+        code = cli.main(["plan", str(workspace / "request.md"), "--workspace", str(workspace)], out)
+        assert code == 0, out.getvalue()
+        made = json.loads((workspace / ".agent/planning-output-1.json").read_text())
+        return made, out.getvalue()
+
+    unordered, said = planned(TASKMASTER)
+    assert [m["id"] for m in unordered["roadmap"]["milestones"]] == ["M2", "M1"]
+    assert unordered["roadmap"]["focus"] == "M2" and "graph-waits-on-later" not in said
+    ordered, said = planned(
         "## Phase 1: Core\n"
         "- [ ] Add parsing to `src/a.py` (depends on M2-T1)\n"
         "- [ ] Add caching to `src/b.py`\n\n**Acceptance:** parsing works.\n\n"
-        f"## Phase 2: Extras\n{depends}- [ ] Add export to `src/b.py`\n\n"
-        "**Acceptance:** export works.\n",
-        encoding="utf-8",
+        "## Phase 2: Extras\nDepends on: Phase 1\n- [ ] Add export to `src/b.py`\n\n"
+        "**Acceptance:** export works.\n"
     )
-    out = io.StringIO()
-    code = cli.main(["plan", str(request), "--workspace", str(tmp_path)], out)
-    assert code == 0, out.getvalue()
-    assert "[graph-waits-on-later] Task M1-T1 waits on M2-T1" in out.getvalue()
+    assert [m["id"] for m in ordered["roadmap"]["milestones"]] == ["M1", "M2"]
+    assert "[graph-waits-on-later] Task M1-T1 waits on M2-T1" in said

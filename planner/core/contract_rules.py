@@ -15,7 +15,7 @@ from planner.core import rules
 from planner.core.boundaries import Protected, is_unbounded, lookalike, protected_globs
 from planner.core.findings import finding
 from planner.core.focus import focus_milestone
-from planner.core.graph import find_cycles
+from planner.core.graph import find_cycles, topological_order
 from planner.core.paths import PathError, glob_contains, normalize_glob
 from planner.core.patterns import LazyPattern
 from planner.core.text import one_line
@@ -188,11 +188,16 @@ def _waits_on_later(contract: Contract, where: Where) -> Iterator[Finding]:
     at a time, in the plan's order, so such a task is never ready while its own is the
     focus, and its milestone is never done. A warning, not an error: the rest of the plan
     stands, and the dependency may be a misreading of the request."""
-    place = {m.id: i for i, m in enumerate(contract.roadmap.milestones)}
+    milestones = contract.roadmap.milestones
+    # The order the focus follows: the written one, each milestone after its dependencies.
+    order = topological_order(
+        [m.id for m in milestones], {m.id: m.dependencies for m in milestones}
+    )
+    place = {mid: i for i, mid in enumerate(order)}
     home = {t.id: (mid, t.status) for mid, _, t in _tasks(contract)}
     for mid, at, t in _tasks(contract):
-        if t.status == "done":
-            continue
+        if t.status == "done" or t.kind == "verification":
+            continue  # verification waits for feature work anyway (seed rule 7)
         for k, dep in enumerate(t.depends_on):
             there, status = home.get(dep, (mid, "done"))
             if status != "done" and place[there] > place[mid]:

@@ -192,9 +192,10 @@ def test_a_merged_pull_request_finishes_the_tracked_task_it_was_handed_out_for(
     first = loop_plan(tmp_path / "plan", github)
     assert first.code == 0, first.stdout
     retry = tasks(first)["Retry failed deliveries in `hooks/sender.py` (#2)"]["id"]
+    github.issues[NUMBER]["body"] += "- [ ] #404\n"  # named meanwhile, and not there
     done = merge(tmp_path / "merge", github, merged_event(f"planner/{NUMBER}/{retry}", 50))
     assert done.code == 0, done.stdout
-    assert "done-merged" in rules(done)
+    assert "done-merged" in rules(done) and "tracked-issue-unread" in rules(done)
     assert "- [x] #2" in github.issues[NUMBER]["body"], "its own line ticked"
 
 

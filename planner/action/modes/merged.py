@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from planner.action.github import GitHubPort, NamedIssueInfo
 
 # A planning issue as it reads now: its request, its plan, the issues its lines track.
-Planned = tuple[Issue, PlanRequest, Plan, "dict[int, NamedIssueInfo]"]
+Planned = tuple[Issue, PlanRequest, Plan, "dict[int, NamedIssueInfo]", list[Finding]]
 
 
 @dataclass
@@ -51,6 +51,7 @@ class Finished:
     task: Task
     name: str
     read: dict[int, NamedIssueInfo] = field(default_factory=dict)
+    unread: list[Finding] = field(default_factory=list)
 
 
 def merged(run: Run, config: Config) -> Outcome | None:
@@ -104,6 +105,7 @@ def merged(run: Run, config: Config) -> Outcome | None:
             task=task.id,
         ),
         *marked.findings,
+        *found.unread,
     ]
     done = "; ".join(marked.done) or "nothing changed on GitHub"
     outcome.summary = (
@@ -141,7 +143,7 @@ def finished_task(
             f"Pull request #{pull.number} was merged; nothing was marked done: {why}",
             severity="warning" if problems else "notice",
         )
-    issue, request, before, read = plans[named.contract.issue.number]
+    issue, request, before, read, unread = plans[named.contract.issue.number]
     milestones = before.contract.roadmap.milestones if before.contract else []
     task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
     if task is None or task.status == "done":
@@ -153,7 +155,7 @@ def finished_task(
             task=named.task.id,
         )
         return AlreadyDone(said, issue.number, task.id) if task else said
-    return Finished(issue, request, before, task, named.name, read)
+    return Finished(issue, request, before, task, named.name, read, unread)
 
 
 def _plan_now(
@@ -175,13 +177,14 @@ def _plan_now(
             return
         raise SettingsError(str(exc)) from None
     request = read_request(run, config, issue)
-    read, _ = read_tracked(port, request)  # as the plan that handed the task out did
+    read, unread = read_tracked(port, request)  # as the plan that handed the task out did
     request = request.model_copy(update={"tracked": tracked_issues(read)})
     if run.settings.comment:
         # The plan keeps its ids in its summary comment (§14).
         memory = SideEffects(port, issue, config.labels.decision).read_comment()
         request = request.model_copy(update={"memory": memory})
-    plans[number] = (issue, request, build_plan(request, config, repository(run, config)), read)
+    before = build_plan(request, config, repository(run, config))
+    plans[number] = (issue, request, before, read, unread)
 
 
 def _workspace_contracts(run: Run, config: Config) -> list[Contract]:

@@ -153,28 +153,11 @@ def cycle_findings(
 
 
 def in_dependency_order(milestones: list[Milestone]) -> list[Milestone]:
-    """The milestones with every one after those it depends on, and after those its open
-    tasks wait on where nothing says otherwise (Taskmaster's subtasks name other tasks'
-    subtasks, and one focus at a time would stall on them); the request's order
-    otherwise."""
+    """The milestones with every one after those it depends on (the request's order
+    otherwise)."""
     by_id = {m.id: m for m in milestones}
-    return [by_id[i] for i in topological_order(list(by_id), milestone_waits(milestones))]
-
-
-def milestone_waits(milestones: Sequence[Milestone]) -> dict[str, list[str]]:
-    """Each milestone's dependencies, with the milestones its open tasks wait on open
-    tasks of, unless that would make a cycle."""
-    edges = {m.id: list(m.dependencies) for m in milestones}
-    home = {t.id: m.id for m in milestones for t in m.tasks if t.status != "done"}
-    for m in milestones:
-        for t in m.tasks:
-            for dep in t.depends_on if t.status != "done" else ():
-                there = home.get(dep)
-                if there in (None, m.id) or there in edges[m.id]:
-                    continue
-                if not _reaches(edges, there, m.id):
-                    edges[m.id].append(there)
-    return edges
+    order = topological_order(list(by_id), {m.id: m.dependencies for m in milestones})
+    return [by_id[i] for i in order]
 
 
 def roll_up(

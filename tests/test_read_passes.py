@@ -1617,9 +1617,40 @@ def test_a_dependency_said_not_to_be_is_none() -> None:
         "t",
         "## Tasks\n- [ ] Add export in `a.py` (this does not need T2)\n"
         "- [ ] Add import in `b.py`, which doesn\u2019t depend on T1\n"
-        "- [ ] Add sync in `c.py`: does **not** need to wait for T1\n"
+        "- [ ] Add sync in `c.py`: does **not** need T1\n"
         "- [ ] Add retry in `d.py`, no longer depends on T3\n"
         "- [ ] Add backoff in `e.py` (not before T2 is done; depends on T3)\n"
-        "- [ ] Add logs in `f.py` (needs T1)\n",
+        "- [ ] Add logs in `f.py` (needs T1)\n"
+        "- [ ] Add a cache in `g.py` (can't start until after T2)\n"
+        "- [ ] Add a queue in `h.py` (not urgent - needs T2)\n",
     )
-    assert [t.depends_on for t in draft.loose_tasks] == [[], [], [], [], ["T3"], ["T1"]]
+    assert [t.depends_on for t in draft.loose_tasks] == [
+        [],
+        [],
+        [],
+        [],
+        ["T3"],
+        ["T1"],
+        ["T2"],
+        ["T2"],
+    ]
+
+
+def test_never_and_cannot_deny_a_dependency_but_open_no_heading_of_no_work() -> None:
+    """The words that deny a dependency right before it are not the ones that make a
+    heading out of scope or a sentence of order a denial."""
+    from planner.core.read import read_request
+
+    draft = read_request(
+        "t",
+        "## Never in production\n- [ ] Add the debug console in `dev/console.py`\n\n"
+        "## Phases\nPhases are sequential and never overlap.\n"
+        "### Phase 1: Schema\n- [ ] Add the table in `db/schema.sql`\n"
+        "### Phase 2: Backfill\n- [ ] Backfill the table in `db/backfill.py` (never needs T1)\n",
+    )
+    titles = [t.title for m in draft.milestones for t in m.tasks] + [
+        t.title for t in draft.loose_tasks
+    ]
+    assert "Add the debug console in `dev/console.py`" in titles, "a heading with work"
+    (backfill,) = [t for m in draft.milestones for t in m.tasks if "Backfill" in t.title]
+    assert backfill.depends_on == []

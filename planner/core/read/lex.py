@@ -207,6 +207,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "yet to be determined",
         "still to be decided",
     ),
+    "denies": (
+        "not",
+        "never",
+        "cannot",
+        "no longer",
+    ),
     "depends_on": (
         "depends on",
         "depend on",
@@ -654,9 +660,6 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "negation": (
         "not",
-        "never",
-        "cannot",
-        "no longer",
         "nicht",
     ),
     "no_dependency": (
@@ -1699,6 +1702,7 @@ class LEX:
         "|draft|needs|open|tbd|tbc"
     )
     decision_untaken: Final = "yet to be determined|still to be decided|yet to be decided"
+    denies: Final = "no longer|cannot|never|not"
     depends_on: Final = (
         "depend upon|builds upon|depends on|blocked by|build upon|depende de|depend on"
         "|builds on|waits for|hängt von|dépend de|nécessite|requires|build on|wait for"
@@ -1791,7 +1795,7 @@ class LEX:
     must: Final = "must not|mustn't|must"
     need_to: Final = "needs to be|need to be|needs to|need to"
     needs: Final = "needs|need"
-    negation: Final = "no longer|cannot|never|nicht|not"
+    negation: Final = "nicht|not"
     no_dependency: Final = "no other dependencies|no other dependency|no dependencies|no dependency"
     not_work: Final = (
         "in diesem|included|planned|covered|geplant|a goal|sprint|these|doing|going|goals"

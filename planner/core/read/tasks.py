@@ -47,11 +47,9 @@ _TASK_DEPENDS = LazyPattern(
     r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
     re.IGNORECASE,
 )
-# "does not need T3", "doesn’t depend on T2", "does **not** need to wait for T2": a
-# dependency said not to be (a negation at most two words before it).
-_DENIED = LazyPattern(
-    rf"(?:\b(?:{LEX.negation})|n['’]t)[*_]{{0,2}}(?:\s+[\w-]+){{0,2}}\s+$", re.IGNORECASE
-)
+# "does not need T3", "doesn’t depend on T2", "does **not** need T2": a dependency said
+# not to be (the negation just before it; "can't start until after T2" is one).
+_DENIED = LazyPattern(rf"(?:\b(?:{LEX.denies})|n['’]t)[*_]{{0,2}}\s+$", re.IGNORECASE)
 # An item that only says what the work waits on ("Depends on #12", "Blocked by #3 and #4").
 _WAITS_ON = LazyPattern(
     rf"(?:{LEX.depends_on}|{LEX.waits_on}|{LEX.needs}|{LEX.after})\s+"

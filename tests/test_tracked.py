@@ -50,18 +50,32 @@ def github() -> Iterator[GitHubServer]:
         yield server
 
 
-def plan(tmp: Path, server: GitHubServer, body: str = TRACKING) -> RunnerResult:
-    workspace = tmp / "workspace"
-    for name in ("hooks/sender.py", "hooks/queue.py", "docs/delivery.md", "tests/test_sender.py"):
-        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
-        (workspace / name).write_text("# delivery\n", encoding="utf-8")
+def plan(
+    tmp: Path,
+    server: GitHubServer,
+    body: str = TRACKING,
+    inputs: dict[str, str] | None = None,
+    workspace: Path | None = None,
+) -> RunnerResult:
+    """A run of the action on ``body`` in a checkout holding the files it names (a new
+    one unless ``workspace`` is given)."""
+    if workspace is None:
+        workspace = tmp / "workspace"
+        for name in (
+            "hooks/sender.py",
+            "hooks/queue.py",
+            "docs/delivery.md",
+            "tests/test_sender.py",
+        ):
+            (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+            (workspace / name).write_text("# delivery\n", encoding="utf-8")
     server.issues[NUMBER]["body"] = body
     return run_action(
         tmp,
         "issues",
         issue_event("edited", NUMBER, body),
         token=TOKEN,
-        inputs={"upload-artifact": "false"},
+        inputs={"upload-artifact": "false", **(inputs or {})},
         workspace=workspace,
         extra_env={"GITHUB_API_URL": server.url},
     )
@@ -156,15 +170,7 @@ def test_a_tracked_issue_is_its_tasks_sub_issue_never_a_copy(
     body = TRACKING.replace(
         "- [ ] #3\n", "- [ ] #3\n- [ ] Add a delivery counter to `hooks/queue.py`\n"
     )
-    first = run_action(
-        tmp_path / "1",
-        "issues",
-        issue_event("edited", NUMBER, body),
-        token=TOKEN,
-        inputs={"upload-artifact": "false", "create-sub-issues": "true"},
-        workspace=plan(tmp_path / "0", github, body).workspace,
-        extra_env={"GITHUB_API_URL": github.url},
-    )
+    first = plan(tmp_path / "1", github, body, {"create-sub-issues": "true"})
     assert first.code == 0, first.stdout
     children = github.sub_issues[NUMBER]
     assert 2 in children and 4 in children, "the open tracked issues are linked as they are"
@@ -173,15 +179,7 @@ def test_a_tracked_issue_is_its_tasks_sub_issue_never_a_copy(
     assert made and all("(#" not in title for title in made), (
         "only the task written in the request got a new issue"
     )
-    again = run_action(
-        tmp_path / "2",
-        "issues",
-        issue_event("edited", NUMBER, body),
-        token=TOKEN,
-        inputs={"upload-artifact": "false", "create-sub-issues": "true"},
-        workspace=first.workspace,
-        extra_env={"GITHUB_API_URL": github.url},
-    )
+    again = plan(tmp_path / "2", github, body, {"create-sub-issues": "true"}, first.workspace)
     assert again.code == 0, again.stdout
     assert github.sub_issues[NUMBER] == children, "a replay links and makes nothing"
 

@@ -755,3 +755,21 @@ def test_a_lone_surrogate_in_a_request_never_breaks_the_plan() -> None:
     refused = [f.message for f in made.findings if f.rule == "draft-invalid"]
     assert refused and "milestones[0].title: holds a lone surrogate" in refused[0]
     assert made.contract is not None
+
+
+def test_an_instance_type_is_no_dependency() -> None:
+    """'needs t2.large instances' named an instance type; read as task T2, on T2's own
+    line it made the task wait on itself: a cycle, and a red step on an ordinary
+    request."""
+    from planner.core.plan import plan
+
+    body = (
+        "## Tasks\n- [ ] Add the report in `bench/report.py`\n"
+        "- [ ] Add the load test in `bench/load.py` (needs t2.large instances)\n"
+        "- [ ] Add the soak test in `bench/soak.py` (needs T4-class GPUs, after T1)\n"
+    )
+    made = plan(PlanRequest(issue=Issue(number=5, title="t", body=body)))
+    assert not [f for f in made.findings if f.severity == "error"], made.findings
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    waits = [t["depends_on"] for t in contract["roadmap"]["milestones"][0]["tasks"]]
+    assert waits == [[], [], ["M1-T1"]]

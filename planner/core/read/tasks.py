@@ -42,9 +42,12 @@ from planner.core.text import code_locations, issue_refs, one_line
 from planner.model import Finding
 
 _SPEC_KIT = LazyPattern(r"(T\d{2,5})\s+((?:\[[^\]\n]{1,24}\]\s*){0,4})(.*)", re.DOTALL)
+# A task id as people write one: "T3", "M2-T1" (capitals; "t2.large" and "T4-class" are
+# other things).
+_ID = r"(?-i:(?:M\d{1,4}-)?T\d{1,5})(?![.-]\w)"
 _TASK_DEPENDS = LazyPattern(
     rf"\b(?:{LEX.depends_on}|{LEX.after}|{LEX.needs})\s+"
-    r"((?:(?:M\d{1,4}-)?T\d{1,5})(?:\s*(?:,|and|&)\s*(?:(?:M\d{1,4}-)?T\d{1,5}))*)\b",
+    rf"({_ID}(?:\s*(?:,|and|&)\s*{_ID})*)\b",
     re.IGNORECASE,
 )
 # "does not need T3", "doesn’t depend on T2", "does **not** need T2": a dependency said

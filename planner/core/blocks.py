@@ -31,7 +31,7 @@ class _Marker(NamedTuple):
     end: int
 
 
-def _fenced(text: str) -> list[tuple[int, int, int]]:
+def fenced_spans(text: str) -> list[tuple[int, int, int]]:
     """(start, end, line) of each fenced code block, by character offset; an unclosed
     fence runs to the end of the text, as CommonMark has it."""
     spans: list[tuple[int, int, int]] = []
@@ -58,7 +58,7 @@ def _live_markers(text: str, name: str) -> list[_Marker]:
     found = [_Marker(m.group(1), m.group(2), m.start(), m.end()) for m in _MARKER.finditer(text)]
     if not found:
         return []
-    spans = _fenced(text)
+    spans = fenced_spans(text)
     live: list[_Marker] = []
     for marker in found:
         span = next((s for s in spans if s[0] <= marker.start < s[1]), None)
@@ -118,7 +118,7 @@ def replace_block(text: str | None, key: str, content: str, name: str) -> str:
         return block + "\n"
     span = _locate(text, key, name)
     if span is None:
-        unclosed = [s for s in _fenced(text) if s[2] < 0]
+        unclosed = [s for s in fenced_spans(text) if s[2] < 0]
         if unclosed:
             raise BlockError(
                 f"{name} ends inside a code fence opened on line {-unclosed[0][2]}; a block "

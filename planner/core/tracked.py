@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from planner.core.blocks import fenced_spans
 from planner.core.patterns import LazyPattern
 from planner.core.read.draft import Draft, DraftTask
 from planner.core.read.markup import heading_text, plain
@@ -29,7 +30,7 @@ _ONLY = LazyPattern(
 _ITEM = LazyPattern(
     r"[ \t]{0,12}(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[([ xX])\][ \t]+)?(\S{1,400})[ \t]*"
 )
-_FENCE = LazyPattern(r"[ \t]{0,3}(`{3,}|~{3,})")
+_COMMENT = LazyPattern(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def tracked_number(text: str, repository: str | None) -> int | None:
@@ -52,13 +53,14 @@ def tracked_numbers(text: str, repository: str | None, planning: int) -> list[in
     in order."""
     seen: dict[int, None] = {}
     ticked: dict[int, None] = {}
-    fence = ""
-    for line in re.sub(r"<!--.*?(?:-->|\Z)", "", text, flags=re.DOTALL).splitlines():
-        opened = _FENCE.match(line)
-        if opened and (not fence or opened.group(1).startswith(fence)):
-            fence = "" if fence else opened.group(1)[0] * 3
+    text = _COMMENT.sub("", text)
+    code = fenced_spans(text)
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        at, offset = offset, offset + len(line)
+        if any(start <= at < end for start, end, _ in code):
             continue
-        item = None if fence else _ITEM.fullmatch(line)
+        item = _ITEM.fullmatch(line.rstrip("\r\n"))
         number = tracked_number(item.group(2), repository) if item else None
         if item and number is not None and number != planning:
             (ticked if item.group(1) in ("x", "X") else seen)[number] = None

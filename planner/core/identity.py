@@ -83,9 +83,16 @@ def encode(memory: Memory) -> str:
     return line
 
 
+def _cut(title: str, keep: int) -> str:
+    """A remembered title (``one_line(title, 120)``) as the memory keeps it, ``keep``
+    characters at most: matching cuts a new title the same way. Read back, it is the same
+    text next time (no space at its end)."""
+    return title[:keep].rstrip()
+
+
 def _encoded(memory: Memory, keep: int) -> str:
     def cut(title: str) -> str:
-        return title[:keep].rstrip()  # a title read back is the same text next time
+        return _cut(title, keep)
 
     data = json.dumps(
         {
@@ -291,7 +298,7 @@ def match(drafts: Sequence[DraftMilestone], memory: Memory | None) -> tuple[Matc
     def told(title: str) -> frozenset[str]:
         # A title as the memory kept it: compared as it was cut, an unchanged one is the
         # same words (a plan too large for whole titles kept none of its ids otherwise).
-        return words(title if memory.cut is None else one_line(title, 120)[: memory.cut])
+        return words(title if memory.cut is None else _cut(one_line(title, 120), memory.cut))
 
     free = [(mid, words(title)) for mid, title in memory.milestones]
     stated = {d.id.upper() for d in milestones if d.id}

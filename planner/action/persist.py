@@ -92,7 +92,7 @@ def persist_plan(
     result = Persisted()
     branch = plan_branch(number)
     try:
-        _commit(port, number, version, (files, removed), branch, result)
+        _commit(port, number, version, files, branch, result, removed=removed)
         if result.commit is not None:
             _pull(port, number, title, branch, result)
     except GitHubError as exc:
@@ -121,11 +121,12 @@ def _commit(
     port: GitDataPort,
     number: int,
     version: int,
-    change: tuple[dict[str, str], tuple[str, ...]],
+    files: dict[str, str],
     branch: str,
     result: Persisted,
+    *,
+    removed: tuple[str, ...],
 ) -> None:
-    files, removed = change
     base_branch = port.default_branch()
     base = port.branch_head(base_branch)
     if base is None:

@@ -27,8 +27,10 @@ def github() -> Iterator[GitHubServer]:
         yield server
 
 
-def persist(tmp: Path, server: GitHubServer, body: str = EXAMPLE) -> RunnerResult:
-    return plan_issue(tmp, server, body, inputs={"commit": "pull-request"})
+def persist(
+    tmp: Path, server: GitHubServer, body: str = EXAMPLE, workspace: Path | None = None
+) -> RunnerResult:
+    return plan_issue(tmp, server, body, inputs={"commit": "pull-request"}, workspace=workspace)
 
 
 def git_writes(server: GitHubServer) -> list[tuple[str, str]]:
@@ -130,13 +132,7 @@ def test_a_plan_that_hands_out_one_task_deletes_the_fanout_an_earlier_plan_kept(
     assert fanout and fanout in github.files_at(BRANCH), "two ready tasks: a fanout"
     github.branches["main"] = github.branches[BRANCH]  # the plan's pull request merged
 
-    second = plan_issue(
-        tmp_path / "2",
-        github,
-        ONE_TASK,
-        inputs={"commit": "pull-request"},
-        workspace=checkout(tmp_path / "2", github),
-    )
+    second = persist(tmp_path / "2", github, ONE_TASK, checkout(tmp_path / "2", github))
     assert second.code == 0, second.stdout
     assert second.outputs["fanout"] == "" and "fanout-skipped" in second.outputs["findings"]
     assert not (second.workspace / fanout).exists(), "the stale fanout left the workspace"
@@ -146,13 +142,7 @@ def test_a_plan_that_hands_out_one_task_deletes_the_fanout_an_earlier_plan_kept(
     assert committed[contract] == (second.workspace / contract).read_text()
 
     head = github.branches[BRANCH]
-    third = plan_issue(
-        tmp_path / "3",
-        github,
-        ONE_TASK,
-        inputs={"commit": "pull-request"},
-        workspace=checkout(tmp_path / "3", github),
-    )
+    third = persist(tmp_path / "3", github, ONE_TASK, checkout(tmp_path / "3", github))
     assert third.code == 0, third.stdout
     assert github.branches[BRANCH] == head, "the branch deletes it already: no new commit"
 

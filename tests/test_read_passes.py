@@ -639,6 +639,10 @@ def test_code_locations_skip_english_pairs_and_cited_documents() -> None:
         "src/api/routes.py"
     ]
     assert code_locations("Move src/app and `a/b`") == ["src/app", "a/b"]
+    assert code_locations("List them in `requirements.txt` and setup.cfg") == [
+        "requirements.txt",
+        "setup.cfg",
+    ]
     # A score, a fraction or a date is a number, not a folder.
     assert code_locations("Lift the rating to 4.5/5 by 2026/03/01, under 2/1000 in a.py") == [
         "a.py"

@@ -33,7 +33,8 @@ _CITING = (
 )
 _CODE_SUFFIXES = frozenset(
     "py pyi go rs ts tsx js jsx mjs java kt c h cc cpp hpp cs rb php swift scala sql sh "
-    "yml yaml json toml proto tf md css html vue ex exs erl hs ml lua zig dart".split()
+    "yml yaml json toml proto tf md css html vue ex exs erl hs ml lua zig dart "
+    "txt rst adoc xml ini cfg conf scss sass less svelte gradle kts cmake mk cjs cts mts".split()
 )
 
 

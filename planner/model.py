@@ -412,7 +412,8 @@ class VocabularyConfig(Strict):
         ],
         description="Verbs that open an operation a person performs rather than a code change "
         "('Run the release script', 'Tag the commit'): such a task is kind 'ops', kept in the "
-        "plan and never handed to an agent.",
+        "plan and never handed to an agent, unless it says its run changes files it names "
+        "('Run `make readme`; this will update README.md').",
     )
     sections: dict[SectionRole, list[NonEmptyStr]] = Field(
         default_factory=dict,

@@ -333,6 +333,20 @@ def test_operations_stay_in_the_plan_and_are_never_handed_out() -> None:
     assert not any(severity == "error" for _, severity in rules)
 
 
+def test_an_operation_that_regenerates_named_files_is_handed_out_on_them() -> None:
+    result = planned(
+        "## Tasks\n- [ ] Run `make authors readme`. This will update `README.md` and"
+        " `AUTHORS.txt`; never edit them by hand.\n"
+        "- [ ] Run `npm run build` to regenerate `dist/index.js`\n"
+        "- [ ] Run `cargo package` if `Cargo.toml` has changed\n"
+    )
+    tasks = result.contract.roadmap.milestones[0].tasks  # type: ignore[attr-defined]
+    assert [t.kind for t in tasks] == ["feature", "feature", "ops"]
+    assert tasks[0].diff_boundary.paths == ["README.md", "AUTHORS.txt"]
+    fanned = [t.id for t in result.fanout.tasks]  # type: ignore[attr-defined]
+    assert fanned == ["M1-T1", "M1-T2"], "a run that only checks a file stays a person's step"
+
+
 def test_the_config_adds_section_names_to_the_vocabulary() -> None:
     body = "## Rollout gates\n- error rate under 1%\n\n## Tasks\n- [ ] Add the flag in `a/b.py`\n"
     plain_read = planned(body)

@@ -19,12 +19,23 @@ from planner.model import DeferredTask, Finding, Milestone, Task, VocabularyConf
 CONCRETE_EXAMPLE = "'Implement Redis stream producer in internal/store/redis/'"
 
 
+# "Run `make docs`. This will update docs/cli.md": after an operation, the words that say
+# its run changes files of the repository.
+_WRITES_FILES = LazyPattern(rf"\b(?:{LEX.writes_files})\b", re.I)
+
+
 def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     """feature, verification, docs or ops, from the words of the objective (seed rule 7).
-    An objective that opens with an operation ("Run", "Tag", "Publish" …) is ops."""
+    An objective that opens with an operation ("Run", "Tag", "Publish" …) is ops, unless
+    it says the run changes files it names ("Run `make readme`; this will update
+    README.md"): committing what the run wrote is a change like any other."""
     first = objective.split(maxsplit=1)[0] if objective.split() else ""
     if contains_any_phrase(first.strip("`*_"), vocabulary.operations):
-        return "ops"
+        written = _WRITES_FILES.search(objective)
+        locations = code_locations(objective[written.end() :]) if written else []
+        if not locations:
+            return "ops"
+        return "docs" if all(_is_docs_path(p) for p in locations) else "feature"
     if contains_any_phrase(objective, vocabulary.verification):
         if not contains_any_phrase(objective, implementation_verbs(vocabulary)):
             return "verification"

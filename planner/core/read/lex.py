@@ -1641,6 +1641,25 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "in each",
         "per",
     ),
+    "writes_files": (
+        "will update",
+        "will regenerate",
+        "will rewrite",
+        "will write",
+        "will refresh",
+        "to update",
+        "to regenerate",
+        "to rewrite",
+        "to refresh",
+        "which updates",
+        "which regenerates",
+        "which rewrites",
+        "that updates",
+        "that regenerates",
+        "that rewrites",
+        "regenerates",
+        "rewrites",
+    ),
 }
 
 
@@ -1977,3 +1996,8 @@ class LEX:
         "|we would like|i would like|we'd like|i'd like"
     )
     within: Final = "in each|inside|within|per"
+    writes_files: Final = (
+        "which regenerates|that regenerates|will regenerate|which rewrites|to regenerate"
+        "|which updates|that rewrites|will rewrite|will refresh|that updates|will update"
+        "|regenerates|will write|to rewrite|to refresh|to update|rewrites"
+    )

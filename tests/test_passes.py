@@ -773,3 +773,24 @@ def test_an_instance_type_is_no_dependency() -> None:
     contract = json.loads(made.files[".agent/planning-output-5.json"])
     waits = [t["depends_on"] for t in contract["roadmap"]["milestones"][0]["tasks"]]
     assert waits == [[], [], ["M1-T1"]]
+
+
+def test_a_task_that_names_itself_waits_on_nothing() -> None:
+    """'needs T2 GPUs' on task T2 reads as its own id: a wait on itself is no wait, and a
+    cycle of one task failed the step for words the reader misread."""
+    from planner.core.plan import plan
+
+    body = (
+        "## Tasks\n- [ ] Add the report in `bench/report.py`\n"
+        "- [ ] Add the GPU soak test in `bench/soak.py` (needs T2 GPUs, after T1)\n"
+    )
+    made = plan(PlanRequest(issue=Issue(number=5, title="t", body=body)))
+    assert not [f for f in made.findings if f.severity == "error"], made.findings
+    dropped = [f for f in made.findings if f.rule == "graph-self-dependency"]
+    assert [(f.severity, f.location.task) for f in dropped] == [("warning", "M1-T2")]
+    assert "'T2'" in dropped[0].message
+    contract = json.loads(made.files[".agent/planning-output-5.json"])
+    waits = [t["depends_on"] for t in contract["roadmap"]["milestones"][0]["tasks"]]
+    assert waits == [[], ["M1-T1"]]
+    fanout = json.loads(made.files[".agent/planner-fanout-5.json"])
+    assert [t["id"] for t in fanout["tasks"]] == ["M1-T1", "M1-T2"], "none held for a cycle"

@@ -120,6 +120,19 @@ def _task_dependencies(
                             line=dt.line,
                         )
                     )
+                elif target == t.id:
+                    # "needs T4 GPUs" on T4 itself: words read as an id, never a wait. A
+                    # cycle of one task would fail the step for what the reader misread.
+                    findings.append(
+                        finding(
+                            "graph-self-dependency",
+                            fix="Name the task it waits on, or rephrase the line.",
+                            name=one_line(raw, 60),
+                            milestone=m.id,
+                            task=t.id,
+                            line=dt.line,
+                        )
+                    )
                 elif target not in deps:
                     deps.append(target)
             tasks.append(t.model_copy(update={"depends_on": deps}))

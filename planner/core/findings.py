@@ -110,6 +110,12 @@ RULES: dict[str, Rule] = _rules(
             "a task waits on an open task of a later milestone: it is never ready while its "
             "own milestone is the focus",
         ),
+        "graph-self-dependency": (
+            ("warning",),
+            'a task names itself as a dependency ("needs T4 GPUs" on T4): dropped, since a '
+            "task cannot wait on itself",
+            {"": "Task {task} names itself as a dependency ('{name}'); dropped."},
+        ),
         "graph-unknown-dependency": (
             ("error", "warning"),
             "a dependency names no milestone or task (a warning where the name is dropped: a "

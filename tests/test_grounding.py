@@ -457,3 +457,50 @@ def test_only_a_line_that_keeps_a_file_out_keeps_it_out(tmp_path: Path) -> None:
     assert covers(ledger, "ledger/ledger.go"), ledger
     assert not any(path_matches("shop/basket.py", p) or p.startswith("shop") for p in ledger)
     assert not any(".git" in p.split("/") for p in hooks), hooks
+
+
+def test_a_copy_of_a_short_request_in_the_repository_is_never_its_boundary(
+    tmp_path: Path,
+) -> None:
+    request = (
+        "# Compiler to-do\n\n## Next\n- [x] Write the tokenizer\n"
+        "- [ ] Write the type checker\n- [ ] Write the emitter\n"
+    )
+    root = tmp_path / "compiler"
+    write(
+        root,
+        {
+            "TODO.md": request,
+            "src/tokenizer/Tokenizer.ts": "export class Tokenizer { next() {} }\n",
+            "src/checker/TypeChecker.ts": "export class TypeChecker { check() {} }\n",
+            "src/emit/Emitter.ts": "export class Emitter { write() {} }\n",
+        },
+    )
+    loc = Locator(build_index(root), GUARD)
+    proposal = loc.propose(
+        TaskText(text="Write the type checker", context="Next", background=request)
+    )
+    assert proposal.confident and "src/checker/*" in proposal.paths, proposal
+    assert "TODO.md" not in proposal.paths + proposal.candidates, "the plan is not the work"
+
+
+def test_a_code_task_only_planning_documents_match_is_held_back(tmp_path: Path) -> None:
+    root = tmp_path / "feeder"
+    write(
+        root,
+        {
+            "README.md": "# Feeder\n\n![build](https://ci.example/old-badge.svg)\n",
+            "docs/stories/2.1.story.md": (
+                "# Story 2.1: Feeding schedules\n\nAs an owner I want feeding schedules that "
+                "survive reboots.\n\n- persist the schedules\n- list, add, remove schedules\n"
+            ),
+            "docs/architecture.md": "# Architecture\n\nSchedules persist in flash.\n",
+            "firmware/motor.c": "void motor_turn(int steps) {}\n",
+        },
+    )
+    loc = Locator(build_index(root), GUARD)
+    held = loc.propose(TaskText(text="Persist the feeding schedules across reboots"))
+    assert not held.confident, "its code is yet to be written; only its plans hold its words"
+    assert "docs/stories/2.1.story.md" in held.candidates
+    badge = loc.propose(TaskText(text="Show the new build badge instead of the old one"))
+    assert badge.confident and badge.paths == ["README.md"], "the front page is no plan"

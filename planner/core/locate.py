@@ -89,8 +89,13 @@ BACKGROUND_BEST = 50
 """Of the files only the rest of the request matches, how many are ranked."""
 PLAN_WORDS = 60
 PLAN_SHARE = 0.6
+PLAN_SHORT_WORDS = 5
+PLAN_SHORT_SHARE = 0.9
 """A prose file holding at least ``PLAN_SHARE`` of the distinct words of a request of at
-least ``PLAN_WORDS`` of them is a plan of the same work, never proposed (unless named)."""
+least ``PLAN_WORDS`` of them is a plan of the same work, never proposed (unless named):
+the request's own file, a PRD or a tasks.md of it. A short request (from
+``PLAN_SHORT_WORDS`` words) is a plan's copy only where a file holds nearly all of its
+words (``PLAN_SHORT_SHARE``): a TODO.md of six lines."""
 META_PRIOR = 0.5
 PROSE_PRIOR = 0.6
 """For a task that is not about docs, a prose file (a document, a note) weighs this much
@@ -347,7 +352,8 @@ class _Ranking:
             scores = self.scores(words)
             top = heapq.nlargest(BACKGROUND_BEST, ((s, -i) for i, s in scores.items()))
             plans: set[int] = set()
-            if len(words) >= PLAN_WORDS:
+            share = PLAN_SHARE if len(words) >= PLAN_WORDS else PLAN_SHORT_SHARE
+            if len(words) >= PLAN_SHORT_WORDS:
                 held: dict[int, int] = {}
                 for word in words:
                     for i, _ in self._postings.get(word, ()):
@@ -355,7 +361,7 @@ class _Ranking:
                 plans = {
                     i
                     for i, n in held.items()
-                    if n >= PLAN_SHARE * len(words) and self.paths[i].lower().endswith(_PLANS)
+                    if n >= share * len(words) and self.paths[i].lower().endswith(_PLANS)
                 }
             cached = (scores, [-i for _, i in top], len(listed), plans)
             self._backgrounds[text] = cached
@@ -518,6 +524,10 @@ class Locator:
         confident = bool(paths) and (
             named or bool(ranked and any(ranked[0][1] in self._ranking.members(w) for w in own))
         )
+        if not (named or docs_task) and all(_planning_prose(p) for p in chosen):
+            # A change to code that only documents match: they hold its words because they
+            # plan it (a story, a design, notes); its code is yet to be written.
+            confident = False
         return Proposal(paths, evidence, confident, candidates)
 
     def _written(self, line: str) -> Iterator[tuple[str, list[str], str | None]]:
@@ -562,6 +572,14 @@ class Locator:
 
     def _is_doc(self, i: int) -> bool:
         return self.paths[i].lower().endswith(_DOC_SUFFIXES)
+
+
+def _planning_prose(path: str) -> bool:
+    """A document that is not the project's front page: a README is where a badge, a
+    list of users or an install line goes; other prose (stories, designs, notes) holds a
+    task's words because it plans the task."""
+    lowered = path.lower()
+    return lowered.endswith(_PLANS) and not lowered.rsplit("/", 1)[-1].startswith("readme")
 
 
 def _hands_off(line: str) -> bool:

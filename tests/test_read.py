@@ -242,7 +242,18 @@ def test_path_escaping_the_repository_is_a_finding_and_dropped() -> None:
     result = planned(body)
     task = result.contract.roadmap.milestones[0].tasks[0]
     assert task.diff_boundary.paths == ["ok/**"]
-    assert len([f for f in result.findings if f.rule == "path-outside-repo"]) == 2
+    outside = [f for f in result.findings if f.rule == "path-outside-repo"]
+    assert [f.severity for f in outside] == ["error", "error"], "a paths: hint is a statement"
+
+
+def test_an_absolute_path_the_text_mentions_is_dropped_with_a_warning() -> None:
+    body = "## Tasks\n- [ ] Create the `/components/scheduler/` folder with `main.c`\n"
+    result = planned(body)
+    task = result.contract.roadmap.milestones[0].tasks[0]  # type: ignore[attr-defined]
+    assert task.diff_boundary.paths == ["main.c"]
+    outside = [f for f in result.findings if f.rule == "path-outside-repo"]  # type: ignore[attr-defined]
+    assert [f.severity for f in outside] == ["warning"], "prose fails no step"
+    assert "'/components/scheduler/' is absolute" in outside[0].message
 
 
 def test_version_stays_when_unchanged_and_rises_when_changed() -> None:

@@ -147,7 +147,8 @@ def task_paths(
 ) -> tuple[list[str], list[Finding]]:
     """The task's globs: its 'paths:' hint, else the code locations its objective names
     (a folder named in prose stands for everything under it). A path leading out of the
-    repository is dropped with a finding."""
+    repository is dropped with a finding: an error in a 'paths:' hint, which says what
+    the task may change, a warning in prose ("Read /etc/hosts"), which only mentions it."""
     raw = t.paths if t.paths is not None else code_locations(objective)
     paths: list[str] = []
     findings: list[Finding] = []
@@ -159,6 +160,7 @@ def task_paths(
                 finding(
                     "path-outside-repo",
                     fix="It was dropped from the diff boundary.",
+                    severity="error" if t.paths is not None else "warning",
                     problem=exc,
                     milestone=milestone,
                     task=tid,

@@ -108,6 +108,8 @@ def test_dependency_by_title_and_unknown_dependency() -> None:
     assert result.contract.roadmap.milestones[1].dependencies == ["M1"]
     unknown = [f for f in result.findings if f.rule == "graph-unknown-dependency"]
     assert len(unknown) == 1 and "'M7'" in unknown[0].message
+    assert unknown[0].severity == "warning", "a name the plan lacks is dropped, the step green"
+    assert "It was dropped" in unknown[0].message
 
 
 def test_decisions_markers_options_and_resolved() -> None:

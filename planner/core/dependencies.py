@@ -60,8 +60,9 @@ def _milestone_dependencies(
                 findings.append(
                     finding(
                         "graph-unknown-dependency",
-                        fix=f"Known: {', '.join(x.id for x in milestones)}. Fix the dependency "
-                        "(a 'depends:' hint, or 'dependencies' in a draft).",
+                        fix=f"It was dropped. Known: {', '.join(x.id for x in milestones)}. Fix "
+                        "the dependency (a 'depends:' hint, or 'dependencies' in a draft).",
+                        severity="warning",
                         who=f"Milestone {m.id}",
                         relation="depends on",
                         name=one_line(raw, 60),
@@ -110,7 +111,8 @@ def _task_dependencies(
                     findings.append(
                         finding(
                             "graph-unknown-dependency",
-                            fix=f"Use a task id such as {m.tasks[0].id}.",
+                            fix=f"It was dropped. Use a task id such as {m.tasks[0].id}.",
+                            severity="warning",
                             who=f"Task {t.id}",
                             relation="depends on",
                             name=one_line(raw, 60),

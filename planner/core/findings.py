@@ -118,8 +118,8 @@ RULES: dict[str, Rule] = _rules(
         ),
         "graph-unknown-dependency": (
             ("error", "warning"),
-            "a dependency names no milestone or task (a warning where the name is dropped: a "
-            "decision's `blocks`, a task's `milestone:` hint)",
+            "a dependency names no milestone or task (in a contract `validate` checks; in a "
+            "request a warning: the name is dropped)",
             {"": "{who} {relation} '{name}', which is no {kind} of this plan."},
         ),
         "graph-duplicate-id": (

@@ -85,6 +85,27 @@ def test_counts_match_git(repo: Path) -> None:
     assert mine["bin.dat"].binary and all(c.exact for c in mine.values())
 
 
+def test_crossed_histories_cannot_hide_a_change_the_base_made(repo: Path) -> None:
+    """Head and base with two merge bases (an old branch merged into main, main merged
+    into the branch): a branch that puts back what main fixed after the older base
+    changes that file, whichever base a tool would pick."""
+    git(repo, "checkout", "-q", "main")
+    write(repo, {"ci.yml": b"on: pull_request_target\n"})
+    old = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "-b", "old-branch", old)
+    write(repo, {"README.md": b"typo fixed\n"})
+    git(repo, "checkout", "-q", "main")
+    write(repo, {"ci.yml": b"on: pull_request\n"})  # the fix
+    fix = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge the old branch", "old-branch")
+    git(repo, "checkout", "-q", "-b", "task", "old-branch")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge the fix", fix)
+    write(repo, {"ci.yml": b"on: pull_request_target\n", "a.py": b"mine\n"})
+    assert len(git(repo, "merge-base", "--all", "main", "HEAD").split()) == 2
+    mine = {c.path: (c.added, c.deleted) for c in changes(repo, "main")}
+    assert mine == {"ci.yml": (1, 1), "a.py": (1, 50)}, "README.md is main's already"
+
+
 def test_unknown_base_and_non_repository(repo: Path, tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="fetch-depth: 0"):
         changes(repo, "release")

@@ -207,8 +207,10 @@ class PullRepository:
                     f"the pull request's head and base '{base}' share no history here; "
                     "check out with fetch-depth: 0"
                 )
-            self.merge_base = bases[0]
-            if self.merge_base == self.head:
+            # Several when histories cross (a branch merged both ways): dulwich gives them
+            # oldest first, git picks one; a change against any of them is a change.
+            self.merge_bases = list(bases)
+            if self.head in self.merge_bases:
                 raise SettingsError(
                     f"base '{base}' already holds the pull request's head: it names the pull "
                     "request's own commits, not the branch it goes into; leave base-ref empty "
@@ -317,13 +319,33 @@ class PullRepository:
 
     def changes(self, limit: int) -> list[FileChange]:
         """Every path the pull request changes, lines counted exactly up to ``limit``
-        changed lines in all (beyond it, as a lower bound: see the module's rules)."""
+        changed lines in all (beyond it, as a lower bound: see the module's rules).
+
+        Where the histories cross and head and base share several merge bases, a path
+        changed against any of them counts (with the most lines any diff gives it),
+        unless head holds it as the base does: merging cannot change it. Diffing against
+        one base only let a branch put back what the base changed after the other."""
+        if len(self.merge_bases) == 1:
+            return self._changes_since(self.merge_bases[0], limit)
+        found: dict[str, FileChange] = {}
+        for since in self.merge_bases:
+            for item in self._changes_since(since, limit):
+                known = found.get(item.path)
+                if known is None or item.added + item.deleted > known.added + known.deleted:
+                    found[item.path] = item
+        return [
+            item
+            for path, item in found.items()
+            if self._lookup(self.head, path) != self._lookup(self.base, path)
+        ]
+
+    def _changes_since(self, since: ObjectID, limit: int) -> list[FileChange]:
         from dulwich.diff_tree import tree_changes
 
         changes: list[FileChange] = []
         used = 0
         for change in tree_changes(
-            self.repo.object_store, self._tree(self.merge_base), self._tree(self.head)
+            self.repo.object_store, self._tree(since), self._tree(self.head)
         ):
             old, new = change.old, change.new
             side = new if new is not None and new.path is not None else old

@@ -674,3 +674,25 @@ def test_labelled_field_lines_beside_a_task_are_its_fields_not_tasks() -> None:
     api = draft.milestones[1].tasks[0]
     assert api.paths == ["api/events.go", "`api/events_test.go`"]  # the text's and the field's
     assert draft.milestones[1].dependencies == ["M1"]
+
+
+def test_a_roadmap_index_and_phase_details_with_no_plans_yet_are_one_plan() -> None:
+    """A phase listed in the index ("- [ ] **Phase 2: Sync** - push changes") and
+    detailed below with only its goal ("**Plans:** TBD") is one phase; read as two it
+    was a duplicate id, and "each phase waits for the one before" over both a cycle:
+    a red step on an ordinary roadmap."""
+    result = planned(
+        "# Roadmap\n\nThe phases run in order: each phase waits for the one before.\n\n"
+        "## Phases\n\n- [ ] **Phase 1: Storage** - local store\n"
+        "- [ ] **Phase 2: Sync** - push changes\n\n## Phase Details\n\n"
+        "### Phase 1: Storage\n**Goal:** notes are kept on disk\n"
+        "- [x] Add the store in `app/store.py`\n\n"
+        "### Phase 2: Sync\n**Goal:** notes reach the server\n**Plans:** TBD\n"
+    )
+    errors = [f for f in result.findings if f.severity == "error"]  # type: ignore[attr-defined]
+    assert not errors, errors
+    milestones = result.contract.roadmap.milestones  # type: ignore[attr-defined]
+    assert [(m.id, m.title, m.dependencies) for m in milestones] == [
+        ("M1", "Storage", []),
+        ("M2", "Sync", ["M1"]),
+    ]

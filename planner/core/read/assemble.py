@@ -639,6 +639,7 @@ def assemble(
     around = [s for s in walk(outline.sections) if s.role in (None, "objective", "notes")]
     blocks = [*outline.preamble, *(b for s in around for b in s.blocks)]
     sequences_stated(c, draft, [plain(p.text) for p in paragraphs(blocks)])
+    _stand_for(c, _index_entries_out(draft))
     c.findings.extend(apply_dependencies(c.statements, c.blocking, draft, c.chains))
 
     recognised = any(s.role for s in walk(outline.sections))
@@ -736,23 +737,43 @@ def _criteria_of_tasks(draft: Draft, numbered: list[dict[int, str]]) -> None:
             task.acceptance[:0] = [c for c in met if c not in task.acceptance]
 
 
-def _index_entries_out(draft: Draft) -> None:
+def _stand_for(c: _Collected, phases: dict[int, DraftMilestone]) -> None:
+    """What was said of a roadmap's index entries ("each phase runs after the one
+    before", "Phase 2 blocks the rest") said of the phases they name."""
+    if not phases:
+        return
+    for statement in c.statements:
+        if statement.subject is not None:
+            statement.subject = phases.get(id(statement.subject), statement.subject)
+    c.blocking[:] = [phases.get(id(m), m) for m in c.blocking]
+    for chain in c.chains:
+        chain[:] = list({id(x): x for x in (phases.get(id(m), m) for m in chain)}.values())
+
+
+def _index_entries_out(draft: Draft) -> dict[int, DraftMilestone]:
     """A roadmap that lists its phases ("- [x] **Phase 1: Catalogue** - scan and look up")
     and then details each ("### Phase 1: Catalogue" with its criteria and plans) names
     each phase twice: the entry with nothing of its own is the index's, and the detailed
-    milestone is the phase (with the index's tick where it has no tasks to say)."""
+    milestone is the phase (with the index's tick where it has no tasks to say). Where
+    neither says more than a goal ("**Plans:** TBD"), the later, the details, is it."""
     detailed: dict[str, DraftMilestone] = {}
     for m in draft.milestones:
         if m.id and (m.tasks or m.acceptance or m.validation):
             detailed.setdefault(m.id, m)
+    for m in reversed(draft.milestones):
+        if m.id:
+            detailed.setdefault(m.id, m)
     kept = []
+    dropped: dict[int, DraftMilestone] = {}
     for m in draft.milestones:
         full = detailed.get(m.id or "")
         if full is not None and full is not m and not (m.tasks or m.acceptance or m.validation):
             full.done = full.done or (m.done and not full.tasks)
+            dropped[id(m)] = full
             continue
         kept.append(m)
     draft.milestones[:] = kept
+    return dropped
 
 
 def _clarifications_asked(outline: Outline, draft: Draft) -> list[DraftDecision]:

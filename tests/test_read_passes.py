@@ -152,7 +152,8 @@ def test_milestone_headings(title: str, expected: bool) -> None:
         ("Not started", None),
         ("Rollback steps", "notes"),
         ("Preconditions", "assumptions"),
-        ("Implementation notes", "tasks"),
+        ("Implementation notes", "notes"),  # hints on how, beside the work: never work
+        ("Key Implementation Details", "notes"),
         ("Questions for @storage-owners", "decisions"),
         ("Open points", "decisions"),
         ("Tests for User Story 1", None),  # Spec Kit: test tasks, not a test plan

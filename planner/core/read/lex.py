@@ -1029,6 +1029,8 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     "role.notes": (
         "notes",
         "note",
+        "implementation notes",
+        "implementation details",
         "known issues",
         "known bugs",
         "known limitations",
@@ -1312,8 +1314,6 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "follow ups",
         "followups",
         "action plan",
-        "implementation notes",
-        "implementation details",
         "procedure",
         "initiatives",
         "rollout & monitoring",
@@ -1870,14 +1870,14 @@ class LEX:
         "|questions for the owner|user story dependencies|alternatives considered"
         "|guide\\-level explanation|ownership and team asks|implementation strategy"
         "|monitoring and alerting|verification checklist|verify after deploying"
-        "|critères d'acceptation|technical requirements|additional information"
-        "|implementation history|parallel opportunities|implementation details"
+        "|critères d'acceptation|implementation details|technical requirements"
+        "|additional information|implementation history|parallel opportunities"
         "|rollout and monitoring|implementation phases|about tracking issues"
         "|retrospective actions|alternatives rejected|rejected alternatives"
         "|außerhalb des umfangs|risks and mitigations|blockers and concerns"
         "|monitoring \\& alerting|verify after merging|verify after release"
-        "|unresolved questions|describe the feature|future possibilities"
-        "|implementation steps|implementation tasks|implementation notes"
+        "|unresolved questions|implementation notes|describe the feature"
+        "|future possibilities|implementation steps|implementation tasks"
         "|rollout \\& monitoring|acceptance criteria|post\\-release checks"
         "|completion criteria|go / no\\-go criteria|implementation plan"
         "|graduation criteria|dependencies to add|complexity tracking|relevant log output"

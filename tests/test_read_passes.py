@@ -629,6 +629,12 @@ def test_markup_leaves_titles_and_keeps_code() -> None:
     assert done_marked("✅ Phase 1: Setup") == ("Phase 1: Setup", True)
     assert done_marked("~~Phase 2~~") == ("Phase 2", True)
     assert done_marked("v0.1 — shipped") == ("v0.1", True)
+    # A status label first: "**Done**: `list` command"; "Done when:" is a criterion's.
+    assert done_marked("**Done**: `list` command") == ("`list` command", True)
+    assert done_marked("**Done:** export to CSV") == ("export to CSV", True)
+    assert done_marked("[Done] vet in CI") == ("vet in CI", True)
+    assert done_marked("Done when: the export runs") == ("Done when: the export runs", False)
+    assert done_marked("Done-ness criteria") == ("Done-ness criteria", False)
     assert done_marked("🚧 Phase 2: Sync") == ("Phase 2: Sync", False)
     assert done_marked("🔑 Keyboard ✅") == ("Keyboard", True)
     assert done_marked("Phase 3: Complete the setup") == ("Phase 3: Complete the setup", False)

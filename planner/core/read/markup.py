@@ -31,6 +31,12 @@ _DONE_SUFFIX = LazyPattern(
     re.IGNORECASE,
 )
 _DONE_DASH = LazyPattern(rf"\s*[-–—:|]\s*(?:{LEX.done_word})\s*[.!]?\s*$", re.IGNORECASE)
+# "**Done**: `list` command", "[Done] go vet in CI", "Done - export": a status label first.
+_DONE_LEAD = LazyPattern(
+    rf"^(?:(?:\*\*|__)?(?:{LEX.done_word})(?:\*\*|__)?(?:\s*:(?:\*\*|__)?|\s+[-–—](?=\s))|"
+    rf"(?:\*\*|__|\[)(?:{LEX.done_word})(?:\*\*|__|\]))\s*(?=\S)",
+    re.IGNORECASE,
+)
 # A sentence ends at ". " before a capital or markup, but not after "e.g." or "i.e.".
 _SENTENCE_END = LazyPattern(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z`*_(\[])")
 _POLITE = LazyPattern(
@@ -167,7 +173,7 @@ def done_marked(title: str) -> tuple[str, bool]:
     """A heading without its done markers, and whether it had one.
 
     ``[x] Add x``, ``✅ Phase 1``, ``~~Phase 1~~``, ``Phase 1 (done)``,
-    ``v0.1 — shipped`` are done.
+    ``v0.1 — shipped``, ``**Done**: list command`` are done.
     """
     text = title.strip()
     done = False
@@ -193,6 +199,10 @@ def done_marked(title: str) -> tuple[str, bool]:
         # Struck words inside the text are words taken back: "Use ~~MySQL~~ Postgres".
         rest = _STRIKE.sub(" ", text)
         text = rest if rest.strip() else text
+    lead = _DONE_LEAD.match(text.strip())
+    if lead:
+        done = True
+        text = text.strip()[lead.end() :]
     if len(text) < 2000:
         suffix = _DONE_SUFFIX.search(text) or _DONE_DASH.search(text)
         if suffix and suffix.start() > 0:

@@ -370,11 +370,14 @@ def test_a_state_or_criterion_is_kept_in_the_plan_not_handed_out(tmp_path: Path)
         "## Tasks\n- [ ] Apply the discount threshold in apply_discount\n"
         "- [ ] All basket tests pass\n- [ ] Setup Phase: 8 tasks\n"
         "- [ ] Basket coverage ≥ 90%\n- [ ] docs: explain the pricing rules\n"
+        "- [ ] fix: discount applied when the basket passed the threshold twice\n"
+        '- [ ] "basket does not exist" error in parcel_weight\n'
     )
     code, out = cli_plan(request, root, "--issue-number", "12")
     assert code == 0, out
     fanout = json.loads((root / ".agent" / "planner-fanout-12.json").read_text())
-    assert [t["id"] for t in fanout["tasks"]] == ["M1-T1", "M1-T5"]
+    # A commit's type says the line is a change; a quoted message is not its state.
+    assert [t["id"] for t in fanout["tasks"]] == ["M1-T1", "M1-T5", "M1-T6", "M1-T7"]
     deferred = {d["task"]: d["rule"] for d in fanout["deferred"]}
     assert deferred == dict.fromkeys(("M1-T2", "M1-T3", "M1-T4"), "task-not-a-change")
     assert out.count("[task-not-a-change]") == 3

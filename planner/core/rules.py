@@ -69,12 +69,20 @@ _LEAD = LazyPattern(
 )
 
 
+# "fix: …", "feat(cli)!: …": a commit's type, which says the line is a change.
+_CHANGE_TYPE = LazyPattern(rf"^(?:{LEX.change_type})(?:\([\w./-]{{1,30}}\))?!?:\s", re.I)
+# What a line quotes ("\"file does not exist\" error") is a message, not its state.
+_QUOTED = LazyPattern(r'"[^"\n]{0,200}"|“[^”\n]{0,200}”')
+
+
 def reads_as_state(title: str, vocabulary: VocabularyConfig) -> str | None:
     """Why a task's line reads as a state, a count or a criterion rather than a change
     ("All tests pass", "Setup Phase: 8 tasks", "Coverage ≥80%"), or None when it reads as
-    work: it opens with a verb, or nothing marks it. Such a line is not handed to an
-    agent on a boundary the planner proposed."""
-    text = _LEAD.sub("", title.strip().strip("*_`")).strip()
+    work: it opens with a verb or a commit's type ("fix: …"), or nothing marks it. Such
+    a line is not handed to an agent on a boundary the planner proposed."""
+    if _CHANGE_TYPE.match(title.strip().strip("*_`")):
+        return None
+    text = _LEAD.sub("", _QUOTED.sub('""', title.strip().strip("*_`"))).strip()
     first = text.split(maxsplit=1)[0].lower().strip("*_`:,") if text else ""
     verbs = _OPENING_VERBS | set(implementation_verbs(vocabulary))
     second = text.split(maxsplit=2)[1:2]

@@ -78,6 +78,19 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "the two",
     ),
     "carbon_copy": ("cc",),
+    "change_type": (
+        "feat",
+        "fix",
+        "perf",
+        "refactor",
+        "revert",
+        "build",
+        "ci",
+        "chore",
+        "docs",
+        "style",
+        "test",
+    ),
     "checkpoint": (
         "checkpoint",
         "final checkpoint",
@@ -1689,6 +1702,7 @@ class LEX:
     )
     both: Final = "the two|both"
     carbon_copy: Final = "cc"
+    change_type: Final = "refactor|revert|build|chore|style|feat|perf|docs|test|fix|ci"
     checkpoint: Final = "final checkpoint|checkpoint"
     choice_word: Final = (
         "undecided|to decide|whether|versus|either|choose|which|pick|vs\\.|tbd|or|vs"

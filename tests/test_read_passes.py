@@ -635,6 +635,7 @@ def test_markup_leaves_titles_and_keeps_code() -> None:
     assert done_marked("[Done] vet in CI") == ("vet in CI", True)
     assert done_marked("Done when: the export runs") == ("Done when: the export runs", False)
     assert done_marked("Done-ness criteria") == ("Done-ness criteria", False)
+    assert done_marked("complete: add the zsh types") == ("complete: add the zsh types", False)
     assert done_marked("🚧 Phase 2: Sync") == ("Phase 2: Sync", False)
     assert done_marked("🔑 Keyboard ✅") == ("Keyboard", True)
     assert done_marked("Phase 3: Complete the setup") == ("Phase 3: Complete the setup", False)

@@ -281,6 +281,12 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "converted",
     ),
     "document_status": ("status:",),
+    "done_label": (
+        "done",
+        "completed",
+        "finished",
+        "shipped",
+    ),
     "done_word": (
         "done",
         "complete",
@@ -1749,6 +1755,7 @@ class LEX:
     document_review: Final = "draft under review|draft for review"
     document_source: Final = "generated|converted|imported|exported|migrated|copied"
     document_status: Final = "status:"
+    done_label: Final = "completed|finished|shipped|done"
     done_word: Final = "completed|complete|finished|released|shipped|done"
     dropped: Final = (
         "no longer needed|won't be done|wont be done|out of scope|unnecessary|replaced by"

@@ -33,8 +33,8 @@ _DONE_SUFFIX = LazyPattern(
 _DONE_DASH = LazyPattern(rf"\s*[-–—:|]\s*(?:{LEX.done_word})\s*[.!]?\s*$", re.IGNORECASE)
 # "**Done**: `list` command", "[Done] go vet in CI", "Done - export": a status label first.
 _DONE_LEAD = LazyPattern(
-    rf"^(?:(?:\*\*|__)?(?:{LEX.done_word})(?:\*\*|__)?(?:\s*:(?:\*\*|__)?|\s+[-–—](?=\s))|"
-    rf"(?:\*\*|__|\[)(?:{LEX.done_word})(?:\*\*|__|\]))\s*(?=\S)",
+    rf"^(?:(?:\*\*|__)?(?:{LEX.done_label})(?:\*\*|__)?(?:\s*:(?:\*\*|__)?|\s+[-–—](?=\s))|"
+    rf"(?:\*\*|__|\[)(?:{LEX.done_label})(?:\*\*|__|\]))\s*(?=\S)",
     re.IGNORECASE,
 )
 # A sentence ends at ". " before a capital or markup, but not after "e.g." or "i.e.".

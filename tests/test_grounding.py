@@ -507,3 +507,21 @@ def test_a_code_task_only_planning_documents_match_is_held_back(tmp_path: Path) 
     assert "docs/stories/2.1.story.md" in held.candidates
     badge = loc.propose(TaskText(text="Show the new build badge instead of the old one"))
     assert badge.confident and badge.paths == ["README.md"], "the front page is no plan"
+
+
+def test_a_name_no_file_defines_leads_to_the_few_files_that_use_it(tmp_path: Path) -> None:
+    root = tmp_path / "web"
+    write(
+        root,
+        {
+            "lib/headers.js": "export function parse(raw) { return raw.substr(1) }\n",
+            "lib/url.js": "export function base(url) { return url.substr(0, 8) }\n",
+            "lib/cookies.js": "export function read(jar) { return jar.slice(1) }\n",
+            "lib/retry.js": "export function wait(ms) { return ms * 2 }\n",
+        },
+    )
+    loc = Locator(build_index(root), GUARD)
+    proposal = loc.propose(TaskText(text="Replace the deprecated substr() with slice()"))
+    assert proposal.confident, proposal
+    assert covers(proposal.paths, "lib/headers.js", "lib/url.js")
+    assert "`substr` is used in lib/headers.js, lib/url.js" in proposal.evidence

@@ -68,6 +68,8 @@ _IN_DEFINES = 2.0
 _IN_MENTIONS = 1.0
 MAX_FILES = 8
 """Most files a proposed boundary takes from the ranking (their tests come with them)."""
+MAX_USES = 3
+"""A name no file defines leads to the files that use it when at most this many do."""
 MAX_NAMED = 12
 """Most files a boundary takes from the names a task writes (a task that names more is
 bounded by the first)."""
@@ -267,6 +269,8 @@ class _Ranking:
         self._prior = [_prior(p) for p in self.paths]
         self._prose = [p.lower().endswith(_PLANS) for p in self.paths]
         self._weighed: dict[float, list[float]] = {}
+        self._files = files
+        self._mentioned: dict[int, frozenset[str]] = {}
 
     def _weights(self, f: SourceFile, i: int) -> dict[str, float]:
         """A file's words and their weights by field (path, definitions, mentions); its
@@ -367,6 +371,13 @@ class _Ranking:
             self._backgrounds[text] = cached
         return cached
 
+    def mentioned(self, i: int) -> frozenset[str]:
+        """The identifiers file ``i`` uses, as a set (made when first asked)."""
+        known = self._mentioned.get(i)
+        if known is None:
+            known = self._mentioned[i] = frozenset(self._files[i].mentions)
+        return known
+
     def members(self, word: str) -> set[int]:
         members = self._member_sets.get(word)
         if members is None:
@@ -411,6 +422,34 @@ class Locator:
     def named_definitions(self, text: str) -> list[tuple[str, list[str]]]:
         """Names written as code (in backticks, called, or shaped as identifiers) and the
         files that define them."""
+        out: list[tuple[str, list[str]]] = []
+        for name in self._written_names(text):
+            hits = self._ranking.defined_in.get(name, [])
+            if hits:
+                out.append((name, [self.paths[i] for i in hits]))
+        return out
+
+    def named_uses(self, text: str) -> list[tuple[str, list[str]]]:
+        """Names written as code that no file defines (a library's ``substr()``, a
+        deprecated ``trim_right``) and the few files that use them: where a change to
+        their use goes."""
+        out: list[tuple[str, list[str]]] = []
+        for name in self._written_names(text):
+            words = identifier_words(name)
+            if not words or name in self._ranking.defined_in:
+                continue
+            using = [
+                i
+                for i in sorted(self._ranking.members(words[-1]))
+                if name in self._ranking.mentioned(i)
+            ]
+            if 0 < len(using) <= MAX_USES:
+                out.append((name, [self.paths[i] for i in using]))
+        return out
+
+    def _written_names(self, text: str) -> list[str]:
+        """Names a text writes as code: in backticks, called, shaped as identifiers, or
+        dotted."""
         written: list[str] = []
         for span in _CODE_SPAN.findall(text):
             names = identifiers(span)
@@ -425,12 +464,7 @@ class Locator:
         written += _SHAPED.findall(text)
         for dotted in _DOTTED.findall(text):
             written += dotted.split(".")
-        out: list[tuple[str, list[str]]] = []
-        for name in dict.fromkeys(written):
-            hits = self._ranking.defined_in.get(name, [])
-            if hits:
-                out.append((name, [self.paths[i] for i in hits]))
-        return out
+        return list(dict.fromkeys(written))
 
     def rank(
         self, task: TaskText, keep: Callable[[int], bool] | None = None, prose: float = 1.0
@@ -486,6 +520,14 @@ class Locator:
         candidates = [self.paths[i] for _, i in ranked[:8]]
         named = bool(chosen)
         named_count = len(chosen)
+        # A name no file defines, used in a few: a lead as good as a ranking, so it takes
+        # no room from it.
+        for name, hits in self.named_uses(task.text):
+            hits = [h for h in hits if allowed(h)]
+            if hits and len(chosen) < MAX_NAMED and not set(hits) <= set(chosen):
+                chosen += hits
+                evidence.append(f"`{name}` is used in {', '.join(hits)}")
+        used = len(chosen) > named_count
         if ranked:
             top = ranked[0][0]
             room = (MAX_FILES // 2) if named else MAX_FILES
@@ -522,7 +564,9 @@ class Locator:
         # (not only of its milestone or the rest of the request).
         own = set(text_words(task.text))
         confident = bool(paths) and (
-            named or bool(ranked and any(ranked[0][1] in self._ranking.members(w) for w in own))
+            named
+            or used
+            or bool(ranked and any(ranked[0][1] in self._ranking.members(w) for w in own))
         )
         if not (named or docs_task) and all(_planning_prose(p) for p in chosen):
             # A change to code that only documents match: they hold its words because they

@@ -525,3 +525,25 @@ def test_a_name_no_file_defines_leads_to_the_few_files_that_use_it(tmp_path: Pat
     assert proposal.confident, proposal
     assert covers(proposal.paths, "lib/headers.js", "lib/url.js")
     assert "`substr` is used in lib/headers.js, lib/url.js" in proposal.evidence
+
+
+def test_a_tool_the_task_names_brings_its_dotfile_at_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "tool"
+    write(
+        root,
+        {
+            ".travis.yml": "language: rust\n",
+            ".eslintrc.json": "{}\n",
+            ".ignore": "target/\n",
+            "ci/install.sh": "rustup target add $TARGET\n",
+            "ignore/src/types.rs": "pub const DEFAULT_TYPES: &[&str] = &[];\n",
+        },
+    )
+    loc = Locator(build_index(root), GUARD)
+    travis = loc.propose(TaskText(text="Add an arm64 build to Travis CI"))
+    assert travis.confident and ".travis.yml" in travis.paths, travis
+    assert "names travis: .travis.yml" in travis.evidence
+    lint = loc.propose(TaskText(text="Turn on the ESLint rule for unused imports"))
+    assert ".eslintrc.json" in lint.paths, lint
+    types = loc.propose(TaskText(text="ignore: add the zig file type to the default types"))
+    assert ".ignore" not in types.paths, "a short dotfile named by a word is no tool's"

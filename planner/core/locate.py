@@ -395,6 +395,7 @@ class Locator:
         self._ranking = _Ranking(index.files)
         self.paths = self._ranking.paths
         self._tree = _Tree(index.all_paths())
+        self._tools = _tool_files(self.paths)
         self._tests = CodeTests(self.paths + list(index.unread))
         self._allowed: dict[str, bool] = {}
 
@@ -403,6 +404,12 @@ class Locator:
     def resolve(self, glob: str, text: str = "") -> tuple[list[str], str | None]:
         """See :meth:`_Tree.resolve`."""
         return self._tree.resolve(glob, text)
+
+    def named_tools(self, text: str) -> list[tuple[str, list[str]]]:
+        """Tools the text names whose settings are a dotfile at the root ("Travis" is
+        ``.travis.yml``, "RuboCop" ``.rubocop.yml``, "ESLint" ``.eslintrc.json``)."""
+        words = dict.fromkeys(_WORD.findall(text.lower()))
+        return [(w, self._tools[w]) for w in words if w in self._tools]
 
     def named_files(self, text: str) -> list[tuple[str, list[str]]]:
         """File names the text writes and the tracked files of that name (a name written
@@ -503,6 +510,11 @@ class Locator:
             if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
                 chosen += picked
                 evidence.append(f"names {raw}: {', '.join(picked)}")
+        for tool, hits in self.named_tools(task.text):
+            picked = [h for h in hits if allowed(h) and h not in chosen]
+            if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
+                chosen += picked
+                evidence.append(f"names {tool}: {', '.join(picked)}")
         for path, why in self._in_details(task.details):
             if allowed(path) and path not in chosen and len(chosen) < MAX_NAMED:
                 chosen.append(path)
@@ -616,6 +628,25 @@ class Locator:
 
     def _is_doc(self, i: int) -> bool:
         return self.paths[i].lower().endswith(_DOC_SUFFIXES)
+
+
+_WORD = LazyPattern(r"(?<![\w.-])[a-z][a-z0-9-]{2,30}(?![\w-])")
+
+
+def _tool_files(paths: Iterable[str]) -> dict[str, list[str]]:
+    """The dotfiles at the root by the tool they set up: ``.travis.yml`` by "travis",
+    ``.eslintrc.json`` by "eslint", ``.golangci.yml`` by "golangci". A short name with
+    neither a suffix nor "rc" (``.ignore``, ``.env``) may be a word of any task."""
+    out: dict[str, list[str]] = {}
+    for path in paths:
+        if "/" in path or not path.startswith(".") or path.count(".") > 2:
+            continue
+        name = path[1:].split(".", 1)[0].lower()
+        rc = name.endswith("rc") and len(name) > 4
+        tool = name[:-2] if rc else name
+        if len(tool) >= 3 and (rc or path.count(".") == 2 or len(tool) >= 8):
+            out.setdefault(tool, []).append(path)
+    return out
 
 
 def _planning_prose(path: str) -> bool:

@@ -547,3 +547,23 @@ def test_a_tool_the_task_names_brings_its_dotfile_at_the_root(tmp_path: Path) ->
     assert ".eslintrc.json" in lint.paths, lint
     types = loc.propose(TaskText(text="ignore: add the zig file type to the default types"))
     assert ".ignore" not in types.paths, "a short dotfile named by a word is no tool's"
+
+
+def test_a_test_the_ranking_takes_comes_with_the_code_it_tests(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    write(
+        root,
+        {
+            "checkout/flow.py": "def submit(order):\n    return order\n",
+            "checkout/cart.py": "def total(items):\n    return sum(items)\n",
+            "tests/test_flow.py": (
+                "from checkout.flow import submit\n\n"
+                "def test_retries_after_gateway_timeout():\n    submit(None)\n"
+            ),
+            "tests/test_cart.py": "from checkout.cart import total\n",
+        },
+    )
+    loc = Locator(build_index(root), GUARD)
+    proposal = loc.propose(TaskText(text="Retries after a gateway timeout are flaky"))
+    assert proposal.confident and covers(proposal.paths, "tests/test_flow.py"), proposal
+    assert covers(proposal.paths, "checkout/flow.py"), "the code its test tests"

@@ -564,8 +564,8 @@ class Locator:
         tests = [t for p in chosen if not is_test(p) for t in self._tests.tests_of(p)[:2]]
         if tests:
             evidence.append(f"with the tests {', '.join(dict.fromkeys(tests))}")
-        # A test the task names comes with the code it tests.
-        subjects = [c for p in chosen[:named_count] for c in self._tests.subjects_of(p)[:1]]
+        # A test the boundary takes comes with the code it tests.
+        subjects = [c for p in chosen for c in self._tests.subjects_of(p)[:1]]
         if subjects:
             evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
         tests += subjects

@@ -567,3 +567,19 @@ def test_a_test_the_ranking_takes_comes_with_the_code_it_tests(tmp_path: Path) -
     proposal = loc.propose(TaskText(text="Retries after a gateway timeout are flaky"))
     assert proposal.confident and covers(proposal.paths, "tests/test_flow.py"), proposal
     assert covers(proposal.paths, "checkout/flow.py"), "the code its test tests"
+
+
+def test_a_docs_task_takes_the_data_files_of_the_docs_site(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(
+        root,
+        {
+            "docs/_data/config_options.yml": "- name: exclude\n  description: skipped paths\n",
+            "docs/configuration.md": "# Configuration\n\nSee the table of options.\n",
+            "lib/config.rb": "EXCLUDE_DEFAULTS = []\n",
+        },
+    )
+    loc = Locator(build_index(root), GUARD)
+    proposal = loc.propose(TaskText(text="Document the exclude config option", kind="docs"))
+    assert proposal.confident and covers(proposal.paths, "docs/_data/config_options.yml")
+    assert "lib/config.rb" not in proposal.paths, proposal

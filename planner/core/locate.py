@@ -60,6 +60,7 @@ _HANDS_OFF = LazyPattern(rf"\b(?:{LEX.hands_off})\b", re.I)
 _DOTTED = LazyPattern(r"(?<![\w.])[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,8}\b")
 _DOCS_WORDS = frozenset({"doc", "docs", "documentation", "readme", "guide", "tutorial"})
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".mdx")
+_DOCS_FOLDERS = frozenset({"docs", "doc", "documentation", "site", "website"})
 _K1 = 1.2
 _B = 0.75
 # Field weights: a word in a file's path says most about it, then what it defines.
@@ -627,7 +628,9 @@ class Locator:
         return out
 
     def _is_doc(self, i: int) -> bool:
-        return self.paths[i].lower().endswith(_DOC_SUFFIXES)
+        """A document, or any file of a docs folder (a site's data, its config)."""
+        path = self.paths[i].lower()
+        return path.endswith(_DOC_SUFFIXES) or path.split("/", 1)[0] in _DOCS_FOLDERS
 
 
 _WORD = LazyPattern(r"(?<![\w.-])[a-z][a-z0-9-]{2,30}(?![\w-])")

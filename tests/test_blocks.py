@@ -77,6 +77,17 @@ def test_a_fence_that_never_closes_is_refused_not_written_into() -> None:
         replace_block("intro\n```\ncode\n", "7", "x", "P")
 
 
+def test_a_file_of_many_fences_keeps_its_examples_and_its_block() -> None:
+    fences = "```\n```\n" * 4000
+    text = f"{fences}```\n<!-- planner:begin 7 -->\n```\n{fences}{markers_of('7', 'old')}"
+    assert read_block(text, "7", "P") == "\nold\n"
+    assert replace_block(text, "7", "new", "P") == text.replace("\nold\n", "\nnew\n")
+
+
+def markers_of(key: str, content: str) -> str:
+    return f"<!-- planner:begin {key} -->\n{content}\n<!-- planner:end {key} -->\n"
+
+
 def test_a_begin_marker_inside_another_block_is_refused() -> None:
     text = (
         "<!-- planner:begin 42 -->\nplan\n<!-- planner:begin 43 -->\n"

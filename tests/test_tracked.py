@@ -269,6 +269,15 @@ def test_only_list_items_outside_code_and_comments_are_read() -> None:
     assert tracked_numbers(text, None, planning=1) == [8]
 
 
+def test_a_body_of_many_empty_fences_is_read_like_any_other() -> None:
+    # GitHub's largest body, 8,000 fences around and between the items: the lines and the
+    # fences are walked together (benchmarks/fenced_bodies.py has the times).
+    fences = "```\n```\n" * 4000
+    text = f"- [ ] #2\n{fences}```\n- [ ] #3\n```\n{fences}- [x] #4\n- [ ] #6\n~~~\n- [ ] #5\n"
+    assert len(text) > 64_000
+    assert tracked_numbers(text, None, planning=1) == [2, 6, 4]
+
+
 def planned_again(body: str, tracked: dict[int, TrackedIssue], runs: int) -> list[dict[str, str]]:
     """The ids by title of ``runs`` plans of one body, each from the last one's memory."""
     from planner.core.plan import plan as plan_result

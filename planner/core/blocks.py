@@ -58,11 +58,14 @@ def _live_markers(text: str, name: str) -> list[_Marker]:
     found = [_Marker(m.group(1), m.group(2), m.start(), m.end()) for m in _MARKER.finditer(text)]
     if not found:
         return []
-    spans = fenced_spans(text)
+    # Markers and spans both come in order: one walk over the two, not one per marker.
+    spans = iter(fenced_spans(text))
+    span = next(spans, None)
     live: list[_Marker] = []
     for marker in found:
-        span = next((s for s in spans if s[0] <= marker.start < s[1]), None)
-        if span is None:
+        while span is not None and span[1] <= marker.start:
+            span = next(spans, None)
+        if span is None or marker.start < span[0]:
             live.append(marker)
         elif span[2] < 0:
             raise BlockError(

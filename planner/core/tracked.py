@@ -54,11 +54,16 @@ def tracked_numbers(text: str, repository: str | None, planning: int) -> list[in
     seen: dict[int, None] = {}
     ticked: dict[int, None] = {}
     text = _COMMENT.sub("", text)
-    code = fenced_spans(text)
+    # The spans come in order and do not overlap, so one walk over lines and spans
+    # together finds each line's place: linear in the body, however many fences it has.
+    code = iter(fenced_spans(text))
+    span = next(code, None)
     offset = 0
     for line in text.splitlines(keepends=True):
         at, offset = offset, offset + len(line)
-        if any(start <= at < end for start, end, _ in code):
+        while span is not None and span[1] <= at:
+            span = next(code, None)
+        if span is not None and span[0] <= at:
             continue
         item = _ITEM.fullmatch(line.rstrip("\r\n"))
         number = tracked_number(item.group(2), repository) if item else None

@@ -1,8 +1,8 @@
 """The one escaper for request text in Markdown (planner/core/text.py), as properties:
 whatever the text, CommonMark (markdown-it-py) reads ``markdown_paragraph`` as one plain
-paragraph, ``markdown_inline`` as one table cell, and ``code_span`` as one code span
-holding the text. Briefs, specs, the plan block and the summary comment write request
-text only through these three."""
+paragraph, ``markdown_inline`` as one table cell, neither with a link or an image, and
+``code_span`` as one code span holding the text. Briefs, specs, the plan block and the
+summary comment write request text only through these three."""
 
 from __future__ import annotations
 
@@ -86,6 +86,16 @@ def test_a_table_cell_of_request_text_stays_one_cell(text: str) -> None:
 
 @given(hostile)
 @settings(max_examples=400)
+def test_request_text_shows_no_link_or_picture(text: str) -> None:
+    """The bot's comment carries no image nor disguised link a request wrote."""
+    for out in (markdown_inline(text), markdown_paragraph(text)):
+        if out.strip():
+            shown = [c for t in MD.parse(f"x {out}") for c in t.children or []]
+            assert not {"link_open", "image"} & {c.type for c in shown}, out
+
+
+@given(hostile)
+@settings(max_examples=400)
 def test_a_code_span_holds_the_whole_text(text: str) -> None:
     flat = " ".join(text.split())
     if not flat:
@@ -107,6 +117,7 @@ def test_a_code_span_holds_the_whole_text(text: str) -> None:
         "```",
         "---",
         "--",
+        "![t](https://evil.example/t.png) [docs](https://evil.example/x) [a][b]",
     ],
 )
 def test_the_block_starts_an_attacker_would_try_are_text(text: str) -> None:

@@ -5,13 +5,15 @@ and the unmodified PyGithub against the REST stand-in."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from planner.core.gate import PullRequest, name_task
-from tests.runner import RunnerResult
+from tests.runner import RunnerResult, issue_event, run_action
 from tests.servers.base import Fault
 from tests.servers.github import GitHubServer
 from tests.test_github import EXAMPLE, NUMBER, TOKEN, plan_issue
@@ -153,3 +155,41 @@ def checkout(folder: Path, server: GitHubServer) -> Path:
         (folder / "checkout" / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / "checkout" / name).write_text(text, encoding="utf-8")
     return folder / "checkout"
+
+
+# A closing reference as GitHub's documentation gives it: a keyword, a colon or not, then
+# the issue (#3, owner/name#3, or its URL).
+CLOSING = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+"
+    r"(?:#\d|[\w.-]+/[\w.-]+#\d|https://github\.com/\S+/issues/\d)",
+    re.IGNORECASE,
+)
+HOSTILE_TITLE = (
+    "Cache Fixes #3, closes: #4, RESOLVED Codertocat/Hello-World#5 "
+    "![t](https://evil.example/t.png) [docs](https://evil.example/x)"
+)
+
+
+def test_a_title_that_links_a_picture_or_closes_issues_does_neither(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    github.issues[NUMBER]["title"] = HOSTILE_TITLE
+    payload = issue_event("edited", NUMBER, EXAMPLE)
+    payload["issue"]["title"] = HOSTILE_TITLE
+    result = run_action(
+        tmp_path,
+        "issues",
+        payload,
+        token=TOKEN,
+        inputs={"commit": "pull-request"},
+        extra_env={"GITHUB_API_URL": github.url},
+    )
+    assert result.code == 0, result.stdout
+    (pull,) = github.pulls.values()
+    assert not CLOSING.search(f"{pull['title']}\n{pull['body']}"), pull["title"]
+    assert "Cache Fixes #3, closes: #4" in pull["title"].replace("\u200d", ""), "still readable"
+    (summary,) = [c["body"] for c in github.comments.values() if "planner-summary" in c["body"]]
+    for text in (summary, result.summary):
+        shown = MarkdownIt("commonmark").enable("table").render(text)
+        assert "<img" not in shown and 'href="https://evil' not in shown, "no picture, no link"
+        assert "![t](https://evil.example/t.png) [docs](https://evil.example/x)" in shown

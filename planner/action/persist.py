@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 from planner.action.github import GitHubError, PullInfo
 from planner.core.findings import finding
 from planner.core.gate import plan_branch
-from planner.core.text import neutralize_mentions, one_line
+from planner.core.text import neutralize_closing, neutralize_mentions, one_line
 from planner.model import Finding, Severity
 
 PERMISSIONS = "permissions: {contents: write, pull-requests: write}"
@@ -59,8 +59,10 @@ class Persisted:
 
 def pull_text(number: int, title: str) -> tuple[str, str]:
     """The plan's pull request: its title and body (the same for every run of one issue,
-    so an unchanged plan edits nothing)."""
-    head = neutralize_mentions(one_line(f"Plan for #{number}: {title}", 200))
+    so an unchanged plan edits nothing). The issue's title is the request's text: its
+    mentions notify no one and its closing keywords ("fixes #3") close nothing when the
+    pull request, or a commit made of its title, is merged."""
+    head = neutralize_closing(neutralize_mentions(one_line(f"Plan for #{number}: {title}", 200)))
     body = (
         f"The plan of #{number}, kept by planner-action: the planning files it writes "
         "(contract, fanout, IMPLEMENTATION_PLAN.md, specs), and nothing else. Each run "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -201,6 +202,18 @@ def one_line(text: str, limit: int = 200) -> str:
     return collapsed if len(collapsed) <= limit else collapsed[: limit - 1] + "…"
 
 
+# GitHub's closing keywords: "Fixes #3" in a pull request's title or body, or in a merged
+# commit's message, closes #3 (any case, a colon or not, #3, owner/name#3 or a URL).
+# Every one is broken, whatever follows it: GitHub's forms of a reference are many.
+_CLOSING = LazyPattern(r"\b(?=(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b)(\w)", re.IGNORECASE)
+
+
+def neutralize_closing(text: str) -> str:
+    """Keep "fixes #3" readable but stop it closing #3: a zero-width joiner after the
+    keyword's first letter, so no keyword is left before the reference."""
+    return _CLOSING.sub("\\1\u200d", text)
+
+
 def neutralize_mentions(text: str) -> str:
     """Keep ``@name`` readable but stop it notifying anyone (a zero-width joiner)."""
     return _MENTION.sub("@\u200d", text)
@@ -210,11 +223,15 @@ def markdown_inline(text: str, limit: int = 300) -> str:
     """Untrusted text made safe for one Markdown table cell or list line.
 
     No HTML (so no comment can close a managed block), no pipes breaking the
-    table, no mentions, one line.
+    table, no mentions, no link or image (the bot's comment shows no picture or
+    disguised link a request put there, only its text), one line.
     """
     flat = one_line(text, limit)
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = flat.replace("|", "\\|")
+    # A link or image is "[text]" followed at once by "(" or "[": escaping that bracket
+    # leaves "[text](url)" to read as written, a target shown, not followed.
+    flat = flat.replace("](", "]\\(").replace("][", "]\\[")
     return neutralize_mentions(flat)
 
 

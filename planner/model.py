@@ -216,7 +216,8 @@ class Decision(Strict):
     answer: str | None = Field(
         default=None,
         description="The owner's answer, once they closed the decision issue: its last "
-        "comment by someone other than the planner, or the text they wrote around the "
+        "comment by someone who may decide (the repository's owner, a member or a "
+        "collaborator, or the planning issue's author), or the text they wrote around the "
         "planner's part.",
     )
 
@@ -516,6 +517,7 @@ class Issue(Strict):
     body: str
     labels: list[str] = Field(default_factory=empty_list)
     url: str | None = None
+    author: str = Field(default="", description="The login of who opened the issue.")
 
     @field_validator("title", "body", mode="before")
     @classmethod

@@ -115,6 +115,15 @@ def test_a_closed_named_issue_is_answered_and_left_alone(
     assert sorted(github.issues) == [NUMBER, 77]
 
 
+def test_a_passer_by_does_not_answer_a_named_issue(tmp_path: Path, github: GitHubServer) -> None:
+    github.issues[77]["state"] = "closed"
+    github.add_comment(77, "30 days: the audit asks for a month.", author=OWNER)
+    github.add_comment(77, "Decision: keep nothing.", author={"login": "passer-by"})
+    result = plan_issue(tmp_path, github, body=BODY)
+    assert result.code == 0, result.stdout
+    assert contract(result)["decisions"][0]["answer"] == "30 days: the audit asks for a month."
+
+
 def test_a_named_pull_request_or_missing_issue_is_not_marked(
     tmp_path: Path, github: GitHubServer
 ) -> None:

@@ -91,7 +91,14 @@ def issue_from_payload(data: Any) -> Issue | None:
         body=str(data.get("body") or ""),
         labels=labels,
         url=data.get("html_url") if isinstance(data.get("html_url"), str) else None,
+        author=_user_login(data),
     )
+
+
+def _user_login(data: dict[str, Any]) -> str:
+    user = data.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    return login if isinstance(login, str) else ""
 
 
 def issue_from_text(text: str, name: str, number: int | None, title: str | None) -> Issue:

@@ -57,6 +57,7 @@ class CommentInfo:
     url: str
     body: str
     author: str = ""
+    association: str = ""  # the author's to the repository: OWNER, MEMBER, NONE, ...
 
 
 @dataclass(frozen=True)
@@ -374,16 +375,13 @@ class IssuesAdapter:
     def list_comments(self, number: int) -> list[CommentInfo]:
         return self._call(
             f"Listing comments of #{number}",
-            lambda: [
-                CommentInfo(id=c.id, url=c.html_url, body=c.body or "", author=_login(c))
-                for c in self._repo.get_issue(number).get_comments()
-            ],
+            lambda: [_comment(c) for c in self._repo.get_issue(number).get_comments()],
         )
 
     def create_comment(self, number: int, body: str) -> CommentInfo:
         def create() -> CommentInfo:
             c = self._repo.get_issue(number).create_comment(body)
-            return CommentInfo(id=c.id, url=c.html_url, body=c.body or "", author=_login(c))
+            return _comment(c)
 
         return self._call(f"Commenting on #{number}", create, write=True)
 
@@ -626,6 +624,16 @@ def _info(issue: Any) -> IssueInfo:
     )
 
 
+def _comment(comment: Any) -> CommentInfo:
+    return CommentInfo(
+        id=comment.id,
+        url=comment.html_url,
+        body=comment.body or "",
+        author=_login(comment),
+        association=comment.author_association or "",
+    )
+
+
 def _login_of(github: Github) -> str:
     from github.GithubException import GithubException
 
@@ -649,6 +657,7 @@ def _planning_issue(issue: Any) -> Issue:
         body=issue.body or "",
         labels=[label.name for label in issue.labels],
         url=issue.html_url,
+        author=_login(issue),
     )
 
 

@@ -143,8 +143,18 @@ class GitHubServer(StubServer):
         return [c for c in self.comments.values() if c["issue"] == number]
 
     def add_comment(
-        self, number: int, body: str, author: dict[str, Any] | None = None
+        self,
+        number: int,
+        body: str,
+        author: dict[str, Any] | None = None,
+        association: str | None = None,
     ) -> dict[str, Any]:
+        """A comment on issue ``number``; ``association``: the author's to the repository,
+        as GitHub gives it (OWNER for the repository's owner, NONE for anyone else unless
+        told: MEMBER, COLLABORATOR, CONTRIBUTOR, ...)."""
+        user = dict(author or OWNER)
+        if association is None:
+            association = "OWNER" if user["login"] == OWNER["login"] else "NONE"
         comment_id = self._id()
         comment = {
             "id": comment_id,
@@ -154,7 +164,8 @@ class GitHubServer(StubServer):
             "html_url": f"{self.html(number)}#issuecomment-{comment_id}",
             "url": f"{self.url}/repos/{REPO}/issues/comments/{comment_id}",
             "issue_url": f"{self.url}/repos/{REPO}/issues/{number}",
-            "user": dict(author or OWNER),
+            "user": user,
+            "author_association": association,
             "created_at": "2026-11-20T10:00:00Z",
             "updated_at": "2026-11-20T10:00:00Z",
         }

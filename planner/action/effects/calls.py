@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
+from planner.action.events import TRUSTED
 from planner.action.github import CommentInfo, GitHubError, GitHubPort
 from planner.core.findings import finding
 from planner.model import Finding, Issue, Severity
@@ -86,6 +87,16 @@ class Calls:
             self.me = author
             return author
         return me
+
+    def may_decide(self, comment: CommentInfo, me: str | None) -> bool:
+        """Whether ``comment`` may be taken as the answer to a decision: a comment with
+        text by the repository's owner, a member or a collaborator (its author's
+        association), or by the planning issue's author; never the planner's own (``me``).
+        Anyone else may comment on an issue, but not decide for its plan."""
+        if comment.author == me or not comment.body.strip():
+            return False
+        asked = bool(self.planning.author) and comment.author == self.planning.author
+        return asked or comment.association in TRUSTED
 
     def own_comments(
         self, number: int, marker: str, me: str, what: str

@@ -200,13 +200,13 @@ class RaisedDecisions:
 
     def _answer(self, found: IssueInfo, me: str) -> str:
         """What the owner answered in a decision issue they closed: its last comment by
-        anyone but the planner, else what they wrote in the body around the planner's
-        part and markers."""
+        someone who may decide (``Calls.may_decide``), else what they wrote in the body
+        around the planner's part and markers."""
         comments = self.calls.attempt(
             f"reading the answer in decision issue #{found.number}",
             partial(self.calls.port.list_comments, found.number),
         )
-        theirs = [c for c in comments or [] if c.author != me and c.body.strip()]
+        theirs = [c for c in comments or [] if self.calls.may_decide(c, me)]
         text = max(theirs, key=lambda c: c.id).body if theirs else owner_text(found.body)
         text = text.strip()
         return text[:ANSWER_LIMIT] if text else NO_ANSWER

@@ -1,6 +1,7 @@
 """Existing issues that a decision names as its own (PRODUCT.md §7): marked, never
 duplicated. An open one gets the decision label and one comment linking it to the plan; a
-closed one is answered, and its answer read from its last comment."""
+closed one is answered, and its answer read from its last comment by someone who may
+decide."""
 
 from __future__ import annotations
 
@@ -140,8 +141,9 @@ class NamedIssues:
             )
 
     def _answer(self, info: NamedIssueInfo, decision_id: str) -> str:
-        """The answer in a closed named issue: its last comment that is not the planner's
-        link."""
+        """The answer in a closed named issue: its last comment by someone who may decide
+        (``Calls.may_decide``) that is not the planner's link."""
+        me = self.calls.account()
         comments = self.calls.attempt(
             f"reading the answer in #{info.number} for decision {decision_id}",
             partial(self.calls.port.list_comments, info.number),
@@ -149,7 +151,7 @@ class NamedIssues:
         theirs = [
             c
             for c in comments or []
-            if c.body.strip() and not c.body.startswith("<!-- planner-decision-link:")
+            if self.calls.may_decide(c, me) and not c.body.startswith("<!-- planner-decision-link:")
         ]
         if not theirs:
             return NO_ANSWER

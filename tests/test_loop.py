@@ -395,3 +395,38 @@ def test_a_user_owned_repository_gets_no_type_and_no_finding(
     assert result.code == 0
     assert "type" not in sub_issue(github, "M1-T1")
     assert "github-side-effect" not in result.outputs["findings"]
+
+
+RELEASE = """Release checklist:
+- [ ] Tag the release in `scripts/tag.sh`
+- [ ] Announce on the blog in `docs/blog.md`
+"""
+
+
+def test_a_merge_naming_an_issue_the_planner_never_planned_changes_nothing(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    github.add_issue(77, "Release 2.0 checklist", RELEASE, labels=["release"])
+    payload = merged_event("fix-typo", 5, body="Fix a typo.\n\nPlanner-Task: #77/M1-T2\n")
+    result = merge(tmp_path, github, payload)
+    assert result.code == 0, result.stdout
+    assert github.issues[77]["body"] == RELEASE, "no box ticked"
+    assert not github.comments_on(77) and not github.sub_issues.get(77)
+    assert not github.calls("PATCH") and not github.calls("POST")
+    assert not list(result.workspace.rglob("*.json")), "no contract written"
+    (said,) = [f for f in json.loads(result.outputs["findings"]) if f["rule"] == "done-no-task"]
+    assert "#77 is not a plan of the planner's" in said["message"]
+    assert said["severity"] == "notice"
+
+    # Once the planner has planned it (its summary comment), the same merge finishes M1-T2.
+    planned = run_action(
+        tmp_path / "plan",
+        "issues",
+        issue_event("edited", 77, RELEASE),
+        token=TOKEN,
+        extra_env=env(github),
+    )
+    assert planned.code == 0, planned.stdout
+    again = merge(tmp_path / "again", github, payload)
+    assert again.code == 0, again.stdout
+    assert "- [x] Announce on the blog in `docs/blog.md`" in github.issues[77]["body"]

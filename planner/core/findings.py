@@ -264,8 +264,9 @@ RULES: dict[str, Rule] = _rules(
         ),
         "done-no-task": (
             ("notice", "warning"),
-            "a merged pull request names no task of a plan, or its task is done already: "
-            "nothing changes (a warning when the name is unknown or ambiguous)",
+            "a merged pull request names no task of a plan (or of an issue the planner never "
+            "planned), or its task is done already: nothing changes (a warning when the name "
+            "is unknown or ambiguous)",
         ),
         "done-not-ticked": (
             ("warning",),

@@ -119,12 +119,13 @@ def finished_task(
     run: Run, port: GitHubPort, pull: events.MergedPull, config: Config
 ) -> Finished | AlreadyDone | Finding:
     """The task a merged pull request finished; or the finding that says why nothing is
-    marked done (no task named, the issue gone, the task done already or no longer
-    planned)."""
+    marked done (no task named, the issue gone or never planned by the planner, the task
+    done already or no longer planned)."""
     from planner.core.gate import name_task, named_issues
 
     plans: dict[int, Planned] = {}
     contracts = {c.issue.number: c for c in _workspace_contracts(run, config)}
+    checked_in = set(contracts)
     for number in named_issues(pull.pull_request):
         _plan_now(run, port, config, number, plans)
         made = plans[number][2].contract if number in plans else None
@@ -144,6 +145,15 @@ def finished_task(
             severity="warning" if problems else "notice",
         )
     issue, request, before, read, unread = plans[named.contract.issue.number]
+    if issue.number not in checked_in and not _has_summary(run, port, config, request):
+        return finding(
+            "done-no-task",
+            f"Pull request #{pull.number} was merged for task {named.name}, but #{issue.number} "
+            "is not a plan of the planner's: the checkout has no "
+            f"{config.paths.output_dir}/planning-output-{issue.number}.json and the issue no "
+            "summary comment by the planner. Nothing was marked done or planned; plan the "
+            "issue first (label it, or run the planner on it) if it is one.",
+        )
     milestones = before.contract.roadmap.milestones if before.contract else []
     task = next((t for m in milestones for t in m.tasks if t.id == named.task.id), None)
     if task is None or task.status == "done":
@@ -185,6 +195,16 @@ def _plan_now(
         request = request.model_copy(update={"memory": memory})
     before = build_plan(request, config, repository(run, config))
     plans[number] = (issue, request, before, read, unread)
+
+
+def _has_summary(run: Run, port: GitHubPort, config: Config, request: PlanRequest) -> bool:
+    """Whether the planner's own summary comment is on the request's issue: the memory
+    read from it before planning (a run that keeps the comment), else read now."""
+    from planner.action.effects import SideEffects
+
+    if run.settings.comment or request.memory is not None:
+        return request.memory is not None
+    return SideEffects(port, request.issue, config.labels.decision).read_comment() is not None
 
 
 def _workspace_contracts(run: Run, config: Config) -> list[Contract]:

@@ -17,7 +17,7 @@ from planner.core.tracked import tracked_number, tracked_numbers
 from planner.model import Config, Issue, PlanRequest, TrackedIssue
 from tests.runner import RunnerResult, issue_event, run_action
 from tests.servers.base import Fault
-from tests.servers.github import REPO, GitHubServer
+from tests.servers.github import OWNER, REPO, GitHubServer
 from tests.test_github import NUMBER, TOKEN
 from tests.test_loop import merge, merged_event, rules
 from tests.test_loop import plan as loop_plan
@@ -195,6 +195,41 @@ def test_a_merged_pull_request_finishes_the_tracked_task_it_was_handed_out_for(
     assert done.code == 0, done.stdout
     assert "done-merged" in rules(done) and "tracked-issue-unread" in rules(done)
     assert "- [x] #2" in github.issues[NUMBER]["body"], "its own line ticked"
+
+
+@pytest.mark.parametrize("author", [{"login": "drive-by"}, OWNER])
+def test_a_marker_hidden_in_a_tracked_issue_makes_it_no_other_tasks_sub_issue(
+    author: dict[str, Any], tmp_path: Path
+) -> None:
+    """#2's author hides M1-T2's marker in it. A drive-by's issue is never the planner's;
+    nor is the token's own user's (a personal token) issue a task tracks: merging M1-T2
+    closes the sub-issue the planner made for it, and #2 stays open for its own task."""
+    body = TRACKING.replace("- [ ] #3\n", "- [ ] #3\n- [ ] Count deliveries in `hooks/queue.py`\n")
+    with GitHubServer(token=TOKEN, login=None if author != OWNER else OWNER["login"]) as github:
+        github.add_issue(NUMBER, "Reliable webhook delivery", body)
+        github.add_issue(
+            2,
+            "Retry failed deliveries in `hooks/sender.py`",
+            f"Steps to reproduce.\n<!-- planner-task: {NUMBER}/M1-T3 -->",
+            author=author,
+        )
+        github.add_issue(3, "Persist the delivery queue in hooks/queue.py", "")
+        github.add_issue(4, "Add a dead-letter log to the sender", "")
+        first = loop_plan(tmp_path / "plan", github)
+        assert first.code == 0, first.stdout
+        counter = tasks(first)["Count deliveries in `hooks/queue.py`"]["id"]
+        assert counter == "M1-T3"
+        children = github.sub_issues[NUMBER]
+        assert 2 in children, "#2 is its own task's sub-issue"
+        (made,) = [n for n in children if github.issues[n]["title"].startswith("M1-T3:")]
+        assert made > 4, "and M1-T3 got one of its own"
+
+        done = merge(tmp_path / "merge", github, merged_event(f"planner/{NUMBER}/M1-T3", 50))
+        assert done.code == 0, done.stdout
+        assert github.issues[made]["state"] == "closed"
+        assert github.issues[2]["state"] == "open" and not github.comments_on(2)
+        again = loop_plan(tmp_path / "again", github)
+        assert tasks(again)["Retry failed deliveries in `hooks/sender.py` (#2)"]["status"] != "done"
 
 
 def test_an_issue_that_cannot_be_read_keeps_its_task_and_is_held_back(

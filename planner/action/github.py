@@ -28,6 +28,13 @@ T = TypeVar("T")
 ACTIONS_BOT = "github-actions[bot]"  # the author of what GITHUB_TOKEN creates
 
 
+def written_by(author: str, me: str) -> bool:
+    """Whether ``author`` is the token's own account ``me``. An installation token may not
+    read its account (``me`` is then taken for the Actions bot) and an app's writes as
+    ``<app>[bot]``: then any app's bot counts, an account no person can hold."""
+    return author == me or (me == ACTIONS_BOT and author.endswith("[bot]"))
+
+
 @dataclass(frozen=True)
 class IssueInfo:
     number: int

@@ -4,11 +4,12 @@ did) and its sub-issue closed with a link to the pull request."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from planner.action.effects import task_marker
 from planner.action.events import MergedPull
-from planner.action.github import GitHubError, GitHubPort
+from planner.action.github import GitHubError, GitHubPort, written_by
 from planner.core.done import tick_line
 from planner.core.findings import finding
 from planner.model import Finding, Issue, Severity
@@ -35,9 +36,16 @@ def _failed(what: str, exc: GitHubError) -> Finding:
 
 
 def mark_done(
-    port: GitHubPort, issue: Issue, task_id: str, line: int | None, merged: MergedPull
+    port: GitHubPort,
+    issue: Issue,
+    task_id: str,
+    line: int | None,
+    merged: MergedPull,
+    tracked: Collection[int] = (),
 ) -> Marked:
-    """Tick ``task_id``'s box on ``line`` of the planning issue and close its sub-issue.
+    """Tick ``task_id``'s box on ``line`` of the planning issue and close its sub-issue
+    (never one of ``tracked``, the issues the plan's tasks track: the pull request's
+    'Fixes #12' closes those).
 
     The issue is read again right before the write and left alone when its body changed
     since ``issue`` was read: a person's edit is never overwritten (a warning says to
@@ -76,23 +84,40 @@ def mark_done(
                 marked.done.append(f"ticked {task_id} in #{n}")
         except GitHubError as exc:
             marked.findings.append(_failed(f"ticking {task_id} in #{n}", exc))
-    _close_sub_issue(port, n, task_id, merged, marked)
+    _close_sub_issue(port, n, task_id, merged, marked, tracked)
     return marked
 
 
-def close_sub_issue(port: GitHubPort, n: int, task_id: str, merged: MergedPull) -> Marked:
+def close_sub_issue(
+    port: GitHubPort, n: int, task_id: str, merged: MergedPull, tracked: Collection[int] = ()
+) -> Marked:
     """Close the open sub-issue of a task found done already (what a failed run left)."""
     marked = Marked(body="")
-    _close_sub_issue(port, n, task_id, merged, marked)
+    _close_sub_issue(port, n, task_id, merged, marked, tracked)
     return marked
 
 
 def _close_sub_issue(
-    port: GitHubPort, n: int, task_id: str, merged: MergedPull, marked: Marked
+    port: GitHubPort,
+    n: int,
+    task_id: str,
+    merged: MergedPull,
+    marked: Marked,
+    tracked: Collection[int],
 ) -> None:
+    """Close the task's sub-issue: an open one with its marker that the planner opened,
+    never one a task tracks nor one anyone else wrote that marker into."""
     marker = task_marker(n, task_id)
     try:
-        subs = [s for s in port.list_sub_issues(n) if marker in s.body and s.state == "open"]
+        me = port.account()
+        subs = [
+            s
+            for s in port.list_sub_issues(n)
+            if marker in s.body
+            and s.state == "open"
+            and s.number not in tracked
+            and written_by(s.author, me)
+        ]
         for sub in subs:
             link = f" ({merged.url})" if merged.url.startswith("https://") else ""
             port.create_comment(sub.number, f"Done: merged in #{merged.number}{link}.")

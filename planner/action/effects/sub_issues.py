@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from planner.action.effects.calls import Calls
 from planner.action.effects.markers import by_marker, safe_text, task_marker
-from planner.action.github import IssueInfo, NamedIssueInfo
+from planner.action.github import IssueInfo, NamedIssueInfo, written_by
 from planner.core.findings import finding
 from planner.core.graph import fewest_links
 from planner.core.text import one_line
@@ -39,16 +39,20 @@ class SubIssues:
         self, fanout: Fanout, tracked: Mapping[str, NamedIssueInfo] | None = None
     ) -> dict[str, tuple[int, list[int]]]:
         """Make and link a sub-issue for each task that has none (found by its hidden
-        marker); one that exists is left as it is. A task that tracks an issue of its
-        own (``tracked``: task id -> that issue, a ``- [ ] #12`` line) has that issue for
-        its sub-issue, linked while open, and never a copy."""
+        marker in a sub-issue the token's account opened, never in anyone else's); one
+        that exists is left as it is. A task that tracks an issue of its own
+        (``tracked``: task id -> that issue, a ``- [ ] #12`` line) has that issue for its
+        sub-issue, linked while open, and never a copy, nor another task's."""
         calls = self.calls
         n = calls.planning.number
+        me = calls.account()
         current = calls.attempt("listing sub-issues", lambda: calls.port.list_sub_issues(n))
-        if current is None:
+        if current is None or me is None:
             return {}
-        linked = by_marker(current, f"<!-- planner-task: {n}/")
         tracked = tracked or {}
+        theirs = {info.id for info in tracked.values()}
+        ours = [i for i in current if i.id not in theirs and written_by(i.author, me)]
+        linked = by_marker(ours, f"<!-- planner-task: {n}/")
         linked |= {t: i for t, info in tracked.items() for i in current if i.id == info.id}
         room = SUB_ISSUE_LIMIT - len(current)
         kind = self._type(fanout, {*linked, *tracked})

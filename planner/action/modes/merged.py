@@ -37,6 +37,7 @@ class AlreadyDone:
     finding: Finding
     number: int
     task: str
+    tracked: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -78,7 +79,7 @@ def merged(run: Run, config: Config) -> Outcome | None:
     if isinstance(found, AlreadyDone):
         # A replay: the sub-issue a failed run could not close is closed now (an open one
         # with the task's marker only, so a second replay changes nothing).
-        left = close_sub_issue(port, found.number, found.task, pull)
+        left = close_sub_issue(port, found.number, found.task, pull, found.tracked)
         return Outcome.skipped(found.finding, *left.findings)
     if isinstance(found, Finding):
         return Outcome.skipped(found)
@@ -86,7 +87,8 @@ def merged(run: Run, config: Config) -> Outcome | None:
     # As for a plan: nothing is changed on GitHub by a run that cannot write its files
     # (the plan after the tick may hand out any open task, so each brief is checked).
     run.workspace.check_all(file_names(found.before, config, any_ready=True))
-    marked = mark_done(port, issue, task.id, found.before.task_lines.get(task.id), pull)
+    line = found.before.task_lines.get(task.id)
+    marked = mark_done(port, issue, task.id, line, pull, _tracked(found.before))
     outcome = plan_issue(
         run,
         config,
@@ -164,7 +166,7 @@ def finished_task(
             "nothing changes.",
             task=named.task.id,
         )
-        return AlreadyDone(said, issue.number, task.id) if task else said
+        return AlreadyDone(said, issue.number, task.id, _tracked(before)) if task else said
     return Finished(issue, request, before, task, named.name, read, unread)
 
 
@@ -195,6 +197,12 @@ def _plan_now(
         request = request.model_copy(update={"memory": memory})
     before = build_plan(request, config, repository(run, config))
     plans[number] = (issue, request, before, read, unread)
+
+
+def _tracked(plan: Plan) -> frozenset[int]:
+    """The issues the plan's tasks track (``- [ ] #12``)."""
+    milestones = plan.contract.roadmap.milestones if plan.contract else []
+    return frozenset(t.tracks for m in milestones for t in m.tasks if t.tracks is not None)
 
 
 def _has_summary(run: Run, port: GitHubPort, config: Config, request: PlanRequest) -> bool:

@@ -442,8 +442,9 @@ class FanoutConfig(Strict):
 class DecisionsConfig(Strict):
     max_issues: PositiveInt = Field(
         default=20,
-        description="Most decisions that get a decision issue for one planning issue; the "
-        "rest are named in a decision-issue-limit finding.",
+        description="Most decisions that get a decision issue for one planning issue, one "
+        "raised or an existing issue they name marked; the rest are named in a "
+        "decision-issue-limit finding.",
     )
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.runner import RunnerResult, issue_event, run_action
-from tests.servers.github import OWNER, REPO, GitHubServer
+from tests.servers.github import ACTIONS_BOT, OWNER, REPO, GitHubServer
 from tests.test_github import NUMBER, TOKEN, plan_issue, writes
 
-LINK = f"<!-- planner-decision-link: {NUMBER}/D1 -->"
+LINK = f"<!-- planner-decision-link: {NUMBER}/#77 -->"
 BODY = """## Objective
 
 Store events durably.
@@ -151,3 +151,76 @@ def test_without_a_token_the_contract_still_links_the_named_issue(tmp_path: Path
     assert contract(result)["decisions"][0]["issue"] == (
         f"https://ghe.example.com/{REPO}/issues/77"
     )
+
+
+def test_an_edit_that_moves_the_decision_ids_updates_the_one_link(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    first = plan_issue(tmp_path / "1", github, body=BODY)
+    assert first.code == 0, first.stdout
+    (link,) = github.comments_on(77)
+    for n in range(3):  # each edit puts one more question first: #77's becomes D2, D3, D4
+        filler = "".join(f"- Filler question {k}?\n" for k in range(n + 1))
+        body = BODY.replace("## Open questions\n\n", f"## Open questions\n\n{filler}")
+        again = plan_issue(tmp_path / f"edit{n}", github, body=body, workspace=first.workspace)
+        assert again.code == 0, again.stdout
+        assert contract(again)["decisions"][n + 1]["issue"] == github.issues[77]["html_url"]
+        assert [c["id"] for c in github.comments_on(77)] == [link["id"]], "updated in place"
+        assert f"decision D{n + 2} of its plan" in github.comments_on(77)[0]["body"]
+
+
+def test_a_link_left_by_an_earlier_version_is_updated_not_repeated(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    old = github.add_comment(77, f"<!-- planner-decision-link: {NUMBER}/D1 -->\nold text")
+    old["user"] = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+    result = plan_issue(tmp_path, github, body=BODY)
+    assert result.code == 0, result.stdout
+    (link,) = github.comments_on(77)
+    assert link["id"] == old["id"] and link["body"].startswith(LINK)
+
+
+SO_MANY = "".join(f"- Should we remove feature {n}? See #{100 + n} (major)\n" for n in range(6))
+
+
+def test_issues_a_request_names_count_under_the_limit_with_those_raised(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    for n in range(6):
+        github.add_issue(100 + n, f"Feature {n}", "Someone else's issue.")
+    workspace = tmp_path / "workspace"
+    (workspace / ".github").mkdir(parents=True)
+    (workspace / ".github" / "planner.yml").write_text("decisions: {max_issues: 3}\n")
+    body = BODY.replace("- Which region hosts the store?", f"{SO_MANY}- Which region? (major)")
+    result = plan_issue(tmp_path, github, body=body, workspace=workspace)
+    assert result.code == 0, result.stdout
+    marked = [n for n in range(100, 106) if github.comments_on(n)]
+    assert marked == [100, 101] and github.comments_on(77), "#77 and two more: three"
+    assert [labels(github.issues[n]) for n in range(102, 106)] == [[]] * 4
+    assert sorted(github.issues) == [NUMBER, 77, *range(100, 106)], "none raised"
+    (limit,) = [
+        f for f in json.loads(result.outputs["findings"]) if f["rule"] == "decision-issue-limit"
+    ]
+    assert "none was for D4, D5, D6, D7, D8" in limit["message"]
+    assert not github.calls("GET", r"/repos/.*/issues/10[2-5]$"), "the rest are not even read"
+
+
+def test_a_decision_never_marks_another_plan(tmp_path: Path, github: GitHubServer) -> None:
+    """Labelled decision/major, #50 would stop being planned: it is left alone."""
+    github.add_issue(50, "Export plan", "## Tasks\n- [ ] Add the CSV export")
+    github.add_comment(50, "<!-- planner-summary: 50 -->\n## Plan for #50", ACTIONS_BOT)
+    github.add_issue(51, "Import plan", "## Tasks\n- [ ] Add the CSV import")
+    workspace = tmp_path / "workspace"
+    (workspace / ".agent").mkdir(parents=True)
+    (workspace / ".agent" / "planning-output-51.json").write_text("{}")
+    body = BODY.replace("Asked in #77", "See #50").replace(
+        "- Which region hosts the store?", "- Is the import still wanted? See #51 (major)"
+    )
+    result = plan_issue(tmp_path, github, body=body, workspace=workspace)
+    assert result.code == 0, result.stdout
+    assert labels(github.issues[50]) == labels(github.issues[51]) == []
+    assert len(github.comments_on(50)) == 1 and not github.comments_on(51)
+    said = [f for f in json.loads(result.outputs["findings"]) if f["rule"] == "decision-names-plan"]
+    assert [f["severity"] for f in said] == ["notice", "notice"]
+    assert "names #50, which is a plan of its own" in said[0]["message"]
+    assert "names #51, which is a plan of its own" in said[1]["message"]

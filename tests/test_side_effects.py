@@ -274,4 +274,4 @@ def test_the_cap_is_configurable(tmp_path: Path, github: GitHubServer) -> None:
     result = plan_issue(tmp_path, github, body=body, workspace=workspace)
     assert result.code == 0, result.stdout
     assert len([i for i in github.issues.values() if "planner-decision" in i["body"]]) == 3
-    assert "none was raised for D4, D5" in result.outputs["findings"]
+    assert "none was for D4, D5" in result.outputs["findings"]

@@ -198,7 +198,14 @@ RULES: dict[str, Rule] = _rules(
         ),
         "decision-issue-limit": (
             ("warning",),
-            "more open major decisions than `decisions.max_issues`: the rest get no issue",
+            "more open major decisions, and issues decisions name, than "
+            "`decisions.max_issues`: the rest get no issue (none raised, none marked)",
+        ),
+        "decision-names-plan": (
+            ("notice",),
+            "a decision names an issue that is a plan of its own (the planner's summary "
+            "comment on it, or its contract in the checkout): it is not labelled or "
+            "commented on",
         ),
         "decision-options": (("notice",), "a decision lists no options"),
         "draft-invalid": (

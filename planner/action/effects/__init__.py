@@ -46,9 +46,12 @@ class SideEffects:
         milestones: bool = False,
         project: tuple[str, int] | None = None,
         project_token: SecretStr | None = None,
+        planned: frozenset[int] = frozenset(),
     ) -> None:
         self.calls = Calls(port, planning, outage_severity)
-        self.named = NamedIssues(self.calls, label)
+        # Named and raised decision issues share one limit; ``planned``: the issues whose
+        # contract is in the checkout, which a decision never marks.
+        self.named = NamedIssues(self.calls, label, max_decision_issues, planned)
         self.decisions = RaisedDecisions(self.calls, label, max_decision_issues)
         self.comment = SummaryComment(self.calls)
         self.sub_issues = SubIssues(self.calls, issue_type)
@@ -66,7 +69,9 @@ class SideEffects:
         return self.named.mark(contract, named)
 
     def sync_decisions(self, contract: Contract) -> DecisionIssues:
-        return self.decisions.sync(contract)
+        """After ``mark_named_issues``: the decision issues raised, in what room the named
+        ones left under the limit."""
+        return self.decisions.sync(contract, self.named.taken, self.named.held)
 
     def read_comment(self) -> str | None:
         return self.comment.read()

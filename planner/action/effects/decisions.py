@@ -7,6 +7,7 @@ right after, the oldest stays."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -89,9 +90,11 @@ class RaisedDecisions:
         self.label = label
         self.max_issues = max_issues
 
-    def sync(self, contract: Contract) -> DecisionIssues:
+    def sync(self, contract: Contract, taken: int = 0, held: Sequence[str] = ()) -> DecisionIssues:
         """Raise, update or close the decision issues; the URL of each, and the answer in
-        each the owner closed, by decision id.
+        each the owner closed, by decision id. ``taken``: the places under the limit that
+        issues the decisions name took already, ``held``: the decisions they left without
+        one (named in the one decision-issue-limit finding).
 
         An issue the owner closed is answered: it is never reopened. After raising
         any, the issues are listed again and duplicates from a concurrent run closed, so
@@ -104,7 +107,8 @@ class RaisedDecisions:
         if groups is None:
             return DecisionIssues()
         self._close_duplicates(groups)
-        missing = self._within_limit(wanted, [d for d in wanted if d.id not in groups])
+        missing = [d for d in wanted if d.id not in groups]
+        missing = self._within_limit(wanted, missing, taken, held)
         if missing:
             ids = ", ".join(d.id for d in missing)
             what = f"creating label '{self.label}', so decision issue(s) {ids} were not raised"
@@ -145,18 +149,21 @@ class RaisedDecisions:
                     extra, note, f"closing duplicate decision issue #{extra.number} for {d_id}"
                 )
 
-    def _within_limit(self, wanted: list[Decision], missing: list[Decision]) -> list[Decision]:
-        """The missing issues that fit under the limit of decision issues; a finding names
-        the decisions held back."""
-        room = max(self.max_issues - (len(wanted) - len(missing)), 0)
-        kept, held = missing[:room], missing[room:]
-        if held:
+    def _within_limit(
+        self, wanted: list[Decision], missing: list[Decision], taken: int, held: Sequence[str]
+    ) -> list[Decision]:
+        """The missing issues that fit under the limit of decision issues, after the
+        ``taken`` places; a finding names the decisions held back (``held`` first)."""
+        room = max(self.max_issues - taken - (len(wanted) - len(missing)), 0)
+        kept, left = missing[:room], [*held, *(d.id for d in missing[room:])]
+        if left:
             self.calls.report.findings.append(
                 finding(
                     "decision-issue-limit",
                     f"At most {self.max_issues} decisions of #{self.calls.planning.number} get "
-                    f"a decision issue; none was raised for {', '.join(d.id for d in held)}. "
-                    "Answer some first, or raise decisions.max_issues in the config.",
+                    "a decision issue, raised or an existing one marked; none was for "
+                    f"{', '.join(left)}. Answer some first, or raise decisions.max_issues in "
+                    "the config.",
                 )
             )
         return kept

@@ -11,9 +11,14 @@ def decision_marker(issue: int, decision_id: str) -> str:
     return f"<!-- planner-decision: {issue}/{decision_id} -->"
 
 
-def link_marker(issue: int, decision_id: str) -> str:
-    """The hidden marker of the comment that links an existing issue to a decision."""
-    return f"<!-- planner-decision-link: {issue}/{decision_id} -->"
+LINK_PREFIX = "<!-- planner-decision-link: "
+
+
+def link_marker(issue: int, named: int) -> str:
+    """The hidden marker of the comment that links existing issue ``named`` to the
+    decisions of planning issue ``issue`` that name it: one comment a plan, whichever
+    decisions name it and whatever their ids."""
+    return f"{LINK_PREFIX}{issue}/#{named} -->"
 
 
 def comment_marker(issue: int) -> str:

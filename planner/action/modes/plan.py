@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.action import events
 from planner.action.modes.run import Outcome, Run
-from planner.action.settings import Settings, SettingsError
+from planner.action.settings import SettingsError
 from planner.core.findings import finding
 from planner.core.jsontext import parse_json
 from planner.core.plan import (
@@ -75,7 +75,7 @@ def plan_issue(
         notices += unread
     read = read or {}
     request = request.model_copy(update={"tracked": tracked_issues(read)})
-    effects = _effects(port, issue, config, settings) if port is not None else None
+    effects = _effects(run, port, issue, config) if port is not None else None
     if effects is not None and settings.comment:
         # The plan's memory of its ids lives in its own summary comment (§14).
         memory = memory if memory is not None else effects.read_comment()
@@ -167,9 +167,13 @@ def tracked_issues(read: dict[int, NamedIssueInfo]) -> dict[int, TrackedIssue]:
     }
 
 
-def _effects(port: GitHubPort, issue: Issue, config: Config, settings: Settings) -> SideEffects:
+def _effects(run: Run, port: GitHubPort, issue: Issue, config: Config) -> SideEffects:
     from planner.action.effects import SideEffects
 
+    settings = run.settings
+    prefix = "planning-output-"
+    contracts = run.workspace.list_files(config.paths.output_dir, prefix, ".json")
+    numbers = (name.rsplit(prefix, 1)[-1].removesuffix(".json") for name in contracts)
     return SideEffects(
         port,
         issue,
@@ -179,6 +183,7 @@ def _effects(port: GitHubPort, issue: Issue, config: Config, settings: Settings)
         milestones=settings.milestones,
         project=settings.project,
         project_token=settings.project_token,
+        planned=frozenset(int(n) for n in numbers if n.isdigit()),
     )
 
 

@@ -275,3 +275,56 @@ def test_the_cap_is_configurable(tmp_path: Path, github: GitHubServer) -> None:
     assert result.code == 0, result.stdout
     assert len([i for i in github.issues.values() if "planner-decision" in i["body"]]) == 3
     assert "none was for D4, D5" in result.outputs["findings"]
+
+
+def drafted(prefix: str) -> str:
+    """A request whose draft asks three major decisions, with ids of its own."""
+    asked = "".join(
+        f"  - {{id: {prefix}{n}, question: 'Keep option {prefix}{n}?', options: [a, b], "
+        "impact: high}\n"
+        for n in (1, 2, 3)
+    )
+    return (
+        "```yaml\nroadmap:\n  objective: Add the cache in src/cache.py\n  milestones:\n"
+        "    - id: M1\n      title: Cache\n      tasks:\n"
+        f"        - title: Add the cache in src/cache.py\ndecisions:\n{asked}```\n"
+    )
+
+
+def test_edits_that_change_every_decision_id_reuse_the_issues(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    """Each edit asks three new decisions: the issues of the gone ones ask them, so one
+    request opens three issues, not three an edit. One a person closed is their answer:
+    never reopened, and its place is taken by a new issue."""
+    first = plan_issue(tmp_path / "A", github, body=drafted("A"))
+    assert first.code == 0, first.stdout
+    made = sorted(n for n in github.issues if n != NUMBER)
+    assert len(made) == 3
+    github.add_comment(made[0], "Old talk: option A1 sounds fine.")
+    for prefix in "BC":
+        again = plan_issue(
+            tmp_path / prefix, github, body=drafted(prefix), workspace=first.workspace
+        )
+        assert again.code == 0, again.stdout
+        assert sorted(n for n in github.issues if n != NUMBER) == made, "no new issue"
+        titles = [github.issues[n]["title"] for n in made]
+        assert titles == [
+            f"Decision {prefix}{k} for #{NUMBER}: Keep option {prefix}{k}?" for k in (1, 2, 3)
+        ]
+        assert all(github.issues[n]["state"] == "open" for n in made)
+        urls = [d["issue"] for d in contract(again)["decisions"]]
+        assert urls == [github.issues[n]["html_url"] for n in made]
+
+    github.issues[made[0]]["state"] = "closed"  # the owner closes C1 without a new word
+    answered = plan_issue(tmp_path / "C2", github, body=drafted("C"), workspace=first.workspace)
+    assert contract(answered)["decisions"][0]["answer"] == "(closed without a written answer)", (
+        "a comment on the issue's earlier question is no answer to this one"
+    )
+    last = plan_issue(tmp_path / "D", github, body=drafted("D"), workspace=first.workspace)
+    assert last.code == 0, last.stdout
+    now = sorted(n for n in github.issues if n != NUMBER)
+    assert len(now) == 4 and github.issues[made[0]]["state"] == "closed", (
+        "the answered issue stays closed; one new issue takes its place"
+    )
+    assert "C1" in github.issues[made[0]]["title"]

@@ -1,7 +1,8 @@
 """The decision issues the planner raises (PRODUCT.md §7): one for each high or critical
 decision that names no issue of its own. The planner's part of an open one is kept up to
 date; one the owner closed is answered, its answer read, and never reopened; one whose
-question is no longer open is closed. What two runs at once both raised is closed again
+question is no longer open asks the next new decision, else is closed, so edits that
+change the ids open no more issues. What two runs at once both raised is closed again
 right after, the oldest stays."""
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from planner.core.text import one_line
 from planner.model import Contract, Decision
 
 DECISION_BLOCK = "decision"  # <!-- planner:begin decision --> ... in a decision issue's body
+ANSWERS_AFTER = "<!-- planner-answers-after: "  # the comments before are not its answer
+RESOLVED = "**Resolved:** no longer an open question in #"  # the note the planner closes with
 ANSWER_LIMIT = 4000  # characters of an owner's answer recorded in the contract
 NO_ANSWER = "(closed without a written answer)"
 
@@ -67,10 +70,68 @@ def decision_content(issue: int, decision: Decision) -> str:
     )
 
 
-def decision_body(issue: int, decision: Decision) -> str:
-    """A new decision issue's body: its hidden marker, then the planner's part."""
+def decision_title(issue: int, decision: Decision) -> str:
+    return one_line(f"Decision {decision.id} for #{issue}: {decision.question}", 200)
+
+
+def decision_body(issue: int, decision: Decision, answers_after: int = 0) -> str:
+    """A new decision issue's body: its hidden marker, then the planner's part. An issue
+    reused for another decision keeps its comments: ``answers_after``, the last one's id,
+    is recorded so that none of them is read as this decision's answer."""
     managed = replace_block(None, DECISION_BLOCK, decision_content(issue, decision), "issue")
-    return f"{decision_marker(issue, decision.id)}\n{managed}"
+    after = f"{ANSWERS_AFTER}{answers_after} -->\n" if answers_after else ""
+    return f"{decision_marker(issue, decision.id)}\n{after}{managed}"
+
+
+def read_answer(calls: Calls, found: IssueInfo, me: str) -> str:
+    """What the owner answered in a decision issue they closed: its last comment by
+    someone who may decide (``Calls.may_decide``) since the issue asked this decision,
+    else what they wrote in the body around the planner's part and markers."""
+    comments = calls.attempt(
+        f"reading the answer in decision issue #{found.number}",
+        partial(calls.port.list_comments, found.number),
+    )
+    after = max((int(i) for i in ids_in(found.body, ANSWERS_AFTER) if i.isdigit()), default=0)
+    theirs = [c for c in comments or [] if c.id > after and calls.may_decide(c, me)]
+    text = max(theirs, key=lambda c: c.id).body if theirs else owner_text(found.body)
+    text = text.strip()
+    return text[:ANSWER_LIMIT] if text else NO_ANSWER
+
+
+def spare_issues(groups: dict[str, list[IssueInfo]], wanted: set[str]) -> list[IssueInfo]:
+    """The decision issues the planner may ask another decision in, oldest first: those
+    whose decision is no longer asked, open or closed by the planner as resolved. One a
+    person closed is their answer, and never reopened."""
+    spare: dict[int, IssueInfo] = {}
+    for d_id, issues in groups.items():
+        info = issues[0]
+        if d_id not in wanted and (info.state == "open" or RESOLVED in info.body):
+            spare[info.number] = info
+    return [spare[n] for n in sorted(spare)]
+
+
+def reuse_issue(calls: Calls, info: IssueInfo, decision: Decision) -> bool:
+    """Ask ``decision`` in the spare issue ``info``: retitled, its body the planner's
+    part for it (what was written there before stays in its history and comments),
+    reopened. Whether it was."""
+    comments = calls.attempt(
+        f"reading the comments of decision issue #{info.number}",
+        partial(calls.port.list_comments, info.number),
+    )
+    if comments is None:
+        return False
+    n = calls.planning.number
+    body = decision_body(n, decision, max((c.id for c in comments), default=0))
+    return calls.succeeds(
+        f"asking decision {decision.id} in decision issue #{info.number}, no longer asked",
+        partial(
+            calls.port.edit_issue,
+            info.number,
+            title=decision_title(n, decision),
+            body=body,
+            state="open",
+        ),
+    )
 
 
 def owner_text(body: str) -> str:
@@ -115,8 +176,16 @@ class RaisedDecisions:
             if not ensure_decision_label(self.calls, self.label, what):
                 missing = []
         raised = self._existing(wanted, groups, me)
-        urls = {**raised.urls, **self._raise(missing, me)}
-        self._close_resolved(groups, {d.id for d in wanted})
+        # A new decision is asked in an issue whose decision is gone before one is opened:
+        # edits that change every id reuse the same issues, not open more each time.
+        reused: dict[str, str] = {}
+        kept: set[int] = set()
+        for d, info in zip(missing, spare_issues(groups, {d.id for d in wanted}), strict=False):
+            if reuse_issue(self.calls, info, d):
+                reused[d.id] = info.url
+                kept.add(info.number)
+        urls = {**raised.urls, **reused, **self._raise(missing, me, skip=set(reused))}
+        self._close_resolved(groups, {d.id for d in wanted}, kept)
         return DecisionIssues(urls, raised.answers)
 
     def _own(self, me: str, what: str) -> dict[str, list[IssueInfo]] | None:
@@ -182,7 +251,7 @@ class RaisedDecisions:
                 if found.state == "open":
                     self._update_managed(d, found)
                 else:
-                    answers[d.id] = self._answer(found, me)
+                    answers[d.id] = read_answer(self.calls, found, me)
         return DecisionIssues(urls, answers)
 
     def _update_managed(self, d: Decision, found: IssueInfo) -> None:
@@ -205,28 +274,16 @@ class RaisedDecisions:
                 partial(self.calls.port.edit_issue, found.number, body=body),
             )
 
-    def _answer(self, found: IssueInfo, me: str) -> str:
-        """What the owner answered in a decision issue they closed: its last comment by
-        someone who may decide (``Calls.may_decide``), else what they wrote in the body
-        around the planner's part and markers."""
-        comments = self.calls.attempt(
-            f"reading the answer in decision issue #{found.number}",
-            partial(self.calls.port.list_comments, found.number),
-        )
-        theirs = [c for c in comments or [] if self.calls.may_decide(c, me)]
-        text = max(theirs, key=lambda c: c.id).body if theirs else owner_text(found.body)
-        text = text.strip()
-        return text[:ANSWER_LIMIT] if text else NO_ANSWER
-
-    def _raise(self, missing: list[Decision], me: str) -> dict[str, str]:
-        """Raise the missing decision issues; the URL of each, by decision id. After
-        raising any, they are listed again: a duplicate a concurrent run raised is closed
-        and the oldest issue's URL kept."""
+    def _raise(self, missing: list[Decision], me: str, skip: set[str]) -> dict[str, str]:
+        """Raise the missing decision issues (but those of ``skip``, asked in a spare
+        one); the URL of each, by decision id. After raising any, they are listed again: a
+        duplicate a concurrent run raised is closed and the oldest issue's URL kept."""
         n = self.calls.planning.number
         urls: dict[str, str] = {}
         for d in missing:
-            title = one_line(f"Decision {d.id} for #{n}: {d.question}", 200)
-            made = self._create_once(d.id, title, decision_body(n, d), me)
+            if d.id in skip:
+                continue
+            made = self._create_once(d.id, decision_title(n, d), decision_body(n, d), me)
             if made is not None:
                 urls[d.id] = made.url
                 me = self.calls.learn_account(made.author, me)
@@ -266,16 +323,16 @@ class RaisedDecisions:
         calls.report.failed(what, last, calls.outage)
         return None
 
-    def _close_resolved(self, groups: dict[str, list[IssueInfo]], open_ids: set[str]) -> None:
-        """Close each open decision issue whose question is no longer open."""
+    def _close_resolved(
+        self, groups: dict[str, list[IssueInfo]], open_ids: set[str], reused: set[int]
+    ) -> None:
+        """Close each open decision issue whose question is no longer open (but those
+        ``reused`` for another decision)."""
         n = self.calls.planning.number
         for d_id, issues in groups.items():
             info = issues[0]
-            if d_id not in open_ids and info.state == "open":
-                note = (
-                    f"\n---\n**Resolved:** no longer an open question in #{n}; closed by the "
-                    "planner.\n"
-                )
+            if d_id not in open_ids and info.state == "open" and info.number not in reused:
+                note = f"\n---\n{RESOLVED}{n}; closed by the planner.\n"
                 self._close(info, note, f"closing resolved decision issue for {d_id}")
 
     def _close(self, info: IssueInfo, note: str, what: str) -> None:

@@ -327,16 +327,9 @@ class PullRepository:
         one base only let a branch put back what the base changed after the other."""
         if len(self.merge_bases) == 1:
             return self._changes_since(self.merge_bases[0], limit)
-        found: dict[str, FileChange] = {}
-        for since in self.merge_bases:
-            for item in self._changes_since(since, limit):
-                known = found.get(item.path)
-                if known is None or item.added + item.deleted > known.added + known.deleted:
-                    found[item.path] = item
+        found = _widest([self._changes_since(since, limit) for since in self.merge_bases])
         return [
-            item
-            for path, item in found.items()
-            if self._lookup(self.head, path) != self._lookup(self.base, path)
+            c for c in found if self._lookup(self.head, c.path) != self._lookup(self.base, c.path)
         ]
 
     def _changes_since(self, since: ObjectID, limit: int) -> list[FileChange]:
@@ -370,6 +363,17 @@ class PullRepository:
             used += item.added + item.deleted
             changes.append(item)
         return changes
+
+
+def _widest(diffs: list[list[FileChange]]) -> list[FileChange]:
+    """Each path any of the diffs changes, with the most lines any of them gives it."""
+    found: dict[str, FileChange] = {}
+    for diff in diffs:
+        for item in diff:
+            known = found.get(item.path)
+            if known is None or item.added + item.deleted > known.added + known.deleted:
+                found[item.path] = item
+    return list(found.values())
 
 
 def _file_change(

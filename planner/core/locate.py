@@ -386,33 +386,22 @@ class _Ranking:
         return members
 
 
-class Locator:
-    """The index of one repository, ready to rank its files for many tasks; never a path
-    that ``guard`` protects."""
+class _Names:
+    """Where the names a task writes lead in one repository: files of that name, a
+    tool's dotfile, the files that define a name written as code, or use it."""
 
-    def __init__(self, index: RepoIndex, guard: Protected | None = None) -> None:
-        self.index = index
-        self.guard = guard
-        self._ranking = _Ranking(index.files)
-        self.paths = self._ranking.paths
-        self._tree = _Tree(index.all_paths())
+    def __init__(self, ranking: _Ranking) -> None:
+        self._ranking = ranking
+        self.paths = ranking.paths
         self._tools = _tool_files(self.paths)
-        self._tests = CodeTests(self.paths + list(index.unread))
-        self._allowed: dict[str, bool] = {}
 
-    # ------------------------------------------------------------------ evidence
-
-    def resolve(self, glob: str, text: str = "") -> tuple[list[str], str | None]:
-        """See :meth:`_Tree.resolve`."""
-        return self._tree.resolve(glob, text)
-
-    def named_tools(self, text: str) -> list[tuple[str, list[str]]]:
+    def tools(self, text: str) -> list[tuple[str, list[str]]]:
         """Tools the text names whose settings are a dotfile at the root ("Travis" is
         ``.travis.yml``, "RuboCop" ``.rubocop.yml``, "ESLint" ``.eslintrc.json``)."""
         words = dict.fromkeys(_WORD.findall(text.lower()))
         return [(w, self._tools[w]) for w in words if w in self._tools]
 
-    def named_files(self, text: str) -> list[tuple[str, list[str]]]:
+    def files(self, text: str) -> list[tuple[str, list[str]]]:
         """File names the text writes and the tracked files of that name (a name written
         with folders matches files whose path ends with it)."""
         out: list[tuple[str, list[str]]] = []
@@ -427,22 +416,22 @@ class Locator:
                 out.append((raw, [self.paths[i] for i in hits]))
         return out
 
-    def named_definitions(self, text: str) -> list[tuple[str, list[str]]]:
+    def definitions(self, text: str) -> list[tuple[str, list[str]]]:
         """Names written as code (in backticks, called, or shaped as identifiers) and the
         files that define them."""
         out: list[tuple[str, list[str]]] = []
-        for name in self._written_names(text):
+        for name in self._written(text):
             hits = self._ranking.defined_in.get(name, [])
             if hits:
                 out.append((name, [self.paths[i] for i in hits]))
         return out
 
-    def named_uses(self, text: str) -> list[tuple[str, list[str]]]:
+    def uses(self, text: str) -> list[tuple[str, list[str]]]:
         """Names written as code that no file defines (a library's ``substr()``, a
         deprecated ``trim_right``) and the few files that use them: where a change to
         their use goes."""
         out: list[tuple[str, list[str]]] = []
-        for name in self._written_names(text):
+        for name in self._written(text):
             words = identifier_words(name)
             if not words or name in self._ranking.defined_in:
                 continue
@@ -455,7 +444,8 @@ class Locator:
                 out.append((name, [self.paths[i] for i in using]))
         return out
 
-    def _written_names(self, text: str) -> list[str]:
+    @staticmethod
+    def _written(text: str) -> list[str]:
         """Names a text writes as code: in backticks, called, shaped as identifiers, or
         dotted."""
         written: list[str] = []
@@ -474,13 +464,40 @@ class Locator:
             written += dotted.split(".")
         return list(dict.fromkeys(written))
 
+
+class _Found(NamedTuple):
+    """What the evidence of one task found: the files, why, and how."""
+
+    chosen: list[str]
+    evidence: list[str]
+    named: bool
+    """A file or name the task writes led to them (not only its words)."""
+    ranked: list[tuple[float, int]]
+
+
+class Locator:
+    """The index of one repository, ready to rank its files for many tasks; never a path
+    that ``guard`` protects."""
+
+    def __init__(self, index: RepoIndex, guard: Protected | None = None) -> None:
+        self.index = index
+        self.guard = guard
+        self._ranking = _Ranking(index.files)
+        self.paths = self._ranking.paths
+        self.names = _Names(self._ranking)
+        self._tree = _Tree(index.all_paths())
+        self._tests = CodeTests(self.paths + list(index.unread))
+        self._allowed: dict[str, bool] = {}
+
+    def resolve(self, glob: str, text: str = "") -> tuple[list[str], str | None]:
+        """See :meth:`_Tree.resolve`."""
+        return self._tree.resolve(glob, text)
+
     def rank(
         self, task: TaskText, keep: Callable[[int], bool] | None = None, prose: float = 1.0
     ) -> list[tuple[float, int]]:
         """See :meth:`_Ranking.rank`."""
         return self._ranking.rank(task, keep, prose)
-
-    # ------------------------------------------------------------------ proposal
 
     def allowed(self, path: str) -> bool:
         """Whether a path may be proposed: not one the fanout would refuse (protected,
@@ -503,54 +520,56 @@ class Locator:
                 path_matches(path, kept) or glob_contains(path, kept) for kept in kept_out
             )
 
-        evidence: list[str] = []
-        chosen: list[str] = []
         docs_task = task.kind == "docs" or bool(_DOCS_WORDS & set(text_words(task.text)))
-        for raw, hits in self.named_files(task.text):
-            picked = _nearest([h for h in hits if allowed(h)], task.sibling_paths)
-            if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
-                chosen += picked
-                evidence.append(f"names {raw}: {', '.join(picked)}")
-        for tool, hits in self.named_tools(task.text):
-            picked = [h for h in hits if allowed(h) and h not in chosen]
-            if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
-                chosen += picked
-                evidence.append(f"names {tool}: {', '.join(picked)}")
-        for path, why in self._in_details(task.details):
-            if allowed(path) and path not in chosen and len(chosen) < MAX_NAMED:
-                chosen.append(path)
-                evidence.append(why)
-        for name, hits in self.named_definitions(task.text):
-            hits = [h for h in hits if allowed(h)]
-            if 0 < len(hits) <= 3 and len(chosen) < MAX_NAMED and not set(hits) <= set(chosen):
-                chosen += hits
-                evidence.append(f"`{name}` is defined in {', '.join(hits)}")
+        found = self._find(task, allowed, docs_task)
+        chosen, evidence, ranked = found.chosen, found.evidence, found.ranked
+        tests = [t for p in chosen if not is_test(p) for t in self._tests.tests_of(p)[:2]]
+        if tests:
+            evidence.append(f"with the tests {', '.join(dict.fromkeys(tests))}")
+        # A test the boundary takes comes with the code it tests.
+        subjects = [c for p in chosen for c in self._tests.subjects_of(p)[:1]]
+        if subjects:
+            evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
+        files = list(dict.fromkeys(literal_glob(p) for p in chosen + tests + subjects))
+        files = [p for p in files if allowed(p)]
+        folded = self._tree.folded(files, kept_out)
+        paths = folded if all(allowed(p) for p in folded) else files  # (a folder may not be)
+        # A ranking alone is evidence when its best file holds a word of the task's own
+        # (not only of its milestone or the rest of the request).
+        own = set(text_words(task.text))
+        confident = bool(paths) and (
+            found.named
+            or bool(ranked and any(ranked[0][1] in self._ranking.members(w) for w in own))
+        )
+        if not (found.named or docs_task) and all(_planning_prose(p) for p in chosen):
+            # A change to code that only documents match: they hold its words because they
+            # plan it (a story, a design, notes); its code is yet to be written.
+            confident = False
+        return Proposal(paths, evidence, confident, [self.paths[i] for _, i in ranked[:8]])
+
+    def _find(self, task: TaskText, allowed: Callable[[str], bool], docs_task: bool) -> _Found:
+        """The files the task's names lead to, then the best of the ranking of its
+        words."""
+        chosen, evidence = self._named(task, allowed)
         every = self.rank(task, self._is_doc) if docs_task else []
         every = every or self.rank(task, prose=1.0 if docs_task else PROSE_PRIOR)
         # Only the head of the ranking is ever read: protected files are left out as it
         # is read, not from all of it.
         ranked = list(islice((r for r in every if allowed(self.paths[r[1]])), RANKED_HEAD))
-        candidates = [self.paths[i] for _, i in ranked[:8]]
-        named = bool(chosen)
         named_count = len(chosen)
         # A name no file defines, used in a few: a lead as good as a ranking, so it takes
         # no room from it.
-        for name, hits in self.named_uses(task.text):
+        for name, hits in self.names.uses(task.text):
             hits = [h for h in hits if allowed(h)]
             if hits and len(chosen) < MAX_NAMED and not set(hits) <= set(chosen):
                 chosen += hits
                 evidence.append(f"`{name}` is used in {', '.join(hits)}")
-        used = len(chosen) > named_count
+        led = bool(chosen)
         if ranked:
+            room = (MAX_FILES // 2) if named_count else MAX_FILES
             top = ranked[0][0]
-            room = (MAX_FILES // 2) if named else MAX_FILES
-            added = 0
-            for score, i in ranked:
-                if added >= room or score < RATIO * top:
-                    break
-                if self.paths[i] not in chosen:
-                    chosen.append(self.paths[i])
-                    added += 1
+            taken = [self.paths[i] for s, i in ranked if s >= RATIO * top]
+            chosen += [p for p in taken if p not in chosen][:room]
             best = ranked[0][1]
             said = {*text_words(task.text), *text_words(task.context)}
             matched = sorted(
@@ -561,31 +580,33 @@ class Locator:
                 f"ranked by the words {', '.join(matched[:6]) or 'of the task'} "
                 f"over paths and definitions (best {top:.1f})"
             )
-        chosen = list(dict.fromkeys(chosen))
-        tests = [t for p in chosen if not is_test(p) for t in self._tests.tests_of(p)[:2]]
-        if tests:
-            evidence.append(f"with the tests {', '.join(dict.fromkeys(tests))}")
-        # A test the boundary takes comes with the code it tests.
-        subjects = [c for p in chosen for c in self._tests.subjects_of(p)[:1]]
-        if subjects:
-            evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
-        tests += subjects
-        files = list(dict.fromkeys(literal_glob(p) for p in chosen + tests if allowed(p)))
-        folded = self._tree.folded(files, kept_out)
-        paths = folded if all(allowed(p) for p in folded) else files  # (a folder may not be)
-        # A ranking alone is evidence when its best file holds a word of the task's own
-        # (not only of its milestone or the rest of the request).
-        own = set(text_words(task.text))
-        confident = bool(paths) and (
-            named
-            or used
-            or bool(ranked and any(ranked[0][1] in self._ranking.members(w) for w in own))
-        )
-        if not (named or docs_task) and all(_planning_prose(p) for p in chosen):
-            # A change to code that only documents match: they hold its words because they
-            # plan it (a story, a design, notes); its code is yet to be written.
-            confident = False
-        return Proposal(paths, evidence, confident, candidates)
+        return _Found(list(dict.fromkeys(chosen)), evidence, led, ranked)
+
+    def _named(self, task: TaskText, allowed: Callable[[str], bool]) -> tuple[list[str], list[str]]:
+        """The files the task names (anywhere in the tree), its tools' dotfiles, the files
+        its details name, and the files that define the names it writes as code."""
+        evidence: list[str] = []
+        chosen: list[str] = []
+        for raw, hits in self.names.files(task.text):
+            picked = _nearest([h for h in hits if allowed(h)], task.sibling_paths)
+            if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
+                chosen += picked
+                evidence.append(f"names {raw}: {', '.join(picked)}")
+        for tool, hits in self.names.tools(task.text):
+            picked = [h for h in hits if allowed(h) and h not in chosen]
+            if 0 < len(picked) <= 3 and len(chosen) < MAX_NAMED:
+                chosen += picked
+                evidence.append(f"names {tool}: {', '.join(picked)}")
+        for path, why in self._in_details(task.details):
+            if allowed(path) and path not in chosen and len(chosen) < MAX_NAMED:
+                chosen.append(path)
+                evidence.append(why)
+        for name, hits in self.names.definitions(task.text):
+            hits = [h for h in hits if allowed(h)]
+            if 0 < len(hits) <= 3 and len(chosen) < MAX_NAMED and not set(hits) <= set(chosen):
+                chosen += hits
+                evidence.append(f"`{name}` is defined in {', '.join(hits)}")
+        return chosen, evidence
 
     def _written(self, line: str) -> Iterator[tuple[str, list[str], str | None]]:
         """Each path a line under a task writes, inside the repository, with what it is

@@ -696,3 +696,21 @@ def test_a_roadmap_index_and_phase_details_with_no_plans_yet_are_one_plan() -> N
         ("M1", "Storage", []),
         ("M2", "Sync", ["M1"]),
     ]
+
+
+def test_a_label_line_run_into_a_criterion_labels_the_list_after_it() -> None:
+    """'**Plans:** 2 plans' right under a numbered criterion, with no blank line, is the
+    criterion's own text to CommonMark; the plans listed after it were read as more
+    criteria, and the phase had no work."""
+    result = planned(
+        "## Phase 2: Polling\n**Goal:** new messages are read\n"
+        "**Success Criteria** (what must be TRUE):\n  1. A new message is read once\n"
+        "**Plans:** 2 plans\n- [ ] Add the poller in `src/poll.py`\n"
+        "- [ ] Keep the offset in `src/state.py`\n"
+    )
+    milestone = result.contract.roadmap.milestones[0]  # type: ignore[attr-defined]
+    assert [t.title for t in milestone.tasks] == [
+        "Add the poller in `src/poll.py`",
+        "Keep the offset in `src/state.py`",
+    ]
+    assert milestone.acceptance[0] == "A new message is read once"

@@ -487,7 +487,26 @@ def list_rule(
 ) -> None:
     found = ItemList(items_of(node, state.circles), at(node, offset), node.type == "ordered_list")
     found.after_break = bool(state.stack) and state.stack[-1] is state.broken
+    label = _trailing_label(found, state.table)
     state.add(found)
+    if label is not None:
+        paragraph(state, *label, before_list)
+
+
+def _trailing_label(found: ItemList, table: Mapping[str, str]) -> tuple[str, int | None] | None:
+    """A label line the list's last item runs into ("1. The config loads\n**Plans:** 2
+    plans" over the next list, with no blank line between: CommonMark reads it as the
+    item's own text). Cut from the item, it is returned to be read as what it is, and
+    labels the list after it."""
+    last = found.items[-1] if found.items and not found.items[-1].children else None
+    lines = last.text.split("\n") if last is not None else []
+    for at_line, raw in enumerate(lines[1:50], start=1):
+        if raw.lstrip().startswith(("**", "__")) and label_of(raw, table):
+            assert last is not None
+            last.text = "\n".join(lines[:at_line]).rstrip()
+            where = last.line + at_line if last.line is not None else None
+            return "\n".join(lines[at_line:]), where
+    return None
 
 
 def table_rule(

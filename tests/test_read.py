@@ -714,3 +714,25 @@ def test_a_label_line_run_into_a_criterion_labels_the_list_after_it() -> None:
         "Keep the offset in `src/state.py`",
     ]
     assert milestone.acceptance[0] == "A new message is read once"
+
+
+def test_steps_numbered_under_a_group_at_one_level_are_its_steps() -> None:
+    """'- [ ] 1. Storage' then '- [ ] 1.1 Add the table' at one indent, as some
+    tasks.md files write them: the numbers say what an indent would, so the group is a
+    milestone and never handed out beside its steps."""
+    result = planned(
+        "# Tasks\n\n- [ ] 1. Storage\n\n- [x] 1.1 Add the users table in `db/users.sql`\n\n"
+        "- [ ] 1.2 Add the token table in `db/tokens.sql`\n\n- [ ] 2. API\n\n"
+        "- [ ] 2.1 Add the login route in `api/login.py`\n"
+    )
+    milestones = result.contract.roadmap.milestones  # type: ignore[attr-defined]
+    assert [(m.title, [t.title for t in m.tasks]) for m in milestones] == [
+        (
+            "1. Storage",
+            [
+                "1.1 Add the users table in `db/users.sql`",
+                "1.2 Add the token table in `db/tokens.sql`",
+            ],
+        ),
+        ("2. API", ["2.1 Add the login route in `api/login.py`"]),
+    ]

@@ -356,7 +356,7 @@ def numbered_groups(blocks: list[Block]) -> list[Item] | None:
     """The groups of a task list numbered in two levels (``- [ ] 1. Storage`` over
     ``- [ ] 1.1 Add the table``, as Kiro's tasks.md writes them): each top-level item is
     numbered, and most hold steps numbered under their own number. ``None`` otherwise."""
-    items = lists(blocks)
+    items = _steps_under_groups(lists(blocks))
     if len(items) < 2:
         return None
     grouped = 0
@@ -368,6 +368,25 @@ def numbered_groups(blocks: list[Block]) -> list[Item] | None:
         if any(step and step.group(1) == group.group(1) for step in steps):
             grouped += 1
     return items if 2 * grouped > len(items) else None
+
+
+def _steps_under_groups(items: list[Item]) -> list[Item]:
+    """The same list with its steps under their groups where it writes both at one level
+    (``- [ ] 1. Storage`` then ``- [ ] 1.1 Add the table``): the numbers say what an
+    indent would."""
+    out: list[Item] = []
+    for item in items:
+        step = _STEP_NUMBER.match(plain(item.text))
+        group = _GROUP_NUMBER.match(plain(out[-1].text)) if out and step else None
+        if step and group and group.group(1) == step.group(1):
+            out[-1].children.append(item)
+            continue
+        out.append(
+            replace(item, children=list(item.children))
+            if _GROUP_NUMBER.match(plain(item.text))
+            else item
+        )
+    return out
 
 
 def milestones_from_groups(c: _Collected, groups: list[Item]) -> list[DraftMilestone]:

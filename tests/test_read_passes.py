@@ -1494,6 +1494,18 @@ def test_a_gsd_plans_task_keeps_its_files_done_and_the_decisions_options() -> No
     assert draft.decisions[0].options == ["One hour", "Sailor chooses"]
 
 
+def test_a_gsd_tasks_verify_brings_the_tests_it_runs_into_its_boundary() -> None:
+    body = (
+        "<objective>\nWiden the node type.\n</objective>\n<tasks>\n"
+        '<task type="auto" tdd="true">\n<name>Task 1: Add the section kind</name>\n'
+        "<files>src/node.ts</files>\n<action>Write the failing test first.</action>\n"
+        "<verify>npx vitest run test/node.test.ts && npm run lint</verify>\n"
+        "</task>\n</tasks>\n"
+    )
+    (task,) = read_request("t", body).milestones[0].tasks
+    assert task.paths == ["src/node.ts", "test/node.test.ts"]
+
+
 def test_a_gsd_plan_of_unclosed_tags_is_read_as_markdown_quickly() -> None:
     """Hostile: thousands of opened tags that never close are no plan (a bounded scan)."""
     body = "<tasks>" + "<task type='auto'><name>x" * 5000

@@ -1,5 +1,6 @@
 """A GSD ``PLAN.md`` read as a draft: its ``<objective>`` the milestone, each ``<task
-type="auto">`` a task (``<name>``, ``<files>`` its boundary, ``<action>`` its objective,
+type="auto">`` a task (``<name>``, ``<files>`` its boundary with the tests its
+``<verify>`` runs, ``<action>`` its objective,
 ``<done>`` its criterion), a ``checkpoint:decision`` task an open decision with its
 options, a ``checkpoint:human-verify`` task a criterion checked by a person, and the
 ``<verification>`` checklist the milestone's validation. Its front matter gives the
@@ -18,8 +19,9 @@ import re
 from typing import Any
 
 from planner.core.patterns import LazyPattern
+from planner.core.repo import is_test
 from planner.core.safe_yaml import YamlError, load_yaml
-from planner.core.text import one_line
+from planner.core.text import code_locations, one_line
 
 MAX_TASKS = 200
 _TASK_NUMBER = LazyPattern(r"(?:task|step)\s*\d{1,3}\s*[:.)-]\s*", re.IGNORECASE)
@@ -146,6 +148,10 @@ def _task(one: str, number: int) -> dict[str, Any]:
         task["objective"] = f"{title}: {_text(action)}"
     paths = [p.strip().strip("`") for p in files.replace("\n", ",").split(",") if p.strip()]
     if paths:
+        # The tests its <verify> runs are the task's to write ("npx vitest run
+        # test/a.test.ts" under a tdd task), though <files> lists only the code.
+        verify, _ = _between(one, "verify")
+        paths += [t for t in code_locations(verify) if is_test(t) and t not in paths]
         task["diff_boundary"] = {"paths": paths[:50]}
     if done.strip():
         task["acceptance"] = [_text(done, 500)]

@@ -736,3 +736,18 @@ def test_steps_numbered_under_a_group_at_one_level_are_its_steps() -> None:
         ),
         ("2. API", ["2.1 Add the login route in `api/login.py`"]),
     ]
+
+
+def test_numbered_japanese_groups_are_each_a_milestone() -> None:
+    """A checklist written without spaces between words ("`getTheme()`を追加") was too
+    short to be work by a count of spaces: three of five groups were dropped, with no
+    word said."""
+    result = planned(
+        "## 1. 設定にテーマを保存する\n\n- [ ] 1.1 `SettingsStore`に`getTheme()`を追加\n\n"
+        "## 2. テーマのプロバイダを追加\n\n- [ ] 2.1 `ThemeNotifier`を追加\n\n"
+        "## 3. アプリにダークテーマを適用\n\n"
+        "- [ ] 3.1 `MaterialApp`に`darkTheme: ThemeData(brightness: Brightness.dark)`を追加\n"
+    )
+    milestones = result.contract.roadmap.milestones  # type: ignore[attr-defined]
+    assert [len(m.tasks) for m in milestones] == [1, 1, 1]
+    assert milestones[0].tasks[0].title == "1.1 `SettingsStore`に`getTheme()`を追加"

@@ -85,7 +85,7 @@ from planner.core.read.vocabulary import (
     normalize,
     role_of,
 )
-from planner.core.text import code_locations, issue_refs, one_line
+from planner.core.text import code_locations, issue_refs, one_line, word_count
 from planner.model import RISK_ORDER, Finding
 
 # The first words of a question: "Should we ...:", "Which store ...:".
@@ -1256,7 +1256,7 @@ def _is_prose(text: str) -> bool:
         return False  # an aside set in italics: "_Draft for review by July 5._"
     if all(_is_field(sentence) for sentence in sentences(stripped)):
         return False  # "Window: Sat 02:00 UTC. Driver: @ilse. Comms: @ben."
-    return len(stripped.split()) >= 3
+    return word_count(stripped) >= 3
 
 
 def check_parallel_marks(c: _Collected, draft: Draft) -> None:

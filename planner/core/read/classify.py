@@ -30,7 +30,7 @@ from planner.core.read.vocabulary import (
     role_of,
     runbook_stage,
 )
-from planner.core.text import code_locations
+from planner.core.text import code_locations, word_count
 
 # The last word of a heading that names a plan of work rather than its milestones.
 _PLAN_WORD = LazyPattern(rf"\b(?:{LEX.plan_word})$")
@@ -251,7 +251,7 @@ def _has_checklist(section: Section) -> bool:
         isinstance(block, ItemList)
         and any(
             item.checked is not None
-            and (len(item.text.split()) >= 3 or bool(item.children))  # an option has none
+            and (word_count(item.text) >= 3 or bool(item.children))  # an option has none
             and not is_acknowledgement(plain(item.text))
             for item in block.items
         )

@@ -33,6 +33,7 @@ from planner.core.read.markup import has_legend, status_emoji
 from planner.core.read.names import milestone_like
 from planner.core.read.tracker import Story, add_lines, continues, story_of
 from planner.core.read.vocabulary import HINT_KEYS, ROLE_TABLE, VALUE_HINTS, normalize, role_of
+from planner.core.text import word_count
 
 NO_RESPONSE = "_No response_"
 
@@ -366,7 +367,7 @@ def _as_list(text: str, line: int | None, circles: bool = False) -> ItemList | N
         number = _OUTLINE_NUMBER.match(raw)
         # One line alone needs a deep number ("3.3.1 Accept ..."): "2.0 Brings ..." is prose.
         deep = len(lines) > 1 or (number is not None and number.group().count(".") >= 2)
-        if number and deep and len(raw[number.end() :].split()) >= 3:
+        if number and deep and word_count(raw[number.end() :]) >= 3:
             items.append(Item(raw[number.end() :], where, None, ordered=True))
         elif len(lines) > 1 and status_emoji(raw, circles) is not None:
             items.append(Item(raw, where, status_emoji(raw, circles)))

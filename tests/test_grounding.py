@@ -129,6 +129,13 @@ def test_tests_are_paired_with_their_code_by_the_repositorys_convention() -> Non
     assert tests.tests_of("ledger/ledger.go") == ["ledger/ledger_test.go"]
     assert tests.tests_of("web/src/cart.ts") == ["web/src/cart.test.ts"]
     assert tests.tests_of("tests/test_basket.py") == []
+    # A test tree that mirrors the code's, file for file (test/unit/adapters/http.js).
+    mirror = CodeTests(
+        ["lib/adapters/http.js", "lib/helpers/http.js", "test/unit/adapters/http.js"]
+    )
+    assert mirror.tests_of("lib/adapters/http.js") == ["test/unit/adapters/http.js"]
+    assert mirror.tests_of("lib/helpers/http.js") == []
+    assert mirror.subjects_of("test/unit/adapters/http.js") == ["lib/adapters/http.js"]
 
 
 # ------------------------------------------------------------------------ the locator

@@ -159,13 +159,27 @@ class CodeTests:
         self._tests: dict[str, list[str]] = {}
         self._subjects: dict[str, list[str]] = {}
         by_name: dict[str, list[str]] = {}
+        by_file: dict[str, list[str]] = {}
         tests: list[tuple[str, str]] = []
+        mirrored: list[str] = []
         for path in paths:
             subject = test_subject(path)
             if subject is not None:
                 tests.append((path, subject))
-            elif not is_test(path):
+            elif is_test(path):
+                mirrored.append(path)
+            else:
                 by_name.setdefault(code_name(path), []).append(path)
+                by_file.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+        for test in mirrored:
+            # test/unit/adapters/http.js tests lib/adapters/http.js: a test tree that
+            # mirrors the code's, file for file.
+            test_dir = test.split("/")[:-1]
+            for code in by_file.get(test.rsplit("/", 1)[-1], []):
+                code_dir = code.split("/")[:-1]
+                if _shared_tail(test_dir, code_dir) or len(test_dir) == len(code_dir) == 1:
+                    self._tests.setdefault(code, []).append(test)
+                    self._subjects.setdefault(test, []).append(code)
         for test, subject in tests:
             candidates = by_name.get(subject, [])
             if not candidates:
@@ -184,6 +198,11 @@ class CodeTests:
     def subjects_of(self, path: str) -> list[str]:
         """The code files a test file tests (none for a file that is no test)."""
         return self._subjects.get(path, [])
+
+
+def _shared_tail(a: list[str], b: list[str]) -> int:
+    """How many trailing folders two folder paths share."""
+    return _shared_folders(a[::-1], b[::-1])
 
 
 def _shared_folders(a: list[str], b: list[str]) -> int:

@@ -751,3 +751,21 @@ def test_numbered_japanese_groups_are_each_a_milestone() -> None:
     milestones = result.contract.roadmap.milestones  # type: ignore[attr-defined]
     assert [len(m.tasks) for m in milestones] == [1, 1, 1]
     assert milestones[0].tasks[0].title == "1.1 `SettingsStore`に`getTheme()`を追加"
+
+
+def test_a_prds_features_under_its_title_are_not_the_work_of_its_phases() -> None:
+    """'## Core Features' describes the product; '## Implementation Phases' holds the
+    work that builds it. Under a '# PRD: …' heading the features were read as tasks and
+    put in the first phase."""
+    result = planned(
+        "# PRD: Export plugin\n\n## Core Features\n\n### 1. Export modes\n"
+        "- **Pipeline:** Markdown to PDF\n\n### 2. Page sizes\n- A4 and Letter\n\n"
+        "## Implementation Phases\n\n### Phase 1: Core\n"
+        "- [ ] Add the exporter in `src/export.ts`\n\n### Phase 2: Polish\n"
+        "- [ ] Add page sizes in `src/pages.ts`\n"
+    )
+    milestones = result.contract.roadmap.milestones  # type: ignore[attr-defined]
+    assert [[t.title for t in m.tasks] for m in milestones] == [
+        ["Add the exporter in `src/export.ts`"],
+        ["Add page sizes in `src/pages.ts`"],
+    ]

@@ -336,6 +336,8 @@ def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline
             section.role = "milestone"
             _assign(section.children, "milestone", table)
     top = title.children if title is not None else outline.sections
+    # The top, and under a heading of no role that holds the rest ("# PRD: Export").
+    top = [*top, *(c for s in top if s.role is None for c in s.children)]
     features = [s for s in top if s.role == "tasks" and _names_features(s)]
     if features and any(
         s.role in ("milestone", "milestones", "tasks") and s not in features for s in flat

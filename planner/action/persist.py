@@ -9,13 +9,15 @@ reads a ``planner/<issue>/plan`` branch as a planning change."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from planner.action.github import GitHubError, PullInfo
 from planner.core.findings import finding
 from planner.core.gate import plan_branch
-from planner.core.text import neutralize_closing, neutralize_mentions, one_line
+from planner.core.patterns import LazyPattern
+from planner.core.text import neutralize_mentions, one_line
 from planner.model import Finding, Severity
 
 PERMISSIONS = "permissions: {contents: write, pull-requests: write}"
@@ -55,6 +57,18 @@ class Persisted:
     pull: PullInfo | None = None
     done: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+
+# GitHub's closing keywords: "Fixes #3" in a pull request's title or body, or in a merged
+# commit's message, closes #3 (any case, a colon or not, #3, owner/name#3 or a URL).
+# Every one is broken, whatever follows it: GitHub's forms of a reference are many.
+_CLOSING = LazyPattern(r"\b(?=(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b)(\w)", re.IGNORECASE)
+
+
+def neutralize_closing(text: str) -> str:
+    """Keep "fixes #3" readable but stop it closing #3: a zero-width joiner after the
+    keyword's first letter, so no keyword is left before the reference."""
+    return _CLOSING.sub("\\1\u200d", text)
 
 
 def pull_text(number: int, title: str) -> tuple[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -212,18 +211,6 @@ def one_line(text: str, limit: int = 200) -> str:
     if not (collapsed and " " < collapsed[0] < "\x7f") and not visible(collapsed):
         return ""  # (most text opens with a printable ASCII character: no need to look)
     return collapsed if len(collapsed) <= limit else collapsed[: limit - 1] + "…"
-
-
-# GitHub's closing keywords: "Fixes #3" in a pull request's title or body, or in a merged
-# commit's message, closes #3 (any case, a colon or not, #3, owner/name#3 or a URL).
-# Every one is broken, whatever follows it: GitHub's forms of a reference are many.
-_CLOSING = LazyPattern(r"\b(?=(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b)(\w)", re.IGNORECASE)
-
-
-def neutralize_closing(text: str) -> str:
-    """Keep "fixes #3" readable but stop it closing #3: a zero-width joiner after the
-    keyword's first letter, so no keyword is left before the reference."""
-    return _CLOSING.sub("\\1\u200d", text)
 
 
 def neutralize_mentions(text: str) -> str:

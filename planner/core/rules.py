@@ -71,6 +71,11 @@ _LEAD = LazyPattern(
 
 # "fix: …", "feat(cli)!: …": a commit's type, which says the line is a change.
 _CHANGE_TYPE = LazyPattern(rf"^(?:{LEX.change_type})(?:\([\w./-]{{1,30}}\))?!?:\s", re.I)
+_ABIDES = LazyPattern(
+    rf"^(?:(?:{LEX.abide})\b[^.;]{{0,40}}\b(?:{LEX.rules_noun})|"
+    rf"(?:{LEX.ensure})\b[^.;]{{0,80}}\b(?:{LEX.conformity}))\b",
+    re.I,
+)
 # What a line quotes ("\"file does not exist\" error") is a message, not its state.
 _QUOTED = LazyPattern(r'"[^"\n]{0,200}"|“[^”\n]{0,200}”')
 
@@ -83,6 +88,8 @@ def reads_as_state(title: str, vocabulary: VocabularyConfig) -> str | None:
     if _CHANGE_TYPE.match(title.strip().strip("*_`")):
         return None
     text = _LEAD.sub("", _QUOTED.sub('""', title.strip().strip("*_`"))).strip()
+    if _ABIDES.match(text):
+        return "a rule the whole work keeps"  # "Follow the coding standards"
     first = text.split(maxsplit=1)[0].lower().strip("*_`:,") if text else ""
     verbs = _OPENING_VERBS | set(implementation_verbs(vocabulary))
     second = text.split(maxsplit=2)[1:2]

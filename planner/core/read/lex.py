@@ -7,6 +7,14 @@ alternation (escaped, longest phrase first) for a pattern's slot."""
 from typing import Final
 
 WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "abide": (
+        "follow",
+        "adhere to",
+        "comply with",
+        "conform to",
+        "stick to",
+        "abide by",
+    ),
     "acknowledgement": (
         "i have searched",
         "i've searched",
@@ -117,6 +125,11 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "only once",
         "only after",
         "only when",
+    ),
+    "conformity": (
+        "compliance",
+        "conformance",
+        "adherence",
     ),
     "create_verb": (
         "create",
@@ -333,6 +346,10 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "size",
     ),
     "either": ("either",),
+    "ensure": (
+        "ensure",
+        "make sure",
+    ),
     "estimate_label": (
         "story points",
         "story point",
@@ -1370,6 +1387,15 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "test steps",
         "testing steps",
     ),
+    "rules_noun": (
+        "standards",
+        "standard",
+        "conventions",
+        "guidelines",
+        "style guide",
+        "best practices",
+        "principles",
+    ),
     "section_noun": ("section",),
     "stage_name": (
         "alpha",
@@ -1685,6 +1711,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
 class LEX:
     """Each concept as an alternation: ``f"(?:{LEX.milestone_noun})\\s*(\\d+)"``."""
 
+    abide: Final = "comply with|conform to|adhere to|stick to|abide by|follow"
     acknowledgement: Final = (
         "i have tested with the latest|i have updated to the latest"
         "|i would like to work on|this is not a duplicate|i am using the latest"
@@ -1715,6 +1742,7 @@ class LEX:
     )
     clarification: Final = "needs clarification"
     clause_lead: Final = "only after|only once|only when|after|once|when"
+    conformity: Final = "conformance|compliance|adherence"
     create_verb: Final = "introduce|generate|create|write|add"
     criteria_lead_in: Final = (
         "be considered as done|be considered done|must all be true|to count as done"
@@ -1766,6 +1794,7 @@ class LEX:
     each: Final = "every|each"
     effort_label: Final = "effort|size"
     either: Final = "either"
+    ensure: Final = "make sure|ensure"
     estimate_label: Final = "story points|story point|estimate|points|point|pts|pt|sp"
     favour_ask: Final = (
         "any thoughts|any update|could you|would you|will you|any news|thoughts|can you|wdyt|ptal"
@@ -1963,6 +1992,9 @@ class LEX:
         "|result|tareas|tâches|notes|links|owner|input|usage|users|recap|retro|dates"
         "|goals|tl;dr|ziele|later|risks|tasks|to do|to\\-do|todos|steps|plans|tests|plan"
         "|note|logs|goal|tldr|what|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
+    )
+    rules_noun: Final = (
+        "best practices|conventions|style guide|guidelines|principles|standards|standard"
     )
     section_noun: Final = "section"
     stage_name: Final = "general availability|deprecation|preview|removal|stable|alpha|beta|mvp|ga"

@@ -527,6 +527,7 @@ def test_a_name_no_file_defines_leads_to_the_few_files_that_use_it(tmp_path: Pat
             "lib/url.js": "export function base(url) { return url.substr(0, 8) }\n",
             "lib/cookies.js": "export function read(jar) { return jar.slice(1) }\n",
             "lib/retry.js": "export function wait(ms) { return ms * 2 }\n",
+            "docs/migrating.md": "# Migrating\n\nCalls to `substr()` become `slice()`.\n",
         },
     )
     loc = Locator(build_index(root), GUARD)
@@ -534,6 +535,7 @@ def test_a_name_no_file_defines_leads_to_the_few_files_that_use_it(tmp_path: Pat
     assert proposal.confident, proposal
     assert covers(proposal.paths, "lib/headers.js", "lib/url.js")
     assert "`substr` is used in lib/headers.js, lib/url.js" in proposal.evidence
+    assert "docs/migrating.md" not in proposal.paths, "a document names it, uses it not"
 
 
 def test_a_tool_the_task_names_brings_its_dotfile_at_the_root(tmp_path: Path) -> None:
@@ -576,6 +578,9 @@ def test_a_test_the_ranking_takes_comes_with_the_code_it_tests(tmp_path: Path) -
     proposal = loc.propose(TaskText(text="Retries after a gateway timeout are flaky"))
     assert proposal.confident and covers(proposal.paths, "tests/test_flow.py"), proposal
     assert covers(proposal.paths, "checkout/flow.py"), "the code its test tests"
+    tests_only = loc.propose(TaskText(text="Write a test of retries after a gateway timeout"))
+    assert covers(tests_only.paths, "tests/test_flow.py"), tests_only
+    assert "checkout/flow.py" not in tests_only.paths, "a task of tests leaves the code be"
 
 
 def test_a_docs_task_takes_the_data_files_of_the_docs_site(tmp_path: Path) -> None:

@@ -372,6 +372,10 @@ class _Ranking:
             self._backgrounds[text] = cached
         return cached
 
+    def prose(self, i: int) -> bool:
+        """Whether file ``i`` is a document or a note (where code is named, not used)."""
+        return self._prose[i]
+
     def mentioned(self, i: int) -> frozenset[str]:
         """The identifiers file ``i`` uses, as a set (made when first asked)."""
         known = self._mentioned.get(i)
@@ -428,8 +432,8 @@ class _Names:
 
     def uses(self, text: str) -> list[tuple[str, list[str]]]:
         """Names written as code that no file defines (a library's ``substr()``, a
-        deprecated ``trim_right``) and the few files that use them: where a change to
-        their use goes."""
+        deprecated ``trim_right``) and the few code files that use them: where a change
+        to their use goes (a document only names them)."""
         out: list[tuple[str, list[str]]] = []
         for name in self._written(text):
             words = identifier_words(name)
@@ -438,7 +442,7 @@ class _Names:
             using = [
                 i
                 for i in sorted(self._ranking.members(words[-1]))
-                if name in self._ranking.mentioned(i)
+                if name in self._ranking.mentioned(i) and not self._ranking.prose(i)
             ]
             if 0 < len(using) <= MAX_USES:
                 out.append((name, [self.paths[i] for i in using]))
@@ -473,6 +477,8 @@ class _Found(NamedTuple):
     named: bool
     """A file or name the task writes led to them (not only its words)."""
     ranked: list[tuple[float, int]]
+    own: int
+    """How many of ``chosen`` the task's names led to (the rest its words ranked)."""
 
 
 class Locator:
@@ -526,8 +532,11 @@ class Locator:
         tests = [t for p in chosen if not is_test(p) for t in self._tests.tests_of(p)[:2]]
         if tests:
             evidence.append(f"with the tests {', '.join(dict.fromkeys(tests))}")
-        # A test the boundary takes comes with the code it tests.
-        subjects = [c for p in chosen for c in self._tests.subjects_of(p)[:1]]
+        # A test the boundary takes comes with the code it tests, unless the task is the
+        # tests' ("Write unit tests for getTheme()"): then only one it names does.
+        of_tests = task.kind == "verification" or "test" in text_words(task.text)
+        tested = chosen[: found.own] if of_tests else chosen
+        subjects = [c for p in tested for c in self._tests.subjects_of(p)[:1]]
         if subjects:
             evidence.append(f"with the code they test, {', '.join(dict.fromkeys(subjects))}")
         files = list(dict.fromkeys(literal_glob(p) for p in chosen + tests + subjects))
@@ -580,7 +589,7 @@ class Locator:
                 f"ranked by the words {', '.join(matched[:6]) or 'of the task'} "
                 f"over paths and definitions (best {top:.1f})"
             )
-        return _Found(list(dict.fromkeys(chosen)), evidence, led, ranked)
+        return _Found(list(dict.fromkeys(chosen)), evidence, led, ranked, named_count)
 
     def _named(self, task: TaskText, allowed: Callable[[str], bool]) -> tuple[list[str], list[str]]:
         """The files the task names (anywhere in the tree), its tools' dotfiles, the files

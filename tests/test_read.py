@@ -358,6 +358,11 @@ def test_an_operation_that_regenerates_named_files_is_handed_out_on_them() -> No
     assert tasks[0].diff_boundary.paths == ["README.md", "AUTHORS.txt"]
     fanned = [t.id for t in result.fanout.tasks]  # type: ignore[attr-defined]
     assert fanned == ["M1-T1", "M1-T2"], "a run that only checks a file stays a person's step"
+    numbered = planned(
+        "## Tasks\n- [ ] 5.2 Run `flutter test`\n- [ ] feat: run the linter in `ci.sh`\n"
+    )
+    kinds = [t.kind for t in numbered.contract.roadmap.milestones[0].tasks]  # type: ignore[attr-defined]
+    assert kinds == ["ops", "feature"], "a number is no word; a commit's type says change"
 
 
 def test_the_config_adds_section_names_to_the_vocabulary() -> None:

@@ -29,8 +29,10 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     An objective that opens with an operation ("Run", "Tag", "Publish" …) is ops, unless
     it says the run changes files it names ("Run `make readme`; this will update
     README.md"): committing what the run wrote is a change like any other."""
-    first = objective.split(maxsplit=1)[0] if objective.split() else ""
-    if contains_any_phrase(first.strip("`*_"), vocabulary.operations):
+    words = _LEAD.sub("", objective.strip()).split(maxsplit=1)  # "5.2 Run …" runs
+    first = words[0] if words else ""
+    change = _CHANGE_TYPE.match(objective.strip().strip("*_`")) is not None  # "feat: run …"
+    if not change and contains_any_phrase(first.strip("`*_"), vocabulary.operations):
         written = _WRITES_FILES.search(objective)
         locations = code_locations(objective[written.end() :]) if written else []
         if not locations:

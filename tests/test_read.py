@@ -721,12 +721,14 @@ def test_a_label_line_run_into_a_criterion_labels_the_list_after_it() -> None:
     assert milestone.acceptance[0] == "A new message is read once"
 
 
-def test_steps_numbered_under_a_group_at_one_level_are_its_steps() -> None:
+@pytest.mark.parametrize("heading", ["# Tasks", "# Tasks\n\n## Task list", "# 実装タスク"])
+def test_steps_numbered_under_a_group_at_one_level_are_its_steps(heading: str) -> None:
     """'- [ ] 1. Storage' then '- [ ] 1.1 Add the table' at one indent, as some
     tasks.md files write them: the numbers say what an indent would, so the group is a
-    milestone and never handed out beside its steps."""
+    milestone and never handed out beside its steps; under a work heading, its
+    sub-heading, or a title the vocabulary does not know."""
     result = planned(
-        "# Tasks\n\n- [ ] 1. Storage\n\n- [x] 1.1 Add the users table in `db/users.sql`\n\n"
+        f"{heading}\n\n- [ ] 1. Storage\n\n- [x] 1.1 Add the users table in `db/users.sql`\n\n"
         "- [ ] 1.2 Add the token table in `db/tokens.sql`\n\n- [ ] 2. API\n\n"
         "- [ ] 2.1 Add the login route in `api/login.py`\n"
     )

@@ -370,6 +370,10 @@ def numbered_groups(blocks: list[Block]) -> list[Item] | None:
     return items if 2 * grouped > len(items) else None
 
 
+def _groups(section: Section) -> list[Item]:
+    return numbered_groups(section.blocks) or []
+
+
 def _steps_under_groups(items: list[Item]) -> list[Item]:
     """The same list with its steps under their groups where it writes both at one level
     (``- [ ] 1. Storage`` then ``- [ ] 1.1 Add the table``): the numbers say what an
@@ -918,6 +922,15 @@ def _visit(
             continue
         if role in ("tasks", "group"):
             c.task_sections += 1
+            # "# Tasks" > "## Task list" of numbered groups: the groups are milestones.
+            grouped = [s for s in section.children if s.role in ("tasks", "group")]
+            grouped = [s for s in grouped if numbered_groups(s.blocks)]
+            for child in grouped:
+                draft.milestones.extend(milestones_from_groups(c, _groups(child)))
+            if grouped:
+                section = replace(
+                    section, children=[s for s in section.children if s not in grouped]
+                )
             draft.loose_tasks.extend(work_in(c.findings, section) or prose_work(section))
             rest = [s for s in section.children if s.role not in ("task", "group", "tasks")]
             _visit(c, draft, objective, rest)
@@ -1026,6 +1039,11 @@ def _work_outside_sections(
     blocks = [*outline.preamble, *unknown_blocks]
     loose = lists(blocks)
     if not draft.milestones and not draft.loose_tasks and not c.task_sections:
+        if groups := numbered_groups(blocks):
+            # A lone list of numbered groups ("1. Storage" over "1.1 Add the table"),
+            # under a title the vocabulary does not know ("# 実装タスク").
+            draft.milestones.extend(milestones_from_groups(c, groups))
+            return True
         # A lone work list outside any known section is the task list; so is a list
         # under a proposal ("Describe the solution you'd like").
         described = [s for s in walk(outline.sections) if s.role == "objective"]

@@ -899,6 +899,21 @@ def _leave_claimed(c: _Collected, draft: Draft) -> None:
         setattr(draft, name, kept)
 
 
+def _work_section(c: _Collected, draft: Draft, objective: list[str], section: Section) -> None:
+    """A work section's tasks, and its sub-sections of numbered groups ("# Tasks" >
+    "## Task list" of "1. Storage" over "1.1 …") as milestones."""
+    c.task_sections += 1
+    grouped = [s for s in section.children if s.role in ("tasks", "group")]
+    grouped = [s for s in grouped if numbered_groups(s.blocks)]
+    for child in grouped:
+        draft.milestones.extend(milestones_from_groups(c, _groups(child)))
+    if grouped:
+        section = replace(section, children=[s for s in section.children if s not in grouped])
+    draft.loose_tasks.extend(work_in(c.findings, section) or prose_work(section))
+    rest = [s for s in section.children if s.role not in ("task", "group", "tasks")]
+    _visit(c, draft, objective, rest)
+
+
 def _visit(
     c: _Collected,
     draft: Draft,
@@ -921,19 +936,7 @@ def _visit(
             _visit(c, draft, objective, section.children)
             continue
         if role in ("tasks", "group"):
-            c.task_sections += 1
-            # "# Tasks" > "## Task list" of numbered groups: the groups are milestones.
-            grouped = [s for s in section.children if s.role in ("tasks", "group")]
-            grouped = [s for s in grouped if numbered_groups(s.blocks)]
-            for child in grouped:
-                draft.milestones.extend(milestones_from_groups(c, _groups(child)))
-            if grouped:
-                section = replace(
-                    section, children=[s for s in section.children if s not in grouped]
-                )
-            draft.loose_tasks.extend(work_in(c.findings, section) or prose_work(section))
-            rest = [s for s in section.children if s.role not in ("task", "group", "tasks")]
-            _visit(c, draft, objective, rest)
+            _work_section(c, draft, objective, section)
             continue
         if role == "task":
             draft.loose_tasks.append(task_from_heading(section))

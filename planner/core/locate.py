@@ -683,11 +683,12 @@ def _tool_files(paths: Iterable[str]) -> dict[str, list[str]]:
 
 
 def _planning_prose(path: str) -> bool:
-    """A document that is not the project's front page: a README is where a badge, a
-    list of users or an install line goes; other prose (stories, designs, notes) holds a
-    task's words because it plans the task."""
+    """A document that is not the project's front page: the README at the root is
+    where a badge, a list of users or an install line goes; other prose (stories,
+    designs, notes, a planning folder's own README) holds a task's words because it
+    plans the task."""
     lowered = path.lower()
-    return lowered.endswith(_PLANS) and not lowered.rsplit("/", 1)[-1].startswith("readme")
+    return lowered.endswith(_PLANS) and not lowered.startswith("readme")
 
 
 def _hands_off(line: str) -> bool:

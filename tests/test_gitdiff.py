@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from planner.action.gitdiff import PullRepository, count_lines
+from planner.action.gitdiff import MAX_MERGE_BASES, PullRepository, count_lines
 from planner.action.settings import SettingsError
 from planner.core.gate import FileChange
 
@@ -101,9 +102,31 @@ def test_crossed_histories_cannot_hide_a_change_the_base_made(repo: Path) -> Non
     git(repo, "checkout", "-q", "-b", "task", "old-branch")
     git(repo, "merge", "-q", "--no-ff", "-m", "merge the fix", fix)
     write(repo, {"ci.yml": b"on: pull_request_target\n", "a.py": b"mine\n"})
+    (repo / os.fsdecode(b"x\xff.yml")).write_bytes(b"on: push\n")  # a name not UTF-8
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "c")
     assert len(git(repo, "merge-base", "--all", "main", "HEAD").split()) == 2
     mine = {c.path: (c.added, c.deleted) for c in changes(repo, "main")}
-    assert mine == {"ci.yml": (1, 1), "a.py": (1, 50)}, "README.md is main's already"
+    assert mine == {"ci.yml": (1, 1), "a.py": (1, 50), "x\ufffd.yml": (1, 0)}, mine
+
+
+def test_a_history_crossed_too_often_is_refused_not_diffed_for_long(repo: Path) -> None:
+    """Each merge base is diffed in full: a branch crossed with its base many times
+    would hold the gate for minutes; it is refused with what to do."""
+    git(repo, "checkout", "-q", "main")
+    tips = []
+    for n in range(MAX_MERGE_BASES + 1):
+        git(repo, "checkout", "-q", "-b", f"side{n}", "main")
+        write(repo, {f"side{n}.txt": b"x\n"})
+        tips.append(f"side{n}")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "all", *tips)
+    git(repo, "checkout", "-q", "-b", "crossed", tips[0])
+    for tip in tips[1:]:
+        git(repo, "merge", "-q", "--no-ff", "-m", "one", tip)
+    write(repo, {"a.py": b"mine\n"})
+    with pytest.raises(SettingsError, match="merge the base branch into it"):
+        changes(repo, "main")
 
 
 def test_unknown_base_and_non_repository(repo: Path, tmp_path: Path) -> None:

@@ -168,6 +168,10 @@ def _binary_lines(data: bytes) -> int:
     return -(-len(data) // BINARY_LINE_BYTES)
 
 
+MAX_MERGE_BASES = 8
+"""Most merge bases a pull request may share with its base: each is diffed in full."""
+
+
 class PullRepository:
     """The checked-out repository, seen as a pull request of ``head`` (by default HEAD)
     onto ``base``."""
@@ -202,6 +206,11 @@ class PullRepository:
                     raise SettingsError("the repository has no commit checked out (HEAD)") from None
             self.base = _resolve(self.repo, base)
             bases = find_merge_base(self.repo, [self.base, self.head])
+            if len(bases) > MAX_MERGE_BASES:
+                raise SettingsError(
+                    f"the pull request's history crosses its base's {len(bases)} times (more "
+                    f"than {MAX_MERGE_BASES} merge bases); merge the base branch into it"
+                )
             if not bases:
                 raise SettingsError(
                     f"the pull request's head and base '{base}' share no history here; "
@@ -328,9 +337,9 @@ class PullRepository:
         if len(self.merge_bases) == 1:
             return self._changes_since(self.merge_bases[0], limit)
         found = _widest([self._changes_since(since, limit) for since in self.merge_bases])
-        return [
-            c for c in found if self._lookup(self.head, c.path) != self._lookup(self.base, c.path)
-        ]
+        # Paths as the diffs name them (the same decoding), never looked up again.
+        differs = _paths(self.repo, self._tree(self.base), self._tree(self.head))
+        return [c for c in found if c.path in differs]
 
     def _changes_since(self, since: ObjectID, limit: int) -> list[FileChange]:
         from dulwich.diff_tree import tree_changes
@@ -363,6 +372,18 @@ class PullRepository:
             used += item.added + item.deleted
             changes.append(item)
         return changes
+
+
+def _paths(repo: Repo, old: ObjectID, new: ObjectID) -> set[str]:
+    """The paths two trees hold differently, decoded as the diffs decode them."""
+    from dulwich.diff_tree import tree_changes
+
+    out: set[str] = set()
+    for change in tree_changes(repo.object_store, old, new):
+        side = change.new if change.new is not None and change.new.path else change.old
+        if side is not None and side.path is not None:
+            out.add(side.path.decode("utf-8", "replace"))
+    return out
 
 
 def _widest(diffs: list[list[FileChange]]) -> list[FileChange]:

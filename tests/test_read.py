@@ -776,3 +776,24 @@ def test_a_prds_features_under_its_title_are_not_the_work_of_its_phases() -> Non
         ["Add the exporter in `src/export.ts`"],
         ["Add page sizes in `src/pages.ts`"],
     ]
+
+
+def test_implementation_notes_are_notes_unless_they_hold_a_checklist() -> None:
+    notes = planned(
+        "# Widget\n\n## Key Implementation Notes\n\n"
+        "1. **No API key**: users sign in with `widget login`\n\n"
+        "## Phase 1: Setup\n- [x] Create the package in `pkg/widget/`\n\n"
+        "## Phase 2: Core\n- [ ] Add the store in `pkg/widget/store.go`\n"
+    )
+    assert notes.contract.roadmap.focus == "M2"  # type: ignore[attr-defined]
+    assert [len(m.tasks) for m in notes.contract.roadmap.milestones] == [1, 1]  # type: ignore[attr-defined]
+    work = planned(
+        "# Add dark mode\n\n## Implementation details\n\n"
+        "- [ ] Add the dark theme tokens in `src/theme.ts`\n"
+        "- [ ] Persist the choice in `src/settings/store.ts`\n"
+    )
+    tasks = work.contract.roadmap.milestones[0].tasks  # type: ignore[attr-defined]
+    assert [t.title for t in tasks] == [
+        "Add the dark theme tokens in `src/theme.ts`",
+        "Persist the choice in `src/settings/store.ts`",
+    ]

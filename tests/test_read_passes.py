@@ -152,8 +152,7 @@ def test_milestone_headings(title: str, expected: bool) -> None:
         ("Not started", None),
         ("Rollback steps", "notes"),
         ("Preconditions", "assumptions"),
-        ("Implementation notes", "notes"),  # hints on how, beside the work: never work
-        ("Key Implementation Details", "notes"),
+        ("Implementation notes", "tasks"),  # notes unless it holds a checklist: see below
         ("Questions for @storage-owners", "decisions"),
         ("Open points", "decisions"),
         ("Tests for User Story 1", None),  # Spec Kit: test tasks, not a test plan

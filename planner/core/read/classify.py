@@ -335,6 +335,16 @@ def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline
         for section in loose:
             section.role = "milestone"
             _assign(section.children, "milestone", table)
+    for section in flat:
+        if (
+            section.role == "tasks"
+            and _says_notes(section)
+            and not (_has_checklist(section) or _has_work_table(section))
+        ):
+            # "## Key Implementation Notes" over "1. **No API key**: …": notes on how,
+            # unless it holds a checklist of work.
+            section.role = "notes"
+            _assign(section.children, "notes", table)
     top = title.children if title is not None else outline.sections
     # The top, and under a heading of no role that holds the rest ("# PRD: Export").
     top = [*top, *(c for s in top if s.role is None for c in s.children)]
@@ -349,6 +359,12 @@ def classify(outline: Outline, table: Mapping[str, str] = ROLE_TABLE) -> Outline
             section.role = "notes"
             _assign(section.children, "notes", table)
     return outline
+
+
+def _says_notes(section: Section) -> bool:
+    """A heading of work whose last word names notes ("Implementation details")."""
+    words = normalize(heading_text(section.title)).split()
+    return len(words) > 1 and role_of(words[-1]) == "notes"
 
 
 def _names_features(section: Section) -> bool:

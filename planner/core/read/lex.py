@@ -1065,8 +1065,7 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
     "role.notes": (
         "notes",
         "note",
-        "implementation notes",
-        "implementation details",
+        "details",
         "known issues",
         "known bugs",
         "known limitations",
@@ -1350,6 +1349,8 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "follow ups",
         "followups",
         "action plan",
+        "implementation notes",
+        "implementation details",
         "procedure",
         "initiatives",
         "rollout & monitoring",
@@ -1920,14 +1921,14 @@ class LEX:
         "|questions for the owner|user story dependencies|alternatives considered"
         "|guide\\-level explanation|ownership and team asks|implementation strategy"
         "|monitoring and alerting|verification checklist|verify after deploying"
-        "|critères d'acceptation|implementation details|technical requirements"
-        "|additional information|implementation history|parallel opportunities"
+        "|critères d'acceptation|technical requirements|additional information"
+        "|implementation history|parallel opportunities|implementation details"
         "|rollout and monitoring|implementation phases|about tracking issues"
         "|retrospective actions|alternatives rejected|rejected alternatives"
         "|außerhalb des umfangs|risks and mitigations|blockers and concerns"
         "|monitoring \\& alerting|verify after merging|verify after release"
-        "|unresolved questions|implementation notes|describe the feature"
-        "|future possibilities|implementation steps|implementation tasks"
+        "|unresolved questions|describe the feature|future possibilities"
+        "|implementation steps|implementation tasks|implementation notes"
         "|rollout \\& monitoring|acceptance criteria|post\\-release checks"
         "|completion criteria|go / no\\-go criteria|implementation plan"
         "|graduation criteria|dependencies to add|complexity tracking|relevant log output"
@@ -1985,13 +1986,14 @@ class LEX:
         "|contents|appendix|glossary|use case|examples|timeline|schedule|personas"
         "|rollback|work log|hinweise|contexto|contexte|overview|proposal|solution"
         "|objetivo|objectif|nongoals|won't do|deferred|concerns|tasklist|features"
-        "|subtasks|aufgaben|unknowns|roadmap|context|problem|history|results|related"
-        "|example|metrics|version|browser|journal|updates|kontext|hinweis|summary|purpose"
-        "|mission|resumen|wont do|outcome|caveats|risiken|riesgos|risques|changes|unknown"
-        "|testing|verify|phases|stages|legend|format|labels|owners|status|intent|résumé"
-        "|result|tareas|tâches|notes|links|owner|input|usage|users|recap|retro|dates"
-        "|goals|tl;dr|ziele|later|risks|tasks|to do|to\\-do|todos|steps|plans|tests|plan"
-        "|note|logs|goal|tldr|what|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log|fyi"
+        "|subtasks|aufgaben|unknowns|roadmap|details|context|problem|history|results"
+        "|related|example|metrics|version|browser|journal|updates|kontext|hinweis|summary"
+        "|purpose|mission|resumen|wont do|outcome|caveats|risiken|riesgos|risques|changes"
+        "|unknown|testing|verify|phases|stages|legend|format|labels|owners|status|intent"
+        "|résumé|result|tareas|tâches|notes|links|owner|input|usage|users|recap|retro"
+        "|dates|goals|tl;dr|ziele|later|risks|tasks|to do|to\\-do|todos|steps|plans|tests"
+        "|plan|note|logs|goal|tldr|what|ziel|risk|task|todo|work|dod|tbd|toc|faq|q\\&a|log"
+        "|fyi"
     )
     rules_noun: Final = (
         "best practices|conventions|style guide|guidelines|principles|standards|standard"

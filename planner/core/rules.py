@@ -35,8 +35,10 @@ def classify_kind(objective: str, vocabulary: VocabularyConfig) -> str:
     if not change and contains_any_phrase(first.strip("`*_"), vocabulary.operations):
         written = _WRITES_FILES.search(objective)
         locations = code_locations(objective[written.end() :]) if written else []
-        if not locations:
-            return "ops"
+        rest = words[1] if len(words) > 1 else ""
+        others = [o for o in vocabulary.operations if o.lower() != first.strip("`*_").lower()]
+        if not locations or contains_any_phrase(rest, others):
+            return "ops"  # "Run ./deploy.sh production to …": a deploy stays a person's
         return "docs" if all(_is_docs_path(p) for p in locations) else "feature"
     if contains_any_phrase(objective, vocabulary.verification):
         if not contains_any_phrase(objective, implementation_verbs(vocabulary)):

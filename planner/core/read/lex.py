@@ -1693,10 +1693,8 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "will rewrite",
         "will write",
         "will refresh",
-        "to update",
         "to regenerate",
         "to rewrite",
-        "to refresh",
         "which updates",
         "which regenerates",
         "which rewrites",
@@ -2054,5 +2052,5 @@ class LEX:
     writes_files: Final = (
         "which regenerates|that regenerates|will regenerate|which rewrites|to regenerate"
         "|which updates|that rewrites|will rewrite|will refresh|that updates|will update"
-        "|regenerates|will write|to rewrite|to refresh|to update|rewrites"
+        "|regenerates|will write|to rewrite|rewrites"
     )

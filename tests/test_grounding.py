@@ -136,6 +136,9 @@ def test_tests_are_paired_with_their_code_by_the_repositorys_convention() -> Non
     assert mirror.tests_of("lib/adapters/http.js") == ["test/unit/adapters/http.js"]
     assert mirror.tests_of("lib/helpers/http.js") == []
     assert mirror.subjects_of("test/unit/adapters/http.js") == ["lib/adapters/http.js"]
+    # The code a test tests is code: docs/api.md is no subject of tests/api.test.js.
+    documented = CodeTests(["tests/api.test.js", "docs/api.md", "src/api.js"])
+    assert documented.subjects_of("tests/api.test.js") == ["src/api.js"]
 
 
 # ------------------------------------------------------------------------ the locator
@@ -546,6 +549,8 @@ def test_a_tool_the_task_names_brings_its_dotfile_at_the_root(tmp_path: Path) ->
             ".travis.yml": "language: rust\n",
             ".eslintrc.json": "{}\n",
             ".ignore": "target/\n",
+            ".npmrc": "//registry.example/:_authToken=${TOKEN}\n",
+            ".env.production": "KEY=1\n",
             "ci/install.sh": "rustup target add $TARGET\n",
             "ignore/src/types.rs": "pub const DEFAULT_TYPES: &[&str] = &[];\n",
         },
@@ -558,6 +563,8 @@ def test_a_tool_the_task_names_brings_its_dotfile_at_the_root(tmp_path: Path) ->
     assert ".eslintrc.json" in lint.paths, lint
     types = loc.propose(TaskText(text="ignore: add the zig file type to the default types"))
     assert ".ignore" not in types.paths, "a short dotfile named by a word is no tool's"
+    npm = loc.propose(TaskText(text="Publish the npm package from the env in CI"))
+    assert ".npmrc" not in npm.paths and ".env.production" not in npm.paths, npm
 
 
 def test_a_test_the_ranking_takes_comes_with_the_code_it_tests(tmp_path: Path) -> None:

@@ -564,7 +564,12 @@ class Locator:
         every = every or self.rank(task, prose=1.0 if docs_task else PROSE_PRIOR)
         # Only the head of the ranking is ever read: protected files are left out as it
         # is read, not from all of it.
-        ranked = list(islice((r for r in every if allowed(self.paths[r[1]])), RANKED_HEAD))
+        ranked = list(
+            islice(
+                (r for r in every if allowed(self.paths[r[1]]) and not _secret(self.paths[r[1]])),
+                RANKED_HEAD,
+            )
+        )
         named_count = len(chosen)
         # A name no file defines, used in a few: a lead as good as a ranking, so it takes
         # no room from it.
@@ -666,13 +671,27 @@ class Locator:
 _WORD = LazyPattern(r"(?<![\w.-])[a-z][a-z0-9-]{2,30}(?![\w-])")
 
 
+# Dotfiles that hold credentials or run code on entering the folder: never proposed on
+# a word or a ranking ("npm" is no reason to hand an agent .npmrc and its token); a task
+# that names one gets it.
+_SECRET_FILES = frozenset(
+    {".npmrc", ".pypirc", ".netrc", ".envrc", ".yarnrc", ".git-credentials", ".dockercfg"}
+)
+
+
+def _secret(path: str) -> bool:
+    """A file of credentials or one the shell runs (``.npmrc``, ``.env.production``)."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.startswith(".env") or name.split(".yml", 1)[0] in _SECRET_FILES
+
+
 def _tool_files(paths: Iterable[str]) -> dict[str, list[str]]:
     """The dotfiles at the root by the tool they set up: ``.travis.yml`` by "travis",
     ``.eslintrc.json`` by "eslint", ``.golangci.yml`` by "golangci". A short name with
     neither a suffix nor "rc" (``.ignore``, ``.env``) may be a word of any task."""
     out: dict[str, list[str]] = {}
     for path in paths:
-        if "/" in path or not path.startswith(".") or path.count(".") > 2:
+        if "/" in path or not path.startswith(".") or path.count(".") > 2 or _secret(path):
             continue
         name = path[1:].split(".", 1)[0].lower()
         rc = name.endswith("rc") and len(name) > 4

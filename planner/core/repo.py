@@ -122,6 +122,7 @@ _TEST_NAME = LazyPattern(
     r"\.e2e|-test|-spec))\.[A-Za-z0-9]+$"
 )
 _TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e"})
+_PROSE = (".md", ".mdx", ".rst", ".txt", ".adoc")
 
 
 def test_subject(path: str) -> str | None:
@@ -168,7 +169,7 @@ class CodeTests:
                 tests.append((path, subject))
             elif is_test(path):
                 mirrored.append(path)
-            else:
+            elif not path.lower().endswith(_PROSE):  # a test tests code, not docs/api.md
                 by_name.setdefault(code_name(path), []).append(path)
                 by_file.setdefault(path.rsplit("/", 1)[-1], []).append(path)
         for test in mirrored:

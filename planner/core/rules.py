@@ -73,8 +73,9 @@ _LEAD = LazyPattern(
 )
 
 
-# "fix: …", "feat(cli)!: …": a commit's type, which says the line is a change.
-_CHANGE_TYPE = LazyPattern(rf"^(?:{LEX.change_type})(?:\([\w./-]{{1,30}}\))?!?:\s", re.I)
+# "fix: …", "feat(cli)!: …": a commit's type, which says the line is a change (in lower
+# case, as commits write it: "Build: passes on Windows" is a state).
+_CHANGE_TYPE = LazyPattern(rf"^(?:{LEX.change_type})(?:\([\w./-]{{1,30}}\))?!?:\s")
 _ABIDES = LazyPattern(
     rf"^(?:(?:{LEX.abide})\b[^.;]{{0,40}}\b(?:{LEX.rules_noun})|"
     rf"(?:{LEX.ensure})\b[^.;]{{0,80}}\b(?:{LEX.conformity}))\b",

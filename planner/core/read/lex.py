@@ -298,7 +298,6 @@ WORDS: Final[dict[str, tuple[str, ...]]] = {
         "done",
         "completed",
         "finished",
-        "shipped",
     ),
     "done_word": (
         "done",
@@ -1782,7 +1781,7 @@ class LEX:
     document_review: Final = "draft under review|draft for review"
     document_source: Final = "generated|converted|imported|exported|migrated|copied"
     document_status: Final = "status:"
-    done_label: Final = "completed|finished|shipped|done"
+    done_label: Final = "completed|finished|done"
     done_word: Final = "completed|complete|finished|released|shipped|done"
     dropped: Final = (
         "no longer needed|won't be done|wont be done|out of scope|unnecessary|replaced by"

@@ -124,3 +124,12 @@ def test_the_block_starts_an_attacker_would_try_are_text(text: str) -> None:
     assert blocks(markdown_paragraph(text)) == ["paragraph_open", "paragraph_close"]
     # ... and read as the text the author wrote.
     assert MD.render(markdown_paragraph(text)) == f"<p>{html.escape(text, quote=False)}</p>\n"
+
+
+def test_code_in_request_text_renders_as_written() -> None:
+    """Inside a code span nothing is a link, and a backslash would show: an agent reading
+    `grid[y][x]` in its brief must not read `grid[y]\\[x]`."""
+    shown = MarkdownIt().render(markdown_inline("Fix `grid[y][x]` and `on[name](event)`"))
+    assert "<code>grid[y][x]</code>" in shown and "<code>on[name](event)</code>" in shown
+    linked = MarkdownIt().render(markdown_inline("See `x` [site](https://example.test)"))
+    assert "<a " not in linked

@@ -229,9 +229,22 @@ def markdown_inline(text: str, limit: int = 300) -> str:
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = flat.replace("|", "\\|")
     # A link or image is "[text]" followed at once by "(" or "[": escaping that bracket
-    # leaves "[text](url)" to read as written, a target shown, not followed.
-    flat = flat.replace("](", "]\\(").replace("][", "]\\[")
-    return neutralize_mentions(flat)
+    # leaves "[text](url)" to read as written, a target shown, not followed. Inside a
+    # code span nothing is a link, and a backslash would show: `grid[y][x]` stays.
+    out: list[str] = []
+    at = 0
+    for span in _INLINE_CODE.finditer(flat):
+        out += [_unlinked(flat[at : span.start()]), span.group()]
+        at = span.end()
+    return neutralize_mentions("".join([*out, _unlinked(flat[at:])]))
+
+
+def _unlinked(text: str) -> str:
+    return text.replace("](", "]\\(").replace("][", "]\\[")
+
+
+# A code span: a run of backticks, then text up to a run of the same length.
+_INLINE_CODE = LazyPattern(r"(?<!`)(`{1,8})(?!`)[^\n]*?(?<!`)\1(?!`)")
 
 
 # A paragraph line that CommonMark would read as a block of its own: a heading, a quote,

@@ -800,3 +800,16 @@ def test_implementation_notes_are_notes_unless_they_hold_a_checklist() -> None:
         "Add the dark theme tokens in `src/theme.ts`",
         "Persist the choice in `src/settings/store.ts`",
     ]
+
+
+def test_two_milestones_given_one_id_stay_two_and_are_said() -> None:
+    """'### M2: Sync' and '### M2: Sharing' are an id given twice, not an index entry
+    and its details: neither disappears into the other."""
+    result = planned(
+        "## Milestones\n\n### M1: Storage\n- [ ] Add the store in `app/store.py`\n\n"
+        "### M2: Sync\nNotes reach the server.\n\n"
+        "### M2: Sharing\n- [ ] Add the share link in `app/share.py`\n"
+    )
+    titles = [m.title for m in result.contract.roadmap.milestones]  # type: ignore[attr-defined]
+    assert "Sync" in titles and "Sharing" in titles
+    assert any(f.rule == "graph-duplicate-id" for f in result.findings)  # type: ignore[attr-defined]

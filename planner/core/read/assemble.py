@@ -790,6 +790,11 @@ def _index_entries_out(draft: Draft) -> dict[int, DraftMilestone]:
     dropped: dict[int, DraftMilestone] = {}
     for m in draft.milestones:
         full = detailed.get(m.id or "")
+        if full is not None:
+            # One phase only where the titles agree ("Sync - push changes" and "Sync"),
+            # never "M2: Sync" and "M2: Sharing": that is an id given twice.
+            a, b = normalize(m.title), normalize(full.title)
+            full = full if a.startswith(b) or b.startswith(a) else None
         if full is not None and full is not m and not (m.tasks or m.acceptance or m.validation):
             full.done = full.done or (m.done and not full.tasks)
             dropped[id(m)] = full

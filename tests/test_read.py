@@ -813,3 +813,12 @@ def test_two_milestones_given_one_id_stay_two_and_are_said() -> None:
     titles = [m.title for m in result.contract.roadmap.milestones]  # type: ignore[attr-defined]
     assert "Sync" in titles and "Sharing" in titles
     assert any(f.rule == "graph-duplicate-id" for f in result.findings)  # type: ignore[attr-defined]
+
+
+def test_numbered_thai_groups_are_each_a_milestone() -> None:
+    result = planned(
+        "## 1. บันทึกธีมในการตั้งค่า\n\n- [ ] 1.1 เพิ่ม`getTheme()`ใน`SettingsStore`\n\n"
+        "## 2. เพิ่มผู้ให้บริการธีม\n\n- [ ] 2.1 เพิ่ม`ThemeNotifier`\n"
+    )
+    milestones = result.contract.roadmap.milestones  # type: ignore[attr-defined]
+    assert [len(m.tasks) for m in milestones] == [1, 1]

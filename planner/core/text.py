@@ -38,8 +38,11 @@ _CODE_SUFFIXES = frozenset(
 )
 
 
-# Scripts written without spaces between words (Chinese, Japanese, Korean in part).
-_UNSPACED = LazyPattern(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, Japanese
+# kana, Chinese characters (Korean spaces its words).
+_UNSPACED = LazyPattern(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+"
+)
 
 
 def word_count(text: str) -> int:

@@ -403,6 +403,26 @@ RELEASE = """Release checklist:
 """
 
 
+def test_without_the_comment_a_merge_still_finishes_its_task(
+    tmp_path: Path, github: GitHubServer
+) -> None:
+    """With comment: false the planner leaves no comment that says it planned the issue
+    (and the default workflow commits no contract): a merge that names the task still
+    ticks its box, as before the check."""
+    github.add_issue(77, "Release 2.0 checklist", RELEASE, labels=["planning"])
+    payload = merged_event("fix-typo", 5, body="Fix a typo.\n\nPlanner-Task: #77/M1-T2\n")
+    result = run_action(
+        tmp_path,
+        "pull_request",
+        payload,
+        token=TOKEN,
+        inputs={"comment": "false", "upload-artifact": "false"},
+        extra_env=env(github),
+    )
+    assert result.code == 0, result.stdout
+    assert "- [x] Announce on the blog in `docs/blog.md`" in github.issues[77]["body"]
+
+
 def test_a_merge_naming_an_issue_the_planner_never_planned_changes_nothing(
     tmp_path: Path, github: GitHubServer
 ) -> None:

@@ -207,12 +207,12 @@ def _tracked(plan: Plan) -> frozenset[int]:
 
 def _has_summary(run: Run, port: GitHubPort, config: Config, request: PlanRequest) -> bool:
     """Whether the planner's own summary comment is on the request's issue: the memory
-    read from it before planning (a run that keeps the comment), else read now."""
-    from planner.action.effects import SideEffects
-
+    read from it before planning (a run that keeps the comment). With ``comment: false``
+    the planner leaves no comment to find, so an issue the merged pull request names is
+    taken as planned (the README says so: keep the comment, or commit the contract)."""
     if run.settings.comment or request.memory is not None:
         return request.memory is not None
-    return SideEffects(port, request.issue, config.labels.decision).read_comment() is not None
+    return True
 
 
 def _workspace_contracts(run: Run, config: Config) -> list[Contract]:

@@ -502,9 +502,18 @@ class Config(Strict):
     decisions: DecisionsConfig = Field(default_factory=DecisionsConfig)
     sub_issues: SubIssuesConfig = Field(default_factory=SubIssuesConfig)
     protected_paths: list[NonEmptyStr] = Field(
-        default_factory=lambda: [".github/workflows/**", ".github/actions/**", ".git/**"],
+        default_factory=lambda: [
+            ".github/workflows/**",
+            ".github/actions/**",
+            ".git/**",
+            "CODEOWNERS",
+            ".github/CODEOWNERS",
+            "docs/CODEOWNERS",
+            ".gitmodules",
+        ],
         description="Globs no task may be handed out to change; the planning files are "
-        "always protected.",
+        "always protected. The defaults keep agents off what runs in CI, who must review "
+        "(CODEOWNERS) and where submodules come from.",
     )
     paths: PathsConfig = Field(default_factory=PathsConfig)
 

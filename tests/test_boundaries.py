@@ -116,3 +116,14 @@ def test_a_path_inside_a_nested_git_folder_is_held_back() -> None:
     guard = Protected([".github/workflows/**"])
     assert guard.touched("vendor/lib/.git/hooks/post-checkout") == [".git"]
     assert guard.touched("src/feature/**") == [] and guard.touched("src/.gitignore") == []
+
+
+@pytest.mark.parametrize("path", [".github/CODEOWNERS", "CODEOWNERS", ".gitmodules"])
+def test_who_reviews_and_where_submodules_come_from_are_protected_by_default(path: str) -> None:
+    """An agent that may rewrite CODEOWNERS chooses its own reviewers; one that may
+    rewrite .gitmodules, the code a checkout fetches."""
+    body = f"## Tasks\n- [ ] Update the owners\n  - paths: {path}\n- [ ] Add x in `src/x.py`\n"
+    result = plan(PlanRequest(issue=Issue(number=5, title="t", body=body)), Config())
+    handed = [entry["task"] for entry in result.matrix["include"]]
+    assert handed == ["M1-T2"]
+    assert any(f.rule == "boundary-protected" for f in result.findings)

@@ -508,7 +508,6 @@ class Config(Strict):
             ".git/**",
             "CODEOWNERS",
             ".github/CODEOWNERS",
-            "docs/CODEOWNERS",
             ".gitmodules",
         ],
         description="Globs no task may be handed out to change; the planning files are "

@@ -122,8 +122,11 @@ def test_a_path_inside_a_nested_git_folder_is_held_back() -> None:
 def test_who_reviews_and_where_submodules_come_from_are_protected_by_default(path: str) -> None:
     """An agent that may rewrite CODEOWNERS chooses its own reviewers; one that may
     rewrite .gitmodules, the code a checkout fetches."""
-    body = f"## Tasks\n- [ ] Update the owners\n  - paths: {path}\n- [ ] Add x in `src/x.py`\n"
+    body = (
+        f"## Tasks\n- [ ] Update the owners\n  - paths: {path}\n- [ ] Add x in `src/x.py`\n"
+        "- [ ] Write the guide\n  - paths: docs/**\n"
+    )
     result = plan(PlanRequest(issue=Issue(number=5, title="t", body=body)), Config())
     handed = [entry["task"] for entry in result.matrix["include"]]
-    assert handed == ["M1-T2"]
+    assert handed == ["M1-T2", "M1-T3"], "docs/** stays a boundary to hand out"
     assert any(f.rule == "boundary-protected" for f in result.findings)

@@ -633,6 +633,7 @@ def test_markup_leaves_titles_and_keeps_code() -> None:
     assert done_marked("**Done:** export to CSV") == ("export to CSV", True)
     assert done_marked("[Done]: vet in CI") == ("vet in CI", True)
     assert done_marked("**Done** button closes the dialog")[1] is False
+    assert done_marked("**Done** `go vet` in CI") == ("`go vet` in CI", True)
     assert done_marked("Shipped: show the tracking link")[1] is False
     assert done_marked("Done when: the export runs") == ("Done when: the export runs", False)
     assert done_marked("Done-ness criteria") == ("Done-ness criteria", False)

@@ -680,8 +680,11 @@ _SECRET_FILES = frozenset(
 
 
 def _secret(path: str) -> bool:
-    """A file of credentials or one the shell runs (``.npmrc``, ``.env.production``)."""
+    """A file of credentials or one the shell runs (``.npmrc``, ``.env.production``);
+    not a template of one (``.env.example``), which holds none."""
     name = path.rsplit("/", 1)[-1].lower()
+    if name.endswith((".example", ".sample", ".template", ".dist")):
+        return False
     return name.startswith(".env") or name.split(".yml", 1)[0] in _SECRET_FILES
 
 

@@ -32,10 +32,11 @@ _DONE_SUFFIX = LazyPattern(
 )
 _DONE_DASH = LazyPattern(rf"\s*[-–—:|]\s*(?:{LEX.done_word})\s*[.!]?\s*$", re.IGNORECASE)
 # "**Done**: `list` command", "[Done]: vet in CI", "Done - export": a status label first,
-# with its colon or dash ("**Done** button closes the dialog" is a feature).
+# with its colon or dash, or set apart before code ("**Done** `go vet` in CI"); "**Done**
+# button closes the dialog" is a feature.
 _DONE_LEAD = LazyPattern(
     rf"^[\[(]?(?:\*\*|__)?(?:{LEX.done_label})(?:\*\*|__)?[\])]?"
-    rf"(?:\s*:(?:\*\*|__)?|\s+[-–—](?=\s))\s*(?=\S)",
+    rf"(?:\s*:(?:\*\*|__)?|\s+[-–—](?=\s)|(?<=[*_\])])(?=\s+`))\s*(?=\S)",
     re.IGNORECASE,
 )
 # A sentence ends at ". " before a capital or markup, but not after "e.g." or "i.e.".

@@ -137,7 +137,9 @@ def test_tests_are_paired_with_their_code_by_the_repositorys_convention() -> Non
     assert mirror.tests_of("lib/helpers/http.js") == []
     assert mirror.subjects_of("test/unit/adapters/http.js") == ["lib/adapters/http.js"]
     # The code a test tests is code: docs/api.md is no subject of tests/api.test.js.
-    documented = CodeTests(["tests/api.test.js", "docs/api.md", "src/api.js"])
+    documented = CodeTests(
+        ["tests/api.test.js", "docs/api.md", ".cursor/rules/api.mdc", "src/api.js"]
+    )
     assert documented.subjects_of("tests/api.test.js") == ["src/api.js"]
 
 

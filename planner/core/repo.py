@@ -122,7 +122,7 @@ _TEST_NAME = LazyPattern(
     r"\.e2e|-test|-spec))\.[A-Za-z0-9]+$"
 )
 _TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e"})
-_PROSE = (".md", ".mdx", ".rst", ".txt", ".adoc")
+_PROSE = (".md", ".mdx", ".mdc", ".rst", ".txt", ".adoc")
 
 
 def test_subject(path: str) -> str | None:

@@ -80,13 +80,13 @@ def merged_event(branch: str, number: int = 2, **changes: Any) -> dict[str, Any]
     return payload
 
 
-def merge(tmp: Path, server: GitHubServer, payload: dict[str, Any]) -> RunnerResult:
+def merge(tmp: Path, server: GitHubServer, payload: dict[str, Any], **inputs: str) -> RunnerResult:
     return run_action(
         tmp,
         "pull_request",
         payload,
         token=TOKEN,
-        inputs={"create-sub-issues": "true", "upload-artifact": "false"},
+        inputs={"create-sub-issues": "true", "upload-artifact": "false", **inputs},
         extra_env=env(server),
     )
 
@@ -411,14 +411,7 @@ def test_without_the_comment_a_merge_still_finishes_its_task(
     ticks its box, as before the check."""
     github.add_issue(77, "Release 2.0 checklist", RELEASE, labels=["planning"])
     payload = merged_event("fix-typo", 5, body="Fix a typo.\n\nPlanner-Task: #77/M1-T2\n")
-    result = run_action(
-        tmp_path,
-        "pull_request",
-        payload,
-        token=TOKEN,
-        inputs={"comment": "false", "upload-artifact": "false"},
-        extra_env=env(github),
-    )
+    result = merge(tmp_path, github, payload, comment="false")
     assert result.code == 0, result.stdout
     assert "- [x] Announce on the blog in `docs/blog.md`" in github.issues[77]["body"]
 
